@@ -1,0 +1,8 @@
+/** The engine's public surface: the Worker, the CLI, tests and benchmarks import from here only. */
+export * from './scenario';
+export * from './link';
+export * from './metrics';
+export * from './sim';
+export * from './presets';
+export * from './version';
+export { lineRatePps, frameTimeNs, WIRE_OVERHEAD_BYTES } from './wire';
