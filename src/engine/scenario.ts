@@ -82,7 +82,7 @@ export const KNOBS: readonly Knob[] = [
   {
     path: 'traffic.arrival', group: 'Traffic', kind: 'choice', label: 'Arrival process',
     options: ['constant', 'poisson', 'bursty'], default: 'poisson',
-    help: 'constant: evenly spaced; poisson: exponential gaps; bursty: wire-speed bursts (mean 32 frames) separated by idle gaps, same mean rate.',
+    help: 'constant: evenly spaced; poisson: exponential gaps; bursty: bursts of a geometric number of frames (mean 32: one iflib TX batch) arriving together, Poisson between bursts; same mean rate.',
   },
   {
     path: 'sim.seed', group: 'Simulation', kind: 'int', label: 'Seed',

@@ -85,7 +85,7 @@ export class Simulation {
     this.linePps = lineRatePps(nic.link_gbps, traffic.frame_bytes);
     const wireNs = frameTimeNs(nic.link_gbps, traffic.frame_bytes);
     const rng = new Prng(sim.seed);
-    this.source = new TrafficSource(traffic.arrival, (traffic.load * this.linePps) / 1e9, wireNs, rng);
+    this.source = new TrafficSource(traffic.arrival, (traffic.load * this.linePps) / 1e9, rng);
     this.ring = new TxRing(queues.tx_desc, wireNs);
     this.clock.schedule(this.frameNs, EV_FRAME, 1);
     if (this.source.next < this.durationNs) this.clock.schedule(this.source.next, EV_ARRIVAL);

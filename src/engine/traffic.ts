@@ -4,15 +4,16 @@
  *
  *  - constant: t_n = n / λ (computed by multiplication, so no drift over long runs)
  *  - poisson:  exponential gaps with mean 1/λ
- *  - bursty:   on/off. A burst holds a geometric number of frames (mean BURST_MEAN_FRAMES) spaced at
- *              the peak gap (wire speed, or faster when the offered load exceeds line rate); bursts
- *              are separated by exponential idle gaps sized so the long-run mean rate is still λ.
+ *  - bursty:   batches. Bursts of a geometric number of frames (mean BURST_MEAN_FRAMES) arrive
+ *              together, as when a sender hands the driver a whole TX batch at once; bursts form a
+ *              Poisson process with rate λ / mean, so the long-run rate is still λ. This is the
+ *              textbook M^X arrival process, so its queueing delay has a closed form to test.
  */
 import type { Prng } from './prng';
 
 export type ArrivalProcess = 'constant' | 'poisson' | 'bursty';
 
-/** Mean frames per burst of the bursty source. A modelling choice, see docs/MODEL.md. */
+/** Mean frames per burst: iflib's TX batch (TX_BATCH_SIZE, 32 in sys/net/iflib.c). */
 export const BURST_MEAN_FRAMES = 32;
 
 export class TrafficSource {
@@ -21,21 +22,17 @@ export class TrafficSource {
   /** Arrivals produced so far (including `next`). */
   count = 0;
   private readonly gap: number;
-  private readonly peakGap: number;
-  private readonly offMean: number;
+  private readonly burstGap: number;
   private left = 0; // frames left in the current burst (bursty)
 
   constructor(
     private readonly process: ArrivalProcess,
     /** Offered rate in packets per ns. */
     rate: number,
-    /** Wire-speed gap between frames, ns. */
-    wireGap: number,
     private readonly rng: Prng,
   ) {
     this.gap = rate > 0 ? 1 / rate : Infinity;
-    this.peakGap = Math.min(wireGap, this.gap);
-    this.offMean = BURST_MEAN_FRAMES * (this.gap - this.peakGap);
+    this.burstGap = BURST_MEAN_FRAMES * this.gap;
     if (rate > 0) this.start();
   }
 
@@ -50,7 +47,7 @@ export class TrafficSource {
         break;
       case 'bursty':
         this.left = this.rng.geometric(BURST_MEAN_FRAMES) - 1;
-        this.next = this.rng.exponential(this.offMean);
+        this.next = this.rng.exponential(this.burstGap);
         break;
     }
   }
@@ -66,11 +63,10 @@ export class TrafficSource {
         break;
       case 'bursty':
         if (this.left > 0) {
-          this.left--;
-          this.next += this.peakGap;
+          this.left--; // same instant: the rest of the burst
         } else {
           this.left = this.rng.geometric(BURST_MEAN_FRAMES) - 1;
-          this.next += this.peakGap + this.rng.exponential(this.offMean);
+          this.next += this.rng.exponential(this.burstGap);
         }
         break;
     }

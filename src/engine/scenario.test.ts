@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { coerceKnobText, defaultScenario, getPath, KNOBS, parseScenario, setPath, validateKnob } from './scenario';
+import { PRESETS, presetScenario } from './presets';
+
+describe('scenario schema', () => {
+  it('the defaults satisfy the schema and every knob has a default, unit or options, and help', () => {
+    const d = defaultScenario();
+    expect(parseScenario(d).ok).toBe(true);
+    for (const k of KNOBS) {
+      expect(getPath(d, k.path)).toEqual(k.default);
+      expect(k.help.length).toBeGreaterThan(20);
+    }
+    expect(new Set(KNOBS.map((k) => k.path)).size).toBe(KNOBS.length);
+  });
+
+  it('accepts the issue\'s public knob paths', () => {
+    for (const p of ['nic.link_gbps', 'traffic.frame_bytes', 'traffic.load', 'traffic.arrival', 'queues.tx_desc', 'sim.seed', 'sim.duration_ms']) {
+      expect(KNOBS.some((k) => k.path === p)).toBe(true);
+    }
+  });
+
+  it('rejects out-of-range values with the knob and its range in the message', () => {
+    const cases: [string, unknown, RegExp][] = [
+      ['traffic.load', 1.6, /traffic\.load.*at most 1\.5.*0–1\.5/],
+      ['traffic.load', -0.1, /traffic\.load.*at least 0/],
+      ['traffic.frame_bytes', 63, /traffic\.frame_bytes.*at least 64.*64–9216/],
+      ['traffic.frame_bytes', 100.5, /traffic\.frame_bytes.*whole number/],
+      ['nic.link_gbps', 11, /nic\.link_gbps.*one of 1 \| 10 \| 25 \| 40 \| 100/],
+      ['traffic.arrival', 'uniform', /traffic\.arrival.*constant \| poisson \| bursty/],
+      ['queues.tx_desc', 1000, /queues\.tx_desc.*power of two/],
+      ['sim.duration_ms', Infinity, /sim\.duration_ms/],
+      ['sim.seed', NaN, /sim\.seed/],
+    ];
+    for (const [path, v, re] of cases) {
+      const r = validateKnob(path, v);
+      expect(r.ok, `${path}=${String(v)}`).toBe(false);
+      if (!r.ok) expect(r.errors.join(' ')).toMatch(re);
+      const whole = parseScenario(setPath(defaultScenario(), path, v));
+      expect(whole.ok).toBe(false);
+    }
+    const unknown = validateKnob('traffic.lod', 1);
+    expect(!unknown.ok && unknown.errors[0]).toMatch(/unknown knob "traffic\.lod"/);
+  });
+
+  it('coerces CLI text by knob kind', () => {
+    expect(coerceKnobText('nic.link_gbps', '40')).toBe(40);
+    expect(coerceKnobText('traffic.arrival', 'poisson')).toBe('poisson');
+    expect(Number.isNaN(coerceKnobText('traffic.load', 'abc'))).toBe(true);
+    expect(Number.isNaN(coerceKnobText('traffic.load', ''))).toBe(true);
+  });
+
+  it('every preset is valid and only sets known knobs', () => {
+    for (const p of PRESETS) {
+      for (const path of Object.keys(p.set)) expect(KNOBS.some((k) => k.path === path), `${p.name}: ${path}`).toBe(true);
+      expect(() => presetScenario(p)).not.toThrow();
+    }
+  });
+});
