@@ -2,7 +2,7 @@ import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import { decodeLink, encodeLink, MAX_LINK_CHARS, type DecodeResult } from './link';
 import { Prng } from './prng';
-import { defaultScenario, setPath, SCHEMA_VERSION } from './scenario';
+import { applyKnob, defaultScenario, setPath, SCHEMA_VERSION } from './scenario';
 
 const fragment = (payload: unknown, v = SCHEMA_VERSION) =>
   `#v${v}.${LZString.compressToEncodedURIComponent(JSON.stringify(payload))}`;
@@ -22,7 +22,8 @@ describe('share links', () => {
     s = setPath(s, 'traffic.load', 1.23);
     s = setPath(s, 'traffic.arrival', 'bursty');
     s = setPath(s, 'sim.seed', 4294967295);
-    s = setPath(s, 'nic.link_gbps', 100);
+    s = applyKnob(s, 'nic.model', 'mlx5-cx5-100g');
+    s = setPath(s, 'queues.irq_spread', true);
     const frag = encodeLink({ scenario: s });
     expect(frag.startsWith(`#v${SCHEMA_VERSION}.`)).toBe(true);
     for (const input of [frag, frag.slice(1), `http://127.0.0.1:4173/${frag}`, `  ${frag}\n`]) {

@@ -5,7 +5,7 @@
  * (which knob, which limit) for those who want them.
  */
 import LZString from 'lz-string';
-import { SCHEMA_VERSION, parseScenario, type Scenario } from './scenario';
+import { SCHEMA_VERSION, defaultScenario, parseScenario, type Scenario } from './scenario';
 
 export interface LinkState {
   scenario: Scenario;
@@ -23,7 +23,27 @@ export const MAX_LINK_CHARS = 16_384;
  * Upgrades from older link versions: MIGRATIONS[n] turns a version-n payload into version n+1.
  * Each knob rename or meaning change adds one step here with a fixture test.
  */
-const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, unknown>> = {};
+const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, unknown>> = {
+  // v1 (walking skeleton) had only the TX ring and wire: that model is now `traffic.workload=ring`.
+  // Its knobs keep their values; every new knob takes its default, which the ring path ignores.
+  1: (p) => ({ ...p, v: 2, scenario: mergeOnto(defaultScenario(), { ...asObject(p.scenario), traffic: { ...asObject(asObject(p.scenario).traffic), workload: 'ring' } }) }),
+};
+
+function asObject(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** Deep merge of plain objects; anything unexpected is kept so validation can name it. */
+function mergeOnto(base: unknown, over: unknown): unknown {
+  if (over === null || typeof over !== 'object' || Array.isArray(over)) return over;
+  if (base === null || typeof base !== 'object' || Array.isArray(base)) return over;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+    out[k] = mergeOnto(out[k], v);
+  }
+  return out;
+}
 
 export function encodeLink(state: LinkState): string {
   const json = JSON.stringify({ v: SCHEMA_VERSION, scenario: state.scenario });
@@ -75,6 +95,7 @@ export function decodeLink(input: string): DecodeResult {
   for (let v = version; v < SCHEMA_VERSION; v++) {
     const step = MIGRATIONS[v];
     if (!step) return { ok: false, message: `Links of format v${v} can no longer be opened.`, details: [`no migration from v${v}`] };
+    if (asObject(p.scenario) !== p.scenario) return { ok: false, message: damaged, details: ['the scenario is not an object'] };
     p = step(p);
   }
   const parsed = parseScenario(p.scenario);

@@ -1,51 +1,66 @@
 /**
  * Metrics recorder: fixed-interval frames stored column-wise in typed arrays (one Float64Array per
  * series, preallocated for the whole run), so streaming a batch to the UI is a slice, not a
- * per-frame object.
+ * per-frame object. Which series exist depends on the scenario (one per queue, one per CPU);
+ * each carries its label and unit so views need no knowledge of the model.
  */
 export interface SeriesInfo {
   key: string;
   label: string;
   unit: string;
+  /** Grouping for views: totals, drops by location, per queue, per CPU. */
+  group: 'rate' | 'drops' | 'queue' | 'cpu' | 'latency' | 'ring';
 }
 
-/** The frame series, in column order. The UI reads labels and units from here. */
+/** Series every run records, in column order. */
 export const FRAME_SERIES = [
-  { key: 't_ms', label: 'Simulated time', unit: 'ms' },
-  { key: 'offered_pps', label: 'Offered', unit: 'pps' },
-  { key: 'tx_pps', label: 'Delivered (on the wire)', unit: 'pps' },
-  { key: 'drops_pps', label: 'TX ring drops', unit: 'pps' },
-  { key: 'tx_ring_occupancy', label: 'TX ring occupancy (mean)', unit: 'descriptors' },
+  { key: 't_ms', label: 'Simulated time', unit: 'ms', group: 'rate' },
+  { key: 'offered_pps', label: 'Offered', unit: 'pps', group: 'rate' },
+  { key: 'rx_pps', label: 'Received into RX rings', unit: 'pps', group: 'rate' },
+  { key: 'delivered_pps', label: 'Delivered', unit: 'pps', group: 'rate' },
+  { key: 'tx_pps', label: 'Transmitted on the wire', unit: 'pps', group: 'rate' },
+  { key: 'drops_pps', label: 'Drops (all locations)', unit: 'pps', group: 'drops' },
+  { key: 'tx_ring_occupancy', label: 'TX ring occupancy (mean, all queues)', unit: 'descriptors', group: 'ring' },
+  { key: 'latency_us', label: 'Mean latency of packets delivered', unit: 'µs', group: 'latency' },
 ] as const satisfies readonly SeriesInfo[];
 
-export type SeriesKey = (typeof FRAME_SERIES)[number]['key'];
+export type BaseSeriesKey = (typeof FRAME_SERIES)[number]['key'];
 
 /** A batch of consecutive frames: `start` is the index of the first frame in the run. */
 export interface FrameBatch {
   start: number;
-  columns: Record<SeriesKey, Float64Array>;
+  columns: Record<string, Float64Array>;
 }
 
 export class FrameRecorder {
-  readonly columns: Record<SeriesKey, Float64Array>;
+  readonly columns: Record<string, Float64Array>;
+  private readonly cols: Float64Array[];
   length = 0;
 
-  constructor(readonly capacity: number) {
-    const cols = {} as Record<SeriesKey, Float64Array>;
-    for (const s of FRAME_SERIES) cols[s.key] = new Float64Array(capacity);
-    this.columns = cols;
+  constructor(
+    readonly capacity: number,
+    readonly series: readonly SeriesInfo[],
+  ) {
+    this.columns = {};
+    this.cols = [];
+    for (const s of series) {
+      const a = new Float64Array(capacity);
+      this.columns[s.key] = a;
+      this.cols.push(a);
+    }
   }
 
-  push(values: Record<SeriesKey, number>): void {
+  /** Append one frame; `row[i]` is the value of `series[i]`. */
+  push(row: Float64Array): void {
     if (this.length >= this.capacity) throw new Error('frame recorder is full');
-    for (const s of FRAME_SERIES) this.columns[s.key][this.length] = values[s.key];
+    for (let i = 0; i < this.cols.length; i++) this.cols[i]![this.length] = row[i]!;
     this.length++;
   }
 
   /** Copy of frames [from, length): safe to transfer to another thread. */
   since(from: number): FrameBatch {
-    const cols = {} as Record<SeriesKey, Float64Array>;
-    for (const s of FRAME_SERIES) cols[s.key] = this.columns[s.key].slice(from, this.length);
+    const cols: Record<string, Float64Array> = {};
+    for (const s of this.series) cols[s.key] = this.columns[s.key]!.slice(from, this.length);
     return { start: from, columns: cols };
   }
 }

@@ -1,8 +1,19 @@
 /**
- * Named scenarios. A preset is a partial override of the defaults, keyed by knob path, so it can
- * never declare a knob the schema does not have (checked by the tests).
+ * Named scenarios. A preset is a list of knob settings applied in order to the defaults with
+ * `applyKnob` (so choosing a host or NIC also sets what it determines), so it can never declare a
+ * knob the schema does not have (checked by the tests). Presets that reproduce a real
+ * measurement carry it as `targets`, and the calibration test prints model vs measured.
  */
-import { defaultScenario, parseScenario, setPath, type Scenario } from './scenario';
+import { applyKnob, defaultScenario, parseScenario, type Scenario } from './scenario';
+
+export interface CalibrationTarget {
+  /** Extra settings on top of the preset for this row (e.g. one queue). */
+  set: Record<string, string | number | boolean>;
+  metric: 'forwarded_pps' | 'delivered_pps' | 'tx_pps';
+  measured: number;
+  /** Where the figure comes from. */
+  source: string;
+}
 
 export interface Preset {
   name: string;
@@ -10,26 +21,75 @@ export interface Preset {
   /** One line on what it shows. */
   description: string;
   set: Record<string, string | number | boolean>;
+  targets?: CalibrationTarget[];
 }
+
+const BENCH_LAB = 'calibration.md, forwarding benchmarks (BSDRP bench lab)';
 
 export const PRESETS: readonly Preset[] = [
   {
+    name: 'fwd-mlx5-cx4lx-e5v4',
+    title: 'Forwarding: ConnectX-4 Lx (mlx5en) on 2× E5-2650 v4',
+    description: 'The bench lab router at 10G line rate, 64-byte frames from 2000 flows, 24 queues over two NUMA domains.',
+    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'host.freebsd': 12, 'nic.model': 'mlx5-cx4lx', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [
+      { set: { 'queues.rx': 1, 'queues.tx': 1 }, metric: 'forwarded_pps', measured: 1.58e6, source: `${BENCH_LAB}: mlx5en, 12-stable, 1 queue` },
+      { set: {}, metric: 'forwarded_pps', measured: 12.67e6, source: `${BENCH_LAB}: mlx5en, 12-stable, 24 queues (default)` },
+    ],
+  },
+  {
+    name: 'fwd-ix-82599-e5v4',
+    title: 'Forwarding: 82599ES (ix, iflib) on 2× E5-2650 v4',
+    description: 'The 2018 iflib ix driver in the bench lab: 16 queues (the 82599 maximum) on 24 cores.',
+    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'host.freebsd': 12, 'nic.model': 'ix-82599', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [
+      { set: { 'queues.rx': 1, 'queues.tx': 1 }, metric: 'forwarded_pps', measured: 0.587e6, source: `${BENCH_LAB}: ix (iflib), 12-head 2018, 1 queue` },
+      { set: {}, metric: 'forwarded_pps', measured: 9.67e6, source: `${BENCH_LAB}: ix (iflib), 12-head 2018, 16 queues (default)` },
+    ],
+  },
+  {
+    name: 'fwd-cxgbe-t520-e5v4',
+    title: 'Forwarding: Chelsio T520 (cxgbe) on 2× E5-2650 v4',
+    description: 'cxgbe with its default 8 RX queues, in and out on the NIC\'s NUMA domain.',
+    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'host.freebsd': 13, 'nic.model': 'cxgbe-t520', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64, 'nic.numa_domain': 0, 'forward.egress_numa_domain': 0 },
+    targets: [{ set: {}, metric: 'forwarded_pps', measured: 14.21e6, source: `${BENCH_LAB}: cxgbe, 13-head, default queues, NIC-local domain` }],
+  },
+  {
+    name: 'fwd-ixl-x710-ryzen',
+    title: 'Forwarding: X710 (ixl, iflib) on Ryzen 7 PRO 8845HS',
+    description: 'ixl through iflib on an 8-core single-domain host, default queues, tx_abdicate=0.',
+    set: { 'host.preset': 'ryzen7-8845hs', 'host.freebsd': 15, 'nic.model': 'ixl-x710', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [{ set: {}, metric: 'forwarded_pps', measured: 7.17e6, source: `${BENCH_LAB}: ixl (iflib), 15-current, default queues, tx_abdicate=0` }],
+  },
+  {
+    name: 'fewer-queues-than-cores',
+    title: 'Fewer queues than cores: 4 ix queues on 24 cores',
+    description: 'Four RX queues on a 24-core router: 20 cores idle while four saturate. Toggle queues.irq_spread to try the meeting\'s proposal.',
+    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'nic.model': 'ix-82599', 'traffic.workload': 'forward', 'queues.rx': 4, 'queues.tx': 4, 'traffic.load': 1, 'traffic.arrival': 'constant' },
+  },
+  {
+    name: 'numa-crossing',
+    title: 'NUMA crossing: egress NIC on the other socket',
+    description: 'cxgbe forwarding where the egress port sits on domain 1: every packet\'s TX descriptors and doorbell cross the interconnect.',
+    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'nic.model': 'cxgbe-t520', 'traffic.workload': 'forward', 'forward.egress_numa_domain': 1, 'traffic.load': 1, 'traffic.arrival': 'constant' },
+  },
+  {
     name: 'line-rate-10g-64b',
-    title: '10G at line rate, 64-byte frames',
-    description: 'Constant 14.88 Mpps into a 1024-descriptor ring: the wire is exactly saturated, no drops.',
-    set: { 'nic.link_gbps': 10, 'traffic.frame_bytes': 64, 'traffic.load': 1, 'traffic.arrival': 'constant' },
+    title: 'TX ring only: 10G at line rate, 64-byte frames',
+    description: 'Constant 14.88 Mpps into a 1024-descriptor ring with no CPU in the way: the wire is exactly saturated, no drops.',
+    set: { 'traffic.workload': 'ring', 'nic.link_gbps': 10, 'traffic.frame_bytes': 64, 'traffic.load': 1, 'traffic.arrival': 'constant' },
   },
   {
     name: 'overload-40g',
-    title: '40G overloaded 1.2×',
+    title: 'TX ring only: 40G overloaded 1.2×',
     description: 'Poisson arrivals at 1.2× line rate: delivered pps pins at line rate and the TX ring drops the excess.',
-    set: { 'nic.link_gbps': 40, 'traffic.frame_bytes': 64, 'traffic.load': 1.2, 'traffic.arrival': 'poisson' },
+    set: { 'traffic.workload': 'ring', 'nic.model': 'ixl-xl710', 'nic.link_gbps': 40, 'traffic.frame_bytes': 64, 'traffic.load': 1.2, 'traffic.arrival': 'poisson' },
   },
   {
     name: 'bursty-small-ring',
-    title: 'Bursty traffic into a small ring',
-    description: 'Wire-speed bursts at 70% mean load overflow a 64-descriptor ring that a 1024 ring absorbs.',
-    set: { 'traffic.load': 0.7, 'traffic.arrival': 'bursty', 'queues.tx_desc': 64 },
+    title: 'TX ring only: bursty traffic into a small ring',
+    description: 'Bursts of 32 frames at 70% mean load overflow a 64-descriptor ring that a 1024 ring absorbs.',
+    set: { 'traffic.workload': 'ring', 'traffic.load': 0.7, 'traffic.arrival': 'bursty', 'queues.tx_desc': 64 },
   },
 ];
 
@@ -37,9 +97,15 @@ export function findPreset(name: string): Preset | undefined {
   return PRESETS.find((p) => p.name === name);
 }
 
-export function presetScenario(p: Preset): Scenario {
-  let s = defaultScenario();
-  for (const [path, v] of Object.entries(p.set)) s = setPath(s, path, v);
+/** Apply settings in order, the way a person would set them. */
+export function applySettings(s: Scenario, set: Record<string, string | number | boolean>): Scenario {
+  let out = s;
+  for (const [path, v] of Object.entries(set)) out = applyKnob(out, path, v);
+  return out;
+}
+
+export function presetScenario(p: Preset, extra: Record<string, string | number | boolean> = {}): Scenario {
+  const s = applySettings(applySettings(defaultScenario(), p.set), extra);
   const r = parseScenario(s);
   if (!r.ok) throw new Error(`preset ${p.name} is invalid: ${r.errors.join('; ')}`);
   return r.value;

@@ -4,10 +4,9 @@
  * sequence is bit-identical in every JavaScript engine.
  */
 export class Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  // State in an Int32Array: object fields holding uint32 values above 2^31 would be boxed as heap
+  // numbers on every update, which made this ten times slower.
+  private readonly st = new Int32Array(4);
 
   constructor(seed: number) {
     let s = seed >>> 0;
@@ -19,23 +18,24 @@ export class Prng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    for (let i = 0; i < 4; i++) this.st[i] = next();
+    if ((this.st[0]! | this.st[1]! | this.st[2]! | this.st[3]!) === 0) this.st[0] = 1;
   }
 
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
+    const st = this.st;
+    const a = st[0]!, b = st[1]!, c0 = st[2]!, d0 = st[3]!;
+    const r = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const t = b << 9;
+    const c1 = c0 ^ a;
+    const d1 = d0 ^ b;
+    const b1 = b ^ c1;
+    const a1 = a ^ d1;
+    st[0] = a1;
+    st[1] = b1;
+    st[2] = c1 ^ t;
+    st[3] = rotl(d1, 11);
     return r;
   }
 
@@ -65,5 +65,5 @@ export class Prng {
 }
 
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }

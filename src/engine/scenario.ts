@@ -6,10 +6,14 @@
  * link.ts and a SCHEMA_VERSION bump.
  */
 import { z } from 'zod';
+import { HOSTS, NICS, defaultQueueCount, findHost, findNic, validateDescCount, validateQueueRequest } from './hardware';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-export type KnobGroup = 'Traffic' | 'NIC & queues' | 'Simulation';
+export type KnobGroup = 'Host' | 'NIC & queues' | 'iflib' | 'NUMA' | 'Traffic' | 'Simulation';
+
+export const WORKLOADS = ['forward', 'receive', 'transmit', 'ring'] as const;
+export type Workload = (typeof WORKLOADS)[number];
 
 interface KnobBase {
   /** Dotted public path, e.g. `traffic.load`. */
@@ -20,6 +24,8 @@ interface KnobBase {
   help: string;
   /** The sysctl, tunable or function this knob models, if any. */
   freebsd?: string;
+  /** Workloads the knob matters to (all when absent); the UI dims it for the others. */
+  workloads?: readonly Workload[];
 }
 
 export interface IntKnob extends KnobBase {
@@ -56,12 +62,75 @@ export interface BoolKnob extends KnobBase {
 
 export type Knob = IntKnob | NumberKnob | ChoiceKnob | BoolKnob;
 
+const NIC_PATH: readonly Workload[] = ['forward', 'receive', 'transmit'];
+const RX_PATH: readonly Workload[] = ['forward', 'receive'];
+
 export const KNOBS: readonly Knob[] = [
+  // Host
+  {
+    path: 'host.preset', group: 'Host', kind: 'choice', label: 'Host', workloads: NIC_PATH,
+    options: HOSTS.map((h) => h.id), default: 'xeon-e5-2650v4-2s',
+    help: 'A real machine from calibration.md. Choosing one sets cores, clock, SMT and NUMA domains; it also selects the memory-system costs (DDIO, DRAM and cross-domain latency) in docs/MODEL.md.',
+  },
+  {
+    path: 'host.cores', group: 'Host', kind: 'int', label: 'Physical cores', workloads: NIC_PATH,
+    min: 1, max: 256, default: 24, unit: 'cores',
+    help: 'Physical cores in the whole machine (all sockets).', freebsd: 'kern.smp.cores',
+  },
+  {
+    path: 'host.ghz', group: 'Host', kind: 'number', label: 'Core clock', workloads: NIC_PATH,
+    min: 0.5, max: 6, default: 2.2, step: 0.1, unit: 'GHz',
+    help: 'Sustained core clock. CPU work in cycles scales with it; memory stalls (ns) do not.', freebsd: 'dev.cpu.0.freq',
+  },
+  {
+    path: 'host.smt', group: 'Host', kind: 'bool', label: 'Hyper-threading', workloads: NIC_PATH, default: false,
+    help: 'Two hardware threads per core. Two busy siblings share one core (each runs at the host\'s SMT share).', freebsd: 'machdep.hyperthreading_allowed',
+  },
+  {
+    path: 'host.freebsd', group: 'Host', kind: 'choice', label: 'FreeBSD version', workloads: NIC_PATH,
+    options: [12, 13, 14, 15], default: 14,
+    help: 'Kernel generation. 12 takes IF_AFDATA_RLOCK (one rwlock word shared by every CPU) in arpresolve for each forwarded packet; 13 and later look the next hop up under the network epoch without it.',
+    freebsd: 'arpresolve / IF_AFDATA_RLOCK (12) vs NET_EPOCH (13+)',
+  },
+  {
+    path: 'host.numa_domains', group: 'Host', kind: 'int', label: 'NUMA domains', workloads: NIC_PATH,
+    min: 1, max: 8, default: 2, unit: 'domains',
+    help: 'Memory domains (usually sockets); cores are split evenly between them.', freebsd: 'vm.ndomains',
+  },
+  // NIC & queues
+  {
+    path: 'nic.model', group: 'NIC & queues', kind: 'choice', label: 'NIC', workloads: NIC_PATH,
+    options: NICS.map((n) => n.id), default: 'mlx5-cx4lx',
+    help: 'NIC and driver. Choosing one sets its default link speed and descriptor counts, and whether the driver allocates its ifnet with if_alloc_dev.',
+  },
   {
     path: 'nic.link_gbps', group: 'NIC & queues', kind: 'choice', label: 'Link speed',
     options: [1, 10, 25, 40, 100], default: 10, unit: 'Gbit/s',
     help: 'Ethernet line rate. Each frame also occupies 20 bytes of preamble, SFD and inter-frame gap on the wire.',
     freebsd: 'ifconfig media / if_baudrate',
+  },
+  {
+    path: 'nic.numa_domain', group: 'NUMA', kind: 'int', label: 'NIC domain', workloads: NIC_PATH,
+    min: 0, max: 7, default: 0, unit: 'domain',
+    help: 'NUMA domain the NIC is attached to (its PCIe root). DMA writes land in this domain\'s LLC (DDIO).', freebsd: 'dev.<drv>.<unit>.%domain (bus_get_domain)',
+  },
+  {
+    path: 'queues.rx', group: 'NIC & queues', kind: 'int', label: 'RX queues', workloads: RX_PATH,
+    min: 0, max: 256, default: 0, unit: 'queues (0 = driver default)',
+    help: 'RX queues. 0 takes the driver default (iflib: min(CPUs, MSI-X vectors, driver max)); more than the CPUs are capped as iflib_msix_init caps them.',
+    freebsd: 'dev.<drv>.<unit>.iflib.override_nrxqs',
+  },
+  {
+    path: 'queues.tx', group: 'NIC & queues', kind: 'int', label: 'TX queues', workloads: NIC_PATH,
+    min: 0, max: 256, default: 0, unit: 'queues (0 = driver default)',
+    help: 'TX queues. 0 takes the driver default; iflib keeps TX and RX counts equal unless overridden.',
+    freebsd: 'dev.<drv>.<unit>.iflib.override_ntxqs',
+  },
+  {
+    path: 'queues.rx_desc', group: 'NIC & queues', kind: 'int', label: 'RX descriptors', workloads: RX_PATH,
+    min: 64, max: 16384, default: 1024, unit: 'descriptors', pow2: true,
+    help: 'Size of each hardware RX descriptor ring. When the ring is full the NIC drops (missed packets).',
+    freebsd: 'dev.<drv>.<unit>.iflib.override_nrxds',
   },
   {
     path: 'queues.tx_desc', group: 'NIC & queues', kind: 'int', label: 'TX descriptors',
@@ -70,20 +139,87 @@ export const KNOBS: readonly Knob[] = [
     freebsd: 'dev.<drv>.<unit>.iflib.override_ntxds',
   },
   {
+    path: 'queues.core_offset', group: 'NIC & queues', kind: 'int', label: 'Core offset', workloads: NIC_PATH,
+    min: 0, max: 511, default: 0, unit: 'CPU',
+    help: 'First CPU that gets a queue task; queue i goes to the i-th CPU after it.', freebsd: 'dev.<drv>.<unit>.iflib.core_offset',
+  },
+  {
+    path: 'queues.separate_txrx', group: 'NIC & queues', kind: 'bool', label: 'Separate TX/RX CPUs', workloads: NIC_PATH, default: false,
+    help: 'Put TX queue tasks on their own CPUs after the RX ones instead of sharing them.', freebsd: 'dev.<drv>.<unit>.iflib.separate_txrx',
+  },
+  {
+    path: 'queues.use_logical_cores', group: 'NIC & queues', kind: 'bool', label: 'Use SMT siblings', workloads: NIC_PATH, default: false,
+    help: 'Let queues land on both hardware threads of a core; off, iflib gives each queue a physical core first.', freebsd: 'dev.<drv>.<unit>.iflib.use_logical_cores',
+  },
+  {
+    path: 'queues.irq_spread', group: 'NIC & queues', kind: 'bool', label: 'Spread interrupts', workloads: NIC_PATH, default: false,
+    help: 'The meeting\'s proposal: with fewer queues than CPUs, spread queue interrupts and tasks evenly over all CPUs instead of packing them from core_offset.',
+  },
+  // iflib
+  {
+    path: 'iflib.rx_budget', group: 'iflib', kind: 'int', label: 'RX budget', workloads: RX_PATH,
+    min: 1, max: 4096, default: 16, unit: 'packets per pass',
+    help: 'Packets iflib_rxeof handles per task pass before re-queueing itself (iflib drivers only; mlx5en and cxgbe use their own loops).',
+    freebsd: 'dev.<drv>.<unit>.iflib.rx_budget',
+  },
+  {
+    path: 'iflib.itr_us', group: 'iflib', kind: 'number', label: 'Interrupt moderation', workloads: RX_PATH,
+    min: 0, max: 1000, default: 32, step: 1, unit: 'µs',
+    help: 'Minimum gap between two interrupts of one queue vector (ITR). 32 µs is ix\'s 31 250 interrupts/s.', freebsd: 'dev.ix.<unit>.queue<n>.interrupt_rate / hw.ixl.rx_itr',
+  },
+  // NUMA
+  {
+    path: 'numa.if_alloc_dev', group: 'NUMA', kind: 'bool', label: 'if_alloc_dev', workloads: NIC_PATH, default: true,
+    help: 'Allocate the ifnet, rings and buffers on the NIC\'s domain (if_alloc_dev); off, they live on domain 0 (plain if_alloc, as iflib does).',
+    freebsd: 'if_alloc_dev(9) / if_numa_domain',
+  },
+  {
+    path: 'forward.egress_numa_domain', group: 'NUMA', kind: 'int', label: 'Egress NIC domain', workloads: ['forward'],
+    min: 0, max: 7, default: 0, unit: 'domain',
+    help: 'Domain of the NIC the forwarded packets leave by. Different from the ingress NIC\'s, every packet crosses the interconnect.',
+  },
+  // Traffic
+  {
+    path: 'traffic.workload', group: 'Traffic', kind: 'choice', label: 'Workload',
+    options: WORKLOADS, default: 'forward',
+    help: 'forward: the BSDRP bench lab (ip_tryforward between two ports); receive: streams to a local sink; transmit: sender threads; ring: only the hardware TX ring and wire (textbook queue, no CPU).',
+  },
+  {
+    path: 'traffic.flows', group: 'Traffic', kind: 'int', label: 'Flows', workloads: NIC_PATH,
+    min: 1, max: 1000000, default: 2000, unit: 'flows',
+    help: 'Distinct 5-tuples; each packet belongs to a uniformly chosen flow. RSS hashes each flow to a queue.',
+  },
+  {
     path: 'traffic.frame_bytes', group: 'Traffic', kind: 'int', label: 'Frame size',
     min: 64, max: 9216, default: 64, unit: 'bytes',
     help: 'Ethernet frame size including FCS, excluding preamble and inter-frame gap. 64 bytes is the worst case for packets per second.',
   },
   {
     path: 'traffic.load', group: 'Traffic', kind: 'number', label: 'Offered load',
-    min: 0, max: 1.5, default: 0.9, step: 0.01, unit: '× line rate',
-    help: 'Offered packet rate as a fraction of the line rate for this frame size; above 1 the ring overflows and drops.',
+    min: 0, max: 1.5, default: 1, step: 0.01, unit: '× line rate',
+    help: 'Offered packet rate as a fraction of the line rate for this frame size. Above 1 the sender\'s wire cannot carry it (ingress) or the TX ring overflows (ring).',
   },
   {
     path: 'traffic.arrival', group: 'Traffic', kind: 'choice', label: 'Arrival process',
-    options: ['constant', 'poisson', 'bursty'], default: 'poisson',
-    help: 'constant: evenly spaced; poisson: exponential gaps; bursty: bursts of a geometric number of frames (mean 32: one iflib TX batch) arriving together, Poisson between bursts; same mean rate.',
+    options: ['constant', 'poisson', 'bursty'], default: 'constant',
+    help: 'constant: evenly spaced (pkt-gen); poisson: exponential gaps; bursty: bursts of a geometric number of frames (mean 32: one iflib TX batch) arriving together, Poisson between bursts; same mean rate.',
   },
+  {
+    path: 'traffic.mix.tcp', group: 'Traffic', kind: 'number', label: 'TCP share', workloads: NIC_PATH,
+    min: 0, max: 1, default: 0, step: 0.01, unit: 'fraction of flows',
+    help: 'Fraction of flows that are TCP. The three shares must add up to 1.',
+  },
+  {
+    path: 'traffic.mix.udp', group: 'Traffic', kind: 'number', label: 'UDP share', workloads: NIC_PATH,
+    min: 0, max: 1, default: 1, step: 0.01, unit: 'fraction of flows',
+    help: 'Fraction of flows that are UDP (pkt-gen sends UDP).',
+  },
+  {
+    path: 'traffic.mix.sctp', group: 'Traffic', kind: 'number', label: 'SCTP share', workloads: NIC_PATH,
+    min: 0, max: 1, default: 0, step: 0.01, unit: 'fraction of flows',
+    help: 'Fraction of flows that are SCTP.',
+  },
+  // Simulation
   {
     path: 'sim.seed', group: 'Simulation', kind: 'int', label: 'Seed',
     min: 0, max: 4294967295, default: 1,
@@ -91,7 +227,7 @@ export const KNOBS: readonly Knob[] = [
   },
   {
     path: 'sim.duration_ms', group: 'Simulation', kind: 'number', label: 'Duration',
-    min: 0.1, max: 600000, default: 100, step: 0.1, unit: 'ms simulated',
+    min: 0.1, max: 600000, default: 20, step: 0.1, unit: 'ms simulated',
     help: 'Simulated time to run. Frames are recorded at 200 fixed intervals over this span.',
   },
 ] as const;
@@ -152,9 +288,29 @@ function toZod(t: Tree): z.ZodType {
 
 /** The scenario as the engine sees it. Kept as an explicit interface so engine code is typed. */
 export interface Scenario {
-  nic: { link_gbps: 1 | 10 | 25 | 40 | 100 };
-  queues: { tx_desc: number };
-  traffic: { frame_bytes: number; load: number; arrival: 'constant' | 'poisson' | 'bursty' };
+  host: { preset: string; cores: number; ghz: number; smt: boolean; freebsd: 12 | 13 | 14 | 15; numa_domains: number };
+  nic: { model: string; link_gbps: 1 | 10 | 25 | 40 | 100; numa_domain: number };
+  queues: {
+    rx: number;
+    tx: number;
+    rx_desc: number;
+    tx_desc: number;
+    core_offset: number;
+    separate_txrx: boolean;
+    use_logical_cores: boolean;
+    irq_spread: boolean;
+  };
+  iflib: { rx_budget: number; itr_us: number };
+  numa: { if_alloc_dev: boolean };
+  forward: { egress_numa_domain: number };
+  traffic: {
+    workload: Workload;
+    flows: number;
+    frame_bytes: number;
+    load: number;
+    arrival: 'constant' | 'poisson' | 'bursty';
+    mix: { tcp: number; udp: number; sctp: number };
+  };
   sim: { seed: number; duration_ms: number };
 }
 
@@ -188,8 +344,80 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: strin
 /** Validate a complete scenario. Error strings name the knob path and the allowed range. */
 export function parseScenario(input: unknown): ParseResult<Scenario> {
   const r = ScenarioSchema.safeParse(input);
-  if (r.success) return { ok: true, value: r.data };
-  return { ok: false, errors: formatIssues(r.error) };
+  if (!r.success) return { ok: false, errors: formatIssues(r.error) };
+  const cross = crossCheck(r.data);
+  return cross.length ? { ok: false, errors: cross } : { ok: true, value: r.data };
+}
+
+/** Logical CPUs the host exposes. */
+export function logicalCpus(s: Scenario): number {
+  return s.host.cores * (s.host.smt ? 2 : 1);
+}
+
+/** CPUs iflib hands queues to: physical cores unless use_logical_cores. */
+export function queueCpus(s: Scenario): number {
+  return s.host.smt && !s.queues.use_logical_cores ? s.host.cores : logicalCpus(s);
+}
+
+/** The RX/TX queue counts the run will use: the knob, or the driver's default for 0. */
+export function effectiveQueues(s: Scenario): { rx: number; tx: number; why: string } {
+  const nic = findNic(s.nic.model)!;
+  const d = defaultQueueCount(nic, queueCpus(s));
+  const rx = s.queues.rx || d.rx;
+  const tx = s.queues.tx || (s.queues.rx && nic.queueRule !== 'cxgbe' ? s.queues.rx : d.tx);
+  return { rx, tx, why: s.queues.rx || s.queues.tx ? 'set by queues.rx / queues.tx' : d.why };
+}
+
+/**
+ * Rules that involve more than one knob: the NIC's queue and ring limits, domains that exist, a
+ * protocol mix that adds up. Each message names the knob and the limit.
+ */
+export function crossCheck(s: Scenario): string[] {
+  const errors: string[] = [];
+  if (s.host.numa_domains > s.host.cores) errors.push(`host.numa_domains (${s.host.numa_domains}) cannot exceed host.cores (${s.host.cores})`);
+  if (s.traffic.workload === 'ring') return errors; // only the TX ring and wire matter
+  const nic = findNic(s.nic.model);
+  if (!nic) return [...errors, `nic.model "${s.nic.model}" is not a known NIC`];
+  if (!findHost(s.host.preset)) errors.push(`host.preset "${s.host.preset}" is not a known host`);
+  if (!nic.speedsGbps.includes(s.nic.link_gbps)) errors.push(`nic.link_gbps = ${s.nic.link_gbps} is not a speed of the ${nic.title} (allowed ${nic.speedsGbps.join(', ')})`);
+  if (s.nic.numa_domain >= s.host.numa_domains) errors.push(`nic.numa_domain = ${s.nic.numa_domain} does not exist: the host has ${s.host.numa_domains} domain(s), 0–${s.host.numa_domains - 1}`);
+  if (s.forward.egress_numa_domain >= s.host.numa_domains) errors.push(`forward.egress_numa_domain = ${s.forward.egress_numa_domain} does not exist: the host has ${s.host.numa_domains} domain(s), 0–${s.host.numa_domains - 1}`);
+  const cpus = queueCpus(s);
+  const q = effectiveQueues(s);
+  if (s.queues.rx || s.queues.tx) errors.push(...validateQueueRequest(nic, cpus, q.rx, q.tx));
+  errors.push(...validateDescCount(nic, s.queues.rx_desc, 'queues.rx_desc'));
+  errors.push(...validateDescCount(nic, s.queues.tx_desc, 'queues.tx_desc'));
+  if (s.queues.core_offset >= logicalCpus(s)) errors.push(`queues.core_offset = ${s.queues.core_offset} is past the last CPU (${logicalCpus(s) - 1})`);
+  const mix = s.traffic.mix.tcp + s.traffic.mix.udp + s.traffic.mix.sctp;
+  if (Math.abs(mix - 1) > 1e-6) errors.push(`traffic.mix.tcp + traffic.mix.udp + traffic.mix.sctp must add up to 1 (they add up to ${+mix.toFixed(6)})`);
+  return errors;
+}
+
+/**
+ * Set one knob the way a person means it: choosing a host or NIC preset also sets the knobs it
+ * determines (cores, clock, SMT, domains; link speed, ring sizes, if_alloc_dev). The stored
+ * scenario always holds explicit values, so links stay exact.
+ */
+export function applyKnob(s: Scenario, path: string, value: unknown): Scenario {
+  let out = setPath(s, path, value);
+  if (path === 'host.preset') {
+    const h = findHost(String(value));
+    if (h && !h.custom) {
+      out = setPath(out, 'host.cores', h.cores);
+      out = setPath(out, 'host.ghz', h.ghz);
+      out = setPath(out, 'host.smt', false);
+      out = setPath(out, 'host.numa_domains', h.numaDomains);
+    }
+  } else if (path === 'nic.model') {
+    const n = findNic(String(value));
+    if (n) {
+      out = setPath(out, 'nic.link_gbps', n.linkGbps);
+      out = setPath(out, 'queues.rx_desc', n.defaultRxDesc);
+      out = setPath(out, 'queues.tx_desc', n.defaultTxDesc);
+      out = setPath(out, 'numa.if_alloc_dev', n.numaAware);
+    }
+  }
+  return out;
 }
 
 /** Validate one knob value in isolation (inline form validation, CLI --set). */

@@ -9,7 +9,9 @@
  * horizon; that is still this clock, and it refuses to go backwards.
  */
 export class Scheduler {
-  private t = 0;
+  // Current time lives in a typed array: a plain field holding a changing double was re-boxed
+  // on every store in V8 and dominated the profile.
+  private readonly tNow = new Float64Array(1);
   private size = 0;
   private seq = 0;
   private times: Float64Array;
@@ -26,7 +28,7 @@ export class Scheduler {
 
   /** Current simulated time in nanoseconds. */
   get now(): number {
-    return this.t;
+    return this.tNow[0]!;
   }
 
   get pending(): number {
@@ -34,12 +36,12 @@ export class Scheduler {
   }
 
   advanceTo(time: number): void {
-    if (time < this.t) throw new Error(`clock cannot go backwards: ${time} < ${this.t}`);
-    this.t = time;
+    if (time < this.tNow[0]!) throw new Error(`clock cannot go backwards: ${time} < ${this.tNow[0]}`);
+    this.tNow[0] = time;
   }
 
   schedule(time: number, kind: number, arg = 0): void {
-    if (time < this.t) throw new Error(`cannot schedule in the past: ${time} < ${this.t}`);
+    if (time < this.tNow[0]!) throw new Error(`cannot schedule in the past: ${time} < ${this.tNow[0]}`);
     if (this.size === this.times.length) this.grow();
     let i = this.size++;
     const s = this.seq++;

@@ -1,24 +1,23 @@
 /**
- * One simulation run: wires the stages of the packet path together and drives them from the
- * scheduler. Steppable, so a Worker can stream frames and pause between steps; stepping in any
- * chunk size gives the same result as one call (frame boundaries are fixed in simulated time).
- *
- * Stages so far (walking skeleton): traffic source → one hardware TX descriptor ring → wire.
+ * One simulation run: builds the model for the scenario's workload, drives it from the scheduler
+ * and records frames. Steppable, so a Worker can stream frames and pause between steps; stepping
+ * in any chunk size gives the same result as one call (frame boundaries are fixed in simulated
+ * time).
  */
+import { STAGES } from './costs';
+import { Histogram } from './histogram';
 import { encodeLink } from './link';
-import { FrameRecorder, type FrameBatch } from './metrics';
+import { FRAME_SERIES, FrameRecorder, type FrameBatch, type SeriesInfo } from './metrics';
+import { DROP_LOCATIONS, EV_ARRIVAL, EV_CPU_DONE, EV_IRQ, PathModel, type CoreSummary, type DropLocation, type RxQueueSummary, type TxQueueSummary } from './path';
 import { Prng } from './prng';
-import type { Scenario } from './scenario';
+import { RingModel } from './ringpath';
+import type { Scenario, Workload } from './scenario';
 import { Scheduler } from './scheduler';
-import { TrafficSource } from './traffic';
-import { TxRing } from './txring';
 import { ENGINE_ID } from './version';
-import { frameTimeNs, lineRatePps } from './wire';
 
 /** Frames per run: fixed, so chart resolution does not depend on duration. */
 export const FRAMES_PER_RUN = 200;
 
-const EV_ARRIVAL = 0;
 const EV_FRAME = 1;
 
 export interface LatencySummary {
@@ -27,68 +26,85 @@ export interface LatencySummary {
   p99: number;
 }
 
-export interface QueueSummary {
-  id: number;
-  kind: 'tx';
-  descriptors: number;
-  enqueued: number;
-  delivered: number;
-  dropped: number;
-  in_flight: number;
-  max_occupancy: number;
-  /** Time-averaged occupancy, descriptors (integrated over time). */
-  mean_occupancy: number;
-  /** Little's law right-hand side: delivered rate × mean sojourn, descriptors. */
-  littles_law_lambda_w: number;
-  latency_us: LatencySummary;
+export interface Invariants {
+  /** offered = delivered + dropped (all locations) + in flight, exactly. */
+  conservation: boolean;
+  /** Each ring: arrived = processed + dropped + still in the ring. */
+  ring_conservation: boolean;
+  /** Worst relative gap between mean occupancy and λW over rings with traffic. */
+  littles_law_max_error: number;
 }
 
 export interface Summary {
   engine: string;
   scenario: Scenario;
   link: string;
+  workload: Workload;
   simulated_ms: number;
   /** Wall-clock time of the run: the only field that differs between identical runs. */
   wall_ms: number;
   packets_simulated: number;
   line_rate_pps: number;
   offered_pps: number;
+  /** Packets admitted into RX descriptor rings (or sender backlogs) per second. */
+  rx_pps: number;
+  /** Packets forwarded out of the egress port per second (forward workload; else 0). */
+  forwarded_pps: number;
+  /** Packets that completed the path per second: forwarded, sunk, or transmitted. */
+  delivered_pps: number;
+  /** Frames that left on a TX wire per second. */
   tx_pps: number;
-  drops: { tx_ring: number };
+  drops: Record<DropLocation, number>;
   in_flight: number;
   latency_us: LatencySummary;
-  queues: QueueSummary[];
+  queues: (RxQueueSummary | TxQueueSummary)[];
+  cores: CoreSummary[];
+  /** One sentence: what limits packets per second in this run. */
+  bottleneck: string;
+  notes: string[];
+  invariants: Invariants;
 }
 
 export class Simulation {
   readonly scenario: Scenario;
   readonly frames: FrameRecorder;
+  readonly series: readonly SeriesInfo[];
   readonly durationNs: number;
   readonly frameNs: number;
   private readonly clock = new Scheduler();
-  private readonly source: TrafficSource;
-  private readonly ring: TxRing;
-  private readonly linePps: number;
-  private offered = 0;
-  // counters at the previous frame boundary
-  private prevOffered = 0;
-  private prevDelivered = 0;
-  private prevDropped = 0;
-  private prevArea = 0;
+  private readonly ring: RingModel | null = null;
+  private readonly path: PathModel | null = null;
+  private readonly row: Float64Array;
+  private prev = { offered: 0, admitted: 0, delivered: 0, tx: 0, drops: 0, area: 0, latSum: 0, latN: 0 };
+  private readonly prevTask: Float64Array;
+  private readonly prevBusy: Float64Array;
 
   constructor(scenario: Scenario) {
     this.scenario = scenario;
-    const { nic, traffic, queues, sim } = scenario;
-    this.durationNs = sim.duration_ms * 1e6;
+    this.durationNs = scenario.sim.duration_ms * 1e6;
     this.frameNs = this.durationNs / FRAMES_PER_RUN;
-    this.frames = new FrameRecorder(FRAMES_PER_RUN);
-    this.linePps = lineRatePps(nic.link_gbps, traffic.frame_bytes);
-    const wireNs = frameTimeNs(nic.link_gbps, traffic.frame_bytes);
-    const rng = new Prng(sim.seed);
-    this.source = new TrafficSource(traffic.arrival, (traffic.load * this.linePps) / 1e9, rng);
-    this.ring = new TxRing(queues.tx_desc, wireNs);
+    const rng = new Prng(scenario.sim.seed);
+    const series: SeriesInfo[] = [...FRAME_SERIES];
+    if (scenario.traffic.workload === 'ring') {
+      this.ring = new RingModel(scenario, this.clock, rng, this.durationNs);
+      this.ring.start();
+      this.prevTask = new Float64Array(0);
+      this.prevBusy = new Float64Array(0);
+    } else {
+      const p = new PathModel(scenario, this.clock, rng, this.durationNs);
+      this.path = p;
+      for (const loc of DROP_LOCATIONS) series.push({ key: `drops_${loc}_pps`, label: `Drops: ${loc}`, unit: 'pps', group: 'drops' });
+      const qname = p.workload === 'transmit' ? 'Sender' : 'RX queue';
+      for (let t = 0; t < p.ntask; t++) series.push({ key: `q${t}_pps`, label: `${qname} ${t} (CPU ${p.taskCpu[t]})`, unit: 'pps', group: 'queue' });
+      for (let c = 0; c < p.topo.ncpu; c++) series.push({ key: `cpu${c}_util`, label: `CPU ${c} (domain ${p.topo.domain[c]})`, unit: 'fraction busy', group: 'cpu' });
+      p.start();
+      this.prevTask = new Float64Array(p.ntask);
+      this.prevBusy = new Float64Array(p.topo.ncpu);
+    }
+    this.series = series;
+    this.row = new Float64Array(series.length);
+    this.frames = new FrameRecorder(FRAMES_PER_RUN, series);
     this.clock.schedule(this.frameNs, EV_FRAME, 1);
-    if (this.source.next < this.durationNs) this.clock.schedule(this.source.next, EV_ARRIVAL);
   }
 
   get done(): boolean {
@@ -104,94 +120,211 @@ export class Simulation {
     const from = this.frames.length;
     const target = Math.min(FRAMES_PER_RUN, from + maxFrames);
     const clock = this.clock;
+    const path = this.path;
     while (this.frames.length < target) {
       const kind = clock.pop();
-      if (kind === EV_ARRIVAL) this.arrivals();
+      if (kind === EV_ARRIVAL) {
+        if (path) path.arrivals();
+        else this.ring!.arrivals();
+      } else if (kind === EV_CPU_DONE) path!.cpuDone(clock.lastArg);
+      else if (kind === EV_IRQ) path!.irq(clock.lastArg);
       else if (kind === EV_FRAME) this.frame(clock.lastArg);
       else break;
     }
     return this.frames.since(from);
   }
 
-  /** Process consecutive arrivals up to the next foreign event, then re-arm. */
-  private arrivals(): void {
-    const clock = this.clock, src = this.source, ring = this.ring;
-    const horizon = Math.min(clock.peekTime(), this.durationNs);
-    let t = src.next;
-    while (t < horizon) {
-      clock.advanceTo(t);
-      ring.retireUntil(t);
-      ring.offer(t);
-      this.offered++;
-      src.advance();
-      t = src.next;
+  private totals(): { offered: number; admitted: number; delivered: number; tx: number; drops: number; area: number; lat: Histogram } {
+    if (this.ring) {
+      const r = this.ring.ring;
+      return { offered: this.ring.offered, admitted: this.ring.offered, delivered: r.delivered, tx: r.delivered, drops: r.dropped, area: r.area, lat: r.latency };
     }
-    if (t < this.durationNs) clock.schedule(t, EV_ARRIVAL);
+    const p = this.path!;
+    let drops = 0;
+    for (const loc of DROP_LOCATIONS) drops += p.drops[loc];
+    let tx = 0, area = 0;
+    for (const r of p.txRings) { tx += r.delivered; area += r.area; }
+    return { offered: p.offered, admitted: p.admitted, delivered: p.delivered(), tx, drops, area, lat: p.latency };
   }
 
   private frame(index: number): void {
     const t = this.clock.now;
-    const ring = this.ring;
-    ring.retireUntil(t);
+    if (this.ring) this.ring.ring.retireUntil(t);
+    else this.path!.sync(t);
     const sec = this.frameNs / 1e9;
-    this.frames.push({
-      t_ms: t / 1e6,
-      offered_pps: (this.offered - this.prevOffered) / sec,
-      tx_pps: (ring.delivered - this.prevDelivered) / sec,
-      drops_pps: (ring.dropped - this.prevDropped) / sec,
-      tx_ring_occupancy: (ring.area - this.prevArea) / this.frameNs,
-    });
-    this.prevOffered = this.offered;
-    this.prevDelivered = ring.delivered;
-    this.prevDropped = ring.dropped;
-    this.prevArea = ring.area;
-    // The last boundary is exactly the duration (no accumulated rounding).
+    const now = this.totals();
+    const row = this.row;
+    const pr = this.prev;
+    const latN = now.lat.count - pr.latN;
+    row[0] = t / 1e6;
+    row[1] = (now.offered - pr.offered) / sec;
+    row[2] = (now.admitted - pr.admitted) / sec;
+    row[3] = (now.delivered - pr.delivered) / sec;
+    row[4] = (now.tx - pr.tx) / sec;
+    row[5] = (now.drops - pr.drops) / sec;
+    row[6] = (now.area - pr.area) / this.frameNs;
+    row[7] = latN > 0 ? (now.lat.sum - pr.latSum) / latN / 1e3 : 0;
+    this.prev = { offered: now.offered, admitted: now.admitted, delivered: now.delivered, tx: now.tx, drops: now.drops, area: now.area, latSum: now.lat.sum, latN: now.lat.count };
+    const p = this.path;
+    if (p) {
+      let i = FRAME_SERIES.length;
+      for (const loc of DROP_LOCATIONS) row[i++] = p.drops[loc]; // turned into rates below
+      for (let k = 0; k < DROP_LOCATIONS.length; k++) {
+        const j = FRAME_SERIES.length + k;
+        const total = row[j]!;
+        row[j] = (total - this.prevDrops[k]!) / sec;
+        this.prevDrops[k] = total;
+      }
+      for (let q = 0; q < p.ntask; q++) {
+        row[i++] = (p.processed[q]! - this.prevTask[q]!) / sec;
+        this.prevTask[q] = p.processed[q]!;
+      }
+      for (let c = 0; c < p.topo.ncpu; c++) {
+        row[i++] = (p.busyAcc[c]! - this.prevBusy[c]!) / this.frameNs;
+        this.prevBusy[c] = p.busyAcc[c]!;
+      }
+    }
+    this.frames.push(row);
     if (index < FRAMES_PER_RUN) {
+      // The last boundary is exactly the duration (no accumulated rounding).
       const next = index + 1 === FRAMES_PER_RUN ? this.durationNs : (index + 1) * this.frameNs;
       this.clock.schedule(next, EV_FRAME, index + 1);
     }
   }
 
+  private readonly prevDrops = new Float64Array(DROP_LOCATIONS.length);
+
   summary(wallMs: number): Summary {
-    const ring = this.ring;
-    const T = this.clock.now; // ns simulated so far
+    const T = this.clock.now;
     const sec = T / 1e9;
-    const lat = (h: TxRing['latency']): LatencySummary => ({
-      mean: h.mean() / 1e3,
-      p50: h.quantile(0.5) / 1e3,
-      p99: h.quantile(0.99) / 1e3,
-    });
-    const deliveredRate = T > 0 ? ring.delivered / T : 0; // per ns
-    const meanSojourn = ring.delivered ? ring.sojournSum / ring.delivered : 0;
-    const q: QueueSummary = {
-      id: 0,
-      kind: 'tx',
-      descriptors: ring.capacity,
-      enqueued: ring.enqueued,
-      delivered: ring.delivered,
-      dropped: ring.dropped,
-      in_flight: ring.occupancy,
-      max_occupancy: ring.maxOccupancy,
-      mean_occupancy: T > 0 ? ring.area / T : 0,
-      littles_law_lambda_w: deliveredRate * meanSojourn,
-      latency_us: lat(ring.latency),
-    };
-    return {
+    const rate = (n: number) => (sec > 0 ? n / sec : 0);
+    const tot = this.totals();
+    const lat = (h: Histogram): LatencySummary => ({ mean: h.mean() / 1e3, p50: h.quantile(0.5) / 1e3, p99: h.quantile(0.99) / 1e3 });
+    const base = {
       engine: ENGINE_ID,
       scenario: this.scenario,
       link: encodeLink({ scenario: this.scenario }),
+      workload: this.scenario.traffic.workload,
       simulated_ms: T / 1e6,
       wall_ms: wallMs,
-      packets_simulated: this.offered,
-      line_rate_pps: this.linePps,
-      offered_pps: sec > 0 ? this.offered / sec : 0,
-      tx_pps: sec > 0 ? ring.delivered / sec : 0,
-      drops: { tx_ring: ring.dropped },
-      in_flight: ring.occupancy,
-      latency_us: lat(ring.latency),
-      queues: [q],
+      packets_simulated: tot.offered,
+    };
+    if (this.ring) {
+      const m = this.ring, r = m.ring;
+      const q: TxQueueSummary = {
+        id: 0, kind: 'tx', descriptors: r.capacity, enqueued: r.enqueued, delivered: r.delivered, dropped: r.dropped,
+        in_flight: r.occupancy, max_occupancy: r.maxOccupancy, mean_occupancy: T > 0 ? r.area / T : 0,
+        littles_law_lambda_w: T > 0 ? r.sojournSum / T : 0, mean_latency_us: r.delivered ? r.latencySum / r.delivered / 1e3 : 0, pps: rate(r.delivered),
+      };
+      const drops = { wire: 0, nic: 0, rx_ring: 0, tx_ring: r.dropped, sender: 0 };
+      return {
+        ...base,
+        line_rate_pps: m.linePps,
+        offered_pps: rate(m.offered),
+        rx_pps: 0,
+        forwarded_pps: 0,
+        delivered_pps: rate(r.delivered),
+        tx_pps: rate(r.delivered),
+        drops,
+        in_flight: r.occupancy,
+        latency_us: lat(r.latency),
+        queues: [q],
+        cores: [],
+        bottleneck: r.dropped > 0 ? 'The wire: offered load exceeds what the TX ring and line rate can carry, so the ring overflows.' : 'Nothing saturates: every frame fits on the wire.',
+        notes: ['ring workload: no CPU or driver is modelled, only the TX descriptor ring and the wire'],
+        invariants: {
+          conservation: m.offered === r.delivered + r.dropped + r.occupancy,
+          ring_conservation: r.enqueued === r.delivered + r.occupancy,
+          littles_law_max_error: littleError(q.mean_occupancy, q.littles_law_lambda_w),
+        },
+      };
+    }
+    const p = this.path!;
+    const rxq = p.rxQueueSummaries(T);
+    const txq = p.txQueueSummaries(T);
+    const cores = p.coreSummaries(T);
+    const delivered = p.delivered();
+    const inFlight = p.inFlight();
+    const drops = { ...p.drops };
+    let dropTotal = 0;
+    for (const loc of DROP_LOCATIONS) dropTotal += drops[loc];
+    let ringOk = true, lErr = 0;
+    for (const q of rxq) {
+      if (q.arrived !== q.processed + q.dropped + q.in_ring) ringOk = false;
+      lErr = Math.max(lErr, littleError(q.mean_occupancy, q.littles_law_lambda_w));
+    }
+    for (const q of txq) {
+      if (q.enqueued !== q.delivered + q.in_flight) ringOk = false;
+      lErr = Math.max(lErr, littleError(q.mean_occupancy, q.littles_law_lambda_w));
+    }
+    const wireTx = txq.reduce((a, q) => a + q.delivered, 0);
+    return {
+      ...base,
+      line_rate_pps: p.linePps,
+      offered_pps: rate(p.offered),
+      rx_pps: rate(p.admitted),
+      forwarded_pps: p.workload === 'forward' ? rate(delivered) : 0,
+      delivered_pps: rate(delivered),
+      tx_pps: rate(wireTx),
+      drops,
+      in_flight: inFlight,
+      latency_us: lat(p.latency),
+      queues: [...rxq, ...txq],
+      cores,
+      bottleneck: explainBottleneck(p, cores, rxq, drops, rate(delivered)),
+      notes: p.notes,
+      invariants: {
+        conservation: p.offered === delivered + dropTotal + inFlight,
+        ring_conservation: ringOk,
+        littles_law_max_error: lErr,
+      },
     };
   }
+}
+
+/** Relative gap between L and λW, ignoring rings that are nearly always empty. */
+function littleError(L: number, lw: number): number {
+  if (L < 1e-3 && lw < 1e-3) return 0;
+  return Math.abs(L - lw) / Math.max(L, lw);
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(0)}%`;
+}
+
+function explainBottleneck(p: PathModel, cores: CoreSummary[], rxq: RxQueueSummary[], drops: Record<DropLocation, number>, deliveredPps: number): string {
+  const parts: string[] = [];
+  const busiest = cores.reduce((a, c) => (c.utilization > a.utilization ? c : a), cores[0]!);
+  const topStage = (c: CoreSummary) => {
+    let best = '', bestV = -1, total = 0;
+    for (const st of STAGES) {
+      const v = c.cycles_by_stage[st];
+      total += v;
+      if (v > bestV) { bestV = v; best = st; }
+    }
+    return total > 0 ? `${best} ${pct(bestV / total)} of its busy cycles` : 'idle';
+  };
+  if (drops.wire > 0) parts.push('the offered load exceeds the ingress line rate (the sender drops the excess)');
+  if (drops.nic > 0) parts.push(`the NIC's packet-rate ceiling (${((p.nic.hwCeilingPps ?? 0) / 1e6).toFixed(2)} Mpps) drops packets before the rings`);
+  if (drops.rx_ring > 0 || drops.sender > 0) {
+    const worst = rxq.reduce((a, q) => (q.dropped > a.dropped ? q : a), rxq[0]!);
+    const c = cores[worst.cpu]!;
+    const what = p.workload === 'transmit' ? `sender ${worst.id}` : `RX queue ${worst.id}`;
+    parts.push(`CPU ${c.cpu} (${what}, domain ${c.domain}) is ${pct(c.utilization)} busy and its ring overflows: ${topStage(c)}`);
+    const busy = cores.filter((x) => x.utilization > 0.9).length;
+    const withWork = cores.filter((x) => x.tasks.length > 0).length;
+    if (withWork < cores.length) parts.push(`${cores.length - withWork} of ${cores.length} CPUs have no queue work`);
+    else if (busy > 1) parts.push(`${busy} CPUs are above 90%`);
+  }
+  if (drops.tx_ring > 0) parts.push('the egress TX rings overflow: the egress wire is at line rate');
+  if (parts.length === 0) {
+    const atLine = deliveredPps > 0.995 * p.linePps;
+    return atLine
+      ? `Line rate: the wire is the limit; busiest CPU ${busiest.cpu} is ${pct(busiest.utilization)} busy.`
+      : `Nothing saturates: every offered packet is delivered; busiest CPU ${busiest.cpu} is ${pct(busiest.utilization)} busy (${topStage(busiest)}).`;
+  }
+  const s = parts.join('; ');
+  return s.charAt(0).toUpperCase() + s.slice(1) + '.';
 }
 
 /** Run a scenario to completion (CLI, tests, benchmarks). */

@@ -17,8 +17,13 @@ export type ArrivalProcess = 'constant' | 'poisson' | 'bursty';
 export const BURST_MEAN_FRAMES = 32;
 
 export class TrafficSource {
+  // [0]: time of the next arrival. A typed array, because V8 boxes a double object field on
+  // every write and this one changes once per packet.
+  private readonly nextT = Float64Array.of(Infinity);
   /** Time of the next arrival (ns); +Infinity when the source is silent. */
-  next = Infinity;
+  get next(): number {
+    return this.nextT[0]!;
+  }
   /** Arrivals produced so far (including `next`). */
   count = 0;
   private readonly gap: number;
@@ -40,14 +45,14 @@ export class TrafficSource {
     this.count = 1;
     switch (this.process) {
       case 'constant':
-        this.next = 0;
+        this.nextT[0] = 0;
         break;
       case 'poisson':
-        this.next = this.rng.exponential(this.gap);
+        this.nextT[0] = this.rng.exponential(this.gap);
         break;
       case 'bursty':
         this.left = this.rng.geometric(BURST_MEAN_FRAMES) - 1;
-        this.next = this.rng.exponential(this.burstGap);
+        this.nextT[0] = this.rng.exponential(this.burstGap);
         break;
     }
   }
@@ -56,17 +61,17 @@ export class TrafficSource {
   advance(): void {
     switch (this.process) {
       case 'constant':
-        this.next = this.count * this.gap;
+        this.nextT[0] = this.count * this.gap;
         break;
       case 'poisson':
-        this.next += this.rng.exponential(this.gap);
+        this.nextT[0]! += this.rng.exponential(this.gap);
         break;
       case 'bursty':
         if (this.left > 0) {
           this.left--; // same instant: the rest of the burst
         } else {
           this.left = this.rng.geometric(BURST_MEAN_FRAMES) - 1;
-          this.next += this.rng.exponential(this.burstGap);
+          this.nextT[0]! += this.rng.exponential(this.burstGap);
         }
         break;
     }

@@ -1,11 +1,12 @@
 /**
- * A hardware TX descriptor ring drained by the NIC onto the wire (a FIFO with one server).
+ * A hardware TX descriptor ring drained by the NIC onto a wire.
  *
- * A frame takes a descriptor when it is enqueued and gives it back when its last bit has left the
- * wire. The NIC serialises frames back to back, so each frame's departure is
- * max(arrival, previous departure) + frame time (Lindley's recursion): exact, and no event is
- * needed per departure. Departures are retired lazily, in time order, whenever the caller moves
- * the ring's view of time forward with `retireUntil(t)`.
+ * A frame takes a descriptor when it is handed to the NIC and gives it back when its last bit has
+ * left the wire. The wire serialises frames back to back, so each frame's departure is
+ * max(handoff, previous departure on that wire) + frame time (Lindley's recursion): exact, and no
+ * event is needed per departure. Several rings (a NIC's TX queues) may share one `Wire`; frames
+ * then leave in the order they were handed over. Departures are retired lazily, in time order,
+ * whenever the caller moves the ring's view of time forward with `retireUntil(t)`.
  *
  * With one ring of K descriptors this is exactly an M/D/1/K (poisson) or D/D/1/K (constant)
  * queue, which is what the textbook tests check.
@@ -15,32 +16,45 @@
  */
 import { Histogram } from './histogram';
 
+/** The serialising wire behind one or more rings. */
+export class Wire {
+  /** [0]: departure time of the last frame handed to this wire (typed array: no boxing per write). */
+  readonly last = new Float64Array(1);
+  constructor(readonly serviceNs: number) {}
+}
+
 export class TxRing {
   readonly capacity: number;
   private readonly arrive: Float64Array;
+  private readonly stamp: Float64Array;
   private readonly depart: Float64Array;
   private head = 0; // oldest in-flight slot
   private n = 0; // descriptors in use
-  private lastDepart = 0;
-  private lastT = 0; // time up to which `area` is integrated
+  // Doubles updated per frame live in a typed array (V8 boxes double object fields on each write):
+  // [0] time up to which `area` is integrated, [1] area, [2] sojourn sum, [3] latency sum.
+  private readonly acc = new Float64Array(4);
 
   enqueued = 0;
   delivered = 0;
   dropped = 0;
   maxOccupancy = 0;
+
   /** ∫ N(t) dt in descriptor·ns, integrated event by event. */
-  area = 0;
-  /** Sum of sojourn times of delivered frames, ns. */
-  sojournSum = 0;
-  readonly latency = new Histogram();
+  get area(): number { return this.acc[1]!; }
+  /** Sum of time in this ring of delivered frames, ns. */
+  get sojournSum(): number { return this.acc[2]!; }
+  /** Sum of end-to-end latency (from each frame's stamp) of delivered frames, ns. */
+  get latencySum(): number { return this.acc[3]!; }
 
   constructor(
     capacity: number,
-    /** Wire time per frame, ns. */
-    private readonly serviceNs: number,
+    readonly wire: Wire,
+    /** Where end-to-end latencies are recorded (may be shared by several rings). */
+    readonly latency: Histogram = new Histogram(),
   ) {
     this.capacity = capacity;
     this.arrive = new Float64Array(capacity);
+    this.stamp = new Float64Array(capacity);
     this.depart = new Float64Array(capacity);
   }
 
@@ -48,40 +62,51 @@ export class TxRing {
     return this.n;
   }
 
+  get free(): number {
+    return this.capacity - this.n;
+  }
+
   /** Retire every frame whose transmission has finished by time t. */
   retireUntil(t: number): void {
     const cap = this.capacity;
+    const acc = this.acc;
     while (this.n > 0) {
       const d = this.depart[this.head]!;
       if (d > t) break;
-      this.area += this.n * (d - this.lastT);
-      this.lastT = d;
-      const w = d - this.arrive[this.head]!;
-      this.sojournSum += w;
-      this.latency.record(w);
+      acc[1]! += this.n * (d - acc[0]!);
+      acc[0] = d;
+      acc[2]! += d - this.arrive[this.head]!;
+      const lat = d - this.stamp[this.head]!;
+      acc[3]! += lat;
+      this.latency.record(lat);
       this.delivered++;
       this.n--;
       this.head = this.head + 1 === cap ? 0 : this.head + 1;
     }
-    if (t > this.lastT) {
-      this.area += this.n * (t - this.lastT);
-      this.lastT = t;
+    if (t > acc[0]!) {
+      acc[1]! += this.n * (t - acc[0]!);
+      acc[0] = t;
     }
   }
 
-  /** Offer a frame at time t (call retireUntil(t) first). Returns false when the ring is full. */
-  offer(t: number): boolean {
+  /**
+   * Hand a frame to the NIC at time t (call retireUntil(t) first). `stamp` is when the frame
+   * entered the system, for end-to-end latency. Returns false (and counts a drop) when full.
+   */
+  offer(t: number, stamp: number = t): boolean {
     if (this.n === this.capacity) {
       this.dropped++;
       return false;
     }
     let tail = this.head + this.n;
     if (tail >= this.capacity) tail -= this.capacity;
-    const start = t > this.lastDepart ? t : this.lastDepart;
-    const d = start + this.serviceNs;
+    const w = this.wire;
+    const last = w.last[0]!;
+    const d = (t > last ? t : last) + w.serviceNs;
     this.arrive[tail] = t;
+    this.stamp[tail] = stamp;
     this.depart[tail] = d;
-    this.lastDepart = d;
+    w.last[0] = d;
     this.n++;
     this.enqueued++;
     if (this.n > this.maxOccupancy) this.maxOccupancy = this.n;

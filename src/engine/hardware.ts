@@ -1,0 +1,558 @@
+/**
+ * Host and NIC presets a FreeBSD performance engineer would recognise, with each driver's real
+ * rules for queue counts and ring sizes. Every constant names its source: a freebsd-src file and
+ * function, a vendor spec, or "prior" with the reasoning (docs/hardware-sources.md lists them all).
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Hosts
+// ---------------------------------------------------------------------------------------------
+
+export type HostId = 'xeon-e5-2650v4-2s' | 'ryzen7-8845hs' | 'xeon-e5-2697av4' | 'atom-c2758' | 'custom';
+
+export interface HostPreset {
+  readonly id: HostId;
+  readonly title: string;
+  /** Physical cores over all sockets. */
+  readonly cores: number;
+  /** Base clock. */
+  readonly ghz: number;
+  readonly smtCapable: boolean;
+  readonly numaDomains: number;
+  readonly coresPerDomain: number;
+  /** Last-level cache per domain (socket), MB. */
+  readonly llcMB: number;
+  /** Extra ns to fetch a cache line from the other domain (0 with one domain). */
+  readonly remoteMissNs: number;
+  /** True for the user-editable entry: its numbers are only starting values. */
+  readonly custom: boolean;
+  readonly description: string;
+}
+
+export const HOSTS: readonly HostPreset[] = [
+  {
+    id: 'xeon-e5-2650v4-2s',
+    title: '2× Xeon E5-2650 v4 (Broadwell-EP)',
+    cores: 24, // 2 sockets × 12 cores: Intel ARK E5-2650 v4; BSDRP bench lab (calibration.md)
+    ghz: 2.2, // ARK base clock
+    smtCapable: true, // ARK: 24 threads per socket
+    numaDomains: 2, // one per socket
+    coresPerDomain: 12,
+    llcMB: 30, // ARK: 30 MB smart cache per socket
+    remoteMissNs: 50, // prior: a QPI hop adds ~40–60 ns on Broadwell-EP on top of a local miss
+    custom: false,
+    description: 'The BSDRP bench-lab router: two sockets, two NUMA domains; the forwarding figures in calibration.md were measured here.',
+  },
+  {
+    id: 'ryzen7-8845hs',
+    title: 'Ryzen 7 PRO 8845HS',
+    cores: 8, // AMD spec: 8 Zen 4 cores
+    ghz: 3.8, // AMD spec base clock
+    smtCapable: true, // 16 threads
+    numaDomains: 1,
+    coresPerDomain: 8,
+    llcMB: 16, // AMD spec: 16 MB L3
+    remoteMissNs: 0,
+    custom: false,
+    description: 'A single-die mobile part, one domain; the ixl X710 forwarding run in calibration.md (7.17 Mpps) used it.',
+  },
+  {
+    id: 'xeon-e5-2697av4',
+    title: 'Xeon E5-2697A v4 (Broadwell-EP)',
+    cores: 16, // ARK: 16 cores
+    ghz: 2.6, // ARK base clock
+    smtCapable: true,
+    numaDomains: 1, // one socket populated
+    coresPerDomain: 16,
+    llcMB: 40, // ARK: 40 MB
+    remoteMissNs: 0,
+    custom: false,
+    description: 'One 16-core socket, the kind of box used for 40G tests: no cross-domain traffic.',
+  },
+  {
+    id: 'atom-c2758',
+    title: 'Atom C2758 (Rangeley)',
+    cores: 8, // ARK: 8 cores
+    ghz: 2.4, // ARK base clock
+    smtCapable: false, // ARK: 8 threads
+    numaDomains: 1,
+    coresPerDomain: 8,
+    llcMB: 4, // ARK: 4 MB L2 (1 MB per 2-core module), no L3
+    remoteMissNs: 0,
+    custom: false,
+    description: 'The low-power appliance CPU of many small FreeBSD routers: slow cores, no L3, no SMT.',
+  },
+  {
+    id: 'custom',
+    title: 'Custom host',
+    cores: 8, // starting values only: the user edits them
+    ghz: 3,
+    smtCapable: false,
+    numaDomains: 1,
+    coresPerDomain: 8,
+    llcMB: 16,
+    remoteMissNs: 0,
+    custom: true,
+    description: 'Your own numbers: cores, clock and NUMA layout.',
+  },
+];
+
+export function findHost(id: string): HostPreset | undefined {
+  return HOSTS.find((h) => h.id === id);
+}
+
+/** CPUs the kernel counts (mp_ncpus): logical CPUs, so SMT doubles the cores. */
+export function hostCpus(host: HostPreset, smtEnabled: boolean): number {
+  return host.cores * (smtEnabled && host.smtCapable ? 2 : 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// NICs
+// ---------------------------------------------------------------------------------------------
+
+export type NicId =
+  | 'ixl-x710' | 'ixl-xl710' | 'mlx5-cx4lx' | 'mlx5-cx5-100g'
+  | 'cxgbe-t520' | 'cxgbe-t580' | 'cxgbe-t62100' | 'ix-82599' | 'igb-i350';
+
+export type NicDriver = 'ixl' | 'ix' | 'igb' | 'mlx5en' | 'cxgbe';
+
+/** How the driver picks its default queue counts (see defaultQueueCount). */
+export type QueueRule = 'iflib' | 'mlx5' | 'cxgbe';
+
+export interface NicPreset {
+  readonly id: NicId;
+  readonly driver: NicDriver;
+  /** Interface name prefix (ixl0, ix0, igb0, mce0, cxl0, cc0). */
+  readonly ifname: string;
+  readonly title: string;
+  readonly linkGbps: number;
+  readonly speedsGbps: readonly number[];
+  readonly ports: number;
+  readonly usesIflib: boolean;
+  readonly queueRule: QueueRule;
+  /** Most RX queues (queue pairs for iflib/mlx5) per port the driver or hardware allows. */
+  readonly maxQueues: number;
+  /** Most TX queues per port; equals maxQueues except on cxgbe, whose TX queues need no vector. */
+  readonly maxTxQueues: number;
+  /** MSI-X vectors per PCI function (iflib keeps one for the admin interrupt); null: not binding. */
+  readonly msixVectors: number | null;
+  readonly defaultRxDesc: number;
+  readonly defaultTxDesc: number;
+  readonly minDesc: number;
+  readonly maxDesc: number;
+  /** Ring sizes must be a power of 2 (iflib_reset_qvalues; mlx5en's log2 sizes). */
+  readonly descPow2Required: boolean;
+  /** The driver's own alignment rule (ring length × descriptor size a multiple of its DMA alignment). */
+  readonly rxDescMultiple: number;
+  readonly txDescMultiple: number;
+  /** Hardware indirection-table entries as the driver programs them by default. */
+  readonly rssTableEntries: number;
+  /** iflib's isc_rss_table_size, whose mask QIDX applies to the flowid; null for non-iflib drivers. */
+  readonly txFlowidTableSize: number | null;
+  /** A public per-NIC packet-rate ceiling below line rate; null when none is known. */
+  readonly hwCeilingPps: number | null;
+  /** Software TX ring in front of each hardware queue (mp_ring entries); null when there is none. */
+  readonly txRingDefaultSoftware: number | null;
+  /** Allocates its ifnet on the device's NUMA domain (if_alloc_dev). */
+  readonly numaAware: boolean;
+  readonly description: string;
+}
+
+/** iflib's software TX ring: ifmp_ring_alloc(&txq->ift_br, 2048, ...) in iflib_queues_alloc. */
+const IFLIB_MP_RING = 2048;
+
+export const NICS: readonly NicPreset[] = [
+  {
+    id: 'ixl-x710',
+    driver: 'ixl',
+    ifname: 'ixl',
+    title: 'Intel X710 10GbE (ixl)',
+    linkGbps: 10,
+    speedsGbps: [1, 10],
+    ports: 2, // X710-DA2 (a DA4 has 4)
+    usesIflib: true,
+    queueRule: 'iflib',
+    maxQueues: 64, // ixl_if_attach_pre: isc_ntxqsets_max = isc_nrxqsets_max = 64 (X722: 128)
+    maxTxQueues: 64,
+    msixVectors: 129, // prior: 700-series datasheet, up to 129 per PF (never binding under 64 queues)
+    defaultRxDesc: 1024, // ixl.h IXL_DEFAULT_RING via ixl_sctx_init isc_nrxd_default
+    defaultTxDesc: 1024,
+    minDesc: 64, // ixl.h IXL_MIN_RING (iflib era; 32 in the legacy driver)
+    maxDesc: 4096, // ixl.h IXL_MAX_RING
+    descPow2Required: true, // iflib_reset_qvalues
+    rxDescMultiple: 32, // ixl.h IXL_RING_INCREMENT (ixl_save_pf_tunables)
+    txDescMultiple: 32,
+    rssTableEntries: 512, // ixl_if_attach_pre: I40E_HASH_LUT_SIZE_512; PF func_caps.rss_table_size (VF/VSI LUT: 64)
+    txFlowidTableSize: 512, // isc_rss_table_size = func_caps.rss_table_size
+    hwCeilingPps: null, // no public figure below 10G line rate
+    txRingDefaultSoftware: IFLIB_MP_RING,
+    numaAware: false, // iflib uses plain if_alloc
+    description: 'Fortville at 10G through iflib: mp_ring of 2048 in front of 1024 descriptors.',
+  },
+  {
+    id: 'ixl-xl710',
+    driver: 'ixl',
+    ifname: 'ixl',
+    title: 'Intel XL710 40GbE (ixl)',
+    linkGbps: 40,
+    speedsGbps: [10, 40],
+    ports: 2, // XL710-QDA2
+    usesIflib: true,
+    queueRule: 'iflib',
+    maxQueues: 64, // as X710
+    maxTxQueues: 64,
+    msixVectors: 129, // prior, as X710
+    defaultRxDesc: 1024,
+    defaultTxDesc: 1024,
+    minDesc: 64,
+    maxDesc: 4096,
+    descPow2Required: true,
+    rxDescMultiple: 32,
+    txDescMultiple: 32,
+    rssTableEntries: 512,
+    txFlowidTableSize: 512,
+    hwCeilingPps: null, // no citable datasheet figure; netmap reached 32 Mpps (meeting notes), a lower bound
+    txRingDefaultSoftware: IFLIB_MP_RING,
+    numaAware: false,
+    description: 'The 40G Fortville of the meeting: 12 Mpps through iflib/mp_ring, 32 Mpps with netmap.',
+  },
+  {
+    id: 'mlx5-cx4lx',
+    driver: 'mlx5en',
+    ifname: 'mce',
+    title: 'Mellanox ConnectX-4 Lx 10/25GbE (mlx5en)',
+    linkGbps: 10, // the BSDRP bench ran it at 10G
+    speedsGbps: [1, 10, 25, 40, 50],
+    ports: 2, // each port is its own PCI function
+    usesIflib: false,
+    queueRule: 'mlx5',
+    maxQueues: 253, // mlx5_enable_msix: ≤ 256 vectors (firmware API) − MLX5_EQ_VEC_COMP_BASE (3)
+    maxTxQueues: 253,
+    msixVectors: null, // folded into maxQueues: one completion vector per channel
+    defaultRxDesc: 1024, // en.h MLX5E_PARAMS_DEFAULT_LOG_RQ_SIZE 0xa
+    defaultTxDesc: 1024, // en.h MLX5E_PARAMS_DEFAULT_LOG_SQ_SIZE 0xa
+    minDesc: 128, // en.h MLX5E_PARAMS_MINIMUM_LOG_{SQ,RQ}_SIZE 0x7
+    maxDesc: 16384, // en.h MLX5E_PARAMS_MAXIMUM_LOG_{SQ,RQ}_SIZE 0xe (0xd in older trees)
+    descPow2Required: true, // sizes are kept as log2
+    rxDescMultiple: 1,
+    txDescMultiple: 1,
+    rssTableEntries: 128, // mlx5e_build_ifp_priv: 2^max(7, order_base_2(channels)); 128 up to 128 channels
+    txFlowidTableSize: null,
+    hwCeilingPps: null,
+    txRingDefaultSoftware: null, // mlx5e_xmit: straight into the SQ under its lock (older trees: 4096-entry drbr)
+    numaAware: true, // if_alloc_dev (reference doc)
+    description: 'Native (non-iflib) driver, one channel per completion vector: 1.58 Mpps forwarded on 1 queue, 12.67 on 24.',
+  },
+  {
+    id: 'mlx5-cx5-100g',
+    driver: 'mlx5en',
+    ifname: 'mce',
+    title: 'Mellanox ConnectX-4/5 100GbE (mlx5en)',
+    linkGbps: 100,
+    speedsGbps: [10, 25, 40, 50, 100],
+    ports: 2,
+    usesIflib: false,
+    queueRule: 'mlx5',
+    maxQueues: 253,
+    maxTxQueues: 253,
+    msixVectors: null,
+    defaultRxDesc: 1024,
+    defaultTxDesc: 1024,
+    minDesc: 128,
+    maxDesc: 16384,
+    descPow2Required: true,
+    rxDescMultiple: 1,
+    txDescMultiple: 1,
+    rssTableEntries: 128,
+    txFlowidTableSize: null,
+    hwCeilingPps: null, // vendor message-rate claims are not per-port 64B forwarding figures
+    txRingDefaultSoftware: null,
+    numaAware: true,
+    description: 'The mce of the meeting: 19 Mpps of netperf UDP transmit.',
+  },
+  {
+    id: 'cxgbe-t520',
+    driver: 'cxgbe',
+    ifname: 'cxl',
+    title: 'Chelsio T520-CR 10GbE (cxgbe)',
+    linkGbps: 10,
+    speedsGbps: [1, 10],
+    ports: 2,
+    usesIflib: false,
+    queueRule: 'cxgbe',
+    maxQueues: 63, // t5fw_cfg.txt: PF4 has 128 MSI-X; − T4_EXTRA_INTR (2), ÷ 2 ports
+    maxTxQueues: 512, // prior: t5fw_cfg.txt PF4 nethctrl = 1024 Ethernet egress queues ÷ 2 ports
+    msixVectors: 128, // t5fw_cfg.txt [function "4"]
+    defaultRxDesc: 1024, // adapter.h RX_IQ_QSIZE
+    defaultTxDesc: 1024, // adapter.h TX_EQ_QSIZE
+    minDesc: 128, // t4_main.c tweak_tunables raises qsize_{tx,rx}q to 128
+    maxDesc: 65528, // prior: 16-bit queue-size fields, rounded down to a multiple of 8; the driver sets no cap
+    descPow2Required: false,
+    rxDescMultiple: 8, // tweak_tunables rounds qsize_rxq up to a multiple of 8
+    txDescMultiple: 1,
+    rssTableEntries: 128, // prior: firmware-assigned vi->rss_size, read at attach
+    txFlowidTableSize: null,
+    hwCeilingPps: null,
+    txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
+    numaAware: true, // if_alloc_dev (reference doc)
+    description: 'Its own mp_ring per TX queue (where mp_ring came from): 14.21 Mpps forwarded on the NIC\'s NUMA domain.',
+  },
+  {
+    id: 'cxgbe-t580',
+    driver: 'cxgbe',
+    ifname: 'cxl',
+    title: 'Chelsio T580-CR 40GbE (cxgbe)',
+    linkGbps: 40,
+    speedsGbps: [10, 40],
+    ports: 2,
+    usesIflib: false,
+    queueRule: 'cxgbe',
+    maxQueues: 63,
+    maxTxQueues: 512,
+    msixVectors: 128,
+    defaultRxDesc: 1024,
+    defaultTxDesc: 1024,
+    minDesc: 128,
+    maxDesc: 65528,
+    descPow2Required: false,
+    rxDescMultiple: 8,
+    txDescMultiple: 1,
+    rssTableEntries: 128,
+    txFlowidTableSize: null,
+    hwCeilingPps: null,
+    txRingDefaultSoftware: 1023,
+    numaAware: true,
+    description: 'The meeting\'s cxgbe: 12 Mpps through the kernel, 45 Mpps with netmap.',
+  },
+  {
+    id: 'cxgbe-t62100',
+    driver: 'cxgbe',
+    ifname: 'cc',
+    title: 'Chelsio T62100-CR 100GbE (cxgbe)',
+    linkGbps: 100,
+    speedsGbps: [10, 25, 40, 50, 100],
+    ports: 2,
+    usesIflib: false,
+    queueRule: 'cxgbe',
+    maxQueues: 63, // prior: assumes t6fw_cfg.txt gives PF4 the same 128 MSI-X as T5
+    maxTxQueues: 512,
+    msixVectors: 128,
+    defaultRxDesc: 1024,
+    defaultTxDesc: 1024,
+    minDesc: 128,
+    maxDesc: 65528,
+    descPow2Required: false,
+    rxDescMultiple: 8,
+    txDescMultiple: 1,
+    rssTableEntries: 128,
+    txFlowidTableSize: null,
+    hwCeilingPps: null,
+    txRingDefaultSoftware: 1023,
+    numaAware: true,
+    description: 'T6 at 100G: same driver rules as T5.',
+  },
+  {
+    id: 'ix-82599',
+    driver: 'ix',
+    ifname: 'ix',
+    title: 'Intel 82599ES 10GbE (ix)',
+    linkGbps: 10,
+    speedsGbps: [1, 10],
+    ports: 2,
+    usesIflib: true,
+    queueRule: 'iflib',
+    maxQueues: 16, // if_ix.c ixgbe_if_attach_pre: 16 for 82599/X540 (X550: 64)
+    maxTxQueues: 16,
+    msixVectors: 64, // 82599 datasheet: 64 MSI-X vectors per port
+    defaultRxDesc: 2048, // ixgbe.h DEFAULT_RXD (iflib era; 1024 before)
+    defaultTxDesc: 2048, // ixgbe.h DEFAULT_TXD
+    minDesc: 64, // ixgbe.h MIN_{TX,RX}D
+    maxDesc: 4096, // ixgbe.h MAX_{TX,RX}D
+    descPow2Required: true, // iflib_reset_qvalues
+    rxDescMultiple: 8, // DBA_ALIGN 128 ÷ 16-byte descriptor
+    txDescMultiple: 8,
+    rssTableEntries: 128, // ixgbe_if_attach_pre isc_rss_table_size (X550: 512)
+    txFlowidTableSize: 128,
+    hwCeilingPps: null, // reaches 14.88 Mpps line rate (netmap)
+    txRingDefaultSoftware: IFLIB_MP_RING,
+    numaAware: false,
+    description: 'The classic 10G part: 0.587 Mpps forwarded on 1 queue, 9.67 on its default 16.',
+  },
+  {
+    id: 'igb-i350',
+    driver: 'igb',
+    ifname: 'igb',
+    title: 'Intel I350 1GbE (igb)',
+    linkGbps: 1,
+    speedsGbps: [0.01, 0.1, 1],
+    ports: 4, // I350-T4
+    usesIflib: true,
+    queueRule: 'iflib',
+    maxQueues: 8, // if_em.c em_set_num_queues: 8 for I350 (I210: 4, I211: 2)
+    maxTxQueues: 8,
+    msixVectors: 10, // prior: I350 datasheet, up to 10 per port (8 queues + admin fit)
+    defaultRxDesc: 1024, // if_em.h EM_DEFAULT_RXD via igb_sctx_init
+    defaultTxDesc: 1024, // EM_DEFAULT_TXD
+    minDesc: 128, // EM_MIN_{TX,RX}D
+    maxDesc: 4096, // IGB_MAX_{TX,RX}D
+    descPow2Required: true,
+    rxDescMultiple: 8, // EM_DBA_ALIGN 128 ÷ 16-byte descriptor (if_em.h comment: TDLEN % 128 == 0)
+    txDescMultiple: 8,
+    rssTableEntries: 128, // igb_initialize_rss_mapping: 32 RETA registers × 4 entries
+    txFlowidTableSize: 64, // em_if_attach_pre leaves isc_rss_table_size unset: iflib defaults to 64
+    hwCeilingPps: null,
+    txRingDefaultSoftware: IFLIB_MP_RING,
+    numaAware: false,
+    description: 'Gigabit igb under iflib (sys/dev/e1000): up to 8 queues, 1.488 Mpps line rate.',
+  },
+];
+
+export function findNic(id: string): NicPreset | undefined {
+  return NICS.find((n) => n.id === id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queue counts
+// ---------------------------------------------------------------------------------------------
+
+export interface QueueCount {
+  readonly rx: number;
+  readonly tx: number;
+  /** One line naming the rule, for the UI. */
+  readonly why: string;
+}
+
+/** iflib keeps one MSI-X vector for the admin interrupt (isc_admin_intrcnt = 1 in all three drivers). */
+const IFLIB_ADMIN_VECTORS = 1;
+/** cxgbe defaults: t4_main.c NTXQ and NRXQ, applied as min(n, ncpu) by calculate_nqueues. */
+const CXGBE_NTXQ = 16;
+const CXGBE_NRXQ = 8;
+
+/**
+ * The queue counts the driver picks by itself on a host with `ncpu` CPUs (mp_ncpus, or the CPUs in
+ * the device's interrupt set; logical CPUs when SMT is on). Assumes a kernel without `options RSS`.
+ * - iflib (iflib_msix_init): queues = min(CPUs, MSI-X − admin); rx = min(queues, driver max);
+ *   tx = min(CPUs, driver max); then both become min(rx, tx) unless override_qs_enable is set.
+ * - mlx5en: one channel (an RX and a TX queue) per completion vector; mlx5_enable_msix asks for one
+ *   per CPU (per port of the function), at most 256 − 3 vectors.
+ * - cxgbe (tweak_tunables): nrxq = min(8, CPUs), ntxq = min(16, CPUs).
+ */
+export function defaultQueueCount(nic: NicPreset, ncpu: number): QueueCount {
+  checkCpus(ncpu);
+  switch (nic.queueRule) {
+    case 'iflib': {
+      const queues = Math.min(ncpu, msixQueueLimit(nic));
+      const rx = Math.min(queues, nic.maxQueues);
+      const tx = Math.min(ncpu, nic.maxTxQueues);
+      const q = Math.min(rx, tx);
+      return { rx: q, tx: q, why: `iflib: min(CPUs ${ncpu}, MSI-X ${nic.msixVectors ?? '∞'} − 1, ${nic.driver} max ${nic.maxQueues}), RX = TX` };
+    }
+    case 'mlx5': {
+      const ch = Math.min(ncpu, nic.maxQueues);
+      return { rx: ch, tx: ch, why: `mlx5en: one channel per completion vector, min(CPUs ${ncpu}, ${nic.maxQueues})` };
+    }
+    case 'cxgbe':
+      return {
+        rx: Math.min(CXGBE_NRXQ, ncpu, nic.maxQueues),
+        tx: Math.min(CXGBE_NTXQ, ncpu, nic.maxTxQueues),
+        why: `cxgbe: nrxq = min(${CXGBE_NRXQ}, CPUs ${ncpu}), ntxq = min(${CXGBE_NTXQ}, CPUs ${ncpu})`,
+      };
+  }
+}
+
+/**
+ * Errors (empty when valid) for asking `rx` RX and `tx` TX queues of this NIC on `ncpu` CPUs. Each
+ * names the knob and the limit. iflib can only lower its automatic count (override_nrxqs caps
+ * it), so its limits include the CPU count; cxgbe takes explicit hw.cxgbe.nrxq/ntxq as given.
+ * iflib makes RX and TX equal unless dev.<drv>.<unit>.iflib.override_qs_enable=1: not an error.
+ */
+export function validateQueueRequest(nic: NicPreset, ncpu: number, rx: number, tx: number): string[] {
+  checkCpus(ncpu);
+  const errors: string[] = [];
+  const whole = (knob: string, v: number): boolean => {
+    if (Number.isInteger(v) && v >= 1) return true;
+    errors.push(`${knob} must be a whole number of at least 1 (got ${v})`);
+    return false;
+  };
+  const rxOk = whole('queues.rx', rx);
+  const txOk = whole('queues.tx', tx);
+  switch (nic.queueRule) {
+    case 'iflib': {
+      const msix = msixQueueLimit(nic);
+      const rxMax = Math.min(ncpu, msix, nic.maxQueues);
+      const txMax = Math.min(ncpu, nic.maxTxQueues);
+      if (rxOk && rx > rxMax) {
+        errors.push(`queues.rx = ${rx} exceeds the limit of ${rxMax} for ${nic.driver} on this host: iflib uses at most ` +
+          `min(CPUs ${ncpu}, MSI-X vectors ${nic.msixVectors ?? '∞'} − 1 admin, driver maximum ${nic.maxQueues}) RX queues`);
+      }
+      if (txOk && tx > txMax) {
+        errors.push(`queues.tx = ${tx} exceeds the limit of ${txMax} for ${nic.driver} on this host: iflib uses at most ` +
+          `min(CPUs ${ncpu}, driver maximum ${nic.maxTxQueues}) TX queues`);
+      }
+      break;
+    }
+    case 'mlx5': {
+      const max = Math.min(ncpu, nic.maxQueues);
+      if (rxOk && rx > max) errors.push(`queues.rx = ${rx} exceeds the limit of ${max} for mlx5en on this host: one channel per completion vector, min(CPUs ${ncpu}, ${nic.maxQueues})`);
+      if (txOk && tx > max) errors.push(`queues.tx = ${tx} exceeds the limit of ${max} for mlx5en on this host: one channel per completion vector, min(CPUs ${ncpu}, ${nic.maxQueues})`);
+      if (rxOk && txOk && rx !== tx) errors.push(`queues.rx (${rx}) and queues.tx (${tx}) must be equal for mlx5en: each channel is one RX and one TX queue`);
+      break;
+    }
+    case 'cxgbe':
+      if (rxOk && rx > nic.maxQueues) {
+        errors.push(`queues.rx = ${rx} exceeds cxgbe's limit of ${nic.maxQueues} RX queues per port ` +
+          `(${nic.msixVectors} MSI-X vectors − 2 shared by ${nic.ports} ports; hw.cxgbe.nrxq)`);
+      }
+      if (txOk && tx > nic.maxTxQueues) {
+        errors.push(`queues.tx = ${tx} exceeds cxgbe's limit of ${nic.maxTxQueues} TX queues per port (firmware egress queues; hw.cxgbe.ntxq)`);
+      }
+      break;
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ring sizes
+// ---------------------------------------------------------------------------------------------
+
+export type DescKnob = 'queues.rx_desc' | 'queues.tx_desc';
+
+/**
+ * Errors (empty when valid) for a ring of `n` descriptors. The real drivers mostly repair a bad
+ * value instead of refusing it; the message says what the kernel would do, so a scenario never
+ * silently differs from what the knob claims.
+ */
+export function validateDescCount(nic: NicPreset, n: number, which: DescKnob): string[] {
+  if (!Number.isInteger(n) || n < 1) return [`${which} must be a whole number of at least 1 (got ${n})`];
+  const errors: string[] = [];
+  const repair = nic.usesIflib ? 'iflib would reset it to' : nic.driver === 'mlx5en' ? 'mlx5en would clamp it to' : 'cxgbe would raise it to';
+  if (n < nic.minDesc) errors.push(`${which} = ${n} is below the ${nic.driver} minimum of ${nic.minDesc} (${repair} ${nic.minDesc})`);
+  if (n > nic.maxDesc) {
+    const why = nic.driver === 'cxgbe' ? 'the hardware queue-size limit' : `${repair} ${nic.maxDesc}`;
+    errors.push(`${which} = ${n} is above the ${nic.driver} maximum of ${nic.maxDesc} (${why})`);
+  }
+  if (nic.descPow2Required && (n & (n - 1)) !== 0) {
+    const def = which === 'queues.rx_desc' ? nic.defaultRxDesc : nic.defaultTxDesc;
+    errors.push(nic.usesIflib
+      ? `${which} = ${n} is not a power of 2: iflib requires one and would fall back to the default ${def}`
+      : `${which} = ${n} is not a power of 2: ${nic.driver} sizes rings as 2^k and would round it up to ${nextPow2(n)}`);
+  }
+  const multiple = which === 'queues.rx_desc' ? nic.rxDescMultiple : nic.txDescMultiple;
+  if (multiple > 1 && n % multiple !== 0) {
+    errors.push(`${which} = ${n} must be a multiple of ${multiple} for ${nic.driver}` +
+      (nic.driver === 'cxgbe' ? ` (hw.cxgbe.qsize_rxq is rounded up to ${Math.ceil(n / multiple) * multiple})` : ''));
+  }
+  return errors;
+}
+
+function msixQueueLimit(nic: NicPreset): number {
+  return nic.msixVectors === null ? Infinity : nic.msixVectors - IFLIB_ADMIN_VECTORS;
+}
+
+function nextPow2(n: number): number {
+  return 2 ** Math.ceil(Math.log2(n));
+}
+
+function checkCpus(ncpu: number): void {
+  if (!Number.isInteger(ncpu) || ncpu < 1) throw new Error(`CPU count must be a whole number of at least 1, got ${ncpu}`);
+}

@@ -1,0 +1,646 @@
+/**
+ * The host packet path: wire → NIC → RSS → RX descriptor rings → interrupt → queue task on a CPU
+ * (iflib_rxeof in passes of rx_budget) → stack (ip_tryforward, or a local sink) → TX queue by
+ * flowid → TX descriptor ring → egress wire. The transmit workload replaces the RX half with
+ * sender threads.
+ *
+ * Every CPU runs its queue tasks one pass at a time, in FIFO order (a taskqueue). A pass takes the
+ * packets present in its input ring (up to the budget), costs what docs/MODEL.md says, and hands
+ * its packets on when it ends: that is when iflib refills the RX descriptors and rings the TX
+ * doorbell, so the NIC sees the whole pass at once. A task with packets left re-queues itself
+ * (GROUPTASK_ENQUEUE); one with none re-arms its interrupt.
+ *
+ * State lives in typed arrays indexed by task, CPU or flow; the per-packet loops allocate nothing.
+ */
+import { ATOMIC_NS, COMMON, CONTENTION_WINDOW_NS, DRIVER_COSTS, HOST_COSTS, STAGES, STAGE_INDEX, type Stage } from './costs';
+import { SharedLine } from './sharedline';
+import { findNic, type NicPreset } from './hardware';
+import { Histogram } from './histogram';
+import type { Prng } from './prng';
+import { MS_TOEPLITZ, RssIndirection, txQueueOf } from './rss';
+import { effectiveQueues, type Scenario } from './scenario';
+import type { Scheduler } from './scheduler';
+import { buildTopology, placeQueues, type Topology } from './topology';
+import { TrafficSource } from './traffic';
+import { TxRing, Wire } from './txring';
+import { frameTimeNs, lineRatePps } from './wire';
+
+export const EV_ARRIVAL = 0;
+export const EV_IRQ = 2;
+export const EV_CPU_DONE = 3;
+
+const NST = STAGES.length;
+const WIRE_LAST = 0, NIC_LAST = 1, NEXT_T = 2, NEXT_STAMP = 3;
+const ARMED = 0; // interrupt enabled, task idle
+const IRQ_PENDING = 1; // interrupt raised (after moderation), task not yet queued
+const QUEUED = 2; // task on its CPU's run queue or running
+
+/** Frames the sender's NIC can hold before the generator itself drops (pkt-gen's TX ring). */
+const SENDER_QUEUE = 1024;
+/** Packets a NIC can buffer in front of its packet-rate limit (on-chip packet buffer). */
+const NIC_BUFFER = 512;
+/** Backlog of a sender thread before the application is held back (counted as `sender` drops). */
+const SENDER_BACKLOG = 256;
+/** Packets a sender thread pushes per scheduling pass (its send loop between preemption points). */
+const SENDER_PASS = 8;
+
+export type DropLocation = 'wire' | 'nic' | 'rx_ring' | 'tx_ring' | 'sender';
+export const DROP_LOCATIONS: readonly DropLocation[] = ['wire', 'nic', 'rx_ring', 'tx_ring', 'sender'];
+
+export interface CoreSummary {
+  cpu: number;
+  core: number;
+  domain: number;
+  tasks: string[];
+  utilization: number;
+  busy_ms: number;
+  /** Cycles charged to each stage (at the nominal clock), plus `idle`. */
+  cycles_by_stage: Record<Stage | 'idle', number>;
+}
+
+export interface RxQueueSummary {
+  id: number;
+  kind: 'rx' | 'sender';
+  cpu: number;
+  descriptors: number;
+  arrived: number;
+  processed: number;
+  dropped: number;
+  in_ring: number;
+  max_occupancy: number;
+  mean_occupancy: number;
+  littles_law_lambda_w: number;
+  interrupts: number;
+  passes: number;
+  mean_pass: number;
+  pps: number;
+}
+
+export interface TxQueueSummary {
+  id: number;
+  kind: 'tx';
+  descriptors: number;
+  enqueued: number;
+  delivered: number;
+  dropped: number;
+  in_flight: number;
+  max_occupancy: number;
+  mean_occupancy: number;
+  littles_law_lambda_w: number;
+  mean_latency_us: number;
+  pps: number;
+}
+
+export class PathModel {
+  readonly workload: 'forward' | 'receive' | 'transmit';
+  readonly nic: NicPreset;
+  readonly topo: Topology;
+  readonly ntask: number;
+  readonly ntx: number;
+  readonly nrxq: number;
+  readonly budget: number;
+  readonly taskCpu: Int32Array;
+  readonly txCpu: Int32Array;
+  readonly ghz: number;
+  readonly linePps: number;
+  readonly notes: string[] = [];
+
+  // flows
+  private readonly nflows: number;
+  private readonly flowTask: Int32Array;
+  private readonly flowTxq: Int32Array;
+
+  // ingress stream: source → sender wire → NIC rate limit → (next admitted packet)
+  private readonly source: TrafficSource;
+  private readonly rng: Prng;
+  private readonly wireS: number;
+  private readonly nicS: number; // 0 = no ceiling
+  // Doubles that change per packet live in a typed array (V8 boxes double object fields on every
+  // write): [WIRE_LAST] the generator port's last departure, [NIC_LAST] the NIC limiter's,
+  // [NEXT_T] arrival time at the input ring of the pending packet, [NEXT_STAMP] its entry time.
+  private readonly ing = Float64Array.of(0, 0, Infinity, 0);
+  private nextFlow = 0;
+
+  // input rings (RX descriptor rings or sender backlogs), one per task
+  private readonly cap: number;
+  private readonly ringT: Float64Array;
+  private readonly ringStamp: Float64Array;
+  private readonly ringFlow: Int32Array;
+  private readonly head: Int32Array;
+  private readonly count: Int32Array;
+  private readonly state: Uint8Array;
+  private readonly lastIrq: Float64Array;
+  private readonly itrNs: number;
+  private readonly wokenByIrq: Uint8Array;
+  // per-task accounting
+  readonly arrived: Float64Array;
+  readonly processed: Float64Array;
+  readonly ringDrops: Float64Array;
+  private readonly maxOcc: Int32Array;
+  private readonly area: Float64Array;
+  private readonly areaT: Float64Array;
+  private readonly sojourn: Float64Array;
+  readonly irqs: Float64Array;
+  readonly passes: Float64Array;
+  // per-task costs, ns: per packet and per pass, split by stage
+  private readonly pktNs: Float64Array;
+  private readonly passNs: Float64Array;
+  private readonly irqNs: Float64Array;
+  private readonly pktStage: Float64Array;
+  private readonly passStage: Float64Array;
+  private readonly irqStage: Float64Array;
+
+  // CPUs
+  private readonly runq: Int32Array;
+  private readonly rqHead: Int32Array;
+  private readonly rqLen: Int32Array;
+  private readonly rqCap: number;
+  private readonly cur: Int32Array; // running task or -1
+  private readonly curN: Int32Array; // packets in the running pass
+  private readonly busyFrom: Float64Array;
+  readonly busyAcc: Float64Array;
+  readonly stageNs: Float64Array;
+
+  /** FreeBSD 12's IF_AFDATA_RLOCK word on the egress ifnet, taken per forwarded packet (else null). */
+  readonly afdataLock: SharedLine | null;
+  private readonly lineOut = new Float64Array(2);
+  private readonly spinIdx = STAGE_INDEX.spin;
+
+  // egress
+  readonly egressWire: Wire | null;
+  readonly txRings: TxRing[];
+  readonly latency = new Histogram();
+
+  // totals
+  offered = 0;
+  admitted = 0;
+  sunk = 0;
+  readonly drops: Record<DropLocation, number> = { wire: 0, nic: 0, rx_ring: 0, tx_ring: 0, sender: 0 };
+
+  constructor(
+    readonly s: Scenario,
+    private readonly clock: Scheduler,
+    rng: Prng,
+    private readonly durationNs: number,
+  ) {
+    this.rng = rng;
+    this.workload = s.traffic.workload as 'forward' | 'receive' | 'transmit';
+    const nic = findNic(s.nic.model);
+    if (!nic) throw new Error(`unknown nic.model ${s.nic.model}`);
+    this.nic = nic;
+    const drv = DRIVER_COSTS[nic.driver]!;
+    const host = HOST_COSTS[s.host.preset] ?? HOST_COSTS.custom!;
+    this.ghz = s.host.ghz;
+    this.topo = buildTopology(s.host.cores, s.host.smt, s.host.numa_domains);
+    const q = effectiveQueues(s);
+    this.nrxq = q.rx;
+    this.ntx = q.tx;
+    const place = placeQueues(this.topo, q.rx, q.tx, {
+      coreOffset: s.queues.core_offset,
+      separateTxrx: s.queues.separate_txrx,
+      useLogicalCores: s.queues.use_logical_cores,
+      irqSpread: s.queues.irq_spread,
+    });
+    this.txCpu = place.tx;
+    const transmit = this.workload === 'transmit';
+    // Transmit: one sender thread per TX queue, pinned to that queue's CPU.
+    this.ntask = transmit ? q.tx : q.rx;
+    this.taskCpu = transmit ? place.tx : place.rx;
+    this.budget = transmit ? SENDER_PASS : nic.usesIflib ? s.iflib.rx_budget : drv.ownRxBudget ?? s.iflib.rx_budget;
+    if (!transmit && !nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${this.budget} packets per pass (iflib.rx_budget does not apply)`);
+    this.notes.push(`${q.rx} RX / ${q.tx} TX queues (${q.why})`);
+
+    // Flows: pkt-gen style 5-tuples (198.18.x.y → 198.19.x.y, ports 2000), hashed once each.
+    const F = s.traffic.flows;
+    this.nflows = F;
+    this.flowTask = new Int32Array(F);
+    this.flowTxq = new Int32Array(F);
+    const reta = new RssIndirection(nic.rssTableEntries, Math.max(1, q.rx));
+    const txMask = nic.txFlowidTableSize ? nic.txFlowidTableSize - 1 : 0xffffffff;
+    const mix = s.traffic.mix;
+    for (let f = 0; f < F; f++) {
+      const src = (0xc6120000 + 1 + (f % 65000)) >>> 0;
+      const dst = (0xc6130000 + 1 + Math.floor(f / 65000)) >>> 0;
+      // Protocol by deterministic position in the mix (no PRNG draw: the mix must not shift the stream).
+      const u = (f + 0.5) / F;
+      const sctp = u >= mix.tcp + mix.udp;
+      const hash = sctp ? MS_TOEPLITZ.v4(src, dst) : MS_TOEPLITZ.v4Ports(src, dst, 2000, 2000);
+      this.flowTask[f] = transmit ? f % this.ntask : reta.queueOf(hash);
+      this.flowTxq[f] = transmit ? f % this.ntask : txQueueOf(hash, txMask, q.tx);
+    }
+
+    // Ingress.
+    this.linePps = lineRatePps(s.nic.link_gbps, s.traffic.frame_bytes);
+    const S = frameTimeNs(s.nic.link_gbps, s.traffic.frame_bytes);
+    this.wireS = transmit ? 0 : S;
+    this.nicS = !transmit && nic.hwCeilingPps ? 1e9 / nic.hwCeilingPps : 0;
+    this.source = new TrafficSource(s.traffic.arrival, (s.traffic.load * this.linePps) / 1e9, rng);
+
+    // Input rings.
+    const T = this.ntask;
+    this.cap = transmit ? SENDER_BACKLOG : s.queues.rx_desc;
+    this.ringT = new Float64Array(T * this.cap);
+    this.ringStamp = new Float64Array(T * this.cap);
+    this.ringFlow = new Int32Array(T * this.cap);
+    this.head = new Int32Array(T);
+    this.count = new Int32Array(T);
+    this.state = new Uint8Array(T);
+    this.lastIrq = new Float64Array(T).fill(-Infinity);
+    this.itrNs = transmit ? 0 : s.iflib.itr_us * 1e3;
+    this.wokenByIrq = new Uint8Array(T);
+    this.arrived = new Float64Array(T);
+    this.processed = new Float64Array(T);
+    this.ringDrops = new Float64Array(T);
+    this.maxOcc = new Int32Array(T);
+    this.area = new Float64Array(T);
+    this.areaT = new Float64Array(T);
+    this.sojourn = new Float64Array(T);
+    this.irqs = new Float64Array(T);
+    this.passes = new Float64Array(T);
+
+    // CPUs.
+    const ncpu = this.topo.ncpu;
+    const tasksOn = new Int32Array(ncpu);
+    for (let t = 0; t < T; t++) tasksOn[this.taskCpu[t]!]! += 1;
+    this.rqCap = Math.max(1, T);
+    this.runq = new Int32Array(ncpu * this.rqCap);
+    this.rqHead = new Int32Array(ncpu);
+    this.rqLen = new Int32Array(ncpu);
+    this.cur = new Int32Array(ncpu).fill(-1);
+    this.curN = new Int32Array(ncpu);
+    this.busyFrom = new Float64Array(ncpu);
+    this.busyAcc = new Float64Array(ncpu);
+    this.stageNs = new Float64Array(ncpu * NST);
+
+    // Costs per task, from the stage costs of docs/MODEL.md.
+    this.pktNs = new Float64Array(T);
+    this.passNs = new Float64Array(T);
+    this.irqNs = new Float64Array(T);
+    this.pktStage = new Float64Array(T * NST);
+    this.passStage = new Float64Array(T * NST);
+    this.irqStage = new Float64Array(T * NST);
+    const nicDom = s.nic.numa_domain;
+    const memDom = s.numa.if_alloc_dev ? nicDom : 0;
+    const egressDom = this.workload === 'forward' ? s.forward.egress_numa_domain : nicDom;
+    const lineNs = host.ddio ? host.llcHitNs : host.dramNs;
+    for (let t = 0; t < T; t++) {
+      const cpu = this.taskCpu[t]!;
+      const d = this.topo.domain[cpu]!;
+      const sib = this.topo.sibling[cpu]!;
+      const share = sib >= 0 && tasksOn[sib]! > 0 ? host.smtShare : 1;
+      const cyc = (c: number) => c / (this.ghz * share);
+      const pk = (st: Stage, ns: number) => { this.pktStage[t * NST + STAGE_INDEX[st]]! += ns; };
+      const ps = (st: Stage, ns: number) => { this.passStage[t * NST + STAGE_INDEX[st]]! += ns; };
+      const remote = (lines: number, dom: number) => (d !== dom ? lines * host.remoteExtraNs : 0);
+      if (this.workload !== 'transmit') {
+        pk('rxeof', cyc(drv.rxPkt));
+        ps('rxeof', cyc(COMMON.rxeofPass));
+        pk('memory', COMMON.rxLines * lineNs);
+        pk('numa', remote(COMMON.rxLines, nicDom) + remote(COMMON.softLines, memDom));
+        this.irqStage[t * NST + STAGE_INDEX.irq] = cyc(COMMON.irq);
+      } else {
+        pk('sender', cyc(COMMON.sendPkt));
+        pk('numa', remote(COMMON.softLines, memDom));
+        this.irqStage[t * NST + STAGE_INDEX.irq] = cyc(COMMON.irq);
+      }
+      if (this.workload === 'receive') {
+        pk('stack', cyc(COMMON.receive));
+      } else {
+        if (this.workload === 'forward') pk('stack', cyc(COMMON.forward));
+        pk('tx_enqueue', cyc(COMMON.txEnqueue));
+        pk('drain', cyc(COMMON.drainPkt));
+        pk('encap', cyc(drv.txPkt));
+        pk('reclaim', cyc(COMMON.reclaimPkt));
+        pk('memory', COMMON.txLines * lineNs);
+        pk('numa', remote(COMMON.txLines, egressDom));
+        ps('doorbell', COMMON.doorbellNs + remote(1, egressDom));
+      }
+      let a = 0, b = 0, c = 0;
+      for (let k = 0; k < NST; k++) {
+        a += this.pktStage[t * NST + k]!;
+        b += this.passStage[t * NST + k]!;
+        c += this.irqStage[t * NST + k]!;
+      }
+      this.pktNs[t] = a;
+      this.passNs[t] = b;
+      this.irqNs[t] = c;
+    }
+
+    this.afdataLock = this.workload === 'forward' && s.host.freebsd === 12
+      ? new SharedLine({ atomicNs: ATOMIC_NS, intraNs: host.lineIntraNs, crossNs: host.lineCrossNs, windowNs: CONTENTION_WINDOW_NS }, this.topo.domain)
+      : null;
+    if (this.afdataLock) this.notes.push('FreeBSD 12: every forwarded packet takes IF_AFDATA_RLOCK on the egress ifnet in arpresolve, a lock word shared by all CPUs');
+
+    // Egress: TX rings on one wire (the egress port, or the NIC's own port for transmit).
+    if (this.workload === 'receive') {
+      this.egressWire = null;
+      this.txRings = [];
+    } else {
+      this.egressWire = new Wire(S);
+      this.txRings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.egressWire!, this.latency));
+    }
+  }
+
+  start(): void {
+    this.pullNext();
+    const t = this.ing[NEXT_T]!;
+    if (t < this.durationNs) this.clock.schedule(t, EV_ARRIVAL);
+  }
+
+  /** Generate source packets until one is admitted to the DUT (or the source passes the end). */
+  private pullNext(): void {
+    const src = this.source;
+    const ing = this.ing;
+    for (;;) {
+      const t = src.next;
+      if (!(t < this.durationNs)) {
+        ing[NEXT_T] = Infinity;
+        return;
+      }
+      src.advance();
+      this.offered++;
+      const flow = this.nflows > 1 ? this.rng.below(this.nflows) : 0;
+      let at = t;
+      if (this.wireS > 0) {
+        // The generator's port: a FIFO at line rate with SENDER_QUEUE frames of room.
+        const last = ing[WIRE_LAST]!;
+        const start = t > last ? t : last;
+        if (start - t >= SENDER_QUEUE * this.wireS) {
+          this.drops.wire++;
+          continue;
+        }
+        at = start + this.wireS; // last bit received
+        ing[WIRE_LAST] = at;
+      }
+      if (this.nicS > 0) {
+        const last = ing[NIC_LAST]!;
+        const start = at > last ? at : last;
+        if (start - at >= NIC_BUFFER * this.nicS) {
+          this.drops.nic++;
+          continue;
+        }
+        at = start + this.nicS;
+        ing[NIC_LAST] = at;
+      }
+      ing[NEXT_T] = at;
+      ing[NEXT_STAMP] = this.workload === 'transmit' ? t : at;
+      this.nextFlow = flow;
+      return;
+    }
+  }
+
+  /** EV_ARRIVAL: admit packets until the next foreign event, then re-arm. */
+  arrivals(): void {
+    const clock = this.clock;
+    const cap = this.cap;
+    const ing = this.ing;
+    let t = ing[NEXT_T]!;
+    // The clock is moved only where another stage looks at it (scheduling an interrupt) and at
+    // the end: arrivals in between touch nothing that reads the time.
+    let last = -1;
+    while (t < this.durationNs && t <= clock.peekTime()) {
+      last = t;
+      const f = this.nextFlow;
+      const task = this.flowTask[f]!;
+      this.arrived[task]! += 1;
+      const n = this.count[task]!;
+      if (n >= cap) {
+        this.ringDrops[task]! += 1;
+        if (this.workload === 'transmit') this.drops.sender++;
+        else this.drops.rx_ring++;
+      } else {
+        // occupancy integral, then push
+        this.area[task]! += n * (t - this.areaT[task]!);
+        this.areaT[task] = t;
+        let slot = this.head[task]! + n;
+        if (slot >= cap) slot -= cap;
+        const i = task * cap + slot;
+        this.ringT[i] = t;
+        this.ringStamp[i] = ing[NEXT_STAMP]!;
+        this.ringFlow[i] = f;
+        this.count[task] = n + 1;
+        if (n + 1 > this.maxOcc[task]!) this.maxOcc[task] = n + 1;
+        this.admitted++;
+        if (this.state[task] === ARMED) {
+          const irqAt = this.lastIrq[task]! + this.itrNs;
+          this.state[task] = IRQ_PENDING;
+          clock.advanceTo(t);
+          clock.schedule(t > irqAt ? t : irqAt, EV_IRQ, task);
+        }
+      }
+      this.pullNext();
+      t = ing[NEXT_T]!;
+    }
+    if (last > clock.now) clock.advanceTo(last);
+    if (t < this.durationNs) clock.schedule(t, EV_ARRIVAL);
+  }
+
+  /** EV_IRQ: the (moderated) interrupt fires; the filter queues the task on its CPU. */
+  irq(task: number): void {
+    this.lastIrq[task] = this.clock.now;
+    this.irqs[task]! += 1;
+    this.state[task] = QUEUED;
+    this.wokenByIrq[task] = 1;
+    this.enqueueTask(task);
+  }
+
+  private enqueueTask(task: number): void {
+    const cpu = this.taskCpu[task]!;
+    if (this.cur[cpu] === -1 && this.rqLen[cpu] === 0) {
+      this.startPass(cpu, task);
+      return;
+    }
+    let slot = this.rqHead[cpu]! + this.rqLen[cpu]!;
+    if (slot >= this.rqCap) slot -= this.rqCap;
+    this.runq[cpu * this.rqCap + slot] = task;
+    this.rqLen[cpu]! += 1;
+  }
+
+  private startPass(cpu: number, task: number): void {
+    const now = this.clock.now;
+    const n = Math.min(this.budget, this.count[task]!);
+    let cost = this.passNs[task]! + n * this.pktNs[task]!;
+    const so = task * NST, co = cpu * NST;
+    for (let k = 0; k < NST; k++) this.stageNs[co + k]! += this.passStage[so + k]! + n * this.pktStage[so + k]!;
+    if (this.wokenByIrq[task]) {
+      this.wokenByIrq[task] = 0;
+      cost += this.irqNs[task]!;
+      for (let k = 0; k < NST; k++) this.stageNs[co + k]! += this.irqStage[so + k]!;
+    }
+    if (this.afdataLock && n > 0) {
+      const out = this.lineOut;
+      this.afdataLock.acquire(cpu, now, n, out);
+      const spin = out[0]! + out[1]!;
+      cost += spin;
+      this.stageNs[co + this.spinIdx]! += spin;
+    }
+    this.cur[cpu] = task;
+    this.curN[cpu] = n;
+    this.busyFrom[cpu] = now;
+    this.passes[task]! += 1;
+    this.clock.schedule(now + cost, EV_CPU_DONE, cpu);
+  }
+
+  /** EV_CPU_DONE: the pass ends; its packets move on, then the CPU takes its next task. */
+  cpuDone(cpu: number): void {
+    const now = this.clock.now;
+    const task = this.cur[cpu]!;
+    const n = this.curN[cpu]!;
+    this.busyAcc[cpu]! += now - this.busyFrom[cpu]!;
+    this.busyFrom[cpu] = now;
+    const cap = this.cap;
+    const base = task * cap;
+    let h = this.head[task]!;
+    const cnt = this.count[task]!;
+    this.area[task]! += cnt * (now - this.areaT[task]!);
+    this.areaT[task] = now;
+    let soj = 0;
+    const rings = this.txRings;
+    const fwd = rings.length > 0;
+    for (let k = 0; k < n; k++) {
+      const i = base + h;
+      soj += now - this.ringT[i]!;
+      if (fwd) {
+        const ring = rings[this.flowTxq[this.ringFlow[i]!]!]!;
+        ring.retireUntil(now);
+        if (!ring.offer(now, this.ringStamp[i]!)) this.drops.tx_ring++;
+      } else {
+        this.sunk++;
+        this.latency.record(now - this.ringStamp[i]!);
+      }
+      h = h + 1 === cap ? 0 : h + 1;
+    }
+    this.head[task] = h;
+    this.count[task] = cnt - n;
+    this.sojourn[task]! += soj;
+    this.processed[task]! += n;
+    // The task re-queues itself while packets remain, else re-enables its interrupt.
+    if (cnt - n > 0) this.enqueueTaskBehind(cpu, task);
+    else this.state[task] = ARMED;
+    // Next task on this CPU.
+    if (this.rqLen[cpu]! > 0) {
+      const next = this.runq[cpu * this.rqCap + this.rqHead[cpu]!]!;
+      this.rqHead[cpu] = this.rqHead[cpu]! + 1 === this.rqCap ? 0 : this.rqHead[cpu]! + 1;
+      this.rqLen[cpu]! -= 1;
+      this.startPass(cpu, next);
+    } else {
+      this.cur[cpu] = -1;
+    }
+  }
+
+  private enqueueTaskBehind(cpu: number, task: number): void {
+    let slot = this.rqHead[cpu]! + this.rqLen[cpu]!;
+    if (slot >= this.rqCap) slot -= this.rqCap;
+    this.runq[cpu * this.rqCap + slot] = task;
+    this.rqLen[cpu]! += 1;
+  }
+
+  /** Bring time-integrated state up to `t` (frame boundaries, end of run). */
+  sync(t: number): void {
+    for (const r of this.txRings) r.retireUntil(t);
+    for (let task = 0; task < this.ntask; task++) {
+      this.area[task]! += this.count[task]! * (t - this.areaT[task]!);
+      this.areaT[task] = t;
+    }
+    for (let cpu = 0; cpu < this.topo.ncpu; cpu++) {
+      if (this.cur[cpu] !== -1) {
+        this.busyAcc[cpu]! += t - this.busyFrom[cpu]!;
+        this.busyFrom[cpu] = t;
+      }
+    }
+  }
+
+  /** Packets on the wire to the DUT or in rings at this moment. */
+  inFlight(): number {
+    let n = this.ing[NEXT_T]! < Infinity ? 1 : 0;
+    for (let t = 0; t < this.ntask; t++) n += this.count[t]!;
+    for (const r of this.txRings) n += r.occupancy;
+    return n;
+  }
+
+  delivered(): number {
+    let n = this.sunk;
+    for (const r of this.txRings) n += r.delivered;
+    return n;
+  }
+
+  /** Arrivals scheduled but not yet admitted (the one-packet lookahead). */
+  get pendingIngress(): number {
+    return this.ing[NEXT_T]! < Infinity ? 1 : 0;
+  }
+
+  coreSummaries(T: number): CoreSummary[] {
+    const out: CoreSummary[] = [];
+    const names: string[][] = Array.from({ length: this.topo.ncpu }, () => []);
+    const label = this.workload === 'transmit' ? 'sender' : 'rxq';
+    for (let t = 0; t < this.ntask; t++) names[this.taskCpu[t]!]!.push(`${label}${t}`);
+    for (let cpu = 0; cpu < this.topo.ncpu; cpu++) {
+      const byStage = {} as Record<Stage | 'idle', number>;
+      let busy = 0;
+      for (let k = 0; k < NST; k++) {
+        const ns = this.stageNs[cpu * NST + k]!;
+        byStage[STAGES[k]!] = Math.round(ns * this.ghz);
+        busy += ns;
+      }
+      byStage.idle = Math.max(0, Math.round((T - this.busyAcc[cpu]!) * this.ghz));
+      out.push({
+        cpu,
+        core: this.topo.core[cpu]!,
+        domain: this.topo.domain[cpu]!,
+        tasks: names[cpu]!,
+        utilization: T > 0 ? this.busyAcc[cpu]! / T : 0,
+        busy_ms: this.busyAcc[cpu]! / 1e6,
+        cycles_by_stage: byStage,
+      });
+      void busy;
+    }
+    return out;
+  }
+
+  rxQueueSummaries(T: number): RxQueueSummary[] {
+    const out: RxQueueSummary[] = [];
+    for (let t = 0; t < this.ntask; t++) {
+      const done = this.processed[t]!;
+      out.push({
+        id: t,
+        kind: this.workload === 'transmit' ? 'sender' : 'rx',
+        cpu: this.taskCpu[t]!,
+        descriptors: this.cap,
+        arrived: this.arrived[t]!,
+        processed: done,
+        dropped: this.ringDrops[t]!,
+        in_ring: this.count[t]!,
+        max_occupancy: this.maxOcc[t]!,
+        mean_occupancy: T > 0 ? this.area[t]! / T : 0,
+        littles_law_lambda_w: T > 0 ? this.sojourn[t]! / T : 0,
+        interrupts: this.irqs[t]!,
+        passes: this.passes[t]!,
+        mean_pass: this.passes[t]! ? done / this.passes[t]! : 0,
+        pps: T > 0 ? done / (T / 1e9) : 0,
+      });
+    }
+    return out;
+  }
+
+  txQueueSummaries(T: number): TxQueueSummary[] {
+    return this.txRings.map((r, id) => ({
+      id,
+      kind: 'tx' as const,
+      descriptors: r.capacity,
+      enqueued: r.enqueued,
+      delivered: r.delivered,
+      dropped: r.dropped,
+      in_flight: r.occupancy,
+      max_occupancy: r.maxOccupancy,
+      mean_occupancy: T > 0 ? r.area / T : 0,
+      littles_law_lambda_w: T > 0 ? r.sojournSum / T : 0,
+      mean_latency_us: r.delivered ? r.latencySum / r.delivered / 1e3 : 0,
+      pps: T > 0 ? r.delivered / (T / 1e9) : 0,
+    }));
+  }
+
+  /** Busy time so far per CPU (ns), for frame utilisation. */
+  busyTotals(): Float64Array {
+    return this.busyAcc;
+  }
+}
