@@ -70,6 +70,8 @@ export interface RxQueueSummary {
   max_occupancy: number;
   mean_occupancy: number;
   littles_law_lambda_w: number;
+  /** Time-average occupancy owed to packets still in the ring at the end (their waits so far / T). */
+  littles_law_residual: number;
   interrupts: number;
   passes: number;
   mean_pass: number;
@@ -87,6 +89,7 @@ export interface TxQueueSummary {
   max_occupancy: number;
   mean_occupancy: number;
   littles_law_lambda_w: number;
+  littles_law_residual: number;
   mean_latency_us: number;
   pps: number;
 }
@@ -497,13 +500,14 @@ export class PathModel {
     let soj = 0;
     const rings = this.txRings;
     const fwd = rings.length > 0;
+    const nowCell = this.clock.timeCell;
     for (let k = 0; k < n; k++) {
       const i = base + h;
       soj += now - this.ringT[i]!;
       if (fwd) {
         const ring = rings[this.flowTxq[this.ringFlow[i]!]!]!;
-        ring.retireUntil(now);
-        if (!ring.offer(now, this.ringStamp[i]!)) this.drops.tx_ring++;
+        ring.retireAt(nowCell, 0);
+        if (!ring.offerFrom(nowCell, 0, this.ringStamp, i)) this.drops.tx_ring++;
       } else {
         this.sunk++;
         this.latency.record(now - this.ringStamp[i]!);
@@ -613,6 +617,7 @@ export class PathModel {
         max_occupancy: this.maxOcc[t]!,
         mean_occupancy: T > 0 ? this.area[t]! / T : 0,
         littles_law_lambda_w: T > 0 ? this.sojourn[t]! / T : 0,
+        littles_law_residual: T > 0 ? this.ageInRing(t, T) / T : 0,
         interrupts: this.irqs[t]!,
         passes: this.passes[t]!,
         mean_pass: this.passes[t]! ? done / this.passes[t]! : 0,
@@ -620,6 +625,13 @@ export class PathModel {
       });
     }
     return out;
+  }
+
+  /** Sum over packets still in task `t`'s ring of how long they have waited by time T. */
+  private ageInRing(t: number, T: number): number {
+    let age = 0;
+    for (let k = 0, h = this.head[t]!; k < this.count[t]!; k++, h = h + 1 === this.cap ? 0 : h + 1) age += T - this.ringT[t * this.cap + h]!;
+    return age;
   }
 
   txQueueSummaries(T: number): TxQueueSummary[] {
@@ -634,6 +646,7 @@ export class PathModel {
       max_occupancy: r.maxOccupancy,
       mean_occupancy: T > 0 ? r.area / T : 0,
       littles_law_lambda_w: T > 0 ? r.sojournSum / T : 0,
+      littles_law_residual: T > 0 ? r.inFlightAge(T) / T : 0,
       mean_latency_us: r.delivered ? r.latencySum / r.delivered / 1e3 : 0,
       pps: T > 0 ? r.delivered / (T / 1e9) : 0,
     }));

@@ -58,6 +58,13 @@ export class TxRing {
     this.depart = new Float64Array(capacity);
   }
 
+  /** Sum over frames still in the ring of how long they have been in it by time T. */
+  inFlightAge(T: number): number {
+    let age = 0;
+    for (let k = 0, h = this.head; k < this.n; k++, h = h + 1 === this.capacity ? 0 : h + 1) age += T - this.arrive[h]!;
+    return age;
+  }
+
   get occupancy(): number {
     return this.n;
   }
@@ -66,8 +73,30 @@ export class TxRing {
     return this.capacity - this.n;
   }
 
+  private readonly scratch = new Float64Array(2);
+
   /** Retire every frame whose transmission has finished by time t. */
   retireUntil(t: number): void {
+    this.scratch[0] = t;
+    this.retireAt(this.scratch, 0);
+  }
+
+  /**
+   * Hand a frame to the NIC at time t (call retireUntil(t) first). `stamp` is when the frame
+   * entered the system, for end-to-end latency. Returns false (and counts a drop) when full.
+   */
+  offer(t: number, stamp: number = t): boolean {
+    this.scratch[0] = t;
+    this.scratch[1] = stamp;
+    return this.offerFrom(this.scratch, 0, this.scratch, 1);
+  }
+
+  /**
+   * retireUntil with the time read from `times[ti]`. The hot loops pass times this way: a double
+   * argument to a call V8 does not inline is boxed into a fresh heap number every time.
+   */
+  retireAt(times: Float64Array, ti: number): void {
+    const t = times[ti]!;
     const cap = this.capacity;
     const acc = this.acc;
     while (this.n > 0) {
@@ -89,11 +118,9 @@ export class TxRing {
     }
   }
 
-  /**
-   * Hand a frame to the NIC at time t (call retireUntil(t) first). `stamp` is when the frame
-   * entered the system, for end-to-end latency. Returns false (and counts a drop) when full.
-   */
-  offer(t: number, stamp: number = t): boolean {
+  /** offer with the time read from `times[ti]` and the stamp from `stamps[si]`. */
+  offerFrom(times: Float64Array, ti: number, stamps: Float64Array, si: number): boolean {
+    const t = times[ti]!;
     if (this.n === this.capacity) {
       this.dropped++;
       return false;
@@ -104,7 +131,7 @@ export class TxRing {
     const last = w.last[0]!;
     const d = (t > last ? t : last) + w.serviceNs;
     this.arrive[tail] = t;
-    this.stamp[tail] = stamp;
+    this.stamp[tail] = stamps[si]!;
     this.depart[tail] = d;
     w.last[0] = d;
     this.n++;
