@@ -501,12 +501,15 @@ export class PathModel {
     const rings = this.txRings;
     const fwd = rings.length > 0;
     const nowCell = this.clock.timeCell;
+    let lastQ = -1;
     for (let k = 0; k < n; k++) {
       const i = base + h;
       soj += now - this.ringT[i]!;
       if (fwd) {
-        const ring = rings[this.flowTxq[this.ringFlow[i]!]!]!;
-        ring.retireAt(nowCell, 0);
+        const q = this.flowTxq[this.ringFlow[i]!]!;
+        const ring = rings[q]!;
+        // Retiring is idempotent at one instant: once per ring per pass is enough.
+        if (q !== lastQ) { ring.retireAt(nowCell, 0); lastQ = q; }
         if (!ring.offerFrom(nowCell, 0, this.ringStamp, i)) this.drops.tx_ring++;
       } else {
         this.sunk++;
