@@ -162,12 +162,15 @@ export class PathModel {
   private readonly curN: Int32Array; // packets in the running pass
   private readonly busyFrom: Float64Array;
   readonly busyAcc: Float64Array;
-  readonly stageNs: Float64Array;
+  /** Lock time (hold + wait) charged to each CPU, ns; the other stages are derived from counts. */
+  private readonly spinNs: Float64Array;
+  /** Packets whose cost has been charged (at pass start), and interrupt wake-ups, per task. */
+  private readonly chargedPkts: Float64Array;
+  private readonly wakeups: Float64Array;
 
   /** FreeBSD 12's IF_AFDATA_RLOCK word on the egress ifnet, taken per forwarded packet (else null). */
   readonly afdataLock: SharedLine | null;
   private readonly lineOut = new Float64Array(2);
-  private readonly spinIdx = STAGE_INDEX.spin;
 
   // egress
   readonly egressWire: Wire | null;
@@ -260,6 +263,8 @@ export class PathModel {
     this.sojourn = new Float64Array(T);
     this.irqs = new Float64Array(T);
     this.passes = new Float64Array(T);
+    this.chargedPkts = new Float64Array(T);
+    this.wakeups = new Float64Array(T);
 
     // CPUs.
     const ncpu = this.topo.ncpu;
@@ -273,7 +278,7 @@ export class PathModel {
     this.curN = new Int32Array(ncpu);
     this.busyFrom = new Float64Array(ncpu);
     this.busyAcc = new Float64Array(ncpu);
-    this.stageNs = new Float64Array(ncpu * NST);
+    this.spinNs = new Float64Array(ncpu);
 
     // Costs per task, from the stage costs of docs/MODEL.md.
     this.pktNs = new Float64Array(T);
@@ -463,19 +468,19 @@ export class PathModel {
     const now = this.clock.now;
     const n = Math.min(this.budget, this.count[task]!);
     let cost = this.passNs[task]! + n * this.pktNs[task]!;
-    const so = task * NST, co = cpu * NST;
-    for (let k = 0; k < NST; k++) this.stageNs[co + k]! += this.passStage[so + k]! + n * this.pktStage[so + k]!;
+    // Stage totals are derived at the end from these counts (the per-task stage costs are fixed).
+    this.chargedPkts[task]! += n;
     if (this.wokenByIrq[task]) {
       this.wokenByIrq[task] = 0;
+      this.wakeups[task]! += 1;
       cost += this.irqNs[task]!;
-      for (let k = 0; k < NST; k++) this.stageNs[co + k]! += this.irqStage[so + k]!;
     }
     if (this.afdataLock && n > 0) {
       const out = this.lineOut;
       this.afdataLock.acquire(cpu, now, n, out);
       const spin = out[0]! + out[1]!;
       cost += spin;
-      this.stageNs[co + this.spinIdx]! += spin;
+      this.spinNs[cpu]! += spin;
     }
     this.cur[cpu] = task;
     this.curN[cpu] = n;
@@ -576,19 +581,30 @@ export class PathModel {
     return this.ing[NEXT_T]! < Infinity ? 1 : 0;
   }
 
+  /** ns charged to each stage on each CPU: counts × the task's fixed stage costs, plus lock time. */
+  stageTotals(): Float64Array {
+    const out = new Float64Array(this.topo.ncpu * NST);
+    for (let t = 0; t < this.ntask; t++) {
+      const co = this.taskCpu[t]! * NST, so = t * NST;
+      const passes = this.passes[t]!, pkts = this.chargedPkts[t]!, wakes = this.wakeups[t]!;
+      for (let k = 0; k < NST; k++) {
+        out[co + k]! += passes * this.passStage[so + k]! + pkts * this.pktStage[so + k]! + wakes * this.irqStage[so + k]!;
+      }
+    }
+    const spin = STAGE_INDEX.spin;
+    for (let c = 0; c < this.topo.ncpu; c++) out[c * NST + spin]! += this.spinNs[c]!;
+    return out;
+  }
+
   coreSummaries(T: number): CoreSummary[] {
     const out: CoreSummary[] = [];
     const names: string[][] = Array.from({ length: this.topo.ncpu }, () => []);
     const label = this.workload === 'transmit' ? 'sender' : 'rxq';
     for (let t = 0; t < this.ntask; t++) names[this.taskCpu[t]!]!.push(`${label}${t}`);
+    const stageNs = this.stageTotals();
     for (let cpu = 0; cpu < this.topo.ncpu; cpu++) {
       const byStage = {} as Record<Stage | 'idle', number>;
-      let busy = 0;
-      for (let k = 0; k < NST; k++) {
-        const ns = this.stageNs[cpu * NST + k]!;
-        byStage[STAGES[k]!] = Math.round(ns * this.ghz);
-        busy += ns;
-      }
+      for (let k = 0; k < NST; k++) byStage[STAGES[k]!] = Math.round(stageNs[cpu * NST + k]! * this.ghz);
       byStage.idle = Math.max(0, Math.round((T - this.busyAcc[cpu]!) * this.ghz));
       out.push({
         cpu,
@@ -599,7 +615,6 @@ export class PathModel {
         busy_ms: this.busyAcc[cpu]! / 1e6,
         cycles_by_stage: byStage,
       });
-      void busy;
     }
     return out;
   }

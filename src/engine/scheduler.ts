@@ -2,27 +2,26 @@
  * The simulation clock and event queue: the only place simulated time advances.
  *
  * Events are (time ns, kind, arg) triples kept in a binary min-heap of typed arrays, so scheduling
- * allocates nothing. Ties break by insertion order, which keeps runs deterministic.
+ * allocates nothing. Ties break by insertion order, which keeps runs deterministic: the order key
+ * is (time, sequence number).
  *
  * Models that can process a run of their own work exactly without interleaving (a source emitting
  * arrivals until the next foreign event) call `advanceTo` themselves and consult `peekTime` as the
  * horizon; that is still this clock, and it refuses to go backwards.
+ *
+ * Performance notes: the current time lives in a typed array (a plain field holding a changing
+ * double is re-boxed on every store in V8), and the sift loops are written out inline.
  */
 export class Scheduler {
-  // Current time lives in a typed array: a plain field holding a changing double was re-boxed
-  // on every store in V8 and dominated the profile.
   private readonly tNow = new Float64Array(1);
-
-  /** The clock's own cell (read-only for others): hot loops read `now` from it without a call. */
-  get timeCell(): Float64Array {
-    return this.tNow;
-  }
   private size = 0;
   private seq = 0;
   private times: Float64Array;
   private seqs: Float64Array;
   private kinds: Int32Array;
   private args: Int32Array;
+  /** Argument of the event returned by the last `pop`. */
+  lastArg = 0;
 
   constructor(capacity = 64) {
     this.times = new Float64Array(capacity);
@@ -36,32 +35,41 @@ export class Scheduler {
     return this.tNow[0]!;
   }
 
+  /** The clock's own cell (read-only for others): hot loops read `now` from it without a call. */
+  get timeCell(): Float64Array {
+    return this.tNow;
+  }
+
   get pending(): number {
     return this.size;
   }
 
   advanceTo(time: number): void {
-    if (time < this.tNow[0]!) throw new Error(`clock cannot go backwards: ${time} < ${this.tNow[0]}`);
+    if (time < this.tNow[0]!) backwards(time, this.tNow[0]!);
     this.tNow[0] = time;
   }
 
   schedule(time: number, kind: number, arg = 0): void {
-    if (time < this.tNow[0]!) throw new Error(`cannot schedule in the past: ${time} < ${this.tNow[0]}`);
+    if (time < this.tNow[0]!) past(time, this.tNow[0]!);
     if (this.size === this.times.length) this.grow();
+    const times = this.times, seqs = this.seqs, kinds = this.kinds, args = this.args;
     let i = this.size++;
     const s = this.seq++;
-    // sift up
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (this.less(time, s, this.times[p]!, this.seqs[p]!)) {
-        this.move(p, i);
+      const tp = times[p]!;
+      if (time < tp || (time === tp && s < seqs[p]!)) {
+        times[i] = tp;
+        seqs[i] = seqs[p]!;
+        kinds[i] = kinds[p]!;
+        args[i] = args[p]!;
         i = p;
       } else break;
     }
-    this.times[i] = time;
-    this.seqs[i] = s;
-    this.kinds[i] = kind;
-    this.args[i] = arg;
+    times[i] = time;
+    seqs[i] = s;
+    kinds[i] = kind;
+    args[i] = arg;
   }
 
   /** Time of the earliest pending event, or +Infinity. */
@@ -75,43 +83,40 @@ export class Scheduler {
    */
   pop(): number {
     if (this.size === 0) return -1;
-    const time = this.times[0]!;
-    const kind = this.kinds[0]!;
-    this.lastArg = this.args[0]!;
+    const times = this.times, seqs = this.seqs, kinds = this.kinds, args = this.args;
+    const time = times[0]!;
+    const kind = kinds[0]!;
+    this.lastArg = args[0]!;
     const n = --this.size;
     if (n > 0) {
-      const lt = this.times[n]!, ls = this.seqs[n]!, lk = this.kinds[n]!, la = this.args[n]!;
+      const lt = times[n]!, ls = seqs[n]!, lk = kinds[n]!, la = args[n]!;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
-        const c = r < n && this.less(this.times[r]!, this.seqs[r]!, this.times[l]!, this.seqs[l]!) ? r : l;
-        if (this.less(this.times[c]!, this.seqs[c]!, lt, ls)) {
-          this.move(c, i);
+        let c = l;
+        if (r < n) {
+          const tr = times[r]!, tl = times[l]!;
+          if (tr < tl || (tr === tl && seqs[r]! < seqs[l]!)) c = r;
+        }
+        const tc = times[c]!;
+        if (tc < lt || (tc === lt && seqs[c]! < ls)) {
+          times[i] = tc;
+          seqs[i] = seqs[c]!;
+          kinds[i] = kinds[c]!;
+          args[i] = args[c]!;
           i = c;
         } else break;
       }
-      this.times[i] = lt;
-      this.seqs[i] = ls;
-      this.kinds[i] = lk;
-      this.args[i] = la;
+      times[i] = lt;
+      seqs[i] = ls;
+      kinds[i] = lk;
+      args[i] = la;
     }
-    this.advanceTo(time);
+    if (time < this.tNow[0]!) backwards(time, this.tNow[0]!);
+    this.tNow[0] = time;
     return kind;
-  }
-
-  lastArg = 0;
-
-  private less(t1: number, s1: number, t2: number, s2: number): boolean {
-    return t1 < t2 || (t1 === t2 && s1 < s2);
-  }
-
-  private move(from: number, to: number): void {
-    this.times[to] = this.times[from]!;
-    this.seqs[to] = this.seqs[from]!;
-    this.kinds[to] = this.kinds[from]!;
-    this.args[to] = this.args[from]!;
   }
 
   private grow(): void {
@@ -121,4 +126,12 @@ export class Scheduler {
     const k = new Int32Array(cap); k.set(this.kinds); this.kinds = k;
     const a = new Int32Array(cap); a.set(this.args); this.args = a;
   }
+}
+
+// Out of line, so the hot methods stay small enough to inline.
+function backwards(time: number, now: number): never {
+  throw new Error(`clock cannot go backwards: ${time} < ${now}`);
+}
+function past(time: number, now: number): never {
+  throw new Error(`cannot schedule in the past: ${time} < ${now}`);
 }
