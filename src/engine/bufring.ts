@@ -16,8 +16,6 @@
  */
 import { ENOBUFS } from './mpring';
 
-export { ENOBUFS };
-
 /**
  * Atomics per operation. enqueue: one CAS on br_prod_head (atomic_cmpset_acq_32) and one release
  * store to br_prod_tail, both on the producer cache line; a drop is seen in plain loads and counted

@@ -90,7 +90,7 @@ describe('MpRing transitions (sys/net/mp_ring.c)', () => {
     expect(out[ENQ_CODE]).toBe(MP_OK);
     expect(out[ENQ_PREV]).toBe(MP_BUSY);
     expect(ring.state).toBe(MP_BUSY);
-    let c = new Int32Array(0);
+    let c: Int32Array = new Int32Array(0);
     drv.during = (r, call) => {
       if (call !== 1) return;
       c = batch(2);

@@ -125,7 +125,11 @@ export class MpRing {
   private readonly ctr = new Float64Array(8);
   private readonly duty = new Int32Array(4);
 
-  /** `size` 2..65536 as ifmp_ring_alloc allows (indices are 16 bits); iflib uses 2048. */
+  /**
+   * `size` 2..65536 as ifmp_ring_alloc allows (indices are 16 bits). mp_ring itself needs no power
+   * of two (increment_idx wraps by subtraction); iflib's _ring_peek_one masks with size − 1, and
+   * iflib always allocates IFLIB_MP_RING_SIZE.
+   */
   constructor(size: number, drainFn: MpDrainFn, canDrainFn: MpCanDrainFn) {
     if (!Number.isInteger(size) || size < 2 || size > 65536) throw new RangeError(`mp_ring size ${size} not in 2..65536`);
     this.size = size;
