@@ -1,0 +1,323 @@
+/**
+ * `npm run bench [-- --json --shared --repeats N --warmup N --duration-ms D --budget-s S]`: engine
+ * throughput on this machine.
+ *
+ * For the default scenario and every preset, each in a fresh Node process (unless --shared), with
+ * sim.duration_ms set to D (default 20, so the figures do not move when a default duration
+ * changes): `warmup` untimed runs, then up to `repeats` timed runs of `runScenario` (exactly what
+ * the CLI and the Worker run). The timed runs share a budget of S seconds (default 30) split evenly
+ * between scenarios: a scenario stops repeating once its share is spent and it has 3 runs (or
+ * sooner if a 3rd would take it past twice its share), so the bench stays around a minute or less
+ * however slow the model gets.
+ *
+ * Per run: simulated packets per wall-second (packets_simulated / wall_ms), per CPU-second, and
+ * recorded frames per wall-second. Reported: the median, min and max over the repeats, plus V8
+ * heap used (process.memoryUsage().heapUsed) before the scenario's first run (after a forced GC),
+ * straight after its last run (garbage included), and after a forced GC (what the runs retained).
+ * Every repeat must give the same summary except wall_ms; a mismatch is reported and fails.
+ * See docs/PERFORMANCE.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { arch, cpus, loadavg, platform } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  ENGINE_ID,
+  FRAMES_PER_RUN,
+  PRESETS,
+  defaultScenario,
+  presetScenario,
+  runScenario,
+  type Scenario,
+  type Summary,
+} from '../src/engine';
+
+interface Options {
+  json: boolean;
+  repeats: number;
+  warmup: number;
+  duration_ms: number;
+  budget_s: number;
+  /** Run every scenario in the one process, in order (default: a fresh process per scenario). */
+  shared: boolean;
+  /** Internal: child mode, bench just this scenario and print its row as JSON. */
+  only?: string;
+}
+
+const USAGE = `usage: npm run bench -- [--json] [--shared] [--repeats N] [--warmup N] [--duration-ms D] [--budget-s S]
+  --json           print one JSON object instead of the table
+  --shared         run all scenarios one after another in one process (default: a fresh process
+                   each, so one scenario's JIT state cannot slow the next)
+  --repeats N      timed runs per scenario (default 7, 1–100); the median is reported
+  --warmup N       untimed runs per scenario first (default 3, 0–100)
+  --duration-ms D  simulated ms per run, for every scenario (default 20; 0 keeps each scenario's own)
+  --budget-s S     wall seconds of timed runs, shared by all scenarios (default 30)`;
+
+function parseOptions(argv: string[]): Options | string {
+  const o: Options = { json: false, repeats: 7, warmup: 3, duration_ms: 20, budget_s: 30, shared: false };
+  const limits: Record<string, [keyof Options, number, number, boolean]> = {
+    '--repeats': ['repeats', 1, 100, true],
+    '--warmup': ['warmup', 0, 100, true],
+    '--duration-ms': ['duration_ms', 0, 600_000, false],
+    '--budget-s': ['budget_s', 0, 3600, false],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const lim = limits[flag];
+    if (flag === '--json') o.json = true;
+    else if (flag === '--shared') o.shared = true;
+    else if (flag === '--only') {
+      o.only = inline ?? argv[++i];
+      if (!o.only) return '--only needs a scenario name';
+    } else if (lim) {
+      const [key, min, max, int] = lim;
+      const text = inline ?? argv[++i];
+      const n = text === undefined || text.trim() === '' ? NaN : Number(text);
+      if (!(Number.isFinite(n) && n >= min && n <= max && (!int || Number.isInteger(n)))) {
+        return `${flag} needs ${int ? 'a whole number' : 'a number'} from ${min} to ${max}, not "${text ?? ''}"`;
+      }
+      (o as unknown as Record<string, number>)[key] = n;
+    } else if (flag === '--help' || flag === '-h') return '';
+    else return `unknown option ${flag}`;
+  }
+  return o;
+}
+
+/** A real GC between scenarios, so heap figures are retained memory (works without --expose-gc). */
+function getGc(): () => void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) return g;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface Row {
+  scenario: string;
+  packets_per_run: number;
+  simulated_ms: number;
+  runs: number;
+  wall_ms_median: number;
+  /** Simulated packets per wall-second, per run. */
+  packets_per_s: number[];
+  packets_per_s_median: number;
+  packets_per_s_min: number;
+  packets_per_s_max: number;
+  /**
+   * Simulated packets per CPU-second of this process (process.cpuUsage, user + system) over the
+   * same runs: close to the wall figure on an idle core, and much steadier when other processes
+   * compete for the CPUs (wall time then includes time the bench was not running).
+   */
+  packets_per_cpu_s_median: number;
+  frames_per_s_median: number;
+  heap_before_mb: number;
+  heap_after_mb: number;
+  heap_retained_mb: number;
+  deterministic: boolean;
+}
+
+const withoutWall = (s: Summary): string => JSON.stringify({ ...s, wall_ms: 0 });
+
+function benchScenario(name: string, scenario: Scenario, o: Options, budgetMs: number, gc: () => void): Row {
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  for (let i = 0; i < o.warmup; i++) runScenario(scenario);
+  const runs: Summary[] = [];
+  const cpuMs: number[] = [];
+  let spentMs = 0;
+  for (let i = 0; i < o.repeats; i++) {
+    const c0 = process.cpuUsage();
+    const s = runScenario(scenario).summary;
+    const c = process.cpuUsage(c0);
+    cpuMs.push((c.user + c.system) / 1000);
+    runs.push(s);
+    spentMs += s.wall_ms;
+    const perRun = spentMs / runs.length;
+    if (spentMs >= budgetMs && (runs.length >= 3 || spentMs + perRun > 2 * budgetMs)) break;
+  }
+  const heapAfter = process.memoryUsage().heapUsed;
+  gc();
+  const heapRetained = process.memoryUsage().heapUsed;
+  const pps = runs.map((s) => s.packets_simulated / (s.wall_ms / 1000));
+  const fps = runs.map((s) => FRAMES_PER_RUN / (s.wall_ms / 1000));
+  const ref = withoutWall(runs[0]!);
+  return {
+    scenario: name,
+    packets_per_run: runs[0]!.packets_simulated,
+    simulated_ms: runs[0]!.simulated_ms,
+    runs: runs.length,
+    wall_ms_median: median(runs.map((s) => s.wall_ms)),
+    packets_per_s: pps,
+    packets_per_s_median: median(pps),
+    packets_per_s_min: Math.min(...pps),
+    packets_per_s_max: Math.max(...pps),
+    packets_per_cpu_s_median: median(runs.map((s, i) => s.packets_simulated / (cpuMs[i]! / 1000))),
+    frames_per_s_median: median(fps),
+    heap_before_mb: heapBefore / 2 ** 20,
+    heap_after_mb: heapAfter / 2 ** 20,
+    heap_retained_mb: heapRetained / 2 ** 20,
+    deterministic: runs.every((s) => withoutWall(s) === ref),
+  };
+}
+
+function table(rows: Row[]): string {
+  const head = ['scenario', 'runs', 'packets/run', 'wall ms', 'M pkt/s (median)', 'min–max', 'M pkt/CPU-s', 'frames/s', 'heap MB before→after (after GC)'];
+  const body = rows.map((r) => [
+    r.scenario + (r.deterministic ? '' : ' (NOT DETERMINISTIC)'),
+    String(r.runs),
+    r.packets_per_run.toLocaleString('en-US'),
+    r.wall_ms_median.toFixed(1),
+    (r.packets_per_s_median / 1e6).toFixed(2),
+    `${(r.packets_per_s_min / 1e6).toFixed(2)}–${(r.packets_per_s_max / 1e6).toFixed(2)}`,
+    (r.packets_per_cpu_s_median / 1e6).toFixed(2),
+    Math.round(r.frames_per_s_median).toLocaleString('en-US'),
+    `${r.heap_before_mb.toFixed(1)}→${r.heap_after_mb.toFixed(1)} (${r.heap_retained_mb.toFixed(1)})`,
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** Target from the issues: ≥ 10 M simulated packets per wall-second per worker on the forwarding and netmap presets. */
+export const TARGET_PPS = 10e6;
+
+interface Target {
+  packets_per_s: number;
+  /** Presets the target applies to: the forward workload (netmap presets do not exist yet). */
+  presets: { name: string; packets_per_s_median: number; met: boolean }[];
+}
+
+function targetCheck(rows: Row[]): Target {
+  const forwarding = new Set(PRESETS.filter((p) => presetScenario(p).traffic.workload === 'forward').map((p) => p.name));
+  return {
+    packets_per_s: TARGET_PPS,
+    presets: rows
+      .filter((r) => forwarding.has(r.scenario))
+      .map((r) => ({ name: r.scenario, packets_per_s_median: r.packets_per_s_median, met: r.packets_per_s_median >= TARGET_PPS })),
+  };
+}
+
+function targetText(rows: Row[]): string {
+  const t = targetCheck(rows);
+  const head = `target ≥ ${TARGET_PPS / 1e6} M simulated packets/s per worker on the forwarding/netmap presets`;
+  if (!t.presets.length) return `${head}: no such preset in PRESETS yet`;
+  const met = t.presets.filter((p) => p.met).length;
+  return `${head}: met by ${met} of ${t.presets.length} forward-workload presets (${t.presets
+    .map((p) => `${p.name} ${(p.packets_per_s_median / 1e6).toFixed(2)}`)
+    .join(', ')}); no netmap preset yet`;
+}
+
+/**
+ * Bench one scenario in a fresh Node process (same loader flags, e.g. tsx), so the JIT has seen
+ * only that scenario: V8 optimises for the shapes it has seen, and a scenario run after others can
+ * be several times slower than the same scenario on its own.
+ */
+function benchInChild(name: string, o: Options, budgetMs: number): Row | string {
+  const args = [
+    ...process.execArgv,
+    fileURLToPath(import.meta.url),
+    '--only',
+    name,
+    '--repeats',
+    String(o.repeats),
+    '--warmup',
+    String(o.warmup),
+    '--duration-ms',
+    String(o.duration_ms),
+    '--budget-s',
+    String(budgetMs / 1000),
+  ];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (r.status !== 0) return `scenario ${name}: child process failed (${r.status ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`;
+  try {
+    return JSON.parse(r.stdout) as Row;
+  } catch {
+    return `scenario ${name}: child process printed no result`;
+  }
+}
+
+function main(): number {
+  const o = parseOptions(process.argv.slice(2));
+  if (typeof o === 'string') {
+    if (o) process.stderr.write(`bench: ${o}\n`);
+    process.stderr.write(`${USAGE}\n`);
+    return o ? 2 : 0;
+  }
+  const gc = getGc();
+  const fix = (s: Scenario): Scenario => (o.duration_ms > 0 ? { ...s, sim: { ...s.sim, duration_ms: o.duration_ms } } : s);
+  const scenarios: [string, Scenario][] = [
+    ['default', fix(defaultScenario())],
+    ...PRESETS.map((p): [string, Scenario] => [p.name, fix(presetScenario(p))]),
+  ];
+  if (o.only !== undefined) {
+    // child mode: one scenario, one JSON row on stdout
+    const found = scenarios.find(([n]) => n === o.only);
+    if (!found) {
+      process.stderr.write(`bench: unknown scenario ${o.only}\n`);
+      return 2;
+    }
+    process.stdout.write(`${JSON.stringify(benchScenario(found[0], found[1], o, o.budget_s * 1000, gc))}\n`);
+    return 0;
+  }
+  const machine = {
+    engine: ENGINE_ID,
+    node: process.version,
+    platform: `${platform()} ${arch()}`,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    /** 1-minute load average at the start: other processes on the machine skew the figures. */
+    load_avg_1m: loadavg()[0] ?? 0,
+  };
+  if (!o.json) {
+    process.stdout.write(`ringlab bench — ${machine.engine}, node ${machine.node}, ${machine.platform}, ${machine.cores} × ${machine.cpu}, load avg ${machine.load_avg_1m.toFixed(2)}\n`);
+    const dur = o.duration_ms > 0 ? `${o.duration_ms} ms simulated per run` : "each scenario's own duration";
+    const proc = o.shared ? 'all scenarios in one process, in this order' : 'a fresh process per scenario';
+    process.stdout.write(`${o.warmup} warm-up + up to ${o.repeats} timed runs per scenario (${o.budget_s} s budget for all), ${dur}, one thread, ${proc}\n`);
+    process.stdout.write('M pkt/s = simulated packets per wall-second; M pkt/CPU-s = per CPU-second of this process (steadier on a busy machine);\n');
+    process.stdout.write('frames/s = recorded metric frames (200 per run) per wall-second; heap = process.memoryUsage().heapUsed\n\n');
+  }
+  const t0 = performance.now();
+  const rows: Row[] = [];
+  const share = (o.budget_s * 1000) / scenarios.length;
+  for (const [name, s] of scenarios) {
+    const row = o.shared ? benchScenario(name, s, o, share, gc) : benchInChild(name, o, share);
+    if (typeof row === 'string') {
+      process.stderr.write(`bench: ${row}\n`);
+      return 1;
+    }
+    rows.push(row);
+  }
+  const benchWallS = (performance.now() - t0) / 1000;
+  // Totals over the timed runs of every scenario: all packets / all wall time, all frames / all wall time.
+  const totalWallS = rows.reduce((a, r) => a + r.packets_per_s.reduce((b, p) => b + r.packets_per_run / p, 0), 0);
+  const totalPackets = rows.reduce((a, r) => a + r.packets_per_run * r.runs, 0);
+  const totalFrames = rows.reduce((a, r) => a + FRAMES_PER_RUN * r.runs, 0);
+  const totals = {
+    timed_runs: rows.reduce((a, r) => a + r.runs, 0),
+    packets_per_s: totalPackets / totalWallS,
+    frames_per_s: totalFrames / totalWallS,
+    bench_wall_s: benchWallS,
+  };
+  const deterministic = rows.every((r) => r.deterministic);
+  const target = targetCheck(rows);
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ machine, options: o, scenarios: rows, totals, target, deterministic }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${table(rows)}\n\n`);
+    process.stdout.write(
+      `total  ${(totals.packets_per_s / 1e6).toFixed(2)} M simulated packets/s, ${Math.round(totals.frames_per_s).toLocaleString('en-US')} frames/s ` +
+        `over ${totals.timed_runs} timed runs; bench took ${benchWallS.toFixed(1)} s\n`,
+    );
+    process.stdout.write(`${targetText(rows)}\n`);
+    if (!deterministic) process.stdout.write('ERROR: repeats of a scenario gave different summaries\n');
+  }
+  return deterministic ? 0 : 1;
+}
+
+process.exitCode = main();

@@ -1,0 +1,336 @@
+/**
+ * Pure renderers for the CLI: summaries, frames, knob and preset listings, sweep rows, help.
+ * Everything returns strings (newline-terminated); main.ts/run.ts decide where they go.
+ */
+import {
+  ENGINE_ID,
+  FRAME_SERIES,
+  FRAMES_PER_RUN,
+  KNOBS,
+  PRESETS,
+  SCHEMA_VERSION,
+  getPath,
+  type FrameBatch,
+  type Knob,
+  type Preset,
+  type Scenario,
+  type Summary,
+} from '../engine';
+import { FLAGS } from './args';
+
+// ---------------------------------------------------------------- numbers
+
+function fixed(x: number, digits: number): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : String(x);
+}
+
+/** 13390000 → "13.390 Mpps" */
+export function mpps(pps: number): string {
+  return `${fixed(pps / 1e6, 3)} Mpps`;
+}
+
+/** Thousands separators with a thin, copy-safe comma: 1338981 → "1,338,981". */
+export function count(n: number): string {
+  return Number.isInteger(n) ? n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') : String(n);
+}
+
+/** Latency in µs with enough digits for sub-microsecond values. */
+export function micros(us: number): string {
+  if (!Number.isFinite(us)) return String(us);
+  if (us === 0) return '0';
+  if (us < 10) return us.toPrecision(3);
+  return fixed(us, 1);
+}
+
+/** CSV-safe field: numbers verbatim (full precision, round-trips), strings quoted when needed. */
+export function csvField(v: unknown): string {
+  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : JSON.stringify(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvRow(fields: readonly unknown[]): string {
+  return `${fields.map(csvField).join(',')}\n`;
+}
+
+// ---------------------------------------------------------------- scenario & summary
+
+/** `path=value` for every knob that differs from its default, in KNOBS order: pasteable as --set. */
+export function scenarioAssignments(s: Scenario): string[] {
+  return KNOBS.filter((k) => getPath(s, k.path) !== k.default).map((k) => `${k.path}=${String(getPath(s, k.path))}`);
+}
+
+export function summaryText(s: Summary): string {
+  const dropsTotal = Object.values(s.drops).reduce((a, b) => a + b, 0);
+  const dropPct = s.packets_simulated > 0 ? (100 * dropsTotal) / s.packets_simulated : 0;
+  const where = Object.entries(s.drops)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k.replace(/_/g, ' ')} ${count(v)}`);
+  const changed = scenarioAssignments(s.scenario);
+  const rate = s.wall_ms > 0 ? s.packets_simulated / (s.wall_ms / 1000) : 0;
+  const lines = [
+    `engine      ${s.engine}`,
+    `scenario    ${changed.length ? `${changed.join(' ')} (other knobs at their defaults)` : 'every knob at its default'}`,
+    `workload    ${s.workload}`,
+    `simulated   ${fixed(s.simulated_ms, 3)} ms, ${count(s.packets_simulated)} packets in ${fixed(s.wall_ms, 1)} ms wall (${fixed(rate / 1e6, 2)} M packets/s)`,
+    `line rate   ${mpps(s.line_rate_pps)}`,
+    `offered     ${mpps(s.offered_pps)}`,
+    `received    ${mpps(s.rx_pps)} into RX rings`,
+    `delivered   ${mpps(s.delivered_pps)}${s.forwarded_pps > 0 ? ` (forwarded ${mpps(s.forwarded_pps)})` : ''}, on the wire ${mpps(s.tx_pps)}`,
+    `drops       ${count(dropsTotal)} (${fixed(dropPct, 2)} % of offered${where.length ? `; ${where.join(', ')}` : ''})`,
+    `latency     mean ${micros(s.latency_us.mean)} µs, p50 ${micros(s.latency_us.p50)} µs, p99 ${micros(s.latency_us.p99)} µs`,
+    `bottleneck  ${s.bottleneck}`,
+    ...s.notes.map((n, i) => `${i === 0 ? 'notes       ' : '            '}${n}`),
+    ...(s.invariants.conservation && s.invariants.ring_conservation ? [] : ['WARNING     packet conservation check failed: please report this run (its link is below)']),
+    `link        ${s.link}`,
+    `            reproduce: npm run -s sim -- --link '${s.link}'`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function summaryJson(s: Summary): string {
+  return `${JSON.stringify(s, null, 2)}\n`;
+}
+
+/**
+ * The recorded frames, one row per frame: the FRAME_SERIES columns every run has, in that order,
+ * then the scenario's own series (drops by location, per queue, per CPU) in the engine's order.
+ */
+export function framesCsv(frames: FrameBatch): string {
+  const keys: string[] = FRAME_SERIES.map((f) => f.key);
+  for (const k of Object.keys(frames.columns)) if (!keys.includes(k)) keys.push(k);
+  const cols = keys.map((k) => frames.columns[k]);
+  const n = cols[0]?.length ?? 0;
+  let out = csvRow(keys);
+  for (let i = 0; i < n; i++) out += csvRow(cols.map((c) => (c ? c[i] : '')));
+  return out;
+}
+
+// ---------------------------------------------------------------- knobs
+
+export function knobRange(k: Knob): string {
+  switch (k.kind) {
+    case 'int':
+      return `${k.min}–${k.max}${k.pow2 ? ', power of two' : ', whole number'}`;
+    case 'number':
+      return `${k.min}–${k.max}, step ${k.step}`;
+    case 'choice':
+      return k.options.map(String).join(' | ');
+    case 'bool':
+      return 'true | false';
+  }
+}
+
+export function knobUnit(k: Knob): string {
+  return 'unit' in k && k.unit ? k.unit : '';
+}
+
+export interface KnobRow {
+  path: string;
+  group: string;
+  label: string;
+  kind: Knob['kind'];
+  range: string;
+  min?: number;
+  max?: number;
+  step?: number;
+  pow2?: boolean;
+  options?: (string | number)[];
+  default: string | number | boolean;
+  unit: string;
+  freebsd: string;
+  help: string;
+}
+
+export function knobRows(): KnobRow[] {
+  return KNOBS.map((k) => {
+    const row: KnobRow = {
+      path: k.path,
+      group: k.group,
+      label: k.label,
+      kind: k.kind,
+      range: knobRange(k),
+      default: k.default,
+      unit: knobUnit(k),
+      freebsd: k.freebsd ?? '',
+      help: k.help,
+    };
+    if (k.kind === 'int' || k.kind === 'number') {
+      row.min = k.min;
+      row.max = k.max;
+    }
+    if (k.kind === 'number') row.step = k.step;
+    if (k.kind === 'int' && k.pow2) row.pow2 = true;
+    if (k.kind === 'choice') row.options = [...k.options];
+    return row;
+  });
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+export function knobsText(): string {
+  const rows = knobRows();
+  const w = Math.max(...rows.map((r) => r.path.length)) + 2;
+  const out: string[] = [];
+  for (const r of rows) {
+    out.push(`${pad(r.path, w)}${r.label}`);
+    const ind = ' '.repeat(w);
+    out.push(`${ind}range    ${r.range}`);
+    out.push(`${ind}default  ${String(r.default)}${r.unit ? ` ${r.unit}` : ''}`);
+    if (r.freebsd) out.push(`${ind}FreeBSD  ${r.freebsd}`);
+    out.push(`${ind}${r.help}`);
+    out.push('');
+  }
+  out.push('Set any knob with --set path=value; e.g. npm run sim -- --set traffic.load=1.1');
+  return `${out.join('\n')}\n`;
+}
+
+export function knobsJson(): string {
+  return `${JSON.stringify(knobRows(), null, 2)}\n`;
+}
+
+export function knobsCsv(): string {
+  const cols = ['path', 'kind', 'range', 'default', 'unit', 'freebsd', 'label', 'group'] as const;
+  let out = csvRow(cols);
+  for (const r of knobRows()) out += csvRow(cols.map((c) => r[c]));
+  return out;
+}
+
+// ---------------------------------------------------------------- presets
+
+export interface PresetRow {
+  name: string;
+  title: string;
+  description: string;
+  set: Preset['set'];
+}
+
+export function presetRows(): PresetRow[] {
+  return PRESETS.map((p) => ({ name: p.name, title: p.title, description: p.description, set: { ...p.set } }));
+}
+
+export function presetsText(): string {
+  const rows = presetRows();
+  const w = Math.max(...rows.map((r) => r.name.length)) + 2;
+  const out: string[] = [];
+  for (const r of rows) {
+    out.push(`${pad(r.name, w)}${r.title}`);
+    out.push(`${' '.repeat(w)}${r.description}`);
+    out.push(`${' '.repeat(w)}sets: ${Object.entries(r.set).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+    out.push('');
+  }
+  out.push('Run one with --preset NAME; --set overrides apply on top.');
+  return `${out.join('\n')}\n`;
+}
+
+export function presetsJson(): string {
+  return `${JSON.stringify(presetRows(), null, 2)}\n`;
+}
+
+export function presetsCsv(): string {
+  let out = csvRow(['name', 'title', 'description', 'set']);
+  for (const r of presetRows()) out += csvRow([r.name, r.title, r.description, Object.entries(r.set).map(([k, v]) => `${k}=${String(v)}`).join(' ')]);
+  return out;
+}
+
+// ---------------------------------------------------------------- sweeps
+
+/** The summary fields a sweep row carries, after the swept knob's value. No wall_ms: rows are deterministic. */
+export function sweepColumns(path: string, sample: Summary): string[] {
+  return [
+    path,
+    'packets_simulated',
+    'line_rate_pps',
+    'offered_pps',
+    'rx_pps',
+    'forwarded_pps',
+    'delivered_pps',
+    'tx_pps',
+    ...Object.keys(sample.drops).map((k) => `drops_${k}`),
+    'in_flight',
+    'latency_mean_us',
+    'latency_p50_us',
+    'latency_p99_us',
+    'bottleneck',
+    'link',
+  ];
+}
+
+export function sweepRow(value: unknown, s: Summary): unknown[] {
+  return [
+    value,
+    s.packets_simulated,
+    s.line_rate_pps,
+    s.offered_pps,
+    s.rx_pps,
+    s.forwarded_pps,
+    s.delivered_pps,
+    s.tx_pps,
+    ...Object.values(s.drops),
+    s.in_flight,
+    s.latency_us.mean,
+    s.latency_us.p50,
+    s.latency_us.p99,
+    s.bottleneck,
+    s.link,
+  ];
+}
+
+// ---------------------------------------------------------------- help
+
+export function helpText(): string {
+  const w = Math.max(...FLAGS.map((f) => `${f.name}${f.value ? ` ${f.value}` : ''}`.length)) + 2;
+  const flags = FLAGS.map((f) => `  ${pad(`${f.name}${f.value ? ` ${f.value}` : ''}`, w)}${f.help}`);
+  return `ringlab sim — run the ${ENGINE_ID} packet-path simulation headless
+
+Usage
+  npm run -s sim -- [--preset NAME | --link L] [--set path=value]... [--format text|json|csv]
+  npm run -s sim -- --sweep path=a..b[:lin|:log][:N] [--preset NAME | --link L] [--set ...]
+  npm run -s sim -- --list-knobs | --list-presets [--format json]
+
+Options
+${flags.join('\n')}
+
+Scenario precedence
+  The run starts from the defaults, or from --preset, or from --link (never both), then applies
+  every --set in command-line order; a later --set of the same knob wins. With --link, the --set
+  overrides apply on top of the linked scenario, and the printed link is the new scenario's.
+  Like the UI, --set host.preset=… or --set nic.model=… also sets the knobs that host or NIC
+  determines (cores, clock, link speed, ring sizes…): put explicit overrides after them.
+
+Output
+  text  a short summary: line rate, offered and delivered Mpps, drops, latency mean/p50/p99 µs,
+        the bottleneck, the engine version and the share link of the exact scenario run.
+  json  one JSON object: the engine's Summary (engine, scenario, link, workload, simulated_ms,
+        wall_ms, packets_simulated, offered_pps, delivered_pps, tx_pps, drops, latency_us, queues, …).
+        wall_ms is the only field that differs between two runs of the same scenario.
+  csv   one row per recorded frame (${FRAMES_PER_RUN} per run), with the columns
+        ${FRAME_SERIES.map((f) => f.key).join(' ')}
+        then the scenario's own series (drops by location, per queue, per CPU).
+
+Sweeps
+  --sweep runs the base scenario once per point with one knob replaced and prints one CSV row per
+  point (JSON with --format json): the knob value, packets, rates, drops, latency, the bottleneck
+  and the point's share link. The swept knob is applied after every --set, and each point is an
+  independent run with the same seed, so a row equals running the same command with
+  --set path=value appended. Every point is checked before any runs.
+  Numeric knobs: N points (default 5) from a to b, linear or :log spaced; whole-number knobs are
+  rounded; power-of-two knobs snap to powers of two and, without :N, take every power of two in
+  range. Choice knobs take their options from a to b in listed order.
+  e.g. --sweep traffic.load=0.5..1.2:8   --sweep queues.tx_desc=64..4096   --sweep traffic.frame_bytes=64..1518:log:6
+
+Examples
+  npm run -s sim -- --set traffic.load=0.9 --set sim.seed=7 --format json
+  npm run -s sim -- --preset overload-40g --set queues.tx_desc=4096
+  npm run -s sim -- --link 'http://127.0.0.1:5173/#v${SCHEMA_VERSION}.N4Ig…' --set sim.seed=2
+  npm run -s sim -- --format csv --set traffic.arrival=bursty > frames.csv
+
+  Quote links: an unquoted # starts a shell comment. Use npm's -s (silent) when piping, so npm's
+  own banner does not precede the output.
+
+Exit status
+  0 success; 2 unknown option, unknown knob, bad value, unknown preset or bad link (the message
+  names the knob and its allowed range); 1 internal error (set RINGLAB_DEBUG=1 for the stack).
+`;
+}

@@ -1,0 +1,121 @@
+/** runCli in-process (no spawn): output formats, listings and sweeps. cli.test.ts spawns the real binary. */
+import { describe, expect, it } from 'vitest';
+import { FRAME_SERIES, FRAMES_PER_RUN, KNOBS, KNOB_BY_PATH, PRESETS } from '../engine';
+import { runCli } from './run';
+
+function cli(argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const SHORT = ['--set', 'sim.duration_ms=2'];
+
+describe('runCli', () => {
+  it('prints a text summary by default', () => {
+    const r = cli(SHORT);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    for (const w of ['line rate', 'offered', 'delivered', 'Mpps', 'drops', 'latency', 'mean', 'p50', 'p99', 'µs', 'ringlab-engine@']) {
+      expect(r.out).toContain(w);
+    }
+    expect(r.out).toMatch(/^link +#v\d+\./m);
+    expect(r.out).toMatch(/^scenario +sim\.duration_ms=2 \(other knobs at their defaults\)$/m);
+  });
+
+  it('prints the frames as CSV with the FRAME_SERIES columns', () => {
+    const r = cli(['--format', 'csv', ...SHORT]);
+    expect(r.code).toBe(0);
+    const rows = r.out.trim().split('\n');
+    const header = rows[0]!.split(',');
+    expect(header.slice(0, FRAME_SERIES.length)).toEqual(FRAME_SERIES.map((f) => f.key));
+    expect(new Set(header).size).toBe(header.length);
+    expect(rows).toHaveLength(FRAMES_PER_RUN + 1);
+    expect(Number(rows[FRAMES_PER_RUN]!.split(',')[0])).toBe(2);
+    for (const row of rows.slice(1)) {
+      const cells = row.split(',');
+      expect(cells).toHaveLength(header.length);
+      expect(cells.every((x) => Number.isFinite(Number(x)))).toBe(true);
+    }
+  });
+
+  it('prints help with every flag', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const f of ['--preset', '--link', '--set', '--sweep', '--format', '--list-knobs', '--list-presets']) expect(r.out).toContain(f);
+  });
+
+  it('lists every knob with range, default, unit and FreeBSD name', () => {
+    const text = cli(['--list-knobs']).out;
+    for (const k of KNOBS) {
+      expect(text).toContain(k.path);
+      if (k.freebsd) expect(text).toContain(k.freebsd);
+    }
+    const tx = KNOB_BY_PATH.get('queues.tx_desc')!;
+    expect(tx.kind === 'int' && tx.pow2).toBe(true);
+    if (tx.kind === 'int') {
+      expect(text).toContain(`queues.tx_desc`);
+      expect(text).toContain(`${tx.min}–${tx.max}, power of two`);
+      expect(text).toContain(`default  ${tx.default} ${tx.unit ?? ''}`.trimEnd());
+    }
+    const json = JSON.parse(cli(['--list-knobs', '--format', 'json']).out) as { path: string; range: string; default: unknown }[];
+    expect(json.map((k) => k.path)).toEqual(KNOBS.map((k) => k.path));
+    const load = KNOB_BY_PATH.get('traffic.load')!;
+    expect(json.find((k) => k.path === 'traffic.load')).toMatchObject({ range: '0–1.5, step 0.01', default: load.default, min: 0, max: 1.5 });
+    expect(cli(['--list-knobs', '--format', 'csv']).out.split('\n')[0]).toBe('path,kind,range,default,unit,freebsd,label,group');
+  });
+
+  it('lists presets (JSON array with --format json)', () => {
+    expect(cli(['--list-presets']).out).toContain(PRESETS[0]!.title);
+    const presets = JSON.parse(cli(['--list-presets', '--format', 'json']).out) as { name: string; title: string; description: string }[];
+    expect(presets.map((p) => p.name)).toEqual(PRESETS.map((p) => p.name));
+    for (const p of presets) expect(p.title && p.description).toBeTruthy();
+  });
+
+  it('reports errors on stderr only, one "ringlab:" line per problem', () => {
+    const r = cli(['--set', 'traffic.load=2', '--set', 'nope=1']);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n').filter((l) => l.startsWith('ringlab: '))).toHaveLength(2);
+  });
+
+  it('gives sweep rows identical to running each point on its own', () => {
+    const base = [...SHORT, '--set', 'traffic.arrival=bursty'];
+    const sweep = cli(['--sweep', 'traffic.load=0.6..1.2:3', ...base, '--format', 'json']);
+    expect(sweep.code).toBe(0);
+    const points = (JSON.parse(sweep.out) as { points: { value: number; summary: Record<string, unknown> }[] }).points;
+    expect(points.map((p) => p.value)).toEqual([0.6, 0.9, 1.2]);
+    for (const p of points) {
+      // the swept knob is applied last, like a final --set
+      const single = cli([...base, '--set', `traffic.load=${p.value}`, '--format', 'json']);
+      expect({ ...(JSON.parse(single.out) as object), wall_ms: 0 }).toEqual({ ...p.summary, wall_ms: 0 });
+    }
+    const csv = cli(['--sweep', 'traffic.load=0.6..1.2:3', ...base]);
+    const lines = csv.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^traffic\.load,packets_simulated,/);
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['0.6', '0.9', '1.2']);
+    // the CSV row and the JSON point carry the same numbers
+    const header = lines[0]!.split(',');
+    const last = lines[3]!.split(',');
+    expect(Number(last[header.indexOf('tx_pps')])).toBe(points[2]!.summary.tx_pps);
+    expect(last[header.indexOf('link')]).toBe(points[2]!.summary.link);
+  });
+
+  it('checks every point before running any, naming the bad ones', () => {
+    // cross-knob rule: a host cannot have more NUMA domains than cores
+    const r = cli(['--sweep', 'host.numa_domains=1..4:4', '--set', 'host.cores=2', ...SHORT]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/--sweep point host\.numa_domains=3: .*host\.cores/);
+    expect(r.err).toMatch(/--sweep point host\.numa_domains=4: /);
+    expect(r.err).not.toMatch(/numa_domains=2:/);
+  });
+
+  it('refuses a --set of the swept knob', () => {
+    const r = cli(['--sweep', 'traffic.load=0.1..1', '--set', 'traffic.load=1']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/conflicts with --sweep/);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * The CLI's commands, with output injected: `runCli(argv, io)` returns the exit code and writes
+ * only through `io`, so tests can run it in-process. main.ts binds it to the real process.
+ *
+ * A new feature is a new Action in args.ts plus a case in `runCli`.
+ */
+import { ENGINE_ID, getPath, runScenario, type Scenario, type Summary } from '../engine';
+import {
+  EXIT_OK,
+  EXIT_USAGE,
+  parseArgs,
+  parseSweep,
+  resolveScenario,
+  type CliError,
+  type CliOptions,
+  type Format,
+  type Result,
+  type SweepSpec,
+} from './args';
+import {
+  csvRow,
+  framesCsv,
+  helpText,
+  knobsCsv,
+  knobsJson,
+  knobsText,
+  presetsCsv,
+  presetsJson,
+  presetsText,
+  summaryJson,
+  summaryText,
+  sweepColumns,
+  sweepRow,
+} from './format';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+function report(io: CliIo, e: CliError): number {
+  for (const l of e.lines.length ? e.lines : ['error']) io.err(l.startsWith('  ') ? `${l}\n` : `ringlab: ${l}\n`);
+  return e.code;
+}
+
+export function runCli(argv: readonly string[], io: CliIo): number {
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) return report(io, parsed.error);
+  const opts = parsed.value;
+  switch (opts.action) {
+    case 'help':
+      io.out(helpText());
+      return EXIT_OK;
+    case 'version':
+      io.out(`${ENGINE_ID}\n`);
+      return EXIT_OK;
+    case 'list-knobs':
+      io.out(opts.format === 'json' ? knobsJson() : opts.format === 'csv' ? knobsCsv() : knobsText());
+      return EXIT_OK;
+    case 'list-presets':
+      io.out(opts.format === 'json' ? presetsJson() : opts.format === 'csv' ? presetsCsv() : presetsText());
+      return EXIT_OK;
+    case 'run':
+      break;
+  }
+  const resolved = resolveScenario(opts);
+  if (!resolved.ok) return report(io, resolved.error);
+  const scenario = resolved.value.scenario;
+
+  if (opts.sweep !== undefined) {
+    const sweep = parseSweep(opts.sweep);
+    if (!sweep.ok) return report(io, sweep.error);
+    if (opts.sets.some((s) => s.path === sweep.value.path)) {
+      return report(io, {
+        code: EXIT_USAGE,
+        lines: [`--set ${sweep.value.path} conflicts with --sweep ${sweep.value.path}: the sweep sets that knob at every point`],
+      });
+    }
+    const points = sweepPoints(opts, scenario, sweep.value);
+    if (!points.ok) return report(io, points.error);
+    for (const w of points.value.warnings) io.err(`ringlab: note: ${w}\n`);
+    return runSweep(points.value.points, sweep.value.path, opts.format, io);
+  }
+
+  const { summary, frames } = runScenario(scenario);
+  if (opts.format === 'json') io.out(summaryJson(summary));
+  else if (opts.format === 'csv') io.out(framesCsv(frames));
+  else io.out(summaryText(summary));
+  return EXIT_OK;
+}
+
+export interface SweepPoint {
+  value: unknown;
+  scenario: Scenario;
+}
+
+/**
+ * Every point's scenario, checked before anything runs: the resolved base with the swept knob
+ * applied last, exactly as if `--set path=value` ended the command line. A point the cross-knob
+ * rules reject (say a link speed the NIC lacks) fails the whole sweep with every bad point named.
+ * Warns when the swept knob (host.preset, nic.model) also changes a knob the user --set.
+ */
+export function sweepPoints(opts: CliOptions, base: Scenario, sweep: SweepSpec): Result<{ points: SweepPoint[]; warnings: string[] }> {
+  const points: SweepPoint[] = [];
+  const errors: string[] = [];
+  const overridden = new Set<string>();
+  for (const value of sweep.values) {
+    const r = resolveScenario(opts, [{ path: sweep.path, value }]);
+    if (!r.ok) {
+      errors.push(`--sweep point ${sweep.path}=${String(value)}: ${r.error.lines[0] ?? ''}`, ...r.error.lines.slice(1));
+      continue;
+    }
+    for (const set of opts.sets) {
+      if (JSON.stringify(getPath(r.value.scenario, set.path)) !== JSON.stringify(getPath(base, set.path))) overridden.add(set.path);
+    }
+    points.push({ value, scenario: r.value.scenario });
+  }
+  if (errors.length) return { ok: false, error: { code: EXIT_USAGE, lines: errors } };
+  const warnings = [...overridden].map(
+    (p) => `--sweep ${sweep.path} also sets ${p} at some points, replacing --set ${p} (the swept knob is applied last)`,
+  );
+  return { ok: true, value: { points, warnings } };
+}
+
+/** Every point is an independent runScenario call: a row equals running that point on its own. */
+function runSweep(points: readonly SweepPoint[], path: string, format: Format, io: CliIo): number {
+  const results: { value: unknown; summary: Summary }[] = [];
+  for (const [i, { value, scenario }] of points.entries()) {
+    const { summary } = runScenario(scenario);
+    if (format === 'json') {
+      results.push({ value, summary });
+    } else {
+      // stream rows as points finish, so a long sweep shows progress and can be cut short
+      if (i === 0) io.out(csvRow(sweepColumns(path, summary)));
+      io.out(csvRow(sweepRow(value, summary)));
+    }
+  }
+  if (format === 'json') io.out(`${JSON.stringify({ knob: path, points: results }, null, 2)}\n`);
+  return EXIT_OK;
+}
