@@ -1,0 +1,266 @@
+import { describe, expect, it, vi } from 'vitest';
+import { FRAMES_PER_RUN, FRAME_SERIES, PRESETS, decodeLink, defaultScenario, encodeLink, presetScenario, runScenario, setPath, type FrameBatch, type Scenario } from '../engine';
+import type { EngineClient, FramesCallback, RunOptions, RunResult } from '../../workers/client';
+import { appendFrames, createAppStore, emptyFrames, knobNamedIn, splitCrossErrors } from './store';
+
+/** An engine double: records calls; the test decides when frames arrive and how the run ends. */
+function fakeEngine() {
+  const calls: { scenario: Scenario; onFrames: FramesCallback; opts: RunOptions; finish: (r: RunResult) => void }[] = [];
+  const engine: EngineClient = {
+    run: vi.fn((scenario: Scenario, onFrames: FramesCallback, opts: RunOptions) => new Promise<RunResult>((finish) => calls.push({ scenario, onFrames, opts, finish }))),
+    pause: vi.fn(async () => {}),
+    resume: vi.fn(async () => {}),
+    reset: vi.fn(async () => {}),
+    warm: vi.fn(),
+    dispose: vi.fn(),
+  };
+  return { engine, calls };
+}
+
+function batch(start: number, n: number, base = 0): FrameBatch {
+  const columns = {} as FrameBatch['columns'];
+  FRAME_SERIES.forEach((s, j) => {
+    columns[s.key] = Float64Array.from({ length: n }, (_, i) => base + (start + i) * 10 + j);
+  });
+  return { start, columns };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('form state', () => {
+  it('starts from the defaults, valid, with the defaults link', () => {
+    const st = createAppStore(fakeEngine().engine).getState();
+    expect(st.scenario).toEqual(defaultScenario());
+    expect(st.valid).toBe(true);
+    expect(st.shareHash).toBe(encodeLink({ scenario: defaultScenario() }));
+    expect(st.fields['traffic.load']).toEqual({ text: String(defaultScenario().traffic.load), errors: [] });
+  });
+
+  it('flags an invalid value inline, keeps it out of the scenario and the link, and blocks Run', async () => {
+    const { engine } = fakeEngine();
+    const store = createAppStore(engine);
+    const before = store.getState();
+    store.getState().setKnobText('traffic.load', '7');
+    const st = store.getState();
+    expect(st.fields['traffic.load']!.text).toBe('7');
+    expect(st.fields['traffic.load']!.errors.join(' ')).toMatch(/traffic\.load must be at most 1\.5/);
+    expect(st.valid).toBe(false);
+    expect(st.scenario.traffic.load).toBe(before.scenario.traffic.load);
+    expect(st.shareHash).toBe(before.shareHash);
+    await st.run();
+    expect(engine.run).not.toHaveBeenCalled();
+    expect(store.getState().status).toBe('idle');
+  });
+
+  it('rejects text that is not a number and powers of two where required', () => {
+    const store = createAppStore(fakeEngine().engine);
+    store.getState().setKnobText('sim.seed', 'abc');
+    expect(store.getState().fields['sim.seed']!.errors.length).toBeGreaterThan(0);
+    store.getState().setKnobText('sim.seed', '');
+    expect(store.getState().fields['sim.seed']!.errors.length).toBeGreaterThan(0);
+    store.getState().setKnobText('queues.tx_desc', '1000');
+    expect(store.getState().fields['queues.tx_desc']!.errors.join(' ')).toMatch(/power of two/);
+    store.getState().setKnobText('sim.seed', '42');
+    store.getState().setKnobText('queues.tx_desc', String(defaultScenario().queues.tx_desc));
+    expect(store.getState().valid).toBe(true);
+  });
+
+  it('applies valid edits to the scenario and the share link', () => {
+    const store = createAppStore(fakeEngine().engine);
+    store.getState().setKnobText('traffic.load', ' 0.5 ');
+    const st = store.getState();
+    expect(st.scenario.traffic.load).toBe(0.5);
+    expect(st.valid).toBe(true);
+    const d = decodeLink(st.shareHash);
+    expect(d.ok && !d.empty && d.state.scenario.traffic.load).toBe(0.5);
+  });
+
+  it('loads presets and forgets the preset name once the form differs', () => {
+    const store = createAppStore(fakeEngine().engine);
+    const p = PRESETS[0]!;
+    store.getState().loadPreset(p.name);
+    expect(store.getState().scenario).toEqual(presetScenario(p));
+    expect(store.getState().presetName).toBe(p.name);
+    store.getState().setKnobText('sim.seed', '99');
+    expect(store.getState().presetName).toBeNull();
+    store.getState().resetToDefaults();
+    expect(store.getState().scenario).toEqual(defaultScenario());
+  });
+});
+
+describe('knobs that set other knobs, and cross-knob rules', () => {
+  it('choosing a NIC also sets what it determines, and the form shows it', () => {
+    const store = createAppStore(fakeEngine().engine);
+    store.getState().setKnobText('nic.model', 'ix-82599');
+    const st = store.getState();
+    expect(st.scenario.nic.model).toBe('ix-82599');
+    expect(st.scenario.queues.tx_desc).toBe(2048); // ixgbe.h DEFAULT_TXD, via applyKnob
+    expect(st.fields['queues.tx_desc']!.text).toBe('2048');
+    expect(st.valid).toBe(true);
+  });
+
+  it('shows a whole-scenario error at the knob it names and blocks Run', async () => {
+    const { engine } = fakeEngine();
+    const store = createAppStore(engine);
+    store.getState().setKnobText('traffic.mix.udp', '0.5'); // tcp + udp + sctp must add up to 1
+    const st = store.getState();
+    expect(st.fields['traffic.mix.udp']!.errors).toEqual([]);
+    expect(st.valid).toBe(false);
+    expect(st.crossErrors['traffic.mix.tcp']?.join(' ')).toMatch(/add up to 1/);
+    await st.run();
+    expect(engine.run).not.toHaveBeenCalled();
+    store.getState().setKnobText('traffic.mix.tcp', '0.5');
+    expect(store.getState().valid).toBe(true);
+    expect(store.getState().crossErrors).toEqual({});
+  });
+});
+
+describe('share links', () => {
+  it('restores a valid link', () => {
+    const store = createAppStore(fakeEngine().engine);
+    const s = setPath(defaultScenario(), 'sim.seed', 1234);
+    expect(store.getState().applyLink(encodeLink({ scenario: s }))).toBe(true);
+    expect(store.getState().scenario.sim.seed).toBe(1234);
+    expect(store.getState().linkError).toBeNull();
+  });
+
+  it('keeps the form for an empty fragment', () => {
+    const store = createAppStore(fakeEngine().engine);
+    store.getState().setKnobText('sim.seed', '5');
+    expect(store.getState().applyLink('')).toBe(false);
+    expect(store.getState().scenario.sim.seed).toBe(5);
+  });
+
+  it.each(['#v1.garbage!!', '#v99.x', '#hello', '#v1.'])('falls back to defaults with a message for %s', (hash) => {
+    const store = createAppStore(fakeEngine().engine);
+    store.getState().setKnobText('sim.seed', '5');
+    store.getState().applyLink(hash);
+    const st = store.getState();
+    expect(st.linkError?.message).toBeTruthy();
+    expect(st.scenario).toEqual(defaultScenario());
+    expect(st.valid).toBe(true);
+    store.getState().dismissLinkError();
+    expect(store.getState().linkError).toBeNull();
+  });
+
+  it('explains a link with an out-of-range knob', () => {
+    const store = createAppStore(fakeEngine().engine);
+    const bad = setPath(defaultScenario(), 'traffic.load', 7);
+    store.getState().applyLink(encodeLink({ scenario: bad }));
+    const st = store.getState();
+    expect(st.linkError?.details.join(' ')).toMatch(/traffic\.load/);
+    expect(st.scenario).toEqual(defaultScenario());
+  });
+});
+
+describe('runs', () => {
+  it('streams frames into the columns and ends with the summary', async () => {
+    const { engine, calls } = fakeEngine();
+    const store = createAppStore(engine, { framesPerSecond: 0 });
+    const done = store.getState().run();
+    expect(store.getState().status).toBe('running');
+    expect(calls[0]!.opts.framesPerSecond).toBe(0);
+    expect(calls[0]!.scenario).toEqual(defaultScenario());
+    const series = [...FRAME_SERIES, { key: 'q0_pps', label: 'RX queue 0', unit: 'pps', group: 'queue' as const }];
+    calls[0]!.onFrames(batch(0, 3), { frames: 3, totalFrames: FRAMES_PER_RUN, simulatedMs: 1, totalMs: 2, series });
+    calls[0]!.onFrames(batch(3, 2), { frames: 5, totalFrames: FRAMES_PER_RUN, simulatedMs: 1.5, totalMs: 2 });
+    const st = store.getState();
+    expect(st.series).toEqual(series);
+    expect(st.progress).not.toHaveProperty('series');
+    expect(st.frames.count).toBe(5);
+    expect(Array.from(st.frames.columns.t_ms!)).toEqual([0, 10, 20, 30, 40]);
+    expect(st.progress?.simulatedMs).toBe(1.5);
+    const summary = runScenario(setPath(defaultScenario(), 'sim.duration_ms', 0.1)).summary;
+    calls[0]!.finish({ kind: 'done', summary });
+    await done;
+    expect(store.getState().status).toBe('done');
+    expect(store.getState().summary).toBe(summary);
+  });
+
+  it('pauses, resumes and resets; frames from a reset run are ignored', async () => {
+    const { engine, calls } = fakeEngine();
+    const store = createAppStore(engine);
+    const done = store.getState().run();
+    store.getState().pause();
+    expect(store.getState().status).toBe('paused');
+    expect(engine.pause).toHaveBeenCalledTimes(1);
+    store.getState().pause(); // no-op while paused
+    expect(engine.pause).toHaveBeenCalledTimes(1);
+    store.getState().resume();
+    expect(store.getState().status).toBe('running');
+    expect(engine.resume).toHaveBeenCalledTimes(1);
+    store.getState().reset();
+    expect(store.getState().status).toBe('idle');
+    expect(engine.reset).toHaveBeenCalledTimes(1);
+    calls[0]!.onFrames(batch(0, 3), { frames: 3, totalFrames: FRAMES_PER_RUN, simulatedMs: 1, totalMs: 2 });
+    expect(store.getState().frames.count).toBe(0);
+    calls[0]!.finish({ kind: 'cancelled' });
+    await done;
+    expect(store.getState().status).toBe('idle');
+    expect(store.getState().summary).toBeNull();
+  });
+
+  it('shows engine errors as a message', async () => {
+    const { engine, calls } = fakeEngine();
+    const store = createAppStore(engine);
+    const done = store.getState().run();
+    calls[0]!.finish({ kind: 'error', message: 'boom' });
+    await done;
+    expect(store.getState().status).toBe('error');
+    expect(store.getState().runError).toBe('boom');
+  });
+
+  it('survives an engine client that throws', async () => {
+    const { engine } = fakeEngine();
+    engine.run = () => Promise.reject(new Error('worker gone'));
+    const store = createAppStore(engine);
+    await store.getState().run();
+    expect(store.getState().status).toBe('error');
+    expect(store.getState().runError).toMatch(/worker gone/);
+  });
+
+  it('a second Run supersedes the first', async () => {
+    const { engine, calls } = fakeEngine();
+    const store = createAppStore(engine);
+    const first = store.getState().run();
+    await tick();
+    const second = store.getState().run();
+    calls[0]!.onFrames(batch(0, 2), { frames: 2, totalFrames: FRAMES_PER_RUN, simulatedMs: 1, totalMs: 2 });
+    expect(store.getState().frames.count).toBe(0);
+    calls[0]!.finish({ kind: 'cancelled' });
+    await first;
+    expect(store.getState().status).toBe('running');
+    calls[1]!.finish({ kind: 'error', message: 'x' });
+    await second;
+    expect(store.getState().status).toBe('error');
+  });
+});
+
+describe('appendFrames', () => {
+  it('appends, ignores repeats, and keeps indices aligned across a gap', () => {
+    let f = emptyFrames();
+    f = appendFrames(f, batch(0, 2));
+    const same = appendFrames(f, batch(0, 2));
+    expect(same).toBe(f);
+    f = appendFrames(f, batch(1, 3));
+    expect(Array.from(f.columns.t_ms!)).toEqual([0, 10, 20, 30]);
+    f = appendFrames(f, batch(6, 1));
+    expect(f.count).toBe(7);
+    expect(Number.isNaN(f.columns.t_ms![4]!)).toBe(true);
+    expect(f.columns.t_ms![6]).toBe(60);
+    const full = appendFrames(emptyFrames(), batch(0, FRAMES_PER_RUN + 5));
+    expect(full.count).toBe(FRAMES_PER_RUN);
+  });
+});
+
+describe('cross-knob errors', () => {
+  it('attaches a message to the knob it names first', () => {
+    expect(knobNamedIn('queues.tx_desc = 100 is not allowed')).toBe('queues.tx_desc');
+    expect(knobNamedIn('sim.seed must be a whole number')).toBe('sim.seed');
+    expect(knobNamedIn('nothing here')).toBeNull();
+    expect(knobNamedIn('xsim.seed')).toBeNull();
+    const r = splitCrossErrors(['traffic.load too high', 'general problem']);
+    expect(r.crossErrors).toEqual({ 'traffic.load': ['traffic.load too high'] });
+    expect(r.formErrors).toEqual(['general problem']);
+  });
+});

@@ -1,0 +1,388 @@
+/**
+ * The one UI store (Zustand). Holds the scenario being edited (with the raw text and inline errors
+ * of every knob), the run state and its accumulated frames and summary, and link errors. Views only
+ * read from here and call its actions; they never compute the model.
+ *
+ * The store is created with an EngineClient so tests can drive it with a fake engine.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import {
+  FRAMES_PER_RUN,
+  applyKnob,
+  FRAME_SERIES,
+  KNOBS,
+  coerceKnobText,
+  decodeLink,
+  defaultScenario,
+  encodeLink,
+  findPreset,
+  getPath,
+  lineRatePps,
+  parseScenario,
+  presetScenario,
+  validateKnob,
+  type FrameBatch,
+  type Scenario,
+  type SeriesInfo,
+  type Summary,
+} from '../engine';
+import type { EngineClient, RunProgress } from '../../workers/client';
+import { DEFAULT_FRAMES_PER_SECOND } from '../../workers/protocol';
+
+export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'error';
+
+export interface KnobField {
+  /** What is in the input box, exactly as typed. */
+  text: string;
+  /** Inline validation messages; empty when the value is valid. */
+  errors: string[];
+}
+
+/**
+ * Frames of the current run, column-wise, keyed by series key (`t_ms`, `offered_pps`, …); every
+ * column has exactly `count` entries. Which columns exist is up to the engine (see `series`).
+ */
+export interface FrameColumns {
+  count: number;
+  columns: Readonly<Record<string, Float64Array>>;
+}
+
+export interface LinkError {
+  message: string;
+  details: string[];
+}
+
+export interface AppState {
+  /** The scenario built from every valid field (an invalid field keeps its last valid value). */
+  scenario: Scenario;
+  fields: Record<string, KnobField>;
+  /** Cross-knob errors (whole-scenario rules) that name a knob, shown next to that knob. */
+  crossErrors: Record<string, string[]>;
+  /** Cross-knob errors that name no knob, shown under the form. */
+  formErrors: string[];
+  /** True when every field and the scenario as a whole are valid: Run is allowed. */
+  valid: boolean;
+  /** `#v1.…` fragment of the last valid scenario; the URL always shows this. */
+  shareHash: string;
+  /** Name of the preset last loaded, while the form still matches it. */
+  presetName: string | null;
+  linkError: LinkError | null;
+
+  status: RunStatus;
+  /** Increases on every run and reset; stale callbacks from older runs are ignored. */
+  runId: number;
+  runScenario: Scenario | null;
+  /** Line rate of the run's link and frame size (for the chart's reference line). */
+  runLineRatePps: number | null;
+  progress: RunProgress | null;
+  /** Series of the current run (label, unit per column key); FRAME_SERIES until the engine says more. */
+  series: readonly SeriesInfo[];
+  frames: FrameColumns;
+  summary: Summary | null;
+  runError: string | null;
+  /** Pace of the frame stream (0 = as fast as possible). */
+  framesPerSecond: number;
+
+  setKnobText(path: string, text: string): void;
+  loadScenario(s: Scenario): void;
+  loadPreset(name: string): void;
+  resetToDefaults(): void;
+  /** Apply a URL fragment (page load, hashchange). Returns true if it changed the form. */
+  applyLink(hash: string): boolean;
+  dismissLinkError(): void;
+  setFramesPerSecond(fps: number): void;
+
+  run(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  reset(): void;
+  /** Frame sink for the engine; public for tests. */
+  receiveFrames(runId: number, batch: FrameBatch, progress: RunProgress): void;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+export function emptyFrames(): FrameColumns {
+  const columns: Record<string, Float64Array> = {};
+  for (const s of FRAME_SERIES) columns[s.key] = new Float64Array(0);
+  return { count: 0, columns };
+}
+
+/** The time column: every batch has it, so it gives the batch length. */
+const TIME_KEY = FRAME_SERIES[0].key;
+
+/**
+ * Place `batch` at its start index. Repeated frames are ignored; a gap (never sent by the worker)
+ * is filled with NaN so indices stay aligned with simulated time; a column missing from a batch is
+ * NaN there too. Never grows past FRAMES_PER_RUN.
+ */
+export function appendFrames(cur: FrameColumns, batch: FrameBatch): FrameColumns {
+  const incoming = batch.columns as Readonly<Record<string, Float64Array | undefined>>;
+  const n = incoming[TIME_KEY]?.length ?? 0;
+  const start = Math.max(0, Math.floor(batch.start));
+  const end = Math.min(FRAMES_PER_RUN, start + n);
+  if (n === 0 || end <= cur.count) return cur;
+  const keep = Math.min(cur.count, start);
+  const columns: Record<string, Float64Array> = {};
+  for (const key of new Set([...Object.keys(cur.columns), ...Object.keys(incoming)])) {
+    const col = new Float64Array(end);
+    const old = cur.columns[key];
+    if (old) col.set(old.subarray(0, keep));
+    else col.fill(NaN, 0, keep);
+    col.fill(NaN, keep, start);
+    const src = incoming[key];
+    if (src && src.length >= end - start) col.set(src.subarray(0, end - start), start);
+    else col.fill(NaN, start, end);
+    columns[key] = col;
+  }
+  return { count: end, columns };
+}
+
+function fieldsFor(s: Scenario): Record<string, KnobField> {
+  const fields: Record<string, KnobField> = {};
+  for (const k of KNOBS) fields[k.path] = { text: String(getPath(s, k.path)), errors: [] };
+  return fields;
+}
+
+/** The knob path a message is about: the one named first (longest match wins at the same spot). */
+export function knobNamedIn(message: string): string | null {
+  let best: { at: number; path: string } | null = null;
+  for (const k of KNOBS) {
+    let from = 0;
+    for (;;) {
+      const at = message.indexOf(k.path, from);
+      if (at < 0) break;
+      const next = message.charAt(at + k.path.length);
+      const prev = at > 0 ? message.charAt(at - 1) : '';
+      if (!/[A-Za-z0-9_.]/.test(next) && !/[A-Za-z0-9_.]/.test(prev)) {
+        if (!best || at < best.at || (at === best.at && k.path.length > best.path.length)) best = { at, path: k.path };
+        break;
+      }
+      from = at + 1;
+    }
+  }
+  return best?.path ?? null;
+}
+
+/** Split whole-scenario errors into those shown at a knob and the rest. */
+export function splitCrossErrors(errors: string[]): { crossErrors: Record<string, string[]>; formErrors: string[] } {
+  const crossErrors: Record<string, string[]> = {};
+  const formErrors: string[] = [];
+  for (const e of errors) {
+    const path = knobNamedIn(e);
+    if (path) (crossErrors[path] ??= []).push(e);
+    else formErrors.push(e);
+  }
+  return { crossErrors, formErrors };
+}
+
+function stillPreset(name: string, s: Scenario): boolean {
+  const p = findPreset(name);
+  if (!p) return false;
+  try {
+    return sameScenario(s, presetScenario(p));
+  } catch {
+    return false;
+  }
+}
+
+function sameScenario(a: Scenario, b: Scenario): boolean {
+  return KNOBS.every((k) => getPath(a, k.path) === getPath(b, k.path));
+}
+
+export interface StoreOptions {
+  framesPerSecond?: number;
+}
+
+export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): AppStore {
+  const initial = defaultScenario();
+  return createStore<AppState>()((set, get) => {
+    /** Everything derived from a fully valid scenario. */
+    const validState = (scenario: Scenario) => ({
+      scenario,
+      fields: fieldsFor(scenario),
+      crossErrors: {},
+      formErrors: [],
+      valid: true,
+      shareHash: encodeLink({ scenario }),
+    });
+
+    return {
+      ...validState(initial),
+      presetName: null,
+      linkError: null,
+      status: 'idle',
+      runId: 0,
+      runScenario: null,
+      runLineRatePps: null,
+      progress: null,
+      series: FRAME_SERIES,
+      frames: emptyFrames(),
+      summary: null,
+      runError: null,
+      framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND,
+
+      setKnobText(path, text) {
+        const st = get();
+        if (!(path in st.fields)) return;
+        const r = validateKnob(path, coerceKnobText(path, text));
+        let fields = { ...st.fields, [path]: { text, errors: r.ok ? [] : r.errors } };
+        // applyKnob: choosing a host or NIC also sets the knobs it determines; show those too.
+        const scenario = r.ok ? applyKnob(st.scenario, path, r.value) : st.scenario;
+        for (const k of KNOBS) {
+          if (k.path === path) continue;
+          const v = getPath(scenario, k.path);
+          if (v !== getPath(st.scenario, k.path)) fields = { ...fields, [k.path]: { text: String(v), errors: [] } };
+        }
+        const allFieldsOk = Object.values(fields).every((f) => f.errors.length === 0);
+        // Whole-scenario rules only make sense once every knob is valid on its own.
+        const whole = allFieldsOk ? parseScenario(scenario) : null;
+        const split = splitCrossErrors(whole && !whole.ok ? whole.errors : []);
+        const valid = allFieldsOk && whole !== null && whole.ok;
+        set({
+          fields,
+          scenario,
+          ...split,
+          valid,
+          shareHash: valid ? encodeLink({ scenario }) : st.shareHash,
+          presetName: st.presetName && stillPreset(st.presetName, scenario) ? st.presetName : null,
+        });
+      },
+
+      loadScenario(s) {
+        const r = parseScenario(s);
+        if (!r.ok) {
+          set({ linkError: { message: 'These settings could not be loaded.', details: r.errors } });
+          return;
+        }
+        set({ ...validState(r.value), presetName: null });
+      },
+
+      loadPreset(name) {
+        const p = findPreset(name);
+        if (!p) return;
+        let scenario: Scenario;
+        try {
+          scenario = presetScenario(p);
+        } catch (e) {
+          console.error(`ringlab: preset ${p.name} is not valid`, e);
+          return;
+        }
+        set({ ...validState(scenario), presetName: p.name });
+      },
+
+      resetToDefaults() {
+        set({ ...validState(defaultScenario()), presetName: null });
+      },
+
+      applyLink(hash) {
+        const st = get();
+        if (hash === st.shareHash && st.valid) return false;
+        const r = decodeLink(hash);
+        if (r.ok && r.empty) return false; // nothing to apply: keep the current form
+        if (r.ok) {
+          if (st.valid && sameScenario(r.state.scenario, st.scenario)) {
+            set({ linkError: null });
+            return false;
+          }
+          set({ ...validState(r.state.scenario), presetName: null, linkError: null });
+          return true;
+        }
+        set({ ...validState(defaultScenario()), presetName: null, linkError: { message: r.message, details: r.details } });
+        return true;
+      },
+
+      dismissLinkError() {
+        set({ linkError: null });
+      },
+
+      setFramesPerSecond(fps) {
+        if (Number.isFinite(fps) && fps >= 0) set({ framesPerSecond: fps });
+      },
+
+      async run() {
+        const st = get();
+        if (!st.valid) return;
+        const whole = parseScenario(st.scenario);
+        if (!whole.ok) return; // invalid values never reach the engine
+        const scenario = whole.value;
+        const runId = st.runId + 1;
+        set({
+          status: 'running',
+          runId,
+          runScenario: scenario,
+          runLineRatePps: lineRatePps(scenario.nic.link_gbps, scenario.traffic.frame_bytes),
+          progress: { frames: 0, totalFrames: FRAMES_PER_RUN, simulatedMs: 0, totalMs: scenario.sim.duration_ms },
+          series: FRAME_SERIES,
+          frames: emptyFrames(),
+          summary: null,
+          runError: null,
+        });
+        let result;
+        try {
+          result = await engine.run(scenario, (batch, progress) => get().receiveFrames(runId, batch, progress), {
+            framesPerSecond: st.framesPerSecond,
+          });
+        } catch (e) {
+          result = { kind: 'error' as const, message: `The simulation failed: ${e instanceof Error ? e.message : String(e)}` };
+        }
+        if (get().runId !== runId) return;
+        switch (result.kind) {
+          case 'done':
+            set({
+              status: 'done',
+              summary: result.summary,
+              progress: {
+                frames: FRAMES_PER_RUN,
+                totalFrames: FRAMES_PER_RUN,
+                simulatedMs: result.summary.simulated_ms,
+                totalMs: scenario.sim.duration_ms,
+              },
+            });
+            break;
+          case 'error':
+            set({ status: 'error', runError: result.message });
+            break;
+          case 'cancelled':
+            set({ status: 'idle' });
+            break;
+        }
+      },
+
+      pause() {
+        if (get().status !== 'running') return;
+        set({ status: 'paused' });
+        void engine.pause().catch(() => undefined);
+      },
+
+      resume() {
+        if (get().status !== 'paused') return;
+        set({ status: 'running' });
+        void engine.resume().catch(() => undefined);
+      },
+
+      reset() {
+        const st = get();
+        set({
+          status: 'idle',
+          runId: st.runId + 1,
+          runScenario: null,
+          runLineRatePps: null,
+          progress: null,
+          series: FRAME_SERIES,
+          frames: emptyFrames(),
+          summary: null,
+          runError: null,
+        });
+        void engine.reset().catch(() => undefined);
+      },
+
+      receiveFrames(runId, batch, progress) {
+        const st = get();
+        if (st.runId !== runId || (st.status !== 'running' && st.status !== 'paused')) return;
+        const { series, ...rest } = progress;
+        set({ frames: appendFrames(st.frames, batch), progress: rest, ...(series ? { series } : {}) });
+      },
+    };
+  });
+}

@@ -1,0 +1,198 @@
+import type { Summary } from '../engine';
+import { useApp } from '../state/app';
+import { formatInt, formatMpps, formatPercent, formatSig, formatTrim, formatWallMs } from './format';
+
+interface Row {
+  key: string;
+  label: string;
+  value: string;
+  unit: string;
+  note?: string;
+}
+
+const DROP_LABELS: Record<string, string> = {
+  wire: 'Drops: ingress wire (offered above line rate)',
+  nic: 'Drops: NIC (packet-rate ceiling)',
+  rx_ring: 'Drops: RX rings full',
+  tx_ring: 'Drops: TX rings full',
+  sender: 'Drops: sender backlog full',
+};
+
+function rateRow(key: string, label: string, pps: number, line: number): Row {
+  return { key, label, value: formatInt(pps), unit: 'pps', note: `${formatMpps(pps)} Mpps, ${formatPercent(pps, line)} of line rate` };
+}
+
+function rows(s: Summary): Row[] {
+  const line = s.line_rate_pps;
+  const r: Row[] = [rateRow('offered_pps', 'Offered', s.offered_pps, line)];
+  if (s.workload !== 'ring') r.push(rateRow('rx_pps', 'Received into RX rings', s.rx_pps, line));
+  r.push(rateRow('delivered_pps', 'Delivered (completed the path)', s.delivered_pps, line));
+  if (s.workload === 'forward') r.push(rateRow('forwarded_pps', 'Forwarded', s.forwarded_pps, line));
+  r.push(rateRow('tx_pps', 'Transmitted on the wire', s.tx_pps, line));
+  r.push({ key: 'line_rate_pps', label: 'Line rate for this frame size', value: formatInt(line), unit: 'pps', note: `${formatMpps(line)} Mpps` });
+
+  const drops = Object.entries(s.drops) as [string, number][];
+  const total = drops.reduce((a, [, n]) => a + n, 0);
+  r.push({ key: 'drops.total', label: 'Drops, total', value: formatInt(total), unit: 'packets', note: `${formatPercent(total, s.packets_simulated)} of offered packets` });
+  for (const [loc, n] of drops) {
+    // tx_ring is always shown (it exists in every workload); the others when they happened.
+    if (n === 0 && loc !== 'tx_ring') continue;
+    r.push({ key: `drops.${loc}`, label: DROP_LABELS[loc] ?? `Drops: ${loc}`, value: formatInt(n), unit: 'packets', note: `${formatPercent(n, s.packets_simulated)} of offered packets` });
+  }
+
+  r.push(
+    { key: 'latency_us.mean', label: 'Latency, mean', value: formatSig(s.latency_us.mean), unit: 'µs', note: 'arrival → done, packets that completed the path' },
+    { key: 'latency_us.p50', label: 'Latency, p50', value: formatSig(s.latency_us.p50), unit: 'µs' },
+    { key: 'latency_us.p99', label: 'Latency, p99', value: formatSig(s.latency_us.p99), unit: 'µs' },
+    { key: 'in_flight', label: 'In flight at the end', value: formatInt(s.in_flight), unit: 'packets' },
+    { key: 'packets_simulated', label: 'Packets simulated', value: formatInt(s.packets_simulated), unit: 'packets' },
+    { key: 'simulated_ms', label: 'Simulated time', value: formatTrim(s.simulated_ms, 6), unit: 'ms' },
+    { key: 'workload', label: 'Workload', value: s.workload, unit: '' },
+    { key: 'engine', label: 'Engine', value: s.engine, unit: '' },
+  );
+  return r;
+}
+
+function describe(s: Summary['scenario']): string {
+  const parts = [`${s.traffic.workload}`, `${s.nic.link_gbps} Gbit/s`, `${s.traffic.frame_bytes}-byte frames`, `load ${s.traffic.load}× (${s.traffic.arrival})`];
+  if (s.traffic.workload !== 'ring') parts.push(`${s.nic.model} on ${s.host.preset}`, `${s.traffic.flows} flows`);
+  parts.push(`seed ${s.sim.seed}`, `${s.sim.duration_ms} ms`);
+  return parts.join(' · ');
+}
+
+function QueueDetails({ s }: { s: Summary }) {
+  if (s.queues.length === 0 && s.cores.length === 0) return null;
+  return (
+    <details className="breakdown" data-testid="summary-breakdown">
+      <summary>
+        Per queue ({s.queues.length}) and per CPU ({s.cores.length})
+      </summary>
+      {s.queues.length > 0 && (
+        <table className="compact">
+          <caption>Queues</caption>
+          <thead>
+            <tr>
+              <th scope="col">Queue</th>
+              <th scope="col" className="num">CPU</th>
+              <th scope="col" className="num">Ring</th>
+              <th scope="col" className="num">Mpps</th>
+              <th scope="col" className="num">Dropped</th>
+              <th scope="col" className="num">Occupancy max</th>
+              <th scope="col" className="num">Occupancy mean</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.queues.map((q) => (
+              <tr key={`${q.kind}${q.id}`}>
+                <th scope="row">
+                  {q.kind} {q.id}
+                </th>
+                <td className="num">{'cpu' in q ? q.cpu : '—'}</td>
+                <td className="num">{formatInt(q.descriptors)}</td>
+                <td className="num">{formatMpps(q.pps)}</td>
+                <td className="num">{formatInt(q.dropped)}</td>
+                <td className="num">{formatInt(q.max_occupancy)}</td>
+                <td className="num">{formatSig(q.mean_occupancy)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {s.cores.length > 0 && (
+        <table className="compact">
+          <caption>CPUs</caption>
+          <thead>
+            <tr>
+              <th scope="col">CPU</th>
+              <th scope="col" className="num">Domain</th>
+              <th scope="col">Tasks</th>
+              <th scope="col" className="num">Busy</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.cores.map((c) => (
+              <tr key={c.cpu}>
+                <th scope="row">{c.cpu}</th>
+                <td className="num">{c.domain}</td>
+                <td className="muted">{c.tasks.join(', ') || '—'}</td>
+                <td className="num">
+                  <span className="util-bar" aria-hidden="true">
+                    <span style={{ width: `${Math.min(100, Math.max(0, c.utilization * 100))}%` }} />
+                  </span>
+                  {(c.utilization * 100).toFixed(1)} %
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </details>
+  );
+}
+
+export function SummaryPanel() {
+  const summary = useApp((s) => s.summary);
+  const currentHash = useApp((s) => s.shareHash);
+  if (!summary) return null;
+  const stale = summary.link !== currentHash;
+  const inv = summary.invariants;
+  const invariantsOk = inv.conservation && inv.ring_conservation;
+  return (
+    <section className="summary" data-testid="summary" aria-labelledby="summary-title">
+      <h2 id="summary-title">Summary</h2>
+      <p className="summary-scenario" data-testid="summary-scenario">
+        {describe(summary.scenario)}
+      </p>
+      <p className="bottleneck" data-testid="summary-bottleneck">
+        <strong>Bottleneck: </strong>
+        {summary.bottleneck}
+      </p>
+      {stale && (
+        <p className="note" data-testid="stale-note">
+          The settings have changed since this run; these results are for the run above (<a href={summary.link}>open its link</a>).
+        </p>
+      )}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Metric</th>
+            <th scope="col" className="num">
+              Value
+            </th>
+            <th scope="col">Unit</th>
+            <th scope="col">Note</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows(summary).map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{r.label}</th>
+              <td className="num" data-testid={`summary-${r.key}`}>
+                {r.value}
+              </td>
+              <td className="unit-cell">{r.unit}</td>
+              <td className="muted">{r.note ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {summary.notes.length > 0 && (
+        <ul className="notes" data-testid="summary-notes">
+          {summary.notes.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      )}
+      <QueueDetails s={summary} />
+      <p className="muted small" data-testid="summary-invariants">
+        Checks: packet conservation {inv.conservation ? '✓' : '✗'}, ring conservation {inv.ring_conservation ? '✓' : '✗'}, Little&apos;s
+        law within {formatPercent(inv.littles_law_max_error, 1)}
+        {invariantsOk ? '' : ' — the model broke an invariant; please report this link.'}
+      </p>
+      <p className="muted small" data-testid="summary-wall">
+        Engine time for this run: {formatWallMs(summary.wall_ms)} (excludes pauses and playback pacing; the only number that
+        differs between identical runs).
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * The messages between the engine Worker and the UI. Shared by workers/runner.ts (worker side) and
+ * workers/client.ts (UI side); contains types only, so both sides can import it for free.
+ */
+import type { FrameBatch, Scenario, SeriesInfo, Summary } from '../src/engine';
+
+export interface RunOptions {
+  /**
+   * Upper bound on how fast frames are handed to the UI, in frames per wall-clock second.
+   * 0 = as fast as the engine can go. Default 100 (a 200-frame run takes about 2 s).
+   */
+  framesPerSecond: number;
+  /**
+   * At most this many deliveries (onFrames calls) per wall-clock second; frames that became due in
+   * between are sent together in one batch. Keeps the UI at a sane re-render rate. Default 30.
+   */
+  maxBatchesPerSecond?: number;
+}
+
+export const DEFAULT_FRAMES_PER_SECOND = 100;
+export const DEFAULT_MAX_BATCHES_PER_SECOND = 30;
+
+export interface RunProgress {
+  /** Frames recorded so far in this run. */
+  frames: number;
+  totalFrames: number;
+  /** Simulated time reached, ms. */
+  simulatedMs: number;
+  /** Simulated time of the whole run, ms. */
+  totalMs: number;
+  /**
+   * The run's series (one per column: key, label, unit), sent with the first batch only. Some
+   * engines record more than FRAME_SERIES (per queue, per CPU), decided by the scenario.
+   */
+  series?: readonly SeriesInfo[];
+}
+
+/** Called with each batch of new frames (never per packet). */
+export type FramesCallback = (batch: FrameBatch, progress: RunProgress) => void | Promise<void>;
+
+/** How a run ended. Engine failures come back as `error`, never as a thrown exception. */
+export type RunResult =
+  | { kind: 'done'; summary: Summary }
+  | { kind: 'cancelled' }
+  | { kind: 'error'; message: string };
+
+/** The API the worker exposes through Comlink. */
+export interface EngineWorkerApi {
+  /**
+   * Run `scenario` to completion, streaming frames to `onFrames` (pass a `Comlink.proxy`).
+   * Resolves when the run ends: done, cancelled by reset()/another start(), or failed.
+   */
+  start(scenario: Scenario, onFrames: FramesCallback, opts?: Partial<RunOptions>): Promise<RunResult>;
+  /** Stop advancing the current run (no-op when idle). Paused time does not count in wall_ms. */
+  pause(): void;
+  resume(): void;
+  /** Cancel the current run; its start() resolves with `{ kind: 'cancelled' }`. */
+  reset(): void;
+  /** Liveness check for the client. */
+  ping(): string;
+}

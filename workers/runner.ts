@@ -1,0 +1,253 @@
+/**
+ * The worker-side run loop, kept free of Worker globals so it can be unit-tested in Node.
+ * engine.worker.ts only exposes an EngineRunner through Comlink.
+ *
+ * A run advances the Simulation in small slices and returns to the event loop between slices, so
+ * pause(), resume(), reset() and a new start() are handled mid-run. Frames go to the UI in
+ * batches (FrameBatch: Float64Array columns), paced to at most `framesPerSecond`.
+ */
+import * as Comlink from 'comlink';
+import { FRAMES_PER_RUN, Simulation, parseScenario, type FrameBatch, type Scenario } from '../src/engine';
+import {
+  DEFAULT_FRAMES_PER_SECOND,
+  DEFAULT_MAX_BATCHES_PER_SECOND,
+  type EngineWorkerApi,
+  type FramesCallback,
+  type RunOptions,
+  type RunProgress,
+  type RunResult,
+} from './protocol';
+
+/** Longest stretch of engine work between two returns to the event loop, ms. */
+const SLICE_MS = 8;
+
+type Yield = () => Promise<void>;
+
+function defaultYield(): Yield {
+  // setTimeout(0) is clamped to 4 ms once nested; a MessageChannel round trip is not.
+  const g = globalThis as { WorkerGlobalScope?: unknown; setImmediate?: (cb: () => void) => unknown };
+  if (typeof g.WorkerGlobalScope !== 'undefined' && typeof MessageChannel !== 'undefined') {
+    const ch = new MessageChannel();
+    const waiting: (() => void)[] = [];
+    ch.port1.onmessage = () => waiting.shift()?.();
+    return () => new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      ch.port2.postMessage(0);
+    });
+  }
+  if (typeof g.setImmediate === 'function') {
+    const si = g.setImmediate;
+    return () => new Promise<void>((resolve) => void si(resolve));
+  }
+  return () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+}
+
+function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  return String(e);
+}
+
+function transferable(batch: FrameBatch): FrameBatch {
+  const buffers = Object.values(batch.columns).map((c) => c.buffer as ArrayBuffer);
+  return Comlink.transfer(batch, buffers);
+}
+
+class ActiveRun {
+  cancelled = false;
+  private paused = false;
+  private wakeUp: (() => void) | null = null;
+  /** Time spent inside the engine (construction + advance), ms: what wall_ms reports. */
+  private busyMs = 0;
+  /** Wall-clock time spent running (not paused), ms: the pacing clock. */
+  private activeMs = 0;
+  private activeSince = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly onFrames: FramesCallback,
+    private readonly opts: RunOptions,
+    private readonly yieldNow: Yield,
+  ) {}
+
+  private clock(): number {
+    return this.paused ? this.activeMs : this.activeMs + (performance.now() - this.activeSince);
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.activeMs = this.clock();
+    this.paused = true;
+    this.wake();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.activeSince = performance.now();
+    this.wake();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
+  }
+
+  /** Sleep up to `ms` (Infinity = until woken); pause/resume/cancel wake it early. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        if (this.wakeUp === done) this.wakeUp = null;
+        resolve();
+      };
+      this.wakeUp = done;
+      if (Number.isFinite(ms)) timer = setTimeout(done, Math.max(0, ms));
+    });
+  }
+
+  async execute(): Promise<RunResult> {
+    const parsed = parseScenario(this.scenario);
+    if (!parsed.ok) return { kind: 'error', message: `The scenario is not valid: ${parsed.errors.join('; ')}` };
+    const fps = Math.max(0, Number(this.opts.framesPerSecond) || 0);
+    const batchGapMs = 1000 / Math.max(1, this.opts.maxBatchesPerSecond ?? DEFAULT_MAX_BATCHES_PER_SECOND);
+    const totalMs = parsed.value.sim.duration_ms;
+
+    this.activeSince = performance.now();
+    let sim: Simulation;
+    try {
+      const t0 = performance.now();
+      sim = new Simulation(parsed.value);
+      this.busyMs += performance.now() - t0;
+    } catch (e) {
+      return { kind: 'error', message: `The engine could not set up this scenario: ${errorMessage(e)}` };
+    }
+
+    // At most one batch is in flight to the UI; the engine keeps computing (within the pace) while
+    // the page renders it, and the next batch goes out no sooner than batchGapMs after the page
+    // acknowledged the previous one, so a slow page is never flooded.
+    let delivered = 0;
+    let inFlight = false;
+    let lastFlush = -Infinity;
+    let deliveryError: RunResult | null = null;
+    const startDelivery = () => {
+      const batch = sim.frames.since(delivered);
+      delivered = sim.frames.length;
+      const progress: RunProgress = { frames: delivered, totalFrames: FRAMES_PER_RUN, simulatedMs: sim.simulatedMs, totalMs };
+      if (batch.start === 0) progress.series = sim.series.map((x) => ({ ...x }));
+      inFlight = true;
+      Promise.resolve()
+        .then(() => this.onFrames(transferable(batch), progress))
+        .catch((e: unknown) => {
+          deliveryError ??= { kind: 'error', message: `The page stopped accepting results: ${errorMessage(e)}` };
+        })
+        .finally(() => {
+          inFlight = false;
+          lastFlush = this.clock();
+          this.wake();
+        });
+    };
+
+    for (;;) {
+      if (deliveryError) return deliveryError;
+      if (this.cancelled) return { kind: 'cancelled' };
+      if (this.paused) {
+        await this.sleep(Infinity);
+        continue;
+      }
+      // Frames the pace allows to exist by now (frame i is due at i / fps seconds).
+      const allowed = fps > 0 ? Math.min(FRAMES_PER_RUN, Math.floor((this.clock() * fps) / 1000) + 1) : FRAMES_PER_RUN;
+      if (sim.frames.length < allowed) {
+        const sliceStart = performance.now();
+        try {
+          while (sim.frames.length < allowed && performance.now() - sliceStart < SLICE_MS) sim.advance(1);
+        } catch (e) {
+          return { kind: 'error', message: `The engine stopped with an error: ${errorMessage(e)}` };
+        } finally {
+          this.busyMs += performance.now() - sliceStart;
+        }
+      }
+      const pending = sim.frames.length > delivered;
+      if (sim.done && !pending && !inFlight) break;
+      if (pending && !inFlight && (sim.done || this.clock() - lastFlush >= batchGapMs)) {
+        startDelivery();
+        continue;
+      }
+      if (!sim.done && sim.frames.length < allowed) {
+        await this.yieldNow();
+        continue;
+      }
+      // Nothing to compute yet: wait for the next due frame, the next batch window, or an ack.
+      let wait = Infinity;
+      if (!sim.done && fps > 0) wait = (sim.frames.length * 1000) / fps - this.clock();
+      if (pending && !inFlight) wait = Math.min(wait, lastFlush + batchGapMs - this.clock());
+      await this.sleep(wait);
+    }
+    if (deliveryError) return deliveryError;
+    if (this.cancelled) return { kind: 'cancelled' };
+    try {
+      return { kind: 'done', summary: sim.summary(this.busyMs) };
+    } catch (e) {
+      return { kind: 'error', message: `The engine could not summarise the run: ${errorMessage(e)}` };
+    }
+  }
+}
+
+export class EngineRunner implements EngineWorkerApi {
+  private current: ActiveRun | null = null;
+  private readonly yieldNow: Yield;
+
+  constructor(opts: { yieldNow?: Yield } = {}) {
+    this.yieldNow = opts.yieldNow ?? defaultYield();
+  }
+
+  async start(scenario: Scenario, onFrames: FramesCallback, opts: Partial<RunOptions> = {}): Promise<RunResult> {
+    this.current?.cancel();
+    const run = new ActiveRun(
+      scenario,
+      onFrames,
+      { framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND, maxBatchesPerSecond: opts.maxBatchesPerSecond },
+      this.yieldNow,
+    );
+    this.current = run;
+    try {
+      return await run.execute();
+    } catch (e) {
+      return { kind: 'error', message: `The simulation failed: ${errorMessage(e)}` };
+    } finally {
+      if (this.current === run) this.current = null;
+      // A Comlink proxy holds a MessagePort open until released.
+      const release = (onFrames as unknown as Record<PropertyKey, unknown>)[Comlink.releaseProxy];
+      if (typeof release === 'function') {
+        try {
+          (release as () => void).call(onFrames);
+        } catch {
+          /* already released */
+        }
+      }
+    }
+  }
+
+  pause(): void {
+    this.current?.pause();
+  }
+
+  resume(): void {
+    this.current?.resume();
+  }
+
+  reset(): void {
+    this.current?.cancel();
+    this.current = null;
+  }
+
+  ping(): string {
+    return 'pong';
+  }
+}
