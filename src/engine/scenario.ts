@@ -51,6 +51,8 @@ export interface ChoiceKnob extends KnobBase {
   kind: 'choice';
   /** Allowed values; numbers stay numbers (e.g. link speeds). */
   options: readonly (string | number)[];
+  /** Human names for options, where the value is an id (hosts, NICs). */
+  optionLabels?: Readonly<Record<string, string>>;
   default: string | number;
   unit?: string;
 }
@@ -70,6 +72,7 @@ export const KNOBS: readonly Knob[] = [
   {
     path: 'host.preset', group: 'Host', kind: 'choice', label: 'Host', workloads: NIC_PATH,
     options: HOSTS.map((h) => h.id), default: 'xeon-e5-2650v4-2s',
+    optionLabels: Object.fromEntries(HOSTS.map((h) => [h.id, h.title])),
     help: 'A real machine from calibration.md. Choosing one sets cores, clock, SMT and NUMA domains; it also selects the memory-system costs (DDIO, DRAM and cross-domain latency) in docs/MODEL.md.',
   },
   {
@@ -101,6 +104,7 @@ export const KNOBS: readonly Knob[] = [
   {
     path: 'nic.model', group: 'NIC & queues', kind: 'choice', label: 'NIC', workloads: NIC_PATH,
     options: NICS.map((n) => n.id), default: 'mlx5-cx4lx',
+    optionLabels: Object.fromEntries(NICS.map((n) => [n.id, n.title])),
     help: 'NIC and driver. Choosing one sets its default link speed and descriptor counts, and whether the driver allocates its ifnet with if_alloc_dev.',
   },
   {

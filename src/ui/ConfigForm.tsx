@@ -62,7 +62,7 @@ function KnobInput({ knob }: { knob: Knob }) {
       >
         {knob.options.map((o) => (
           <option key={String(o)} value={String(o)}>
-            {String(o)}
+            {knob.optionLabels?.[String(o)] ?? String(o)}
           </option>
         ))}
       </select>
