@@ -85,9 +85,14 @@ export interface TxQueueSummary {
   enqueued: number;
   delivered: number;
   dropped: number;
+  /** Frames handed to the NIC that have not finished on the wire. */
   in_flight: number;
+  /** Descriptors still held at the end (finished frames wait for the driver's lazy reclaim). */
+  held: number;
+  /** Held descriptors: maximum and time average. */
   max_occupancy: number;
   mean_occupancy: number;
+  /** λW with W = enqueue → reclaim, the time a descriptor is held. */
   littles_law_lambda_w: number;
   littles_law_residual: number;
   mean_latency_us: number;
@@ -549,7 +554,7 @@ export class PathModel {
 
   /** Bring time-integrated state up to `t` (frame boundaries, end of run). */
   sync(t: number): void {
-    for (const r of this.txRings) r.retireUntil(t);
+    for (const r of this.txRings) r.observeUntil(t);
     for (let task = 0; task < this.ntask; task++) {
       this.area[task]! += this.count[task]! * (t - this.areaT[task]!);
       this.areaT[task] = t;
@@ -566,7 +571,7 @@ export class PathModel {
   inFlight(): number {
     let n = this.ing[NEXT_T]! < Infinity ? 1 : 0;
     for (let t = 0; t < this.ntask; t++) n += this.count[t]!;
-    for (const r of this.txRings) n += r.occupancy;
+    for (const r of this.txRings) n += r.inFlight;
     return n;
   }
 
@@ -660,7 +665,8 @@ export class PathModel {
       enqueued: r.enqueued,
       delivered: r.delivered,
       dropped: r.dropped,
-      in_flight: r.occupancy,
+      in_flight: r.inFlight,
+      held: r.occupancy,
       max_occupancy: r.maxOccupancy,
       mean_occupancy: T > 0 ? r.area / T : 0,
       littles_law_lambda_w: T > 0 ? r.sojournSum / T : 0,

@@ -26,7 +26,7 @@ export class RingModel {
   ) {
     this.linePps = lineRatePps(s.nic.link_gbps, s.traffic.frame_bytes);
     this.source = new TrafficSource(s.traffic.arrival, (s.traffic.load * this.linePps) / 1e9, rng);
-    this.ring = new TxRing(s.queues.tx_desc, new Wire(frameTimeNs(s.nic.link_gbps, s.traffic.frame_bytes)));
+    this.ring = new TxRing(s.queues.tx_desc, new Wire(frameTimeNs(s.nic.link_gbps, s.traffic.frame_bytes)), undefined, true);
   }
 
   start(): void {

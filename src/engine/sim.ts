@@ -152,7 +152,7 @@ export class Simulation {
 
   private frame(index: number): void {
     const t = this.clock.now;
-    if (this.ring) this.ring.ring.retireUntil(t);
+    if (this.ring) this.ring.ring.observeUntil(t);
     else this.path!.sync(t);
     const sec = this.frameNs / 1e9;
     const now = this.totals();
@@ -216,7 +216,7 @@ export class Simulation {
       const m = this.ring, r = m.ring;
       const q: TxQueueSummary = {
         id: 0, kind: 'tx', descriptors: r.capacity, enqueued: r.enqueued, delivered: r.delivered, dropped: r.dropped,
-        in_flight: r.occupancy, max_occupancy: r.maxOccupancy, mean_occupancy: T > 0 ? r.area / T : 0,
+        in_flight: r.inFlight, held: r.occupancy, max_occupancy: r.maxOccupancy, mean_occupancy: T > 0 ? r.area / T : 0,
         littles_law_lambda_w: T > 0 ? r.sojournSum / T : 0, littles_law_residual: T > 0 ? r.inFlightAge(T) / T : 0, mean_latency_us: r.delivered ? r.latencySum / r.delivered / 1e3 : 0, pps: rate(r.delivered),
       };
       const drops = { wire: 0, nic: 0, rx_ring: 0, tx_ring: r.dropped, sender: 0 };
@@ -229,15 +229,15 @@ export class Simulation {
         delivered_pps: rate(r.delivered),
         tx_pps: rate(r.delivered),
         drops,
-        in_flight: r.occupancy,
+        in_flight: r.inFlight,
         latency_us: lat(r.latency),
         queues: [q],
         cores: [],
         bottleneck: r.dropped > 0 ? 'The wire: offered load exceeds what the TX ring and line rate can carry, so the ring overflows.' : 'Nothing saturates: every frame fits on the wire.',
         notes: ['ring workload: no CPU or driver is modelled, only the TX descriptor ring and the wire'],
         invariants: {
-          conservation: m.offered === r.delivered + r.dropped + r.occupancy,
-          ring_conservation: r.enqueued === r.delivered + r.occupancy,
+          conservation: m.offered === r.delivered + r.dropped + r.inFlight,
+          ring_conservation: r.enqueued === r.delivered + r.inFlight && r.enqueued === r.reclaimed + r.occupancy,
           littles_law_max_error: littleError(q.mean_occupancy, q.littles_law_lambda_w + q.littles_law_residual),
         },
       };

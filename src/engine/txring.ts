@@ -5,14 +5,17 @@
  * left the wire. The wire serialises frames back to back, so each frame's departure is
  * max(handoff, previous departure on that wire) + frame time (Lindley's recursion): exact, and no
  * event is needed per departure. Several rings (a NIC's TX queues) may share one `Wire`; frames
- * then leave in the order they were handed over. Departures are retired lazily, in time order,
- * whenever the caller moves the ring's view of time forward with `retireUntil(t)`.
+ * then leave in the order they were handed over.
+ *
+ * Completion is lazy, as in iflib: a frame that has left the wire keeps its descriptor until the
+ * driver reclaims it (`retireAt`, run at the start of each drain). Observing completions for
+ * statistics (`observeAt`, at frame boundaries) gives nothing back.
  *
  * With one ring of K descriptors this is exactly an M/D/1/K (poisson) or D/D/1/K (constant)
  * queue, which is what the textbook tests check.
  *
- * Besides the sojourn sum, the ring integrates its occupancy N(t) over time independently, so
- * Little's law (L = λW) is a real check, not an identity.
+ * Besides the holding-time sum, the ring integrates its held descriptors N(t) over time
+ * independently, so Little's law (L = λW) is a real check, not an identity.
  */
 import { Histogram } from './histogram';
 
@@ -28,22 +31,26 @@ export class TxRing {
   private readonly arrive: Float64Array;
   private readonly stamp: Float64Array;
   private readonly depart: Float64Array;
-  private head = 0; // oldest in-flight slot
-  private n = 0; // descriptors in use
+  private head = 0; // oldest descriptor not yet reclaimed
+  private n = 0; // descriptors held: enqueued, not yet reclaimed by the driver
+  private doneAhead = 0; // of those, frames already observed complete on the wire
   // Doubles updated per frame live in a typed array (V8 boxes double object fields on each write):
   // [0] time up to which `area` is integrated, [1] area, [2] sojourn sum, [3] latency sum.
   private readonly acc = new Float64Array(4);
 
   enqueued = 0;
+  /** Frames whose last bit has left the wire (observed so far). */
   delivered = 0;
+  /** Descriptors the driver has reclaimed (iflib_completed_tx_reclaim). */
+  reclaimed = 0;
   dropped = 0;
   maxOccupancy = 0;
 
-  /** ∫ N(t) dt in descriptor·ns, integrated event by event. */
+  /** ∫ N(t) dt of held descriptors, descriptor·ns, integrated event by event. */
   get area(): number { return this.acc[1]!; }
-  /** Sum of time in this ring of delivered frames, ns. */
+  /** Sum of descriptor holding times (enqueue → reclaim) of reclaimed frames, ns. */
   get sojournSum(): number { return this.acc[2]!; }
-  /** Sum of end-to-end latency (from each frame's stamp) of delivered frames, ns. */
+  /** Sum of end-to-end latency (from each frame's stamp to its departure) of delivered frames, ns. */
   get latencySum(): number { return this.acc[3]!; }
 
   constructor(
@@ -51,6 +58,11 @@ export class TxRing {
     readonly wire: Wire,
     /** Where end-to-end latencies are recorded (may be shared by several rings). */
     readonly latency: Histogram = new Histogram(),
+    /**
+     * Free each descriptor the instant its frame leaves the wire (the hardware-only `ring`
+     * workload: no driver in the loop). Off, descriptors wait for the driver's reclaim.
+     */
+    private readonly freeOnCompletion = false,
   ) {
     this.capacity = capacity;
     this.arrive = new Float64Array(capacity);
@@ -58,32 +70,45 @@ export class TxRing {
     this.depart = new Float64Array(capacity);
   }
 
-  /** Sum over frames still in the ring of how long they have been in it by time T. */
+  /** Sum over descriptors still held of how long they have been held by time T. */
   inFlightAge(T: number): number {
     let age = 0;
     for (let k = 0, h = this.head; k < this.n; k++, h = h + 1 === this.capacity ? 0 : h + 1) age += T - this.arrive[h]!;
     return age;
   }
 
+  /** Descriptors held (not yet reclaimed by the driver). */
   get occupancy(): number {
     return this.n;
   }
 
+  /** Frames handed to the NIC whose last bit has not yet left the wire (as of the last observation). */
+  get inFlight(): number {
+    return this.enqueued - this.delivered;
+  }
+
+  /** Descriptors the driver can use now. */
   get free(): number {
     return this.capacity - this.n;
   }
 
   private readonly scratch = new Float64Array(2);
 
-  /** Retire every frame whose transmission has finished by time t. */
+  /** Observe completions up to t and reclaim them (the driver's reclaim at time t). */
   retireUntil(t: number): void {
     this.scratch[0] = t;
     this.retireAt(this.scratch, 0);
   }
 
+  /** observeAt for callers outside the hot loops (frame boundaries, end of run). */
+  observeUntil(t: number): void {
+    this.scratch[0] = t;
+    this.observeAt(this.scratch, 0);
+  }
+
   /**
-   * Hand a frame to the NIC at time t (call retireUntil(t) first). `stamp` is when the frame
-   * entered the system, for end-to-end latency. Returns false (and counts a drop) when full.
+   * Hand a frame to the NIC at time t (reclaim first). `stamp` is when the frame entered the
+   * system, for end-to-end latency. Returns false (and counts a drop) when no descriptor is free.
    */
   offer(t: number, stamp: number = t): boolean {
     this.scratch[0] = t;
@@ -92,11 +117,62 @@ export class TxRing {
   }
 
   /**
-   * retireUntil with the time read from `times[ti]`. The hot loops pass times this way: a double
-   * argument to a call V8 does not inline is boxed into a fresh heap number every time.
+   * Note the frames whose transmission has finished by `times[ti]` (delivered count, latency)
+   * without giving their descriptors back: what the hardware has done, before the driver looks.
+   * The hot loops pass times as (array, index): a double argument to a call V8 does not inline is
+   * boxed into a fresh heap number every time.
+   */
+  observeAt(times: Float64Array, ti: number): void {
+    const t = times[ti]!;
+    const cap = this.capacity;
+    const acc = this.acc;
+    if (this.freeOnCompletion) {
+      this.completeAndFree(t);
+      return;
+    }
+    let i = this.head + this.doneAhead;
+    if (i >= cap) i -= cap;
+    while (this.doneAhead < this.n) {
+      const d = this.depart[i]!;
+      if (d > t) break;
+      const lat = d - this.stamp[i]!;
+      acc[3]! += lat;
+      this.latency.record(lat);
+      this.delivered++;
+      this.doneAhead++;
+      i = i + 1 === cap ? 0 : i + 1;
+    }
+    if (t > acc[0]!) {
+      acc[1]! += this.n * (t - acc[0]!);
+      acc[0] = t;
+    }
+  }
+
+  /**
+   * The driver reclaims every completed descriptor at `times[ti]` (iflib_completed_tx_reclaim,
+   * run at the start of each drain). Until then a finished frame still holds its descriptor.
    */
   retireAt(times: Float64Array, ti: number): void {
+    this.observeAt(times, ti);
+    const k = this.doneAhead;
+    if (k === 0) return;
     const t = times[ti]!;
+    const cap = this.capacity;
+    let soj = 0;
+    let h = this.head;
+    for (let j = 0; j < k; j++) {
+      soj += t - this.arrive[h]!;
+      h = h + 1 === cap ? 0 : h + 1;
+    }
+    this.acc[2]! += soj;
+    this.head = h;
+    this.n -= k;
+    this.reclaimed += k;
+    this.doneAhead = 0;
+  }
+
+  /** Hardware-only ring: each frame frees its descriptor at its departure instant. */
+  private completeAndFree(t: number): void {
     const cap = this.capacity;
     const acc = this.acc;
     while (this.n > 0) {
@@ -109,6 +185,7 @@ export class TxRing {
       acc[3]! += lat;
       this.latency.record(lat);
       this.delivered++;
+      this.reclaimed++;
       this.n--;
       this.head = this.head + 1 === cap ? 0 : this.head + 1;
     }
@@ -124,6 +201,11 @@ export class TxRing {
     if (this.n === this.capacity) {
       this.dropped++;
       return false;
+    }
+    const acc = this.acc;
+    if (t > acc[0]!) {
+      acc[1]! += this.n * (t - acc[0]!);
+      acc[0] = t;
     }
     let tail = this.head + this.n;
     if (tail >= this.capacity) tail -= this.capacity;
