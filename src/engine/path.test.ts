@@ -206,3 +206,17 @@ describe('calibration presets', () => {
     expect(s.bottleneck).toMatch(/spin/);
   });
 });
+
+describe('transmit senders', () => {
+  it('places sender threads from traffic.sender_cpu and shares TX queues by flowid', () => {
+    const s = runScenario(fwd({ 'traffic.workload': 'transmit', 'traffic.senders': 6, 'traffic.sender_cpu': 4, 'queues.rx': 2, 'queues.tx': 2, 'traffic.load': 0.2 })).summary;
+    const senders = s.queues.filter((q) => q.kind === 'sender');
+    expect(senders.map((q) => q.cpu)).toEqual([4, 5, 6, 7, 8, 9]);
+    const tx = txq(s);
+    expect(tx).toHaveLength(2);
+    expect(tx.every((q) => q.enqueued > 0)).toBe(true);
+    expect(s.cores[4]!.cycles_by_stage.sender).toBeGreaterThan(0);
+    expect(s.cores[0]!.cycles_by_stage.sender).toBe(0);
+    expect(s.invariants.conservation).toBe(true);
+  });
+});

@@ -20,7 +20,7 @@ import type { Prng } from './prng';
 import { MS_TOEPLITZ, RssIndirection, txQueueOf } from './rss';
 import { effectiveQueues, type Scenario } from './scenario';
 import type { Scheduler } from './scheduler';
-import { buildTopology, placeQueues, type Topology } from './topology';
+import { buildTopology, placeQueues, placeSenders, type Topology } from './topology';
 import { TrafficSource } from './traffic';
 import { TxRing, Wire } from './txring';
 import { frameTimeNs, lineRatePps } from './wire';
@@ -214,9 +214,10 @@ export class PathModel {
     });
     this.txCpu = place.tx;
     const transmit = this.workload === 'transmit';
-    // Transmit: one sender thread per TX queue, pinned to that queue's CPU.
-    this.ntask = transmit ? q.tx : q.rx;
-    this.taskCpu = transmit ? place.tx : place.rx;
+    // Transmit: sender threads (default one per TX queue, on that queue's CPU), else RX queue tasks.
+    const senders = s.traffic.senders;
+    this.ntask = transmit ? senders || q.tx : q.rx;
+    this.taskCpu = transmit ? (senders ? placeSenders(this.topo, senders, s.traffic.sender_cpu) : place.tx) : place.rx;
     this.budget = transmit ? SENDER_PASS : nic.usesIflib ? s.iflib.rx_budget : drv.ownRxBudget ?? s.iflib.rx_budget;
     if (!transmit && !nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${this.budget} packets per pass (iflib.rx_budget does not apply)`);
     this.notes.push(`${q.rx} RX / ${q.tx} TX queues (${q.why})`);
@@ -236,8 +237,10 @@ export class PathModel {
       const u = (f + 0.5) / F;
       const sctp = u >= mix.tcp + mix.udp;
       const hash = sctp ? MS_TOEPLITZ.v4(src, dst) : MS_TOEPLITZ.v4Ports(src, dst, 2000, 2000);
+      // A sender owns the flows f ≡ its index; its packets pick a TX queue by flowid (QIDX), so
+      // with senders ≠ queues several senders share a queue. Default senders map 1:1 to queues.
       this.flowTask[f] = transmit ? f % this.ntask : reta.queueOf(hash);
-      this.flowTxq[f] = transmit ? f % this.ntask : txQueueOf(hash, txMask, q.tx);
+      this.flowTxq[f] = transmit && !senders ? f % this.ntask : txQueueOf(hash, txMask, q.tx);
     }
 
     // Ingress.

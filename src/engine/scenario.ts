@@ -189,6 +189,16 @@ export const KNOBS: readonly Knob[] = [
     help: 'forward: the BSDRP bench lab (ip_tryforward between two ports); receive: streams to a local sink; transmit: sender threads; ring: only the hardware TX ring and wire (textbook queue, no CPU).',
   },
   {
+    path: 'traffic.senders', group: 'Traffic', kind: 'int', label: 'Sender threads', workloads: ['transmit'],
+    min: 0, max: 512, default: 0, unit: 'threads (0 = one per TX queue)',
+    help: 'Application threads calling sendto(), one per CPU from traffic.sender_cpu on. Their packets pick a TX queue by flowid, so several senders can share a queue.',
+  },
+  {
+    path: 'traffic.sender_cpu', group: 'Traffic', kind: 'int', label: 'First sender CPU', workloads: ['transmit'],
+    min: 0, max: 511, default: 0, unit: 'CPU',
+    help: 'CPU of the first sender thread; the others follow on the next CPUs (physical cores first, as cpuset would pin them).',
+  },
+  {
     path: 'traffic.flows', group: 'Traffic', kind: 'int', label: 'Flows', workloads: NIC_PATH,
     min: 1, max: 1000000, default: 2000, unit: 'flows',
     help: 'Distinct 5-tuples; each packet belongs to a uniformly chosen flow. RSS hashes each flow to a queue.',
@@ -309,6 +319,8 @@ export interface Scenario {
   forward: { egress_numa_domain: number };
   traffic: {
     workload: Workload;
+    senders: number;
+    sender_cpu: number;
     flows: number;
     frame_bytes: number;
     load: number;
@@ -392,6 +404,7 @@ export function crossCheck(s: Scenario): string[] {
   errors.push(...validateDescCount(nic, s.queues.rx_desc, 'queues.rx_desc'));
   errors.push(...validateDescCount(nic, s.queues.tx_desc, 'queues.tx_desc'));
   if (s.queues.core_offset >= logicalCpus(s)) errors.push(`queues.core_offset = ${s.queues.core_offset} is past the last CPU (${logicalCpus(s) - 1})`);
+  if (s.traffic.workload === 'transmit' && s.traffic.sender_cpu >= logicalCpus(s)) errors.push(`traffic.sender_cpu = ${s.traffic.sender_cpu} is past the last CPU (${logicalCpus(s) - 1})`);
   const mix = s.traffic.mix.tcp + s.traffic.mix.udp + s.traffic.mix.sctp;
   if (Math.abs(mix - 1) > 1e-6) errors.push(`traffic.mix.tcp + traffic.mix.udp + traffic.mix.sctp must add up to 1 (they add up to ${+mix.toFixed(6)})`);
   return errors;

@@ -44,7 +44,7 @@ export interface PlacementOptions {
 }
 
 /** CPUs iflib may use for queue tasks, in the order it hands them out. */
-function cpuOrder(t: Topology, useLogical: boolean): number[] {
+export function cpuOrder(t: Topology, useLogical: boolean): number[] {
   const out: number[] = [];
   if (!t.smt || useLogical) {
     for (let c = 0; c < t.ncpu; c++) out.push(c);
@@ -70,4 +70,13 @@ export function placeQueues(t: Topology, nrx: number, ntx: number, o: PlacementO
   for (let i = 0; i < nrx; i++) rx[i] = pick(i);
   for (let i = 0; i < ntx; i++) tx[i] = pick(o.separateTxrx ? nrx + i : i);
   return { rx, tx };
+}
+
+/** CPUs of `n` sender threads pinned one per CPU from `first` on, physical cores first. */
+export function placeSenders(t: Topology, n: number, first: number): Int32Array {
+  const order = cpuOrder(t, false);
+  const start = Math.max(0, order.indexOf(first));
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = order[(start + i) % order.length]!;
+  return out;
 }
