@@ -210,7 +210,7 @@ describe('calibration presets', () => {
 describe('transmit senders', () => {
   it('places sender threads from traffic.sender_cpu and shares TX queues by flowid', () => {
     const s = runScenario(fwd({ 'traffic.workload': 'transmit', 'traffic.senders': 6, 'traffic.sender_cpu': 4, 'queues.rx': 2, 'queues.tx': 2, 'traffic.load': 0.2 })).summary;
-    const senders = s.queues.filter((q) => q.kind === 'sender');
+    const senders = rxq(s).filter((q) => q.kind === 'sender');
     expect(senders.map((q) => q.cpu)).toEqual([4, 5, 6, 7, 8, 9]);
     const tx = txq(s);
     expect(tx).toHaveLength(2);
