@@ -70,6 +70,8 @@ export const COMMON = {
   txEnqueue: 120,
   /** mp_ring drain loop overhead, per packet. */
   drainPkt: 60,
+  /** One iflib_txq_drain call (up to TX_BATCH_SIZE = 32 packets): entry, reclaim check, loop setup. */
+  drainCall: 200,
   /** Completed-descriptor reclaim (m_freem to the UMA cache), per packet. */
   reclaimPkt: 80,
   /** The doorbell MMIO write stalls the core, per doorbell (ns, not cycles). */

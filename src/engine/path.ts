@@ -14,6 +14,8 @@
  */
 import { ATOMIC_NS, COMMON, CONTENTION_WINDOW_NS, DRIVER_COSTS, HOST_COSTS, STAGES, STAGE_INDEX, type Stage } from './costs';
 import { SharedLine } from './sharedline';
+import { BR_ACCEPTED, BR_OUT_LEN, BufRing } from './bufring';
+import { DRN_CAS, DRN_TAKEN, ENQ_CAS, ENQ_CODE, MP_CONSUME, MP_DROP, MP_DROP_CHECK, MP_OUT_LEN, MpRing, TX_BATCH_SIZE } from './mpring';
 import { findNic, type NicPreset } from './hardware';
 import { Histogram } from './histogram';
 import type { Prng } from './prng';
@@ -44,8 +46,8 @@ const SENDER_BACKLOG = 256;
 /** Packets a sender thread pushes per scheduling pass (its send loop between preemption points). */
 const SENDER_PASS = 8;
 
-export type DropLocation = 'wire' | 'nic' | 'rx_ring' | 'tx_ring' | 'sender';
-export const DROP_LOCATIONS: readonly DropLocation[] = ['wire', 'nic', 'rx_ring', 'tx_ring', 'sender'];
+export type DropLocation = 'wire' | 'nic' | 'rx_ring' | 'mp_ring' | 'buf_ring' | 'tx_ring' | 'sender';
+export const DROP_LOCATIONS: readonly DropLocation[] = ['wire', 'nic', 'rx_ring', 'mp_ring', 'buf_ring', 'tx_ring', 'sender'];
 
 export interface CoreSummary {
   cpu: number;
@@ -97,6 +99,26 @@ export interface TxQueueSummary {
   littles_law_residual: number;
   mean_latency_us: number;
   pps: number;
+  /** The software ring in front of this queue (transmit with mp_ring or buf_ring). */
+  soft_ring?: SoftRingSummary;
+}
+
+export interface SoftRingSummary {
+  kind: 'mp_ring' | 'buf_ring';
+  size: number;
+  occupancy: number;
+  enqueues: number;
+  drops: number;
+  /** mp_ring only (mp_ring.h counters). */
+  starts?: number;
+  stalls?: number;
+  restarts?: number;
+  abdications?: number;
+  /** As iflib's ring_state sysctl. */
+  state?: string;
+  /** Drain passes run, and packets they handed to the NIC. */
+  drain_passes: number;
+  drained: number;
 }
 
 export class PathModel {
@@ -173,6 +195,45 @@ export class PathModel {
   private readonly chargedPkts: Float64Array;
   private readonly wakeups: Float64Array;
 
+  // Transmit through a software TX path (tx.path): per TX queue a software ring and its consumer.
+  readonly txPath: 'direct' | 'mp_ring' | 'buf_ring' | 'simple';
+  private readonly mp: MpRing[] = [];
+  private readonly br: BufRing[] = [];
+  /** The ring's state word / producer head (mp_ring, buf_ring) or the TX lock (simple): contended lines. */
+  private readonly swLine: SharedLine[] = [];
+  private readonly swSize: number = 0;
+  private readonly swStamp: Float64Array = new Float64Array(0);
+  private readonly swPos: Int32Array = new Int32Array(0);
+  private readonly taken: Int32Array = new Int32Array(0);
+  private readonly drainN: Int32Array = new Int32Array(0);
+  /** 1 while a drain pass of this queue is queued or running (the single consumer). */
+  private readonly draining: Uint8Array = new Uint8Array(0);
+  /** mp_ring: a producer got MP_CONSUME while a drain was running; the running consumer continues. */
+  private readonly owed: Uint8Array = new Uint8Array(0);
+  /** mp_ring with tx_abdicate: the TX task was asked to run while a drain was running. */
+  private readonly taskPending: Uint8Array = new Uint8Array(0);
+  readonly drainPasses: Float64Array = new Float64Array(0);
+  readonly drained: Float64Array = new Float64Array(0);
+  private readonly abdicate: boolean = false;
+  /** Cost of a drain on each CPU, ns: per packet, per iflib_txq_drain call, per reclaimed descriptor. */
+  private readonly drainPktNs: Float64Array = new Float64Array(0);
+  private readonly drainCallNs: Float64Array = new Float64Array(0);
+  private readonly reclaimNs: Float64Array = new Float64Array(0);
+  /** Per CPU: packets drained, drain calls, descriptors reclaimed (for stage totals). */
+  private readonly cpuDrainPkts: Float64Array = new Float64Array(0);
+  private readonly cpuDrainCalls: Float64Array = new Float64Array(0);
+  private readonly cpuReclaims: Float64Array = new Float64Array(0);
+  private readonly drainStagePkt: Float64Array = new Float64Array(0);
+  private readonly drainStageCall: Float64Array = new Float64Array(0);
+  private readonly drainStageReclaim: Float64Array = new Float64Array(0);
+  private readonly mpOut = new Int32Array(MP_OUT_LEN);
+  private readonly brOut = new Int32Array(BR_OUT_LEN);
+  private readonly itemBuf = new Int32Array(1);
+  /** Queues this CPU owes an inline drain to after its current pass (producer became consumer). */
+  private readonly owedHere: Int32Array;
+  private owedHereN = 0;
+  private drainCredit = 0;
+
   /** FreeBSD 12's IF_AFDATA_RLOCK word on the egress ifnet, taken per forwarded packet (else null). */
   readonly afdataLock: SharedLine | null;
   private readonly lineOut = new Float64Array(2);
@@ -186,7 +247,7 @@ export class PathModel {
   offered = 0;
   admitted = 0;
   sunk = 0;
-  readonly drops: Record<DropLocation, number> = { wire: 0, nic: 0, rx_ring: 0, tx_ring: 0, sender: 0 };
+  readonly drops: Record<DropLocation, number> = { wire: 0, nic: 0, rx_ring: 0, mp_ring: 0, buf_ring: 0, tx_ring: 0, sender: 0 };
 
   constructor(
     readonly s: Scenario,
@@ -278,7 +339,9 @@ export class PathModel {
     const ncpu = this.topo.ncpu;
     const tasksOn = new Int32Array(ncpu);
     for (let t = 0; t < T; t++) tasksOn[this.taskCpu[t]!]! += 1;
-    this.rqCap = Math.max(1, T);
+    this.rqCap = Math.max(1, T + q.tx);
+    this.txPath = transmit ? s.tx.path : 'direct';
+    this.owedHere = new Int32Array(Math.max(1, q.tx));
     this.runq = new Int32Array(ncpu * this.rqCap);
     this.rqHead = new Int32Array(ncpu);
     this.rqLen = new Int32Array(ncpu);
@@ -321,6 +384,9 @@ export class PathModel {
       }
       if (this.workload === 'receive') {
         pk('stack', cyc(COMMON.receive));
+      } else if (this.txPath === 'mp_ring' || this.txPath === 'buf_ring') {
+        // The producer's share: if_transmit and the enqueue. Draining is a pass of its own.
+        pk('tx_enqueue', cyc(COMMON.txEnqueue));
       } else {
         if (this.workload === 'forward') pk('stack', cyc(COMMON.forward));
         pk('tx_enqueue', cyc(COMMON.txEnqueue));
@@ -329,7 +395,9 @@ export class PathModel {
         pk('reclaim', cyc(COMMON.reclaimPkt));
         pk('memory', COMMON.txLines * lineNs);
         pk('numa', remote(COMMON.txLines, egressDom));
-        ps('doorbell', COMMON.doorbellNs + remote(1, egressDom));
+        // simple: every packet rings the doorbell under the TX lock; otherwise one per pass.
+        if (this.txPath === 'simple') pk('doorbell', COMMON.doorbellNs + remote(1, egressDom));
+        else ps('doorbell', COMMON.doorbellNs + remote(1, egressDom));
       }
       let a = 0, b = 0, c = 0;
       for (let k = 0; k < NST; k++) {
@@ -354,6 +422,76 @@ export class PathModel {
     } else {
       this.egressWire = new Wire(S);
       this.txRings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.egressWire!, this.latency));
+    }
+
+    if (this.txPath !== 'direct') {
+      const lineCosts = { atomicNs: ATOMIC_NS, intraNs: host.lineIntraNs, crossNs: host.lineCrossNs, windowNs: CONTENTION_WINDOW_NS };
+      const nq = q.tx;
+      for (let k = 0; k < nq; k++) this.swLine.push(new SharedLine(lineCosts, this.topo.domain));
+      this.abdicate = this.txPath === 'mp_ring' && s.iflib.tx_abdicate;
+      if (this.txPath === 'mp_ring' || this.txPath === 'buf_ring') {
+        const size = s.tx.mp_ring_size;
+        this.swSize = size;
+        this.swStamp = new Float64Array(nq * size);
+        this.swPos = new Int32Array(nq);
+        this.taken = new Int32Array(nq * size);
+        this.drainN = new Int32Array(nq);
+        this.draining = new Uint8Array(nq);
+        this.owed = new Uint8Array(nq);
+        this.taskPending = new Uint8Array(nq);
+        this.drainPasses = new Float64Array(nq);
+        this.drained = new Float64Array(nq);
+        for (let k = 0; k < nq; k++) {
+          const ring = this.txRings[k]!;
+          if (this.txPath === 'mp_ring') {
+            // iflib_txq_drain: up to TX_BATCH_SIZE per call, as many as there are free descriptors.
+            this.mp.push(new MpRing(size, (_r, _c, avail) => {
+              const n = Math.min(avail, this.drainCredit, TX_BATCH_SIZE);
+              this.drainCredit -= n;
+              return n;
+            }, () => {
+              ring.retireAt(this.clock.timeCell, 0);
+              return ring.free > 0;
+            }));
+          } else {
+            this.br.push(new BufRing(size));
+          }
+        }
+      }
+      // A drain's cost depends on the CPU that runs it (the producer's, or the TX task's).
+      const ncpuAll = this.topo.ncpu;
+      this.drainPktNs = new Float64Array(ncpuAll);
+      this.drainCallNs = new Float64Array(ncpuAll);
+      this.reclaimNs = new Float64Array(ncpuAll);
+      this.cpuDrainPkts = new Float64Array(ncpuAll);
+      this.cpuDrainCalls = new Float64Array(ncpuAll);
+      this.cpuReclaims = new Float64Array(ncpuAll);
+      this.drainStagePkt = new Float64Array(ncpuAll * NST);
+      this.drainStageCall = new Float64Array(ncpuAll * NST);
+      this.drainStageReclaim = new Float64Array(ncpuAll * NST);
+      for (let cpu = 0; cpu < ncpuAll; cpu++) {
+        const d = this.topo.domain[cpu]!;
+        const sib = this.topo.sibling[cpu]!;
+        const share = sib >= 0 && tasksOn[sib]! > 0 ? host.smtShare : 1;
+        const cyc = (c: number) => c / (this.ghz * share);
+        const remote = (lines: number) => (d !== nicDom ? lines * host.remoteExtraNs : 0);
+        const o = cpu * NST;
+        this.drainStagePkt[o + STAGE_INDEX.drain] = cyc(COMMON.drainPkt);
+        this.drainStagePkt[o + STAGE_INDEX.encap] = cyc(drv.txPkt);
+        this.drainStagePkt[o + STAGE_INDEX.memory] = COMMON.txLines * lineNs;
+        this.drainStagePkt[o + STAGE_INDEX.numa] = remote(COMMON.txLines);
+        this.drainStageCall[o + STAGE_INDEX.drain] = cyc(COMMON.drainCall);
+        this.drainStageCall[o + STAGE_INDEX.doorbell] = COMMON.doorbellNs + remote(1);
+        this.drainStageReclaim[o + STAGE_INDEX.reclaim] = cyc(COMMON.reclaimPkt);
+        let a = 0, b = 0, c = 0;
+        for (let k = 0; k < NST; k++) { a += this.drainStagePkt[o + k]!; b += this.drainStageCall[o + k]!; c += this.drainStageReclaim[o + k]!; }
+        this.drainPktNs[cpu] = a;
+        this.drainCallNs[cpu] = b;
+        this.reclaimNs[cpu] = c;
+      }
+      this.notes.push(this.txPath === 'simple'
+        ? 'tx.path=simple: no software ring; each packet takes the TX queue lock, is encapsulated and rings the doorbell'
+        : `tx.path=${this.txPath}: ${s.tx.mp_ring_size}-entry software ring per TX queue${this.abdicate ? '; producers abdicate, the TX task drains on its own CPU' : '; the producer that finds the ring idle drains it'}`);
     }
   }
 
@@ -473,6 +611,10 @@ export class PathModel {
   }
 
   private startPass(cpu: number, task: number): void {
+    if (task >= this.ntask) {
+      this.startDrain(cpu, task - this.ntask);
+      return;
+    }
     const now = this.clock.now;
     const n = Math.min(this.budget, this.count[task]!);
     let cost = this.passNs[task]! + n * this.pktNs[task]!;
@@ -490,11 +632,199 @@ export class PathModel {
       cost += spin;
       this.spinNs[cpu]! += spin;
     }
+    if (this.txPath !== 'direct' && n > 0) {
+      const spin = this.producerContention(cpu, task, n, now);
+      cost += spin;
+      this.spinNs[cpu]! += spin;
+    }
     this.cur[cpu] = task;
     this.curN[cpu] = n;
     this.busyFrom[cpu] = now;
     this.passes[task]! += 1;
     this.clock.schedule(now + cost, EV_CPU_DONE, cpu);
+  }
+
+  /**
+   * Atomics a sender pass does on shared lines, per TX queue its packets go to: mp_ring's state
+   * word (reserve + publish CAS per packet), buf_ring's producer head and the TX lock trylock, or
+   * for `simple` the TX queue lock held through encap and doorbell. Returns the hold + wait, ns.
+   */
+  private producerContention(cpu: number, task: number, n: number, now: number): number {
+    const cap = this.cap, base = task * cap;
+    const out = this.lineOut;
+    const critical = this.txPath === 'simple' ? this.pktStage[task * NST + STAGE_INDEX.encap]! + this.pktStage[task * NST + STAGE_INDEX.doorbell]! : 0;
+    const perPkt = this.txPath === 'simple' ? 1 : 2;
+    let total = 0;
+    let h = this.head[task]!;
+    let runQ = -1, runN = 0;
+    for (let k = 0; k <= n; k++) {
+      const q = k < n ? this.flowTxq[this.ringFlow[base + h]!]! : -2;
+      if (q !== runQ) {
+        if (runN > 0) {
+          this.swLine[runQ]!.acquire(cpu, now + total, runN * perPkt, out, critical / perPkt);
+          total += out[0]! + out[1]!;
+        }
+        runQ = q;
+        runN = 0;
+      }
+      runN++;
+      h = h + 1 === cap ? 0 : h + 1;
+    }
+    return total;
+  }
+
+  /** A drain pass of TX queue q's software ring on `cpu`: reclaim, dequeue, encap, doorbell. */
+  private startDrain(cpu: number, q: number): void {
+    const now = this.clock.now;
+    const ring = this.txRings[q]!;
+    const before = ring.reclaimed;
+    ring.retireAt(this.clock.timeCell, 0); // iflib_completed_tx_reclaim first
+    const reclaimed = ring.reclaimed - before;
+    let n = 0, cas = 0;
+    const off = q * this.swSize;
+    if (this.txPath === 'mp_ring') {
+      const m = this.mp[q]!;
+      if (!m.drainOwed) {
+        // The TX task (tx_abdicate): ifmp_ring_check_drainage restarts an ABDICATED/STALLED ring.
+        m.checkDrainage(TX_BATCH_SIZE, this.mpOut);
+        cas += this.mpOut[ENQ_CAS]!;
+      }
+      if (m.drainOwed) {
+        this.drainCredit = ring.free;
+        m.drain(this.mpOut, this.taken, off);
+        n = this.mpOut[DRN_TAKEN]!;
+        cas += this.mpOut[DRN_CAS]!;
+      }
+    } else {
+      n = this.br[q]!.dequeue(this.taken, off, ring.free);
+    }
+    const calls = n > 0 ? Math.ceil(n / TX_BATCH_SIZE) : 1;
+    let cost = n * this.drainPktNs[cpu]! + calls * this.drainCallNs[cpu]! + reclaimed * this.reclaimNs[cpu]!;
+    if (cas > 0) {
+      this.swLine[q]!.acquire(cpu, now, cas, this.lineOut);
+      const spin = this.lineOut[0]! + this.lineOut[1]!;
+      cost += spin;
+      this.spinNs[cpu]! += spin;
+    }
+    this.cpuDrainPkts[cpu]! += n;
+    this.cpuDrainCalls[cpu]! += calls;
+    this.cpuReclaims[cpu]! += reclaimed;
+    this.drainPasses[q]! += 1;
+    this.drainN[q] = n;
+    this.cur[cpu] = this.ntask + q;
+    this.curN[cpu] = n;
+    this.busyFrom[cpu] = now;
+    this.clock.schedule(now + cost, EV_CPU_DONE, cpu);
+  }
+
+  /** The drain pass ends: its packets reach the NIC (doorbell), then the consumer decides. */
+  private endDrain(cpu: number, q: number): void {
+    const ring = this.txRings[q]!;
+    const nowCell = this.clock.timeCell;
+    const off = q * this.swSize;
+    const n = this.drainN[q]!;
+    for (let k = 0; k < n; k++) {
+      if (!ring.offerFrom(nowCell, 0, this.swStamp, off + this.taken[off + k]!)) this.drops.tx_ring++;
+    }
+    this.drained[q]! += n;
+    this.drainN[q] = 0;
+    const task = this.ntask + q;
+    if (this.txPath === 'mp_ring') {
+      if (this.owed[q]) {
+        // A producer found the ring idle while we ran: as the running consumer, keep going.
+        this.owed[q] = 0;
+        this.pushFront(cpu, task);
+      } else if (this.taskPending[q]) {
+        this.taskPending[q] = 0;
+        this.enqueueOn(this.txCpu[q]!, task);
+      } else {
+        this.draining[q] = 0;
+      }
+    } else {
+      // buf_ring: the TX lock holder drains until the ring is empty or the NIC is full.
+      const more = this.br[q]!.count > 0;
+      ring.retireAt(nowCell, 0);
+      if (more && ring.free > 0) this.pushFront(cpu, task);
+      else this.draining[q] = 0;
+    }
+  }
+
+  /** Enqueue one sent packet on TX queue q's software ring (at the end of its sender's pass). */
+  private softEnqueue(q: number, stamps: Float64Array, si: number): void {
+    const S = this.swSize;
+    const pos = this.swPos[q]!;
+    this.swStamp[q * S + pos] = stamps[si]!;
+    this.itemBuf[0] = pos;
+    if (this.txPath === 'mp_ring') {
+      const out = this.mpOut;
+      const m = this.mp[q]!;
+      m.enqueue(this.itemBuf, 0, 1, TX_BATCH_SIZE, this.abdicate, out);
+      let code = out[ENQ_CODE]!;
+      if (code === MP_DROP || code === MP_DROP_CHECK) {
+        this.drops.mp_ring++;
+        if (code === MP_DROP_CHECK) {
+          m.checkDrainage(0, out);
+          code = out[ENQ_CODE]!;
+        } else return;
+      } else {
+        this.swPos[q] = pos + 1 === S ? 0 : pos + 1;
+      }
+      if (code === MP_CONSUME) {
+        if (this.draining[q]) this.owed[q] = 1;
+        else {
+          this.draining[q] = 1;
+          this.owedHere[this.owedHereN++] = q;
+        }
+      } else if (this.abdicate) {
+        // iflib_if_transmit: with tx_abdicate, GROUPTASK_ENQUEUE the TX task (coalesced).
+        if (this.draining[q]) this.taskPending[q] = 1;
+        else {
+          this.draining[q] = 1;
+          this.enqueueOn(this.txCpu[q]!, this.ntask + q);
+        }
+      }
+    } else {
+      const b = this.br[q]!;
+      b.enqueueMany(this.itemBuf, 0, 1, this.brOut);
+      if (this.brOut[BR_ACCEPTED] === 0) {
+        this.drops.buf_ring++;
+        return;
+      }
+      this.swPos[q] = pos + 1 === S ? 0 : pos + 1;
+      if (!this.draining[q]) {
+        // mtx_trylock on the TX lock succeeded: this producer drains.
+        this.draining[q] = 1;
+        this.owedHere[this.owedHereN++] = q;
+      }
+    }
+  }
+
+  /** Put a task at the head of `cpu`'s run queue (the caller starts the CPU if it is idle). */
+  private pushFront(cpu: number, task: number): void {
+    let slot = this.rqHead[cpu]! - 1;
+    if (slot < 0) slot += this.rqCap;
+    this.runq[cpu * this.rqCap + slot] = task;
+    this.rqHead[cpu] = slot;
+    this.rqLen[cpu]! += 1;
+  }
+
+  private enqueueOn(cpu: number, task: number): void {
+    if (this.cur[cpu] === -1 && this.rqLen[cpu] === 0) {
+      this.startPass(cpu, task);
+      return;
+    }
+    this.enqueueTaskBehind(cpu, task);
+  }
+
+  private nextTask(cpu: number): void {
+    if (this.rqLen[cpu]! > 0) {
+      const next = this.runq[cpu * this.rqCap + this.rqHead[cpu]!]!;
+      this.rqHead[cpu] = this.rqHead[cpu]! + 1 === this.rqCap ? 0 : this.rqHead[cpu]! + 1;
+      this.rqLen[cpu]! -= 1;
+      this.startPass(cpu, next);
+    } else {
+      this.cur[cpu] = -1;
+    }
   }
 
   /** EV_CPU_DONE: the pass ends; its packets move on, then the CPU takes its next task. */
@@ -504,6 +834,13 @@ export class PathModel {
     const n = this.curN[cpu]!;
     this.busyAcc[cpu]! += now - this.busyFrom[cpu]!;
     this.busyFrom[cpu] = now;
+    if (task >= this.ntask) {
+      this.cur[cpu] = -1;
+      this.endDrain(cpu, task - this.ntask);
+      if (this.cur[cpu] === -1) this.nextTask(cpu);
+      return;
+    }
+    const soft = this.txPath === 'mp_ring' || this.txPath === 'buf_ring';
     const cap = this.cap;
     const base = task * cap;
     let h = this.head[task]!;
@@ -518,7 +855,9 @@ export class PathModel {
     for (let k = 0; k < n; k++) {
       const i = base + h;
       soj += now - this.ringT[i]!;
-      if (fwd) {
+      if (soft) {
+        this.softEnqueue(this.flowTxq[this.ringFlow[i]!]!, this.ringStamp, i);
+      } else if (fwd) {
         const q = this.flowTxq[this.ringFlow[i]!]!;
         const ring = rings[q]!;
         // Retiring is idempotent at one instant: once per ring per pass is enough.
@@ -537,15 +876,11 @@ export class PathModel {
     // The task re-queues itself while packets remain, else re-enables its interrupt.
     if (cnt - n > 0) this.enqueueTaskBehind(cpu, task);
     else this.state[task] = ARMED;
-    // Next task on this CPU.
-    if (this.rqLen[cpu]! > 0) {
-      const next = this.runq[cpu * this.rqCap + this.rqHead[cpu]!]!;
-      this.rqHead[cpu] = this.rqHead[cpu]! + 1 === this.rqCap ? 0 : this.rqHead[cpu]! + 1;
-      this.rqLen[cpu]! -= 1;
-      this.startPass(cpu, next);
-    } else {
-      this.cur[cpu] = -1;
-    }
+    this.cur[cpu] = -1;
+    // A producer that became the consumer drains before it does anything else.
+    for (let k = this.owedHereN - 1; k >= 0; k--) this.pushFront(cpu, this.ntask + this.owedHere[k]!);
+    this.owedHereN = 0;
+    if (this.cur[cpu] === -1) this.nextTask(cpu);
   }
 
   private enqueueTaskBehind(cpu: number, task: number): void {
@@ -575,6 +910,9 @@ export class PathModel {
     let n = this.ing[NEXT_T]! < Infinity ? 1 : 0;
     for (let t = 0; t < this.ntask; t++) n += this.count[t]!;
     for (const r of this.txRings) n += r.inFlight;
+    for (const m of this.mp) n += m.occupancy;
+    for (const b of this.br) n += b.count;
+    for (let q = 0; q < this.drainN.length; q++) n += this.drainN[q]!;
     return n;
   }
 
@@ -601,6 +939,12 @@ export class PathModel {
     }
     const spin = STAGE_INDEX.spin;
     for (let c = 0; c < this.topo.ncpu; c++) out[c * NST + spin]! += this.spinNs[c]!;
+    if (this.cpuDrainPkts.length) {
+      for (let c = 0; c < this.topo.ncpu; c++) {
+        const o = c * NST, p = this.cpuDrainPkts[c]!, calls = this.cpuDrainCalls[c]!, r = this.cpuReclaims[c]!;
+        for (let k = 0; k < NST; k++) out[o + k]! += p * this.drainStagePkt[o + k]! + calls * this.drainStageCall[o + k]! + r * this.drainStageReclaim[o + k]!;
+      }
+    }
     return out;
   }
 
@@ -676,7 +1020,22 @@ export class PathModel {
       littles_law_residual: T > 0 ? r.inFlightAge(T) / T : 0,
       mean_latency_us: r.delivered ? r.latencySum / r.delivered / 1e3 : 0,
       pps: T > 0 ? r.delivered / (T / 1e9) : 0,
+      ...(this.mp[id] ? { soft_ring: this.mpSummary(id) } : this.br[id] ? { soft_ring: this.brSummary(id) } : {}),
     }));
+  }
+
+  private mpSummary(q: number): SoftRingSummary {
+    const m = this.mp[q]!;
+    return {
+      kind: 'mp_ring', size: this.swSize, occupancy: m.occupancy, enqueues: m.enqueues, drops: m.drops,
+      starts: m.starts, stalls: m.stalls, restarts: m.restarts, abdications: m.abdications, state: m.describe(),
+      drain_passes: this.drainPasses[q]!, drained: this.drained[q]!,
+    };
+  }
+
+  private brSummary(q: number): SoftRingSummary {
+    const b = this.br[q]!;
+    return { kind: 'buf_ring', size: this.swSize, occupancy: b.count, enqueues: b.enqueued, drops: b.drops, drain_passes: this.drainPasses[q]!, drained: this.drained[q]! };
   }
 
   /** Busy time so far per CPU (ns), for frame utilisation. */

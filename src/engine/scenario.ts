@@ -10,7 +10,7 @@ import { HOSTS, NICS, defaultQueueCount, findHost, findNic, validateDescCount, v
 
 export const SCHEMA_VERSION = 2;
 
-export type KnobGroup = 'Host' | 'NIC & queues' | 'iflib' | 'NUMA' | 'Traffic' | 'Simulation';
+export type KnobGroup = 'Host' | 'NIC & queues' | 'iflib' | 'TX path' | 'NUMA' | 'Traffic' | 'Simulation';
 
 export const WORKLOADS = ['forward', 'receive', 'transmit', 'ring'] as const;
 export type Workload = (typeof WORKLOADS)[number];
@@ -171,6 +171,24 @@ export const KNOBS: readonly Knob[] = [
     min: 0, max: 1000, default: 32, step: 1, unit: 'µs',
     help: 'Minimum gap between two interrupts of one queue vector (ITR). 32 µs is ix\'s 31 250 interrupts/s.', freebsd: 'dev.ix.<unit>.queue<n>.interrupt_rate / hw.ixl.rx_itr',
   },
+  // TX path
+  {
+    path: 'tx.path', group: 'TX path', kind: 'choice', label: 'TX software path', workloads: ['transmit'],
+    options: ['mp_ring', 'buf_ring', 'simple'], default: 'mp_ring',
+    help: 'mp_ring: iflib_if_transmit → ifmp_ring_enqueue; the producer that finds the ring idle drains it (or abdicates to the TX task). buf_ring: the older drbr design, producers enqueue and whoever gets the TX lock drains. simple: no software ring, lock + encap + doorbell per packet (iflib_simple_transmit).',
+    freebsd: 'ifmp_ring_enqueue / drbr_enqueue / iflib_simple_transmit',
+  },
+  {
+    path: 'tx.mp_ring_size', group: 'TX path', kind: 'int', label: 'Software ring size', workloads: ['transmit'],
+    min: 8, max: 65536, default: 2048, unit: 'entries',
+    help: 'Entries of the software TX ring in front of each hardware queue (mp_ring holds size − 2). iflib hard-codes 2048 in iflib_queues_alloc; the meeting asked why it is smaller than a hardware ring.',
+    freebsd: 'ifmp_ring_alloc(&txq->ift_br, 2048, …)',
+  },
+  {
+    path: 'iflib.tx_abdicate', group: 'TX path', kind: 'bool', label: 'TX abdicate', workloads: ['transmit'], default: false,
+    help: 'Producers never drain: they mark the ring ABDICATED and the TX queue task drains it on its own CPU.',
+    freebsd: 'dev.<drv>.<unit>.iflib.tx_abdicate',
+  },
   // NUMA
   {
     path: 'numa.if_alloc_dev', group: 'NUMA', kind: 'bool', label: 'if_alloc_dev', workloads: NIC_PATH, default: true,
@@ -314,7 +332,8 @@ export interface Scenario {
     use_logical_cores: boolean;
     irq_spread: boolean;
   };
-  iflib: { rx_budget: number; itr_us: number };
+  iflib: { rx_budget: number; itr_us: number; tx_abdicate: boolean };
+  tx: { path: 'mp_ring' | 'buf_ring' | 'simple'; mp_ring_size: number };
   numa: { if_alloc_dev: boolean };
   forward: { egress_numa_domain: number };
   traffic: {
@@ -404,6 +423,7 @@ export function crossCheck(s: Scenario): string[] {
   errors.push(...validateDescCount(nic, s.queues.rx_desc, 'queues.rx_desc'));
   errors.push(...validateDescCount(nic, s.queues.tx_desc, 'queues.tx_desc'));
   if (s.queues.core_offset >= logicalCpus(s)) errors.push(`queues.core_offset = ${s.queues.core_offset} is past the last CPU (${logicalCpus(s) - 1})`);
+  if (s.traffic.workload === 'transmit' && s.tx.path === 'buf_ring' && (s.tx.mp_ring_size & (s.tx.mp_ring_size - 1)) !== 0) errors.push(`tx.mp_ring_size = ${s.tx.mp_ring_size} must be a power of two for buf_ring (buf_ring_alloc asserts powerof2)`);
   if (s.traffic.workload === 'transmit' && s.traffic.sender_cpu >= logicalCpus(s)) errors.push(`traffic.sender_cpu = ${s.traffic.sender_cpu} is past the last CPU (${logicalCpus(s) - 1})`);
   const mix = s.traffic.mix.tcp + s.traffic.mix.udp + s.traffic.mix.sctp;
   if (Math.abs(mix - 1) > 1e-6) errors.push(`traffic.mix.tcp + traffic.mix.udp + traffic.mix.sctp must add up to 1 (they add up to ${+mix.toFixed(6)})`);

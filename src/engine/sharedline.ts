@@ -43,9 +43,10 @@ export class SharedLine {
 
   /**
    * `n` acquisitions by `cpu` starting at `t`. Returns the hold time (transfers and atomics) in
-   * `out[0]` and the wait for the line in `out[1]`, both ns.
+   * `out[0]` and the wait for the line in `out[1]`, both ns. For a lock, `criticalNs` is the time
+   * it stays held per acquisition: others wait for it, the caller already pays it elsewhere.
    */
-  acquire(cpu: number, t: number, n: number, out: Float64Array): void {
+  acquire(cpu: number, t: number, n: number, out: Float64Array, criticalNs = 0): void {
     const c = this.costs;
     const since = t - c.windowNs;
     const d = this.domainOf[cpu]!;
@@ -60,12 +61,14 @@ export class SharedLine {
     const pMoved = others / (others + 1);
     const transfer = others > 0 ? (remote * c.crossNs + (others - remote) * c.intraNs) / others : 0;
     const hold = n * (c.atomicNs + pMoved * transfer);
+    // A lock stays owned through its critical section (already part of the caller's own cost).
+    const busy = hold + n * criticalNs;
     const free = this.st[0]!;
     const start = t > free ? t : free;
-    this.st[0] = start + hold;
+    this.st[0] = start + busy;
     this.st[1]! += n;
     this.st[2]! += start - t;
-    lu[cpu] = start + hold;
+    lu[cpu] = start + busy;
     out[0] = hold;
     out[1] = start - t;
   }

@@ -219,7 +219,7 @@ export class Simulation {
         in_flight: r.inFlight, held: r.occupancy, max_occupancy: r.maxOccupancy, mean_occupancy: T > 0 ? r.area / T : 0,
         littles_law_lambda_w: T > 0 ? r.sojournSum / T : 0, littles_law_residual: T > 0 ? r.inFlightAge(T) / T : 0, mean_latency_us: r.delivered ? r.latencySum / r.delivered / 1e3 : 0, pps: rate(r.delivered),
       };
-      const drops = { wire: 0, nic: 0, rx_ring: 0, tx_ring: r.dropped, sender: 0 };
+      const drops = { wire: 0, nic: 0, rx_ring: 0, mp_ring: 0, buf_ring: 0, tx_ring: r.dropped, sender: 0 };
       return {
         ...base,
         line_rate_pps: m.linePps,

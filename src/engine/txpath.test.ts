@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { TxQueueSummary } from './path';
+import { applyKnob, defaultScenario, parseScenario, type Scenario } from './scenario';
+import { runScenario, type Summary } from './sim';
+
+function tx(set: Record<string, unknown>): Summary {
+  let s: Scenario = defaultScenario();
+  const base = { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'transmit', 'sim.duration_ms': 2 };
+  for (const [k, v] of Object.entries({ ...base, ...set })) s = applyKnob(s, k, v);
+  const r = parseScenario(s);
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return runScenario(r.value).summary;
+}
+const txq = (s: Summary) => s.queues.filter((q): q is TxQueueSummary => q.kind === 'tx');
+const sum = (s: Summary, stage: 'drain' | 'encap' | 'spin' | 'sender', cpus?: number[]) =>
+  s.cores.filter((c) => !cpus || cpus.includes(c.cpu)).reduce((a, c) => a + c.cycles_by_stage[stage], 0);
+
+describe('TX software paths', () => {
+  it('mp_ring: the producer that finds the ring idle drains it on its own CPU', () => {
+    const s = tx({ 'tx.path': 'mp_ring', 'traffic.senders': 4, 'queues.rx': 4, 'queues.tx': 4, 'traffic.load': 0.03 });
+    expect(s.invariants.conservation).toBe(true);
+    const rings = txq(s).map((q) => q.soft_ring!);
+    expect(rings.every((r) => r.kind === 'mp_ring' && r.size === 2048)).toBe(true);
+    const enq = rings.reduce((a, r) => a + r.enqueues, 0);
+    const drained = rings.reduce((a, r) => a + r.drained, 0);
+    expect(enq).toBeGreaterThan(0);
+    expect(drained).toBeLessThanOrEqual(enq);
+    expect(rings.reduce((a, r) => a + r.starts!, 0)).toBeGreaterThan(0);
+    expect(rings.reduce((a, r) => a + r.abdications!, 0)).toBe(0);
+    // Drain and encap cycles land on the sender CPUs (0–3), nowhere else.
+    expect(sum(s, 'encap', [0, 1, 2, 3])).toBeGreaterThan(0);
+    expect(sum(s, 'encap') - sum(s, 'encap', [0, 1, 2, 3])).toBe(0);
+    expect(s.tx_pps).toBeGreaterThan(0.029 * s.line_rate_pps);
+  });
+
+  it('tx_abdicate: producers only enqueue; the TX queue task drains on its own CPU', () => {
+    const s = tx({ 'tx.path': 'mp_ring', 'iflib.tx_abdicate': true, 'traffic.senders': 4, 'traffic.sender_cpu': 8, 'queues.rx': 4, 'queues.tx': 4, 'traffic.load': 0.1 });
+    expect(s.invariants.conservation).toBe(true);
+    // TX queues 0–3 have their tasks on CPUs 0–3; senders sit on 8–11.
+    expect(sum(s, 'encap', [0, 1, 2, 3])).toBeGreaterThan(0);
+    expect(sum(s, 'encap', [8, 9, 10, 11])).toBe(0);
+    expect(sum(s, 'sender', [8, 9, 10, 11])).toBeGreaterThan(0);
+    expect(txq(s).reduce((a, q) => a + q.soft_ring!.starts!, 0)).toBe(0); // never started from IDLE by a producer
+  });
+
+  it('a full TX descriptor ring stalls the mp_ring; later producers restart it', () => {
+    const s = tx({ 'tx.path': 'mp_ring', 'traffic.senders': 16, 'queues.rx': 1, 'queues.tx': 1, 'queues.tx_desc': 64, 'traffic.load': 1.2, 'nic.link_gbps': 10 });
+    const r = txq(s)[0]!.soft_ring!;
+    expect(r.stalls).toBeGreaterThan(0);
+    expect(r.restarts).toBeGreaterThan(0);
+    expect(s.invariants.conservation).toBe(true);
+  });
+
+  it('a small software ring drops when producers outrun the consumer (drops.mp_ring)', () => {
+    const s = tx({ 'tx.path': 'mp_ring', 'tx.mp_ring_size': 16, 'traffic.senders': 16, 'queues.rx': 1, 'queues.tx': 1, 'queues.tx_desc': 64, 'traffic.load': 1.2, 'nic.link_gbps': 10 });
+    expect(s.drops.mp_ring).toBeGreaterThan(0);
+    expect(txq(s)[0]!.soft_ring!.drops).toBe(s.drops.mp_ring);
+    expect(s.invariants.conservation).toBe(true);
+  });
+
+  it('buf_ring drops when full and whoever holds the TX lock drains', () => {
+    const s = tx({ 'tx.path': 'buf_ring', 'tx.mp_ring_size': 16, 'traffic.senders': 16, 'queues.rx': 1, 'queues.tx': 1, 'queues.tx_desc': 64, 'traffic.load': 1.2, 'nic.link_gbps': 10 });
+    expect(s.drops.buf_ring).toBeGreaterThan(0);
+    expect(txq(s)[0]!.soft_ring!.kind).toBe('buf_ring');
+    expect(s.invariants.conservation).toBe(true);
+  });
+
+  it('simple: every sender encapsulates under the queue lock; on one queue, lock time per packet grows with senders', () => {
+    const one = (n: number) => tx({ 'tx.path': 'simple', 'traffic.senders': n, 'queues.rx': 1, 'queues.tx': 1, 'traffic.load': 1 });
+    const few = one(2), many = one(16);
+    const perPkt = (s: Summary) => sum(s, 'spin') / (s.tx_pps * s.simulated_ms / 1e3);
+    expect(perPkt(many)).toBeGreaterThan(3 * perPkt(few));
+    expect(sum(many, 'encap', [15])).toBeGreaterThan(0); // the last sender encapsulates its own packets
+    expect(many.invariants.conservation).toBe(true);
+    expect(many.queues.some((q) => q.kind === 'tx' && q.soft_ring)).toBe(false);
+  });
+
+  it('buf_ring needs a power-of-two size', () => {
+    let s = defaultScenario();
+    for (const [k, v] of Object.entries({ 'traffic.workload': 'transmit', 'tx.path': 'buf_ring', 'tx.mp_ring_size': 1000 })) s = applyKnob(s, k, v);
+    const r = parseScenario(s);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.join(' ')).toMatch(/tx\.mp_ring_size = 1000 must be a power of two for buf_ring/);
+  });
+});
