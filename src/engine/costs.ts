@@ -82,6 +82,12 @@ export const COMMON = {
   txLines: 2,
   /** Lines of software state per packet allocated where the ifnet lives (queue softc, mbuf header). */
   softLines: 2,
+  /** pkt-gen filling one netmap slot (calibration.md: 14.88 Mpps on one 900 MHz core ≈ 60 cycles). */
+  netmapFill: 60,
+  /** iflib_netmap_txsync per slot: one descriptor write (no mbuf, no DMA map load). */
+  netmapSlot: 25,
+  /** One txsync: ioctl/poll entry, netmap_txsync, iflib_netmap_txsync setup. */
+  netmapSync: 1500,
   /** sendto() → udp_output per packet for the transmit workload (~950 ns at 2.2 GHz-class cores). */
   sendPkt: 2000,
 } as const;

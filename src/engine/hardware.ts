@@ -151,6 +151,12 @@ export interface NicPreset {
   readonly txFlowidTableSize: number | null;
   /** A public per-NIC packet-rate ceiling below line rate; null when none is known. */
   readonly hwCeilingPps: number | null;
+  /**
+   * Most packets per second the NIC fetches and sends from its TX rings, below line rate; null when
+   * unknown. Only ixl XL710 and cxgbe T580 have one: the netmap figures of the meeting (32 and
+   * 45 Mpps at 64 bytes, where the CPU side could go faster), so these are fitted, not cited.
+   */
+  readonly txCeilingPps: number | null;
   /** Software TX ring in front of each hardware queue (mp_ring entries); null when there is none. */
   readonly txRingDefaultSoftware: number | null;
   /** Allocates its ifnet on the device's NUMA domain (if_alloc_dev). */
@@ -185,6 +191,7 @@ export const NICS: readonly NicPreset[] = [
     rssTableEntries: 512, // ixl_if_attach_pre: I40E_HASH_LUT_SIZE_512; PF func_caps.rss_table_size (VF/VSI LUT: 64)
     txFlowidTableSize: 512, // isc_rss_table_size = func_caps.rss_table_size
     hwCeilingPps: null, // no public figure below 10G line rate
+    txCeilingPps: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     numaAware: false, // iflib uses plain if_alloc
     description: 'Fortville at 10G through iflib: mp_ring of 2048 in front of 1024 descriptors.',
@@ -212,6 +219,7 @@ export const NICS: readonly NicPreset[] = [
     rssTableEntries: 512,
     txFlowidTableSize: 512,
     hwCeilingPps: null, // no citable datasheet figure; netmap reached 32 Mpps (meeting notes), a lower bound
+    txCeilingPps: 32e6, // fitted: netmap pkt-gen reached 32 Mpps on ixl (meeting notes)
     txRingDefaultSoftware: IFLIB_MP_RING,
     numaAware: false,
     description: 'The 40G Fortville of the meeting: 12 Mpps through iflib/mp_ring, 32 Mpps with netmap.',
@@ -239,6 +247,7 @@ export const NICS: readonly NicPreset[] = [
     rssTableEntries: 128, // mlx5e_build_ifp_priv: 2^max(7, order_base_2(channels)); 128 up to 128 channels
     txFlowidTableSize: null,
     hwCeilingPps: null,
+    txCeilingPps: null,
     txRingDefaultSoftware: null, // mlx5e_xmit: straight into the SQ under its lock (older trees: 4096-entry drbr)
     numaAware: true, // if_alloc_dev (reference doc)
     description: 'Native (non-iflib) driver, one channel per completion vector: 1.58 Mpps forwarded on 1 queue, 12.67 on 24.',
@@ -266,6 +275,7 @@ export const NICS: readonly NicPreset[] = [
     rssTableEntries: 128,
     txFlowidTableSize: null,
     hwCeilingPps: null, // vendor message-rate claims are not per-port 64B forwarding figures
+    txCeilingPps: null,
     txRingDefaultSoftware: null,
     numaAware: true,
     description: 'The mce of the meeting: 19 Mpps of netperf UDP transmit.',
@@ -293,6 +303,7 @@ export const NICS: readonly NicPreset[] = [
     rssTableEntries: 128, // prior: firmware-assigned vi->rss_size, read at attach
     txFlowidTableSize: null,
     hwCeilingPps: null,
+    txCeilingPps: null,
     txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
     numaAware: true, // if_alloc_dev (reference doc)
     description: 'Its own mp_ring per TX queue (where mp_ring came from): 14.21 Mpps forwarded on the NIC\'s NUMA domain.',
@@ -320,6 +331,7 @@ export const NICS: readonly NicPreset[] = [
     rssTableEntries: 128,
     txFlowidTableSize: null,
     hwCeilingPps: null,
+    txCeilingPps: 45e6, // fitted: netmap pkt-gen reached 45 Mpps on cxgbe (meeting notes)
     txRingDefaultSoftware: 1023,
     numaAware: true,
     description: 'The meeting\'s cxgbe: 12 Mpps through the kernel, 45 Mpps with netmap.',
@@ -347,6 +359,7 @@ export const NICS: readonly NicPreset[] = [
     rssTableEntries: 128,
     txFlowidTableSize: null,
     hwCeilingPps: null,
+    txCeilingPps: null,
     txRingDefaultSoftware: 1023,
     numaAware: true,
     description: 'T6 at 100G: same driver rules as T5.',
@@ -374,6 +387,7 @@ export const NICS: readonly NicPreset[] = [
     rssTableEntries: 128, // ixgbe_if_attach_pre isc_rss_table_size (X550: 512)
     txFlowidTableSize: 128,
     hwCeilingPps: null, // reaches 14.88 Mpps line rate (netmap)
+    txCeilingPps: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     numaAware: false,
     description: 'The classic 10G part: 0.587 Mpps forwarded on 1 queue, 9.67 on its default 16.',
@@ -401,6 +415,7 @@ export const NICS: readonly NicPreset[] = [
     rssTableEntries: 128, // igb_initialize_rss_mapping: 32 RETA registers × 4 entries
     txFlowidTableSize: 64, // em_if_attach_pre leaves isc_rss_table_size unset: iflib defaults to 64
     hwCeilingPps: null,
+    txCeilingPps: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     numaAware: false,
     description: 'Gigabit igb under iflib (sys/dev/e1000): up to 8 queues, 1.488 Mpps line rate.',

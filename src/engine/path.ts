@@ -30,12 +30,14 @@ import { frameTimeNs, lineRatePps } from './wire';
 export const EV_ARRIVAL = 0;
 export const EV_IRQ = 2;
 export const EV_CPU_DONE = 3;
+export const EV_NM_WAKE = 4;
 
 const NST = STAGES.length;
 const WIRE_LAST = 0, NIC_LAST = 1, NEXT_T = 2, NEXT_STAMP = 3;
 const ARMED = 0; // interrupt enabled, task idle
 const IRQ_PENDING = 1; // interrupt raised (after moderation), task not yet queued
 const QUEUED = 2; // task on its CPU's run queue or running
+const SLEEPING = 3; // netmap: pkt-gen asleep in poll() on a full TX ring, waiting for a wake-up
 
 /** Frames the sender's NIC can hold before the generator itself drops (pkt-gen's TX ring). */
 const SENDER_QUEUE = 1024;
@@ -196,7 +198,16 @@ export class PathModel {
   private readonly wakeups: Float64Array;
 
   // Transmit through a software TX path (tx.path): per TX queue a software ring and its consumer.
-  readonly txPath: 'direct' | 'mp_ring' | 'buf_ring' | 'simple';
+  readonly txPath: 'direct' | 'mp_ring' | 'buf_ring' | 'simple' | 'netmap';
+  // netmap: sleeping pkt-gen threads and what wakes them.
+  private readonly nmTimer: 'tick' | 'sbt_1ms' | 'sbt_90us' = 'sbt_90us';
+  private readonly tickNs: number = 1e6;
+  /** tick mode: until when iflib_timer's own hz/2 re-arm has overwritten the txq callout, per queue. */
+  private readonly nmOverride: Float64Array = new Float64Array(0);
+  /** 0: the netmap timer, 1: iflib_timer (hz/2), per sleeping thread. */
+  private readonly nmSource: Uint8Array = new Uint8Array(0);
+  /** stalls: sleeps on a full ring; lost_wakeups: sleeps whose one-tick wake-up iflib_timer overwrote. */
+  readonly netmapStats = { stalls: 0, lost_wakeups: 0, wakeups: { timer: 0, iflib_timer: 0 } };
   private readonly mp: MpRing[] = [];
   private readonly br: BufRing[] = [];
   /** The ring's state word / producer head (mp_ring, buf_ring) or the TX lock (simple): contended lines. */
@@ -279,7 +290,8 @@ export class PathModel {
     const senders = s.traffic.senders;
     this.ntask = transmit ? senders || q.tx : q.rx;
     this.taskCpu = transmit ? (senders ? placeSenders(this.topo, senders, s.traffic.sender_cpu) : place.tx) : place.rx;
-    this.budget = transmit ? SENDER_PASS : nic.usesIflib ? s.iflib.rx_budget : drv.ownRxBudget ?? s.iflib.rx_budget;
+    const netmap = transmit && s.tx.path === 'netmap';
+    this.budget = netmap ? s.netmap.burst : transmit ? SENDER_PASS : nic.usesIflib ? s.iflib.rx_budget : drv.ownRxBudget ?? s.iflib.rx_budget;
     if (!transmit && !nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${this.budget} packets per pass (iflib.rx_budget does not apply)`);
     this.notes.push(`${q.rx} RX / ${q.tx} TX queues (${q.why})`);
 
@@ -301,7 +313,8 @@ export class PathModel {
       // A sender owns the flows f ≡ its index; its packets pick a TX queue by flowid (QIDX), so
       // with senders ≠ queues several senders share a queue. Default senders map 1:1 to queues.
       this.flowTask[f] = transmit ? f % this.ntask : reta.queueOf(hash);
-      this.flowTxq[f] = transmit && !senders ? f % this.ntask : txQueueOf(hash, txMask, q.tx);
+      // netmap: each pkt-gen thread owns one TX ring (thread i → ring i mod ntx).
+      this.flowTxq[f] = netmap ? (f % this.ntask) % q.tx : transmit && !senders ? f % this.ntask : txQueueOf(hash, txMask, q.tx);
     }
 
     // Ingress.
@@ -384,6 +397,14 @@ export class PathModel {
       }
       if (this.workload === 'receive') {
         pk('stack', cyc(COMMON.receive));
+      } else if (this.txPath === 'netmap') {
+        // pkt-gen fills slots; txsync writes one descriptor per slot and rings the doorbell once.
+        this.pktStage[t * NST + STAGE_INDEX.sender] = cyc(COMMON.netmapFill);
+        pk('encap', cyc(COMMON.netmapSlot));
+        pk('memory', COMMON.txLines * lineNs);
+        pk('numa', remote(COMMON.txLines, egressDom));
+        ps('sender', cyc(COMMON.netmapSync));
+        ps('doorbell', COMMON.doorbellNs + remote(1, egressDom));
       } else if (this.txPath === 'mp_ring' || this.txPath === 'buf_ring') {
         // The producer's share: if_transmit and the enqueue. Draining is a pass of its own.
         pk('tx_enqueue', cyc(COMMON.txEnqueue));
@@ -420,11 +441,20 @@ export class PathModel {
       this.egressWire = null;
       this.txRings = [];
     } else {
-      this.egressWire = new Wire(S);
+      // The NIC cannot send faster than its TX packet-rate ceiling, where one is known.
+      const txCeil = transmit && nic.txCeilingPps ? 1e9 / nic.txCeilingPps : 0;
+      this.egressWire = new Wire(Math.max(S, txCeil));
+      if (txCeil > S) this.notes.push(`the ${nic.title} sends at most ${(nic.txCeilingPps! / 1e6).toFixed(0)} Mpps (fitted TX ceiling, docs/MODEL.md)`);
       this.txRings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.egressWire!, this.latency));
     }
 
-    if (this.txPath !== 'direct') {
+    if (this.txPath === 'netmap') {
+      this.nmTimer = s.netmap.tx_timer;
+      this.tickNs = 1e9 / s.kern.hz;
+      this.nmOverride = new Float64Array(q.tx);
+      this.nmSource = new Uint8Array(this.ntask);
+      this.notes.push(`tx.path=netmap: ${this.ntask} pkt-gen thread(s), burst ${s.netmap.burst}, wake-up on a full ring by ${s.netmap.tx_timer}`);
+    } else if (this.txPath !== 'direct') {
       const lineCosts = { atomicNs: ATOMIC_NS, intraNs: host.lineIntraNs, crossNs: host.lineCrossNs, windowNs: CONTENTION_WINDOW_NS };
       const nq = q.tx;
       for (let k = 0; k < nq; k++) this.swLine.push(new SharedLine(lineCosts, this.topo.domain));
@@ -616,7 +646,18 @@ export class PathModel {
       return;
     }
     const now = this.clock.now;
-    const n = Math.min(this.budget, this.count[task]!);
+    let n = Math.min(this.budget, this.count[task]!);
+    if (this.txPath === 'netmap') {
+      // txsync first reclaims completed slots; pkt-gen fills only what is free.
+      const ring = this.txRings[task % this.ntx]!;
+      ring.retireAt(this.clock.timeCell, 0);
+      if (ring.free < n) n = ring.free;
+      if (n === 0) {
+        this.sleep(task);
+        if (this.cur[cpu] === -1) this.nextTask(cpu);
+        return;
+      }
+    }
     let cost = this.passNs[task]! + n * this.pktNs[task]!;
     // Stage totals are derived at the end from these counts (the per-task stage costs are fixed).
     this.chargedPkts[task]! += n;
@@ -632,7 +673,7 @@ export class PathModel {
       cost += spin;
       this.spinNs[cpu]! += spin;
     }
-    if (this.txPath !== 'direct' && n > 0) {
+    if (this.txPath !== 'direct' && this.txPath !== 'netmap' && n > 0) {
       const spin = this.producerContention(cpu, task, n, now);
       cost += spin;
       this.spinNs[cpu]! += spin;
@@ -671,6 +712,49 @@ export class PathModel {
       h = h + 1 === cap ? 0 : h + 1;
     }
     return total;
+  }
+
+  /**
+   * netmap: pkt-gen found no free slot and sleeps in poll(). Nothing but a timer wakes it: iflib
+   * has no TX interrupt. With `tick`, txsync arms the txq callout for one tick, but iflib_timer
+   * shares that callout and re-arms it for hz/2 when it runs; a thread woken by it on another CPU
+   * runs txsync before that re-arm, so its one-tick arm is overwritten and the next wake-up is
+   * hz/2 (500 ms) later, again and again: the missed wake-up of the meeting.
+   */
+  private sleep(task: number): void {
+    const now = this.clock.now;
+    const q = task % this.ntx;
+    this.state[task] = SLEEPING;
+    this.netmapStats.stalls++;
+    let at: number;
+    if (this.nmTimer === 'sbt_90us') at = now + 90e3;
+    else if (this.nmTimer === 'sbt_1ms') at = now + 1e6;
+    else if (now < this.nmOverride[q]!) {
+      at = this.nmOverride[q]!;
+      this.nmSource[task] = 1;
+      this.netmapStats.lost_wakeups++;
+    } else {
+      at = (Math.floor(now / this.tickNs) + 1) * this.tickNs;
+      this.nmSource[task] = 0;
+    }
+    if (this.nmTimer !== 'tick') this.nmSource[task] = 0;
+    if (at < this.durationNs) this.clock.schedule(at, EV_NM_WAKE, task);
+  }
+
+  /** EV_NM_WAKE: the timer fires; netmap_tx_irq wakes the thread, which runs txsync again. */
+  nmWake(task: number): void {
+    if (this.state[task] !== SLEEPING) return;
+    const now = this.clock.now;
+    const q = task % this.ntx;
+    if (this.nmSource[task] === 1) this.netmapStats.wakeups.iflib_timer++;
+    else this.netmapStats.wakeups.timer++;
+    if (this.nmTimer === 'tick' && this.taskCpu[task] !== this.txCpu[q]) {
+      // iflib_timer finishes on the txq's CPU after the woken thread has re-armed: hz/2 wins.
+      this.nmOverride[q] = now + (this.tickNs * Math.floor(1e9 / this.tickNs)) / 2;
+    }
+    this.state[task] = QUEUED;
+    this.wokenByIrq[task] = 1;
+    this.enqueueTask(task);
   }
 
   /** A drain pass of TX queue q's software ring on `cpu`: reclaim, dequeue, encap, doorbell. */

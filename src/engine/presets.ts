@@ -13,6 +13,11 @@ export interface CalibrationTarget {
   measured: number;
   /** Where the figure comes from. */
   source: string;
+  /**
+   * A qualitative row ("drops to no traffic at all"): the model passes when it delivers less than
+   * this fraction of `measured` (the healthy figure it collapses from), not when it matches it.
+   */
+  collapseBelow?: number;
 }
 
 export interface Preset {
@@ -60,6 +65,48 @@ export const PRESETS: readonly Preset[] = [
     description: 'ixl through iflib on an 8-core single-domain host, default queues, tx_abdicate=0.',
     set: { 'host.preset': 'ryzen7-8845hs', 'host.freebsd': 15, 'nic.model': 'ixl-x710', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
     targets: [{ set: {}, metric: 'forwarded_pps', measured: 7.17e6, source: `${BENCH_LAB}: ixl (iflib), 15-current, default queues, tx_abdicate=0` }],
+  },
+  {
+    name: 'ixl-40g-kernel-tx',
+    title: 'Transmit: XL710 40G (ixl), kernel UDP through mp_ring',
+    description: '16 sender threads calling sendto() on a 16-core Xeon: iflib_if_transmit → ifmp_ring_enqueue → drain → encap. The senders, not the NIC, are the limit.',
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'transmit', 'tx.path': 'mp_ring', 'traffic.senders': 16, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [{ set: {}, metric: 'tx_pps', measured: 12e6, source: 'iflib-meeting-notes.md: Drew, ixl plain kernel transmit 12 Mpps' }],
+  },
+  {
+    name: 'ixl-40g-netmap-tx',
+    title: 'Transmit: XL710 40G (ixl), netmap pkt-gen',
+    description: 'Four pkt-gen threads, one per TX ring, 512-slot bursts, no mbufs: the NIC\'s TX rate is the limit. Switch tx.path to mp_ring to see the 12 Mpps kernel path on the same host.',
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'transmit', 'tx.path': 'netmap', 'traffic.senders': 4, 'netmap.tx_timer': 'sbt_90us', 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [{ set: {}, metric: 'tx_pps', measured: 32e6, source: 'iflib-meeting-notes.md: Drew, ixl netmap 32 Mpps' }],
+  },
+  {
+    name: 'cxgbe-40g-kernel-tx',
+    title: 'Transmit: T580 40G (cxgbe), kernel UDP',
+    description: '16 sender threads through cxgbe\'s own mp_ring per TX queue: the same 12 Mpps wall as ixl, so the NIC is not the reason.',
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'cxgbe-t580', 'traffic.workload': 'transmit', 'tx.path': 'mp_ring', 'traffic.senders': 16, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [{ set: {}, metric: 'tx_pps', measured: 12e6, source: 'iflib-meeting-notes.md: Drew, cxgbe plain kernel transmit 12 Mpps' }],
+  },
+  {
+    name: 'cxgbe-40g-netmap-tx',
+    title: 'Transmit: T580 40G (cxgbe), netmap pkt-gen',
+    description: 'Four pkt-gen threads on cxgbe netmap rings reach the card\'s TX rate.',
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'cxgbe-t580', 'traffic.workload': 'transmit', 'tx.path': 'netmap', 'traffic.senders': 4, 'netmap.tx_timer': 'sbt_90us', 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [{ set: {}, metric: 'tx_pps', measured: 45e6, source: 'iflib-meeting-notes.md: Drew, cxgbe netmap 45 Mpps' }],
+  },
+  {
+    name: 'mlx5-netperf-udp',
+    title: 'Transmit: ConnectX-5 (mlx5en), netperf UDP',
+    description: 'One netperf UDP sender per channel on 24 cores; mlx5en has no software ring: each send locks the SQ, posts and rings the doorbell.',
+    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'nic.model': 'mlx5-cx5-100g', 'traffic.workload': 'transmit', 'tx.path': 'simple', 'traffic.senders': 0, 'traffic.load': 0.3, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [{ set: {}, metric: 'tx_pps', measured: 19e6, source: 'iflib-meeting-notes.md: Drew, mlx5 (mce) netperf UDP 19 Mpps' }],
+  },
+  {
+    name: 'ixl-netmap-stall',
+    title: 'netmap stall: ixl pushed hard with the tick timer',
+    description: 'pkt-gen threads pinned away from the queue CPUs fill the rings faster than the NIC sends; asleep on a full ring, they wait for a wake-up that iflib_timer keeps pushing to hz/2. Switch netmap.tx_timer to sbt_90us to see it hold.',
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'transmit', 'tx.path': 'netmap', 'traffic.senders': 4, 'traffic.sender_cpu': 8, 'netmap.tx_timer': 'tick', 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64, 'sim.duration_ms': 50 },
+    targets: [{ set: {}, metric: 'tx_pps', measured: 32e6, collapseBelow: 0.1, source: 'iflib-meeting-notes.md: Drew, netmap on ixl pushed too hard drops to no traffic at all' }],
   },
   {
     name: 'fewer-queues-than-cores',

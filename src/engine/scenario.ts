@@ -174,8 +174,8 @@ export const KNOBS: readonly Knob[] = [
   // TX path
   {
     path: 'tx.path', group: 'TX path', kind: 'choice', label: 'TX software path', workloads: ['transmit'],
-    options: ['mp_ring', 'buf_ring', 'simple'], default: 'mp_ring',
-    help: 'mp_ring: iflib_if_transmit → ifmp_ring_enqueue; the producer that finds the ring idle drains it (or abdicates to the TX task). buf_ring: the older drbr design, producers enqueue and whoever gets the TX lock drains. simple: no software ring, lock + encap + doorbell per packet (iflib_simple_transmit).',
+    options: ['mp_ring', 'buf_ring', 'simple', 'netmap'], default: 'mp_ring',
+    help: 'mp_ring: iflib_if_transmit → ifmp_ring_enqueue; the producer that finds the ring idle drains it (or abdicates to the TX task). buf_ring: the older drbr design, producers enqueue and whoever gets the TX lock drains. simple: no software ring, lock + encap + doorbell per packet (iflib_simple_transmit). netmap: pkt-gen threads fill TX slots and call txsync, no mbufs, no stack.',
     freebsd: 'ifmp_ring_enqueue / drbr_enqueue / iflib_simple_transmit',
   },
   {
@@ -188,6 +188,22 @@ export const KNOBS: readonly Knob[] = [
     path: 'iflib.tx_abdicate', group: 'TX path', kind: 'bool', label: 'TX abdicate', workloads: ['transmit'], default: false,
     help: 'Producers never drain: they mark the ring ABDICATED and the TX queue task drains it on its own CPU.',
     freebsd: 'dev.<drv>.<unit>.iflib.tx_abdicate',
+  },
+  {
+    path: 'netmap.burst', group: 'TX path', kind: 'int', label: 'netmap burst', workloads: ['transmit'],
+    min: 1, max: 4096, default: 512, unit: 'slots per txsync',
+    help: 'Slots pkt-gen fills before each txsync (pkt-gen -b).', freebsd: 'pkt-gen -b',
+  },
+  {
+    path: 'netmap.tx_timer', group: 'TX path', kind: 'choice', label: 'netmap TX wake-up', workloads: ['transmit'],
+    options: ['tick', 'sbt_1ms', 'sbt_90us'], default: 'sbt_90us',
+    help: 'What wakes a pkt-gen thread sleeping on a full TX ring (iflib has no TX interrupt). tick: a 1-tick callout on the txq timer that iflib_timer also re-arms at hz/2; sbt_1ms: a dedicated 1 ms sbintime callout (the meeting\'s suggestion); sbt_90us: the per-queue 90 µs netmap timer.',
+    freebsd: 'iflib_netmap_txsync → callout_reset_on(&txq->ift_timer / ift_netmap_timer)',
+  },
+  {
+    path: 'kern.hz', group: 'TX path', kind: 'int', label: 'kern.hz', workloads: ['transmit'],
+    min: 100, max: 10000, default: 1000, unit: 'ticks/s',
+    help: 'Clock interrupt rate: one tick is 1/hz; iflib_timer runs every hz/2 ticks (500 ms).', freebsd: 'kern.hz',
   },
   // NUMA
   {
@@ -333,7 +349,9 @@ export interface Scenario {
     irq_spread: boolean;
   };
   iflib: { rx_budget: number; itr_us: number; tx_abdicate: boolean };
-  tx: { path: 'mp_ring' | 'buf_ring' | 'simple'; mp_ring_size: number };
+  tx: { path: 'mp_ring' | 'buf_ring' | 'simple' | 'netmap'; mp_ring_size: number };
+  netmap: { burst: number; tx_timer: 'tick' | 'sbt_1ms' | 'sbt_90us' };
+  kern: { hz: number };
   numa: { if_alloc_dev: boolean };
   forward: { egress_numa_domain: number };
   traffic: {

@@ -8,7 +8,7 @@ import { STAGES } from './costs';
 import { Histogram } from './histogram';
 import { encodeLink } from './link';
 import { FRAME_SERIES, FrameRecorder, type FrameBatch, type SeriesInfo } from './metrics';
-import { DROP_LOCATIONS, EV_ARRIVAL, EV_CPU_DONE, EV_IRQ, PathModel, type CoreSummary, type DropLocation, type RxQueueSummary, type TxQueueSummary } from './path';
+import { DROP_LOCATIONS, EV_ARRIVAL, EV_CPU_DONE, EV_IRQ, EV_NM_WAKE, PathModel, type CoreSummary, type DropLocation, type RxQueueSummary, type TxQueueSummary } from './path';
 import { Prng } from './prng';
 import { RingModel } from './ringpath';
 import type { Scenario, Workload } from './scenario';
@@ -66,6 +66,8 @@ export interface Summary {
   bottleneck: string;
   notes: string[];
   invariants: Invariants;
+  /** netmap transmit: sleeps on a full TX ring and what woke the thread. */
+  netmap?: { tx_timer: string; stalls: number; lost_wakeups: number; wakeups: { timer: number; iflib_timer: number } };
 }
 
 export class Simulation {
@@ -131,6 +133,7 @@ export class Simulation {
         else this.ring!.arrivals();
       } else if (kind === EV_CPU_DONE) path!.cpuDone(clock.lastArg);
       else if (kind === EV_IRQ) path!.irq(clock.lastArg);
+      else if (kind === EV_NM_WAKE) path!.nmWake(clock.lastArg);
       else if (kind === EV_FRAME) this.frame(clock.lastArg);
       else break;
     }
@@ -276,6 +279,7 @@ export class Simulation {
       cores,
       bottleneck: explainBottleneck(p, cores, rxq, drops, rate(delivered)),
       notes: p.notes,
+      ...(p.txPath === 'netmap' ? { netmap: { tx_timer: this.scenario.netmap.tx_timer, stalls: p.netmapStats.stalls, lost_wakeups: p.netmapStats.lost_wakeups, wakeups: { ...p.netmapStats.wakeups } } } : {}),
       invariants: {
         conservation: p.offered === delivered + dropTotal + inFlight,
         ring_conservation: ringOk,
@@ -307,6 +311,16 @@ function explainBottleneck(p: PathModel, cores: CoreSummary[], rxq: RxQueueSumma
     }
     return total > 0 ? `${best} ${pct(bestV / total)} of its busy cycles` : 'idle';
   };
+  if (p.txPath === 'netmap') {
+    const st = p.netmapStats;
+    if (st.lost_wakeups > 0) {
+      return `pkt-gen sleeps on a full TX ring and nothing wakes it but iflib_timer every hz/2: iflib_timer re-armed the one-tick txq callout after the woken thread had armed it (${st.stalls} sleeps, ${st.lost_wakeups} wake-ups lost, ${st.wakeups.timer} by the tick, ${st.wakeups.iflib_timer} by iflib_timer). Delivered ${(deliveredPps / 1e6).toFixed(2)} Mpps.`;
+    }
+    const ceil = p.nic.txCeilingPps;
+    if (ceil && deliveredPps > 0.97 * ceil) return `The NIC's TX packet-rate ceiling (${(ceil / 1e6).toFixed(0)} Mpps): pkt-gen fills faster than the ${p.nic.title} sends; threads sleep on full rings ${st.stalls} times and the ${p.s.netmap.tx_timer} timer wakes them.`;
+  } else if (p.workload === 'transmit' && p.nic.txCeilingPps && deliveredPps > 0.97 * p.nic.txCeilingPps) {
+    return `The NIC's TX packet-rate ceiling (${(p.nic.txCeilingPps / 1e6).toFixed(0)} Mpps).`;
+  }
   if (drops.wire > 0) parts.push('the offered load exceeds the ingress line rate (the sender drops the excess)');
   if (drops.nic > 0) parts.push(`the NIC's packet-rate ceiling (${((p.nic.hwCeilingPps ?? 0) / 1e6).toFixed(2)} Mpps) drops packets before the rings`);
   if (drops.rx_ring > 0 || drops.sender > 0) {

@@ -83,3 +83,46 @@ describe('TX software paths', () => {
     if (!r.ok) expect(r.errors.join(' ')).toMatch(/tx\.mp_ring_size = 1000 must be a power of two for buf_ring/);
   });
 });
+
+describe('netmap', () => {
+  const nm = (set: Record<string, unknown>) => tx({ 'tx.path': 'netmap', 'traffic.senders': 4, 'traffic.load': 1, 'sim.duration_ms': 20, ...set });
+
+  it('pushed past the NIC, threads sleep on full rings and the 90 µs timer keeps the NIC busy', () => {
+    const s = nm({ 'netmap.tx_timer': 'sbt_90us' });
+    expect(s.netmap!.stalls).toBeGreaterThan(0);
+    expect(s.netmap!.wakeups.timer).toBeGreaterThan(0);
+    expect(s.netmap!.wakeups.iflib_timer).toBe(0);
+    expect(s.tx_pps).toBeGreaterThan(0.97 * 32e6);
+    expect(s.bottleneck).toMatch(/TX packet-rate ceiling/);
+    expect(s.invariants.conservation).toBe(true);
+  });
+
+  it('with the tick timer and pkt-gen pinned off the queue CPUs, the wake-up is lost and traffic collapses', () => {
+    const s = nm({ 'netmap.tx_timer': 'tick', 'traffic.sender_cpu': 8, 'sim.duration_ms': 50 });
+    expect(s.netmap!.lost_wakeups).toBeGreaterThan(0);
+    expect(s.tx_pps).toBeLessThan(0.05 * 32e6);
+    // The collapse comes from sleeping, not from busy CPUs.
+    expect(Math.max(...s.cores.map((c) => c.utilization))).toBeLessThan(0.2);
+    expect(s.bottleneck).toMatch(/iflib_timer/);
+    // The same threads with the fixed 90 µs timer hold the rate.
+    const fixed = nm({ 'netmap.tx_timer': 'sbt_90us', 'traffic.sender_cpu': 8, 'sim.duration_ms': 50 });
+    expect(fixed.tx_pps).toBeGreaterThan(0.9 * 32e6);
+  });
+
+  it('the tick timer without the race (threads on the queue CPUs) is slow but does not collapse', () => {
+    const s = nm({ 'netmap.tx_timer': 'tick' });
+    expect(s.netmap!.lost_wakeups).toBe(0);
+    expect(s.tx_pps).toBeGreaterThan(0.1 * 32e6);
+    expect(s.tx_pps).toBeLessThan(0.5 * 32e6);
+  });
+
+  it('switching the same host from netmap to mp_ring moves the number, and sender cycles say why', () => {
+    const n = nm({ 'traffic.senders': 16 });
+    const k = tx({ 'tx.path': 'mp_ring', 'traffic.senders': 16, 'traffic.load': 1, 'sim.duration_ms': 5 });
+    expect(n.tx_pps).toBeGreaterThan(2 * k.tx_pps);
+    const perPkt = (s: Summary) => sum(s, 'sender') / (s.tx_pps * s.simulated_ms / 1e3);
+    expect(perPkt(k)).toBeGreaterThan(10 * perPkt(n)); // sendto() vs filling a netmap slot
+    expect(sum(k, 'drain')).toBeGreaterThan(0);
+    expect(sum(n, 'drain')).toBe(0); // netmap does not use mp_ring (Marius, in the meeting)
+  });
+});

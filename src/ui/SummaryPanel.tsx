@@ -14,6 +14,8 @@ const DROP_LABELS: Record<string, string> = {
   wire: 'Drops: ingress wire (offered above line rate)',
   nic: 'Drops: NIC (packet-rate ceiling)',
   rx_ring: 'Drops: RX rings full',
+  mp_ring: 'Drops: mp_ring full (ENOBUFS)',
+  buf_ring: 'Drops: buf_ring full (br_drops)',
   tx_ring: 'Drops: TX rings full',
   sender: 'Drops: sender backlog full',
 };
