@@ -74,7 +74,7 @@ export function summaryText(s: Summary): string {
     `simulated   ${fixed(s.simulated_ms, 3)} ms, ${count(s.packets_simulated)} packets in ${fixed(s.wall_ms, 1)} ms wall (${fixed(rate / 1e6, 2)} M packets/s)`,
     `line rate   ${mpps(s.line_rate_pps)}`,
     `offered     ${mpps(s.offered_pps)}`,
-    `received    ${mpps(s.rx_pps)} into RX rings`,
+    s.workload === 'transmit' ? `accepted    ${mpps(s.rx_pps)} by the sender threads` : `received    ${mpps(s.rx_pps)} into RX rings`,
     `delivered   ${mpps(s.delivered_pps)}${s.forwarded_pps > 0 ? ` (forwarded ${mpps(s.forwarded_pps)})` : ''}, on the wire ${mpps(s.tx_pps)}`,
     `drops       ${count(dropsTotal)} (${fixed(dropPct, 2)} % of offered${where.length ? `; ${where.join(', ')}` : ''})`,
     `latency     mean ${micros(s.latency_us.mean)} µs, p50 ${micros(s.latency_us.p50)} µs, p99 ${micros(s.latency_us.p99)} µs`,

@@ -27,7 +27,7 @@ function rateRow(key: string, label: string, pps: number, line: number): Row {
 function rows(s: Summary): Row[] {
   const line = s.line_rate_pps;
   const r: Row[] = [rateRow('offered_pps', 'Offered', s.offered_pps, line)];
-  if (s.workload !== 'ring') r.push(rateRow('rx_pps', 'Received into RX rings', s.rx_pps, line));
+  if (s.workload !== 'ring') r.push(rateRow('rx_pps', s.workload === 'transmit' ? 'Accepted by the sender threads' : 'Received into RX rings', s.rx_pps, line));
   r.push(rateRow('delivered_pps', 'Delivered (completed the path)', s.delivered_pps, line));
   if (s.workload === 'forward') r.push(rateRow('forwarded_pps', 'Forwarded', s.forwarded_pps, line));
   r.push(rateRow('tx_pps', 'Transmitted on the wire', s.tx_pps, line));
@@ -40,6 +40,24 @@ function rows(s: Summary): Row[] {
     // tx_ring is always shown (it exists in every workload); the others when they happened.
     if (n === 0 && loc !== 'tx_ring') continue;
     r.push({ key: `drops.${loc}`, label: DROP_LABELS[loc] ?? `Drops: ${loc}`, value: formatInt(n), unit: 'packets', note: `${formatPercent(n, s.packets_simulated)} of offered packets` });
+  }
+
+  if (s.netmap) {
+    const nm = s.netmap;
+    r.push(
+      { key: 'netmap.stalls', label: 'netmap: sleeps on a full TX ring', value: formatInt(nm.stalls), unit: 'times', note: `wake-up: ${nm.tx_timer}` },
+      { key: 'netmap.wakeups', label: 'netmap: wake-ups by the timer / by iflib_timer', value: `${formatInt(nm.wakeups.timer)} / ${formatInt(nm.wakeups.iflib_timer)}`, unit: 'times' },
+      { key: 'netmap.lost_wakeups', label: 'netmap: wake-ups lost to iflib_timer', value: formatInt(nm.lost_wakeups), unit: 'times', note: 'the one-tick txq callout overwritten by iflib_timer\'s hz/2 re-arm' },
+    );
+  }
+  const soft = s.queues.flatMap((q) => (q.kind === 'tx' && q.soft_ring ? [q.soft_ring] : []));
+  if (soft.length > 0) {
+    const add = (k: 'enqueues' | 'drops' | 'stalls' | 'restarts' | 'abdications' | 'starts') => soft.reduce((a, x) => a + (x[k] ?? 0), 0);
+    const kind = soft[0]!.kind;
+    r.push({ key: 'soft.enqueues', label: `${kind}: enqueues / drops`, value: `${formatInt(add('enqueues'))} / ${formatInt(add('drops'))}`, unit: 'packets', note: `${soft.length} rings of ${soft[0]!.size} entries` });
+    if (kind === 'mp_ring') {
+      r.push({ key: 'soft.mp', label: 'mp_ring: starts / stalls / restarts / abdications', value: `${formatInt(add('starts'))} / ${formatInt(add('stalls'))} / ${formatInt(add('restarts'))} / ${formatInt(add('abdications'))}`, unit: 'times', note: 'mp_ring.h counters, all queues' });
+    }
   }
 
   r.push(
