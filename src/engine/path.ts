@@ -244,6 +244,7 @@ export class PathModel {
   private readonly owedHere: Int32Array;
   private owedHereN = 0;
   private drainCredit = 0;
+  private readonly reclaimThresh: number = 0;
 
   /** FreeBSD 12's IF_AFDATA_RLOCK word on the egress ifnet, taken per forwarded packet (else null). */
   readonly afdataLock: SharedLine | null;
@@ -459,6 +460,7 @@ export class PathModel {
       const nq = q.tx;
       for (let k = 0; k < nq; k++) this.swLine.push(new SharedLine(lineCosts, this.topo.domain));
       this.abdicate = this.txPath === 'mp_ring' && s.iflib.tx_abdicate;
+      this.reclaimThresh = s.iflib.tx_reclaim_thresh;
       if (this.txPath === 'mp_ring' || this.txPath === 'buf_ring') {
         const size = s.tx.mp_ring_size;
         this.swSize = size;
@@ -762,7 +764,7 @@ export class PathModel {
     const now = this.clock.now;
     const ring = this.txRings[q]!;
     const before = ring.reclaimed;
-    ring.retireAt(this.clock.timeCell, 0); // iflib_completed_tx_reclaim first
+    ring.retireAt(this.clock.timeCell, 0, this.reclaimThresh); // iflib_completed_tx_reclaim first
     const reclaimed = ring.reclaimed - before;
     let n = 0, cas = 0;
     const off = q * this.swSize;

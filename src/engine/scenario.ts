@@ -190,6 +190,12 @@ export const KNOBS: readonly Knob[] = [
     freebsd: 'dev.<drv>.<unit>.iflib.tx_abdicate',
   },
   {
+    path: 'iflib.tx_reclaim_thresh', group: 'TX path', kind: 'int', label: 'TX reclaim threshold', workloads: ['transmit'],
+    min: 0, max: 4096, default: 0, unit: 'descriptors',
+    help: 'A drain reclaims completed descriptors only once at least this many are done (0: always). Drivers set 0, except a few that batch reclaim.',
+    freebsd: 'isc_tx_reclaim_thresh (iflib_completed_tx_reclaim)',
+  },
+  {
     path: 'netmap.burst', group: 'TX path', kind: 'int', label: 'netmap burst', workloads: ['transmit'],
     min: 1, max: 4096, default: 512, unit: 'slots per txsync',
     help: 'Slots pkt-gen fills before each txsync (pkt-gen -b).', freebsd: 'pkt-gen -b',
@@ -348,7 +354,7 @@ export interface Scenario {
     use_logical_cores: boolean;
     irq_spread: boolean;
   };
-  iflib: { rx_budget: number; itr_us: number; tx_abdicate: boolean };
+  iflib: { rx_budget: number; itr_us: number; tx_abdicate: boolean; tx_reclaim_thresh: number };
   tx: { path: 'mp_ring' | 'buf_ring' | 'simple' | 'netmap'; mp_ring_size: number };
   netmap: { burst: number; tx_timer: 'tick' | 'sbt_1ms' | 'sbt_90us' };
   kern: { hz: number };

@@ -75,6 +75,14 @@ describe('TX software paths', () => {
     expect(many.queues.some((q) => q.kind === 'tx' && q.soft_ring)).toBe(false);
   });
 
+  it('iflib.tx_reclaim_thresh: fewer, larger reclaims keep descriptors held longer', () => {
+    const base = { 'tx.path': 'mp_ring', 'traffic.senders': 4, 'queues.rx': 4, 'queues.tx': 4, 'traffic.load': 0.03 };
+    const eager = tx(base), lazy = tx({ ...base, 'iflib.tx_reclaim_thresh': 256 });
+    const held = (s: Summary) => txq(s).reduce((a, q) => a + q.mean_occupancy, 0);
+    expect(held(lazy)).toBeGreaterThan(2 * held(eager));
+    expect(lazy.invariants.conservation).toBe(true);
+  });
+
   it('buf_ring needs a power-of-two size', () => {
     let s = defaultScenario();
     for (const [k, v] of Object.entries({ 'traffic.workload': 'transmit', 'tx.path': 'buf_ring', 'tx.mp_ring_size': 1000 })) s = applyKnob(s, k, v);

@@ -17,6 +17,17 @@ describe('TxRing (lazy reclaim, as iflib)', () => {
     expect(ring.offer(100)).toBe(true);
   });
 
+  it('a reclaim threshold leaves completed descriptors held until enough are done', () => {
+    const ring = new TxRing(8, new Wire(10));
+    for (let i = 0; i < 4; i++) ring.offer(0);
+    const t = new Float64Array([25]); // two frames done
+    ring.retireAt(t, 0, 3);
+    expect(ring.occupancy).toBe(4);
+    t[0] = 35; // three done
+    ring.retireAt(t, 0, 3);
+    expect(ring.occupancy).toBe(1);
+  });
+
   it('held time (enqueue → reclaim) is what Little counts; latency stops at departure', () => {
     const ring = new TxRing(8, new Wire(10));
     ring.offer(0, 0); // departs at 10

@@ -152,10 +152,11 @@ export class TxRing {
    * The driver reclaims every completed descriptor at `times[ti]` (iflib_completed_tx_reclaim,
    * run at the start of each drain). Until then a finished frame still holds its descriptor.
    */
-  retireAt(times: Float64Array, ti: number): void {
+  retireAt(times: Float64Array, ti: number, threshold = 0): void {
     this.observeAt(times, ti);
     const k = this.doneAhead;
-    if (k === 0) return;
+    // iflib_completed_tx_reclaim returns early while fewer than isc_tx_reclaim_thresh are done.
+    if (k === 0 || k < threshold) return;
     const t = times[ti]!;
     const cap = this.capacity;
     let soj = 0;
