@@ -652,7 +652,8 @@ export class PathModel {
     if (this.txPath === 'netmap') {
       // txsync first reclaims completed slots; pkt-gen fills only what is free.
       const ring = this.txRings[task % this.ntx]!;
-      ring.retireAt(this.clock.timeCell, 0);
+      // iflib_netmap_txsync asks for a completion report at slot 0 and half the ring only.
+      ring.retireAt(this.clock.timeCell, 0, 0, ring.capacity >> 1);
       if (ring.free < n) n = ring.free;
       if (n === 0) {
         this.sleep(task);

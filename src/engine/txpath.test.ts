@@ -129,7 +129,7 @@ describe('netmap', () => {
     const k = tx({ 'tx.path': 'mp_ring', 'traffic.senders': 16, 'traffic.load': 1, 'sim.duration_ms': 5 });
     expect(n.tx_pps).toBeGreaterThan(2 * k.tx_pps);
     const perPkt = (s: Summary) => sum(s, 'sender') / (s.tx_pps * s.simulated_ms / 1e3);
-    expect(perPkt(k)).toBeGreaterThan(10 * perPkt(n)); // sendto() vs filling a netmap slot
+    expect(perPkt(k)).toBeGreaterThan(3 * perPkt(n)); // sendto() vs filling a netmap slot (+ txsync share)
     expect(sum(k, 'drain')).toBeGreaterThan(0);
     expect(sum(n, 'drain')).toBe(0); // netmap does not use mp_ring (Marius, in the meeting)
   });

@@ -28,6 +28,21 @@ describe('TxRing (lazy reclaim, as iflib)', () => {
     expect(ring.occupancy).toBe(1);
   });
 
+  it('with report-status at slot 0 and half the ring, the driver sees completions in chunks', () => {
+    const ring = new TxRing(8, new Wire(10));
+    for (let i = 0; i < 8; i++) ring.offer(0); // slots 0..7, departures 10..80
+    const t = new Float64Array([35]); // slots 0..2 done; only slot 0 carries RS
+    ring.retireAt(t, 0, 0, 4);
+    expect(ring.occupancy).toBe(7); // slot 0 reclaimed
+    t[0] = 45; // slots 0..3 done, RS at 4 not yet
+    ring.retireAt(t, 0, 0, 4);
+    expect(ring.occupancy).toBe(7);
+    t[0] = 55; // slot 4 (RS) done: 1..4 reclaimed
+    ring.retireAt(t, 0, 0, 4);
+    expect(ring.occupancy).toBe(3);
+    expect(ring.delivered).toBe(5);
+  });
+
   it('held time (enqueue → reclaim) is what Little counts; latency stops at departure', () => {
     const ring = new TxRing(8, new Wire(10));
     ring.offer(0, 0); // departs at 10

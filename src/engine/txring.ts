@@ -152,11 +152,21 @@ export class TxRing {
    * The driver reclaims every completed descriptor at `times[ti]` (iflib_completed_tx_reclaim,
    * run at the start of each drain). Until then a finished frame still holds its descriptor.
    */
-  retireAt(times: Float64Array, ti: number, threshold = 0): void {
+  retireAt(times: Float64Array, ti: number, threshold = 0, reportEvery = 0): void {
     this.observeAt(times, ti);
-    const k = this.doneAhead;
+    let k = this.doneAhead;
     // iflib_completed_tx_reclaim returns early while fewer than isc_tx_reclaim_thresh are done.
     if (k === 0 || k < threshold) return;
+    if (reportEvery > 0) {
+      // The NIC reports completion only for descriptors with the RS bit (netmap sets it at slot 0
+      // and half the ring): the driver sees up to the last completed RS slot, nothing past it.
+      let seen = 0;
+      for (let j = 0, h = this.head; j < k; j++, h = h + 1 === this.capacity ? 0 : h + 1) {
+        if (h % reportEvery === 0) seen = j + 1;
+      }
+      k = seen;
+      if (k === 0) return;
+    }
     const t = times[ti]!;
     const cap = this.capacity;
     let soj = 0;
@@ -169,7 +179,7 @@ export class TxRing {
     this.head = h;
     this.n -= k;
     this.reclaimed += k;
-    this.doneAhead = 0;
+    this.doneAhead -= k;
   }
 
   /** Hardware-only ring: each frame frees its descriptor at its departure instant. */
