@@ -669,23 +669,22 @@ export class PathModel {
       this.wakeups[task]! += 1;
       cost += this.irqNs[task]!;
     }
-    if (this.afdataLock && n > 0) {
-      const out = this.lineOut;
-      this.afdataLock.acquire(cpu, now, n, out);
-      const spin = out[0]! + out[1]!;
-      cost += spin;
-      this.spinNs[cpu]! += spin;
-    }
-    if (this.txPath !== 'direct' && this.txPath !== 'netmap' && n > 0) {
-      const spin = this.producerContention(cpu, task, n, now);
-      cost += spin;
-      this.spinNs[cpu]! += spin;
-    }
+    if (this.afdataLock && n > 0) cost += this.lineTime(this.afdataLock, cpu, now, n);
+    if (this.txPath !== 'direct' && this.txPath !== 'netmap' && n > 0) cost += this.producerContention(cpu, task, n, now);
     this.cur[cpu] = task;
     this.curN[cpu] = n;
     this.busyFrom[cpu] = now;
     this.passes[task]! += 1;
     this.clock.schedule(now + cost, EV_CPU_DONE, cpu);
+  }
+
+  /** `n` acquisitions of a contended line by `cpu` at `t`: hold + wait, charged to `spin`. */
+  private lineTime(line: SharedLine, cpu: number, t: number, n: number, criticalNs = 0): number {
+    const out = this.lineOut;
+    line.acquire(cpu, t, n, out, criticalNs);
+    const spin = out[0]! + out[1]!;
+    this.spinNs[cpu]! += spin;
+    return spin;
   }
 
   /**
@@ -695,7 +694,6 @@ export class PathModel {
    */
   private producerContention(cpu: number, task: number, n: number, now: number): number {
     const cap = this.cap, base = task * cap;
-    const out = this.lineOut;
     const critical = this.txPath === 'simple' ? this.pktStage[task * NST + STAGE_INDEX.encap]! + this.pktStage[task * NST + STAGE_INDEX.doorbell]! : 0;
     const perPkt = this.txPath === 'simple' ? 1 : 2;
     let total = 0;
@@ -704,10 +702,7 @@ export class PathModel {
     for (let k = 0; k <= n; k++) {
       const q = k < n ? this.flowTxq[this.ringFlow[base + h]!]! : -2;
       if (q !== runQ) {
-        if (runN > 0) {
-          this.swLine[runQ]!.acquire(cpu, now + total, runN * perPkt, out, critical / perPkt);
-          total += out[0]! + out[1]!;
-        }
+        if (runN > 0) total += this.lineTime(this.swLine[runQ]!, cpu, now + total, runN * perPkt, critical / perPkt);
         runQ = q;
         runN = 0;
       }
@@ -787,12 +782,7 @@ export class PathModel {
     }
     const calls = n > 0 ? Math.ceil(n / TX_BATCH_SIZE) : 1;
     let cost = n * this.drainPktNs[cpu]! + calls * this.drainCallNs[cpu]! + reclaimed * this.reclaimNs[cpu]!;
-    if (cas > 0) {
-      this.swLine[q]!.acquire(cpu, now, cas, this.lineOut);
-      const spin = this.lineOut[0]! + this.lineOut[1]!;
-      cost += spin;
-      this.spinNs[cpu]! += spin;
-    }
+    if (cas > 0) cost += this.lineTime(this.swLine[q]!, cpu, now, cas);
     this.cpuDrainPkts[cpu]! += n;
     this.cpuDrainCalls[cpu]! += calls;
     this.cpuReclaims[cpu]! += reclaimed;
