@@ -92,6 +92,16 @@ export const COMMON = {
   sendPkt: 2000,
 } as const;
 
+/**
+ * LRO work, cycles per counted operation (lro.ts `work[W_*]`). Priors: a header parse and hash
+ * lookup per offered packet, a compare per entry scanned, a header update per merge, building and
+ * handing up one segment per flush, and the radix sort's passes.
+ */
+export const LRO_COST = {
+  offered: 40, lookups: 20, scanned: 8, merges: 50, allocs: 30, flushes: 80, passups: 20,
+  queued: 15, flush_all: 50, rx_done: 0, sorts: 100, sort_scans: 2, sort_swaps: 4, sort_cmps: 2,
+} as const;
+
 /** Per-driver costs. Values fitted to calibration rows are marked so in docs/MODEL.md. */
 export const DRIVER_COSTS: Record<string, DriverCosts> = {
   mlx5en: { rxPkt: 330, txPkt: 260, ownRxBudget: 256 },

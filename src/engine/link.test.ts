@@ -48,6 +48,21 @@ describe('share links', () => {
     else expect.fail('non-power-of-two ring accepted');
   });
 
+  it('migrates v2 links without changing their meaning, and refuses v2 transmit links from before tx.path', () => {
+    const v2 = (scenario: unknown) => fragment({ v: 2, scenario }, 2);
+    const cur = defaultScenario() as unknown as Record<string, Record<string, unknown>>;
+    // A v2 receive link had no LRO: it must open with lro.mode=off, not the new default.
+    const { lro: _lro, tx: _tx, netmap: _nm, kern: _kern, ...old } = cur;
+    const oldTraffic = { ...cur.traffic, workload: 'receive' } as Record<string, unknown>;
+    delete oldTraffic.ack_share;
+    delete oldTraffic.loss;
+    const r = decodeLink(v2({ ...old, traffic: oldTraffic }));
+    expect(r.ok && !r.empty && r.state.scenario.lro.mode).toBe('off');
+    const t = decodeLink(v2({ ...old, traffic: { ...oldTraffic, workload: 'transmit' } }));
+    expectCleanError(t);
+    if (!t.ok) expect(t.message).toMatch(/before ringlab modelled the TX software paths/);
+  });
+
   it('refuses links from a newer format and mismatched inner versions', () => {
     expectCleanError(decodeLink(fragment({ v: 99, scenario: defaultScenario() }, 99)));
     const r = decodeLink(fragment({ v: 99, scenario: defaultScenario() }, 99));

@@ -27,7 +27,21 @@ const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, 
   // v1 (walking skeleton) had only the TX ring and wire: that model is now `traffic.workload=ring`.
   // Its knobs keep their values; every new knob takes its default, which the ring path ignores.
   1: (p) => ({ ...p, v: 2, scenario: mergeOnto(defaultScenario(), { ...asObject(p.scenario), traffic: { ...asObject(asObject(p.scenario).traffic), workload: 'ring' } }) }),
+  // v2 → v3 added LRO (lro.*, traffic.ack_share, traffic.loss) and the TX software paths (tx.*,
+  // netmap.*, kern.hz, iflib.tx_abdicate, iflib.tx_reclaim_thresh). v2 had no LRO: its links get
+  // lro.mode=off, no ACK-only streams and no loss. A v2 transmit link made before tx.path existed
+  // described a TX model that is gone: it is refused rather than silently re-interpreted.
+  2: (p) => {
+    const sc = asObject(p.scenario);
+    if (asObject(sc.traffic).workload === 'transmit' && sc.tx === undefined) {
+      throw new MigrationRefused('This link was made before ringlab modelled the TX software paths; its transmit result cannot be reproduced. Open a preset instead.');
+    }
+    const base = mergeOnto(defaultScenario(), { lro: { mode: 'off' }, traffic: { ack_share: 0, loss: 0 } });
+    return { ...p, v: 3, scenario: mergeOnto(base, sc) };
+  },
 };
+
+class MigrationRefused extends Error {}
 
 function asObject(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -96,7 +110,12 @@ export function decodeLink(input: string): DecodeResult {
     const step = MIGRATIONS[v];
     if (!step) return { ok: false, message: `Links of format v${v} can no longer be opened.`, details: [`no migration from v${v}`] };
     if (asObject(p.scenario) !== p.scenario) return { ok: false, message: damaged, details: ['the scenario is not an object'] };
-    p = step(p);
+    try {
+      p = step(p);
+    } catch (e) {
+      if (e instanceof MigrationRefused) return { ok: false, message: e.message, details: [`format v${v} → v${v + 1}`] };
+      throw e;
+    }
   }
   const parsed = parseScenario(p.scenario);
   if (!parsed.ok) {

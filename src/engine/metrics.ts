@@ -9,7 +9,7 @@ export interface SeriesInfo {
   label: string;
   unit: string;
   /** Grouping for views: totals, drops by location, per queue, per CPU. */
-  group: 'rate' | 'drops' | 'queue' | 'cpu' | 'latency' | 'ring';
+  group: 'rate' | 'drops' | 'queue' | 'cpu' | 'latency' | 'ring' | 'lro';
 }
 
 /** Series every run records, in column order. */

@@ -12,8 +12,10 @@
  *
  * State lives in typed arrays indexed by task, CPU or flow; the per-packet loops allocate nothing.
  */
-import { ATOMIC_NS, COMMON, CONTENTION_WINDOW_NS, DRIVER_COSTS, HOST_COSTS, STAGES, STAGE_INDEX, type Stage } from './costs';
+import { ATOMIC_NS, COMMON, CONTENTION_WINDOW_NS, DRIVER_COSTS, HOST_COSTS, LRO_COST, STAGES, STAGE_INDEX, type Stage } from './costs';
 import { SharedLine } from './sharedline';
+import { LRO_REASONS, LRO_WORK_LEN, LRO_WORK_NAMES, Lro } from './lro';
+import { SegmentBuffer, TcpFlows } from './tcpflows';
 import { BR_ACCEPTED, BR_OUT_LEN, BufRing } from './bufring';
 import { DRN_CAS, DRN_TAKEN, ENQ_CAS, ENQ_CODE, MP_CONSUME, MP_DROP, MP_DROP_CHECK, MP_OUT_LEN, MpRing, TX_BATCH_SIZE } from './mpring';
 import { findNic, type NicPreset } from './hardware';
@@ -47,6 +49,8 @@ const NIC_BUFFER = 512;
 const SENDER_BACKLOG = 256;
 /** Packets a sender thread pushes per scheduling pass (its send loop between preemption points). */
 const SENDER_PASS = 8;
+/** Packets LRO may hold per RX queue (sort array + active entries), for their arrival stamps. */
+const LRO_HOLD = 16384;
 
 export type DropLocation = 'wire' | 'nic' | 'rx_ring' | 'mp_ring' | 'buf_ring' | 'tx_ring' | 'sender';
 export const DROP_LOCATIONS: readonly DropLocation[] = ['wire', 'nic', 'rx_ring', 'mp_ring', 'buf_ring', 'tx_ring', 'sender'];
@@ -103,6 +107,23 @@ export interface TxQueueSummary {
   pps: number;
   /** The software ring in front of this queue (transmit with mp_ring or buf_ring). */
   soft_ring?: SoftRingSummary;
+}
+
+export interface LroSummary {
+  mode: 'legacy' | 'sorted';
+  packets_in: number;
+  segments_out: number;
+  /** Packets per segment handed to tcp_input: data, pure ACKs, and all. */
+  aggregation_ratio: { data: number; ack: number; all: number };
+  flush_reasons: Record<string, number>;
+  /** Passed up uncoalesced because every entry of the table was busy (TCP_LRO_NO_ENTRIES). */
+  no_entries: number;
+  /** Non-TCP packets offered to LRO (iflib_check_lro_possible lets them through). */
+  not_tcp: number;
+  /** Stack cycles saved by coalescing, minus what LRO itself cost (nominal clock). */
+  cycles_saved: number;
+  /** Packets LRO still held at the end. */
+  held: number;
 }
 
 export interface SoftRingSummary {
@@ -246,6 +267,25 @@ export class PathModel {
   private drainCredit = 0;
   private readonly reclaimThresh: number = 0;
 
+  // LRO on the receive path: one Lro per RX queue, TCP state per flow, stamps of held packets.
+  readonly lros: Lro[] = [];
+  private readonly tcp: TcpFlows | null = null;
+  private readonly seg: SegmentBuffer | null = null;
+  private readonly segScratch: SegmentBuffer | null = null;
+  private readonly holdStamp: Float64Array = new Float64Array(0);
+  private readonly serial: Int32Array = new Int32Array(0);
+  private readonly pendIds: Int32Array = new Int32Array(0);
+  private readonly pendN: Int32Array = new Int32Array(0);
+  private readonly lroMark: Float64Array = new Float64Array(0);
+  private readonly lroTmp = new Float64Array(LRO_WORK_LEN);
+  private readonly lroOpNs: Float64Array = new Float64Array(0);
+  private readonly stackSegNs: Float64Array = new Float64Array(0);
+  /** Per CPU: ns of LRO work and of tcp_input per segment (stages lro and stack). */
+  private readonly cpuLroNs: Float64Array = new Float64Array(0);
+  private readonly cpuStackNs: Float64Array = new Float64Array(0);
+  /** [0] packets delivered in segments, [1] segments, totals for the frames' aggregation ratio. */
+  readonly lroTotals = new Float64Array(2);
+
   /** FreeBSD 12's IF_AFDATA_RLOCK word on the egress ifnet, taken per forwarded packet (else null). */
   readonly afdataLock: SharedLine | null;
   private readonly lineOut = new Float64Array(2);
@@ -304,6 +344,7 @@ export class PathModel {
     const reta = new RssIndirection(nic.rssTableEntries, Math.max(1, q.rx));
     const txMask = nic.txFlowidTableSize ? nic.txFlowidTableSize - 1 : 0xffffffff;
     const mix = s.traffic.mix;
+    const flowHash = new Uint32Array(F);
     for (let f = 0; f < F; f++) {
       const src = (0xc6120000 + 1 + (f % 65000)) >>> 0;
       const dst = (0xc6130000 + 1 + Math.floor(f / 65000)) >>> 0;
@@ -311,6 +352,7 @@ export class PathModel {
       const u = (f + 0.5) / F;
       const sctp = u >= mix.tcp + mix.udp;
       const hash = sctp ? MS_TOEPLITZ.v4(src, dst) : MS_TOEPLITZ.v4Ports(src, dst, 2000, 2000);
+      flowHash[f] = hash;
       // A sender owns the flows f ≡ its index; its packets pick a TX queue by flowid (QIDX), so
       // with senders ≠ queues several senders share a queue. Default senders map 1:1 to queues.
       this.flowTask[f] = transmit ? f % this.ntask : reta.queueOf(hash);
@@ -397,7 +439,8 @@ export class PathModel {
         this.irqStage[t * NST + STAGE_INDEX.irq] = cyc(COMMON.irq);
       }
       if (this.workload === 'receive') {
-        pk('stack', cyc(COMMON.receive));
+        // With LRO, tcp_input runs once per segment LRO hands up, charged per pass.
+        if (s.lro.mode === 'off') pk('stack', cyc(COMMON.receive));
       } else if (this.txPath === 'netmap') {
         // pkt-gen fills slots; txsync writes one descriptor per slot and rings the doorbell once.
         this.pktStage[t * NST + STAGE_INDEX.sender] = cyc(COMMON.netmapFill);
@@ -430,6 +473,42 @@ export class PathModel {
       this.pktNs[t] = a;
       this.passNs[t] = b;
       this.irqNs[t] = c;
+    }
+
+    if (this.workload === 'receive' && s.lro.mode !== 'off') {
+      const nq = this.ntask, cap = this.cap;
+      for (let k = 0; k < nq; k++) {
+        this.lros.push(new Lro({ mode: s.lro.mode, entries: s.lro.entries, mbufs: s.lro.mbufs, batch: s.lro.batch, tcpHint: s.lro.tcp_hint }));
+      }
+      this.tcp = new TcpFlows(F, {
+        // Tiny frames (ACK storms) still need a data MSS for any data flows: floor the frame at 128.
+        frameBytes: Math.max(128, s.traffic.frame_bytes - 4),
+        mix: s.traffic.mix,
+        ackShare: s.traffic.ack_share,
+        lossProb: s.traffic.loss,
+        reorderProb: s.traffic.loss,
+        flowid: flowHash,
+      }, rng);
+      this.seg = new SegmentBuffer(nq * cap);
+      this.segScratch = new SegmentBuffer(1);
+      this.holdStamp = new Float64Array(nq * LRO_HOLD);
+      this.serial = new Int32Array(nq);
+      this.pendIds = new Int32Array(nq * LRO_HOLD);
+      this.pendN = new Int32Array(nq);
+      this.lroMark = new Float64Array(nq * LRO_WORK_LEN);
+      this.lroOpNs = new Float64Array(nq * LRO_WORK_LEN);
+      this.stackSegNs = new Float64Array(nq);
+      this.cpuLroNs = new Float64Array(this.topo.ncpu);
+      this.cpuStackNs = new Float64Array(this.topo.ncpu);
+      for (let t = 0; t < nq; t++) {
+        const cpu = this.taskCpu[t]!;
+        const sib = this.topo.sibling[cpu]!;
+        const share = sib >= 0 && tasksOn[sib]! > 0 ? host.smtShare : 1;
+        const f = 1 / (this.ghz * share);
+        for (let k = 0; k < LRO_WORK_LEN; k++) this.lroOpNs[t * LRO_WORK_LEN + k] = LRO_COST[LRO_WORK_NAMES[k]!] * f;
+        this.stackSegNs[t] = COMMON.receive * f;
+      }
+      this.notes.push(`LRO ${s.lro.mode}: ${s.lro.mode === 'legacy' ? `${s.lro.entries} entries per RX queue` : `${s.lro.mbufs}-packet sort array`}, flush_all every ${s.lro.batch > 1 ? `${s.lro.batch} packets` : 'rxeof pass'}${s.lro.tcp_hint ? ', TCP only (hash-type hint)' : ', every IP packet offered'}`);
     }
 
     this.afdataLock = this.workload === 'forward' && s.host.freebsd === 12
@@ -591,6 +670,8 @@ export class PathModel {
       this.arrived[task]! += 1;
       const n = this.count[task]!;
       if (n >= cap) {
+        // A dropped packet still advances its flow: the receiver sees a sequence gap.
+        if (this.tcp) this.tcp.next(this.segScratch!, 0, f);
         this.ringDrops[task]! += 1;
         if (this.workload === 'transmit') this.drops.sender++;
         else this.drops.rx_ring++;
@@ -601,6 +682,7 @@ export class PathModel {
         let slot = this.head[task]! + n;
         if (slot >= cap) slot -= cap;
         const i = task * cap + slot;
+        if (this.tcp) this.tcp.next(this.seg!, i, f);
         this.ringT[i] = t;
         this.ringStamp[i] = ing[NEXT_STAMP]!;
         this.ringFlow[i] = f;
@@ -669,6 +751,7 @@ export class PathModel {
       this.wakeups[task]! += 1;
       cost += this.irqNs[task]!;
     }
+    if (this.lros.length > 0) cost += this.lroPass(cpu, task, n);
     if (this.afdataLock && n > 0) cost += this.lineTime(this.afdataLock, cpu, now, n);
     if (this.txPath !== 'direct' && this.txPath !== 'netmap' && n > 0) cost += this.producerContention(cpu, task, n, now);
     this.cur[cpu] = task;
@@ -676,6 +759,46 @@ export class PathModel {
     this.busyFrom[cpu] = now;
     this.passes[task]! += 1;
     this.clock.schedule(now + cost, EV_CPU_DONE, cpu);
+  }
+
+  /**
+   * iflib_rxeof's LRO hand-off for one pass: every packet to tcp_lro_rx / tcp_lro_queue_mbuf in ring
+   * order, tcp_lro_flush_all at the end (or once `lro.batch` packets came in). Returns the LRO work plus tcp_input per segment handed up, ns; the packets
+   * of those segments are delivered when the pass ends.
+   */
+  private lroPass(cpu: number, task: number, n: number): number {
+    const lro = this.lros[task]!;
+    const cap = this.cap, base = task * cap, hb = task * LRO_HOLD;
+    let h = this.head[task]!;
+    let id = this.serial[task]!;
+    for (let k = 0; k < n; k++) {
+      const i = base + h;
+      this.holdStamp[hb + id] = this.ringStamp[i]!;
+      lro.input(this.seg!, i, id);
+      id = id + 1 === LRO_HOLD ? 0 : id + 1;
+      h = h + 1 === cap ? 0 : h + 1;
+    }
+    this.serial[task] = id;
+    // flush_all at the end of the pass; with a larger lro.batch, held packets wait for more
+    // (even across interrupts: that is the latency price of the batch).
+    lro.endOfPass();
+    const out = lro.out;
+    const np = out.npkt, ns = out.nseg;
+    const pb = task * LRO_HOLD;
+    for (let k = 0; k < np; k++) this.pendIds[pb + k] = out.pkt[k]!;
+    this.pendN[task] = np;
+    out.clear();
+    this.lroTotals[0]! += np;
+    this.lroTotals[1]! += ns;
+    const mark = this.lroMark.subarray(task * LRO_WORK_LEN, (task + 1) * LRO_WORK_LEN);
+    lro.workSince(mark, this.lroTmp);
+    let work = 0;
+    const ob = task * LRO_WORK_LEN;
+    for (let k = 0; k < LRO_WORK_LEN; k++) work += this.lroTmp[k]! * this.lroOpNs[ob + k]!;
+    const stack = ns * this.stackSegNs[task]!;
+    this.cpuLroNs[cpu]! += work;
+    this.cpuStackNs[cpu]! += stack;
+    return work + stack;
   }
 
   /** `n` acquisitions of a contended line by `cpu` at `t`: hold + wait, charged to `spin`. */
@@ -918,6 +1041,7 @@ export class PathModel {
       return;
     }
     const soft = this.txPath === 'mp_ring' || this.txPath === 'buf_ring';
+    const lroOn = this.lros.length > 0;
     const cap = this.cap;
     const base = task * cap;
     let h = this.head[task]!;
@@ -940,11 +1064,18 @@ export class PathModel {
         // Retiring is idempotent at one instant: once per ring per pass is enough.
         if (q !== lastQ) { ring.retireAt(nowCell, 0); lastQ = q; }
         if (!ring.offerFrom(nowCell, 0, this.ringStamp, i)) this.drops.tx_ring++;
-      } else {
+      } else if (!lroOn) {
         this.sunk++;
         this.latency.record(now - this.ringStamp[i]!);
       }
       h = h + 1 === cap ? 0 : h + 1;
+    }
+    if (lroOn) {
+      // What LRO handed up during this pass reaches the socket now.
+      const pb = task * LRO_HOLD, np = this.pendN[task]!;
+      for (let k = 0; k < np; k++) this.latency.record(now - this.holdStamp[pb + this.pendIds[pb + k]!]!);
+      this.sunk += np;
+      this.pendN[task] = 0;
     }
     this.head[task] = h;
     this.count[task] = cnt - n;
@@ -990,6 +1121,11 @@ export class PathModel {
     for (const m of this.mp) n += m.occupancy;
     for (const b of this.br) n += b.count;
     for (let q = 0; q < this.drainN.length; q++) n += this.drainN[q]!;
+    if (this.lros.length > 0) {
+      for (let t = 0; t < this.lros.length; t++) n += this.lros[t]!.heldPackets + this.pendN[t]!;
+      // A running pass's packets are already in LRO (or handed up) and still hold their descriptors.
+      for (let c = 0; c < this.topo.ncpu; c++) if (this.cur[c]! >= 0 && this.cur[c]! < this.ntask) n -= this.curN[c]!;
+    }
     return n;
   }
 
@@ -1016,6 +1152,12 @@ export class PathModel {
     }
     const spin = STAGE_INDEX.spin;
     for (let c = 0; c < this.topo.ncpu; c++) out[c * NST + spin]! += this.spinNs[c]!;
+    if (this.cpuLroNs.length) {
+      for (let c = 0; c < this.topo.ncpu; c++) {
+        out[c * NST + STAGE_INDEX.lro]! += this.cpuLroNs[c]!;
+        out[c * NST + STAGE_INDEX.stack]! += this.cpuStackNs[c]!;
+      }
+    }
     if (this.cpuDrainPkts.length) {
       for (let c = 0; c < this.topo.ncpu; c++) {
         const o = c * NST, p = this.cpuDrainPkts[c]!, calls = this.cpuDrainCalls[c]!, r = this.cpuReclaims[c]!;
@@ -1099,6 +1241,33 @@ export class PathModel {
       pps: T > 0 ? r.delivered / (T / 1e9) : 0,
       ...(this.mp[id] ? { soft_ring: this.mpSummary(id) } : this.br[id] ? { soft_ring: this.brSummary(id) } : {}),
     }));
+  }
+
+  lroSummary(): LroSummary | null {
+    if (this.lros.length === 0) return null;
+    let pin = 0, segs = 0, dp = 0, ds = 0, ap = 0, as = 0, noE = 0, notTcp = 0, held = 0, lroNs = 0, stackNs = 0;
+    const reasons = new Float64Array(LRO_REASONS.length);
+    for (const l of this.lros) {
+      pin += l.packetsIn; segs += l.segmentsOut; dp += l.dataPackets; ds += l.dataSegments; ap += l.ackPackets; as += l.ackSegments;
+      noE += l.noEntries; notTcp += l.notTcp; held += l.heldPackets;
+      for (let k = 0; k < reasons.length; k++) reasons[k]! += l.reasons[k]!;
+    }
+    for (let c = 0; c < this.cpuLroNs.length; c++) { lroNs += this.cpuLroNs[c]!; stackNs += this.cpuStackNs[c]!; }
+    const perSeg = COMMON.receive / this.ghz; // ns of tcp_input per segment at the nominal clock
+    const flush: Record<string, number> = {};
+    LRO_REASONS.forEach((r, k) => { if (reasons[k]! > 0) flush[r] = reasons[k]!; });
+    const delivered = pin - held;
+    return {
+      mode: this.s.lro.mode as 'legacy' | 'sorted',
+      packets_in: pin,
+      segments_out: segs,
+      aggregation_ratio: { data: ds ? dp / ds : 0, ack: as ? ap / as : 0, all: segs ? delivered / segs : 0 },
+      flush_reasons: flush,
+      no_entries: noE,
+      not_tcp: notTcp,
+      cycles_saved: Math.round((delivered * perSeg - stackNs - lroNs) * this.ghz),
+      held,
+    };
   }
 
   private mpSummary(q: number): SoftRingSummary {

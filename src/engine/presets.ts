@@ -109,6 +109,24 @@ export const PRESETS: readonly Preset[] = [
     targets: [{ set: {}, metric: 'tx_pps', measured: 32e6, collapseBelow: 0.1, source: 'iflib-meeting-notes.md: Drew, netmap on ixl pushed too hard drops to no traffic at all' }],
   },
   {
+    name: 'lro-many-flows-legacy',
+    title: 'LRO with 1000 connections: the classic table',
+    description: 'One XL710 RX queue receiving 1000 interleaved TCP streams: the 8-entry table is always full, so almost every packet goes up alone (no_entries).',
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.flows': 1000, 'traffic.load': 1, 'lro.mode': 'legacy', 'sim.duration_ms': 10 },
+  },
+  {
+    name: 'lro-many-flows-sorted',
+    title: 'LRO with 1000 connections: sorted queue, batch of 1024',
+    description: 'The same traffic through tcp_lro_queue_mbuf with iflib induced to batch 1024 packets before tcp_lro_flush_all: packets of one connection meet after the sort.',
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.flows': 1000, 'traffic.load': 1, 'lro.mode': 'sorted', 'lro.batch': 1024, 'sim.duration_ms': 10 },
+  },
+  {
+    name: 'lro-ack-storm',
+    title: 'LRO ACK storm: pure ACKs from 1000 bulk senders',
+    description: 'The reverse direction of many bulk transfers: 64-byte pure ACKs at 10G line rate into one RX queue; the table absorbs ACKs only when a connection has an entry.',
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-x710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 64, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.ack_share': 1, 'traffic.flows': 1000, 'traffic.load': 1, 'lro.mode': 'legacy', 'sim.duration_ms': 5 },
+  },
+  {
     name: 'fewer-queues-than-cores',
     title: 'Fewer queues than cores: 4 ix queues on 24 cores',
     description: 'Four RX queues on a 24-core router: 20 cores idle while four saturate. Toggle queues.irq_spread to try the meeting\'s proposal.',

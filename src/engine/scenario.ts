@@ -8,9 +8,9 @@
 import { z } from 'zod';
 import { HOSTS, NICS, defaultQueueCount, findHost, findNic, validateDescCount, validateQueueRequest } from './hardware';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
-export type KnobGroup = 'Host' | 'NIC & queues' | 'iflib' | 'TX path' | 'NUMA' | 'Traffic' | 'Simulation';
+export type KnobGroup = 'Host' | 'NIC & queues' | 'iflib' | 'TX path' | 'LRO' | 'NUMA' | 'Traffic' | 'Simulation';
 
 export const WORKLOADS = ['forward', 'receive', 'transmit', 'ring'] as const;
 export type Workload = (typeof WORKLOADS)[number];
@@ -211,6 +211,35 @@ export const KNOBS: readonly Knob[] = [
     min: 100, max: 10000, default: 1000, unit: 'ticks/s',
     help: 'Clock interrupt rate: one tick is 1/hz; iflib_timer runs every hz/2 ticks (500 ms).', freebsd: 'kern.hz',
   },
+  // LRO
+  {
+    path: 'lro.mode', group: 'LRO', kind: 'choice', label: 'LRO', workloads: ['receive'],
+    options: ['off', 'legacy', 'sorted'], default: 'legacy',
+    help: 'legacy: tcp_lro_rx with a table of active entries per RX queue (what iflib does); sorted: tcp_lro_queue_mbuf, packets sorted by hash type, flowid and arrival, then merged (the meeting\'s task 2); off: every packet goes up alone.',
+    freebsd: 'tcp_lro_rx / tcp_lro_queue_mbuf / tcp_lro_flush_all',
+  },
+  {
+    path: 'lro.entries', group: 'LRO', kind: 'int', label: 'LRO entries', workloads: ['receive'],
+    min: 1, max: 64, default: 8, unit: 'entries',
+    help: 'Active entries of the legacy table (TCP_LRO_ENTRIES = 8). A packet matching none when all are busy is passed up uncoalesced.',
+    freebsd: 'TCP_LRO_ENTRIES / lro_cnt',
+  },
+  {
+    path: 'lro.mbufs', group: 'LRO', kind: 'int', label: 'LRO sort array', workloads: ['receive'],
+    min: 16, max: 8192, default: 1024, unit: 'packets',
+    help: 'Slots of the sorted mode\'s array (lro_mbuf_max); it flushes when full. iflib sizes it min(1024, RX descriptors).',
+    freebsd: 'tcp_lro_init_args(…, lro_mbufs)',
+  },
+  {
+    path: 'lro.batch', group: 'LRO', kind: 'int', label: 'LRO batch', workloads: ['receive'],
+    min: 1, max: 8192, default: 1, unit: 'packets',
+    help: 'Packets accumulated across rxeof passes before tcp_lro_flush_all (1 = every pass, as iflib does today). The meeting\'s task 1: induce iflib to create a large batch.',
+  },
+  {
+    path: 'lro.tcp_hint', group: 'LRO', kind: 'bool', label: 'TCP hint', workloads: ['receive'], default: false,
+    help: 'Send only packets whose RSS hash type says TCP (M_HASHTYPE_RSS_TCP_*) to LRO; off, iflib_check_lro_possible sends every IP packet, UDP and SCTP included.',
+    freebsd: 'iflib_check_lro_possible / M_HASHTYPE_RSS_TCP_IPV4',
+  },
   // NUMA
   {
     path: 'numa.if_alloc_dev', group: 'NUMA', kind: 'bool', label: 'if_alloc_dev', workloads: NIC_PATH, default: true,
@@ -257,6 +286,16 @@ export const KNOBS: readonly Knob[] = [
     path: 'traffic.arrival', group: 'Traffic', kind: 'choice', label: 'Arrival process',
     options: ['constant', 'poisson', 'bursty'], default: 'constant',
     help: 'constant: evenly spaced (pkt-gen); poisson: exponential gaps; bursty: bursts of a geometric number of frames (mean 32: one iflib TX batch) arriving together, Poisson between bursts; same mean rate.',
+  },
+  {
+    path: 'traffic.ack_share', group: 'Traffic', kind: 'number', label: 'ACK-only share', workloads: ['receive'],
+    min: 0, max: 1, default: 0, step: 0.01, unit: 'fraction of TCP flows',
+    help: 'TCP flows that carry only pure ACKs (the reverse direction of bulk senders); the rest carry MSS-sized data.',
+  },
+  {
+    path: 'traffic.loss', group: 'Traffic', kind: 'number', label: 'Loss / reordering', workloads: ['receive'],
+    min: 0, max: 0.2, default: 0, step: 0.001, unit: 'probability per packet',
+    help: 'Chance that a TCP segment was lost upstream (a sequence gap) and, separately, that it arrives out of order: both stop LRO merging.',
   },
   {
     path: 'traffic.mix.tcp', group: 'Traffic', kind: 'number', label: 'TCP share', workloads: NIC_PATH,
@@ -359,12 +398,15 @@ export interface Scenario {
   netmap: { burst: number; tx_timer: 'tick' | 'sbt_1ms' | 'sbt_90us' };
   kern: { hz: number };
   numa: { if_alloc_dev: boolean };
+  lro: { mode: 'off' | 'legacy' | 'sorted'; entries: number; mbufs: number; batch: number; tcp_hint: boolean };
   forward: { egress_numa_domain: number };
   traffic: {
     workload: Workload;
     senders: number;
     sender_cpu: number;
     flows: number;
+    ack_share: number;
+    loss: number;
     frame_bytes: number;
     load: number;
     arrival: 'constant' | 'poisson' | 'bursty';

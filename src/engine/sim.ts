@@ -8,7 +8,7 @@ import { STAGES } from './costs';
 import { Histogram } from './histogram';
 import { encodeLink } from './link';
 import { FRAME_SERIES, FrameRecorder, type FrameBatch, type SeriesInfo } from './metrics';
-import { DROP_LOCATIONS, EV_ARRIVAL, EV_CPU_DONE, EV_IRQ, EV_NM_WAKE, PathModel, type CoreSummary, type DropLocation, type RxQueueSummary, type TxQueueSummary } from './path';
+import { DROP_LOCATIONS, EV_ARRIVAL, EV_CPU_DONE, EV_IRQ, EV_NM_WAKE, PathModel, type CoreSummary, type LroSummary, type DropLocation, type RxQueueSummary, type TxQueueSummary } from './path';
 import { Prng } from './prng';
 import { RingModel } from './ringpath';
 import type { Scenario, Workload } from './scenario';
@@ -66,6 +66,8 @@ export interface Summary {
   bottleneck: string;
   notes: string[];
   invariants: Invariants;
+  /** receive with LRO: coalescing and what it saved. */
+  lro?: LroSummary;
   /** netmap transmit: sleeps on a full TX ring and what woke the thread. */
   netmap?: { tx_timer: string; stalls: number; lost_wakeups: number; wakeups: { timer: number; iflib_timer: number } };
 }
@@ -102,6 +104,7 @@ export class Simulation {
       const qname = p.workload === 'transmit' ? 'Sender' : 'RX queue';
       for (let t = 0; t < p.ntask; t++) series.push({ key: `q${t}_pps`, label: `${qname} ${t} (CPU ${p.taskCpu[t]})`, unit: 'pps', group: 'queue' });
       for (let c = 0; c < p.topo.ncpu; c++) series.push({ key: `cpu${c}_util`, label: `CPU ${c} (domain ${p.topo.domain[c]})`, unit: 'fraction busy', group: 'cpu' });
+      if (p.lros.length > 0) series.push({ key: 'lro_ratio', label: 'LRO aggregation (packets per segment to tcp_input)', unit: 'packets/segment', group: 'lro' });
       p.start();
       this.prevTask = new Float64Array(p.ntask);
       this.prevBusy = new Float64Array(p.topo.ncpu);
@@ -189,6 +192,12 @@ export class Simulation {
         row[i++] = (p.busyAcc[c]! - this.prevBusy[c]!) / this.frameNs;
         this.prevBusy[c] = p.busyAcc[c]!;
       }
+      if (p.lros.length > 0) {
+        const dp = p.lroTotals[0]! - this.prevLro[0]!, ds = p.lroTotals[1]! - this.prevLro[1]!;
+        row[i++] = ds > 0 ? dp / ds : 0;
+        this.prevLro[0] = p.lroTotals[0]!;
+        this.prevLro[1] = p.lroTotals[1]!;
+      }
     }
     this.frames.push(row);
     if (index < FRAMES_PER_RUN) {
@@ -199,6 +208,7 @@ export class Simulation {
   }
 
   private readonly prevDrops = new Float64Array(DROP_LOCATIONS.length);
+  private readonly prevLro = new Float64Array(2);
 
   summary(wallMs: number): Summary {
     const T = this.clock.now;
@@ -279,6 +289,7 @@ export class Simulation {
       cores,
       bottleneck: explainBottleneck(p, cores, rxq, drops, rate(delivered)),
       notes: p.notes,
+      ...(p.lros.length > 0 ? { lro: p.lroSummary()! } : {}),
       ...(p.txPath === 'netmap' ? { netmap: { tx_timer: this.scenario.netmap.tx_timer, stalls: p.netmapStats.stalls, lost_wakeups: p.netmapStats.lost_wakeups, wakeups: { ...p.netmapStats.wakeups } } } : {}),
       invariants: {
         conservation: p.offered === delivered + dropTotal + inFlight,

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { findPreset, presetScenario } from './presets';
+import { applyKnob, defaultScenario, parseScenario, type Scenario } from './scenario';
+import { runScenario, type Summary } from './sim';
+
+function rx(set: Record<string, unknown>): Summary {
+  let s: Scenario = defaultScenario();
+  const base = {
+    'host.preset': 'xeon-e5-2697av4', 'nic.model': 'mlx5-cx5-100g', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1,
+    'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'sim.duration_ms': 5,
+  };
+  for (const [k, v] of Object.entries({ ...base, ...set })) s = applyKnob(s, k, v);
+  const r = parseScenario(s);
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return runScenario(r.value).summary;
+}
+
+describe('LRO on the receive path', () => {
+  it('legacy coalesces a few interleaved flows fully and collapses with many', () => {
+    const few = rx({ 'lro.mode': 'legacy', 'traffic.flows': 8 });
+    const many = rx({ 'lro.mode': 'legacy', 'traffic.flows': 1000 });
+    expect(few.lro!.aggregation_ratio.data).toBeGreaterThan(20);
+    expect(few.lro!.no_entries).toBe(0);
+    expect(many.lro!.aggregation_ratio.data).toBeLessThan(1.1);
+    expect(many.lro!.no_entries / many.lro!.packets_in).toBeGreaterThan(0.5);
+    // Coalescing saves tcp_input work: the CPU-bound queue delivers more with few flows.
+    expect(few.delivered_pps).toBeGreaterThan(1.5 * many.delivered_pps);
+    expect(few.lro!.cycles_saved).toBeGreaterThan(0);
+    expect(many.lro!.cycles_saved).toBeLessThan(0);
+  });
+
+  it('sorted with a large batch coalesces many interleaved flows; with iflib\'s pass of 16 it cannot', () => {
+    const small = rx({ 'lro.mode': 'sorted', 'traffic.flows': 1000 });
+    const big = rx({ 'lro.mode': 'sorted', 'lro.batch': 1024, 'traffic.flows': 1000 });
+    expect(small.lro!.aggregation_ratio.data).toBeLessThan(1.2);
+    expect(big.lro!.aggregation_ratio.data).toBeGreaterThan(1.3);
+    expect(big.lro!.aggregation_ratio.data).toBeGreaterThan(small.lro!.aggregation_ratio.data + 0.2);
+    const legacy = rx({ 'lro.mode': 'legacy', 'traffic.flows': 1000 });
+    expect(big.lro!.aggregation_ratio.data).toBeGreaterThan(legacy.lro!.aggregation_ratio.data + 0.2);
+  });
+
+  it('non-TCP traffic costs LRO work unless the TCP hint bypasses it', () => {
+    const mix = { 'traffic.mix.tcp': 0.5, 'traffic.mix.udp': 0.5, 'traffic.flows': 100, 'lro.mode': 'legacy' };
+    const shovel = rx(mix);
+    const hint = rx({ ...mix, 'lro.tcp_hint': true });
+    expect(shovel.lro!.not_tcp).toBeGreaterThan(0);
+    expect(hint.lro!.not_tcp).toBe(0);
+    const lroCycles = (s: Summary) => s.cores.reduce((a, c) => a + c.cycles_by_stage.lro, 0) / s.lro!.packets_in;
+    expect(lroCycles(hint)).toBeLessThan(lroCycles(shovel));
+  });
+
+  it('conserves packets, including those LRO still holds', () => {
+    for (const set of [{ 'lro.mode': 'sorted', 'lro.batch': 1024, 'traffic.flows': 50 }, { 'lro.mode': 'legacy', 'traffic.flows': 3, 'traffic.loss': 0.01 }]) {
+      const s = rx(set);
+      expect(s.invariants.conservation).toBe(true);
+      expect(s.invariants.ring_conservation).toBe(true);
+    }
+  });
+
+  it('a loss makes a sequence gap that stops merging', () => {
+    const s = rx({ 'lro.mode': 'legacy', 'traffic.flows': 4, 'traffic.loss': 0.02 });
+    expect(s.lro!.flush_reasons.seq_gap ?? 0).toBeGreaterThan(0);
+  });
+
+  it('the LRO presets exist and show the collapse and the fix', () => {
+    const legacy = runScenario(presetScenario(findPreset('lro-many-flows-legacy')!)).summary;
+    const sorted = runScenario(presetScenario(findPreset('lro-many-flows-sorted')!)).summary;
+    const acks = runScenario(presetScenario(findPreset('lro-ack-storm')!)).summary;
+    expect(legacy.lro!.no_entries).toBeGreaterThan(0);
+    expect(sorted.lro!.aggregation_ratio.data).toBeGreaterThan(legacy.lro!.aggregation_ratio.data);
+    expect(acks.lro!.aggregation_ratio.ack).toBeGreaterThanOrEqual(1);
+    expect(acks.lro!.packets_in).toBeGreaterThan(0);
+  });
+});
