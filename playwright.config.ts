@@ -24,6 +24,9 @@ export default defineConfig({
         '--disable-sync',
         '--no-first-run',
         '--disable-quic',
+        // performance.memory with exact, live figures (e2e/longrun.spec.ts); without it Chromium
+        // reports coarse buckets that update rarely.
+        '--enable-precise-memory-info',
       ],
     },
   },

@@ -1,6 +1,8 @@
 /**
  * `npm run bench [-- --json --shared --repeats N --warmup N --duration-ms D --budget-s S]`: engine
- * throughput on this machine.
+ * throughput on this machine. `--check` compares each scenario's median with bench/baseline.json
+ * and exits 1 when one falls below 0.5× (`--min-ratio`); `--write-baseline` stores this run as the
+ * baseline (see gate.ts and docs/PERFORMANCE.md).
  *
  * For the default scenario and every preset, each in a fresh Node process (unless --shared), with
  * sim.duration_ms set to D (default 20, so the figures do not move when a default duration
@@ -18,6 +20,7 @@
  * See docs/PERFORMANCE.md.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -32,6 +35,9 @@ import {
   type Scenario,
   type Summary,
 } from '../src/engine';
+import { DEFAULT_MIN_RATIO, checkAgainstBaseline, gateText, incomparable, makeBaseline, type Baseline, type GateResult } from './gate';
+
+const DEFAULT_BASELINE = fileURLToPath(new URL('./baseline.json', import.meta.url));
 
 interface Options {
   json: boolean;
@@ -41,6 +47,12 @@ interface Options {
   budget_s: number;
   /** Run every scenario in the one process, in order (default: a fresh process per scenario). */
   shared: boolean;
+  /** Compare with the baseline and fail below min_ratio. */
+  check: boolean;
+  /** Store this run's medians as the baseline. */
+  write_baseline: boolean;
+  baseline: string;
+  min_ratio: number;
   /** Internal: child mode, bench just this scenario and print its row as JSON. */
   only?: string;
 }
@@ -52,21 +64,45 @@ const USAGE = `usage: npm run bench -- [--json] [--shared] [--repeats N] [--warm
   --repeats N      timed runs per scenario (default 7, 1–100); the median is reported
   --warmup N       untimed runs per scenario first (default 3, 0–100)
   --duration-ms D  simulated ms per run, for every scenario (default 20; 0 keeps each scenario's own)
-  --budget-s S     wall seconds of timed runs, shared by all scenarios (default 30)`;
+  --budget-s S     wall seconds of timed runs, shared by all scenarios (default 30)
+  --check          compare each scenario's median packets/s with the baseline; exit 1 if any
+                   is below --min-ratio × its baseline
+  --min-ratio R    threshold for --check (default ${DEFAULT_MIN_RATIO}; 0–10)
+  --baseline FILE  baseline file (default bench/baseline.json)
+  --write-baseline store this run's medians as the baseline`;
 
 function parseOptions(argv: string[]): Options | string {
-  const o: Options = { json: false, repeats: 7, warmup: 3, duration_ms: 20, budget_s: 30, shared: false };
+  const o: Options = {
+    json: false,
+    repeats: 7,
+    warmup: 3,
+    duration_ms: 20,
+    budget_s: 30,
+    shared: false,
+    check: false,
+    write_baseline: false,
+    baseline: DEFAULT_BASELINE,
+    min_ratio: DEFAULT_MIN_RATIO,
+  };
   const limits: Record<string, [keyof Options, number, number, boolean]> = {
     '--repeats': ['repeats', 1, 100, true],
     '--warmup': ['warmup', 0, 100, true],
     '--duration-ms': ['duration_ms', 0, 600_000, false],
     '--budget-s': ['budget_s', 0, 3600, false],
+    '--min-ratio': ['min_ratio', 0, 10, false],
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const lim = limits[flag];
     if (flag === '--json') o.json = true;
     else if (flag === '--shared') o.shared = true;
+    else if (flag === '--check') o.check = true;
+    else if (flag === '--write-baseline') o.write_baseline = true;
+    else if (flag === '--baseline') {
+      const file = inline ?? argv[++i];
+      if (!file) return '--baseline needs a file name';
+      o.baseline = file;
+    }
     else if (flag === '--only') {
       o.only = inline ?? argv[++i];
       if (!o.only) return '--only needs a scenario name';
@@ -250,6 +286,25 @@ function main(): number {
     return o ? 2 : 0;
   }
   const gc = getGc();
+  // Read the baseline before spending a minute on the bench.
+  let baseline: Baseline | null = null;
+  if (o.check && o.only === undefined) {
+    if (!existsSync(o.baseline)) {
+      process.stderr.write(`bench: no baseline at ${o.baseline}; record one with --write-baseline\n`);
+      return 2;
+    }
+    try {
+      baseline = JSON.parse(readFileSync(o.baseline, 'utf8')) as Baseline;
+    } catch (e) {
+      process.stderr.write(`bench: cannot read the baseline ${o.baseline}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+    const why = incomparable(baseline, { duration_ms: o.duration_ms, shared: o.shared, warmup: o.warmup });
+    if (why.length) {
+      process.stderr.write(`bench: cannot compare with ${o.baseline}: ${why.join('; ')}\n`);
+      return 2;
+    }
+  }
   const fix = (s: Scenario): Scenario => (o.duration_ms > 0 ? { ...s, sim: { ...s.sim, duration_ms: o.duration_ms } } : s);
   const scenarios: [string, Scenario][] = [
     ['default', fix(defaultScenario())],
@@ -306,8 +361,9 @@ function main(): number {
   };
   const deterministic = rows.every((r) => r.deterministic);
   const target = targetCheck(rows);
+  const gate: GateResult | null = baseline ? checkAgainstBaseline(rows, baseline, o.min_ratio) : null;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ machine, options: o, scenarios: rows, totals, target, deterministic }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machine, options: o, scenarios: rows, totals, target, deterministic, ...(gate ? { gate } : {}) }, null, 2)}\n`);
   } else {
     process.stdout.write(`${table(rows)}\n\n`);
     process.stdout.write(
@@ -316,7 +372,19 @@ function main(): number {
     );
     process.stdout.write(`${targetText(rows)}\n`);
     if (!deterministic) process.stdout.write('ERROR: repeats of a scenario gave different summaries\n');
+    if (gate) {
+      const b = baseline!;
+      process.stdout.write(`\nagainst the baseline ${o.baseline} (recorded ${b.recorded}, ${String(b.machine.engine ?? '?')}, ${String(b.machine.cores ?? '?')} cores):\n`);
+      if (b.machine.engine !== machine.engine) process.stdout.write(`note: the engine changed since the baseline (${String(b.machine.engine)} → ${machine.engine})\n`);
+      process.stdout.write(`${gateText(gate)}\n`);
+    }
   }
+  if (o.write_baseline) {
+    const recorded = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    writeFileSync(o.baseline, `${JSON.stringify(makeBaseline(rows, { duration_ms: o.duration_ms, shared: o.shared, warmup: o.warmup }, { ...machine, repeats: o.repeats, budget_s: o.budget_s }, recorded), null, 2)}\n`);
+    if (!o.json) process.stdout.write(`wrote the baseline ${o.baseline}\n`);
+  }
+  if (gate && !gate.pass) return 1;
   return deterministic ? 0 : 1;
 }
 

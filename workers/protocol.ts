@@ -1,6 +1,6 @@
 /**
  * The messages between the engine Worker and the UI. Shared by workers/runner.ts (worker side) and
- * workers/client.ts (UI side); contains types only, so both sides can import it for free.
+ * workers/client.ts (UI side); types, defaults and one message, so both sides can import it for free.
  */
 import type { FrameBatch, Scenario, SeriesInfo, Summary } from '../src/engine';
 
@@ -15,6 +15,12 @@ export interface RunOptions {
    * between are sent together in one batch. Keeps the UI at a sane re-render rate. Default 30.
    */
   maxBatchesPerSecond?: number;
+  /**
+   * Wall-clock budget of the run, ms of running time (pauses do not count; pacing does). A run
+   * still going when it is spent stops with an `error` result saying so. 0 or absent: no budget.
+   * The page sets it with `?budget_ms=N` (see client.ts).
+   */
+  budgetMs?: number;
 }
 
 export const DEFAULT_FRAMES_PER_SECOND = 100;
@@ -58,4 +64,21 @@ export interface EngineWorkerApi {
   reset(): void;
   /** Liveness check for the client. */
   ping(): string;
+  /**
+   * Take the Web Lock `name` and hold it for the worker's whole life; resolves true once held
+   * (false where Web Locks do not exist). The client then queues for the same lock: it is granted
+   * only when this worker is gone, which is how the page notices a worker that ended without an
+   * error event (closed, killed by the browser).
+   */
+  holdLock(name: string): Promise<boolean>;
+}
+
+function ms(x: number): string {
+  return String(Number(x.toPrecision(4)));
+}
+
+/** The message of a run stopped by its wall-time budget (runner.ts; client.ts's backstop adds a sentence). */
+export function budgetMessage(budgetMs: number, simulatedMs?: number, totalMs?: number): string {
+  const where = simulatedMs !== undefined && totalMs !== undefined ? ` at ${ms(simulatedMs)} of ${ms(totalMs)} ms simulated` : '';
+  return `The run was stopped${where}: it used up its wall-time budget of ${ms(budgetMs)} ms. Shorten sim.duration_ms, choose a faster playback, or raise the budget.`;
 }

@@ -5,10 +5,16 @@
  * A run advances the Simulation in small slices and returns to the event loop between slices, so
  * pause(), resume(), reset() and a new start() are handled mid-run. Frames go to the UI in
  * batches (FrameBatch: Float64Array columns), paced to at most `framesPerSecond`.
+ *
+ * A run with a wall-time budget (`budgetMs`) stops with an error once it has been running (not
+ * paused) that long; the check happens between engine slices and while waiting for the pace, so
+ * it can overshoot by at most one frame's worth of engine work (client.ts stops a worker that
+ * stays stuck past the budget).
  */
 import * as Comlink from 'comlink';
 import { FRAMES_PER_RUN, Simulation, parseScenario, type FrameBatch, type Scenario } from '../src/engine';
 import {
+  budgetMessage,
   DEFAULT_FRAMES_PER_SECOND,
   DEFAULT_MAX_BATCHES_PER_SECOND,
   type EngineWorkerApi,
@@ -118,6 +124,8 @@ class ActiveRun {
     const fps = Math.max(0, Number(this.opts.framesPerSecond) || 0);
     const batchGapMs = 1000 / Math.max(1, this.opts.maxBatchesPerSecond ?? DEFAULT_MAX_BATCHES_PER_SECOND);
     const totalMs = parsed.value.sim.duration_ms;
+    const budgetMs = Math.max(0, Number(this.opts.budgetMs) || 0);
+    const overBudget = () => budgetMs > 0 && this.clock() >= budgetMs;
 
     this.activeSince = performance.now();
     let sim: Simulation;
@@ -161,6 +169,7 @@ class ActiveRun {
         await this.sleep(Infinity);
         continue;
       }
+      if (overBudget() && !sim.done) return { kind: 'error', message: budgetMessage(budgetMs, sim.simulatedMs, totalMs) };
       // Frames the pace allows to exist by now (frame i is due at i / fps seconds).
       const allowed = fps > 0 ? Math.min(FRAMES_PER_RUN, Math.floor((this.clock() * fps) / 1000) + 1) : FRAMES_PER_RUN;
       if (sim.frames.length < allowed) {
@@ -187,6 +196,7 @@ class ActiveRun {
       let wait = Infinity;
       if (!sim.done && fps > 0) wait = (sim.frames.length * 1000) / fps - this.clock();
       if (pending && !inFlight) wait = Math.min(wait, lastFlush + batchGapMs - this.clock());
+      if (budgetMs > 0 && !sim.done) wait = Math.min(wait, budgetMs - this.clock());
       await this.sleep(wait);
     }
     if (deliveryError) return deliveryError;
@@ -212,7 +222,7 @@ export class EngineRunner implements EngineWorkerApi {
     const run = new ActiveRun(
       scenario,
       onFrames,
-      { framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND, maxBatchesPerSecond: opts.maxBatchesPerSecond },
+      { framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND, maxBatchesPerSecond: opts.maxBatchesPerSecond, budgetMs: opts.budgetMs },
       this.yieldNow,
     );
     this.current = run;
@@ -249,5 +259,18 @@ export class EngineRunner implements EngineWorkerApi {
 
   ping(): string {
     return 'pong';
+  }
+
+  holdLock(name: string): Promise<boolean> {
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    if (!locks || typeof name !== 'string' || name === '') return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      locks
+        .request(name, () => {
+          resolve(true);
+          return new Promise<never>(() => {}); // held until this worker is gone
+        })
+        .catch(() => resolve(false));
+    });
   }
 }

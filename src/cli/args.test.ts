@@ -135,7 +135,7 @@ describe('resolveScenario', () => {
   });
 
   it('lists close matches for an unknown knob, or all knobs when nothing is close', () => {
-    expect(errorText(resolveScenario({ sets: [{ path: 'traffic.lod', text: '1' }] }))).toMatch(/unknown knob "traffic.lod"; did you mean "traffic.load"\?/);
+    expect(errorText(resolveScenario({ sets: [{ path: 'traffic.lod', text: '1' }] }))).toMatch(/unknown knob "traffic.lod"; did you mean "traffic.load"/);
     expect(errorText(resolveScenario({ sets: [{ path: 'seed', text: '1' }] }))).toMatch(/did you mean "sim.seed"/);
     const all = errorText(resolveScenario({ sets: [{ path: 'zzz.qqq', text: '1' }] }));
     for (const k of KNOBS) expect(all).toContain(k.path);

@@ -1,7 +1,8 @@
-/** The page's store instance and the React hook to read it. */
+/** The page's store instances and the React hooks to read them. */
 import { useStore } from 'zustand';
 import { createEngineClient } from '../../workers/client';
 import { createAppStore, type AppState } from './store';
+import { createThemeStore, type Theme, type ThemeState } from './theme';
 
 /** `?fps=N` sets the initial frame pace (0 = as fast as possible); e2e tests use it. */
 function initialFps(): number | undefined {
@@ -17,6 +18,30 @@ export const appStore = createAppStore(engineClient, { framesPerSecond: initialF
 
 export function useApp<T>(selector: (s: AppState) => T): T {
   return useStore(appStore, selector);
+}
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const darkQuery = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+
+function applyTheme(t: Theme): void {
+  const root = document.documentElement;
+  root.dataset.theme = t;
+  // Native controls, scrollbars and the canvas background follow too.
+  root.style.colorScheme = t;
+}
+
+export const themeStore = createThemeStore({ storage: storage(), prefersDark: darkQuery?.matches ?? false, apply: applyTheme });
+darkQuery?.addEventListener('change', (e) => themeStore.getState().systemChanged(e.matches));
+
+export function useTheme<T>(selector: (s: ThemeState) => T): T {
+  return useStore(themeStore, selector);
 }
 
 declare global {

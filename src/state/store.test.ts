@@ -219,6 +219,21 @@ describe('runs', () => {
     expect(store.getState().runError).toMatch(/worker gone/);
   });
 
+  it('runPreset loads a preset and runs exactly that scenario; an unknown name runs nothing', async () => {
+    const { engine, calls } = fakeEngine();
+    const store = createAppStore(engine, { framesPerSecond: 0 });
+    const p = PRESETS.find((x) => x.name === 'fewer-queues-than-cores')!;
+    expect(store.getState().runPreset('no-such-preset')).toBe(false);
+    await tick();
+    expect(engine.run).not.toHaveBeenCalled();
+    expect(store.getState().runPreset(p.name)).toBe(true);
+    await tick();
+    expect(store.getState().presetName).toBe(p.name);
+    expect(store.getState().status).toBe('running');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.scenario).toEqual(presetScenario(p));
+  });
+
   it('a second Run supersedes the first', async () => {
     const { engine, calls } = fakeEngine();
     const store = createAppStore(engine);

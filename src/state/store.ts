@@ -86,6 +86,8 @@ export interface AppState {
   setKnobText(path: string, text: string): void;
   loadScenario(s: Scenario): void;
   loadPreset(name: string): void;
+  /** Load a preset and run it (the gallery's one-click cards); false when there is no such preset. */
+  runPreset(name: string): boolean;
   resetToDefaults(): void;
   /** Apply a URL fragment (page load, hashchange). Returns true if it changed the form. */
   applyLink(hash: string): boolean;
@@ -269,6 +271,14 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           return;
         }
         set({ ...validState(scenario), presetName: p.name });
+      },
+
+      runPreset(name) {
+        get().loadPreset(name);
+        // loadPreset leaves the form alone when the preset is unknown or invalid: never run that.
+        if (get().presetName !== name) return false;
+        void get().run();
+        return true;
       },
 
       resetToDefaults() {

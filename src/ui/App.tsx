@@ -1,9 +1,14 @@
-import { Suspense, lazy } from 'react';
+import { Suspense, lazy, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { PRESETS } from '../engine';
+import { useApp } from '../state/app';
 import { ConfigForm } from './ConfigForm';
 import { LinkErrorBanner } from './LinkErrorBanner';
+import { PathDiagram } from './PathDiagram';
+import { PresetGallery } from './PresetGallery';
 import { RunControls, RunStatusBar } from './RunControls';
 import { ShareLink } from './ShareLink';
 import { SummaryPanel } from './SummaryPanel';
+import { ThemeToggle } from './ThemeToggle';
 
 // Recharts is most of the bundle: load it in parallel with the first paint.
 const Charts = lazy(() => import('./Charts').then((m) => ({ default: m.Charts })));
@@ -16,7 +21,40 @@ function ChartsLoading() {
   );
 }
 
+type Tab = 'results' | 'presets';
+const TABS: readonly { id: Tab; label: string }[] = [
+  { id: 'results', label: 'Results' },
+  { id: 'presets', label: `Preset gallery (${PRESETS.length})` },
+];
+
 export function App() {
+  const [tab, setTab] = useState<Tab>('results');
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ results: null, presets: null });
+  const runId = useApp((s) => s.runId);
+  const status = useApp((s) => s.status);
+
+  // Any run (the Run button, a preset card) shows its results.
+  useEffect(() => {
+    if (status === 'running') setTab('results');
+  }, [runId, status]);
+
+  const select = (t: Tab, focus = false) => {
+    setTab(t);
+    if (focus) tabRefs.current[t]?.focus();
+  };
+  // WAI-ARIA tabs: arrows, Home and End move between tabs (and select them).
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
+    const i = TABS.findIndex((t) => t.id === tab);
+    let j = -1;
+    if (e.key === 'ArrowRight') j = (i + 1) % TABS.length;
+    else if (e.key === 'ArrowLeft') j = (i - 1 + TABS.length) % TABS.length;
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = TABS.length - 1;
+    if (j < 0) return;
+    e.preventDefault();
+    select(TABS[j]!.id, true);
+  };
+
   return (
     <div className="app">
       <header className="app-header">
@@ -24,7 +62,10 @@ export function App() {
           <h1>ringlab</h1>
           <p className="tagline">iflib packet-path lab — a deterministic simulation of the NIC packet path in FreeBSD's iflib</p>
         </div>
-        <ShareLink />
+        <div className="header-actions">
+          <ThemeToggle />
+          <ShareLink />
+        </div>
       </header>
       <LinkErrorBanner />
       <main className="layout">
@@ -34,15 +75,43 @@ export function App() {
         </aside>
         <section className="panel results" aria-label="Results">
           <RunStatusBar />
-          <Suspense fallback={<ChartsLoading />}>
-            <Charts />
-          </Suspense>
-          <SummaryPanel />
+          <div className="tabs" role="tablist" aria-label="Views">
+            {TABS.map((t) => (
+              <button
+                key={t.id}
+                ref={(el) => {
+                  tabRefs.current[t.id] = el;
+                }}
+                type="button"
+                role="tab"
+                id={`tab-${t.id}`}
+                aria-selected={tab === t.id}
+                aria-controls={`tabpanel-${t.id}`}
+                tabIndex={tab === t.id ? 0 : -1}
+                className="tab"
+                data-testid={`tab-${t.id}`}
+                onClick={() => select(t.id)}
+                onKeyDown={onTabKey}
+              >
+                {t.label}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" id="tabpanel-results" aria-labelledby="tab-results" hidden={tab !== 'results'}>
+            <PathDiagram />
+            <Suspense fallback={<ChartsLoading />}>
+              <Charts />
+            </Suspense>
+            <SummaryPanel />
+          </div>
+          <div role="tabpanel" id="tabpanel-presets" aria-labelledby="tab-presets" hidden={tab !== 'presets'}>
+            {/* Mounted only while shown: the cards repeat the preset descriptions the form shows. */}
+            {tab === 'presets' && <PresetGallery onRun={() => select('results', true)} />}
+          </div>
         </section>
       </main>
       <footer className="app-footer muted small">
-        Hover a setting for what it models and its FreeBSD name. The address bar always holds a link to the current
-        settings.
+        Hover a setting for what it models and its FreeBSD name. The address bar always holds a link to the current settings.
       </footer>
     </div>
   );

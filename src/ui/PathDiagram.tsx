@@ -1,0 +1,265 @@
+import { useMemo, useState } from 'react';
+import { useApp } from '../state/app';
+import { LATEST_FRAMES, latestMeans } from './chartData';
+import { formatInt } from './format';
+import { buildDiagram, formatRate, type Diagram, type DiagramStage, type StageId } from './pathModel';
+import { useThrottled } from './useThrottled';
+
+/**
+ * The packet path as a hand-drawn SVG: one box per stage with its live rate, its drops and (after
+ * the run) its share of the busy CPU cycles; the saturated stage is outlined and badged. Colours
+ * come from styles.css (classes), so the theme applies. Everything shown is read from the store:
+ * frames, summary, the run's scenario (see pathModel.ts).
+ */
+
+const W = 960;
+const PAD = 8;
+const GAP = 34;
+const NODE_H = 112;
+const MAX_NODE_W = 176;
+/** Room above a row: its caption and the saturated badge. */
+const ROW_TOP = 30;
+/** Between two rows: the connector and the next row's caption. */
+const ROW_GAP = 48;
+
+interface Placed {
+  stage: DiagramStage;
+  x: number;
+  y: number;
+  w: number;
+}
+
+function layout(d: Diagram): { placed: Placed[]; height: number; rowY: number[] } {
+  const perRow = Math.max(...d.rows.map((r) => r.length), 1);
+  // Short paths (one row) get wider boxes and longer arrows; two rows share one column grid.
+  const maxW = d.rows.length === 1 ? MAX_NODE_W + 34 : MAX_NODE_W;
+  const gap = d.rows.length === 1 && perRow <= 4 ? GAP + 22 : GAP;
+  const w = Math.min(maxW, (W - 2 * PAD - (perRow - 1) * gap) / perRow);
+  const placed: Placed[] = [];
+  const rowY: number[] = [];
+  d.rows.forEach((row, r) => {
+    const y = ROW_TOP + r * (NODE_H + ROW_GAP);
+    rowY.push(y);
+    const rowW = row.length * w + (row.length - 1) * gap;
+    // One row: centred. Two rows: both left-aligned so the columns line up.
+    const x0 = d.rows.length === 1 ? (W - rowW) / 2 : PAD;
+    row.forEach((stage, i) => placed.push({ stage, x: x0 + i * (w + gap), y, w }));
+  });
+  return { placed, height: ROW_TOP + d.rows.length * NODE_H + (d.rows.length - 1) * ROW_GAP + 8, rowY };
+}
+
+function clip(text: string, width: number, charPx: number): string {
+  const max = Math.floor(width / charPx);
+  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
+}
+
+function pct(x: number): string {
+  const v = x * 100;
+  return v > 0 && v < 1 ? '< 1 %' : `${Math.round(v)} %`;
+}
+
+function ariaText(s: DiagramStage): string {
+  const parts = [`${s.label} (${s.fn})`, s.pps === null ? 'no rate yet' : `${formatRate(s.pps)} Mpps ${s.rateLabel}`];
+  if (s.drops.length > 0) parts.push(s.dropsTotalPps > 0 ? `${formatRate(s.dropsTotalPps)} Mpps dropped` : 'no drops');
+  if (s.cpuShare !== null) parts.push(`${pct(s.cpuShare)} of busy CPU cycles`);
+  if (s.saturated) parts.push('saturated');
+  return parts.join(', ');
+}
+
+function StageBox({ p, active, onActive }: { p: Placed; active: boolean; onActive: (id: StageId | null) => void }) {
+  const { stage: s, x, y, w } = p;
+  const hasDrops = s.dropsTotalPps > 0;
+  const cls = ['pd-stage', s.saturated ? 'saturated' : '', s.notModelled ? 'not-modelled' : '', active ? 'active' : ''].filter(Boolean).join(' ');
+  const barX = 78;
+  const barW = Math.max(10, w - barX - 10);
+  return (
+    <g
+      className={cls}
+      transform={`translate(${x.toFixed(1)} ${y})`}
+      role="listitem"
+      tabIndex={0}
+      aria-label={ariaText(s)}
+      data-testid={`stage-${s.id}`}
+      data-rate={s.pps ?? ''}
+      data-drops={s.dropsTotalPps}
+      data-cpu-share={s.cpuShare ?? ''}
+      data-saturated={s.saturated ? 'true' : 'false'}
+      onMouseEnter={() => onActive(s.id)}
+      onMouseLeave={() => onActive(null)}
+      onFocus={() => onActive(s.id)}
+      onBlur={() => onActive(null)}
+    >
+      <title>{`${s.label} — ${s.functions}`}</title>
+      <rect className="pd-focus" x={-4} y={-4} width={w + 8} height={NODE_H + 8} rx={11} />
+      <rect className="pd-box" width={w} height={NODE_H} rx={8} />
+      <text className="pd-label" x={10} y={21}>
+        {clip(s.label, w - 20, 8.2)}
+      </text>
+      <text className="pd-fn" x={10} y={38}>
+        {clip(s.fn, w - 20, 6.7)}
+      </text>
+      <text className="pd-rate" x={10} y={67}>
+        {formatRate(s.pps)}
+        <tspan className="pd-unit" dx={4}>
+          Mpps
+        </tspan>
+      </text>
+      {s.drops.length > 0 && (
+        <text className={hasDrops ? 'pd-drops' : 'pd-nodrops'} x={10} y={86}>
+          {hasDrops ? `▼ ${formatRate(s.dropsTotalPps)} Mpps${w >= 160 ? ' dropped' : ''}` : 'no drops'}
+        </text>
+      )}
+      {s.cpuShare !== null && (
+        <g className="pd-cpu">
+          <text x={10} y={103}>
+            CPU {pct(s.cpuShare)}
+          </text>
+          <rect className="pd-bar-track" x={barX} y={96} width={barW} height={7} rx={3} />
+          <rect className="pd-bar" x={barX} y={96} width={Math.max(s.cpuShare > 0 ? 2 : 0, barW * Math.min(1, s.cpuShare))} height={7} rx={3} />
+        </g>
+      )}
+      {s.saturated && (
+        <g className="pd-badge" transform={`translate(${w / 2} 0)`}>
+          <rect x={-44} y={-11} width={88} height={20} rx={10} />
+          <text x={0} y={3} textAnchor="middle">
+            SATURATED
+          </text>
+        </g>
+      )}
+    </g>
+  );
+}
+
+function Connectors({ placed, rows }: { placed: Placed[]; rows: number }) {
+  const paths: string[] = [];
+  for (let i = 0; i + 1 < placed.length; i++) {
+    const a = placed[i]!;
+    const b = placed[i + 1]!;
+    if (a.y === b.y) {
+      const cy = a.y + NODE_H / 2;
+      paths.push(`M${(a.x + a.w + 3).toFixed(1)} ${cy}H${(b.x - 5).toFixed(1)}`);
+    } else if (rows > 1) {
+      // End of the first row → start of the second: down, back left, down into the next box.
+      const ax = a.x + a.w / 2;
+      const bx = b.x + b.w / 2;
+      const mid = a.y + NODE_H + 16;
+      paths.push(`M${ax.toFixed(1)} ${a.y + NODE_H + 2}V${mid}H${bx.toFixed(1)}V${b.y - 5}`);
+    }
+  }
+  // One path per connector: a marker only ends the last subpath of a path.
+  return (
+    <g aria-hidden="true">
+      {paths.map((d) => (
+        <path key={d} className="pd-arrow" d={d} markerEnd="url(#pd-arrowhead)" />
+      ))}
+    </g>
+  );
+}
+
+function Details({ d, active }: { d: Diagram; active: StageId | null }) {
+  const s = d.stages.find((x) => x.id === active);
+  if (!s) {
+    return (
+      <p className="pd-reason" data-testid="diagram-reason" aria-live="polite">
+        {d.saturated ? (
+          <>
+            <strong>Saturated: {d.stages.find((x) => x.id === d.saturated!.id)?.label}</strong> — {d.saturated.reason}
+            {d.saturated.source === 'live' ? ' (live; the summary decides at the end)' : ''}.
+          </>
+        ) : d.stages.some((x) => x.pps !== null) ? (
+          'No stage is saturated.'
+        ) : (
+          'Run a scenario to see the rate at each stage. Hover or focus a stage for its FreeBSD functions.'
+        )}
+      </p>
+    );
+  }
+  return (
+    <div className="pd-details" data-testid="diagram-details" aria-live="polite">
+      <p>
+        <strong>{s.label}</strong> <code>{s.fn}</code> — {s.functions}
+      </p>
+      <p className="muted">
+        {s.pps === null ? 'No rate yet.' : `${formatRate(s.pps)} Mpps ${s.rateLabel}.`}
+        {s.drops_pps.length > 0 &&
+          ` Drops: ${s.drops_pps.map((x) => `${x.label} ${formatRate(x.pps)} Mpps`).join(', ')}${s.dropsTotal !== null ? ` (${formatInt(s.dropsTotal)} packets in the run)` : ''}.`}
+        {s.cpuShare !== null && ` CPU: ${s.cpuParts.map((x) => `${x.label} ${pct(x.share)}`).join(', ')} of all busy cycles.`}
+      </p>
+    </div>
+  );
+}
+
+/** The diagram's numbers change at most this often while a run streams (ms): readable, and cheap. */
+const REDRAW_MS = 200;
+
+export function PathDiagram() {
+  const frames = useThrottled(
+    useApp((s) => s.frames),
+    REDRAW_MS,
+  );
+  const summary = useApp((s) => s.summary);
+  const runScenario = useApp((s) => s.runScenario);
+  const editScenario = useApp((s) => s.scenario);
+  const lineRatePps = useApp((s) => s.runLineRatePps);
+  const [active, setActive] = useState<StageId | null>(null);
+  const scenario = summary?.scenario ?? runScenario ?? editScenario;
+  const rates = useMemo(() => latestMeans(frames), [frames]);
+  const d = useMemo(() => buildDiagram({ scenario, rates, summary, lineRatePps: lineRatePps ?? summary?.line_rate_pps ?? null }), [scenario, rates, summary, lineRatePps]);
+  const { placed, height, rowY } = useMemo(() => layout(d), [d]);
+  const live = frames.count > 0;
+  const t = frames.columns.t_ms;
+  const tEnd = live && t ? t[frames.count - 1] : undefined;
+  return (
+    <figure className="path-diagram" data-testid="path-diagram" data-workload={d.workload} data-saturated-stage={d.saturated?.id ?? ''}>
+      <figcaption>
+        <span className="chart-title">
+          Packet path <span className="muted">({d.workload}{scenario.traffic.workload === 'transmit' ? `, tx.path=${scenario.tx.path}` : ''}; rates in Mpps)</span>
+        </span>
+        <span className="muted caption-extra" data-testid="diagram-when">
+          {live
+            ? `${summary ? 'end of run' : 'live'}: mean of the last ${Math.min(LATEST_FRAMES, frames.count)} frames${tEnd !== undefined ? ` up to t = ${tEnd.toFixed(2)} ms` : ''}${d.offeredPps !== null ? ` · offered ${formatRate(d.offeredPps)} Mpps` : ''}`
+            : 'not run yet'}
+        </span>
+      </figcaption>
+      <svg className="pd-svg" viewBox={`0 0 ${W} ${height}`} role="list" aria-label="Packet path stages, in order">
+        <defs>
+          <marker id="pd-arrowhead" viewBox="0 0 10 10" refX={8} refY={5} markerWidth={7} markerHeight={7} orient="auto-start-reverse">
+            <path d="M0 0L10 5L0 10z" className="pd-arrowhead" />
+          </marker>
+        </defs>
+        {d.rowTitles &&
+          rowY.map((y, r) => (
+            <text key={r} className="pd-row-title" x={W - PAD} y={y - 16} textAnchor="end" aria-hidden="true">
+              {d.rowTitles![r]}
+            </text>
+          ))}
+        <Connectors placed={placed} rows={d.rows.length} />
+        {placed.map((p) => (
+          <StageBox key={p.stage.id} p={p} active={active === p.stage.id} onActive={setActive} />
+        ))}
+      </svg>
+      <Details d={d} active={active} />
+      <div className="pd-legend small" aria-label="Legend">
+        <span>
+          <span className="pd-key pd-key-sat" aria-hidden="true" /> saturated stage
+        </span>
+        <span>
+          <span className="pd-key-drop" aria-hidden="true">▼</span> drops at the stage (Mpps)
+        </span>
+        <span>
+          <span className="pd-key pd-key-bar" aria-hidden="true" /> share of all busy CPU cycles (after the run)
+        </span>
+        {d.stages.some((s) => s.notModelled) && (
+          <span>
+            <span className="pd-key pd-key-dashed" aria-hidden="true" /> no cost modelled
+          </span>
+        )}
+        {d.otherCpu.length > 0 && (
+          <span className="muted" data-testid="diagram-other-cpu">
+            not on a stage: {d.otherCpu.map((o) => `${o.stage} ${pct(o.share)}`).join(', ')}
+          </span>
+        )}
+      </div>
+    </figure>
+  );
+}

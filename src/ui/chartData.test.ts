@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS, presetScenario, runScenario, setPath, type Scenario, type SeriesInfo } from '../engine';
+import type { FrameColumns } from '../state/store';
+import { activeDropSeries, buckets, cyclesByStage, downsample, framePoints, heatLevel, heatStrip, latestMeans, rankByMean } from './chartData';
+
+function cols(n: number, f: Record<string, (i: number) => number>): FrameColumns {
+  const columns: Record<string, Float64Array> = {};
+  for (const [k, fn] of Object.entries(f)) columns[k] = Float64Array.from({ length: n }, (_, i) => fn(i));
+  return { count: n, columns };
+}
+
+const S = (key: string, group: SeriesInfo['group'], unit = 'pps'): SeriesInfo => ({ key, label: key, unit, group });
+
+describe('buckets / downsampling', () => {
+  it('is the identity up to the limit', () => {
+    expect(buckets(3, 400)).toEqual([[0, 1], [1, 2], [2, 3]]);
+    expect(buckets(0, 400)).toEqual([]);
+  });
+  it('covers every index exactly once, in order, with at most max buckets', () => {
+    for (const [n, max] of [[1000, 400], [401, 400], [200, 7], [5, 1]] as const) {
+      const b = buckets(n, max);
+      expect(b.length).toBeLessThanOrEqual(max);
+      expect(b[0]![0]).toBe(0);
+      expect(b[b.length - 1]![1]).toBe(n);
+      for (let i = 1; i < b.length; i++) expect(b[i]![0]).toBe(b[i - 1]![1]);
+    }
+  });
+  it('framePoints averages buckets, skips NaN, keeps the bucket end time, scales', () => {
+    const f = cols(4, { t_ms: (i) => i + 1, a: (i) => (i === 1 ? NaN : i * 1e6) });
+    expect(framePoints(f, ['a'], { max: 2, scale: () => 1e-6 })).toEqual([
+      { t: 2, a: 0 },
+      { t: 4, a: 2.5 },
+    ]);
+    expect(framePoints(f, ['a'])).toHaveLength(4);
+    expect(framePoints({ count: 0, columns: {} }, ['a'])).toEqual([]);
+  });
+  it('a 1000-frame run is drawn with at most 400 points, with the same mean', () => {
+    const f = cols(1000, { t_ms: (i) => i, a: (i) => i % 7 });
+    const p = framePoints(f, ['a']);
+    expect(p.length).toBeLessThanOrEqual(400);
+    const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+    expect(mean(p.map((x) => x.a!))).toBeCloseTo(mean(Array.from({ length: 1000 }, (_, i) => i % 7)), 1);
+    const d = downsample(p, 100);
+    expect(d).toHaveLength(100);
+    expect(d[99]!.t).toBe(999);
+  });
+});
+
+describe('latest rates', () => {
+  it('averages the last k finite frames of every column', () => {
+    const f = cols(10, { t_ms: (i) => i, x: (i) => i, y: (i) => (i > 7 ? NaN : 1) });
+    const m = latestMeans(f, 3);
+    expect(m.x).toBe(8);
+    expect(m.y).toBe(1);
+    expect(latestMeans({ count: 0, columns: {} })).toEqual({});
+  });
+});
+
+describe('series helpers', () => {
+  it('draws only drop locations that dropped something; the ring workload uses the total', () => {
+    const f = cols(3, { t_ms: (i) => i, drops_wire_pps: () => 0, drops_rx_ring_pps: (i) => i, drops_pps: (i) => i });
+    const series = [S('drops_pps', 'drops'), S('drops_wire_pps', 'drops'), S('drops_rx_ring_pps', 'drops')];
+    expect(activeDropSeries(f, series).map((s) => s.key)).toEqual(['drops_rx_ring_pps']);
+    expect(activeDropSeries(f, [S('drops_pps', 'drops')]).map((s) => s.key)).toEqual(['drops_pps']);
+    expect(activeDropSeries(cols(2, { t_ms: (i) => i, drops_pps: () => 0 }), [S('drops_pps', 'drops')])).toEqual([]);
+  });
+  it('ranks series by their mean, ties in engine order', () => {
+    const f = cols(2, { q0_pps: () => 1, q1_pps: () => 5, q2_pps: () => 1 });
+    expect(rankByMean(f, [S('q0_pps', 'queue'), S('q1_pps', 'queue'), S('q2_pps', 'queue')]).map((s) => s.key)).toEqual(['q1_pps', 'q0_pps', 'q2_pps']);
+  });
+});
+
+describe('CPU heat strip', () => {
+  it('one row per CPU, at most maxColumns columns, values 0..1', () => {
+    const f = cols(200, { t_ms: (i) => (i + 1) * 0.1, cpu0_util: () => 1, cpu1_util: (i) => (i < 100 ? 0 : 0.5) });
+    const h = heatStrip(f, [S('cpu0_util', 'cpu', 'fraction busy'), S('cpu1_util', 'cpu', 'fraction busy')], 50);
+    expect(h.t).toHaveLength(50);
+    expect(h.t0).toBeCloseTo(0, 9);
+    expect(h.t[49]).toBeCloseTo(20, 9);
+    expect(h.rows.map((r) => r.mean)).toEqual([1, 0.25]);
+    expect(h.rows[1]!.values[0]).toBe(0);
+    expect(h.rows[1]!.values[49]).toBe(0.5);
+  });
+  it('quantises utilisation into colour levels', () => {
+    expect(heatLevel(0, 10)).toBe(0);
+    expect(heatLevel(0.999, 10)).toBe(9);
+    expect(heatLevel(1, 10)).toBe(9);
+    expect(heatLevel(1.2, 10)).toBe(9);
+    expect(heatLevel(NaN, 10)).toBe(-1);
+  });
+});
+
+describe('cycles by stage per CPU', () => {
+  it('is percent of each CPU\'s time: busy stages plus idle make 100 %, utilisation matches', () => {
+    const p = PRESETS.find((x) => x.name === 'fewer-queues-than-cores')!;
+    const { summary } = runScenario(setPath(presetScenario(p), 'sim.duration_ms', 2) as Scenario);
+    const { rows, stages } = cyclesByStage(summary);
+    expect(rows).toHaveLength(summary.cores.length);
+    expect(stages.map((s) => s.stage)).toContain('rxeof');
+    expect(stages.map((s) => s.stage)).not.toContain('lro');
+    const r0 = rows[0]!;
+    const busy = stages.reduce((a, s) => a + Number(r0[s.stage]), 0);
+    expect(busy / 100).toBeCloseTo(summary.cores[0]!.utilization, 2);
+    expect(cyclesByStage(null)).toEqual({ rows: [], stages: [] });
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The preset gallery's grouping and card text, derived from the engine's PRESETS (title,
+ * description, calibration targets) and each preset's scenario. Pure; no React.
+ */
+import { presetScenario, type Preset } from '../engine';
+
+export type PresetGroupId = 'forwarding' | 'transmit' | 'receive' | 'cores' | 'ring';
+
+export interface PresetGroupDef {
+  id: PresetGroupId;
+  title: string;
+  blurb: string;
+  /** A title prefix the group heading already says ("Forwarding: "), dropped on the cards. */
+  prefix?: string;
+}
+
+export const PRESET_GROUPS: readonly PresetGroupDef[] = [
+  { id: 'forwarding', title: 'Forwarding calibration', blurb: 'Router rows of the BSDRP bench lab that the model reproduces within ±10 %.', prefix: 'Forwarding: ' },
+  { id: 'transmit', title: 'Transmit / netmap', blurb: 'Kernel UDP senders through the software TX rings vs netmap pkt-gen, and the netmap stall.', prefix: 'Transmit: ' },
+  { id: 'receive', title: 'Receive / LRO', blurb: 'Traffic that ends in local sockets: the receive stack and large receive offload.' },
+  { id: 'cores', title: 'Cores vs queues & NUMA', blurb: 'Where the queues and the memory sit: idle cores, crossing sockets.' },
+  { id: 'ring', title: 'TX ring only', blurb: 'One hardware TX ring and the wire, a textbook queue with no CPU.', prefix: 'TX ring only: ' },
+];
+
+export interface PresetCard {
+  name: string;
+  group: PresetGroupId;
+  title: string;
+  /** First sentence of the description. */
+  line: string;
+  description: string;
+  workload: string;
+  /** The measured figure the preset reproduces, when it has one ("measured 12.67 Mpps"). */
+  measured: string | null;
+  measuredSource: string | null;
+}
+
+/** Which gallery group a preset belongs to, from what it runs. */
+export function groupOf(p: Preset): PresetGroupId {
+  let workload: string;
+  try {
+    workload = presetScenario(p).traffic.workload;
+  } catch {
+    workload = String(p.set['traffic.workload'] ?? 'forward');
+  }
+  if (workload === 'ring') return 'ring';
+  if (workload === 'transmit') return 'transmit';
+  if (workload === 'receive') return 'receive';
+  const calibrated = (p.targets ?? []).some((t) => t.metric === 'forwarded_pps' || t.metric === 'delivered_pps');
+  return calibrated ? 'forwarding' : 'cores';
+}
+
+/** The first sentence (up to the first ". " or the end), for a one-line card. */
+export function firstSentence(text: string): string {
+  const m = /^(.*?[.!?])(\s|$)/.exec(text.trim());
+  return (m ? m[1]! : text).trim();
+}
+
+function measuredOf(p: Preset): { text: string; source: string } | null {
+  const t = (p.targets ?? []).find((x) => Object.keys(x.set).length === 0) ?? p.targets?.[p.targets.length - 1];
+  if (!t) return null;
+  if (t.collapseBelow !== undefined) return { text: 'measured: collapses', source: t.source };
+  return { text: `measured ${(t.measured / 1e6).toFixed(2)} Mpps`, source: t.source };
+}
+
+export function presetCards(presets: readonly Preset[]): { group: PresetGroupDef; cards: PresetCard[] }[] {
+  const cards = presets.map((p): PresetCard => {
+    const group = groupOf(p);
+    const prefix = PRESET_GROUPS.find((g) => g.id === group)?.prefix;
+    const m = measuredOf(p);
+    let workload = String(p.set['traffic.workload'] ?? '');
+    try {
+      workload = presetScenario(p).traffic.workload;
+    } catch {
+      // keep the declared one
+    }
+    return {
+      name: p.name,
+      group,
+      title: prefix && p.title.startsWith(prefix) ? p.title.slice(prefix.length) : p.title,
+      line: firstSentence(p.description),
+      description: p.description,
+      workload,
+      measured: m?.text ?? null,
+      measuredSource: m?.source ?? null,
+    };
+  });
+  return PRESET_GROUPS.map((group) => ({ group, cards: cards.filter((c) => c.group === group.id) })).filter((g) => g.cards.length > 0);
+}

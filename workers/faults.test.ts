@@ -1,0 +1,238 @@
+/**
+ * Faults around the engine Worker: a run over its wall-time budget stops with a message (in the
+ * worker, or by the client's backstop when the worker cannot answer), paused time does not count,
+ * and a worker that disappears without an error event is noticed (through the Web Lock it holds)
+ * and replaced. The browser side of the same is e2e/faults.spec.ts.
+ */
+import * as Comlink from 'comlink';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FRAMES_PER_RUN, defaultScenario, setPath } from '../src/engine';
+import { WORKER_GONE_MESSAGE, budgetFromSearch, createEngineClient, type EngineClient } from './client';
+import { EngineRunner } from './runner';
+
+const small = setPath(defaultScenario(), 'sim.duration_ms', 0.2);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function channelWorker(): Worker {
+  const { port1, port2 } = new MessageChannel();
+  Comlink.expose(new EngineRunner(), port2);
+  return Object.assign(port1, {
+    terminate() {
+      port1.close();
+      port2.close();
+    },
+  }) as unknown as Worker;
+}
+
+/** A worker that never answers anything. */
+class DeadWorker extends EventTarget {
+  terminated = false;
+  postMessage(): void {}
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+/**
+ * Just enough of the Web Locks API, in one realm: `vanish(name)` drops a held lock as the browser
+ * does when the worker holding it ends.
+ */
+class FakeLocks {
+  private held = new Set<string>();
+  private waiting = new Map<string, (() => void)[]>();
+
+  request(name: string, a: unknown, b?: unknown): Promise<unknown> {
+    const cb = (typeof a === 'function' ? a : b) as () => unknown;
+    const signal = typeof a === 'object' && a ? (a as { signal?: AbortSignal }).signal : undefined;
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        this.held.add(name);
+        Promise.resolve(cb()).then(
+          (v) => {
+            this.release(name);
+            resolve(v);
+          },
+          (e: unknown) => {
+            this.release(name);
+            reject(e);
+          },
+        );
+      };
+      if (!this.held.has(name)) return grant();
+      const q = this.waiting.get(name) ?? [];
+      q.push(grant);
+      this.waiting.set(name, q);
+      signal?.addEventListener('abort', () => {
+        const i = q.indexOf(grant);
+        if (i >= 0) q.splice(i, 1);
+        reject(new DOMException('aborted', 'AbortError'));
+      });
+    });
+  }
+
+  names(): string[] {
+    return [...this.held];
+  }
+
+  waiters(name: string): number {
+    return this.waiting.get(name)?.length ?? 0;
+  }
+
+  vanish(name: string): void {
+    this.release(name);
+  }
+
+  private release(name: string): void {
+    this.held.delete(name);
+    this.waiting.get(name)?.shift()?.();
+  }
+}
+
+let clients: EngineClient[] = [];
+afterEach(() => {
+  clients.forEach((c) => c.dispose());
+  clients = [];
+  vi.unstubAllGlobals();
+});
+
+describe('wall-time budget in the runner', () => {
+  it('stops a run that outlasts its budget, with a message saying how far it got', async () => {
+    const r = new EngineRunner();
+    let frames = 0;
+    const t0 = performance.now();
+    // 200 frames at 100 frames/s take 2 s; the budget is 300 ms.
+    const res = await r.start(small, (b) => void (frames += b.columns.t_ms!.length), { framesPerSecond: 100, budgetMs: 300 });
+    const took = performance.now() - t0;
+    expect(res.kind).toBe('error');
+    if (res.kind === 'error') expect(res.message).toMatch(/^The run was stopped at [\d.]+ of 0\.2 ms simulated: it used up its wall-time budget of 300 ms\./);
+    expect(took).toBeGreaterThanOrEqual(290);
+    expect(took).toBeLessThan(2000);
+    expect(frames).toBeGreaterThan(0);
+    expect(frames).toBeLessThan(FRAMES_PER_RUN);
+    // The runner is usable straight away.
+    expect((await r.start(small, () => {}, { framesPerSecond: 0, budgetMs: 5000 })).kind).toBe('done');
+  });
+
+  it('does not count paused time', async () => {
+    const r = new EngineRunner();
+    // 200 frames at 1000 frames/s: about 200 ms of running time, within a 800 ms budget even
+    // with a 1000 ms pause in the middle.
+    const run = r.start(small, () => {}, { framesPerSecond: 1000, budgetMs: 800 });
+    await sleep(60);
+    r.pause();
+    await sleep(1000);
+    r.resume();
+    expect((await run).kind).toBe('done');
+  });
+
+  it('no budget, or 0, means no limit', async () => {
+    const r = new EngineRunner();
+    expect((await r.start(small, () => {}, { framesPerSecond: 400, budgetMs: 0 })).kind).toBe('done');
+  });
+});
+
+describe('wall-time budget in the client', () => {
+  it('passes the page budget to the worker, which stops the run itself', async () => {
+    const client = createEngineClient(channelWorker, { budgetMs: 150 });
+    clients.push(client);
+    const res = await client.run(small, () => {}, { framesPerSecond: 100 });
+    expect(res.kind).toBe('error');
+    if (res.kind === 'error') {
+      expect(res.message).toMatch(/wall-time budget of 150 ms/);
+      expect(res.message).not.toMatch(/did not stop by itself/);
+    }
+    // A run's own budget wins over the page's.
+    expect((await client.run(small, () => {}, { framesPerSecond: 0, budgetMs: 10_000 })).kind).toBe('done');
+  });
+
+  it('terminates and replaces a worker that does not stop by itself', async () => {
+    const made: DeadWorker[] = [];
+    const client = createEngineClient(() => {
+      const w = new DeadWorker();
+      made.push(w);
+      return w as unknown as Worker;
+    }, { budgetMs: 100, budgetGraceMs: 50 });
+    clients.push(client);
+    const t0 = performance.now();
+    const res = await client.run(small, () => {}, { framesPerSecond: 0 });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+    expect(res.kind).toBe('error');
+    if (res.kind === 'error') expect(res.message).toMatch(/wall-time budget of 100 ms\..*did not stop by itself and was replaced/);
+    expect(made[0]!.terminated).toBe(true);
+    void client.run(small, () => {}, { framesPerSecond: 0, budgetMs: 0 });
+    expect(made.length).toBe(2);
+  });
+
+  it('the backstop does not count time while paused', async () => {
+    const client = createEngineClient(() => new DeadWorker() as unknown as Worker, { budgetMs: 100, budgetGraceMs: 50 });
+    clients.push(client);
+    let settled = false;
+    const run = client.run(small, () => {}, { framesPerSecond: 0 }).then((r) => {
+      settled = true;
+      return r;
+    });
+    await sleep(40);
+    void client.pause();
+    await sleep(300);
+    expect(settled).toBe(false);
+    void client.resume();
+    expect((await run).kind).toBe('error');
+  });
+
+  it('a run that ends in time clears the backstop', async () => {
+    const made: Worker[] = [];
+    const client = createEngineClient(() => {
+      const w = channelWorker();
+      made.push(w);
+      return w;
+    }, { budgetMs: 5000, budgetGraceMs: 10 });
+    clients.push(client);
+    expect((await client.run(small, () => {}, { framesPerSecond: 0 })).kind).toBe('done');
+    await sleep(50);
+    expect((await client.run(small, () => {}, { framesPerSecond: 0 })).kind).toBe('done');
+    expect(made.length).toBe(1);
+  });
+
+  it('reads ?budget_ms= from a query string', () => {
+    expect(budgetFromSearch('?fps=0&budget_ms=2500')).toBe(2500);
+    for (const bad of ['', '?budget_ms=', '?budget_ms=0', '?budget_ms=-5', '?budget_ms=abc', '?budget_ms=Infinity', '?fps=0']) {
+      expect(budgetFromSearch(bad), bad).toBeUndefined();
+    }
+  });
+});
+
+describe('a worker that ends without an error event', () => {
+  it('holds a Web Lock for its life; when it is gone the run fails and the worker is replaced', async () => {
+    const locks = new FakeLocks();
+    vi.stubGlobal('navigator', { locks });
+    const made: Worker[] = [];
+    const client = createEngineClient(() => {
+      const w = channelWorker();
+      made.push(w);
+      return w;
+    }, {});
+    clients.push(client);
+    const run = client.run(small, () => {}, { framesPerSecond: 25 }); // 8 s: plenty of time
+    await vi.waitFor(() => expect(locks.names().length).toBe(1));
+    const name = locks.names()[0]!;
+    await vi.waitFor(() => expect(locks.waiters(name)).toBe(1)); // the client queued for it
+    locks.vanish(name); // the worker ended without a word
+    expect(await run).toEqual({ kind: 'error', message: WORKER_GONE_MESSAGE });
+    // The next run goes to a fresh worker and completes.
+    expect((await client.run(small, () => {}, { framesPerSecond: 0 })).kind).toBe('done');
+    expect(made.length).toBe(2);
+  });
+
+  it('a worker the client terminates on purpose is not reported as gone', async () => {
+    const locks = new FakeLocks();
+    vi.stubGlobal('navigator', { locks });
+    const client = createEngineClient(channelWorker, {});
+    const run = client.run(small, () => {}, { framesPerSecond: 25 });
+    await vi.waitFor(() => expect(locks.names().length).toBe(1));
+    const name = locks.names()[0]!;
+    await vi.waitFor(() => expect(locks.waiters(name)).toBe(1));
+    client.dispose(); // terminates the worker: the client's own wait for the lock is withdrawn
+    expect(await run).toEqual({ kind: 'cancelled' });
+    expect(locks.waiters(name)).toBe(0);
+  });
+});
