@@ -16,7 +16,7 @@ test('the page loads with the title, the form and an idle chart', async ({ page 
 });
 
 test('run: the chart grows while running, then the summary appears', async ({ page }) => {
-  await page.goto('/?fps=100'); // the default pace: 200 frames in about 2 s
+  await page.goto('/?fps=25'); // 200 frames in about 8 s: time to sample mid-run even on a loaded machine
   await page.getByTestId('run').click();
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'running');
 
@@ -56,7 +56,7 @@ test('run: the chart grows while running, then the summary appears', async ({ pa
 });
 
 test('pause stops the stream, resume continues it, reset clears the run', async ({ page }) => {
-  await page.goto('/?fps=25'); // 8 s for a full run: plenty of time to pause
+  await page.goto('/?fps=10'); // 20 s for a full run: time to pause even on a loaded machine
   await page.getByTestId('run').click();
   await expect.poll(() => framesCount(page)).toBeGreaterThan(3);
 
