@@ -12,12 +12,12 @@ const baseline = makeBaseline([row('default', 10), row('fwd', 20, 18), row('gone
 
 describe('bench gate', () => {
   it('compares medians as ratios and fails below the threshold', () => {
-    const g = checkAgainstBaseline([row('default', 5.5), row('fwd', 9.9, 17)], baseline, 0.5);
+    const g = checkAgainstBaseline([row('default', 5.5), row('fwd', 9.9, 8.9)], baseline, 0.5);
     expect(g.rows.map((r) => [r.scenario, r.ratio, r.pass])).toEqual([
       ['default', 0.55, true],
       ['fwd', 0.495, false],
     ]);
-    expect(g.rows[1]!.cpu_ratio).toBeCloseTo(17 / 18);
+    expect(g.rows[1]!.cpu_ratio).toBeCloseTo(8.9 / 18);
     expect(g.failed).toEqual(['fwd']);
     expect(g.pass).toBe(false);
     expect(g.missing).toEqual(['gone']);
@@ -25,6 +25,13 @@ describe('bench gate', () => {
     expect(text).toMatch(/fwd .*0\.49× .*BELOW 0\.5×/);
     expect(text).toMatch(/gate: FAILED, 1 scenario\(s\) below 0\.5× their baseline: fwd/);
     expect(text).toMatch(/not measured this time \(in the baseline\): gone/);
+  });
+
+  it('a wall ratio below the threshold passes when the CPU ratio is not (a busy machine, not a slowdown)', () => {
+    const g = checkAgainstBaseline([row('default', 3, 9)], baseline, 0.5);
+    expect(g.rows[0]).toMatchObject({ ratio: 0.3, cpu_ratio: 0.9, pass: true });
+    expect(gateText(g)).toMatch(/default .*0\.30× .*0\.90× .*wall below, CPU ok/);
+    expect(checkAgainstBaseline([row('default', 3, 4.9)], baseline, 0.5).pass).toBe(false);
   });
 
   it('passes at or above the threshold, faster is fine, and a new scenario cannot regress', () => {

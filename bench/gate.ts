@@ -1,7 +1,10 @@
 /**
  * The bench's regression gate (`npm run -s bench -- --check`): each scenario's median simulated
- * packets per wall-second against a stored baseline (bench/baseline.json), as a ratio. A ratio
- * below the threshold (default 0.5×: generous, the bench machine is shared) fails the gate.
+ * packets per wall-second against a stored baseline (bench/baseline.json), as a ratio. A scenario
+ * fails when that ratio is below the threshold (default 0.5×: generous, the bench machine is
+ * shared) and so is its ratio on CPU-seconds: a real slowdown lowers both, while a busy machine
+ * lowers mostly the wall figure (time the bench was not even running), as seen here at load 10
+ * (bursty-small-ring: 0.36× wall, 0.79× CPU).
  * Pure functions, so the logic is unit-tested without timing anything (gate.test.ts).
  */
 
@@ -30,7 +33,7 @@ export interface GateRow {
   packets_per_s: number;
   /** packets_per_s / baseline (null: no baseline for this scenario). */
   ratio: number | null;
-  /** The same on CPU-seconds: steadier on a busy machine; printed, not gated. */
+  /** The same on CPU-seconds: steadier on a busy machine. */
   cpu_ratio: number | null;
   pass: boolean;
 }
@@ -84,7 +87,7 @@ export function checkAgainstBaseline(rows: readonly MeasuredRow[], baseline: Bas
       ratio,
       cpu_ratio: cpu,
       // A scenario without a baseline (a new preset) cannot regress; NaN (no measurement) fails.
-      pass: ratio === null ? Number.isFinite(r.packets_per_s_median) : ratio >= minRatio,
+      pass: ratio === null ? Number.isFinite(r.packets_per_s_median) : ratio >= minRatio || (cpu !== null && cpu >= minRatio),
     };
   });
   const measured = new Set(rows.map((r) => r.scenario));
@@ -101,7 +104,7 @@ export function gateText(g: GateResult): string {
     (r.packets_per_s / 1e6).toFixed(2),
     r.ratio === null ? 'new' : `${r.ratio.toFixed(2)}×`,
     r.cpu_ratio === null ? '—' : `${r.cpu_ratio.toFixed(2)}×`,
-    r.pass ? '' : `BELOW ${g.min_ratio}×`,
+    r.pass ? (r.ratio !== null && r.ratio < g.min_ratio ? 'wall below, CPU ok (busy machine)' : '') : `BELOW ${g.min_ratio}×`,
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ').trimEnd();
