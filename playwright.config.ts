@@ -1,6 +1,16 @@
 import { defineConfig } from '@playwright/test';
 
-/** e2e runs against the built app (`npm run build && npm run preview`), on the system Chromium. */
+/**
+ * e2e runs against the built app (`npm run build && npm run preview`), on the system Chromium.
+ * `E2E_PORT=N` builds into `.scratch/dist-N` and serves it on port N, so several checkouts (or
+ * people) can run specs side by side without sharing `dist/` or port 4173.
+ */
+const PORT = Number(process.env.E2E_PORT) || 4173;
+const SERVER =
+  PORT === 4173
+    ? 'npm run build && npm run preview'
+    : `npx tsc -p tsconfig.json --noEmit && npx vite build --outDir .scratch/dist-${PORT} --emptyOutDir && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir .scratch/dist-${PORT}`;
+
 export default defineConfig({
   testDir: 'e2e',
   fullyParallel: false,
@@ -10,7 +20,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${PORT}`,
     headless: true,
     viewport: { width: 1360, height: 1000 },
     launchOptions: {
@@ -31,8 +41,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npm run build && npm run preview',
-    url: 'http://127.0.0.1:4173',
+    command: SERVER,
+    url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
     stdout: 'ignore',

@@ -21,8 +21,11 @@ import {
   parseScenario,
   presetScenario,
   validateKnob,
-  type Knob,
+  parseSweepSpec,
+  DEFAULT_SWEEP_POINTS,
+  MAX_SWEEP_POINTS,
   type Scenario,
+  type SweepRange,
 } from '../engine';
 
 /** Exit codes: 0 ok, 1 internal error, 2 bad usage or input (flag, knob, value, preset, link). */
@@ -267,102 +270,19 @@ export function resolveScenario(
 
 // ---------------------------------------------------------------- sweeps
 
-export interface SweepSpec {
-  path: string;
-  knob: Knob;
-  /** The knob values to run, in order, already validated. */
-  values: (string | number | boolean)[];
-}
-
-export const DEFAULT_SWEEP_POINTS = 5;
-export const MAX_SWEEP_POINTS = 1000;
-
-/** Drop float noise (0.30000000000000004 → 0.3) without moving a value by more than 1e-12. */
-function tidy(x: number): number {
-  return Number(x.toPrecision(12));
-}
+export type SweepSpec = SweepRange;
+export { DEFAULT_SWEEP_POINTS, MAX_SWEEP_POINTS };
 
 /**
- * `path=a..b[:lin|:log][:N]` → the values to run. Numeric knobs get N points (default 5) spaced
- * linearly or geometrically, endpoints exact; int knobs are rounded, power-of-two knobs snap to
- * powers of two (and without N take every power of two in range); duplicates after rounding are
- * dropped. Choice knobs take every option from a to b in declared order (N and scale do not apply).
+ * `path=a..b[:lin|:log][:N]` → the values to run (engine/sweep.ts parses it, the same way the UI
+ * and share links do); an unknown knob gets a did-you-mean.
  */
 export function parseSweep(spec: string): Result<SweepSpec> {
-  const usage = '  expected --sweep path=a..b[:lin|:log][:N], e.g. --sweep traffic.load=0.5..1.2:8';
   const at = spec.indexOf('=');
-  if (at <= 0) return fail(`--sweep "${spec}": no knob path`, usage);
-  const path = spec.slice(0, at).trim();
-  const knob = KNOB_BY_PATH.get(path);
-  if (!knob) return fail(`unknown knob "${path}" in --sweep; ${suggest(path, KNOBS.map((k) => k.path), 'knobs')}`, '  run --list-knobs for all knobs');
-  const [range = '', ...mods] = spec.slice(at + 1).split(':');
-  const dots = range.indexOf('..');
-  if (dots < 0) return fail(`--sweep ${path}: no range "a..b" in "${range}"`, usage);
-  const aText = range.slice(0, dots).trim();
-  const bText = range.slice(dots + 2).trim();
-  let scale: 'lin' | 'log' | undefined;
-  let n: number | undefined;
-  for (const m of mods) {
-    const t = m.trim().toLowerCase();
-    if (t === 'lin' || t === 'log') {
-      if (scale) return fail(`--sweep ${path}: scale given twice`, usage);
-      scale = t;
-    } else if (/^\d+$/.test(t)) {
-      if (n !== undefined) return fail(`--sweep ${path}: point count given twice`, usage);
-      n = Number(t);
-      if (n < 1 || n > MAX_SWEEP_POINTS) return fail(`--sweep ${path}: point count must be from 1 to ${MAX_SWEEP_POINTS}, not ${n}`);
-    } else {
-      return fail(`--sweep ${path}: unknown modifier ":${m}"`, usage);
-    }
+  const path = at > 0 ? spec.slice(0, at).trim() : '';
+  if (at > 0 && !KNOB_BY_PATH.get(path)) {
+    return fail(`unknown knob "${path}" in --sweep; ${suggest(path, KNOBS.map((k) => k.path), 'knobs')}`, '  run --list-knobs for all knobs');
   }
-  const check = (text: string, which: string): Result<unknown> => {
-    const v = validateKnob(path, coerceKnobText(path, text));
-    return v.ok ? v : fail(...v.errors.map((e) => `--sweep ${path}: ${which} "${text}": ${e}`));
-  };
-  const a = check(aText, 'start');
-  if (!a.ok) return a;
-  const b = check(bText, 'end');
-  if (!b.ok) return b;
-
-  if (knob.kind === 'bool') {
-    if (scale || n !== undefined) return fail(`--sweep ${path}: a true/false knob takes no scale or point count`);
-    return ok({ path, knob, values: a.value === b.value ? [a.value as boolean] : [a.value as boolean, b.value as boolean] });
-  }
-  if (knob.kind === 'choice') {
-    if (scale || n !== undefined) return fail(`--sweep ${path}: a choice knob sweeps its options from a to b; it takes no scale or point count`);
-    const i = knob.options.indexOf(a.value as string | number);
-    const j = knob.options.indexOf(b.value as string | number);
-    const values = i <= j ? knob.options.slice(i, j + 1) : knob.options.slice(j, i + 1).reverse();
-    return ok({ path, knob, values: [...values] });
-  }
-
-  const lo = a.value as number;
-  const hi = b.value as number;
-  const sc = scale ?? 'lin';
-  if (sc === 'log' && (lo <= 0 || hi <= 0)) return fail(`--sweep ${path}: a log sweep needs both ends above 0 (got ${lo}..${hi})`);
-  const pow2 = knob.kind === 'int' && knob.pow2 === true;
-  let raw: number[];
-  if (pow2 && n === undefined) {
-    // every power of two from lo to hi (both are powers of two: validated above)
-    raw = [];
-    const up = lo <= hi;
-    for (let v = lo; up ? v <= hi : v >= hi; v = up ? v * 2 : v / 2) raw.push(v);
-  } else {
-    const count = n ?? DEFAULT_SWEEP_POINTS;
-    raw = [];
-    for (let i = 0; i < count; i++) {
-      const f = count === 1 ? 0 : i / (count - 1);
-      let v = i === 0 ? lo : i === count - 1 ? hi : sc === 'lin' ? lo + (hi - lo) * f : lo * Math.pow(hi / lo, f);
-      if (pow2) v = 2 ** Math.round(Math.log2(v));
-      else if (knob.kind === 'int') v = Math.round(v);
-      else v = tidy(v);
-      raw.push(v);
-    }
-  }
-  const values = raw.filter((v, i) => raw.indexOf(v) === i);
-  for (const v of values) {
-    const r = validateKnob(path, v);
-    if (!r.ok) return fail(...r.errors.map((e) => `--sweep ${path}: point ${v}: ${e}`));
-  }
-  return ok({ path, knob, values });
+  const r = parseSweepSpec(spec, '--sweep');
+  return r.ok ? ok(r.value) : fail(...r.errors);
 }

@@ -10,6 +10,7 @@ import {
   PRESETS,
   SCHEMA_VERSION,
   getPath,
+  SWEEP_OUTPUTS,
   type FrameBatch,
   type Knob,
   type Preset,
@@ -44,7 +45,7 @@ export function micros(us: number): string {
 
 /** CSV-safe field: numbers verbatim (full precision, round-trips), strings quoted when needed. */
 export function csvField(v: unknown): string {
-  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : JSON.stringify(v);
+  const s = typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : typeof v === 'string' ? v : JSON.stringify(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -252,10 +253,15 @@ export function sweepColumns(path: string, sample: Summary): string[] {
     'latency_mean_us',
     'latency_p50_us',
     'latency_p99_us',
+    ...EXTRA_OUTPUTS.map((o) => o.key),
     'bottleneck',
     'link',
   ];
 }
+
+/** Sweep outputs (engine/sweep.ts) that the fixed columns above do not already print. */
+const FIXED_COLUMNS = new Set(['delivered_pps', 'offered_pps', 'rx_pps', 'forwarded_pps', 'tx_pps', 'latency_p50_us', 'latency_p99_us']);
+const EXTRA_OUTPUTS = SWEEP_OUTPUTS.filter((o) => !FIXED_COLUMNS.has(o.key));
 
 export function sweepRow(value: unknown, s: Summary): unknown[] {
   return [
@@ -272,6 +278,7 @@ export function sweepRow(value: unknown, s: Summary): unknown[] {
     s.latency_us.mean,
     s.latency_us.p50,
     s.latency_us.p99,
+    ...EXTRA_OUTPUTS.map((o) => o.get(s)),
     s.bottleneck,
     s.link,
   ];

@@ -6,3 +6,4 @@ export * from './sim';
 export * from './presets';
 export * from './version';
 export { lineRatePps, frameTimeNs, WIRE_OVERHEAD_BYTES } from './wire';
+export * from './sweep';

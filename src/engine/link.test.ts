@@ -127,3 +127,44 @@ describe('share links', () => {
     expect(errors).toBeGreaterThan(3000);
   });
 });
+
+describe('share links: baseline and sweep', () => {
+  const sweep = { spec: 'traffic.load=0.2..1:3', series: [{ label: 'poisson', set: { 'traffic.arrival': 'poisson' } }], y: 'delivered_pps' };
+
+  it('round-trips a pinned baseline and a sweep definition', () => {
+    const scenario = setPath(defaultScenario(), 'traffic.load', 0.9);
+    const baseline = setPath(defaultScenario(), 'traffic.load', 0.5);
+    const r = decodeLink(encodeLink({ scenario, baseline, sweep }));
+    expect(r.ok && !r.empty && r.state).toEqual({ scenario, baseline, sweep });
+  });
+
+  it('a link without them decodes to the scenario alone (old links keep their meaning)', () => {
+    const r = decodeLink(encodeLink({ scenario: defaultScenario() }));
+    expect(r.ok && !r.empty && Object.keys(r.state)).toEqual(['scenario']);
+  });
+
+  it('refuses the whole link when the baseline or the sweep is bad, saying which', () => {
+    const badBase = decodeLink(fragment({ v: SCHEMA_VERSION, scenario: defaultScenario(), baseline: { ...defaultScenario(), traffic: 7 } }));
+    expectCleanError(badBase);
+    expect(!badBase.ok && badBase.message).toMatch(/baseline/);
+    const badSweep = decodeLink(fragment({ v: SCHEMA_VERSION, scenario: defaultScenario(), sweep: { ...sweep, spec: 'traffic.load=0.2..9' } }));
+    expectCleanError(badSweep);
+    expect(!badSweep.ok && badSweep.message).toMatch(/sweep/);
+    expect(!badSweep.ok && badSweep.details.join(' ')).toMatch(/traffic\.load/);
+    const wrongShape = decodeLink(fragment({ v: SCHEMA_VERSION, scenario: defaultScenario(), sweep: { spec: 3, series: 'x' } }));
+    expectCleanError(wrongShape);
+  });
+
+  it('refuses oversized and deeply nested data before parsing it', () => {
+    const big = decodeLink(fragment({ v: SCHEMA_VERSION, scenario: defaultScenario(), pad: 'x'.repeat(70_000) }));
+    expectCleanError(big);
+    expect(!big.ok && big.message).toMatch(/too large/);
+    const deep = decodeLink(`#v${SCHEMA_VERSION}.${LZString.compressToEncodedURIComponent(`{"v":3,"scenario":${'['.repeat(5000)}${']'.repeat(5000)}}`)}`);
+    expectCleanError(deep);
+    expect(!deep.ok && deep.details.join(' ')).toMatch(/nested more than/);
+    // brackets inside strings do not count as nesting
+    const s = setPath(defaultScenario(), 'traffic.load', 0.7);
+    const withText = decodeLink(encodeLink({ scenario: s, sweep: { ...sweep, series: [{ label: '[[[[[[[[[[[[[[[[[[[[ {{{{', set: {} }] } }));
+    expect(withText.ok).toBe(true);
+  });
+});

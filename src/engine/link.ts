@@ -6,9 +6,16 @@
  */
 import LZString from 'lz-string';
 import { SCHEMA_VERSION, defaultScenario, parseScenario, type Scenario } from './scenario';
+import { SweepDefSchema, planSweep, type SweepDef } from './sweep';
 
+/**
+ * What a link holds: the scenario, and optionally the run pinned as the comparison baseline (its
+ * scenario: runs are deterministic, so the scenario is the result) and a sweep definition.
+ */
 export interface LinkState {
   scenario: Scenario;
+  baseline?: Scenario;
+  sweep?: SweepDef;
 }
 
 export type DecodeResult =
@@ -18,6 +25,34 @@ export type DecodeResult =
 
 /** Longest fragment we will try to decode (a full scenario is well under 2 kB). */
 export const MAX_LINK_CHARS = 16_384;
+
+/**
+ * Most characters of decompressed JSON we parse. A scenario, a baseline and a sweep are ~6 kB; a
+ * 16 kB lz-string link can expand to 16 MB of nested JSON, which takes JSON.parse seconds.
+ */
+export const MAX_PAYLOAD_CHARS = 65_536;
+
+/** Deepest object/array nesting we parse (a scenario is 3 deep; a sweep 4). */
+export const MAX_PAYLOAD_DEPTH = 16;
+
+/** Nesting depth of JSON text, skipping strings; stops counting past `limit`. */
+function jsonDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91 /* { [ */) {
+      if (++depth > max) max = depth;
+      if (max > limit) return max;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
 
 /**
  * Upgrades from older link versions: MIGRATIONS[n] turns a version-n payload into version n+1.
@@ -60,7 +95,10 @@ function mergeOnto(base: unknown, over: unknown): unknown {
 }
 
 export function encodeLink(state: LinkState): string {
-  const json = JSON.stringify({ v: SCHEMA_VERSION, scenario: state.scenario });
+  const payload: Record<string, unknown> = { v: SCHEMA_VERSION, scenario: state.scenario };
+  if (state.baseline) payload.baseline = state.baseline;
+  if (state.sweep) payload.sweep = state.sweep;
+  const json = JSON.stringify(payload);
   return `#v${SCHEMA_VERSION}.${LZString.compressToEncodedURIComponent(json)}`;
 }
 
@@ -95,6 +133,12 @@ export function decodeLink(input: string): DecodeResult {
     json = null;
   }
   if (!json) return { ok: false, message: damaged, details: ['the data did not decompress'] };
+  if (json.length > MAX_PAYLOAD_CHARS) {
+    return { ok: false, message: 'This link is too large to be a ringlab scenario.', details: [`${json.length} characters of data; at most ${MAX_PAYLOAD_CHARS}`] };
+  }
+  if (jsonDepth(json, MAX_PAYLOAD_DEPTH) > MAX_PAYLOAD_DEPTH) {
+    return { ok: false, message: damaged, details: [`the data is nested more than ${MAX_PAYLOAD_DEPTH} levels deep`] };
+  }
   let payload: unknown;
   try {
     payload = JSON.parse(json);
@@ -121,5 +165,24 @@ export function decodeLink(input: string): DecodeResult {
   if (!parsed.ok) {
     return { ok: false, message: 'This link asks for settings ringlab does not accept, so it was not applied.', details: parsed.errors };
   }
-  return { ok: true, state: { scenario: parsed.value }, empty: false };
+  const state: LinkState = { scenario: parsed.value };
+  // Baseline and sweep exist from v3 on; a link that carries them and cannot use them is refused
+  // whole rather than opened without them (that would silently change what was shared).
+  if (p.baseline !== undefined) {
+    const b = parseScenario(p.baseline);
+    if (!b.ok) {
+      return { ok: false, message: 'The baseline run pinned in this link has settings ringlab does not accept, so the link was not applied.', details: b.errors.map((e) => `baseline: ${e}`) };
+    }
+    state.baseline = b.value;
+  }
+  if (p.sweep !== undefined) {
+    const shape = SweepDefSchema.safeParse(p.sweep);
+    const plan = shape.success ? planSweep(parsed.value, shape.data) : null;
+    if (!shape.success || !plan?.ok) {
+      const details = !shape.success ? shape.error.issues.slice(0, 5).map((i) => `sweep.${i.path.join('.')}: ${i.message}`) : plan && !plan.ok ? plan.errors : [];
+      return { ok: false, message: 'The sweep in this link cannot be run here, so the link was not applied.', details };
+    }
+    state.sweep = shape.data;
+  }
+  return { ok: true, state, empty: false };
 }

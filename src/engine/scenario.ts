@@ -531,15 +531,36 @@ export function validateKnob(path: string, value: unknown): ParseResult<unknown>
   return r.success ? { ok: true, value: r.data } : { ok: false, errors: formatIssues(r.error) };
 }
 
+/** Most issues reported for one scenario, and most unknown keys named per issue. */
+const MAX_ISSUES = 20;
+const MAX_KEYS_NAMED = 5;
+
+/**
+ * A key from outside (a link, a file) as it may be echoed: at most 40 characters, with anything
+ * that is not a plain knob-name character shown as a JSON escape, so a hostile name can neither
+ * flood the message nor smuggle control characters or markup into it.
+ */
+export function echoKey(k: string): string {
+  const long = k.length > 40;
+  const cut = long ? k.slice(0, 40) : k;
+  const safe = cut.replace(/[^\x20-\x7e]|[<>&"\\]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return /^[A-Za-z0-9_.-]*$/.test(cut) ? `${cut}${long ? '…' : ''}` : `"${safe}"${long ? '…' : ''}`;
+}
+
 function formatIssues(err: z.ZodError): string[] {
-  return err.issues.map((i) => {
+  const out = err.issues.slice(0, MAX_ISSUES).map((i) => {
+    const where = i.path.map((p) => echoKey(String(p))).join('.');
     if (i.code === 'unrecognized_keys') {
-      const at = i.path.length ? `${i.path.join('.')}.` : '';
-      return `unknown knob${i.keys.length > 1 ? 's' : ''}: ${i.keys.map((k) => at + k).join(', ')}`;
+      const at = where ? `${where}.` : '';
+      const named = i.keys.slice(0, MAX_KEYS_NAMED).map((k) => at + echoKey(k));
+      const more = i.keys.length > MAX_KEYS_NAMED ? ` and ${i.keys.length - MAX_KEYS_NAMED} more` : '';
+      return `unknown knob${i.keys.length > 1 ? 's' : ''}: ${named.join(', ')}${more}`;
     }
-    if (i.message.includes(i.path.join('.')) || i.path.length === 0) return i.message;
-    return `${i.path.join('.')}: ${i.message}`;
+    if (i.message.includes(where) || i.path.length === 0) return i.message;
+    return `${where}: ${i.message}`;
   });
+  if (err.issues.length > MAX_ISSUES) out.push(`… and ${err.issues.length - MAX_ISSUES} more problems`);
+  return out;
 }
 
 /** Parse a CLI/text value for a knob: numbers for numeric knobs and numeric choices, booleans for bools. */

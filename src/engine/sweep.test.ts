@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { defaultScenario, getPath, parseScenario } from './scenario';
+import { findPreset, presetScenario } from './presets';
+import { BUILTIN_SWEEPS, SWEEP_OUTPUTS, SweepDefSchema, parseSweepSpec, planSweep, type SweepDef } from './sweep';
+import { runScenario } from './sim';
+
+const def = (spec: string, extra: Partial<SweepDef> = {}): SweepDef => ({ spec, series: [], y: 'delivered_pps', ...extra });
+
+describe('parseSweepSpec', () => {
+  it('spaces numeric points linearly or geometrically with exact endpoints', () => {
+    const lin = parseSweepSpec('traffic.load=0.2..1:5');
+    expect(lin.ok && lin.value.values).toEqual([0.2, 0.4, 0.6, 0.8, 1]);
+    const log = parseSweepSpec('traffic.flows=1..10000:log:5');
+    expect(log.ok && log.value.values).toEqual([1, 10, 100, 1000, 10000]);
+  });
+  it('names the knob and the limit when a point is out of range', () => {
+    const r = parseSweepSpec('traffic.load=0.5..99');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatch(/sweep traffic\.load: end "99"/);
+  });
+  it('refuses unknown knobs, modifiers and a log sweep through zero', () => {
+    for (const bad of ['nope=1..2', 'traffic.load=0.1..1:cubic', 'traffic.load=0..1:log', 'traffic.load', 'traffic.load=1']) {
+      expect(parseSweepSpec(bad).ok, bad).toBe(false);
+    }
+  });
+});
+
+describe('planSweep', () => {
+  it('applies each series before the swept knob, series-major', () => {
+    const base = presetScenario(findPreset('lro-many-flows-legacy')!);
+    const r = planSweep(base, {
+      spec: 'traffic.flows=1..100:log:3',
+      series: [
+        { label: 'legacy', set: { 'lro.mode': 'legacy' } },
+        { label: 'sorted', set: { 'lro.mode': 'sorted', 'lro.batch': 1024 } },
+      ],
+      y: 'lro_ratio',
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.labels).toEqual(['legacy', 'sorted']);
+    expect(r.value.runs.map((x) => [x.series, x.point, x.value])).toEqual([
+      [0, 0, 1], [0, 1, 10], [0, 2, 100], [1, 0, 1], [1, 1, 10], [1, 2, 100],
+    ]);
+    expect(getPath(r.value.runs[4]!.scenario, 'lro.batch')).toBe(1024);
+    expect(getPath(r.value.runs[4]!.scenario, 'traffic.flows')).toBe(10);
+    expect(getPath(r.value.runs[1]!.scenario, 'lro.mode')).toBe('legacy');
+  });
+  it('refuses a series that sets the swept knob, a bad series value, an unknown output', () => {
+    const base = defaultScenario();
+    expect(planSweep(base, def('traffic.load=0.1..1', { series: [{ label: 'x', set: { 'traffic.load': 0.5 } }] })).ok).toBe(false);
+    expect(planSweep(base, def('traffic.load=0.1..1', { series: [{ label: 'x', set: { 'lro.entries': -3 } }] })).ok).toBe(false);
+    expect(planSweep(base, def('traffic.load=0.1..1', { y: 'nonsense' })).ok).toBe(false);
+  });
+  it('names every point that breaks a cross-knob rule', () => {
+    const base = parseScenario({ ...defaultScenario(), host: { ...defaultScenario().host, cores: 2 } });
+    expect(base.ok).toBe(true);
+    if (!base.ok) return;
+    const r = planSweep(base.value, def('host.numa_domains=1..4:4'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.some((e) => /host\.numa_domains=4/.test(e))).toBe(true);
+  });
+});
+
+describe('built-in sweeps', () => {
+  it('every built-in sweep plans on its preset and charts a known output', () => {
+    for (const b of BUILTIN_SWEEPS) {
+      expect(SweepDefSchema.safeParse(b.def).success, b.name).toBe(true);
+      const base = b.preset ? presetScenario(findPreset(b.preset)!) : defaultScenario();
+      const r = planSweep(base, b.def);
+      expect(r.ok, `${b.name}: ${r.ok ? '' : r.errors.join('; ')}`).toBe(true);
+    }
+  });
+  it('the LRO sweep shows the legacy table collapsing and the batched sorted queue holding on', () => {
+    const b = BUILTIN_SWEEPS.find((x) => x.name === 'lro-flows')!;
+    const base = presetScenario(findPreset(b.preset!)!);
+    const r = planSweep(base, { ...b.def, spec: 'traffic.flows=4..1000:log:2', series: b.def.series.map((s) => ({ ...s, set: { ...s.set, 'sim.duration_ms': 2 } })) });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const ratio = SWEEP_OUTPUTS.find((o) => o.key === 'lro_ratio')!;
+    const at = (series: number, point: number) => ratio.get(runScenario(r.value.runs.find((x) => x.series === series && x.point === point)!.scenario).summary);
+    expect(at(0, 0)).toBeGreaterThan(3); // legacy, 4 flows: a 16-packet rxeof pass holds 4 per flow
+    expect(at(0, 1)).toBeLessThan(1.2); // legacy, 1000 flows: table full
+    expect(at(2, 1)).toBeGreaterThan(at(0, 1) + 0.2); // sorted + batch 1024 at 1000 flows beats the table
+  });
+});

@@ -1,0 +1,324 @@
+/**
+ * Sweeps: one knob over a range, optionally for several series (variants of the base scenario),
+ * each point an ordinary run. The text form `path=a..b[:lin|:log][:N]` is shared by the CLI
+ * (`--sweep`), the UI's sweep panel and share links, so a sweep means the same thing everywhere.
+ * Planning is pure: it turns a base scenario and a SweepDef into the exact scenarios to run, in
+ * order; who runs them (one worker, a pool, the CLI) cannot change the results.
+ */
+import { z } from 'zod';
+import {
+  KNOB_BY_PATH,
+  applyKnob,
+  coerceKnobText,
+  parseScenario,
+  validateKnob,
+  type Knob,
+  type ParseResult,
+  type Scenario,
+} from './scenario';
+import type { Summary } from './sim';
+
+export const DEFAULT_SWEEP_POINTS = 5;
+export const MAX_SWEEP_POINTS = 1000;
+/** Most series one sweep may compare (each multiplies the runs). */
+export const MAX_SWEEP_SERIES = 6;
+/** Most runs (points × series) one sweep may ask for. */
+export const MAX_SWEEP_RUNS = 2000;
+
+export type KnobValue = string | number | boolean;
+
+export interface SweepRange {
+  path: string;
+  knob: Knob;
+  /** The knob values to run, in order, already validated against the knob. */
+  values: KnobValue[];
+}
+
+/** One line on the result chart: a label and the knobs it sets on top of the base scenario. */
+export interface SweepSeries {
+  label: string;
+  set: Record<string, KnobValue>;
+}
+
+/** A sweep as links and the UI store it. */
+export interface SweepDef {
+  /** `path=a..b[:lin|:log][:N]` */
+  spec: string;
+  /** Empty: one series, the base scenario itself. */
+  series: SweepSeries[];
+  /** Output key (SWEEP_OUTPUTS) on the result chart's y axis. */
+  y: string;
+}
+
+export const SweepDefSchema = z
+  .object({
+    spec: z.string().min(1).max(200),
+    series: z
+      .array(
+        z
+          .object({
+            label: z.string().min(1).max(60),
+            set: z.record(z.string().max(80), z.union([z.string().max(80), z.number(), z.boolean()])),
+          })
+          .strict(),
+      )
+      .max(MAX_SWEEP_SERIES),
+    y: z.string().max(80),
+  })
+  .strict();
+
+const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
+const fail = (...errors: string[]): { ok: false; errors: string[] } => ({ ok: false, errors });
+
+/** Drop float noise (0.30000000000000004 → 0.3) without moving a value by more than 1e-12. */
+function tidy(x: number): number {
+  return Number(x.toPrecision(12));
+}
+
+/**
+ * `path=a..b[:lin|:log][:N]` → the values to run. Numeric knobs get N points (default 5) spaced
+ * linearly or geometrically, endpoints exact; int knobs are rounded, power-of-two knobs snap to
+ * powers of two (and without N take every power of two in range); duplicates after rounding are
+ * dropped. Choice knobs take every option from a to b in declared order (N and scale do not apply).
+ * Messages start with `what` (the CLI passes `--sweep`).
+ */
+export function parseSweepSpec(spec: string, what = 'sweep'): ParseResult<SweepRange> {
+  const usage = `expected ${what} path=a..b[:lin|:log][:N], e.g. traffic.load=0.5..1.2:8`;
+  const at = spec.indexOf('=');
+  if (at <= 0) return fail(`${what} "${spec.slice(0, 80)}": no knob path; ${usage}`);
+  const path = spec.slice(0, at).trim();
+  const knob = KNOB_BY_PATH.get(path);
+  if (!knob) return fail(`unknown knob "${path.slice(0, 80)}" in ${what}`);
+  const [range = '', ...mods] = spec.slice(at + 1).split(':');
+  const dots = range.indexOf('..');
+  if (dots < 0) return fail(`${what} ${path}: no range "a..b" in "${range.slice(0, 80)}"; ${usage}`);
+  const aText = range.slice(0, dots).trim();
+  const bText = range.slice(dots + 2).trim();
+  let scale: 'lin' | 'log' | undefined;
+  let n: number | undefined;
+  for (const m of mods) {
+    const t = m.trim().toLowerCase();
+    if (t === 'lin' || t === 'log') {
+      if (scale) return fail(`${what} ${path}: scale given twice; ${usage}`);
+      scale = t;
+    } else if (/^\d{1,7}$/.test(t)) {
+      if (n !== undefined) return fail(`${what} ${path}: point count given twice; ${usage}`);
+      n = Number(t);
+      if (n < 1 || n > MAX_SWEEP_POINTS) return fail(`${what} ${path}: point count must be from 1 to ${MAX_SWEEP_POINTS}, not ${n}`);
+    } else {
+      return fail(`${what} ${path}: unknown modifier ":${m.slice(0, 40)}"; ${usage}`);
+    }
+  }
+  const check = (text: string, which: string): ParseResult<unknown> => {
+    const v = validateKnob(path, coerceKnobText(path, text));
+    return v.ok ? v : fail(...v.errors.map((e) => `${what} ${path}: ${which} "${text.slice(0, 40)}": ${e}`));
+  };
+  const a = check(aText, 'start');
+  if (!a.ok) return a;
+  const b = check(bText, 'end');
+  if (!b.ok) return b;
+
+  if (knob.kind === 'bool') {
+    if (scale || n !== undefined) return fail(`${what} ${path}: a true/false knob takes no scale or point count`);
+    return ok({ path, knob, values: a.value === b.value ? [a.value as boolean] : [a.value as boolean, b.value as boolean] });
+  }
+  if (knob.kind === 'choice') {
+    if (scale || n !== undefined) return fail(`${what} ${path}: a choice knob sweeps its options from a to b; it takes no scale or point count`);
+    const i = knob.options.indexOf(a.value as string | number);
+    const j = knob.options.indexOf(b.value as string | number);
+    const values = i <= j ? knob.options.slice(i, j + 1) : knob.options.slice(j, i + 1).reverse();
+    return ok({ path, knob, values: [...values] });
+  }
+
+  const lo = a.value as number;
+  const hi = b.value as number;
+  const sc = scale ?? 'lin';
+  if (sc === 'log' && (lo <= 0 || hi <= 0)) return fail(`${what} ${path}: a log sweep needs both ends above 0 (got ${lo}..${hi})`);
+  const pow2 = knob.kind === 'int' && knob.pow2 === true;
+  let raw: number[];
+  if (pow2 && n === undefined) {
+    // every power of two from lo to hi (both are powers of two: validated above)
+    raw = [];
+    const up = lo <= hi;
+    for (let v = lo; up ? v <= hi : v >= hi; v = up ? v * 2 : v / 2) raw.push(v);
+  } else {
+    const count = n ?? DEFAULT_SWEEP_POINTS;
+    raw = [];
+    for (let i = 0; i < count; i++) {
+      const f = count === 1 ? 0 : i / (count - 1);
+      let v = i === 0 ? lo : i === count - 1 ? hi : sc === 'lin' ? lo + (hi - lo) * f : lo * Math.pow(hi / lo, f);
+      if (pow2) v = 2 ** Math.round(Math.log2(v));
+      else if (knob.kind === 'int') v = Math.round(v);
+      else v = tidy(v);
+      raw.push(v);
+    }
+  }
+  const values = raw.filter((v, i) => raw.indexOf(v) === i);
+  for (const v of values) {
+    const r = validateKnob(path, v);
+    if (!r.ok) return fail(...r.errors.map((e) => `${what} ${path}: point ${v}: ${e}`));
+  }
+  return ok({ path, knob, values });
+}
+
+/** One run of a sweep: which series and point, and the exact scenario. */
+export interface SweepRun {
+  series: number;
+  point: number;
+  value: KnobValue;
+  scenario: Scenario;
+}
+
+export interface SweepPlan {
+  range: SweepRange;
+  /** Series labels; one unnamed series ('') when the def has none. */
+  labels: string[];
+  /** Runs in order: series-major, then points. */
+  runs: SweepRun[];
+}
+
+/**
+ * The scenarios a sweep runs: for each series, the base with the series' knobs applied (in the
+ * order written), then the swept knob. Every scenario is checked whole (cross-knob rules); every
+ * bad point is named.
+ */
+export function planSweep(base: Scenario, def: SweepDef, what = 'sweep'): ParseResult<SweepPlan> {
+  const shape = SweepDefSchema.safeParse(def);
+  if (!shape.success) return fail(`${what}: not a sweep definition (${shape.error.issues[0]?.message ?? 'bad shape'})`);
+  const r = parseSweepSpec(def.spec, what);
+  if (!r.ok) return r;
+  const range = r.value;
+  if (!SWEEP_OUTPUT_BY_KEY.has(def.y)) return fail(`${what}: unknown output "${def.y.slice(0, 80)}" for the y axis`);
+  const series: SweepSeries[] = def.series.length ? def.series : [{ label: '', set: {} }];
+  if (series.length * range.values.length > MAX_SWEEP_RUNS) {
+    return fail(`${what}: ${series.length} series × ${range.values.length} points is more than ${MAX_SWEEP_RUNS} runs`);
+  }
+  const errors: string[] = [];
+  const runs: SweepRun[] = [];
+  series.forEach((s, si) => {
+    let sb = base;
+    for (const [path, value] of Object.entries(s.set)) {
+      if (path === range.path) {
+        errors.push(`${what}: series "${s.label}" sets ${path}, the knob being swept`);
+        continue;
+      }
+      const v = validateKnob(path, value);
+      if (!v.ok) errors.push(...v.errors.map((e) => `${what}: series "${s.label}": ${e}`));
+      else sb = applyKnob(sb, path, v.value);
+    }
+    range.values.forEach((value, pi) => {
+      const whole = parseScenario(applyKnob(sb, range.path, value));
+      if (!whole.ok) errors.push(...whole.errors.map((e) => `${what} point ${range.path}=${String(value)}${s.label ? ` (${s.label})` : ''}: ${e}`));
+      else runs.push({ series: si, point: pi, value, scenario: whole.value });
+    });
+  });
+  if (errors.length) return fail(...errors.slice(0, 20), ...(errors.length > 20 ? [`… and ${errors.length - 20} more`] : []));
+  return ok({ range, labels: series.map((s) => s.label), runs });
+}
+
+// ---------------------------------------------------------------- outputs
+
+/** A figure of a finished run that a sweep can plot (and the CLI prints as a column). */
+export interface SweepOutput {
+  key: string;
+  label: string;
+  unit: string;
+  get(s: Summary): number;
+}
+
+const lroRatio = (s: Summary, k: 'all' | 'data' | 'ack'): number => (s.lro ? s.lro.aggregation_ratio[k] : NaN);
+
+export const SWEEP_OUTPUTS: readonly SweepOutput[] = [
+  { key: 'delivered_pps', label: 'Delivered', unit: 'pps', get: (s) => s.delivered_pps },
+  { key: 'offered_pps', label: 'Offered', unit: 'pps', get: (s) => s.offered_pps },
+  { key: 'rx_pps', label: 'Admitted to RX rings', unit: 'pps', get: (s) => s.rx_pps },
+  { key: 'forwarded_pps', label: 'Forwarded', unit: 'pps', get: (s) => s.forwarded_pps },
+  { key: 'tx_pps', label: 'Transmitted on the wire', unit: 'pps', get: (s) => s.tx_pps },
+  {
+    key: 'drop_share',
+    label: 'Dropped share of offered',
+    unit: 'fraction',
+    get: (s) => {
+      let d = 0;
+      for (const v of Object.values(s.drops)) d += v;
+      const offered = s.offered_pps * (s.simulated_ms / 1000);
+      return offered > 0 ? d / offered : 0;
+    },
+  },
+  { key: 'latency_p50_us', label: 'Latency p50', unit: 'µs', get: (s) => s.latency_us.p50 },
+  { key: 'latency_p99_us', label: 'Latency p99', unit: 'µs', get: (s) => s.latency_us.p99 },
+  {
+    key: 'cpus_busy',
+    label: 'CPUs busy (sum of utilisation)',
+    unit: 'CPUs',
+    get: (s) => s.cores.reduce((a, c) => a + c.utilization, 0),
+  },
+  { key: 'lro_ratio', label: 'LRO aggregation (packets per segment)', unit: 'packets/segment', get: (s) => lroRatio(s, 'all') },
+  { key: 'lro_ratio_data', label: 'LRO aggregation, data', unit: 'packets/segment', get: (s) => lroRatio(s, 'data') },
+  { key: 'lro_ratio_ack', label: 'LRO aggregation, pure ACKs', unit: 'packets/segment', get: (s) => lroRatio(s, 'ack') },
+  {
+    key: 'lro_no_entries_share',
+    label: 'Passed up uncoalesced: LRO table full',
+    unit: 'fraction of LRO input',
+    get: (s) => (s.lro && s.lro.packets_in > 0 ? s.lro.no_entries / s.lro.packets_in : NaN),
+  },
+  { key: 'lro_cycles_saved', label: 'Cycles saved by LRO', unit: 'cycles', get: (s) => (s.lro ? s.lro.cycles_saved : NaN) },
+];
+
+export const SWEEP_OUTPUT_BY_KEY: ReadonlyMap<string, SweepOutput> = new Map(SWEEP_OUTPUTS.map((o) => [o.key, o]));
+
+/** The CLI prints a column for every output; the UI charts one at a time. */
+export function sweepFigures(s: Summary): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const o of SWEEP_OUTPUTS) out[o.key] = o.get(s);
+  return out;
+}
+
+// ---------------------------------------------------------------- built-in sweeps
+
+export interface BuiltinSweep {
+  name: string;
+  title: string;
+  /** What it shows, one line. */
+  blurb: string;
+  /** Preset the base scenario comes from (null: the defaults). */
+  preset: string | null;
+  def: SweepDef;
+}
+
+export const BUILTIN_SWEEPS: readonly BuiltinSweep[] = [
+  {
+    name: 'lro-flows',
+    title: 'LRO: flows per RX queue, legacy table vs sorted queue',
+    blurb:
+      'traffic.flows 1 → 10,000: the 8-entry legacy table collapses past 8 interleaved flows; the sorted queue needs a large batch (lro.batch) to keep coalescing.',
+    preset: 'lro-many-flows-legacy',
+    def: {
+      spec: 'traffic.flows=1..10000:log:9',
+      series: [
+        { label: 'legacy table (8 entries)', set: { 'lro.mode': 'legacy', 'lro.batch': 1 } },
+        { label: 'sorted, per rxeof pass', set: { 'lro.mode': 'sorted', 'lro.batch': 1 } },
+        { label: 'sorted, batch 1024', set: { 'lro.mode': 'sorted', 'lro.batch': 1024 } },
+      ],
+      y: 'lro_ratio',
+    },
+  },
+  {
+    name: 'queues-vs-pps',
+    title: 'Forwarding: RX/TX queues vs packets per second',
+    blurb: 'queues.rx 1 → 24 on the mlx5 forwarding router (TX queues follow): where adding queues stops helping.',
+    preset: 'fwd-mlx5-cx4lx-e5v4',
+    def: { spec: 'queues.rx=1..24:6', series: [], y: 'forwarded_pps' },
+  },
+  {
+    name: 'load-vs-latency',
+    title: 'Offered load vs p99 latency',
+    blurb: 'traffic.load 0.1 → 1.2 of line rate on the default scenario: the knee where queues build.',
+    preset: null,
+    def: { spec: 'traffic.load=0.1..1.2:8', series: [], y: 'latency_p99_us' },
+  },
+];
+
+export function findBuiltinSweep(name: string): BuiltinSweep | undefined {
+  return BUILTIN_SWEEPS.find((b) => b.name === name);
+}
