@@ -279,3 +279,33 @@ describe('cross-knob errors', () => {
     expect(r.formErrors).toEqual(['general problem']);
   });
 });
+
+describe('store: baseline and sweep in the share link', () => {
+  it('the link follows the pinned baseline and the sweep, and a link restores both', () => {
+    const store = createAppStore(fakeEngine().engine);
+    const base = setPath(defaultScenario(), 'traffic.load', 0.4);
+    const sweep = { spec: 'traffic.load=0.2..1:3', series: [], y: 'delivered_pps' };
+    store.getState().setBaselineScenario(base);
+    store.getState().setSweepDef(sweep);
+    const hash = store.getState().shareHash;
+    const d = decodeLink(hash);
+    expect(d.ok && !d.empty && d.state.baseline).toEqual(base);
+    expect(d.ok && !d.empty && d.state.sweep).toEqual(sweep);
+
+    // editing a knob keeps baseline and sweep in the link
+    store.getState().setKnobText('traffic.load', '0.8');
+    const d2 = decodeLink(store.getState().shareHash);
+    expect(d2.ok && !d2.empty && [d2.state.scenario.traffic.load, d2.state.baseline?.traffic.load, d2.state.sweep?.spec]).toEqual([0.8, 0.4, sweep.spec]);
+
+    const other = createAppStore(fakeEngine().engine);
+    expect(other.getState().applyLink(hash)).toBe(true);
+    expect(other.getState().baselineScenario).toEqual(base);
+    expect(other.getState().sweepDef).toEqual(sweep);
+    expect(other.getState().shareHash).toBe(hash);
+    // the same link again changes nothing; a link without extras clears them
+    expect(other.getState().applyLink(hash)).toBe(false);
+    expect(other.getState().applyLink(encodeLink({ scenario: defaultScenario() }))).toBe(true);
+    expect(other.getState().baselineScenario).toBeNull();
+    expect(other.getState().sweepDef).toBeNull();
+  });
+});

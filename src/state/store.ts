@@ -25,6 +25,7 @@ import {
   type Scenario,
   type SeriesInfo,
   type Summary,
+  type SweepDef,
 } from '../engine';
 import type { EngineClient, RunProgress } from '../../workers/client';
 import { DEFAULT_FRAMES_PER_SECOND } from '../../workers/protocol';
@@ -67,6 +68,13 @@ export interface AppState {
   /** Name of the preset last loaded, while the form still matches it. */
   presetName: string | null;
   linkError: LinkError | null;
+  /**
+   * Scenario of the run pinned as the comparison baseline (A), or null. The share link carries it;
+   * runs are deterministic, so the scenario reproduces the baseline's numbers.
+   */
+  baselineScenario: Scenario | null;
+  /** The sweep being set up or shown (the share link carries it), or null. */
+  sweepDef: SweepDef | null;
 
   status: RunStatus;
   /** Increases on every run and reset; stale callbacks from older runs are ignored. */
@@ -93,6 +101,10 @@ export interface AppState {
   applyLink(hash: string): boolean;
   dismissLinkError(): void;
   setFramesPerSecond(fps: number): void;
+  /** Pin (or with null, unpin) the baseline's scenario; the share link follows. */
+  setBaselineScenario(s: Scenario | null): void;
+  /** Set (or clear) the sweep definition; the share link follows. */
+  setSweepDef(def: SweepDef | null): void;
 
   run(): Promise<void>;
   pause(): void;
@@ -199,20 +211,30 @@ export interface StoreOptions {
 export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): AppStore {
   const initial = defaultScenario();
   return createStore<AppState>()((set, get) => {
+    /** The link for a scenario plus whatever baseline and sweep the page holds. */
+    const hashFor = (scenario: Scenario, baseline = get().baselineScenario, sweep = get().sweepDef) =>
+      encodeLink({ scenario, ...(baseline ? { baseline } : {}), ...(sweep ? { sweep } : {}) });
     /** Everything derived from a fully valid scenario. */
-    const validState = (scenario: Scenario) => ({
+    const validState = (scenario: Scenario, baseline?: Scenario | null, sweep?: SweepDef | null) => ({
       scenario,
       fields: fieldsFor(scenario),
       crossErrors: {},
       formErrors: [],
       valid: true,
-      shareHash: encodeLink({ scenario }),
+      shareHash: hashFor(scenario, baseline, sweep),
     });
 
     return {
-      ...validState(initial),
+      scenario: initial,
+      fields: fieldsFor(initial),
+      crossErrors: {},
+      formErrors: [],
+      valid: true,
+      shareHash: encodeLink({ scenario: initial }),
       presetName: null,
       linkError: null,
+      baselineScenario: null,
+      sweepDef: null,
       status: 'idle',
       runId: 0,
       runScenario: null,
@@ -246,7 +268,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           scenario,
           ...split,
           valid,
-          shareHash: valid ? encodeLink({ scenario }) : st.shareHash,
+          shareHash: valid ? hashFor(scenario) : st.shareHash,
           presetName: st.presetName && stillPreset(st.presetName, scenario) ? st.presetName : null,
         });
       },
@@ -291,15 +313,35 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
         const r = decodeLink(hash);
         if (r.ok && r.empty) return false; // nothing to apply: keep the current form
         if (r.ok) {
-          if (st.valid && sameScenario(r.state.scenario, st.scenario)) {
+          const baseline = r.state.baseline ?? null;
+          const sweep = r.state.sweep ?? null;
+          const extrasSame =
+            JSON.stringify(baseline) === JSON.stringify(st.baselineScenario) && JSON.stringify(sweep) === JSON.stringify(st.sweepDef);
+          if (st.valid && sameScenario(r.state.scenario, st.scenario) && extrasSame) {
             set({ linkError: null });
             return false;
           }
-          set({ ...validState(r.state.scenario), presetName: null, linkError: null });
+          set({ ...validState(r.state.scenario, baseline, sweep), baselineScenario: baseline, sweepDef: sweep, presetName: null, linkError: null });
           return true;
         }
-        set({ ...validState(defaultScenario()), presetName: null, linkError: { message: r.message, details: r.details } });
+        set({
+          ...validState(defaultScenario(), null, null),
+          baselineScenario: null,
+          sweepDef: null,
+          presetName: null,
+          linkError: { message: r.message, details: r.details },
+        });
         return true;
+      },
+
+      setBaselineScenario(b) {
+        const st = get();
+        set({ baselineScenario: b, shareHash: st.valid ? hashFor(st.scenario, b, st.sweepDef) : st.shareHash });
+      },
+
+      setSweepDef(def) {
+        const st = get();
+        set({ sweepDef: def, shareHash: st.valid ? hashFor(st.scenario, st.baselineScenario, def) : st.shareHash });
       },
 
       dismissLinkError() {
