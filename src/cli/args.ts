@@ -22,6 +22,7 @@ import {
   presetScenario,
   validateKnob,
   parseSweepSpec,
+  BUILTIN_SWEEPS,
   DEFAULT_SWEEP_POINTS,
   MAX_SWEEP_POINTS,
   type Scenario,
@@ -66,6 +67,8 @@ export interface CliOptions {
   sets: SetArg[];
   /** Raw `--sweep` spec; parsed by parseSweep once the knob table is consulted. */
   sweep?: string;
+  /** `--builtin-sweep NAME`: a sweep from BUILTIN_SWEEPS, with its preset and series. */
+  builtinSweep?: string;
 }
 
 interface FlagSpec {
@@ -81,6 +84,11 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: '--link', value: 'URL|#v…', help: 'start from exactly what a share link encodes (a whole URL or just the fragment)' },
   { name: '--set', value: 'path=value', help: 'override one knob; repeatable, applied in order, a later --set wins' },
   { name: '--sweep', value: 'path=a..b[:lin|:log][:N]', help: 'run N points of one knob from a to b and print one CSV row per point' },
+  {
+    name: '--builtin-sweep',
+    value: 'NAME',
+    help: `run a built-in sweep (its preset, series and range; --set and --sweep adjust it): ${BUILTIN_SWEEPS.map((b) => b.name).join(', ')}`,
+  },
   { name: '--format', value: 'text|json|csv', help: 'text: short summary (default); json: the Summary object; csv: the recorded frames' },
   { name: '--list-knobs', help: 'list every knob: path, range or options, default, unit, FreeBSD name' },
   { name: '--list-presets', help: 'list the presets: name, title, description' },
@@ -196,6 +204,10 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
         if (opts.sweep !== undefined) return fail('--sweep given twice; one knob per sweep');
         opts.sweep = value!;
         break;
+      case '--builtin-sweep':
+        if (opts.builtinSweep !== undefined) return fail('--builtin-sweep given twice; give it once');
+        opts.builtinSweep = value!;
+        break;
     }
   }
   // --help wins over everything, then --version; the two listings are separate documents.
@@ -204,6 +216,9 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
   else if (actions.includes('list-knobs') && actions.includes('list-presets')) {
     return fail('--list-knobs and --list-presets cannot be combined; run them one at a time');
   } else if (actions.length) opts.action = actions[0]!;
+  if (opts.action === 'run' && opts.builtinSweep !== undefined && (opts.preset !== undefined || opts.link !== undefined)) {
+    return fail('--builtin-sweep brings its own preset; it cannot be combined with --preset or --link', '  use --set to change the preset\'s knobs');
+  }
   if (opts.action === 'run' && opts.preset !== undefined && opts.link !== undefined) {
     return fail('--preset and --link cannot be combined: a link already holds a whole scenario', '  use --link with --set to change it');
   }

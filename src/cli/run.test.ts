@@ -119,3 +119,32 @@ describe('runCli', () => {
     expect(r.err).toMatch(/conflicts with --sweep/);
   });
 });
+
+describe('runCli --builtin-sweep', () => {
+  it('runs the LRO flows sweep with its series; each row equals running that point alone', () => {
+    const args = ['--builtin-sweep', 'lro-flows', '--set', 'sim.duration_ms=1', '--sweep', 'traffic.flows=4..400:log:2'];
+    const r = cli([...args, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as { knob: string; series: string[]; points: { series: string; value: number; summary: { delivered_pps: number; lro?: { aggregation_ratio: { all: number } } } }[] };
+    expect(out.knob).toBe('traffic.flows');
+    expect(out.series).toHaveLength(3);
+    expect(out.points.map((p) => [p.series, p.value])).toEqual(out.series.flatMap((s) => [[s, 4], [s, 400]]));
+    // legacy at 400 flows: the 8-entry table cannot hold them; sorted + batch 1024 coalesces more
+    const ratio = (series: number, value: number) => out.points.find((p) => p.series === out.series[series] && p.value === value)!.summary.lro!.aggregation_ratio.all;
+    expect(ratio(0, 400)).toBeLessThan(ratio(2, 400));
+    const alone = cli(['--preset', 'lro-many-flows-legacy', '--set', 'sim.duration_ms=1', '--set', 'lro.mode=sorted', '--set', 'lro.batch=1024', '--set', 'traffic.flows=400', '--format', 'json']);
+    expect(JSON.parse(alone.out).delivered_pps).toBe(out.points[5]!.summary.delivered_pps);
+    const csv = cli([...args, '--format', 'csv']).out.trim().split('\n');
+    expect(csv).toHaveLength(7);
+    expect(csv[0]!.split(',').slice(0, 3)).toEqual(['series', 'traffic.flows', 'packets_simulated']);
+    expect(csv[0]).toContain('lro_ratio');
+  });
+
+  it('refuses an unknown name (listing the known ones) and a preset given alongside', () => {
+    const r = cli(['--builtin-sweep', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown built-in sweep "nope"/);
+    expect(r.err).toContain('lro-flows');
+    expect(cli(['--builtin-sweep', 'lro-flows', '--preset', 'numa-crossing']).code).toBe(2);
+  });
+});

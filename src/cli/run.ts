@@ -4,7 +4,7 @@
  *
  * A new feature is a new Action in args.ts plus a case in `runCli`.
  */
-import { ENGINE_ID, getPath, runScenario, type Scenario, type Summary } from '../engine';
+import { BUILTIN_SWEEPS, ENGINE_ID, findBuiltinSweep, getPath, planSweep, runScenario, type Scenario, type SweepPlan, type Summary } from '../engine';
 import {
   EXIT_OK,
   EXIT_USAGE,
@@ -81,6 +81,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     case 'run':
       break;
   }
+  if (opts.builtinSweep !== undefined) return runBuiltinSweep(opts, io);
   const resolved = resolveScenario(opts);
   if (!resolved.ok) return report(io, resolved.error);
   const scenario = resolved.value.scenario;
@@ -104,6 +105,40 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   if (opts.format === 'json') io.out(summaryJson(summary));
   else if (opts.format === 'csv') io.out(framesCsv(frames));
   else io.out(summaryText(summary));
+  return EXIT_OK;
+}
+
+/**
+ * `--builtin-sweep NAME`: the sweep the UI's Sweep tab offers under that name. Base = its preset
+ * plus every --set; --sweep replaces its range (the series stay). CSV rows carry the series label.
+ */
+function runBuiltinSweep(opts: CliOptions, io: CliIo): number {
+  const name = opts.builtinSweep!;
+  const b = findBuiltinSweep(name);
+  if (!b) {
+    return report(io, { code: EXIT_USAGE, lines: [`unknown built-in sweep "${name}"`, `  built-in sweeps: ${BUILTIN_SWEEPS.map((x) => x.name).join(', ')}`] });
+  }
+  const resolved = resolveScenario({ ...opts, preset: b.preset ?? undefined });
+  if (!resolved.ok) return report(io, resolved.error);
+  const spec = opts.sweep ?? b.def.spec;
+  const plan = planSweep(resolved.value.scenario, { ...b.def, spec }, opts.sweep !== undefined ? '--sweep' : `--builtin-sweep ${b.name}`);
+  if (!plan.ok) return report(io, { code: EXIT_USAGE, lines: plan.errors });
+  return runPlan(plan.value, opts.format, io);
+}
+
+/** Runs a planned sweep point by point (series-major); CSV streams a row per run. */
+function runPlan(plan: SweepPlan, format: Format, io: CliIo): number {
+  const results: { series: string; value: unknown; summary: Summary }[] = [];
+  for (const [i, run] of plan.runs.entries()) {
+    const { summary } = runScenario(run.scenario);
+    const label = plan.labels[run.series] ?? '';
+    if (format === 'json') results.push({ series: label, value: run.value, summary });
+    else {
+      if (i === 0) io.out(csvRow(['series', ...sweepColumns(plan.range.path, summary)]));
+      io.out(csvRow([label, ...sweepRow(run.value, summary)]));
+    }
+  }
+  if (format === 'json') io.out(`${JSON.stringify({ knob: plan.range.path, series: plan.labels, points: results }, null, 2)}\n`);
   return EXIT_OK;
 }
 
