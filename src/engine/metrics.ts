@@ -20,7 +20,7 @@ export const FRAME_SERIES = [
   { key: 'delivered_pps', label: 'Delivered', unit: 'pps', group: 'rate' },
   { key: 'tx_pps', label: 'Transmitted on the wire', unit: 'pps', group: 'rate' },
   { key: 'drops_pps', label: 'Drops (all locations)', unit: 'pps', group: 'drops' },
-  { key: 'tx_ring_occupancy', label: 'TX ring occupancy (mean, all queues)', unit: 'descriptors', group: 'ring' },
+  { key: 'tx_ring_occupancy', label: 'TX ring occupancy (sum over TX queues, time-mean over the frame)', unit: 'descriptors', group: 'ring' },
   { key: 'latency_us', label: 'Mean latency of packets delivered', unit: 'µs', group: 'latency' },
 ] as const satisfies readonly SeriesInfo[];
 
