@@ -7,3 +7,4 @@ export * from './presets';
 export * from './version';
 export { lineRatePps, frameTimeNs, WIRE_OVERHEAD_BYTES } from './wire';
 export * from './sweep';
+export { stateBytes } from './footprint';
