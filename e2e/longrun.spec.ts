@@ -4,7 +4,8 @@ import { expect, framesCount, test } from './fixtures';
 
 /**
  * A long run, kept short for CI: 1 s simulated of the default forwarding scenario (about 15 M
- * packets) streamed at 20 frames/s, so the page renders live charts for 10 wall-seconds; then ten
+ * packets) streamed at 20 frames/s, so the page renders live charts for 10 wall-seconds (LONGRUN_S
+ * below stretches it to 10 minutes); then ten
  * more runs back to back. The page's JS heap (performance.memory, exact with
  * --enable-precise-memory-info, see playwright.config.ts) and its DOM size are sampled throughout
  * and printed; both must stay bounded: the chart keeps at most FRAMES_PER_RUN frames per run and
@@ -13,6 +14,13 @@ import { expect, framesCount, test } from './fixtures';
  */
 
 const MB = 2 ** 20;
+
+/**
+ * Wall-seconds the streamed run lasts: 10 in CI; `LONGRUN_S=600` gives the 10-minute live run of
+ * the issue (figures in docs/PERFORMANCE.md). The pace is set so the run's frames span that time.
+ */
+const LONG_S = Math.max(5, Number(process.env.LONGRUN_S) || 10);
+const FPS = FRAMES_PER_RUN / LONG_S;
 
 interface Sample {
   t_s: number;
@@ -40,10 +48,10 @@ async function retainedMb(page: Page, cdp: CDPSession): Promise<number> {
 const fmt = (x: number) => x.toFixed(1);
 
 test('a long streamed run and repeated runs keep the page heap and DOM bounded', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(LONG_S * 1500 + 110_000);
   const cdp = await page.context().newCDPSession(page);
   const scenario = setPath(defaultScenario(), 'sim.duration_ms', 1000);
-  await page.goto(`/?fps=20${encodeLink({ scenario })}`);
+  await page.goto(`/?fps=${FPS}${encodeLink({ scenario })}`);
   await expect(page.getByTestId('knob-sim.duration_ms')).toHaveValue('1000');
   expect(await page.evaluate(() => typeof (performance as unknown as { memory?: unknown }).memory)).toBe('object');
 
@@ -52,11 +60,12 @@ test('a long streamed run and repeated runs keep the page heap and DOM bounded',
   const samples: Sample[] = [await sample(page, t0)];
   await page.getByTestId('run').click();
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'running');
-  // Sample every 500 ms until the run ends (10 s at 20 frames/s when the engine keeps up).
+  // Sample until the run ends (LONG_S seconds when the engine keeps up), about 20 samples a run.
+  const every = Math.max(500, (LONG_S * 1000) / 20);
   while ((await page.getByTestId('status').getAttribute('data-status')) === 'running') {
-    await page.waitForTimeout(500);
+    await page.waitForTimeout(every);
     samples.push(await sample(page, t0));
-    expect(Date.now() - t0, 'the long run ends').toBeLessThan(90_000);
+    expect(Date.now() - t0, 'the long run ends').toBeLessThan(LONG_S * 1000 + 80_000);
   }
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
   expect(await framesCount(page)).toBe(FRAMES_PER_RUN);
@@ -76,6 +85,7 @@ test('a long streamed run and repeated runs keep the page heap and DOM bounded',
 
   const first = samples[0]!;
   const peak = Math.max(...samples.map((s) => s.heap_mb));
+  console.log(`longrun: LONGRUN_S=${LONG_S} (${fmt(FPS)} frames/s)`);
   console.log(`longrun: ${samples.length} samples over ${fmt(last.t_s)} s (t s: heap MB / DOM nodes / frames)`);
   console.log(`  ${samples.map((s) => `${fmt(s.t_s)}: ${fmt(s.heap_mb)}/${s.dom_nodes}/${s.frames}`).join('  ')}`);
   console.log(
