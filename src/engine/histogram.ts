@@ -2,8 +2,11 @@
  * Log-linear latency histogram (HDR-style): 256 linear sub-buckets per power of two, so any
  * percentile is reported within 0.4% of the true value while memory stays fixed no matter how
  * many packets are recorded. Bucketing reads the float's exponent and top mantissa bits directly,
- * so it is exact and identical on every platform (no Math.log). The mean is kept exactly.
+ * so it is exact and identical on every platform (no Math.log; bucket midpoints use detmath's
+ * exact 2^k, not Math.pow). The mean is kept exactly.
  */
+import { exp2i } from './detmath';
+
 const SUB_BITS = 8;
 const SUB = 1 << SUB_BITS;
 const MIN_EXP = -4; // values below 2^-4 ns land in bucket 0
@@ -65,5 +68,5 @@ export function bucketOf(v: number): number {
 export function bucketMid(i: number): number {
   const exp = Math.floor(i / SUB) + MIN_EXP;
   const sub = i % SUB;
-  return Math.pow(2, exp) * (1 + (sub + 0.5) / SUB);
+  return exp2i(exp) * (1 + (sub + 0.5) / SUB);
 }

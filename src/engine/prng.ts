@@ -1,7 +1,10 @@
+import { log } from './detmath';
+
 /**
  * The engine's one source of randomness: xoshiro128** (Blackman & Vigna), seeded through
  * splitmix32 so that nearby seeds give unrelated streams. 32-bit integer arithmetic only, so the
- * sequence is bit-identical in every JavaScript engine.
+ * sequence is bit-identical in every JavaScript engine. The exponential and geometric variates
+ * take their logarithm from detmath.ts, not Math.log, whose last bit differs between engines.
  */
 export class Prng {
   // State in an Int32Array: object fields holding uint32 values above 2^31 would be boxed as heap
@@ -48,14 +51,14 @@ export class Prng {
 
   /** Exponential variate with the given mean. Uses 1-u so log never sees 0. */
   exponential(mean: number): number {
-    return -Math.log(1 - this.nextFloat()) * mean;
+    return -log(1 - this.nextFloat()) * mean;
   }
 
   /** Geometric number of trials ≥ 1 with the given mean (≥ 1). */
   geometric(mean: number): number {
     if (mean <= 1) return 1;
     const p = 1 / mean;
-    return 1 + Math.floor(Math.log(1 - this.nextFloat()) / Math.log(1 - p));
+    return 1 + Math.floor(log(1 - this.nextFloat()) / log(1 - p));
   }
 
   /** Integer in [0, n). */
