@@ -1,34 +1,7 @@
-import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FRAMES_PER_RUN, defaultScenario, setPath, type FrameBatch } from '../src/engine';
+import { FRAMES_PER_RUN, type FrameBatch } from '../src/engine';
 import { createEngineClient, type EngineClient } from './client';
-import { EngineRunner } from './runner';
-
-const small = setPath(defaultScenario(), 'sim.duration_ms', 0.2);
-
-/** An in-process "worker": an EngineRunner exposed over a real MessageChannel. */
-function channelWorker(): Worker {
-  const { port1, port2 } = new MessageChannel();
-  Comlink.expose(new EngineRunner(), port2);
-  return Object.assign(port1, {
-    terminate() {
-      port1.close();
-      port2.close();
-    },
-  }) as unknown as Worker;
-}
-
-/** A worker that never answers and can be made to crash. */
-class DeadWorker extends EventTarget {
-  terminated = false;
-  postMessage(): void {}
-  terminate(): void {
-    this.terminated = true;
-  }
-  crash(message: string): void {
-    this.dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message }));
-  }
-}
+import { DeadWorker, channelWorker, small } from './testing';
 
 let clients: EngineClient[] = [];
 afterEach(() => {

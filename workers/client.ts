@@ -41,6 +41,16 @@ export interface ClientOptions {
   budgetMs?: number;
   /** See BUDGET_GRACE_MS. */
   budgetGraceMs?: number;
+  /** Memory budget of every run's simulation state, MB (RunOptions.memoryBudgetMb overrides it). */
+  memoryBudgetMb?: number;
+}
+
+/** `?budget_mb=N` (N > 0) from a page URL's query string. */
+export function memoryBudgetFromSearch(search: string): number | undefined {
+  const raw = new URLSearchParams(search).get('budget_mb');
+  if (raw === null || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 /** `?budget_ms=N` (N > 0) from a page URL's query string. */
@@ -55,7 +65,9 @@ export function budgetFromSearch(search: string): number | undefined {
 function pageOptions(): ClientOptions {
   const loc = (globalThis as { location?: { search?: unknown } }).location;
   const inPage = typeof (globalThis as { document?: unknown }).document !== 'undefined';
-  return inPage && typeof loc?.search === 'string' ? { budgetMs: budgetFromSearch(loc.search) } : {};
+  return inPage && typeof loc?.search === 'string'
+    ? { budgetMs: budgetFromSearch(loc.search), memoryBudgetMb: memoryBudgetFromSearch(loc.search) }
+    : {};
 }
 
 /** Message when a worker disappears without an error event. */
@@ -66,7 +78,7 @@ export const WORKER_GONE_MESSAGE = 'The simulation worker stopped unexpectedly. 
  * for its life. Returns the abort handle (abort before terminating the worker on purpose), or null
  * where Web Locks are not available.
  */
-function watchForExit(remote: Comlink.Remote<EngineWorkerApi>, onGone: () => void): AbortController | null {
+export function watchForExit(remote: Comlink.Remote<EngineWorkerApi>, onGone: () => void): AbortController | null {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
   if (!locks) return null;
   const ac = new AbortController();
@@ -188,7 +200,8 @@ export function createEngineClient(
       const w = get();
       pendingOn = w;
       const budgetMs = Math.max(0, Number(opts.budgetMs ?? options.budgetMs) || 0);
-      const runOpts: RunOptions = budgetMs > 0 ? { ...opts, budgetMs } : opts;
+      const memoryBudgetMb = opts.memoryBudgetMb ?? options.memoryBudgetMb;
+      const runOpts: RunOptions = { ...opts, ...(budgetMs > 0 ? { budgetMs } : {}), ...(memoryBudgetMb ? { memoryBudgetMb } : {}) };
       if (budgetMs > 0) {
         // The worker stops the run itself at the budget; this only fires if it cannot.
         armWatchdog(settle, budgetMs + graceMs, () => {

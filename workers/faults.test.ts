@@ -4,89 +4,11 @@
  * and a worker that disappears without an error event is noticed (through the Web Lock it holds)
  * and replaced. The browser side of the same is e2e/faults.spec.ts.
  */
-import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FRAMES_PER_RUN, defaultScenario, setPath } from '../src/engine';
+import { FRAMES_PER_RUN } from '../src/engine';
 import { WORKER_GONE_MESSAGE, budgetFromSearch, createEngineClient, type EngineClient } from './client';
 import { EngineRunner } from './runner';
-
-const small = setPath(defaultScenario(), 'sim.duration_ms', 0.2);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function channelWorker(): Worker {
-  const { port1, port2 } = new MessageChannel();
-  Comlink.expose(new EngineRunner(), port2);
-  return Object.assign(port1, {
-    terminate() {
-      port1.close();
-      port2.close();
-    },
-  }) as unknown as Worker;
-}
-
-/** A worker that never answers anything. */
-class DeadWorker extends EventTarget {
-  terminated = false;
-  postMessage(): void {}
-  terminate(): void {
-    this.terminated = true;
-  }
-}
-
-/**
- * Just enough of the Web Locks API, in one realm: `vanish(name)` drops a held lock as the browser
- * does when the worker holding it ends.
- */
-class FakeLocks {
-  private held = new Set<string>();
-  private waiting = new Map<string, (() => void)[]>();
-
-  request(name: string, a: unknown, b?: unknown): Promise<unknown> {
-    const cb = (typeof a === 'function' ? a : b) as () => unknown;
-    const signal = typeof a === 'object' && a ? (a as { signal?: AbortSignal }).signal : undefined;
-    return new Promise((resolve, reject) => {
-      const grant = () => {
-        this.held.add(name);
-        Promise.resolve(cb()).then(
-          (v) => {
-            this.release(name);
-            resolve(v);
-          },
-          (e: unknown) => {
-            this.release(name);
-            reject(e);
-          },
-        );
-      };
-      if (!this.held.has(name)) return grant();
-      const q = this.waiting.get(name) ?? [];
-      q.push(grant);
-      this.waiting.set(name, q);
-      signal?.addEventListener('abort', () => {
-        const i = q.indexOf(grant);
-        if (i >= 0) q.splice(i, 1);
-        reject(new DOMException('aborted', 'AbortError'));
-      });
-    });
-  }
-
-  names(): string[] {
-    return [...this.held];
-  }
-
-  waiters(name: string): number {
-    return this.waiting.get(name)?.length ?? 0;
-  }
-
-  vanish(name: string): void {
-    this.release(name);
-  }
-
-  private release(name: string): void {
-    this.held.delete(name);
-    this.waiting.get(name)?.shift()?.();
-  }
-}
+import { DeadWorker, FakeLocks, channelWorker, sleep, small } from './testing';
 
 let clients: EngineClient[] = [];
 afterEach(() => {

@@ -21,7 +21,17 @@ export interface RunOptions {
    * The page sets it with `?budget_ms=N` (see client.ts).
    */
   budgetMs?: number;
+  /**
+   * Memory budget of the run's simulation state, MB (the typed arrays the engine allocates for
+   * rings, flow tables and LRO, measured by stateBytes right after set-up; it does not grow while
+   * the run advances). A scenario over it ends with an `error` result before the first step.
+   * Default DEFAULT_MEMORY_BUDGET_MB; the page sets it with `?budget_mb=N`.
+   */
+  memoryBudgetMb?: number;
 }
+
+/** The largest scenario the knobs allow needs ~56 MB (docs/PERFORMANCE.md), so this only stops a mistake. */
+export const DEFAULT_MEMORY_BUDGET_MB = 256;
 
 export const DEFAULT_FRAMES_PER_SECOND = 100;
 export const DEFAULT_MAX_BATCHES_PER_SECOND = 30;
@@ -57,6 +67,12 @@ export interface EngineWorkerApi {
    * Resolves when the run ends: done, cancelled by reset()/another start(), or failed.
    */
   start(scenario: Scenario, onFrames: FramesCallback, opts?: Partial<RunOptions>): Promise<RunResult>;
+  /**
+   * Run `scenario` to completion without streaming frames (sweeps, workers/pool.ts): one message
+   * in, one summary out. Only `budgetMs` of the options applies. Cancelled by reset() or another
+   * start()/runToEnd() like start().
+   */
+  runToEnd(scenario: Scenario, opts?: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMb'>): Promise<RunResult>;
   /** Stop advancing the current run (no-op when idle). Paused time does not count in wall_ms. */
   pause(): void;
   resume(): void;
@@ -78,6 +94,10 @@ function ms(x: number): string {
 }
 
 /** The message of a run stopped by its wall-time budget (runner.ts; client.ts's backstop adds a sentence). */
+export function memoryMessage(needMb: number, budgetMb: number): string {
+  return `This scenario needs ${needMb.toFixed(1)} MB of simulation state (rings, flow tables, LRO arrays); the memory budget is ${budgetMb} MB. Use fewer flows, queues or descriptors, or raise the budget with ?budget_mb=N.`;
+}
+
 export function budgetMessage(budgetMs: number, simulatedMs?: number, totalMs?: number): string {
   const where = simulatedMs !== undefined && totalMs !== undefined ? ` at ${ms(simulatedMs)} of ${ms(totalMs)} ms simulated` : '';
   return `The run was stopped${where}: it used up its wall-time budget of ${ms(budgetMs)} ms. Shorten sim.duration_ms, choose a faster playback, or raise the budget.`;

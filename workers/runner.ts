@@ -12,9 +12,11 @@
  * stays stuck past the budget).
  */
 import * as Comlink from 'comlink';
-import { FRAMES_PER_RUN, Simulation, parseScenario, type FrameBatch, type Scenario } from '../src/engine';
+import { FRAMES_PER_RUN, Simulation, parseScenario, stateBytes, type FrameBatch, type Scenario } from '../src/engine';
 import {
   budgetMessage,
+  memoryMessage,
+  DEFAULT_MEMORY_BUDGET_MB,
   DEFAULT_FRAMES_PER_SECOND,
   DEFAULT_MAX_BATCHES_PER_SECOND,
   type EngineWorkerApi,
@@ -136,6 +138,9 @@ class ActiveRun {
     } catch (e) {
       return { kind: 'error', message: `The engine could not set up this scenario: ${errorMessage(e)}` };
     }
+    const memoryBudgetMb = Number(this.opts.memoryBudgetMb ?? DEFAULT_MEMORY_BUDGET_MB) || DEFAULT_MEMORY_BUDGET_MB;
+    const needMb = stateBytes(sim) / 2 ** 20;
+    if (needMb > memoryBudgetMb) return { kind: 'error', message: memoryMessage(needMb, memoryBudgetMb) };
 
     // At most one batch is in flight to the UI; the engine keeps computing (within the pace) while
     // the page renders it, and the next batch goes out no sooner than batchGapMs after the page
@@ -222,7 +227,12 @@ export class EngineRunner implements EngineWorkerApi {
     const run = new ActiveRun(
       scenario,
       onFrames,
-      { framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND, maxBatchesPerSecond: opts.maxBatchesPerSecond, budgetMs: opts.budgetMs },
+      {
+        framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND,
+        maxBatchesPerSecond: opts.maxBatchesPerSecond,
+        budgetMs: opts.budgetMs,
+        memoryBudgetMb: opts.memoryBudgetMb,
+      },
       this.yieldNow,
     );
     this.current = run;
@@ -242,6 +252,14 @@ export class EngineRunner implements EngineWorkerApi {
         }
       }
     }
+  }
+
+  /**
+   * The same run loop as start() with the frames kept in the worker: nothing crosses to the page
+   * until the summary (the batches go to a no-op sink here, never through postMessage).
+   */
+  runToEnd(scenario: Scenario, opts: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMb'> = {}): Promise<RunResult> {
+    return this.start(scenario, () => {}, { framesPerSecond: 0, maxBatchesPerSecond: Infinity, budgetMs: opts.budgetMs, memoryBudgetMb: opts.memoryBudgetMb });
   }
 
   pause(): void {

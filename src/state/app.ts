@@ -1,6 +1,7 @@
 /** The page's store instances and the React hooks to read them. */
 import { useStore } from 'zustand';
 import { createEngineClient } from '../../workers/client';
+import { createCompareStore, type CompareState } from './compare';
 import { createAppStore, type AppState } from './store';
 import { createThemeStore, type Theme, type ThemeState } from './theme';
 
@@ -18,6 +19,13 @@ export const appStore = createAppStore(engineClient, { framesPerSecond: initialF
 
 export function useApp<T>(selector: (s: AppState) => T): T {
   return useStore(appStore, selector);
+}
+
+/** The pinned baseline (run A); a baseline from a link is repeated on a second engine Worker. */
+export const compareStore = createCompareStore(appStore, () => createEngineClient());
+
+export function useCompare<T>(selector: (s: CompareState) => T): T {
+  return useStore(compareStore, selector);
 }
 
 function storage(): Storage | null {

@@ -309,3 +309,21 @@ describe('store: baseline and sweep in the share link', () => {
     expect(other.getState().sweepDef).toBeNull();
   });
 });
+
+describe('store: a sweep that no longer fits the settings', () => {
+  it('is left out of the link while it cannot plan, and comes back when it can', () => {
+    const store = createAppStore(fakeEngine().engine);
+    const sweep = { spec: 'host.numa_domains=1..4:4', series: [], y: 'delivered_pps' };
+    store.getState().setSweepDef(sweep);
+    const withSweep = decodeLink(store.getState().shareHash);
+    expect(withSweep.ok && !withSweep.empty && withSweep.state.sweep).toEqual(sweep);
+    store.getState().setKnobText('host.cores', '2'); // two cores cannot make three or four domains
+    const without = decodeLink(store.getState().shareHash);
+    expect(without.ok).toBe(true);
+    expect(without.ok && !without.empty && without.state.sweep).toBeUndefined();
+    expect(store.getState().sweepDef).toEqual(sweep); // the page still holds it
+    store.getState().setKnobText('host.cores', '24');
+    const back = decodeLink(store.getState().shareHash);
+    expect(back.ok && !back.empty && back.state.sweep).toEqual(sweep);
+  });
+});

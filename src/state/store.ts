@@ -19,6 +19,7 @@ import {
   getPath,
   lineRatePps,
   parseScenario,
+  planSweep,
   presetScenario,
   validateKnob,
   type FrameBatch,
@@ -212,8 +213,11 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
   const initial = defaultScenario();
   return createStore<AppState>()((set, get) => {
     /** The link for a scenario plus whatever baseline and sweep the page holds. */
+    // A link whose sweep does not plan against its scenario is refused whole (link.ts), so while a
+    // settings change makes the sweep impossible (say, more queues than the new host has cores)
+    // the link leaves the sweep out; it comes back as soon as the sweep plans again.
     const hashFor = (scenario: Scenario, baseline = get().baselineScenario, sweep = get().sweepDef) =>
-      encodeLink({ scenario, ...(baseline ? { baseline } : {}), ...(sweep ? { sweep } : {}) });
+      encodeLink({ scenario, ...(baseline ? { baseline } : {}), ...(sweep && planSweep(scenario, sweep).ok ? { sweep } : {}) });
     /** Everything derived from a fully valid scenario. */
     const validState = (scenario: Scenario, baseline?: Scenario | null, sweep?: SweepDef | null) => ({
       scenario,

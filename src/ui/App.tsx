@@ -1,6 +1,7 @@
 import { Suspense, lazy, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { PRESETS } from '../engine';
-import { useApp } from '../state/app';
+import { appStore, useApp } from '../state/app';
+import { ComparePanel } from './ComparePanel';
 import { ConfigForm } from './ConfigForm';
 import { LinkErrorBanner } from './LinkErrorBanner';
 import { PathDiagram } from './PathDiagram';
@@ -12,6 +13,9 @@ import { ThemeToggle } from './ThemeToggle';
 
 // Recharts is most of the bundle: load it in parallel with the first paint.
 const Charts = lazy(() => import('./Charts').then((m) => ({ default: m.Charts })));
+// The Sweep tab (its worker pool, store and chart) loads when first shown, or with a link that carries a sweep.
+const loadSweepPanel = () => import('./SweepPanel');
+const SweepPanel = lazy(() => loadSweepPanel().then((m) => ({ default: m.SweepPanel })));
 
 function ChartsLoading() {
   return (
@@ -21,22 +25,29 @@ function ChartsLoading() {
   );
 }
 
-type Tab = 'results' | 'presets';
+type Tab = 'results' | 'presets' | 'sweep';
 const TABS: readonly { id: Tab; label: string }[] = [
   { id: 'results', label: 'Results' },
   { id: 'presets', label: `Preset gallery (${PRESETS.length})` },
+  { id: 'sweep', label: 'Sweep' },
 ];
 
 export function App() {
-  const [tab, setTab] = useState<Tab>('results');
-  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ results: null, presets: null });
+  // A link that carries a sweep opens on the Sweep tab: the sweep is what was shared.
+  const [tab, setTab] = useState<Tab>(() => (appStore.getState().sweepDef ? 'sweep' : 'results'));
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ results: null, presets: null, sweep: null });
   const runId = useApp((s) => s.runId);
   const status = useApp((s) => s.status);
+  const hasSweep = useApp((s) => s.sweepDef !== null);
 
   // Any run (the Run button, a preset card) shows its results.
   useEffect(() => {
     if (status === 'running') setTab('results');
   }, [runId, status]);
+
+  useEffect(() => {
+    if (hasSweep) void loadSweepPanel();
+  }, [hasSweep]);
 
   const select = (t: Tab, focus = false) => {
     setTab(t);
@@ -102,11 +113,19 @@ export function App() {
             <Suspense fallback={<ChartsLoading />}>
               <Charts />
             </Suspense>
+            <ComparePanel />
             <SummaryPanel />
           </div>
           <div role="tabpanel" id="tabpanel-presets" aria-labelledby="tab-presets" hidden={tab !== 'presets'}>
             {/* Mounted only while shown: the cards repeat the preset descriptions the form shows. */}
             {tab === 'presets' && <PresetGallery onRun={() => select('results', true)} />}
+          </div>
+          <div role="tabpanel" id="tabpanel-sweep" aria-labelledby="tab-sweep" hidden={tab !== 'sweep'}>
+            {tab === 'sweep' && (
+              <Suspense fallback={<div className="charts-loading">Loading the sweep tools…</div>}>
+                <SweepPanel />
+              </Suspense>
+            )}
           </div>
         </section>
       </main>

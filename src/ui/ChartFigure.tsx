@@ -1,4 +1,5 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode } from 'react';
+import { downloadBlob, figurePng } from './exportPng';
 
 export interface TableColumn {
   key: string;
@@ -24,24 +25,57 @@ interface Props {
   table: (() => TableSpec) | null;
   className?: string;
   dataAttrs?: Record<`data-${string}`, string | number>;
+  /** File name for the "PNG" download of this figure; no PNG button without one. */
+  pngName?: string;
   children: ReactNode;
 }
 
 /**
- * A chart with its caption and a "Table" toggle that shows the same data as an HTML table (for
- * screen readers, copying numbers, and people who prefer numbers).
+ * A chart with its caption, a "Table" toggle that shows the same data as an HTML table (for
+ * screen readers, copying numbers, and people who prefer numbers) and, with `pngName`, a "PNG"
+ * button that downloads the chart as an image.
  */
-export function ChartFigure({ testId, title, note, extra, table, className, dataAttrs, children }: Props) {
+export function ChartFigure({ testId, title, note, extra, table, className, dataAttrs, pngName, children }: Props) {
   const [showTable, setShowTable] = useState(false);
+  const [png, setPng] = useState<'idle' | 'busy' | 'failed'>('idle');
+  const figRef = useRef<HTMLElement>(null);
   const id = useId();
   const spec = showTable && table ? table() : null;
+  const savePng = async () => {
+    if (!figRef.current || !pngName) return;
+    setPng('busy');
+    try {
+      downloadBlob(await figurePng(figRef.current), pngName);
+      setPng('idle');
+    } catch {
+      setPng('failed');
+    }
+  };
   return (
-    <figure className={`chart${className ? ` ${className}` : ''}`} data-testid={testId} {...dataAttrs}>
+    <figure ref={figRef} className={`chart${className ? ` ${className}` : ''}`} data-testid={testId} {...dataAttrs}>
       <figcaption>
         <span className="chart-title">
           {title} {note && <span className="muted">{note}</span>}
         </span>
         {extra}
+        {png === 'failed' && (
+          <span className="muted small" role="status">
+            PNG failed
+          </span>
+        )}
+        {pngName && (
+          <button
+            type="button"
+            className="btn btn-small png-button"
+            data-testid={`${testId}-png`}
+            onClick={() => void savePng()}
+            disabled={!table || showTable || png === 'busy'}
+            title={showTable ? 'Show the chart to download it as a picture' : `Download this chart as a PNG image (${pngName})`}
+            aria-label={typeof title === 'string' ? `Download the chart “${title}” as a PNG image` : 'Download this chart as a PNG image'}
+          >
+            PNG
+          </button>
+        )}
         <button
           type="button"
           className="btn btn-small table-toggle"

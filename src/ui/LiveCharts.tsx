@@ -1,13 +1,14 @@
 import { memo, useDeferredValue, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps, type TooltipValueType } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Legend, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps, type TooltipValueType } from 'recharts';
 import type { SeriesInfo } from '../engine';
+import type { BaselineRun } from '../state/compare';
 import { useApp } from '../state/app';
 import type { FrameColumns } from '../state/store';
 import type { Theme } from '../state/theme';
 import { ChartFigure } from './ChartFigure';
-import { CPU_KEY, QUEUE_KEY, activeDropSeries, cyclesByStage, framePoints, heatLevel, heatStrip, rankByMean, seriesInGroup } from './chartData';
+import { BASELINE_PREFIX, CPU_KEY, QUEUE_KEY, activeDropSeries, cyclesByStage, finiteStats, framePoints, heatLevel, heatStrip, mergeByTime, prefixPoints, rankByMean, seriesInGroup } from './chartData';
 import { MARGIN, RATE_UNIT, axes, tickNumber, timeLabel, timeTable } from './chartCommon';
-import { HEAT_LEVELS, chartPalette, queueColor } from './chartTheme';
+import { HEAT_LEVELS, chartPalette, muted, queueColor } from './chartTheme';
 import { formatTrim } from './format';
 import { DROP_LABELS, type DropLocation } from './pathModel';
 
@@ -15,15 +16,25 @@ import { DROP_LABELS, type DropLocation } from './pathModel';
 const LEGEND_MAX = 8;
 const QUEUE_STYLE = { width: '100%', height: 220 };
 const DROPS_STYLE = { width: '100%', height: 220 };
-const CYCLES_STYLE = { width: '100%', height: 280 };
 const mppsValue = (v: unknown) => `${Number(v).toFixed(3)} ${RATE_UNIT}`;
 
 interface TimeChartProps {
   frames: FrameColumns;
   series: readonly SeriesInfo[];
+  /** The pinned baseline (A) with its frames, or null. */
+  baseline: BaselineRun | null;
   xDomain: [number, number];
   theme: Theme;
+  pngName?: string;
 }
+
+const toMpps = () => 1e-6;
+
+/**
+ * Points per line on the per-queue chart: with one line per queue (up to dozens), Recharts' cost
+ * grows with lines × points; 100 points is one every few pixels. Its table has every frame.
+ */
+const QUEUE_POINTS = 100;
 
 /** Tooltip for many lines: the largest values at that time, then how many more. */
 function TopTooltip({ active, payload, label }: TooltipContentProps<TooltipValueType, string | number>) {
@@ -62,12 +73,35 @@ function ShortLegend({ items, total, testId }: { items: { key: string; label: st
   );
 }
 
-export const QueueChart = memo(function QueueChart({ frames, series, xDomain, theme }: TimeChartProps) {
+/**
+ * How the per-queue chart treats a baseline: A's lines are drawn (dashed, same colour) only when A
+ * has exactly B's queues and few enough of them that doubling the lines stays readable.
+ */
+function queueOverlay(queues: readonly SeriesInfo[], baseline: BaselineRun | null): { overlay: boolean; note: string } {
+  if (!baseline) return { overlay: false, note: '' };
+  const aq = seriesInGroup(baseline.series, 'queue', QUEUE_KEY);
+  const same = aq.length === queues.length && aq.every((s, i) => s.key === queues[i]!.key);
+  if (!same) return { overlay: false, note: '; B only: A has a different set of queues' };
+  if (queues.length > LEGEND_MAX) return { overlay: false, note: `; B only: A's ${queues.length} lines would hide B's` };
+  return { overlay: true, note: '; A dashed' };
+}
+
+export const QueueChart = memo(function QueueChart({ frames, series, baseline, xDomain, theme, pngName }: TimeChartProps) {
   const pal = chartPalette(theme);
   const ax = axes(pal);
   const queues = useMemo(() => seriesInGroup(series, 'queue', QUEUE_KEY), [series]);
   const colors = useMemo(() => new Map(queues.map((s, i) => [s.key, queueColor(i, theme)])), [queues, theme]);
-  const data = useMemo(() => framePoints(frames, queues.map((s) => s.key), { scale: () => 1e-6 }), [frames, queues]);
+  const { overlay, note } = useMemo(() => queueOverlay(queues, baseline), [queues, baseline]);
+  const aLines = useMemo(() => (overlay ? queues.map((s) => ({ ...s, key: BASELINE_PREFIX + s.key, label: `A: ${s.label}` })) : []), [overlay, queues]);
+  const pointsOf = useMemo(
+    () => (f: FrameColumns, max?: number) => {
+      const keys = queues.map((s) => s.key);
+      const a = overlay && baseline ? prefixPoints(framePoints(baseline.frames, keys, { scale: toMpps, max })) : [];
+      return mergeByTime(framePoints(f, keys, { scale: toMpps, max }), a);
+    },
+    [queues, overlay, baseline],
+  );
+  const data = useMemo(() => pointsOf(frames, QUEUE_POINTS), [pointsOf, frames]);
   // Legend order follows the busiest queues; recomputed only when the set of queues changes or
   // the run ends, so the legend does not reshuffle on every batch.
   const done = useApp((s) => s.status === 'done');
@@ -78,9 +112,10 @@ export const QueueChart = memo(function QueueChart({ frames, series, xDomain, th
     <ChartFigure
       testId="chart-queues"
       title={`Per ${what}`}
-      note={`(${RATE_UNIT}; ${queues.length} ${what}s)`}
-      dataAttrs={{ 'data-series': queues.length, 'data-points': data.length }}
-      table={frames.count > 0 ? () => timeTable(`Packets per second per ${what}, ${RATE_UNIT}`, data, queues, RATE_UNIT) : null}
+      note={`(${RATE_UNIT}; ${queues.length} ${what}${queues.length === 1 ? '' : 's'}${note})`}
+      dataAttrs={{ 'data-series': queues.length, 'data-points': data.length, 'data-baseline': aLines.length }}
+      pngName={pngName}
+      table={frames.count > 0 ? () => timeTable(`Packets per second per ${what}, ${RATE_UNIT}`, pointsOf(frames), [...queues, ...aLines], RATE_UNIT) : null}
     >
       <ShortLegend
         testId="chart-queues-legend"
@@ -92,8 +127,11 @@ export const QueueChart = memo(function QueueChart({ frames, series, xDomain, th
         <XAxis dataKey="t" type="number" domain={xDomain} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.xLabel} />
         <YAxis width={64} tick={ax.tick} tickFormatter={tickNumber} label={ax.yLabel(RATE_UNIT)} />
         <Tooltip content={TopTooltip} isAnimationActive={false} />
+        {aLines.map((s, i) => (
+          <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={colors.get(queues[i]!.key)} strokeOpacity={0.5} strokeWidth={1.25} strokeDasharray="5 4" dot={false} activeDot={false} connectNulls isAnimationActive={false} />
+        ))}
         {queues.map((s) => (
-          <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={colors.get(s.key)} strokeWidth={1.25} dot={false} isAnimationActive={false} />
+          <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={colors.get(s.key)} strokeWidth={1.25} dot={false} connectNulls isAnimationActive={false} />
         ))}
       </LineChart>
     </ChartFigure>
@@ -113,12 +151,19 @@ function dropColor(s: SeriesInfo, pal: ReturnType<typeof chartPalette>): string 
   return loc && loc in pal.drops ? pal.drops[loc] : pal.drops.tx_ring;
 }
 
-export const DropsChart = memo(function DropsChart({ frames, series, xDomain, theme }: TimeChartProps) {
+/** A's drops, all locations together: the one drops line that compares across scenarios. */
+const DROPS_TOTAL = 'drops_pps';
+const A_DROPS = { key: BASELINE_PREFIX + DROPS_TOTAL, label: 'A: baseline drops, all locations', unit: 'pps', group: 'drops' } as const satisfies SeriesInfo;
+
+export const DropsChart = memo(function DropsChart({ frames, series, baseline, xDomain, theme, pngName }: TimeChartProps) {
   const pal = chartPalette(theme);
   const ax = axes(pal);
   const active = useMemo(() => activeDropSeries(frames, series), [frames, series]);
   const keys = useMemo(() => active.map((s) => s.key).join(','), [active]);
-  const data = useMemo(() => framePoints(frames, keys ? keys.split(',') : [], { scale: () => 1e-6 }), [frames, keys]);
+  // A's total is drawn when A dropped anything (or B did: then "A: none" is worth seeing).
+  const aShown = baseline !== null && baseline.frames.columns[DROPS_TOTAL] !== undefined && (finiteStats(baseline.frames, DROPS_TOTAL).max > 0 || active.length > 0);
+  const aData = useMemo(() => (aShown ? prefixPoints(framePoints(baseline!.frames, [DROPS_TOTAL], { scale: toMpps })) : []), [aShown, baseline]);
+  const data = useMemo(() => mergeByTime(framePoints(frames, keys ? keys.split(',') : [], { scale: toMpps }), aData), [frames, keys, aData]);
   const labelled = useMemo(() => active.map((s) => ({ ...s, label: dropLabel(s) })), [active]);
   const none = frames.count > 0 && active.length === 0;
   return (
@@ -126,15 +171,16 @@ export const DropsChart = memo(function DropsChart({ frames, series, xDomain, th
       testId="chart-drops"
       title="Drops by location"
       note={`(${RATE_UNIT}, stacked)`}
-      dataAttrs={{ 'data-series': active.length }}
-      table={frames.count > 0 ? () => timeTable(`Drops per second by location, ${RATE_UNIT}`, data, labelled, RATE_UNIT) : null}
+      dataAttrs={{ 'data-series': active.length, 'data-baseline': aShown ? 1 : 0 }}
+      pngName={pngName}
+      table={frames.count > 0 ? () => timeTable(`Drops per second by location, ${RATE_UNIT}`, data, aShown ? [...labelled, A_DROPS] : labelled, RATE_UNIT) : null}
     >
-      <AreaChart responsive style={DROPS_STYLE} data={data} margin={MARGIN}>
+      <ComposedChart responsive style={DROPS_STYLE} data={data} margin={MARGIN}>
         <CartesianGrid stroke={pal.grid} />
         <XAxis dataKey="t" type="number" domain={xDomain} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.xLabel} />
         <YAxis width={64} tick={ax.tick} tickFormatter={tickNumber} label={ax.yLabel(RATE_UNIT)} />
         <Tooltip labelFormatter={timeLabel} formatter={mppsValue} isAnimationActive={false} />
-        <Legend verticalAlign="top" height={28} />
+        <Legend verticalAlign="top" height={labelled.length + (aShown ? 1 : 0) > 1 ? 44 : 28} />
         {labelled.map((s) => (
           <Area
             key={s.key}
@@ -151,8 +197,11 @@ export const DropsChart = memo(function DropsChart({ frames, series, xDomain, th
             isAnimationActive={false}
           />
         ))}
-      </AreaChart>
-      {none && <div className="chart-empty">No drops so far</div>}
+        {aShown && (
+          <Line type="linear" dataKey={A_DROPS.key} name={A_DROPS.label} stroke={muted(pal.series.drops_pps, pal)} strokeWidth={1.5} strokeDasharray="5 4" legendType="plainline" dot={false} activeDot={false} connectNulls isAnimationActive={false} />
+        )}
+      </ComposedChart>
+      {none && <div className="chart-empty">{aShown ? 'No drops in this run so far' : 'No drops so far'}</div>}
     </ChartFigure>
   );
 });
@@ -183,6 +232,9 @@ interface HeatProps {
   series: readonly SeriesInfo[];
   totalMs: number;
   theme: Theme;
+  pngName?: string;
+  /** A baseline is pinned: say that this chart is this run's (B) only. */
+  compared?: boolean;
 }
 
 export const CpuHeatStrip = memo(function CpuHeatStrip(props: HeatProps) {
@@ -190,7 +242,7 @@ export const CpuHeatStrip = memo(function CpuHeatStrip(props: HeatProps) {
   return cpus.length > 0 ? <HeatStripFigure {...props} cpus={cpus} /> : null;
 });
 
-function HeatStripFigure({ frames, cpus, totalMs, theme }: HeatProps & { cpus: SeriesInfo[] }) {
+function HeatStripFigure({ frames, cpus, totalMs, theme, pngName, compared }: HeatProps & { cpus: SeriesInfo[] }) {
   const pal = chartPalette(theme);
   const strip = useMemo(() => heatStrip(frames, cpus, 100), [frames, cpus]);
   const [boxRef, width] = useWidth<HTMLDivElement>();
@@ -241,8 +293,9 @@ function HeatStripFigure({ frames, cpus, totalMs, theme }: HeatProps & { cpus: S
     <ChartFigure
       testId="chart-cpu"
       title="CPU utilisation over time"
-      note={`(% busy per CPU; ${n} CPUs, darker = busier)`}
+      note={`(% busy per CPU; ${n} CPUs, darker = busier${compared ? '; B only' : ''})`}
       dataAttrs={{ 'data-series': n, 'data-columns': strip.t.length }}
+      pngName={pngName}
       table={
         frames.count > 0
           ? () => ({
@@ -312,25 +365,70 @@ function HeatStripFigure({ frames, cpus, totalMs, theme }: HeatProps & { cpus: S
   );
 }
 
-const pctValue = (v: unknown) => `${Number(v).toFixed(1)} %`;
+/** The cycles chart's plot box inside its SVG (px); the left edge lines up with the time charts. */
+const CYC = { height: 280, left: 64, right: 16, top: 10, bottom: 40 } as const;
+const PCT_TICKS = [0, 25, 50, 75, 100];
 
-export const CyclesChart = memo(function CyclesChart({ theme }: { theme: Theme }) {
+/**
+ * Stacked bars, one per CPU, one colour per stage, drawn as plain SVG: one path per stage holds
+ * that stage's segment of every CPU. (As a Recharts BarChart, CPUs × stages bar components took
+ * 150 ms of main thread to mount at the end of each 24-CPU run; this takes a few.)
+ */
+export const CyclesChart = memo(function CyclesChart({ theme, pngName, compared }: { theme: Theme; pngName?: string; compared?: boolean }) {
   // Drawn after the summary table, in an interruptible render.
   const summary = useDeferredValue(useApp((s) => s.summary));
-  const pal = chartPalette(theme);
-  const ax = axes(pal);
   const { rows, stages } = useMemo(() => cyclesByStage(summary), [summary]);
   if (!summary || rows.length === 0) return null;
-  const cpuLabel = (v: unknown) => {
-    const r = rows.find((x) => x.name === String(v));
-    return r ? `CPU ${r.cpu} (domain ${r.domain})${r.tasks ? ` · ${r.tasks}` : ''} · ${(r.utilization * 100).toFixed(1)} % busy` : `CPU ${String(v)}`;
+  return <CyclesFigure rows={rows} stages={stages} theme={theme} pngName={pngName} compared={compared} />;
+});
+
+function CyclesFigure({ rows, stages, theme, pngName, compared }: ReturnType<typeof cyclesByStage> & { theme: Theme; pngName?: string; compared?: boolean }) {
+  const pal = chartPalette(theme);
+  const [boxRef, width] = useWidth<HTMLDivElement>();
+  const [hover, setHover] = useState<number | null>(null);
+  const n = rows.length;
+  const innerW = Math.max(10, width - CYC.left - CYC.right);
+  const innerH = CYC.height - CYC.top - CYC.bottom;
+  const band = innerW / Math.max(1, n);
+  const gap = Math.min(band * 0.2, n > 32 ? 1 : 2);
+  const y = (pct: number) => CYC.top + innerH * (1 - Math.min(100, Math.max(0, pct)) / 100);
+  const paths = useMemo(() => {
+    const bottom = new Float64Array(n);
+    return stages.map(({ stage }) => {
+      let d = '';
+      rows.forEach((r, i) => {
+        const h = Number(r[stage]) || 0;
+        if (h <= 0) return;
+        const y0 = y(bottom[i]!);
+        const y1 = y(bottom[i]! + h);
+        bottom[i] = bottom[i]! + h;
+        d += `M${(CYC.left + i * band + gap).toFixed(1)} ${y1.toFixed(1)}h${Math.max(0.5, band - 2 * gap).toFixed(1)}V${y0.toFixed(1)}h${(-Math.max(0.5, band - 2 * gap)).toFixed(1)}z`;
+      });
+      return { stage, d };
+    });
+  }, [rows, stages, band, gap, innerH]); // eslint-disable-line react-hooks/exhaustive-deps
+  // CPU labels no closer than 16 px.
+  const labelEvery = Math.max(1, Math.ceil(16 / band));
+  const onMove = (e: MouseEvent<SVGSVGElement>) => {
+    const px = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    const i = Math.floor((px - CYC.left) / band);
+    setHover(i >= 0 && i < n ? i : null);
   };
+  const hv = hover !== null ? rows[hover] : undefined;
+  const hoverText = hv
+    ? `CPU ${hv.cpu} (domain ${hv.domain})${hv.tasks ? ` · ${hv.tasks}` : ''} · ${formatTrim(hv.utilization * 100, 1)} % busy: ${stages
+        .filter((s) => Number(hv[s.stage]) > 0)
+        .sort((a, b) => Number(hv[b.stage]) - Number(hv[a.stage]))
+        .map((s) => `${s.label} ${formatTrim(Number(hv[s.stage]), 1)} %`)
+        .join(', ')}`
+    : 'Hover a bar for its values';
   return (
     <ChartFigure
       testId="chart-cycles"
       title="Where each CPU's time goes"
-      note="(cycles by stage, % of the CPU's simulated time; the rest is idle)"
-      dataAttrs={{ 'data-cpus': rows.length, 'data-stages': stages.length }}
+      note={`(cycles by stage, % of the CPU's simulated time; the rest is idle${compared ? '; B only' : ''})`}
+      dataAttrs={{ 'data-cpus': n, 'data-stages': stages.length }}
+      pngName={pngName}
       table={() => ({
         caption: "Cycles by stage per CPU, % of the CPU's time",
         columns: [
@@ -346,16 +444,48 @@ export const CyclesChart = memo(function CyclesChart({ theme }: { theme: Theme }
         }),
       })}
     >
-      <BarChart responsive style={CYCLES_STYLE} data={rows} margin={MARGIN} barCategoryGap={rows.length > 32 ? 1 : 2}>
-        <CartesianGrid stroke={pal.grid} vertical={false} />
-        <XAxis dataKey="name" tick={ax.tick} label={{ value: 'CPU', position: 'insideBottom', offset: -14, fill: pal.axis, fontSize: 12 }} interval={rows.length > 32 ? 1 : 0} />
-        <YAxis width={64} domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} tick={ax.tick} label={ax.yLabel('% of CPU time')} />
-        <Tooltip labelFormatter={cpuLabel} formatter={pctValue} isAnimationActive={false} />
-        <Legend verticalAlign="top" height={stages.length > 6 ? 44 : 28} />
-        {stages.map((s) => (
-          <Bar key={s.stage} dataKey={s.stage} name={s.label} stackId="cpu" fill={pal.stages[s.stage]} isAnimationActive={false} />
-        ))}
-      </BarChart>
+      <ShortLegend testId="chart-cycles-legend" total={stages.length} items={stages.map((s) => ({ key: s.stage, label: s.label, color: pal.stages[s.stage] }))} />
+      <div ref={boxRef} className="heat-box">
+        {width > 0 && (
+          <svg
+            width={width}
+            height={CYC.height}
+            role="img"
+            aria-label={`Cycles by stage for ${n} CPUs, as a percentage of each CPU's time; use the Table button for the numbers`}
+            onMouseMove={onMove}
+            onMouseLeave={() => setHover(null)}
+          >
+            {PCT_TICKS.map((t) => (
+              <g key={t}>
+                <line x1={CYC.left} x2={CYC.left + innerW} y1={y(t)} y2={y(t)} stroke={pal.grid} />
+                <text x={CYC.left - 8} y={y(t)} dy="0.35em" textAnchor="end" fontSize={12} fill={pal.axis}>
+                  {t}
+                </text>
+              </g>
+            ))}
+            <text transform={`translate(14 ${CYC.top + innerH / 2}) rotate(-90)`} textAnchor="middle" fontSize={12} fill={pal.axis}>
+              % of CPU time
+            </text>
+            {hv && <rect x={CYC.left + hover! * band} y={CYC.top} width={band} height={innerH} fill={pal.grid} opacity={0.6} pointerEvents="none" />}
+            {paths.map((p) => (p.d ? <path key={p.stage} className="cycles-stage" d={p.d} fill={pal.stages[p.stage]} /> : null))}
+            {rows.map((r, i) =>
+              i % labelEvery === 0 ? (
+                <text key={r.cpu} x={CYC.left + (i + 0.5) * band} y={CYC.top + innerH + 15} textAnchor="middle" fontSize={12} fill={pal.axis}>
+                  {r.cpu}
+                </text>
+              ) : null,
+            )}
+            <text x={CYC.left + innerW / 2} y={CYC.height - 6} textAnchor="middle" fontSize={12} fill={pal.axis}>
+              CPU
+            </text>
+          </svg>
+        )}
+      </div>
+      <div className="heat-legend">
+        <span className="muted small" aria-live="polite" data-testid="chart-cycles-hover">
+          {hoverText}
+        </span>
+      </div>
     </ChartFigure>
   );
-});
+}

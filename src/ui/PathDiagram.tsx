@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useApp } from '../state/app';
 import { LATEST_FRAMES, latestMeans } from './chartData';
+import { REDRAW } from './chartCommon';
 import { formatInt } from './format';
 import { buildDiagram, formatRate, type Diagram, type DiagramStage, type StageId } from './pathModel';
 import { useThrottled } from './useThrottled';
@@ -189,13 +190,13 @@ function Details({ d, active }: { d: Diagram; active: StageId | null }) {
   );
 }
 
-/** The diagram's numbers change at most this often while a run streams (ms): readable, and cheap. */
-const REDRAW_MS = 200;
-
 export function PathDiagram() {
+  // The numbers change a few times a second while a run streams (readable, and cheap), in their
+  // own slot of the charts' redraw clock.
   const frames = useThrottled(
     useApp((s) => s.frames),
-    REDRAW_MS,
+    REDRAW.secondaryMs,
+    REDRAW.phase.diagram,
   );
   const summary = useApp((s) => s.summary);
   const runScenario = useApp((s) => s.runScenario);

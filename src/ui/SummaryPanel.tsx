@@ -1,5 +1,8 @@
 import type { Summary } from '../engine';
-import { useApp } from '../state/app';
+import { appStore, useApp, useCompare } from '../state/app';
+import { sameScenario } from '../state/compare';
+import { exportName, framesCsv, summaryJson } from './exportData';
+import { downloadText } from './exportPng';
 import { formatInt, formatMpps, formatPercent, formatSig, formatTrim, formatWallMs } from './format';
 
 interface Row {
@@ -64,6 +67,18 @@ function rows(s: Summary): Row[] {
     { key: 'latency_us.mean', label: 'Latency, mean', value: formatSig(s.latency_us.mean), unit: 'µs', note: 'arrival → done, packets that completed the path' },
     { key: 'latency_us.p50', label: 'Latency, p50', value: formatSig(s.latency_us.p50), unit: 'µs' },
     { key: 'latency_us.p99', label: 'Latency, p99', value: formatSig(s.latency_us.p99), unit: 'µs' },
+  );
+  if (s.lro) {
+    const l = s.lro;
+    r.push({
+      key: 'lro.aggregation',
+      label: 'LRO: packets per segment to tcp_input',
+      value: formatSig(l.aggregation_ratio.all),
+      unit: 'packets/segment',
+      note: `${l.mode} LRO; data ${formatSig(l.aggregation_ratio.data)}, pure ACKs ${formatSig(l.aggregation_ratio.ack)}; ${formatInt(l.packets_in)} packets → ${formatInt(l.segments_out)} segments`,
+    });
+  }
+  r.push(
     { key: 'in_flight', label: 'In flight at the end', value: formatInt(s.in_flight), unit: 'packets' },
     { key: 'packets_simulated', label: 'Packets simulated', value: formatInt(s.packets_simulated), unit: 'packets' },
     { key: 'simulated_ms', label: 'Simulated time', value: formatTrim(s.simulated_ms, 6), unit: 'ms' },
@@ -150,16 +165,56 @@ function QueueDetails({ s }: { s: Summary }) {
   );
 }
 
+/** What can be done with a finished run: pin it as the comparison baseline, download its numbers. */
+function RunActions({ summary }: { summary: Summary }) {
+  const done = useApp((s) => s.status === 'done');
+  const baseline = useCompare((s) => s.baseline);
+  const pin = useCompare((s) => s.pin);
+  const isA = baseline?.summary === summary;
+  const saveJson = () => downloadText(summaryJson(summary), exportName(summary.scenario, 'summary', 'json'), 'application/json');
+  const saveCsv = () => {
+    const { frames, series } = appStore.getState();
+    downloadText(framesCsv(frames, series), exportName(summary.scenario, 'frames', 'csv'), 'text/csv');
+  };
+  return (
+    <div className="run-actions" role="group" aria-label="This run">
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid="pin-baseline"
+        onClick={() => void pin()}
+        disabled={!done || isA}
+        aria-pressed={isA}
+        title={isA ? 'This run is the baseline (A)' : 'Keep this run as A and compare the next runs (B) with it; the link carries it'}
+      >
+        {isA ? 'Pinned as baseline (A)' : baseline ? 'Pin as baseline (A), replacing A' : 'Pin as baseline (A)'}
+      </button>
+      <span className="run-actions-sep" aria-hidden="true" />
+      <span className="muted small">Download:</span>
+      <button type="button" className="btn btn-small" data-testid="export-json" onClick={saveJson} title="The engine's summary of this run, with the engine version (JSON)">
+        Summary (JSON)
+      </button>
+      <button type="button" className="btn btn-small" data-testid="export-csv" onClick={saveCsv} title="Every recorded frame of this run, one row per frame, one column per series (CSV)">
+        Frames (CSV)
+      </button>
+    </div>
+  );
+}
+
 export function SummaryPanel() {
   const summary = useApp((s) => s.summary);
-  const currentHash = useApp((s) => s.shareHash);
+  const formScenario = useApp((s) => s.scenario);
   if (!summary) return null;
-  const stale = summary.link !== currentHash;
+  // The link also carries a pinned baseline or a sweep: compare the settings, not the links.
+  const stale = !sameScenario(summary.scenario, formScenario);
   const inv = summary.invariants;
   const invariantsOk = inv.conservation && inv.ring_conservation;
   return (
     <section className="summary" data-testid="summary" aria-labelledby="summary-title">
-      <h2 id="summary-title">Summary</h2>
+      <div className="summary-head">
+        <h2 id="summary-title">Summary</h2>
+        <RunActions summary={summary} />
+      </div>
       <p className="summary-scenario" data-testid="summary-scenario">
         {describe(summary.scenario)}
       </p>

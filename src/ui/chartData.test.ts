@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, presetScenario, runScenario, setPath, type Scenario, type SeriesInfo } from '../engine';
 import type { FrameColumns } from '../state/store';
-import { activeDropSeries, buckets, cyclesByStage, downsample, framePoints, heatLevel, heatStrip, latestMeans, rankByMean } from './chartData';
+import { activeDropSeries, buckets, cyclesByStage, downsample, finiteStats, framePoints, heatLevel, heatStrip, latestMeans, mergeByTime, prefixPoints, rankByMean, zeroAsMissing } from './chartData';
 
 function cols(n: number, f: Record<string, (i: number) => number>): FrameColumns {
   const columns: Record<string, Float64Array> = {};
@@ -102,5 +102,41 @@ describe('cycles by stage per CPU', () => {
     const busy = stages.reduce((a, s) => a + Number(r0[s.stage]), 0);
     expect(busy / 100).toBeCloseTo(summary.cores[0]!.utilization, 2);
     expect(cyclesByStage(null)).toEqual({ rows: [], stages: [] });
+  });
+});
+
+describe('baseline overlay and LRO shaping', () => {
+  it('prefixPoints renames every value key but t', () => {
+    expect(prefixPoints([{ t: 1, a: 2, b: 3 }])).toEqual([{ t: 1, A_a: 2, A_b: 3 }]);
+  });
+
+  it('mergeByTime pairs equal times and keeps the rest in time order', () => {
+    const b = [{ t: 1, x: 10 }, { t: 2, x: 20 }];
+    const a = prefixPoints([{ t: 1, x: 1 }, { t: 2, x: 2 }, { t: 3, x: 3 }]);
+    expect(mergeByTime(b, a)).toEqual([{ t: 1, x: 10, A_x: 1 }, { t: 2, x: 20, A_x: 2 }, { t: 3, A_x: 3 }]);
+    // Different durations: interleaved.
+    expect(mergeByTime([{ t: 1, x: 1 }, { t: 3, x: 3 }], [{ t: 2, A_x: 2 }])).toEqual([{ t: 1, x: 1 }, { t: 2, A_x: 2 }, { t: 3, x: 3 }]);
+    expect(mergeByTime(b, [])).toBe(b);
+    expect(mergeByTime([], a)).toBe(a);
+  });
+
+  it('pairs the frame times of two runs of the same duration exactly', () => {
+    const s = setPath(presetScenario(PRESETS.find((p) => p.name === 'line-rate-10g-64b')!), 'sim.duration_ms', 1);
+    const f1 = runScenario(s).frames;
+    const f2 = runScenario(setPath(s, 'traffic.load', 0.5)).frames;
+    const toCols = (f: typeof f1): FrameColumns => ({ count: f.columns.t_ms!.length, columns: f.columns });
+    const merged = mergeByTime(framePoints(toCols(f1), ['delivered_pps']), prefixPoints(framePoints(toCols(f2), ['delivered_pps'])));
+    expect(merged).toHaveLength(200);
+    for (const p of merged) expect(Number.isFinite(p.delivered_pps) && Number.isFinite(p.A_delivered_pps)).toBe(true);
+  });
+
+  it('zeroAsMissing turns the "no flush in this frame" zeros of one column into NaN', () => {
+    const f = cols(4, { t_ms: (i) => i, lro_ratio: (i) => [0, 1.5, 0, 2][i]!, other: () => 0 });
+    const z = zeroAsMissing(f, 'lro_ratio');
+    expect(Array.from(z.columns.lro_ratio!)).toEqual([NaN, 1.5, NaN, 2]);
+    expect(z.columns.other).toBe(f.columns.other);
+    expect(Array.from(f.columns.lro_ratio!)).toEqual([0, 1.5, 0, 2]); // the store's copy is untouched
+    expect(finiteStats(z, 'lro_ratio')).toEqual({ n: 2, max: 2, mean: 1.75 });
+    expect(finiteStats(z, 'missing').n).toBe(0);
   });
 });

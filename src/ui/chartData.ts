@@ -218,3 +218,75 @@ export function cyclesByStage(summary: Summary | null): { rows: CyclesRow[]; sta
   });
   return { rows, stages: CPU_STAGES.filter((s) => used.has(s)).map((stage) => ({ stage, label: CPU_STAGE_LABELS[stage] })) };
 }
+
+// ---------------------------------------------------------------- baseline overlay (compare)
+
+/** Keys of the baseline (A) run's values on a chart's points: `A_delivered_pps`, … */
+export const BASELINE_PREFIX = 'A_';
+
+/** The same points with every value key (not `t`) renamed `prefix + key`. */
+export function prefixPoints(points: readonly Point[], prefix = BASELINE_PREFIX): Point[] {
+  return points.map((p) => {
+    const q: Point = { t: p.t ?? NaN };
+    for (const k in p) if (k !== 't') q[prefix + k] = p[k]!;
+    return q;
+  });
+}
+
+/**
+ * Two point lists sorted by `t`, merged into one sorted list (what a Recharts chart with one data
+ * array needs): points at the same time become one point with the keys of both; a time only one
+ * list has keeps only its keys (lines drawn with connectNulls bridge the others). Runs with the
+ * same duration have the same frame times, so their points pair up one to one.
+ */
+export function mergeByTime(b: readonly Point[], a: readonly Point[]): Point[] {
+  if (a.length === 0) return b as Point[];
+  if (b.length === 0) return a as Point[];
+  const out: Point[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < b.length && j < a.length) {
+    const tb = b[i]!.t!;
+    const ta = a[j]!.t!;
+    if (Math.abs(tb - ta) <= 1e-9 * Math.max(1, Math.abs(tb))) {
+      out.push({ ...b[i]!, ...a[j]!, t: tb });
+      i++;
+      j++;
+    } else if (tb < ta) out.push(b[i++]!);
+    else out.push(a[j++]!);
+  }
+  while (i < b.length) out.push(b[i++]!);
+  while (j < a.length) out.push(a[j++]!);
+  return out;
+}
+
+/**
+ * A copy of `frames` where `key`'s zeros are NaN (missing). The engine records `lro_ratio` as 0
+ * in a frame where LRO handed no segment to tcp_input (no flush happened): there is no ratio
+ * there, and drawing 0 would read as "no aggregation".
+ */
+export function zeroAsMissing(frames: FrameColumns, key: string): FrameColumns {
+  const col = frames.columns[key];
+  if (!col) return frames;
+  const fixed = col.map((v) => (v === 0 ? NaN : v));
+  return { count: frames.count, columns: { ...frames.columns, [key]: fixed } };
+}
+
+/** Finite values of one column: how many, and the largest (for a chart's caption and tests). */
+export function finiteStats(frames: FrameColumns, key: string): { n: number; max: number; mean: number } {
+  const col = frames.columns[key];
+  let n = 0;
+  let max = -Infinity;
+  let sum = 0;
+  if (col) {
+    for (let i = 0; i < Math.min(frames.count, col.length); i++) {
+      const v = col[i]!;
+      if (Number.isFinite(v)) {
+        n++;
+        sum += v;
+        if (v > max) max = v;
+      }
+    }
+  }
+  return { n, max: n > 0 ? max : NaN, mean: n > 0 ? sum / n : NaN };
+}

@@ -9,6 +9,8 @@ export interface ChartPalette {
   grid: string;
   axis: string;
   ref: string;
+  /** The panel behind the charts (baseline lines are mixed towards it). */
+  panel: string;
   /** Run totals on the packet-rate chart and the small charts. */
   series: Record<'offered_pps' | 'rx_pps' | 'delivered_pps' | 'tx_pps' | 'drops_pps' | 'tx_ring_occupancy' | 'latency_us', string>;
   drops: Record<DropLocation, string>;
@@ -69,6 +71,7 @@ const LIGHT: ChartPalette = {
   grid: '#e3e7ee',
   axis: '#5b6675',
   ref: '#9aa3ae',
+  panel: '#ffffff',
   series: {
     offered_pps: '#3b6fb6',
     rx_pps: '#d68910',
@@ -88,6 +91,7 @@ const DARK: ChartPalette = {
   grid: '#2a323d',
   axis: '#a3aebb',
   ref: '#7d8896',
+  panel: '#171c23',
   series: {
     offered_pps: '#6fa3e6',
     rx_pps: '#f0b04a',
@@ -102,6 +106,16 @@ const DARK: ChartPalette = {
   heat: ramp(['#1f2731', '#4a3a22', '#a8521f', '#f08030', '#ffe08a'], HEAT_LEVELS),
   noData: '#161b22',
 };
+
+/**
+ * The baseline (A) version of a series colour: the same hue, mixed halfway towards the panel, so
+ * A reads as the quieter partner of B's line (and its legend swatch matches). Hex colours only.
+ */
+export function muted(color: string, pal: ChartPalette, amount = 0.5): string {
+  if (!/^#[0-9a-f]{6}$/i.test(color)) return pal.ref;
+  const [a, b] = [hex(color), hex(pal.panel)];
+  return `#${a.map((v, j) => Math.round(v + (b[j]! - v) * amount).toString(16).padStart(2, '0')).join('')}`;
+}
 
 export function chartPalette(theme: Theme): ChartPalette {
   return theme === 'dark' ? DARK : LIGHT;

@@ -5,24 +5,35 @@ import { startTransition, useEffect, useRef, useState } from 'react';
  * The secondary charts and the diagram follow a run at a few updates per second, so a run's batch
  * rate (up to 30/s) goes to the main packet-rate chart only. Updates are transitions, rendered in
  * interruptible slices rather than one long task.
+ *
+ * `phase` (ms) puts the updates on a shared clock: they land only at times `phase + k·ms`. Charts
+ * given different phases redraw in different tasks instead of all in one (a transition's commit
+ * and Recharts' layout effects cannot be sliced, so five charts redrawing together make one long
+ * task where five short ones would do).
  */
-export function useThrottled<T>(value: T, ms: number): T {
+export function useThrottled<T>(value: T, ms: number, phase?: number): T {
   const [shown, setShown] = useState(value);
-  const last = useRef(0);
+  const last = useRef(-Infinity);
   useEffect(() => {
     if (Object.is(value, shown)) return;
-    const wait = last.current + ms - performance.now();
+    const now = performance.now();
+    let at = last.current + ms;
+    if (phase !== undefined && ms > 0) {
+      // The first slot of the shared clock from now on, and never two in one period.
+      at = phase + Math.ceil((now - phase) / ms) * ms;
+      if (at - last.current < ms / 2) at += ms;
+    }
     const show = () => {
       last.current = performance.now();
       // A transition: React renders it in slices, so clicks and the live chart stay responsive.
       startTransition(() => setShown(value));
     };
-    if (wait <= 0) {
+    if (at <= now) {
       show();
       return;
     }
-    const id = setTimeout(show, wait);
+    const id = setTimeout(show, at - now);
     return () => clearTimeout(id);
-  }, [value, shown, ms]);
+  }, [value, shown, ms, phase]);
   return shown;
 }

@@ -1,0 +1,227 @@
+import { readFile } from 'node:fs/promises';
+import type { Page } from '@playwright/test';
+import { decodeLink, defaultScenario, encodeLink, setPath, type SweepDef } from '../src/engine';
+import { expect, test } from './fixtures';
+
+/**
+ * The Sweep tab (issues 5, 6, 7): the built-in LRO flows sweep runs and shows the legacy table
+ * collapsing where the sorted queue with a large batch keeps coalescing; cancel is prompt and
+ * leaves the page usable; the same sweep gives identical points on 1 worker and on 3; a share
+ * link carries the sweep definition.
+ */
+
+async function openSweepTab(page: Page) {
+  await page.getByTestId('tab-sweep').click();
+  await expect(page.getByTestId('sweep-panel')).toBeVisible();
+}
+
+/** The sweep spec the page's URL carries (null: none). */
+function linkSpec(page: Page): string | null {
+  const r = decodeLink(new URL(page.url()).hash);
+  return r.ok && !r.empty ? (r.state.sweep?.spec ?? null) : null;
+}
+
+/** Download the CSV export of the shown sweep. */
+async function csvExport(page: Page): Promise<string> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sweep-csv').click()]);
+  return readFile((await dl.path())!, 'utf8');
+}
+
+test('the LRO flows sweep: points arrive, the chart and table fill, legacy coalesces less than sorted+batch at 1000+ flows', async ({ page }) => {
+  await page.goto('/?fps=0');
+  await openSweepTab(page);
+  // The LRO sweep comes first.
+  await expect(page.locator('[data-testid^="sweep-builtin-"]').first()).toHaveAttribute('data-testid', 'sweep-builtin-lro-flows');
+  await page.getByTestId('sweep-builtin-lro-flows').click();
+  await expect(page.getByTestId('sweep-run')).toBeFocused();
+  await expect(page.getByTestId('preset')).toHaveValue('lro-many-flows-legacy');
+  await expect(page.getByTestId('sweep-spec')).toHaveText('traffic.flows=1..10000:log:9');
+  await expect(page.getByTestId('sweep-y')).toHaveValue('lro_ratio');
+  // Shorter runs for the test: 2 ms simulated per point instead of the preset's 10.
+  await page.getByTestId('knob-sim.duration_ms').fill('2');
+  await expect(page.getByTestId('sweep-run')).toHaveText('Run sweep (27 runs)');
+
+  // Record every progress step the store goes through.
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { __seen: number[] }).__seen = seen;
+    window.__ringlabSweep!.subscribe((s) => {
+      if (seen.at(-1) !== s.progress.done) seen.push(s.progress.done);
+    });
+  });
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 25_000 });
+  const seen = await page.evaluate(() => (window as unknown as { __seen: number[] }).__seen);
+  expect(seen.at(-1)).toBe(27);
+  expect(new Set(seen).size, `points arrived one by one: ${seen.join(',')}`).toBeGreaterThan(3);
+  await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-done', '27');
+  await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-failed', '0');
+
+  // The chart: three lines, every point drawn, a log x axis with its unit, the y unit.
+  const chart = page.getByTestId('sweep-chart');
+  await expect(chart).toHaveAttribute('data-points', '27');
+  await expect(chart).toHaveAttribute('data-drawn', '27');
+  await expect(chart.locator('.recharts-line')).toHaveCount(3);
+  await expect(chart.locator('.recharts-legend-item')).toHaveCount(3);
+  // (Recharts draws axis labels in a layer of their own, so look in the whole chart.)
+  await expect(chart).toContainText('Flows (flows) — log scale');
+  await expect(chart).toContainText('packets/segment');
+
+  // The table: legacy (column 1) against sorted with a 1024 batch (column 3) at 1000 flows and more.
+  await page.getByTestId('sweep-chart-table-toggle').click();
+  const table = page.getByTestId('sweep-chart-table');
+  await expect(table.locator('thead th')).toHaveText([
+    'Flows (flows)',
+    'legacy table (8 entries) (packets/segment)',
+    'sorted, per rxeof pass (packets/segment)',
+    'sorted, batch 1024 (packets/segment)',
+  ]);
+  const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+  expect(rows).toHaveLength(9);
+  const many = rows.filter((r) => Number(r[0]!.replace(/,/g, '')) >= 1000);
+  expect(many.map((r) => r[0])).toEqual(['1000', '3162', '10,000']);
+  for (const r of many) {
+    const legacy = Number(r[1]);
+    const batched = Number(r[3]);
+    expect(legacy, `row ${r.join(' | ')}`).toBeLessThan(batched);
+  }
+  // With one flow everything coalesces, whatever the mode.
+  expect(Number(rows[0]![1])).toBeGreaterThan(5);
+
+  // Another output re-plots without running again.
+  await page.getByTestId('sweep-chart-table-toggle').click();
+  await page.getByTestId('sweep-y').selectOption('lro_no_entries_share');
+  await expect(chart).toHaveAttribute('data-y', 'lro_no_entries_share');
+  await expect(chart).toContainText('fraction of LRO input');
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('sweep-stale')).toHaveCount(0);
+
+  // The CSV has every output of all 27 runs.
+  const csv = (await csvExport(page)).trim().split('\n');
+  expect(csv).toHaveLength(28);
+  expect(csv[0]).toMatch(/^series,traffic\.flows,delivered_pps,.*,lro_ratio,.*,bottleneck,error,link$/);
+});
+
+test('cancel stops a long sweep at once; the page stays usable', async ({ page }) => {
+  await page.goto('/?fps=0&pool=2');
+  await page.getByTestId('knob-sim.duration_ms').fill('300'); // seconds of engine time per point
+  await openSweepTab(page);
+  await expect(page.getByTestId('sweep-spec')).toHaveText('traffic.load=0.1..1.2:8');
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('sweep-progress')).toContainText('2 of 2 workers busy');
+  await page.waitForTimeout(300);
+  const t0 = Date.now();
+  await page.getByTestId('sweep-cancel').click();
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 2000 });
+  expect(Date.now() - t0).toBeLessThan(2000);
+  await expect(page.getByTestId('sweep-cancel')).toBeDisabled();
+  await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-done', '0');
+
+  // A normal run works straight away.
+  await page.getByTestId('knob-sim.duration_ms').fill('1');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  await expect(page.getByTestId('summary')).toBeVisible();
+  // And so does a sweep (on fresh workers).
+  await openSweepTab(page);
+  await expect(page.getByTestId('sweep-stale')).toBeVisible(); // the cancelled one was on 300 ms runs
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-done', '8');
+  await expect(page.getByTestId('sweep-stale')).toHaveCount(0);
+});
+
+test('a sweep gives identical points with 1 worker and with 3', async ({ page }) => {
+  const def: SweepDef = {
+    spec: 'traffic.load=0.2..1.2:6',
+    series: [
+      { label: 'poisson, seed 7', set: { 'traffic.arrival': 'poisson', 'sim.seed': 7 } },
+      { label: 'bursty, seed 9', set: { 'traffic.arrival': 'bursty', 'sim.seed': 9 } },
+    ],
+    y: 'latency_p99_us',
+  };
+  const link = encodeLink({ scenario: setPath(defaultScenario(), 'sim.duration_ms', 1), sweep: def });
+  const results: { csv: string; points: string; table: string[] }[] = [];
+  for (const pool of [1, 3]) {
+    await page.goto(`/?fps=0&pool=${pool}${link}`);
+    await openSweepTab(page);
+    await expect(page.getByTestId('sweep-spec')).toHaveText(def.spec);
+    await expect(page.getByTestId('sweep-progress')).toContainText(`up to ${pool} worker${pool === 1 ? '' : 's'}`);
+    await page.getByTestId('sweep-run').click();
+    await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 25_000 });
+    await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-done', '12');
+    const points = await page.evaluate(() => JSON.stringify(window.__ringlabSweep!.getState().points));
+    await page.getByTestId('sweep-chart-table-toggle').click();
+    const table = await page.getByTestId('sweep-chart-table').locator('tbody tr').allTextContents();
+    results.push({ csv: await csvExport(page), points, table });
+  }
+  const [one, three] = results;
+  expect(three!.csv).toBe(one!.csv);
+  expect(three!.points).toBe(one!.points);
+  expect(three!.table).toEqual(one!.table);
+  expect(one!.csv.trim().split('\n')).toHaveLength(13);
+});
+
+test('a share link carries the sweep definition; bad definitions are named and cannot run', async ({ page, context }) => {
+  await page.goto('/?fps=0');
+  // Keyboard: arrows move along the tabs to Sweep.
+  await page.getByTestId('tab-results').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('tab-sweep')).toBeFocused();
+  await expect(page.getByTestId('sweep-panel')).toBeVisible();
+
+  await page.getByTestId('sweep-knob').selectOption('traffic.flows');
+  await expect(page.getByTestId('sweep-knob-hint')).toContainText('traffic.flows · flows · 1–1,000,000');
+  await page.getByTestId('sweep-from').fill('10');
+  await page.getByTestId('sweep-to').fill('1000');
+  await page.getByTestId('sweep-points').fill('3');
+  await page.getByTestId('sweep-scale').selectOption('log');
+  await page.getByTestId('sweep-series-add').click();
+  await page.getByTestId('sweep-series-label-0').fill('sorted');
+  await page.getByTestId('sweep-series-set-0').fill('lro.mode=sorted, lro.batch=64');
+  await page.getByTestId('sweep-series-add').click();
+  await page.getByTestId('sweep-series-label-1').fill('legacy');
+  await page.getByTestId('sweep-series-set-1').fill('lro.mode=legacy');
+  await page.getByTestId('sweep-y').selectOption('lro_ratio');
+  await expect(page.getByTestId('sweep-spec')).toHaveText('traffic.flows=10..1000:log:3');
+  await expect(page.getByTestId('sweep-errors')).toHaveCount(0);
+  await expect(page.getByTestId('sweep-run')).toHaveText('Run sweep (6 runs)');
+  await expect(page.getByTestId('sweep-series-set-0')).toHaveAttribute('title', /lro\.mode: LRO \(FreeBSD: tcp_lro_rx/);
+
+  // Mistakes are named inline and block Run; the link keeps the last good sweep.
+  await expect.poll(() => linkSpec(page)).toBe('traffic.flows=10..1000:log:3');
+  const good = page.url();
+  await page.getByTestId('sweep-from').fill('0');
+  await expect(page.getByTestId('sweep-errors')).toContainText('start "0": traffic.flows must be at least 1');
+  await expect(page.getByTestId('sweep-run')).toBeDisabled();
+  await page.getByTestId('sweep-series-set-1').fill('lro.mod=legacy');
+  await expect(page.getByTestId('sweep-errors')).toContainText('unknown knob "lro.mod"');
+  expect(page.url()).toBe(good);
+  await page.getByTestId('sweep-series-set-1').fill('lro.mode=legacy');
+  await page.getByTestId('sweep-from').fill('10');
+  await expect(page.getByTestId('sweep-errors')).toHaveCount(0);
+  await expect(page.getByTestId('sweep-run')).toBeEnabled();
+  expect(page.url()).toBe(good);
+
+  // A fresh page from the link has the same definition.
+  const other = await context.newPage();
+  await other.goto(good);
+  // A link that carries a sweep opens on the Sweep tab.
+  await expect(other.getByTestId('tab-sweep')).toHaveAttribute('aria-selected', 'true');
+  await openSweepTab(other);
+  await expect(other.getByTestId('sweep-spec')).toHaveText('traffic.flows=10..1000:log:3');
+  await expect(other.getByTestId('sweep-knob')).toHaveValue('traffic.flows');
+  await expect(other.getByTestId('sweep-from')).toHaveValue('10');
+  await expect(other.getByTestId('sweep-to')).toHaveValue('1000');
+  await expect(other.getByTestId('sweep-points')).toHaveValue('3');
+  await expect(other.getByTestId('sweep-scale')).toHaveValue('log');
+  await expect(other.getByTestId('sweep-series-label-0')).toHaveValue('sorted');
+  await expect(other.getByTestId('sweep-series-set-0')).toHaveValue('lro.mode=sorted, lro.batch=64');
+  await expect(other.getByTestId('sweep-series-label-1')).toHaveValue('legacy');
+  await expect(other.getByTestId('sweep-y')).toHaveValue('lro_ratio');
+  await expect(other.getByTestId('link-error')).toHaveCount(0);
+  await expect(other.getByTestId('sweep-run')).toHaveText('Run sweep (6 runs)');
+  await other.close();
+});

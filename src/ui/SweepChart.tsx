@@ -1,0 +1,182 @@
+import { memo, useMemo } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { KNOB_BY_PATH, SWEEP_OUTPUT_BY_KEY, type SweepOutput } from '../engine';
+import type { SweepRunInfo } from '../state/sweep';
+import { isNumericKnob } from '../state/sweepDraft';
+import { useSweep } from '../state/sweepApp';
+import { useTheme } from '../state/app';
+import type { Theme } from '../state/theme';
+import { ChartFigure } from './ChartFigure';
+import { axes } from './chartCommon';
+import { chartPalette } from './chartTheme';
+import { formatSig } from './format';
+import {
+  compactNumber,
+  csvFileName,
+  displayUnit,
+  isLogSweep,
+  logTicks,
+  seriesKey,
+  seriesName,
+  sweepCsv,
+  sweepRows,
+  sweepTable,
+  valueText,
+  xTitle,
+  type SweepRow,
+} from './sweepData';
+import { useThrottled } from './useThrottled';
+
+/** The chart follows a running sweep at most this often (ms); the progress line is live. */
+const REDRAW_MS = 150;
+const CHART_STYLE = { width: '100%', height: 320 };
+const MARGIN = { top: 8, right: 28, bottom: 24, left: 8 };
+const X_PADDING = { left: 14, right: 14 };
+
+// Categorical colours (Tableau 10) that read on both backgrounds, plus a dash pattern per series so
+// the lines stay apart without colour.
+const COLORS: Record<Theme, string[]> = {
+  light: ['#4e79a7', '#e15759', '#59a14f', '#f28e2b', '#b07aa1', '#76b7b2'],
+  dark: ['#7aa6d6', '#ff8a80', '#7fcf74', '#ffb060', '#d49ad0', '#9adcd6'],
+};
+const DASHES = [undefined, '7 4', '2 3', '10 3 2 3', '4 4', '1 3'];
+/** Legend in series order (Recharts sorts by name otherwise). */
+const bySeries = (item: { dataKey?: unknown }) => Number(String(item.dataKey).slice(1));
+
+interface PlotProps {
+  run: SweepRunInfo;
+  rows: SweepRow[];
+  output: SweepOutput;
+  theme: Theme;
+}
+
+const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProps) {
+  const pal = chartPalette(theme);
+  const ax = useMemo(() => axes(pal), [pal]);
+  const { unit } = displayUnit(output);
+  const numeric = isNumericKnob(KNOB_BY_PATH.get(run.path));
+  const log = isLogSweep(run);
+  const xs = useMemo(() => (numeric ? run.values.map(Number) : []), [numeric, run.values]);
+  const lo = xs.length ? Math.min(...xs) : 0;
+  const hi = xs.length ? Math.max(...xs) : 1;
+  const xLabel = useMemo(
+    () => ({ ...ax.xLabel, value: `${xTitle(run.path)}${log ? ' — log scale' : ''}` }),
+    [ax, run.path, log],
+  );
+  const yLabel = useMemo(() => ax.yLabel(unit), [ax, unit]);
+  const tooltipLabel = useMemo(() => (_: unknown, payload: readonly { payload?: SweepRow }[]) => {
+    const row = payload[0]?.payload;
+    return row ? `${run.path} = ${valueText(run.path, numeric ? Number(row.x) : String(row.x))}` : '';
+  }, [run.path, numeric]);
+  const valueFormatter = useMemo(() => (v: unknown) => `${formatSig(Number(v), 4)} ${unit}`, [unit]);
+  const colors = COLORS[theme];
+  return (
+    <LineChart responsive style={CHART_STYLE} data={rows} margin={MARGIN}>
+      <CartesianGrid stroke={pal.grid} />
+      {numeric ? (
+        <XAxis
+          dataKey="x"
+          type="number"
+          scale={log ? 'log' : 'linear'}
+          domain={lo === hi ? [lo * 0.5 || -1, hi * 1.5 || 1] : [lo, hi]}
+          ticks={log ? logTicks(lo, hi) : undefined}
+          allowDataOverflow
+          padding={X_PADDING}
+          tick={ax.tick}
+          tickFormatter={compactNumber}
+          label={xLabel}
+        />
+      ) : (
+        <XAxis dataKey="x" type="category" padding={X_PADDING} tick={ax.tick} label={xLabel} />
+      )}
+      <YAxis width={64} tick={ax.tick} tickFormatter={compactNumber} label={yLabel} />
+      <Tooltip labelFormatter={tooltipLabel} formatter={valueFormatter} isAnimationActive={false} />
+      {run.labels.length > 1 && <Legend verticalAlign="top" height={28} itemSorter={bySeries} />}
+      {run.labels.map((_, i) => (
+        <Line
+          key={i}
+          type="linear"
+          dataKey={seriesKey(i)}
+          name={seriesName(run, i, output)}
+          stroke={colors[i % colors.length]}
+          strokeWidth={2}
+          strokeDasharray={DASHES[i % DASHES.length]}
+          dot={{ r: 3, strokeWidth: 1.5, fill: pal.grid }}
+          activeDot={{ r: 5 }}
+          connectNulls
+          isAnimationActive={false}
+        />
+      ))}
+    </LineChart>
+  );
+});
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The sweep's result: one line per series over the swept knob, the table, the CSV export. */
+export function SweepChart() {
+  const run = useSweep((s) => s.run);
+  const livePoints = useSweep((s) => s.points);
+  const status = useSweep((s) => s.status);
+  const draftY = useSweep((s) => s.draft.y);
+  const theme = useTheme((s) => s.theme);
+  const points = useThrottled(livePoints, status === 'running' ? REDRAW_MS : 0);
+  const y = SWEEP_OUTPUT_BY_KEY.has(draftY) ? draftY : (run?.def.y ?? draftY);
+  const output = SWEEP_OUTPUT_BY_KEY.get(y);
+  const rows = useMemo(() => (run ? sweepRows(run, points, y) : []), [run, points, y]);
+  const finished = useMemo(() => livePoints.filter((p) => p !== null).length, [livePoints]);
+  const failed = useMemo(() => livePoints.filter((p) => p !== null && p.error !== null).length, [livePoints]);
+  const drawn = useMemo(() => rows.reduce((n, r) => n + Object.keys(r).filter((k) => /^s\d+$/.test(k)).length, 0), [rows]);
+
+  if (!run || !output) {
+    return (
+      <figure className="chart sweep-chart" data-testid="sweep-chart" data-points={0}>
+        <figcaption>
+          <span className="chart-title">Result</span>
+        </figcaption>
+        <div className="sweep-empty">Run a sweep to see one point per run here.</div>
+      </figure>
+    );
+  }
+  const { unit } = displayUnit(output);
+  return (
+    <ChartFigure
+      testId="sweep-chart"
+      className="sweep-chart"
+      dataAttrs={{ 'data-points': finished, 'data-drawn': drawn, 'data-y': y }}
+      title={output.label}
+      note={`(${unit} vs ${run.path})`}
+      extra={
+        <button
+          type="button"
+          className="btn btn-small caption-extra"
+          data-testid="sweep-csv"
+          disabled={finished === 0}
+          onClick={() => download(csvFileName(run), sweepCsv(run, livePoints))}
+          title="Every output of every finished run, full precision, one row per run (CSV)"
+        >
+          Download CSV
+        </button>
+      }
+      table={() => sweepTable(run, livePoints, y)}
+    >
+      <SweepPlot run={run} rows={rows} output={output} theme={theme} />
+      {drawn === 0 && (
+        <div className="chart-empty">
+          {status === 'running'
+            ? 'Waiting for the first point…'
+            : `No finished run has a value for ${output.label}${failed > 0 ? `; ${failed} failed (listed below)` : ''}.`}
+        </div>
+      )}
+    </ChartFigure>
+  );
+}
