@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --json --shared --repeats N --warmup N --duration-ms D --budget-s S]`: engine
- * throughput on this machine. `--check` compares each scenario's median with bench/baseline.json
+ * `npm run bench [-- --json --shared --repeats N --warmup N --duration-ms D --budget-s S --ui]`: engine
+ * throughput on this machine; with --ui also the page's frame figures while a run streams. `--check` compares each scenario's median with bench/baseline.json
  * and exits 1 when one falls below 0.5× (`--min-ratio`); `--write-baseline` stores this run as the
  * baseline (see gate.ts and docs/PERFORMANCE.md).
  *
@@ -20,8 +20,9 @@
  * See docs/PERFORMANCE.md.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { arch, cpus, loadavg, platform } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -55,6 +56,8 @@ interface Options {
   min_ratio: number;
   /** Internal: child mode, bench just this scenario and print its row as JSON. */
   only?: string;
+  /** Also measure the page's main thread while a run streams (e2e/perf.spec.ts in Chromium). */
+  ui: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [--json] [--shared] [--repeats N] [--warmup N] [--duration-ms D] [--budget-s S]
@@ -69,7 +72,9 @@ const USAGE = `usage: npm run bench -- [--json] [--shared] [--repeats N] [--warm
                    is below --min-ratio × its baseline
   --min-ratio R    threshold for --check (default ${DEFAULT_MIN_RATIO}; 0–10)
   --baseline FILE  baseline file (default bench/baseline.json)
-  --write-baseline store this run's medians as the baseline`;
+  --write-baseline store this run's medians as the baseline
+  --ui             also print the UI frame figures: e2e/perf.spec.ts in headless Chromium (fps and
+                   main-thread long tasks while a run streams; builds the app, port $E2E_PORT or 4192)`;
 
 function parseOptions(argv: string[]): Options | string {
   const o: Options = {
@@ -83,6 +88,7 @@ function parseOptions(argv: string[]): Options | string {
     write_baseline: false,
     baseline: DEFAULT_BASELINE,
     min_ratio: DEFAULT_MIN_RATIO,
+    ui: false,
   };
   const limits: Record<string, [keyof Options, number, number, boolean]> = {
     '--repeats': ['repeats', 1, 100, true],
@@ -98,6 +104,7 @@ function parseOptions(argv: string[]): Options | string {
     else if (flag === '--shared') o.shared = true;
     else if (flag === '--check') o.check = true;
     else if (flag === '--write-baseline') o.write_baseline = true;
+    else if (flag === '--ui') o.ui = true;
     else if (flag === '--baseline') {
       const file = inline ?? argv[++i];
       if (!file) return '--baseline needs a file name';
@@ -379,13 +386,52 @@ function main(): number {
       process.stdout.write(`${gateText(gate)}\n`);
     }
   }
+  let uiOk = true;
+  if (o.ui) {
+    const ui = uiFigures();
+    uiOk = typeof ui !== 'string';
+    if (o.json) process.stdout.write(`${JSON.stringify({ ui })}\n`);
+    else if (typeof ui === 'string') process.stdout.write(`\nUI frame figures: FAILED: ${ui}\n`);
+    else {
+      process.stdout.write(
+        `\nUI frame figures (${ui.preset} streaming at 100 frames/s, ${ui.runs} runs over ${ui.window_s.toFixed(1)} s, headless Chromium): ` +
+          `${ui.fps.toFixed(1)} fps, longest main-thread task ${ui.longest_task_ms.toFixed(0)} ms, ${ui.long_tasks} tasks > 50 ms ` +
+          `(${ui.long_task_total_ms.toFixed(0)} ms in all), worst frame gap ${ui.worst_frame_gap_ms.toFixed(0)} ms\n`,
+      );
+    }
+  }
   if (o.write_baseline) {
     const recorded = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     writeFileSync(o.baseline, `${JSON.stringify(makeBaseline(rows, { duration_ms: o.duration_ms, shared: o.shared, warmup: o.warmup }, { ...machine, repeats: o.repeats, budget_s: o.budget_s }, recorded), null, 2)}\n`);
     if (!o.json) process.stdout.write(`wrote the baseline ${o.baseline}\n`);
   }
   if (gate && !gate.pass) return 1;
-  return deterministic ? 0 : 1;
+  return deterministic && uiOk ? 0 : 1;
+}
+
+interface UiFigures {
+  preset: string;
+  window_s: number;
+  runs: number;
+  fps: number;
+  longest_task_ms: number;
+  long_tasks: number;
+  long_task_total_ms: number;
+  worst_frame_gap_ms: number;
+}
+
+/** Runs e2e/perf.spec.ts (which builds and serves the app) and reads the figures it writes. */
+function uiFigures(): UiFigures | string {
+  const out = join(mkdtempSync(join(tmpdir(), 'ringlab-ui-')), 'perf.json');
+  const r = spawnSync('npx', ['playwright', 'test', 'e2e/perf.spec.ts', '--reporter=line'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: { ...process.env, CI: '1', E2E_PORT: process.env.E2E_PORT ?? '4192', RINGLAB_UI_PERF_OUT: out },
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (!existsSync(out)) return `e2e/perf.spec.ts wrote no figures (exit ${String(r.status)}): ${(r.stdout + r.stderr).trim().split('\n').slice(-5).join(' | ')}`;
+  const figures = JSON.parse(readFileSync(out, 'utf8')) as UiFigures;
+  return r.status === 0 ? figures : `${JSON.stringify(figures)} but the spec failed its bounds (exit ${String(r.status)})`;
 }
 
 process.exitCode = main();

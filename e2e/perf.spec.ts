@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
@@ -89,6 +90,12 @@ test('the main thread stays responsive while a forwarding run streams', async ({
     `fps ${r.fps.toFixed(1)}, worst frame gap ${r.worstGap.toFixed(0)} ms`;
   console.log(line);
   if (r.tasks.length > 0) console.log(`perf: long tasks (ms): ${r.tasks.join(', ')}`);
+  // `npm run bench -- --ui` runs this spec and prints these figures with the engine's.
+  const out = process.env.RINGLAB_UI_PERF_OUT;
+  if (out) {
+    const figures = { preset: PRESET, window_s: (t1 - t0) / 1000, runs, fps: r.fps, longest_task_ms: r.longest, long_tasks: r.over50, long_task_total_ms: r.totalLong, worst_frame_gap_ms: r.worstGap };
+    writeFileSync(out, `${JSON.stringify(figures)}\n`);
+  }
   expect(runs, 'the window saw runs streaming').toBeGreaterThanOrEqual(2);
   expect(r.fps, line).toBeGreaterThanOrEqual(30);
   expect(r.longest, line).toBeLessThanOrEqual(200);

@@ -30,7 +30,7 @@ export interface RunOptions {
   memoryBudgetMb?: number;
 }
 
-/** The largest scenario the knobs allow needs ~56 MB (docs/PERFORMANCE.md), so this only stops a mistake. */
+/** The largest scenario the knobs allow needs ~96 MB (`npx tsx bench/footprint.ts`), so this only stops a mistake. */
 export const DEFAULT_MEMORY_BUDGET_MB = 256;
 
 export const DEFAULT_FRAMES_PER_SECOND = 100;
