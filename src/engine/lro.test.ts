@@ -3,7 +3,7 @@ import {
   LRO_REASONS, LRO_WORK_LEN, Lro, R_ACK_LIMIT, R_BATCH_END, R_DUP_ACK, R_HINT_BYPASS, R_IDLE, R_LEN_LIMIT,
   R_NO_ENTRIES, R_NOT_TCP, R_OFF, R_OPTIONS, R_QUEUE_FULL, R_SEQ_GAP, R_STREAM_CHANGE, R_TS_BACKWARDS, SEG_ACK,
   SEG_DATA, SEG_OTHER, TCP_LRO_LENGTH_MAX_2021, W_ALLOCS, W_FLUSHES, W_LOOKUPS, W_MERGES, W_OFFERED, W_PASSUPS,
-  W_SCANNED, W_SORT_CMPS, W_SORT_SCANS, W_SORT_SWAPS, phashinitSize, type LroOptions,
+  W_RX_DONE, W_SCANNED, W_SORT_CMPS, W_SORT_SCANS, W_SORT_SWAPS, phashinitSize, type LroOptions,
 } from './lro';
 import { Prng } from './prng';
 import {
@@ -32,18 +32,11 @@ const MSS = 1448;
 function put(b: SegmentBuffer, i: number, p: P): void {
   const flow = p.flow ?? 0;
   const proto = p.proto ?? IPPROTO_TCP;
-  b.flow[i] = flow;
-  b.proto[i] = proto;
-  b.hashType[i] = rssHashType(proto);
-  b.flowid[i] = p.flowid ?? fmix32(flow + 1);
-  b.seq[i] = p.seq ?? 0;
-  b.ack[i] = p.ack ?? 5000;
-  b.len[i] = p.len ?? MSS;
-  b.flags[i] = p.flags ?? TH_ACK;
-  b.win[i] = p.win ?? 1000;
-  b.tsval[i] = p.tsval ?? 100;
-  b.tsecr[i] = p.tsecr ?? 50;
-  b.opts[i] = p.opts ?? OPT_TS;
+  b.set(i, {
+    flow, proto, hashType: rssHashType(proto), flowid: p.flowid ?? fmix32(flow + 1), seq: p.seq ?? 0, ack: p.ack ?? 5000,
+    len: p.len ?? MSS, flags: p.flags ?? TH_ACK, win: p.win ?? 1000, tsval: p.tsval ?? 100, tsecr: p.tsecr ?? 50,
+    opts: p.opts ?? OPT_TS,
+  });
 }
 
 /** Data segment k of a connection: in order, full size, timestamps as given. */
@@ -196,6 +189,86 @@ describe('the sorted array (tcp_lro_queue_mbuf + tcp_lro_flush_all)', () => {
     const s1024 = new Lro({ mode: 'sorted', batch: 1024 });
     drive(s1024, 1000, 100_000);
     expect(s1024.dataRatio / s16.dataRatio).toBeGreaterThan(1.5);
+  });
+
+  it('a ring overflow leaves holes at pass boundaries: a pass-long batch never meets them, a larger one pays a packet alone per hole', () => {
+    // The anomaly of issue 5: 8 flows on an overloaded queue, where lro.batch = 1024 coalesced
+    // about half as well as flushing after every pass. An overflowing ring is refilled a pass at a
+    // time (the pass frees its descriptors, the next arrivals take them, the rest are dropped), so
+    // each pass is a run of consecutive arrivals and every flow has a hole between two passes.
+    // Flushing at the end of the pass ends every aggregate at the hole, so no rule sees it. An
+    // entry held across the boundary meets the hole: tcp_lro_rx2 flushes it and, in the classic
+    // code, the packet after the hole goes up alone (TCP_LRO_CANNOT): one more segment per hole.
+    const F = 8, P = 240, passes = 400;
+    const run = (o: Partial<LroOptions> & { mode: 'sorted' | 'legacy' }, lost: number) => {
+      const rng = new Prng(5);
+      const flows = new TcpFlows(F, {}, rng);
+      const seg = new SegmentBuffer(P);
+      const lro = new Lro(o);
+      let id = 0, alone = 0;
+      const collect = () => {
+        const out = lro.out;
+        for (let k = 0; k < out.nseg; k++) if (out.count[k] === 1 && out.reason[k] === R_SEQ_GAP) alone++;
+        out.clear();
+      };
+      for (let p = 0; p < passes; p++) {
+        for (let k = 0; k < P; k++) {
+          flows.next(seg, k, k % F);
+          lro.input(seg, k, id++);
+        }
+        lro.endOfPass();
+        collect();
+        // the ring is full until the next pass ends: these arrivals are dropped (a hole per flow)
+        for (let k = 0; k < lost; k++) flows.next(null, 0, k % F);
+      }
+      lro.flushAll();
+      collect();
+      return Object.assign(lro, { alone });
+    };
+    const perPass = run({ mode: 'sorted', batch: 1 }, 3 * F);
+    expect(perPass.dataRatio).toBe(P / F); // one segment per flow per pass: the holes are never seen
+    expect(perPass.reasons[R_SEQ_GAP]).toBe(0);
+    for (const mode of ['sorted', 'legacy'] as const) {
+      const big = run({ mode, batch: 1024 }, 3 * F);
+      // every hole inside a batch: the aggregate goes up (seq_gap) and so does the next packet, alone
+      const holes = big.reasons[R_SEQ_GAP]! / 2;
+      expect(holes).toBeGreaterThan(passes * F * 0.7);
+      expect(big.alone).toBe(holes);
+      expect(big.dataSegments).toBeGreaterThanOrEqual(perPass.dataSegments + holes);
+      expect(big.dataRatio).toBeLessThan(0.6 * perPass.dataRatio);
+      // the same traffic without the overflow: the large batch coalesces more, up to the length limit
+      const clean = run({ mode, batch: 1024 }, 0);
+      expect(clean.reasons[R_SEQ_GAP]).toBe(0);
+      expect(clean.dataRatio).toBeGreaterThan(run({ mode, batch: 1 }, 0).dataRatio);
+      expect(clean.dataRatio).toBeGreaterThan(35);
+    }
+  });
+
+  it('a stream of one packet takes an entry and goes up at the next stream change, work counted as rx2 + rx_done do', () => {
+    // flowids apart, one packet each: plain data, a pure ACK, a SYN, SACK options, UDP
+    const s = new Lro({ mode: 'sorted', batch: 1024 });
+    const fid = (k: number) => (k + 1) << 24;
+    feed(s, [
+      data(0, { flow: 0, flowid: fid(0) }),
+      pureAck(0, { flow: 1, flowid: fid(1) }),
+      data(0, { flow: 2, flowid: fid(2), flags: TH_SYN }),
+      data(0, { flow: 3, flowid: fid(3), opts: OPT_TS | OPT_OTHER }),
+      data(0, { flow: 4, flowid: fid(4), proto: IPPROTO_UDP }),
+      data(0, { flow: 5, flowid: fid(5) }),
+    ]);
+    const w0 = Float64Array.from(s.work);
+    s.flushAll();
+    const out = drain(s);
+    // UDP has another hash type (a larger key): it sorts last
+    expect(out.map((x) => [x.ids, x.reason, x.kind, x.bytes])).toEqual([
+      [[0], 'stream_change', SEG_DATA, MSS], [[1], 'stream_change', SEG_ACK, 0], [[2], 'flags', SEG_DATA, MSS],
+      [[3], 'options', SEG_DATA, MSS], [[5], 'stream_change', SEG_DATA, MSS], [[4], 'not_tcp', SEG_OTHER, MSS],
+    ]);
+    const d = (k: number) => s.work[k]! - w0[k]!;
+    expect([d(W_OFFERED), d(W_LOOKUPS), d(W_SCANNED), d(W_ALLOCS), d(W_FLUSHES), d(W_PASSUPS), d(W_MERGES), d(W_RX_DONE)])
+      .toEqual([6, 4, 0, 3, 3, 3, 0, 7]); // rx_done: 6 stream changes and the end of flush_all
+    expect(s.heldPackets).toBe(0);
+    expect(s.activeEntries).toBe(0);
   });
 
   it('the array flushes itself when full; a batch beyond mbufs changes nothing', () => {

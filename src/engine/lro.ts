@@ -35,6 +35,7 @@
  */
 import {
   IPPROTO_TCP, M_HASHTYPE_RSS_TCP_IPV4, M_HASHTYPE_RSS_TCP_IPV6, M_HASHTYPE_RSS_TCP_IPV6_EX, OPT_OTHER, OPT_TS,
+  PK_ACK, PK_FLOW, PK_FLOWID, PK_LENWIN, PK_META, PK_REC, PK_SEQ, PK_TSECR, PK_TSVAL,
   SegmentBuffer, TCPOLEN_TSTAMP_APPA, TH_ACK, TH_PUSH, TH_SYN,
 } from './tcpflows';
 
@@ -160,26 +161,44 @@ const IP_TCP_HDRS = 40;
 /** Returned by rx() when the packet is held in an entry. */
 const HELD = -1;
 
-// A packet inside Lro: one record of 8 int32 (32 bytes), so that the sorted walk, which visits
-// packets in key order, not arrival order, touches one cache line per packet, not twelve arrays.
-const REC = 8;
-const F_FLOW = 0, F_SEQ = 1, F_ACK = 2, F_TSVAL = 3, F_TSECR = 4;
-/** len | win << 16 */
-const F_LENWIN = 5;
-/** proto | flags << 8 | opts << 16 */
-const F_PROTO = 6;
-const F_FLOWID = 7;
+// struct lro_entry as ES int32 words in Lro.ent
+const ES = 16;
+const E_FLOW = 0, E_NEXTSEQ = 1, E_ACK = 2, E_WIN = 3, E_TSVAL = 4, E_TSECR = 5;
+/** p_len: IP payload of the aggregate. */
+const E_PLEN = 6;
+/** TCP payload of the aggregate. */
+const E_BYTES = 7;
+/** append_cnt. */
+const E_APPEND = 8;
+/** The packet chain (the mbuf chain): first and last node. */
+const E_HEAD = 9, E_TAIL = 10;
+/** lro_active links (newest first). */
+const E_ANEXT = 11, E_APREV = 12;
+/** Hash bucket links (legacy mode) and the bucket. */
+const E_BNEXT = 13, E_BPREV = 14, E_BUCKET = 15;
 
-/** Copy slot `i` of a SegmentBuffer into record `o` of `r`. */
+// A packet inside Lro: its SegmentBuffer record (PK_REC = 8 int32, 32 bytes) copied as it is, so
+// that the sorted walk, which visits packets in key order, not arrival order, touches one cache
+// line per packet.
+const REC = PK_REC;
+const F_FLOW = PK_FLOW, F_SEQ = PK_SEQ, F_ACK = PK_ACK, F_TSVAL = PK_TSVAL, F_TSECR = PK_TSECR;
+/** len | win << 16 */
+const F_LENWIN = PK_LENWIN;
+/** proto | flags << 8 | opts << 16 | hash type << 24 */
+const F_PROTO = PK_META;
+const F_FLOWID = PK_FLOWID;
+
+/** Copy record `i` of a SegmentBuffer into record `o` of `r`. */
 function pack(b: SegmentBuffer, i: number, r: Int32Array, o: number): void {
-  r[o + F_FLOW] = b.flow[i]!;
-  r[o + F_SEQ] = b.seq[i]!;
-  r[o + F_ACK] = b.ack[i]!;
-  r[o + F_TSVAL] = b.tsval[i]!;
-  r[o + F_TSECR] = b.tsecr[i]!;
-  r[o + F_LENWIN] = b.len[i]! | (b.win[i]! << 16);
-  r[o + F_PROTO] = b.proto[i]! | (b.flags[i]! << 8) | (b.opts[i]! << 16);
-  r[o + F_FLOWID] = b.flowid[i]!;
+  const s = b.rec, q = i * REC;
+  r[o] = s[q]!;
+  r[o + 1] = s[q + 1]!;
+  r[o + 2] = s[q + 2]!;
+  r[o + 3] = s[q + 3]!;
+  r[o + 4] = s[q + 4]!;
+  r[o + 5] = s[q + 5]!;
+  r[o + 6] = s[q + 6]!;
+  r[o + 7] = s[q + 7]!;
 }
 
 // cumulative delivery counters
@@ -201,8 +220,8 @@ export class LroOutput {
   kind: Uint8Array;
   /** Index into LRO_REASONS. */
   reason: Uint8Array;
-  /** Packet ids as given to `input`. */
-  pkt: Float64Array;
+  /** Packet ids as given to `input` (int32). */
+  pkt: Int32Array;
 
   constructor(segCap = 256, pktCap = 1024) {
     this.start = new Int32Array(segCap);
@@ -211,7 +230,7 @@ export class LroOutput {
     this.flow = new Int32Array(segCap);
     this.kind = new Uint8Array(segCap);
     this.reason = new Uint8Array(segCap);
-    this.pkt = new Float64Array(pktCap);
+    this.pkt = new Int32Array(pktCap);
   }
 
   clear(): void {
@@ -233,14 +252,32 @@ export class LroOutput {
     return s;
   }
 
+  /** A segment of one packet: beginSeg + pushPkt. */
+  one(flow: number, kind: number, reason: number, bytes: number, id: number): void {
+    const s = this.nseg, p = this.npkt;
+    if (s === this.start.length) this.growSegs();
+    if (p === this.pkt.length) this.growPkts();
+    this.start[s] = p;
+    this.count[s] = 1;
+    this.flow[s] = flow;
+    this.kind[s] = kind;
+    this.reason[s] = reason;
+    this.bytes[s] = bytes;
+    this.nseg = s + 1;
+    this.pkt[p] = id;
+    this.npkt = p + 1;
+  }
+
   pushPkt(s: number, id: number): void {
-    if (this.npkt === this.pkt.length) {
-      const p = new Float64Array(this.pkt.length * 2);
-      p.set(this.pkt);
-      this.pkt = p;
-    }
+    if (this.npkt === this.pkt.length) this.growPkts();
     this.pkt[this.npkt++] = id;
     this.count[s]! += 1;
+  }
+
+  private growPkts(): void {
+    const p = new Int32Array(this.pkt.length * 2);
+    p.set(this.pkt);
+    this.pkt = p;
   }
 
   private growSegs(): void {
@@ -260,6 +297,15 @@ export class LroOutput {
 function digit(hi: number, lo: number, s: number): number {
   return s >= 32 ? hi >> (s - 32) : (hi << (32 - s)) | (lo >>> s);
 }
+
+/**
+ * Bits of a record's F_PROTO word that must equal IPPROTO_TCP for a packet rx2 merges or starts an
+ * entry with: the protocol byte, every th_flags bit but ACK and PSH, and OPT_OTHER.
+ */
+const PLAIN_TCP_MASK = 0xff | ((0xff & ~(TH_ACK | TH_PUSH)) << 8) | (OPT_OTHER << 16);
+
+// Lro.keyAcc slots
+const K_OR_HI = 0, K_AND_HI = 1, K_OR_LO = 2, K_AND_LO = 3;
 
 /** Flips the sign bit so that unsigned order becomes int32 order (an int32 literal, not a double). */
 const SIGN = -0x80000000;
@@ -289,52 +335,40 @@ export class Lro {
   readonly mtu: number;
   /** lro_hashsz: buckets of the flowid hash (tcp_lro_rx); the sorted walk uses bucket 0 only. */
   readonly hashsz: number;
+  /** Entries are found through the flowid hash (legacy); sorted mode walks lro_active instead. */
+  private readonly hashed: boolean;
   /** Segments handed up since the caller last cleared it. */
-  readonly out = new LroOutput();
+  readonly out: LroOutput;
   /** Cumulative work counters, indexed by W_*. */
   readonly work = new Float64Array(LRO_WORK_LEN);
   /** Cumulative segments delivered per reason, indexed by R_*. */
   readonly reasons = new Float64Array(NREASONS);
   private readonly ctr = new Float64Array(8);
 
-  // entries (struct lro_entry), struct-of-arrays; seq/ack/ts as int32 bits of the wire values
-  private readonly eFlow: Int32Array;
-  private readonly eNextSeq: Int32Array;
-  private readonly eAck: Int32Array;
-  private readonly eWin: Int32Array;
-  private readonly eTsval: Int32Array;
-  private readonly eTsecr: Int32Array;
-  private readonly ePlen: Int32Array; // p_len: IP payload of the aggregate
-  private readonly eBytes: Int32Array; // TCP payload of the aggregate
-  private readonly eAppend: Int32Array; // append_cnt
-  private readonly eHead: Int32Array; // packet chain (the mbuf chain), first and last node
-  private readonly eTail: Int32Array;
-  // lro_active list and the hash buckets (LIST_INSERT_HEAD: newest first)
-  private readonly aNext: Int32Array;
-  private readonly aPrev: Int32Array;
+  // entries (struct lro_entry): ES int32 words each in one array (E_* offsets), seq/ack/ts as int32
+  // bits of the wire values; with the lro_active list and the hash bucket links
+  private readonly ent: Int32Array;
   private activeHead = -1;
-  private readonly bNext: Int32Array;
-  private readonly bPrev: Int32Array;
-  private readonly eBucket: Int32Array;
   private readonly bHead: Int32Array;
   // lro_free (LIFO)
   private readonly freeStack: Int32Array;
   private nfree: number;
-  // packet-id chain nodes of the entries
-  private nNext: Int32Array;
-  private nId: Float64Array;
+  // packet-id chain nodes of the entries: [next, id] pairs
+  private nodes: Int32Array;
   private freeNode = -1;
 
   // lro_mbuf_data (sorted mode): the packets as records, and their 64-bit keys as int32 halves;
   // legacy mode uses record 0 as scratch
   private readonly qrec: Int32Array;
-  private readonly qId: Float64Array;
+  private readonly qId: Int32Array;
   private keyHi: Int32Array;
   private keyLo: Int32Array;
   // sort scratch: the other half of the ping-pong and the bucket counts
   private tmpHi: Int32Array;
   private tmpLo: Int32Array;
   private readonly radixCnt = new Int32Array(2048);
+  /** OR and AND of the queued keys' halves (K_*): int32 values, so a typed array, not fields. */
+  private readonly keyAcc = Int32Array.of(0, -1, 0, -1);
   private qCount = 0;
   /** Packets in since the last flush_all (the batch being built). */
   private accum = 0;
@@ -356,38 +390,27 @@ export class Lro {
     this.ackcntLim = int(opts.ackcntLim ?? TCP_LRO_ACKCNT_MAX, 1, 1 << 30, 'ackcntLim');
     this.mtu = int(opts.mtu ?? ETHERMTU, 68, 65535, 'mtu');
     this.hashsz = phashinitSize(Math.max(this.entries, this.mbufs));
+    this.hashed = this.mode === 'legacy';
+    // a flush_all of the sorted array can hand up a segment per packet: room for a full array
+    this.out = this.mode === 'sorted' ? new LroOutput(this.mbufs + 64, this.mbufs + 64) : new LroOutput();
 
     const E = this.entries;
-    this.eFlow = new Int32Array(E);
-    this.eNextSeq = new Int32Array(E);
-    this.eAck = new Int32Array(E);
-    this.eWin = new Int32Array(E);
-    this.eTsval = new Int32Array(E);
-    this.eTsecr = new Int32Array(E);
-    this.ePlen = new Int32Array(E);
-    this.eBytes = new Int32Array(E);
-    this.eAppend = new Int32Array(E);
-    this.eHead = new Int32Array(E).fill(-1);
-    this.eTail = new Int32Array(E).fill(-1);
-    this.aNext = new Int32Array(E).fill(-1);
-    this.aPrev = new Int32Array(E).fill(-1);
-    this.bNext = new Int32Array(E).fill(-1);
-    this.bPrev = new Int32Array(E).fill(-1);
-    this.eBucket = new Int32Array(E).fill(-1);
+    this.ent = new Int32Array(E * ES);
+    const unlinked = [E_HEAD, E_TAIL, E_ANEXT, E_APREV, E_BNEXT, E_BPREV, E_BUCKET];
+    for (let e = 0; e < E; e++) for (const k of unlinked) this.ent[e * ES + k] = -1;
     this.bHead = new Int32Array(this.hashsz).fill(-1);
     this.freeStack = new Int32Array(E);
     // tcp_lro_init_args pushes entries 0..E−1 with LIST_INSERT_HEAD: the last one is taken first
     for (let k = 0; k < E; k++) this.freeStack[k] = k;
     this.nfree = E;
     const nodes = Math.max(64, 4 * E);
-    this.nNext = new Int32Array(nodes);
-    this.nId = new Float64Array(nodes);
+    this.nodes = new Int32Array(nodes * 2);
     this.linkFreeNodes(0, nodes);
 
     const sorted = this.mode === 'sorted';
     const Q = sorted ? this.mbufs : 0;
     this.qrec = new Int32Array(Math.max(1, Q) * REC);
-    this.qId = new Float64Array(Q);
+    this.qId = new Int32Array(Q);
     this.keyHi = new Int32Array(Q);
     this.keyLo = new Int32Array(Q);
     this.tmpHi = new Int32Array(Q);
@@ -422,25 +445,28 @@ export class Lro {
   /** Packets in since the last flush_all. */
   get accumulated(): number { return this.accum; }
 
-  /** Work done since `mark` was taken (copy of `work`): delta into `dst`, and `mark` moves on. */
-  workSince(mark: Float64Array, dst: Float64Array): void {
+  /**
+   * Work done since `mark` was taken (copy of `work`, at `markAt` in `mark`): delta into `dst`, and
+   * `mark` moves on.
+   */
+  workSince(mark: Float64Array, dst: Float64Array, markAt = 0): void {
     const w = this.work;
     for (let k = 0; k < LRO_WORK_LEN; k++) {
-      dst[k] = w[k]! - mark[k]!;
-      mark[k] = w[k]!;
+      dst[k] = w[k]! - mark[markAt + k]!;
+      mark[markAt + k] = w[k]!;
     }
   }
 
   /**
-   * One received packet, in ring order: slot `i` of `seg`, known to the caller as `id`. What goes
-   * up now (passed alone, or entries it flushed) is appended to `out`.
+   * One received packet, in ring order: slot `i` of `seg`, known to the caller as `id` (an
+   * int32). What goes up now (passed alone, or entries it flushed) is appended to `out`.
    */
   input(seg: SegmentBuffer, i: number, id: number): void {
     this.ctr[C_IN]! += 1;
     this.accum++;
     const off = this.mode === 'off';
-    if (off || (this.tcpHint && !isTcpHashType(seg.hashType[i]!))) {
-      this.passUpAlone(seg.flow[i]!, seg.proto[i]!, seg.len[i]!, id, off ? R_OFF : R_HINT_BYPASS);
+    if (off || (this.tcpHint && !isTcpHashType(seg.rec[i * REC + F_PROTO]! >>> 24))) {
+      this.passUp(seg.rec, i * REC, id, off ? R_OFF : R_HINT_BYPASS);
       return;
     }
     if (this.mode === 'legacy') {
@@ -478,10 +504,18 @@ export class Lro {
     const n = this.qCount;
     pack(seg, i, this.qrec, n * REC);
     this.qId[n] = id;
-    const h = seg.flowid[i]!;
+    const q = this.qrec, o = n * REC;
+    const h = q[o + F_FLOWID]!;
     // (hash type << 56) | (flowid << 24) | index, split into 32-bit halves
-    this.keyHi[n] = (seg.hashType[i]! << 24) | (h >>> 8);
-    this.keyLo[n] = (h << 24) | n;
+    const kh = (q[o + F_PROTO]! & ~0xffffff) | (h >>> 8), kl = (h << 24) | n;
+    this.keyHi[n] = kh;
+    this.keyLo[n] = kl;
+    // which key bits vary, for the sort's bucket pass: OR and AND of the stream parts
+    const acc = this.keyAcc;
+    acc[K_OR_HI]! |= kh;
+    acc[K_AND_HI]! &= kh;
+    acc[K_OR_LO]! |= kl;
+    acc[K_AND_LO]! &= kl;
     this.held++;
     this.qCount = n + 1;
     if (this.qCount === this.mbufs) this.flushAllWith(R_QUEUE_FULL);
@@ -495,17 +529,39 @@ export class Lro {
       this.work[W_SORTS]! += 1;
       this.sort(n);
       // walk stream by stream; the kernel starts from seq = 0, so the first packet is a change too
+      const keyHi = this.keyHi, keyLo = this.keyLo, qId = this.qId, out = this.out;
+      // counts of the walk's one-packet streams and empty rx_done calls, added once at the end
+      // (integer counts, so the sums are the same in any order)
+      let singles = 0, singleData = 0, singleBytes = 0, idleDones = 0;
       let sHi = 0, sLo = 0;
       for (let x = 0; x < n; x++) {
-        const hi = this.keyHi[x]!, lo = this.keyLo[x]!;
+        const hi = keyHi[x]!, lo = keyLo[x]!;
         const slo = lo & ~0xffffff;
-        if (hi !== sHi || slo !== sLo) {
+        const first = hi !== sHi || slo !== sLo;
+        if (first) {
           sHi = hi;
           sLo = slo;
-          this.rxDone(R_STREAM_CHANGE);
+          if (this.activeHead >= 0) this.rxDone(R_STREAM_CHANGE);
+          else idleDones++;
         }
-        const slot = lo & 0xffffff;
-        const id = this.qId[slot]!;
+        const slot = lo & 0xffffff, o = slot * REC;
+        const id = qId[slot]!;
+        // A stream of one packet that rx2 would take into a fresh entry (every entry is free when
+        // a stream starts) goes up alone at the next rx_done: do that directly (single()).
+        const last = x + 1 === n;
+        if (first && (last || keyHi[x + 1] !== hi || (keyLo[x + 1]! & ~0xffffff) !== slo) &&
+          (q[o + F_PROTO]! & PLAIN_TCP_MASK) === IPPROTO_TCP) {
+          if (last) {
+            this.single(q, o, id, reason);
+          } else {
+            const bytes = q[o + F_LENWIN]! & 0xffff;
+            out.one(q[o + F_FLOW]!, bytes > 0 ? SEG_DATA : SEG_ACK, R_STREAM_CHANGE, bytes, id);
+            singles++;
+            if (bytes > 0) singleData++;
+            singleBytes += bytes;
+          }
+          continue;
+        }
         // tcp_lro_rx2(lc, mb, 0, 0): no hash, one bucket
         const r = this.rx(q, slot * REC, id, false);
         if (r !== HELD) {
@@ -513,7 +569,22 @@ export class Lro {
           this.passUp(q, slot * REC, id, r);
         }
       }
+      const w = this.work, c = this.ctr;
+      w[W_RX_DONE]! += idleDones;
+      // single() for each one-packet stream flushed at a stream change
+      w[W_OFFERED]! += singles;
+      w[W_LOOKUPS]! += singles;
+      w[W_ALLOCS]! += singles;
+      w[W_FLUSHES]! += singles;
+      c[C_DATA_SEGS]! += singleData;
+      c[C_DATA_PKTS]! += singleData;
+      c[C_ACK_SEGS]! += singles - singleData;
+      c[C_ACK_PKTS]! += singles - singleData;
+      c[C_BYTES]! += singleBytes;
+      this.reasons[R_STREAM_CHANGE]! += singles;
+      this.held -= singles;
       this.qCount = 0;
+      this.resetKeyAcc();
     }
     this.rxDone(reason);
     this.accum = 0;
@@ -535,15 +606,8 @@ export class Lro {
 
   /** Stable counting sort on the top varying key bits above the arrival index. */
   private bucketPass(n: number): void {
-    const hi = this.keyHi, lo = this.keyLo;
-    let orHi = 0, andHi = -1, orLo = 0, andLo = -1;
-    for (let x = 0; x < n; x++) {
-      orHi |= hi[x]!;
-      andHi &= hi[x]!;
-      orLo |= lo[x]!;
-      andLo &= lo[x]!;
-    }
-    const vh = orHi ^ andHi, vl = (orLo ^ andLo) & ~0xffffff;
+    const hi = this.keyHi, lo = this.keyLo, acc = this.keyAcc;
+    const vh = acc[K_OR_HI]! ^ acc[K_AND_HI]!, vl = (acc[K_OR_LO]! ^ acc[K_AND_LO]!) & ~0xffffff;
     // one stream: arrival order is already key order
     if ((vh | vl) === 0) return;
     const top = vh !== 0 ? 63 - Math.clz32(vh) : 31 - Math.clz32(vl);
@@ -634,6 +698,14 @@ export class Lro {
     }
   }
 
+  private resetKeyAcc(): void {
+    const acc = this.keyAcc;
+    acc[K_OR_HI] = 0;
+    acc[K_AND_HI] = -1;
+    acc[K_OR_LO] = 0;
+    acc[K_AND_LO] = -1;
+  }
+
   // --- the merge engine: tcp_lro_rx2 / tcp_lro_flush / tcp_lro_rx_done ---
 
   /**
@@ -653,64 +725,78 @@ export class Lro {
     // connection must reach TCP before this packet, and this one goes up alone (force_flush)
     const force = (fl & ~(TH_ACK | TH_PUSH)) !== 0 ? R_FLAGS : (opts & OPT_OTHER) !== 0 ? R_OPTIONS : HELD;
     const flow = r[o + F_FLOW]!;
-    const bucket = useHash ? (r[o + F_FLOWID]! >>> 0) % this.hashsz : 0;
+    const E = this.ent;
     w[W_LOOKUPS]! += 1;
-    let e = this.bHead[bucket]!, scanned = 0;
-    while (e >= 0) {
-      scanned++;
-      if (this.eFlow[e] === flow) break;
-      e = this.bNext[e]!;
+    let bucket = 0, e = -1, scanned = 0;
+    if (useHash) {
+      bucket = (r[o + F_FLOWID]! >>> 0) % this.hashsz;
+      e = this.bHead[bucket]!;
+      while (e >= 0) {
+        scanned++;
+        if (E[e * ES + E_FLOW] === flow) break;
+        e = E[e * ES + E_BNEXT]!;
+      }
+    } else {
+      // one bucket (tcp_lro_rx2 without a hash): it holds every active entry, in lro_active's
+      // order (both lists insert at the head and lose an entry when it is flushed), so walk that
+      e = this.activeHead;
+      while (e >= 0) {
+        scanned++;
+        if (E[e * ES + E_FLOW] === flow) break;
+        e = E[e * ES + E_ANEXT]!;
+      }
     }
     w[W_SCANNED]! += scanned;
     if (e >= 0) {
+      const eo = e * ES;
       if (force !== HELD) {
         this.flushEntry(e, force);
         return force;
       }
-      if (this.ePlen[e]! > this.lengthLim - dlen) {
+      if (E[eo + E_PLEN]! > this.lengthLim - dlen) {
         // appending would overflow: flush, and this packet starts a new entry below
         this.flushEntry(e, R_LEN_LIMIT);
       } else {
         const seq = r[o + F_SEQ]!, ack = r[o + F_ACK]!, win = lw >>> 16;
-        if (seq !== this.eNextSeq[e]) {
+        if (seq !== E[eo + E_NEXTSEQ]) {
           this.flushEntry(e, R_SEQ_GAP);
           return R_SEQ_GAP;
         }
-        if (dlen === 0 && ack === this.eAck[e] && win === this.eWin[e]) {
+        if (dlen === 0 && ack === E[eo + E_ACK] && win === E[eo + E_WIN]) {
           this.flushEntry(e, R_DUP_ACK);
           return R_DUP_ACK;
         }
         if ((opts & OPT_TS) !== 0) {
           const tsval = r[o + F_TSVAL]!, tsecr = r[o + F_TSECR]!;
           // unsigned compare, not TSTMP_GT (the 2021 code made it wrap-safe); a zero echo is refused
-          if ((this.eTsval[e]! >>> 0) > (tsval >>> 0) || tsecr === 0) return R_TS_BACKWARDS;
-          this.eTsval[e] = tsval;
-          this.eTsecr[e] = tsecr;
+          if ((E[eo + E_TSVAL]! >>> 0) > (tsval >>> 0) || tsecr === 0) return R_TS_BACKWARDS;
+          E[eo + E_TSVAL] = tsval;
+          E[eo + E_TSECR] = tsecr;
         }
         w[W_MERGES]! += 1;
         this.chainAppend(e, id);
-        const eack = this.eAck[e]!;
+        const eack = E[eo + E_ACK]!;
         if (dlen !== 0 || ((ack - eack) | 0) > 0) {
-          this.eNextSeq[e] = (this.eNextSeq[e]! + dlen) | 0;
-          this.eAck[e] = ack;
-          this.eWin[e] = win;
+          E[eo + E_NEXTSEQ] = (E[eo + E_NEXTSEQ]! + dlen) | 0;
+          E[eo + E_ACK] = ack;
+          E[eo + E_WIN] = win;
         } else if (ack === eack) {
           // a window update: WIN_MAX (the kernel compares the raw network-order shorts; values here)
-          if (win > this.eWin[e]!) this.eWin[e] = win;
+          if (win > E[eo + E_WIN]!) E[eo + E_WIN] = win;
         } else {
           // no data and an old ACK: freed, counted in the aggregate
-          this.eAppend[e]! += 1;
+          E[eo + E_APPEND]! += 1;
           return HELD;
         }
-        this.eAppend[e]! += 1;
+        E[eo + E_APPEND]! += 1;
         if (dlen === 0) {
-          if (this.eAppend[e]! >= this.ackcntLim) this.flushEntry(e, R_ACK_LIMIT);
+          if (E[eo + E_APPEND]! >= this.ackcntLim) this.flushEntry(e, R_ACK_LIMIT);
           return HELD;
         }
-        this.ePlen[e]! += dlen;
-        this.eBytes[e]! += dlen;
+        E[eo + E_PLEN]! += dlen;
+        E[eo + E_BYTES]! += dlen;
         // if a next full-size packet would overflow, flush now
-        if (this.ePlen[e]! > this.lengthLim - this.mtu) this.flushEntry(e, R_LEN_LIMIT);
+        if (E[eo + E_PLEN]! > this.lengthLim - this.mtu) this.flushEntry(e, R_LEN_LIMIT);
         return HELD;
       }
     }
@@ -718,31 +804,55 @@ export class Lro {
     if (this.nfree === 0) return R_NO_ENTRIES;
     // start a new entry: LIST_FIRST(&lc->lro_free), onto the active list and the bucket, heads
     const n = this.freeStack[--this.nfree]!;
+    const no = n * ES;
     w[W_ALLOCS]! += 1;
-    this.aPrev[n] = -1;
-    this.aNext[n] = this.activeHead;
-    if (this.activeHead >= 0) this.aPrev[this.activeHead] = n;
+    const ah = this.activeHead;
+    E[no + E_APREV] = -1;
+    E[no + E_ANEXT] = ah;
+    if (ah >= 0) E[ah * ES + E_APREV] = n;
     this.activeHead = n;
-    const bh = this.bHead[bucket]!;
-    this.bPrev[n] = -1;
-    this.bNext[n] = bh;
-    if (bh >= 0) this.bPrev[bh] = n;
-    this.bHead[bucket] = n;
-    this.eBucket[n] = bucket;
+    if (useHash) {
+      const bh = this.bHead[bucket]!;
+      E[no + E_BPREV] = -1;
+      E[no + E_BNEXT] = bh;
+      if (bh >= 0) E[bh * ES + E_BPREV] = n;
+      this.bHead[bucket] = n;
+      E[no + E_BUCKET] = bucket;
+    }
     const ts = (opts & OPT_TS) !== 0;
-    this.eFlow[n] = flow;
-    this.eNextSeq[n] = (r[o + F_SEQ]! + dlen) | 0;
-    this.eAck[n] = r[o + F_ACK]!;
-    this.eWin[n] = lw >>> 16;
-    this.eTsval[n] = ts ? r[o + F_TSVAL]! : 0;
-    this.eTsecr[n] = ts ? r[o + F_TSECR]! : 0;
-    this.ePlen[n] = IP_TCP_HDRS + (ts ? TCPOLEN_TSTAMP_APPA : 0) + dlen;
-    this.eBytes[n] = dlen;
-    this.eAppend[n] = 0;
-    this.eHead[n] = -1;
-    this.eTail[n] = -1;
+    E[no + E_FLOW] = flow;
+    E[no + E_NEXTSEQ] = (r[o + F_SEQ]! + dlen) | 0;
+    E[no + E_ACK] = r[o + F_ACK]!;
+    E[no + E_WIN] = lw >>> 16;
+    E[no + E_TSVAL] = ts ? r[o + F_TSVAL]! : 0;
+    E[no + E_TSECR] = ts ? r[o + F_TSECR]! : 0;
+    E[no + E_PLEN] = IP_TCP_HDRS + (ts ? TCPOLEN_TSTAMP_APPA : 0) + dlen;
+    E[no + E_BYTES] = dlen;
+    E[no + E_APPEND] = 0;
+    E[no + E_HEAD] = -1;
+    E[no + E_TAIL] = -1;
     this.chainAppend(n, id);
     return HELD;
+  }
+
+  /**
+   * What rx2 and the following rx_done(`reason`) do with a plain TCP packet (no SYN, no flag or
+   * option that forces a flush) that finds no entry while every entry is free: take an entry, then
+   * flush it as a segment of one packet. The entry, its chain node and the free lists end as they
+   * began, so only the counters and the output move.
+   */
+  private single(r: Int32Array, o: number, id: number, reason: number): void {
+    const w = this.work;
+    w[W_OFFERED]! += 1;
+    w[W_LOOKUPS]! += 1;
+    w[W_ALLOCS]! += 1;
+    w[W_FLUSHES]! += 1;
+    const bytes = r[o + F_LENWIN]! & 0xffff;
+    const kind = bytes > 0 ? SEG_DATA : SEG_ACK;
+    const out = this.out;
+    out.pushPkt(out.beginSeg(r[o + F_FLOW]!, kind, reason, bytes), id);
+    this.held--;
+    this.count(kind, 1, bytes, reason);
   }
 
   /** tcp_lro_rx_done: flush every active entry, head of lro_active first. */
@@ -754,30 +864,35 @@ export class Lro {
   /** tcp_lro_active_remove + tcp_lro_flush: the entry goes up as one segment and is freed. */
   private flushEntry(e: number, reason: number): void {
     this.work[W_FLUSHES]! += 1;
-    const an = this.aNext[e]!, ap = this.aPrev[e]!;
-    if (ap >= 0) this.aNext[ap] = an; else this.activeHead = an;
-    if (an >= 0) this.aPrev[an] = ap;
-    const bn = this.bNext[e]!, bp = this.bPrev[e]!;
-    if (bp >= 0) this.bNext[bp] = bn; else this.bHead[this.eBucket[e]!] = bn;
-    if (bn >= 0) this.bPrev[bn] = bp;
-    const bytes = this.eBytes[e]!;
+    const E = this.ent, eo = e * ES;
+    const an = E[eo + E_ANEXT]!, ap = E[eo + E_APREV]!;
+    if (ap >= 0) E[ap * ES + E_ANEXT] = an; else this.activeHead = an;
+    if (an >= 0) E[an * ES + E_APREV] = ap;
+    if (this.hashed) {
+      const bn = E[eo + E_BNEXT]!, bp = E[eo + E_BPREV]!;
+      if (bp >= 0) E[bp * ES + E_BNEXT] = bn; else this.bHead[E[eo + E_BUCKET]!] = bn;
+      if (bn >= 0) E[bn * ES + E_BPREV] = bp;
+    }
+    const bytes = E[eo + E_BYTES]!;
+    const kind = bytes > 0 ? SEG_DATA : SEG_ACK;
     const out = this.out;
-    const s = out.beginSeg(this.eFlow[e]!, bytes > 0 ? SEG_DATA : SEG_ACK, reason, bytes);
-    let k = this.eHead[e]!, cnt = 0;
+    const s = out.beginSeg(E[eo + E_FLOW]!, kind, reason, bytes);
+    const nodes = this.nodes;
+    let k = E[eo + E_HEAD]!, cnt = 0;
     while (k >= 0) {
-      out.pushPkt(s, this.nId[k]!);
-      const nx = this.nNext[k]!;
-      this.nNext[k] = this.freeNode;
+      out.pushPkt(s, nodes[2 * k + 1]!);
+      const nx = nodes[2 * k]!;
+      nodes[2 * k] = this.freeNode;
       this.freeNode = k;
       k = nx;
       cnt++;
     }
     this.held -= cnt;
-    this.eHead[e] = -1;
-    this.eTail[e] = -1;
-    this.eFlow[e] = -1;
+    E[eo + E_HEAD] = -1;
+    E[eo + E_TAIL] = -1;
+    E[eo + E_FLOW] = -1;
     this.freeStack[this.nfree++] = e;
-    this.count(bytes > 0 ? SEG_DATA : SEG_ACK, cnt, bytes, reason);
+    this.count(kind, cnt, bytes, reason);
   }
 
   /** if_input of one packet, from its record. */
@@ -808,28 +923,26 @@ export class Lro {
 
   private chainAppend(e: number, id: number): void {
     if (this.freeNode < 0) this.growNodes();
+    const nodes = this.nodes, E = this.ent;
     const k = this.freeNode;
-    this.freeNode = this.nNext[k]!;
-    this.nNext[k] = -1;
-    this.nId[k] = id;
-    const t = this.eTail[e]!;
-    if (t >= 0) this.nNext[t] = k; else this.eHead[e] = k;
-    this.eTail[e] = k;
+    this.freeNode = nodes[2 * k]!;
+    nodes[2 * k] = -1;
+    nodes[2 * k + 1] = id;
+    const t = E[e * ES + E_TAIL]!;
+    if (t >= 0) nodes[2 * t] = k; else E[e * ES + E_HEAD] = k;
+    E[e * ES + E_TAIL] = k;
   }
 
   private growNodes(): void {
-    const old = this.nNext.length, n = old * 2;
-    const nn = new Int32Array(n);
-    nn.set(this.nNext);
-    const ni = new Float64Array(n);
-    ni.set(this.nId);
-    this.nNext = nn;
-    this.nId = ni;
+    const old = this.nodes.length >> 1, n = old * 2;
+    const nn = new Int32Array(n * 2);
+    nn.set(this.nodes);
+    this.nodes = nn;
     this.linkFreeNodes(old, n);
   }
 
   private linkFreeNodes(from: number, to: number): void {
-    for (let k = from; k < to; k++) this.nNext[k] = k + 1 < to ? k + 1 : this.freeNode;
+    for (let k = from; k < to; k++) this.nodes[2 * k] = k + 1 < to ? k + 1 : this.freeNode;
     this.freeNode = from;
   }
 }

@@ -39,6 +39,23 @@ describe('LRO on the receive path', () => {
     expect(big.lro!.aggregation_ratio.data).toBeGreaterThan(legacy.lro!.aggregation_ratio.data + 0.2);
   });
 
+  it('8 flows: a large batch coalesces at least as well as flushing every pass, unless the ring overflows', () => {
+    // issue 5: 100G into one queue overflows its ring; every flow has a hole between two passes
+    // (docs/MODEL.md, LRO): flushing every pass never meets it, a batch held across passes does
+    const at = (load: number, batch: number) => rx({ 'lro.mode': 'sorted', 'lro.batch': batch, 'traffic.flows': 8, 'traffic.load': load });
+    for (const load of [0.4, 0.55]) {
+      const pass = at(load, 1), big = at(load, 1024);
+      expect(pass.drops.rx_ring + big.drops.rx_ring).toBe(0);
+      expect(big.lro!.aggregation_ratio.data).toBeGreaterThanOrEqual(pass.lro!.aggregation_ratio.data);
+      expect(big.lro!.flush_reasons.seq_gap ?? 0).toBe(0);
+    }
+    const pass = at(1, 1), big = at(1, 1024);
+    expect(pass.drops.rx_ring).toBeGreaterThan(0);
+    expect(pass.lro!.flush_reasons.seq_gap ?? 0).toBe(0);
+    expect(big.lro!.flush_reasons.seq_gap).toBeGreaterThan(0);
+    expect(big.lro!.aggregation_ratio.data).toBeLessThan(0.7 * pass.lro!.aggregation_ratio.data);
+  });
+
   it('non-TCP traffic costs LRO work unless the TCP hint bypasses it', () => {
     const mix = { 'traffic.mix.tcp': 0.5, 'traffic.mix.udp': 0.5, 'traffic.flows': 100, 'lro.mode': 'legacy' };
     const shovel = rx(mix);

@@ -49,8 +49,6 @@ const NIC_BUFFER = 512;
 const SENDER_BACKLOG = 256;
 /** Packets a sender thread pushes per scheduling pass (its send loop between preemption points). */
 const SENDER_PASS = 8;
-/** Packets LRO may hold per RX queue (sort array + active entries), for their arrival stamps. */
-const LRO_HOLD = 16384;
 
 export type DropLocation = 'wire' | 'nic' | 'rx_ring' | 'mp_ring' | 'buf_ring' | 'tx_ring' | 'sender';
 export const DROP_LOCATIONS: readonly DropLocation[] = ['wire', 'nic', 'rx_ring', 'mp_ring', 'buf_ring', 'tx_ring', 'sender'];
@@ -271,13 +269,10 @@ export class PathModel {
   readonly lros: Lro[] = [];
   private readonly tcp: TcpFlows | null = null;
   private readonly seg: SegmentBuffer | null = null;
-  private readonly segScratch: SegmentBuffer | null = null;
+  private readonly lroHold: number = 0;
   private readonly holdStamp: Float64Array = new Float64Array(0);
   private readonly serial: Int32Array = new Int32Array(0);
-  private readonly pendIds: Int32Array = new Int32Array(0);
-  private readonly pendN: Int32Array = new Int32Array(0);
   private readonly lroMark: Float64Array = new Float64Array(0);
-  private readonly lroTmp = new Float64Array(LRO_WORK_LEN);
   private readonly lroOpNs: Float64Array = new Float64Array(0);
   private readonly stackSegNs: Float64Array = new Float64Array(0);
   /** Per CPU: ns of LRO work and of tcp_input per segment (stages lro and stack). */
@@ -490,11 +485,12 @@ export class PathModel {
         flowid: flowHash,
       }, rng);
       this.seg = new SegmentBuffer(nq * cap);
-      this.segScratch = new SegmentBuffer(1);
-      this.holdStamp = new Float64Array(nq * LRO_HOLD);
+      // Ids of packets inside LRO or handed up by the running pass, for their arrival stamps: at
+      // most the sort array or the batch (whichever flushes first) plus one pass, so twice that
+      // never wraps onto a packet still in flight.
+      this.lroHold = 2 * (Math.max(s.lro.mbufs, s.lro.batch) + this.budget);
+      this.holdStamp = new Float64Array(nq * this.lroHold);
       this.serial = new Int32Array(nq);
-      this.pendIds = new Int32Array(nq * LRO_HOLD);
-      this.pendN = new Int32Array(nq);
       this.lroMark = new Float64Array(nq * LRO_WORK_LEN);
       this.lroOpNs = new Float64Array(nq * LRO_WORK_LEN);
       this.stackSegNs = new Float64Array(nq);
@@ -659,48 +655,64 @@ export class PathModel {
     const clock = this.clock;
     const cap = this.cap;
     const ing = this.ing;
+    // typed arrays in locals: the loop calls out (TcpFlows.next), after which V8 would reload
+    // every `this.x` field
+    const flowTask = this.flowTask, arrived = this.arrived, count = this.count, ringDrops = this.ringDrops;
+    const area = this.area, areaT = this.areaT, head = this.head, ringT = this.ringT, ringStamp = this.ringStamp;
+    const ringFlow = this.ringFlow, maxOcc = this.maxOcc, state = this.state;
+    const tcp = this.tcp, seg = this.seg!;
+    const end = this.durationNs;
     let t = ing[NEXT_T]!;
     // The clock is moved only where another stage looks at it (scheduling an interrupt) and at
     // the end: arrivals in between touch nothing that reads the time.
     let last = -1;
-    while (t < this.durationNs && t <= clock.peekTime()) {
+    // The next foreign event: it changes only when this loop schedules one (an interrupt). Read
+    // once, not per packet (peekTime's Infinity branch makes its result a boxed heap number).
+    let peek = clock.peekTime();
+    while (t < end && t <= peek) {
       last = t;
       const f = this.nextFlow;
-      const task = this.flowTask[f]!;
-      this.arrived[task]! += 1;
-      const n = this.count[task]!;
+      const task = flowTask[f]!;
+      arrived[task]! += 1;
+      const n = count[task]!;
       if (n >= cap) {
         // A dropped packet still advances its flow: the receiver sees a sequence gap.
-        if (this.tcp) this.tcp.next(this.segScratch!, 0, f);
-        this.ringDrops[task]! += 1;
+        if (tcp !== null) tcp.next(null, 0, f);
+        ringDrops[task]! += 1;
         if (this.workload === 'transmit') this.drops.sender++;
         else this.drops.rx_ring++;
       } else {
         // occupancy integral, then push
-        this.area[task]! += n * (t - this.areaT[task]!);
-        this.areaT[task] = t;
-        let slot = this.head[task]! + n;
+        area[task]! += n * (t - areaT[task]!);
+        areaT[task] = t;
+        let slot = head[task]! + n;
         if (slot >= cap) slot -= cap;
         const i = task * cap + slot;
-        if (this.tcp) this.tcp.next(this.seg!, i, f);
-        this.ringT[i] = t;
-        this.ringStamp[i] = ing[NEXT_STAMP]!;
-        this.ringFlow[i] = f;
-        this.count[task] = n + 1;
-        if (n + 1 > this.maxOcc[task]!) this.maxOcc[task] = n + 1;
+        if (tcp !== null) tcp.next(seg, i, f);
+        ringT[i] = t;
+        ringStamp[i] = ing[NEXT_STAMP]!;
+        ringFlow[i] = f;
+        count[task] = n + 1;
+        if (n + 1 > maxOcc[task]!) maxOcc[task] = n + 1;
         this.admitted++;
-        if (this.state[task] === ARMED) {
-          const irqAt = this.lastIrq[task]! + this.itrNs;
-          this.state[task] = IRQ_PENDING;
-          clock.advanceTo(t);
-          clock.schedule(t > irqAt ? t : irqAt, EV_IRQ, task);
+        if (state[task] === ARMED) {
+          this.raiseIrq(task, t);
+          peek = clock.peekTime();
         }
       }
       this.pullNext();
       t = ing[NEXT_T]!;
     }
     if (last > clock.now) clock.advanceTo(last);
-    if (t < this.durationNs) clock.schedule(t, EV_ARRIVAL);
+    if (t < end) clock.schedule(t, EV_ARRIVAL);
+  }
+
+  /** A packet at `t` found the task idle with its interrupt enabled: raise it (after moderation). */
+  private raiseIrq(task: number, t: number): void {
+    const irqAt = this.lastIrq[task]! + this.itrNs;
+    this.state[task] = IRQ_PENDING;
+    this.clock.advanceTo(t);
+    this.clock.schedule(t > irqAt ? t : irqAt, EV_IRQ, task);
   }
 
   /** EV_IRQ: the (moderated) interrupt fires; the filter queues the task on its CPU. */
@@ -768,33 +780,33 @@ export class PathModel {
    */
   private lroPass(cpu: number, task: number, n: number): number {
     const lro = this.lros[task]!;
-    const cap = this.cap, base = task * cap, hb = task * LRO_HOLD;
+    const cap = this.cap, base = task * cap, hold = this.lroHold, hb = task * hold;
     let h = this.head[task]!;
     let id = this.serial[task]!;
     for (let k = 0; k < n; k++) {
       const i = base + h;
       this.holdStamp[hb + id] = this.ringStamp[i]!;
       lro.input(this.seg!, i, id);
-      id = id + 1 === LRO_HOLD ? 0 : id + 1;
+      id = id + 1 === hold ? 0 : id + 1;
       h = h + 1 === cap ? 0 : h + 1;
     }
     this.serial[task] = id;
     // flush_all at the end of the pass; with a larger lro.batch, held packets wait for more
     // (even across interrupts: that is the latency price of the batch).
     lro.endOfPass();
+    // What went up stays in lro.out until the pass ends (cpuDone delivers and clears it).
     const out = lro.out;
     const np = out.npkt, ns = out.nseg;
-    const pb = task * LRO_HOLD;
-    for (let k = 0; k < np; k++) this.pendIds[pb + k] = out.pkt[k]!;
-    this.pendN[task] = np;
-    out.clear();
     this.lroTotals[0]! += np;
     this.lroTotals[1]! += ns;
-    const mark = this.lroMark.subarray(task * LRO_WORK_LEN, (task + 1) * LRO_WORK_LEN);
-    lro.workSince(mark, this.lroTmp);
+    // the work counted since the last pass (lro.workSince), each count at its cost
+    const w = lro.work, mark = this.lroMark, opNs = this.lroOpNs, ob = task * LRO_WORK_LEN;
     let work = 0;
-    const ob = task * LRO_WORK_LEN;
-    for (let k = 0; k < LRO_WORK_LEN; k++) work += this.lroTmp[k]! * this.lroOpNs[ob + k]!;
+    for (let k = 0; k < LRO_WORK_LEN; k++) {
+      const d = w[k]! - mark[ob + k]!;
+      mark[ob + k] = w[k]!;
+      work += d * opNs[ob + k]!;
+    }
     const stack = ns * this.stackSegNs[task]!;
     this.cpuLroNs[cpu]! += work;
     this.cpuStackNs[cpu]! += stack;
@@ -1072,10 +1084,11 @@ export class PathModel {
     }
     if (lroOn) {
       // What LRO handed up during this pass reaches the socket now.
-      const pb = task * LRO_HOLD, np = this.pendN[task]!;
-      for (let k = 0; k < np; k++) this.latency.record(now - this.holdStamp[pb + this.pendIds[pb + k]!]!);
+      const out = this.lros[task]!.out;
+      const pb = task * this.lroHold, np = out.npkt, ids = out.pkt;
+      for (let k = 0; k < np; k++) this.latency.record(now - this.holdStamp[pb + ids[k]!]!);
       this.sunk += np;
-      this.pendN[task] = 0;
+      out.clear();
     }
     this.head[task] = h;
     this.count[task] = cnt - n;
@@ -1122,7 +1135,7 @@ export class PathModel {
     for (const b of this.br) n += b.count;
     for (let q = 0; q < this.drainN.length; q++) n += this.drainN[q]!;
     if (this.lros.length > 0) {
-      for (let t = 0; t < this.lros.length; t++) n += this.lros[t]!.heldPackets + this.pendN[t]!;
+      for (let t = 0; t < this.lros.length; t++) n += this.lros[t]!.heldPackets + this.lros[t]!.out.npkt;
       // A running pass's packets are already in LRO (or handed up) and still hold their descriptors.
       for (let c = 0; c < this.topo.ncpu; c++) if (this.cur[c]! >= 0 && this.cur[c]! < this.ntask) n -= this.curN[c]!;
     }

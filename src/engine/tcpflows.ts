@@ -61,66 +61,108 @@ export const TCP_HDRS = 54;
 /** TCPOLEN_TSTAMP_APPA: NOP, NOP, kind 8, length 10, TSval, TSecr. */
 export const TCPOLEN_TSTAMP_APPA = 12;
 
+// SegmentBuffer record layout: PK_REC int32 words per packet, read by lro.ts as they are.
+/** Int32 words per packet in a SegmentBuffer. */
+export const PK_REC = 8;
+/** Connection index: equal values are the same 4-tuple. */
+export const PK_FLOW = 0;
+export const PK_SEQ = 1;
+export const PK_ACK = 2;
+export const PK_TSVAL = 3;
+export const PK_TSECR = 4;
+/** len | win << 16: L4 payload bytes (TCP data; 0 for a pure ACK) and th_win as on the wire. */
+export const PK_LENWIN = 5;
+/** proto | th_flags << 8 | opts << 16 | hash type << 24. */
+export const PK_META = 6;
+/** m_pkthdr.flowid: the RSS hash. */
+export const PK_FLOWID = 7;
+
+/** The fields of one packet, for tests and crafted packets (`SegmentBuffer.set`, `get`). */
+export interface SegmentFields {
+  flow: number;
+  /** IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP. */
+  proto: number;
+  /** M_HASHTYPE_* the NIC reported (M_HASHTYPE_GET(m)). */
+  hashType: number;
+  /** m_pkthdr.flowid (int32 bits). */
+  flowid: number;
+  seq: number;
+  ack: number;
+  /** L4 payload bytes (0..65535). */
+  len: number;
+  /** th_flags. */
+  flags: number;
+  /** th_win, as on the wire (unscaled). */
+  win: number;
+  tsval: number;
+  tsecr: number;
+  /** OPT_TS / OPT_OTHER bits. */
+  opts: number;
+}
+
 /**
- * Received packets as struct-of-arrays, `capacity` slots. 32-bit wire values (seq, ack, tsval,
- * tsecr, flowid) are kept as int32 bit patterns (read them `>>> 0`): values above 2^31 in a
- * Uint32Array would be read as doubles in hot loops.
+ * Received packets, `capacity` slots of PK_REC int32 words each in one Int32Array (`rec`), so
+ * that writing a packet and copying it into LRO touch one cache line, not twelve arrays. 32-bit
+ * wire values (seq, ack, tsval, tsecr, flowid) are int32 bit patterns (read them `>>> 0`).
+ * The accessors are for tests and cold paths; hot loops read `rec` at `i * PK_REC + PK_*`.
  */
 export class SegmentBuffer {
   readonly capacity: number;
-  /** Connection index: equal values are the same 4-tuple. */
-  readonly flow: Int32Array;
-  /** IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP. */
-  readonly proto: Uint8Array;
-  /** M_HASHTYPE_* the NIC reported (M_HASHTYPE_GET(m)). */
-  readonly hashType: Uint8Array;
-  /** m_pkthdr.flowid: the RSS hash. */
-  readonly flowid: Int32Array;
-  readonly seq: Int32Array;
-  readonly ack: Int32Array;
-  /** L4 payload bytes (TCP data; 0 for a pure ACK). */
-  readonly len: Uint16Array;
-  /** th_flags. */
-  readonly flags: Uint8Array;
-  /** th_win, as on the wire (unscaled). */
-  readonly win: Uint16Array;
-  readonly tsval: Int32Array;
-  readonly tsecr: Int32Array;
-  /** OPT_TS / OPT_OTHER bits. */
-  readonly opts: Uint8Array;
+  readonly rec: Int32Array;
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`SegmentBuffer capacity ${capacity}`);
     this.capacity = capacity;
-    this.flow = new Int32Array(capacity);
-    this.proto = new Uint8Array(capacity);
-    this.hashType = new Uint8Array(capacity);
-    this.flowid = new Int32Array(capacity);
-    this.seq = new Int32Array(capacity);
-    this.ack = new Int32Array(capacity);
-    this.len = new Uint16Array(capacity);
-    this.flags = new Uint8Array(capacity);
-    this.win = new Uint16Array(capacity);
-    this.tsval = new Int32Array(capacity);
-    this.tsecr = new Int32Array(capacity);
-    this.opts = new Uint8Array(capacity);
+    this.rec = new Int32Array(capacity * PK_REC);
+  }
+
+  flow(i: number): number { return this.rec[i * PK_REC + PK_FLOW]!; }
+  proto(i: number): number { return this.rec[i * PK_REC + PK_META]! & 0xff; }
+  hashType(i: number): number { return this.rec[i * PK_REC + PK_META]! >>> 24; }
+  flowid(i: number): number { return this.rec[i * PK_REC + PK_FLOWID]!; }
+  seq(i: number): number { return this.rec[i * PK_REC + PK_SEQ]!; }
+  ack(i: number): number { return this.rec[i * PK_REC + PK_ACK]!; }
+  len(i: number): number { return this.rec[i * PK_REC + PK_LENWIN]! & 0xffff; }
+  flags(i: number): number { return (this.rec[i * PK_REC + PK_META]! >>> 8) & 0xff; }
+  win(i: number): number { return this.rec[i * PK_REC + PK_LENWIN]! >>> 16; }
+  tsval(i: number): number { return this.rec[i * PK_REC + PK_TSVAL]!; }
+  tsecr(i: number): number { return this.rec[i * PK_REC + PK_TSECR]!; }
+  opts(i: number): number { return (this.rec[i * PK_REC + PK_META]! >>> 16) & 0xff; }
+
+  /** All fields of slot `i` (allocates: tests and cold paths). */
+  get(i: number): SegmentFields {
+    return {
+      flow: this.flow(i), proto: this.proto(i), hashType: this.hashType(i), flowid: this.flowid(i), seq: this.seq(i),
+      ack: this.ack(i), len: this.len(i), flags: this.flags(i), win: this.win(i), tsval: this.tsval(i),
+      tsecr: this.tsecr(i), opts: this.opts(i),
+    };
+  }
+
+  /** Write slot `i`; fields are truncated to their widths (len, win 16 bits; proto, flags, opts, hashType 8). */
+  set(i: number, p: SegmentFields): void {
+    writeSeg(this.rec, i * PK_REC, p.flow, p.proto, p.hashType, p.flowid, p.seq, p.ack, p.len, p.flags, p.win, p.tsval, p.tsecr, p.opts);
   }
 
   /** Slot `i` of this buffer becomes a copy of slot `j` of `src`. */
   copyFrom(i: number, src: SegmentBuffer, j: number): void {
-    this.flow[i] = src.flow[j]!;
-    this.proto[i] = src.proto[j]!;
-    this.hashType[i] = src.hashType[j]!;
-    this.flowid[i] = src.flowid[j]!;
-    this.seq[i] = src.seq[j]!;
-    this.ack[i] = src.ack[j]!;
-    this.len[i] = src.len[j]!;
-    this.flags[i] = src.flags[j]!;
-    this.win[i] = src.win[j]!;
-    this.tsval[i] = src.tsval[j]!;
-    this.tsecr[i] = src.tsecr[j]!;
-    this.opts[i] = src.opts[j]!;
+    const d = this.rec, s = src.rec, o = i * PK_REC, q = j * PK_REC;
+    for (let k = 0; k < PK_REC; k++) d[o + k] = s[q + k]!;
   }
+}
+
+/** Write one packet record at word `o` of `r`. */
+function writeSeg(
+  r: Int32Array, o: number, flow: number, proto: number, hashType: number, flowid: number, seq: number, ack: number,
+  len: number, flags: number, win: number, tsval: number, tsecr: number, opts: number,
+): void {
+  r[o + PK_FLOW] = flow;
+  r[o + PK_SEQ] = seq;
+  r[o + PK_ACK] = ack;
+  r[o + PK_TSVAL] = tsval;
+  r[o + PK_TSECR] = tsecr;
+  r[o + PK_LENWIN] = (len & 0xffff) | ((win & 0xffff) << 16);
+  r[o + PK_META] = (proto & 0xff) | ((flags & 0xff) << 8) | ((opts & 0xff) << 16) | ((hashType & 0xff) << 24);
+  r[o + PK_FLOWID] = flowid;
 }
 
 // flow kinds
@@ -161,6 +203,21 @@ export interface TcpFlowsOptions {
 // stats
 const S_PKTS = 0, S_LOST = 1, S_REORDERED = 2, S_DUPACKS = 3;
 
+// TcpFlows per-flow state: FS int32 words per flow
+const FS = 16;
+const F_SEQ = 0, F_ACK = 1, F_TSVAL = 2, F_TSECR = 3, F_WIN = 4;
+/** kind | proto << 8 | hash type << 16 (fixed at construction). */
+const F_META = 5;
+/** m_pkthdr.flowid. */
+const F_FID = 6;
+/** ACK-only stream: an ACK was sent (a duplicate needs one to repeat). */
+const F_SENT = 7;
+// a segment overtaken by its successor, sent on the flow's next turn: held flag, then its fields
+const F_HELD = 8, F_HSEQ = 9, F_HACK = 10;
+/** win | flags << 16 of the held segment. */
+const F_HWINFL = 11;
+const F_HTSVAL = 12, F_HTSECR = 13;
+
 export class TcpFlows {
   readonly nflows: number;
   /** TCP payload of a full data segment. */
@@ -170,24 +227,12 @@ export class TcpFlows {
   readonly sctpLen: number;
   readonly timestamps: boolean;
   readonly kind: Uint8Array;
-  private readonly proto: Uint8Array;
-  private readonly htype: Uint8Array;
-  private readonly fid: Int32Array;
-  // per-flow TCP state, int32 bit patterns of the uint32 wire values
-  private readonly seq: Int32Array;
-  private readonly ack: Int32Array;
-  private readonly win: Uint16Array;
-  private readonly tsval: Int32Array;
-  private readonly tsecr: Int32Array;
-  private readonly sent: Uint8Array;
-  // a segment overtaken by its successor, sent on the flow's next turn
-  private readonly held: Uint8Array;
-  private readonly hSeq: Int32Array;
-  private readonly hAck: Int32Array;
-  private readonly hWin: Uint16Array;
-  private readonly hFlags: Uint8Array;
-  private readonly hTsval: Int32Array;
-  private readonly hTsecr: Int32Array;
+  /**
+   * Per-flow state, FS int32 words per flow (F_* offsets) in one array, so that a packet touches
+   * one cache line of its flow's state, not a dozen arrays: int32 bit patterns of the uint32 wire
+   * values.
+   */
+  private readonly fs: Int32Array;
   private readonly stats = new Float64Array(4);
   private readonly rng: Prng;
   // probabilities as thresholds on a uint32 draw (p · 2^32); 0 draws nothing
@@ -230,22 +275,7 @@ export class TcpFlows {
 
     const F = nflows;
     this.kind = new Uint8Array(F);
-    this.proto = new Uint8Array(F);
-    this.htype = new Uint8Array(F);
-    this.fid = new Int32Array(F);
-    this.seq = new Int32Array(F);
-    this.ack = new Int32Array(F);
-    this.win = new Uint16Array(F);
-    this.tsval = new Int32Array(F);
-    this.tsecr = new Int32Array(F);
-    this.sent = new Uint8Array(F);
-    this.held = new Uint8Array(F);
-    this.hSeq = new Int32Array(F);
-    this.hAck = new Int32Array(F);
-    this.hWin = new Uint16Array(F);
-    this.hFlags = new Uint8Array(F);
-    this.hTsval = new Int32Array(F);
-    this.hTsecr = new Int32Array(F);
+    this.fs = new Int32Array(F * FS);
     const mix = opts.mix ?? { tcp: 1, udp: 0, sctp: 0 };
     const ackShare = opts.ackShare ?? 0;
     for (let f = 0; f < F; f++) {
@@ -253,15 +283,16 @@ export class TcpFlows {
       const u = (f + 0.5) / F;
       const k = u < mix.tcp * ackShare ? FLOW_ACK : u < mix.tcp ? FLOW_DATA : u < mix.tcp + mix.udp ? FLOW_UDP : FLOW_SCTP;
       this.kind[f] = k;
-      this.proto[f] = k === FLOW_UDP ? IPPROTO_UDP : k === FLOW_SCTP ? IPPROTO_SCTP : IPPROTO_TCP;
-      this.htype[f] = rssHashType(this.proto[f]!);
-      this.fid[f] = opts.flowid ? opts.flowid[f]! | 0 : fmix32(f + 1);
+      const proto = k === FLOW_UDP ? IPPROTO_UDP : k === FLOW_SCTP ? IPPROTO_SCTP : IPPROTO_TCP;
+      const o = f * FS, st = this.fs;
+      st[o + F_META] = k | (proto << 8) | (rssHashType(proto) << 16);
+      st[o + F_FID] = opts.flowid ? opts.flowid[f]! | 0 : fmix32(f + 1);
       // initial sequence numbers and clocks are random (RFC 6528, RFC 7323 offsets)
-      this.seq[f] = rng.nextU32() | 0;
-      this.ack[f] = rng.nextU32() | 0;
-      this.tsval[f] = rng.nextU32() | 0;
-      this.tsecr[f] = rng.nextU32() | 1; // an echoed 0 means "no echo": tcp_lro would not merge it
-      this.win[f] = 0x4000 + (rng.nextU32() & 0x3fff);
+      st[o + F_SEQ] = rng.nextU32() | 0;
+      st[o + F_ACK] = rng.nextU32() | 0;
+      st[o + F_TSVAL] = rng.nextU32() | 0;
+      st[o + F_TSECR] = rng.nextU32() | 1; // an echoed 0 means "no echo": tcp_lro would not merge it
+      st[o + F_WIN] = 0x4000 + (rng.nextU32() & 0x3fff);
     }
   }
 
@@ -272,105 +303,104 @@ export class TcpFlows {
   get dupAcks(): number { return this.stats[S_DUPACKS]!; }
 
   /** The RSS hash of a flow (as int32 bits). */
-  flowidOf(flow: number): number { return this.fid[flow]!; }
+  flowidOf(flow: number): number { return this.fs[flow * FS + F_FID]!; }
 
-  /** Write the next packet of `flow` into slot `i` of `out`. */
-  next(out: SegmentBuffer, i: number, flow: number): void {
+  /** Whether `flow` holds back an overtaken segment, to be sent on its next turn. */
+  holding(flow: number): boolean { return this.fs[flow * FS + F_HELD] !== 0; }
+
+  /**
+   * Write the next packet of `flow` into slot `i` of `out`. With `out` null the packet is lost
+   * before the host sees it (a ring drop): the flow's state moves on, nothing is written.
+   */
+  next(out: SegmentBuffer | null, i: number, flow: number): void {
     const f = flow;
     if (!(f >= 0 && f < this.nflows)) throw new RangeError(`TcpFlows.next: flow ${flow} of ${this.nflows}`);
     this.stats[S_PKTS]! += 1;
-    const p = this.proto[f]!;
-    out.flow[i] = f;
-    out.proto[i] = p;
-    out.hashType[i] = this.htype[f]!;
-    out.flowid[i] = this.fid[f]!;
+    const st = this.fs, o = f * FS;
+    const meta = st[o + F_META]!;
+    const p = (meta >>> 8) & 0xff, kind = meta & 0xff;
     // what the packet carries; written once at the end (int32 locals, no helper call)
     let seq = 0, ack = 0, len = 0, flags = 0, win = 0, tsval = 0, tsecr = 0, opts = 0;
     if (p !== IPPROTO_TCP) {
       len = p === IPPROTO_UDP ? this.udpLen : this.sctpLen;
-    } else if (this.held[f] !== 0) {
+    } else if (st[o + F_HELD] !== 0) {
       // the overtaken segment arrives now, behind its successor
-      this.held[f] = 0;
-      seq = this.hSeq[f]!;
-      ack = this.hAck[f]!;
-      len = this.kind[f] === FLOW_DATA ? this.mss : 0;
-      flags = this.hFlags[f]!;
-      win = this.hWin[f]!;
-      tsval = this.hTsval[f]!;
-      tsecr = this.hTsecr[f]!;
+      st[o + F_HELD] = 0;
+      seq = st[o + F_HSEQ]!;
+      ack = st[o + F_HACK]!;
+      len = kind === FLOW_DATA ? this.mss : 0;
+      const wf = st[o + F_HWINFL]!;
+      flags = wf >>> 16;
+      win = wf & 0xffff;
+      tsval = st[o + F_HTSVAL]!;
+      tsecr = st[o + F_HTSECR]!;
       opts = this.tsOpt;
     } else {
       const rng = this.rng;
       // the sender's timestamp clock and the clock it echoes move on now and then (1 ms ticks)
       if (this.tTick !== 0) {
-        if (rng.nextU32() < this.tTick) this.tsval[f] = (this.tsval[f]! + 1) | 0;
-        if (rng.nextU32() < this.tTick) this.tsecr[f] = (this.tsecr[f]! + 1) | 0 || 1;
+        if (rng.nextU32() < this.tTick) st[o + F_TSVAL] = (st[o + F_TSVAL]! + 1) | 0;
+        if (rng.nextU32() < this.tTick) st[o + F_TSECR] = (st[o + F_TSECR]! + 1) | 0 || 1;
       }
-      if (this.tWin !== 0 && rng.nextU32() < this.tWin) this.win[f] = 0x4000 + (rng.nextU32() & 0x3fff);
+      if (this.tWin !== 0 && rng.nextU32() < this.tWin) st[o + F_WIN] = 0x4000 + (rng.nextU32() & 0x3fff);
       const reorder = this.tReorder !== 0 && rng.nextU32() < this.tReorder;
       opts = this.tsOpt;
       flags = TH_ACK;
-      if (this.kind[f] === FLOW_DATA) {
+      if (kind === FLOW_DATA) {
         if (this.tLoss !== 0 && rng.nextU32() < this.tLoss) {
-          this.seq[f] = (this.seq[f]! + this.mss) | 0;
+          st[o + F_SEQ] = (st[o + F_SEQ]! + this.mss) | 0;
           this.stats[S_LOST]! += 1;
         }
         if (this.tPsh !== 0 && rng.nextU32() < this.tPsh) flags |= TH_PUSH;
-        seq = this.seq[f]!;
-        this.seq[f] = (seq + this.mss) | 0;
+        seq = st[o + F_SEQ]!;
+        st[o + F_SEQ] = (seq + this.mss) | 0;
         if (reorder) {
-          this.hold(f, seq, this.ack[f]!, flags);
-          seq = this.seq[f]!;
-          this.seq[f] = (seq + this.mss) | 0;
+          this.hold(o, seq, st[o + F_ACK]!, flags);
+          seq = st[o + F_SEQ]!;
+          st[o + F_SEQ] = (seq + this.mss) | 0;
         }
-        ack = this.ack[f]!;
+        ack = st[o + F_ACK]!;
         len = this.mss;
-      } else if (this.sent[f] !== 0 && this.tDup !== 0 && rng.nextU32() < this.tDup) {
+      } else if (st[o + F_SENT] !== 0 && this.tDup !== 0 && rng.nextU32() < this.tDup) {
         // ACK-only stream, a duplicate: same ACK, same window, SACK blocks if negotiated
         this.stats[S_DUPACKS]! += 1;
-        seq = this.seq[f]!;
-        ack = this.ack[f]!;
+        seq = st[o + F_SEQ]!;
+        ack = st[o + F_ACK]!;
         opts |= this.sackOpt;
       } else {
         // ACK-only stream: the peer acknowledges what the host sent; its own sequence stays put
-        this.sent[f] = 1;
+        st[o + F_SENT] = 1;
         if (this.tLoss !== 0 && rng.nextU32() < this.tLoss) {
-          this.ack[f] = (this.ack[f]! + this.ackStep) | 0;
+          st[o + F_ACK] = (st[o + F_ACK]! + this.ackStep) | 0;
           this.stats[S_LOST]! += 1;
         }
-        seq = this.seq[f]!;
-        ack = (this.ack[f]! + this.ackStep) | 0;
-        this.ack[f] = ack;
+        seq = st[o + F_SEQ]!;
+        ack = (st[o + F_ACK]! + this.ackStep) | 0;
+        st[o + F_ACK] = ack;
         if (reorder) {
-          this.hold(f, seq, ack, TH_ACK);
+          this.hold(o, seq, ack, TH_ACK);
           ack = (ack + this.ackStep) | 0;
-          this.ack[f] = ack;
+          st[o + F_ACK] = ack;
         }
       }
-      win = this.win[f]!;
+      win = st[o + F_WIN]!;
       if (opts !== 0) {
-        tsval = this.tsval[f]!;
-        tsecr = this.tsecr[f]!;
+        tsval = st[o + F_TSVAL]!;
+        tsecr = st[o + F_TSECR]!;
       }
     }
-    out.seq[i] = seq;
-    out.ack[i] = ack;
-    out.len[i] = len;
-    out.flags[i] = flags;
-    out.win[i] = win;
-    out.tsval[i] = tsval;
-    out.tsecr[i] = tsecr;
-    out.opts[i] = opts;
+    if (out !== null) writeSeg(out.rec, i * PK_REC, f, p, meta >>> 16, st[o + F_FID]!, seq, ack, len, flags, win, tsval, tsecr, opts);
   }
 
-  private hold(f: number, seq: number, ack: number, flags: number): void {
-    this.held[f] = 1;
-    this.hSeq[f] = seq;
-    this.hAck[f] = ack;
-    this.hFlags[f] = flags;
-    this.hWin[f] = this.win[f]!;
-    this.hTsval[f] = this.tsval[f]!;
-    this.hTsecr[f] = this.tsecr[f]!;
+  /** The segment just built is overtaken: keep it (flow state at word `o`) for the flow's next turn. */
+  private hold(o: number, seq: number, ack: number, flags: number): void {
+    const st = this.fs;
+    st[o + F_HELD] = 1;
+    st[o + F_HSEQ] = seq;
+    st[o + F_HACK] = ack;
+    st[o + F_HWINFL] = st[o + F_WIN]! | (flags << 16);
+    st[o + F_HTSVAL] = st[o + F_TSVAL]!;
+    st[o + F_HTSECR] = st[o + F_TSECR]!;
     this.stats[S_REORDERED]! += 1;
   }
 }
