@@ -109,7 +109,8 @@ function useSorter(lines: readonly Drawn[]) {
   }, [lines]);
 }
 
-function renderLines(lines: readonly Drawn[]): ReactNode {
+/** `markPoints`: draw a dot at each value of B's lines (for sparse series). */
+function renderLines(lines: readonly Drawn[], markPoints = false): ReactNode {
   return lines.map((l) => (
     <Line
       key={l.key}
@@ -120,7 +121,7 @@ function renderLines(lines: readonly Drawn[]): ReactNode {
       strokeWidth={l.width}
       strokeDasharray={l.dash}
       legendType="plainline"
-      dot={false}
+      dot={markPoints && !l.baseline ? { r: 2.5, strokeWidth: 0, fill: l.color } : false}
       activeDot={l.baseline ? false : undefined}
       connectNulls
       isAnimationActive={false}
@@ -232,23 +233,8 @@ const LroChart = memo(function LroChart({ data, xDomain, lines, unit, sorted, sp
       <Tooltip content={content} isAnimationActive={false} />
       <Legend verticalAlign="top" height={28} />
       <ReferenceLine y={1} stroke={pal.ref} strokeDasharray="5 4" label={oneLabel} />
-      {lines.map((l) => (
-        <Line
-          key={l.key}
-          type="linear"
-          dataKey={l.key}
-          name={l.label}
-          stroke={l.color}
-          strokeWidth={l.width}
-          strokeDasharray={l.dash}
-          legendType="plainline"
-          // Sorted LRO flushes once per batch: few frames have a value, so mark them.
-          dot={sparse && !l.baseline ? { r: 2.5, strokeWidth: 0, fill: l.color } : false}
-          activeDot={l.baseline ? false : undefined}
-          connectNulls
-          isAnimationActive={false}
-        />
-      ))}
+      {/* Sorted LRO flushes once per batch: few frames have a value, so mark them. */}
+      {renderLines(lines, sparse)}
     </LineChart>
   );
 });
