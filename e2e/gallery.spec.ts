@@ -40,7 +40,7 @@ test('a card loads its preset, runs it and shows the results: diagram and charts
   const diagram = page.getByTestId('path-diagram');
   await expect(diagram).toHaveAttribute('data-workload', 'forward');
   for (const id of ['wire_in', 'nic_rx', 'rxeof', 'stack', 'tx_ring', 'wire_out']) {
-    expect(Number(await page.getByTestId(`stage-${id}`).getAttribute('data-rate')), id).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await page.getByTestId(`stage-${id}`).getAttribute('data-rate')), { message: id }).toBeGreaterThan(0);
   }
   await expect(diagram).toHaveAttribute('data-saturated-stage', 'rxeof');
   await expect(page.getByTestId('chart-queues')).toHaveAttribute('data-series', '4');
