@@ -291,14 +291,16 @@ export const BUILTIN_SWEEPS: readonly BuiltinSweep[] = [
     name: 'lro-flows',
     title: 'LRO: flows per RX queue, legacy table vs sorted queue',
     blurb:
-      'traffic.flows 1 → 10,000: the 8-entry legacy table collapses past 8 interleaved flows; the sorted queue needs a large batch (lro.batch) to keep coalescing.',
+      'traffic.flows 1 → 10,000 at half of 40G: flushed every rxeof pass, neither scheme merges much and the 8-entry table collapses past 8 flows; the sorted queue with a 1024-packet batch coalesces tens of flows and saves CPU.',
     preset: 'lro-many-flows-legacy',
+    // Half line rate: one core keeps up at few flows, so ring overflow (and the seq_gap flushes it
+    // causes, docs/MODEL.md) does not blur the comparison of the LRO schemes themselves.
     def: {
       spec: 'traffic.flows=1..10000:log:9',
       series: [
-        { label: 'legacy table (8 entries)', set: { 'lro.mode': 'legacy', 'lro.batch': 1 } },
-        { label: 'sorted, per rxeof pass', set: { 'lro.mode': 'sorted', 'lro.batch': 1 } },
-        { label: 'sorted, batch 1024', set: { 'lro.mode': 'sorted', 'lro.batch': 1024 } },
+        { label: 'legacy table (8 entries)', set: { 'traffic.load': 0.5, 'lro.mode': 'legacy', 'lro.batch': 1 } },
+        { label: 'sorted, per rxeof pass', set: { 'traffic.load': 0.5, 'lro.mode': 'sorted', 'lro.batch': 1 } },
+        { label: 'sorted, batch 1024', set: { 'traffic.load': 0.5, 'lro.mode': 'sorted', 'lro.batch': 1024 } },
       ],
       y: 'lro_ratio',
     },
