@@ -27,8 +27,8 @@ test('per-queue, per-CPU, drops and cycles charts fill in, without dots, and eac
   const cycles = page.getByTestId('chart-cycles');
   await expect(cycles).toHaveAttribute('data-cpus', '24');
   // One path per stage that has cycles, each holding that stage's segment of every CPU's bar.
+  await expect.poll(async () => Number(await cycles.getAttribute('data-stages'))).toBeGreaterThan(2);
   await expect(cycles.locator('path.cycles-stage')).toHaveCount(Number(await cycles.getAttribute('data-stages')));
-  expect(Number(await cycles.getAttribute('data-stages'))).toBeGreaterThan(2);
 
   // Every chart has a table toggle that shows the same data as rows.
   const expected: Record<string, number> = { 'chart-rate': 200, 'chart-queues': 200, 'chart-drops': 200, 'chart-cpu': 100, 'chart-cycles': 24, 'chart-tx_ring_occupancy': 200, 'chart-latency_us': 200 };

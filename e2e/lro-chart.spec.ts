@@ -14,9 +14,8 @@ test('a sorted-LRO run draws the LRO aggregation chart beside the packet rate, w
   await expect(lro.locator('.recharts-label', { hasText: 'packets/segment' })).toBeVisible();
   await expect(lro.locator('path.recharts-line-curve')).toHaveCount(1);
   // Values: packets per segment, more than 1 (the sort brings a connection's packets together).
-  const max = Number(await lro.getAttribute('data-max'));
-  expect(max).toBeGreaterThan(1);
-  expect(Number(await lro.getAttribute('data-points'))).toBeGreaterThan(0);
+  await expect.poll(async () => Number(await lro.getAttribute('data-max'))).toBeGreaterThan(1);
+  await expect.poll(async () => Number(await lro.getAttribute('data-points'))).toBeGreaterThan(0);
   // Beside the packet-rate chart, on the same row.
   const rateBox = (await page.getByTestId('chart-rate').boundingBox())!;
   const lroBox = (await lro.boundingBox())!;
