@@ -89,3 +89,15 @@ describe('LRO on the receive path', () => {
     expect(acks.lro!.packets_in).toBeGreaterThan(0);
   });
 });
+
+describe('the lro_ratio frame series', () => {
+  it('is the frame\'s packets per delivered segment, and NaN (no value) in a frame where nothing went up', () => {
+    const { summary, frames } = runScenario(presetScenario(findPreset('lro-many-flows-sorted')!));
+    const col = frames.columns.lro_ratio!;
+    const values = Array.from(col).filter((x) => !Number.isNaN(x));
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.length).toBeLessThan(col.length); // a batch of 1024 flushes in only some frames
+    expect(values.every((x) => x >= 1)).toBe(true);
+    expect(Math.max(...values)).toBeGreaterThanOrEqual(summary.lro!.aggregation_ratio.all);
+  });
+});

@@ -194,7 +194,8 @@ export class Simulation {
       }
       if (p.lros.length > 0) {
         const dp = p.lroTotals[0]! - this.prevLro[0]!, ds = p.lroTotals[1]! - this.prevLro[1]!;
-        row[i++] = ds > 0 ? dp / ds : 0;
+        // No segment went up in this frame: there is no ratio (NaN; an empty CSV field), not 0.
+        row[i++] = ds > 0 ? dp / ds : NaN;
         this.prevLro[0] = p.lroTotals[0]!;
         this.prevLro[1] = p.lroTotals[1]!;
       }

@@ -5,7 +5,7 @@ import type { BaselineRun } from '../state/compare';
 import { useApp, useCompare, useTheme } from '../state/app';
 import { ChartFigure } from './ChartFigure';
 import { MARGIN, RATE_UNIT, REDRAW, TIME, axes, tickNumber, timeLabel, timeTable } from './chartCommon';
-import { BASELINE_PREFIX, finiteStats, framePoints, mergeByTime, prefixPoints, zeroAsMissing, type Point } from './chartData';
+import { BASELINE_PREFIX, finiteStats, framePoints, mergeByTime, prefixPoints, type Point } from './chartData';
 import { chartPalette, muted, type ChartPalette } from './chartTheme';
 import { exportName } from './exportData';
 import { formatSig } from './format';
@@ -299,9 +299,10 @@ export function Charts() {
 
   const lroSeries = useMemo(() => fast.series.find((s) => s.key === LRO_KEY) ?? null, [fast.series]);
   const lroA = a?.series.some((s) => s.key === LRO_KEY) ? [LRO_KEY] : [];
-  const lroFrames = useMemo(() => zeroAsMissing(fast.frames, LRO_KEY), [fast.frames]);
+  // The engine records no ratio (NaN) in a frame where LRO sent nothing up: those frames are gaps.
+  const lroFrames = fast.frames;
   const lroStats = useMemo(() => finiteStats(lroFrames, LRO_KEY), [lroFrames]);
-  const lroAPoints = useMemo(() => (a ? baselinePoints({ ...a, frames: zeroAsMissing(a.frames, LRO_KEY) }, [LRO_KEY]) : []), [a]);
+  const lroAPoints = useMemo(() => (a ? baselinePoints(a, [LRO_KEY]) : []), [a]);
   const lroData = useMemo(() => (lroSeries ? mergeByTime(framePoints(lroFrames, [LRO_KEY]), lroAPoints) : []), [lroSeries, lroFrames, lroAPoints]);
   const lroLines = useMemo((): Drawn[] => {
     if (!lroSeries) return [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, presetScenario, runScenario, setPath, type Scenario, type SeriesInfo } from '../engine';
 import type { FrameColumns } from '../state/store';
-import { activeDropSeries, buckets, cyclesByStage, downsample, finiteStats, framePoints, heatLevel, heatStrip, latestMeans, mergeByTime, prefixPoints, rankByMean, zeroAsMissing } from './chartData';
+import { activeDropSeries, buckets, cyclesByStage, downsample, finiteStats, framePoints, heatLevel, heatStrip, latestMeans, mergeByTime, prefixPoints, rankByMean } from './chartData';
 
 function cols(n: number, f: Record<string, (i: number) => number>): FrameColumns {
   const columns: Record<string, Float64Array> = {};
@@ -130,13 +130,9 @@ describe('baseline overlay and LRO shaping', () => {
     for (const p of merged) expect(Number.isFinite(p.delivered_pps) && Number.isFinite(p.A_delivered_pps)).toBe(true);
   });
 
-  it('zeroAsMissing turns the "no flush in this frame" zeros of one column into NaN', () => {
-    const f = cols(4, { t_ms: (i) => i, lro_ratio: (i) => [0, 1.5, 0, 2][i]!, other: () => 0 });
-    const z = zeroAsMissing(f, 'lro_ratio');
-    expect(Array.from(z.columns.lro_ratio!)).toEqual([NaN, 1.5, NaN, 2]);
-    expect(z.columns.other).toBe(f.columns.other);
-    expect(Array.from(f.columns.lro_ratio!)).toEqual([0, 1.5, 0, 2]); // the store's copy is untouched
-    expect(finiteStats(z, 'lro_ratio')).toEqual({ n: 2, max: 2, mean: 1.75 });
-    expect(finiteStats(z, 'missing').n).toBe(0);
+  it('finiteStats counts only finite values (frames with no LRO ratio are NaN)', () => {
+    const f = cols(4, { t_ms: (i) => i, lro_ratio: (i) => [NaN, 1.5, NaN, 2][i]! });
+    expect(finiteStats(f, 'lro_ratio')).toEqual({ n: 2, max: 2, mean: 1.75 });
+    expect(finiteStats(f, 'missing').n).toBe(0);
   });
 });

@@ -260,18 +260,6 @@ export function mergeByTime(b: readonly Point[], a: readonly Point[]): Point[] {
   return out;
 }
 
-/**
- * A copy of `frames` where `key`'s zeros are NaN (missing). The engine records `lro_ratio` as 0
- * in a frame where LRO handed no segment to tcp_input (no flush happened): there is no ratio
- * there, and drawing 0 would read as "no aggregation".
- */
-export function zeroAsMissing(frames: FrameColumns, key: string): FrameColumns {
-  const col = frames.columns[key];
-  if (!col) return frames;
-  const fixed = col.map((v) => (v === 0 ? NaN : v));
-  return { count: frames.count, columns: { ...frames.columns, [key]: fixed } };
-}
-
 /** Finite values of one column: how many, and the largest (for a chart's caption and tests). */
 export function finiteStats(frames: FrameColumns, key: string): { n: number; max: number; mean: number } {
   const col = frames.columns[key];
