@@ -23,8 +23,6 @@ import {
   validateKnob,
   parseSweepSpec,
   BUILTIN_SWEEPS,
-  DEFAULT_SWEEP_POINTS,
-  MAX_SWEEP_POINTS,
   type Scenario,
   type SweepRange,
 } from '../engine';
@@ -285,14 +283,11 @@ export function resolveScenario(
 
 // ---------------------------------------------------------------- sweeps
 
-export type SweepSpec = SweepRange;
-export { DEFAULT_SWEEP_POINTS, MAX_SWEEP_POINTS };
-
 /**
  * `path=a..b[:lin|:log][:N]` → the values to run (engine/sweep.ts parses it, the same way the UI
  * and share links do); an unknown knob gets a did-you-mean.
  */
-export function parseSweep(spec: string): Result<SweepSpec> {
+export function parseSweep(spec: string): Result<SweepRange> {
   const at = spec.indexOf('=');
   const path = at > 0 ? spec.slice(0, at).trim() : '';
   if (at > 0 && !KNOB_BY_PATH.get(path)) {

@@ -237,51 +237,37 @@ export function presetsCsv(): string {
 
 // ---------------------------------------------------------------- sweeps
 
-/** The summary fields a sweep row carries, after the swept knob's value. No wall_ms: rows are deterministic. */
-export function sweepColumns(path: string, sample: Summary): string[] {
-  return [
-    path,
-    'packets_simulated',
-    'line_rate_pps',
-    'offered_pps',
-    'rx_pps',
-    'forwarded_pps',
-    'delivered_pps',
-    'tx_pps',
-    ...Object.keys(sample.drops).map((k) => `drops_${k}`),
-    'in_flight',
-    'latency_mean_us',
-    'latency_p50_us',
-    'latency_p99_us',
-    ...EXTRA_OUTPUTS.map((o) => o.key),
-    'bottleneck',
-    'link',
+/**
+ * The summary fields a sweep row carries, after the swept knob's value, as [column, value] pairs so
+ * the header and the rows cannot drift apart. No wall_ms: rows are deterministic. The sweep outputs
+ * (engine/sweep.ts) not already among the fixed columns follow the latency columns.
+ */
+function sweepCells(s: Summary): [string, unknown][] {
+  const fixed: [string, unknown][] = [
+    ['packets_simulated', s.packets_simulated],
+    ['line_rate_pps', s.line_rate_pps],
+    ['offered_pps', s.offered_pps],
+    ['rx_pps', s.rx_pps],
+    ['forwarded_pps', s.forwarded_pps],
+    ['delivered_pps', s.delivered_pps],
+    ['tx_pps', s.tx_pps],
+    ...Object.entries(s.drops).map(([k, v]): [string, unknown] => [`drops_${k}`, v]),
+    ['in_flight', s.in_flight],
+    ['latency_mean_us', s.latency_us.mean],
+    ['latency_p50_us', s.latency_us.p50],
+    ['latency_p99_us', s.latency_us.p99],
   ];
+  const named = new Set(fixed.map(([k]) => k));
+  const outputs = SWEEP_OUTPUTS.filter((o) => !named.has(o.key)).map((o): [string, unknown] => [o.key, o.get(s)]);
+  return [...fixed, ...outputs, ['bottleneck', s.bottleneck], ['link', s.link]];
 }
 
-/** Sweep outputs (engine/sweep.ts) that the fixed columns above do not already print. */
-const FIXED_COLUMNS = new Set(['delivered_pps', 'offered_pps', 'rx_pps', 'forwarded_pps', 'tx_pps', 'latency_p50_us', 'latency_p99_us']);
-const EXTRA_OUTPUTS = SWEEP_OUTPUTS.filter((o) => !FIXED_COLUMNS.has(o.key));
+export function sweepColumns(path: string, sample: Summary): string[] {
+  return [path, ...sweepCells(sample).map(([k]) => k)];
+}
 
 export function sweepRow(value: unknown, s: Summary): unknown[] {
-  return [
-    value,
-    s.packets_simulated,
-    s.line_rate_pps,
-    s.offered_pps,
-    s.rx_pps,
-    s.forwarded_pps,
-    s.delivered_pps,
-    s.tx_pps,
-    ...Object.values(s.drops),
-    s.in_flight,
-    s.latency_us.mean,
-    s.latency_us.p50,
-    s.latency_us.p99,
-    ...EXTRA_OUTPUTS.map((o) => o.get(s)),
-    s.bottleneck,
-    s.link,
-  ];
+  return [value, ...sweepCells(s).map(([, v]) => v)];
 }
 
 // ---------------------------------------------------------------- help

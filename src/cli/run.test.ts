@@ -148,3 +148,15 @@ describe('runCli --builtin-sweep', () => {
     expect(cli(['--builtin-sweep', 'lro-flows', '--preset', 'numa-crossing']).code).toBe(2);
   });
 });
+
+describe('runCli sweep notes', () => {
+  it('names a --set that the swept knob or a series replaces at some points', () => {
+    const plain = cli(['--sweep', 'host.preset=xeon-e5-2650v4-2s..ryzen7-8845hs', '--set', 'host.cores=4', ...SHORT]);
+    expect(plain.code).toBe(0);
+    expect(plain.err).toBe('ringlab: note: --sweep host.preset also sets host.cores at some points, replacing --set host.cores (the swept knob is applied last)\n');
+    const series = cli(['--builtin-sweep', 'lro-flows', '--set', 'lro.mode=off', '--set', 'sim.duration_ms=0.5', '--sweep', 'traffic.flows=4..8:2', '--format', 'json']);
+    expect(series.code).toBe(0);
+    expect(series.err).toMatch(/replacing --set lro\.mode \(the series and the swept knob are applied last\)/);
+    expect(cli(['--sweep', 'traffic.load=0.5..1:2', ...SHORT]).err).toBe('');
+  });
+});

@@ -13,9 +13,6 @@ import {
   resolveScenario,
   type CliError,
   type CliOptions,
-  type Format,
-  type Result,
-  type SweepSpec,
 } from './args';
 import {
   csvRow,
@@ -95,10 +92,9 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         lines: [`--set ${sweep.value.path} conflicts with --sweep ${sweep.value.path}: the sweep sets that knob at every point`],
       });
     }
-    const points = sweepPoints(opts, scenario, sweep.value);
-    if (!points.ok) return report(io, points.error);
-    for (const w of points.value.warnings) io.err(`ringlab: note: ${w}\n`);
-    return runSweep(points.value.points, sweep.value.path, opts.format, io);
+    const plan = planSweep(scenario, { spec: opts.sweep, series: [], y: 'delivered_pps' }, '--sweep');
+    if (!plan.ok) return report(io, { code: EXIT_USAGE, lines: plan.errors });
+    return runPlan(plan.value, opts, scenario, io);
   }
 
   const { summary, frames } = runScenario(scenario);
@@ -123,71 +119,38 @@ function runBuiltinSweep(opts: CliOptions, io: CliIo): number {
   const spec = opts.sweep ?? b.def.spec;
   const plan = planSweep(resolved.value.scenario, { ...b.def, spec }, opts.sweep !== undefined ? '--sweep' : `--builtin-sweep ${b.name}`);
   if (!plan.ok) return report(io, { code: EXIT_USAGE, lines: plan.errors });
-  return runPlan(plan.value, opts.format, io);
-}
-
-/** Runs a planned sweep point by point (series-major); CSV streams a row per run. */
-function runPlan(plan: SweepPlan, format: Format, io: CliIo): number {
-  const results: { series: string; value: unknown; summary: Summary }[] = [];
-  for (const [i, run] of plan.runs.entries()) {
-    const { summary } = runScenario(run.scenario);
-    const label = plan.labels[run.series] ?? '';
-    if (format === 'json') results.push({ series: label, value: run.value, summary });
-    else {
-      if (i === 0) io.out(csvRow(['series', ...sweepColumns(plan.range.path, summary)]));
-      io.out(csvRow([label, ...sweepRow(run.value, summary)]));
-    }
-  }
-  if (format === 'json') io.out(`${JSON.stringify({ knob: plan.range.path, series: plan.labels, points: results }, null, 2)}\n`);
-  return EXIT_OK;
-}
-
-export interface SweepPoint {
-  value: unknown;
-  scenario: Scenario;
+  return runPlan(plan.value, opts, resolved.value.scenario, io);
 }
 
 /**
- * Every point's scenario, checked before anything runs: the resolved base with the swept knob
- * applied last, exactly as if `--set path=value` ended the command line. A point the cross-knob
- * rules reject (say a link speed the NIC lacks) fails the whole sweep with every bad point named.
- * Warns when the swept knob (host.preset, nic.model) also changes a knob the user --set.
+ * Runs a planned sweep (engine/sweep.ts: the base, then each series' knobs, then the swept knob,
+ * every scenario checked before anything runs), point by point, series-major. Each point is an
+ * independent runScenario call, so a row equals running that point on its own. CSV streams a row
+ * per run, so a long sweep shows progress and can be cut short; with series, rows start with the
+ * series label. Notes on stderr name every --set that a series or the swept knob (host.preset,
+ * nic.model) replaces at some point.
  */
-export function sweepPoints(opts: CliOptions, base: Scenario, sweep: SweepSpec): Result<{ points: SweepPoint[]; warnings: string[] }> {
-  const points: SweepPoint[] = [];
-  const errors: string[] = [];
+function runPlan(plan: SweepPlan, opts: CliOptions, base: Scenario, io: CliIo): number {
+  const path = plan.range.path;
   const overridden = new Set<string>();
-  for (const value of sweep.values) {
-    const r = resolveScenario(opts, [{ path: sweep.path, value }]);
-    if (!r.ok) {
-      errors.push(`--sweep point ${sweep.path}=${String(value)}: ${r.error.lines[0] ?? ''}`, ...r.error.lines.slice(1));
-      continue;
-    }
+  for (const run of plan.runs) {
     for (const set of opts.sets) {
-      if (JSON.stringify(getPath(r.value.scenario, set.path)) !== JSON.stringify(getPath(base, set.path))) overridden.add(set.path);
-    }
-    points.push({ value, scenario: r.value.scenario });
-  }
-  if (errors.length) return { ok: false, error: { code: EXIT_USAGE, lines: errors } };
-  const warnings = [...overridden].map(
-    (p) => `--sweep ${sweep.path} also sets ${p} at some points, replacing --set ${p} (the swept knob is applied last)`,
-  );
-  return { ok: true, value: { points, warnings } };
-}
-
-/** Every point is an independent runScenario call: a row equals running that point on its own. */
-function runSweep(points: readonly SweepPoint[], path: string, format: Format, io: CliIo): number {
-  const results: { value: unknown; summary: Summary }[] = [];
-  for (const [i, { value, scenario }] of points.entries()) {
-    const { summary } = runScenario(scenario);
-    if (format === 'json') {
-      results.push({ value, summary });
-    } else {
-      // stream rows as points finish, so a long sweep shows progress and can be cut short
-      if (i === 0) io.out(csvRow(sweepColumns(path, summary)));
-      io.out(csvRow(sweepRow(value, summary)));
+      if (JSON.stringify(getPath(run.scenario, set.path)) !== JSON.stringify(getPath(base, set.path))) overridden.add(set.path);
     }
   }
-  if (format === 'json') io.out(`${JSON.stringify({ knob: path, points: results }, null, 2)}\n`);
+  const labelled = plan.labels.some((l) => l !== '');
+  const last = labelled ? 'the series and the swept knob are applied last' : 'the swept knob is applied last';
+  for (const p of overridden) io.err(`ringlab: note: --sweep ${path} also sets ${p} at some points, replacing --set ${p} (${last})\n`);
+  const results: { series?: string; value: unknown; summary: Summary }[] = [];
+  for (const [i, run] of plan.runs.entries()) {
+    const { summary } = runScenario(run.scenario);
+    const label = plan.labels[run.series] ?? '';
+    if (opts.format === 'json') results.push({ ...(labelled ? { series: label } : {}), value: run.value, summary });
+    else {
+      if (i === 0) io.out(csvRow([...(labelled ? ['series'] : []), ...sweepColumns(path, summary)]));
+      io.out(csvRow([...(labelled ? [label] : []), ...sweepRow(run.value, summary)]));
+    }
+  }
+  if (opts.format === 'json') io.out(`${JSON.stringify({ knob: path, ...(labelled ? { series: plan.labels } : {}), points: results }, null, 2)}\n`);
   return EXIT_OK;
 }
