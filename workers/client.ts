@@ -45,21 +45,19 @@ export interface ClientOptions {
   memoryBudgetMb?: number;
 }
 
-/** `?budget_mb=N` (N > 0) from a page URL's query string. */
-export function memoryBudgetFromSearch(search: string): number | undefined {
-  const raw = new URLSearchParams(search).get('budget_mb');
+/** `?name=N` (a number above 0) from a page URL's query string; anything else is undefined. */
+function positiveFromSearch(search: string, name: string): number | undefined {
+  const raw = new URLSearchParams(search).get(name);
   if (raw === null || raw.trim() === '') return undefined;
   const n = Number(raw);
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-/** `?budget_ms=N` (N > 0) from a page URL's query string. */
-export function budgetFromSearch(search: string): number | undefined {
-  const raw = new URLSearchParams(search).get('budget_ms');
-  if (raw === null || raw.trim() === '') return undefined;
-  const n = Number(raw);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}
+/** `?budget_ms=N` (N > 0): the wall-time budget of every run, ms. */
+export const budgetFromSearch = (search: string): number | undefined => positiveFromSearch(search, 'budget_ms');
+
+/** `?budget_mb=N` (N > 0): the memory budget of every run's simulation state, MB. */
+export const memoryBudgetFromSearch = (search: string): number | undefined => positiveFromSearch(search, 'budget_mb');
 
 /** Options read from the page URL when the client runs in a page (not in Node tests). */
 function pageOptions(): ClientOptions {

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FRAMES_PER_RUN } from '../src/engine';
-import { WORKER_GONE_MESSAGE, budgetFromSearch, createEngineClient, type EngineClient } from './client';
+import { WORKER_GONE_MESSAGE, budgetFromSearch, createEngineClient, memoryBudgetFromSearch, type EngineClient } from './client';
 import { EngineRunner } from './runner';
 import { DeadWorker, FakeLocks, channelWorker, sleep, small } from './testing';
 
@@ -156,5 +156,12 @@ describe('a worker that ends without an error event', () => {
     client.dispose(); // terminates the worker: the client's own wait for the lock is withdrawn
     expect(await run).toEqual({ kind: 'cancelled' });
     expect(locks.waiters(name)).toBe(0);
+  });
+});
+
+describe('memoryBudgetFromSearch', () => {
+  it('reads ?budget_mb=N above 0 and ignores anything else', () => {
+    expect(memoryBudgetFromSearch('?budget_ms=9&budget_mb=64')).toBe(64);
+    for (const bad of ['', '?budget_mb=', '?budget_mb=0', '?budget_mb=-3', '?budget_mb=abc', '?budget_mb=Infinity']) expect(memoryBudgetFromSearch(bad), bad).toBeUndefined();
   });
 });

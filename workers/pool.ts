@@ -117,7 +117,7 @@ function pointOf(r: RunResult): PointResult {
 }
 
 export function createEnginePool(options: PoolOptions = {}): EnginePool {
-  const page = options.size === undefined || options.budgetMs === undefined ? pageDefaults() : ({ size: 1 } as ReturnType<typeof pageDefaults>);
+  const page = pageDefaults();
   const size = Math.max(1, Math.min(MAX_POOL_SIZE, Math.floor(options.size ?? page.size)));
   const makeWorker = options.makeWorker ?? (() => new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' }));
   const defaultBudget = options.budgetMs ?? page.budgetMs ?? 0;
