@@ -253,7 +253,7 @@ export const SWEEP_OUTPUTS: readonly SweepOutput[] = [
     unit: 'CPUs',
     get: (s) => s.cores.reduce((a, c) => a + c.utilization, 0),
   },
-  { key: 'lro_ratio', label: 'LRO aggregation (packets per segment)', unit: 'packets/segment', get: (s) => lroRatio(s, 'all') },
+  { key: 'lro_ratio', label: 'LRO aggregation, all segments', unit: 'packets/segment', get: (s) => lroRatio(s, 'all') },
   { key: 'lro_ratio_data', label: 'LRO aggregation, data', unit: 'packets/segment', get: (s) => lroRatio(s, 'data') },
   { key: 'lro_ratio_ack', label: 'LRO aggregation, pure ACKs', unit: 'packets/segment', get: (s) => lroRatio(s, 'ack') },
   {
