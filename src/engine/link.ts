@@ -5,7 +5,7 @@
  * (which knob, which limit) for those who want them.
  */
 import LZString from 'lz-string';
-import { SCHEMA_VERSION, defaultScenario, parseScenario, type Scenario } from './scenario';
+import { SCHEMA_VERSION, addKnobsOf, defaultScenarioAt, parseScenario, type Scenario } from './scenario';
 import { SweepDefSchema, planSweep, type SweepDef } from './sweep';
 
 /**
@@ -61,7 +61,7 @@ function jsonDepth(text: string, limit: number): number {
 const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, unknown>> = {
   // v1 (walking skeleton) had only the TX ring and wire: that model is now `traffic.workload=ring`.
   // Its knobs keep their values; every new knob takes its default, which the ring path ignores.
-  1: (p) => ({ ...p, v: 2, scenario: mergeOnto(defaultScenario(), { ...asObject(p.scenario), traffic: { ...asObject(asObject(p.scenario).traffic), workload: 'ring' } }) }),
+  1: (p) => ({ ...p, v: 2, scenario: mergeOnto(defaultScenarioAt(3), { ...asObject(p.scenario), traffic: { ...asObject(asObject(p.scenario).traffic), workload: 'ring' } }) }),
   // v2 → v3 added LRO (lro.*, traffic.ack_share, traffic.loss) and the TX software paths (tx.*,
   // netmap.*, kern.hz, iflib.tx_abdicate, iflib.tx_reclaim_thresh). v2 had no LRO: its links get
   // lro.mode=off, no ACK-only streams and no loss. A v2 transmit link made before tx.path existed
@@ -71,9 +71,12 @@ const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, 
     if (asObject(sc.traffic).workload === 'transmit' && sc.tx === undefined) {
       throw new MigrationRefused('This link was made before ringlab modelled the TX software paths; its transmit result cannot be reproduced. Open a preset instead.');
     }
-    const base = mergeOnto(defaultScenario(), { lro: { mode: 'off' }, traffic: { ack_share: 0, loss: 0 } });
+    const base = mergeOnto(defaultScenarioAt(3), { lro: { mode: 'off' }, traffic: { ack_share: 0, loss: 0 } });
     return { ...p, v: 3, scenario: mergeOnto(base, sc) };
   },
+  // v3 → v4 (forwarding through the TX software path, calibration, traffic and trace knobs): each
+  // knob v4 added takes its `legacy` value from the knob table, the behaviour v3 links meant.
+  3: (p) => ({ ...p, v: 4, scenario: addKnobsOf(asObject(p.scenario), 3) }),
 };
 
 class MigrationRefused extends Error {}

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
-import { KNOBS, SCHEMA_VERSION, decodeLink, defaultScenario, encodeLink, getPath, runScenario } from './index';
+import { KNOBS, SCHEMA_VERSION, decodeLink, defaultScenario, encodeLink, getPath, runScenario, setPath, type Scenario } from './index';
+import { knobSince } from './scenario';
 import { FIGURE_KEYS, figuresOf, type ErrorFixture, type LinkFixture, type OkFixture } from './fixtures/links/fixture';
 
 const DIR = fileURLToPath(new URL('./fixtures/links/', import.meta.url));
@@ -37,6 +38,21 @@ function mismatches(got: unknown, want: unknown, at: string): string[] {
   return Object.is(got, want) ? [] : [`${at}: stored ${JSON.stringify(want)}, now ${String(got)}`];
 }
 
+/**
+ * The scenario a fixture must open to today: the stored one, plus every knob added after it was
+ * recorded at that knob's legacy value (the meaning the link had). Only knobs of a later format
+ * than the fixture's may be missing; anything else missing is a broken link.
+ */
+function expectedScenario(f: OkFixture): Scenario {
+  let s = f.scenario;
+  for (const k of KNOBS) {
+    if (getPath(s, k.path) !== undefined) continue;
+    if (knobSince(k) <= f.version) throw new Error(`${k.path} existed in format v${f.version} but is not in the stored scenario`);
+    s = setPath(s, k.path, k.legacy ?? k.default);
+  }
+  return s;
+}
+
 describe('stored share-link fixtures', () => {
   it('cover every link format from v1 to the current one, opening and refused', () => {
     for (let v = 1; v <= SCHEMA_VERSION; v++) {
@@ -57,10 +73,11 @@ describe('stored share-link fixtures', () => {
   it.each(OK)('%s: opens to the same scenario', (_name, f) => {
     const d = decodeLink(f.link);
     if (!d.ok || d.empty) throw new Error(`refused: ${d.ok ? 'empty' : `${d.message} ${d.details.join('; ')}`}`);
-    expect(d.state.scenario).toEqual(f.scenario);
+    const want = expectedScenario(f);
+    expect(d.state.scenario).toEqual(want);
     // Also from a whole URL, as people paste them.
     const url = decodeLink(`http://127.0.0.1:4173/?fps=0${f.link}`);
-    expect(url.ok && !url.empty && url.state.scenario).toEqual(f.scenario);
+    expect(url.ok && !url.empty && url.state.scenario).toEqual(want);
     if (f.version === SCHEMA_VERSION) expect(encodeLink({ scenario: d.state.scenario }), 'the current encoder gives the stored link').toBe(f.link);
   });
 
@@ -73,16 +90,17 @@ describe('stored share-link fixtures', () => {
     const kept = leaves(v1);
     expect(kept.sort()).toEqual(['nic.link_gbps', 'queues.tx_desc', 'sim.duration_ms', 'sim.seed', 'traffic.arrival', 'traffic.frame_bytes', 'traffic.load']);
     for (const path of kept) expect(getPath(s, path), path).toBe(getPath(v1, path));
-    // Every knob v1 did not have takes today's default (the ring path ignores them).
+    // Every knob v1 did not have takes the default of v3 (the ring path ignores them); knobs added
+    // later take their legacy value, as for any older link.
     const defaults = defaultScenario();
     for (const k of KNOBS) {
       if (kept.includes(k.path) || k.path === 'traffic.workload') continue;
-      expect(getPath(s, k.path), k.path).toEqual(getPath(defaults, k.path));
+      expect(getPath(s, k.path), k.path).toEqual(knobSince(k) > 3 ? k.legacy ?? k.default : getPath(defaults, k.path));
     }
   });
 
   it.each(OK)('%s: running it reproduces the stored figures bit-for-bit', (_name, f) => {
-    const got = figuresOf(runScenario(f.scenario).summary);
+    const got = figuresOf(runScenario(expectedScenario(f)).summary);
     expect(Object.keys(f.figures).sort()).toEqual([...FIGURE_KEYS].sort());
     expect(mismatches(got, f.figures, 'summary')).toEqual([]);
   });

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { HOSTS, NICS, defaultQueueCount, findHost, findNic, validateDescCount, validateQueueRequest } from './hardware';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export type KnobGroup = 'Host' | 'NIC & queues' | 'iflib' | 'TX path' | 'LRO' | 'NUMA' | 'Traffic' | 'Simulation';
 
@@ -26,6 +26,13 @@ interface KnobBase {
   freebsd?: string;
   /** Workloads the knob matters to (all when absent); the UI dims it for the others. */
   workloads?: readonly Workload[];
+  /**
+   * The link format (SCHEMA_VERSION) that added this knob; absent: 3 or earlier. A link of an
+   * older format lacks it and gets `legacy` (the value that keeps the link's old meaning).
+   */
+  since?: number;
+  /** The value a link from before `since` means (the old model's behaviour); default: `default`. */
+  legacy?: string | number | boolean;
 }
 
 export interface IntKnob extends KnobBase {
@@ -437,6 +444,32 @@ export function setPath<T>(obj: T, path: string, value: unknown): T {
 export function defaultScenario(): Scenario {
   let s = {} as Scenario;
   for (const k of KNOBS) s = setPath(s, k.path, k.default);
+  return s;
+}
+
+/** The link format that introduced a knob. */
+export function knobSince(k: Knob): number {
+  return k.since ?? 3;
+}
+
+/** Defaults of the knobs that existed in link format `version` (what its migrations fill in). */
+export function defaultScenarioAt(version: number): Record<string, unknown> {
+  let s: Record<string, unknown> = {};
+  for (const k of KNOBS) if (knobSince(k) <= version) s = setPath(s, k.path, k.default);
+  return s;
+}
+
+/**
+ * A format-`version` scenario (an object from a link) brought to format `version + 1`: every knob
+ * that format added, and that the object lacks, takes its legacy value. Values present are kept,
+ * so validation still names anything wrong.
+ */
+export function addKnobsOf(scenario: Record<string, unknown>, version: number): Record<string, unknown> {
+  let s = scenario;
+  for (const k of KNOBS) {
+    if (knobSince(k) !== version + 1 || getPath(s, k.path) !== undefined) continue;
+    s = setPath(s, k.path, k.legacy ?? k.default);
+  }
   return s;
 }
 
