@@ -9,7 +9,8 @@ import { expect, framesCount, test } from './fixtures';
  * more runs back to back. The page's JS heap (performance.memory, exact with
  * --enable-precise-memory-info, see playwright.config.ts) and its DOM size are sampled throughout
  * and printed; both must stay bounded: the chart keeps at most FRAMES_PER_RUN frames per run and
- * drops them on the next run. (The Worker's heap is not visible to performance.memory; the engine's
+ * drops them on the next run. How long the run takes is not checked (a loaded machine is slower;
+ * the test's timeout is the only limit). (The Worker's heap is not visible to performance.memory; the engine's
  * heap per run is measured by `npm run bench`.)
  */
 
@@ -65,7 +66,6 @@ test('a long streamed run and repeated runs keep the page heap and DOM bounded',
   while ((await page.getByTestId('status').getAttribute('data-status')) === 'running') {
     await page.waitForTimeout(every);
     samples.push(await sample(page, t0));
-    expect(Date.now() - t0, 'the long run ends').toBeLessThan(LONG_S * 1000 + 80_000);
   }
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
   expect(await framesCount(page)).toBe(FRAMES_PER_RUN);

@@ -338,8 +338,17 @@ function isPow2(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
 }
 
+/** Each knob's zod type, built once: building one costs far more than using it. */
+const KNOB_SCHEMAS = new WeakMap<Knob, z.ZodType>();
+
 /** The zod type for one knob, with range messages that name the knob and its limits. */
 export function knobSchema(k: Knob): z.ZodType {
+  let s = KNOB_SCHEMAS.get(k);
+  if (!s) KNOB_SCHEMAS.set(k, (s = buildKnobSchema(k)));
+  return s;
+}
+
+function buildKnobSchema(k: Knob): z.ZodType {
   const where = `${k.path}`;
   switch (k.kind) {
     case 'int': {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario, getPath, parseScenario } from './scenario';
 import { findPreset, presetScenario } from './presets';
-import { BUILTIN_SWEEPS, SWEEP_OUTPUTS, SweepDefSchema, parseSweepSpec, planSweep, type SweepDef } from './sweep';
+import { BUILTIN_SWEEPS, SWEEP_OUTPUTS, SweepDefSchema, checkSweep, parseSweepSpec, planSweep, type SweepDef } from './sweep';
+import { PRESETS } from './presets';
 import { runScenario } from './sim';
 
 const def = (spec: string, extra: Partial<SweepDef> = {}): SweepDef => ({ spec, series: [], y: 'delivered_pps', ...extra });
@@ -59,6 +60,48 @@ describe('planSweep', () => {
     const r = planSweep(base.value, def('host.numa_domains=1..4:4'));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.some((e) => /host\.numa_domains=4/.test(e))).toBe(true);
+  });
+});
+
+describe('checkSweep', () => {
+  // Sweeps that plan, that break cross-knob rules at some points, that name bad series values or
+  // sweep the knob a series sets: checkSweep must say exactly what planSweep says, on every preset.
+  const defs: SweepDef[] = [
+    def('traffic.load=0.1..1.2:8'),
+    def('traffic.flows=1..10000:log:200', { series: [{ label: 'sorted', set: { 'lro.mode': 'sorted', 'lro.batch': 1024 } }, { label: 'legacy', set: { 'lro.mode': 'legacy' } }] }),
+    def('queues.rx=1..64:log:7'),
+    def('queues.rx_desc=256..4096:5'),
+    def('host.numa_domains=1..8:8'),
+    def('nic.numa_domain=0..7:8', { series: [{ label: 'a', set: { 'host.numa_domains': 2 } }] }),
+    def('nic.model=ixl-x710..cxgbe-t6'),
+    def('traffic.load=0.1..1:3', { series: [{ label: 'x', set: { 'traffic.load': 0.5 } }, { label: 'y', set: { 'host.cores': 9999 } }] }),
+    def('traffic.mix.tcp=0..1:3'),
+    def('tx.mp_ring_size=8..4096:6', { series: [{ label: 'br', set: { 'traffic.workload': 'transmit', 'tx.path': 'buf_ring' } }] }),
+    def('traffic.flows=1..1000000:log:1000', { series: [{ label: 'a', set: {} }, { label: 'b', set: { 'lro.mode': 'sorted' } }] }),
+    def('traffic.load=0.1..1:5', { y: 'nope' }),
+  ];
+  it('gives planSweep\'s verdict, errors and run count for every preset', () => {
+    const verdicts = new Set<boolean>();
+    for (const p of PRESETS) {
+      const base = presetScenario(p);
+      for (const d of defs) {
+        const plan = planSweep(base, d);
+        const check = checkSweep(base, d);
+        expect(check.ok, `${p.name} ${d.spec}`).toBe(plan.ok);
+        verdicts.add(plan.ok);
+        if (plan.ok && check.ok) expect(check.value.runs, `${p.name} ${d.spec}`).toBe(plan.value.runs.length);
+        if (!plan.ok && !check.ok) expect(check.errors, `${p.name} ${d.spec}`).toEqual(plan.errors);
+      }
+    }
+    // Both verdicts occur, so the comparison means something.
+    expect([...verdicts].sort()).toEqual([false, true]);
+  });
+  it('falls back to the full plan for a base that is not valid', () => {
+    const bad = { ...defaultScenario(), host: { ...defaultScenario().host, cores: -1 } };
+    const d = def('traffic.load=0.1..1:3');
+    const plan = planSweep(bad, d);
+    expect(plan.ok).toBe(false);
+    expect(checkSweep(bad, d)).toEqual(plan);
   });
 });
 

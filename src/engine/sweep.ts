@@ -10,6 +10,7 @@ import {
   KNOB_BY_PATH,
   applyKnob,
   coerceKnobText,
+  crossCheck,
   parseScenario,
   validateKnob,
   type Knob,
@@ -183,6 +184,51 @@ export interface SweepPlan {
  * bad point is named.
  */
 export function planSweep(base: Scenario, def: SweepDef, what = 'sweep'): ParseResult<SweepPlan> {
+  const runs: SweepRun[] = [];
+  const r = walkSweep(base, def, what, (scenario) => {
+    const whole = parseScenario(scenario);
+    return whole.ok ? { ok: true, value: whole.value } : whole;
+  }, (run) => runs.push(run));
+  return r.ok ? ok({ range: r.value.range, labels: r.value.labels, runs }) : r;
+}
+
+/** What checkSweep tells without building the runs. */
+export interface SweepCheck {
+  range: SweepRange;
+  labels: string[];
+  /** How many runs planSweep would plan. */
+  runs: number;
+}
+
+/**
+ * planSweep's verdict (the same errors, the same run count) without planning: for a base scenario
+ * that is valid as a whole, every point's scenario is built from knob values validated one by one,
+ * so only the cross-knob rules can fail, and those are checked with crossCheck instead of parsing
+ * the whole scenario again (2000 runs: a few ms instead of 60–800 ms). Made for the UI while the
+ * form is typed in; planSweep still plans the runs when the sweep starts. A base that is not
+ * valid falls back to the full plan (its errors are what planSweep says).
+ */
+export function checkSweep(base: Scenario, def: SweepDef, what = 'sweep'): ParseResult<SweepCheck> {
+  if (!parseScenario(base).ok) {
+    const plan = planSweep(base, def, what);
+    return plan.ok ? ok({ range: plan.value.range, labels: plan.value.labels, runs: plan.value.runs.length }) : plan;
+  }
+  let runs = 0;
+  const r = walkSweep(base, def, what, (scenario) => {
+    const errors = crossCheck(scenario);
+    return errors.length ? { ok: false, errors } : { ok: true, value: scenario };
+  }, () => runs++);
+  return r.ok ? ok({ ...r.value, runs }) : r;
+}
+
+/** planSweep and checkSweep: everything but how one point's scenario is checked. */
+function walkSweep(
+  base: Scenario,
+  def: SweepDef,
+  what: string,
+  checkPoint: (s: Scenario) => ParseResult<Scenario>,
+  onRun: (run: SweepRun) => void,
+): ParseResult<{ range: SweepRange; labels: string[] }> {
   const shape = SweepDefSchema.safeParse(def);
   if (!shape.success) return fail(`${what}: not a sweep definition (${shape.error.issues[0]?.message ?? 'bad shape'})`);
   const r = parseSweepSpec(def.spec, what);
@@ -194,7 +240,6 @@ export function planSweep(base: Scenario, def: SweepDef, what = 'sweep'): ParseR
     return fail(`${what}: ${series.length} series × ${range.values.length} points is more than ${MAX_SWEEP_RUNS} runs`);
   }
   const errors: string[] = [];
-  const runs: SweepRun[] = [];
   series.forEach((s, si) => {
     let sb = base;
     for (const [path, value] of Object.entries(s.set)) {
@@ -207,13 +252,13 @@ export function planSweep(base: Scenario, def: SweepDef, what = 'sweep'): ParseR
       else sb = applyKnob(sb, path, v.value);
     }
     range.values.forEach((value, pi) => {
-      const whole = parseScenario(applyKnob(sb, range.path, value));
+      const whole = checkPoint(applyKnob(sb, range.path, value));
       if (!whole.ok) errors.push(...whole.errors.map((e) => `${what} point ${range.path}=${String(value)}${s.label ? ` (${s.label})` : ''}: ${e}`));
-      else runs.push({ series: si, point: pi, value, scenario: whole.value });
+      else onRun({ series: si, point: pi, value, scenario: whole.value });
     });
   });
   if (errors.length) return fail(...errors.slice(0, 20), ...(errors.length > 20 ? [`… and ${errors.length - 20} more`] : []));
-  return ok({ range, labels: series.map((s) => s.label), runs });
+  return ok({ range, labels: series.map((s) => s.label) });
 }
 
 // ---------------------------------------------------------------- outputs

@@ -15,7 +15,11 @@ function initialFps(): number | undefined {
 
 export const engineClient = createEngineClient();
 
-export const appStore = createAppStore(engineClient, { framesPerSecond: initialFps() });
+/**
+ * The share link follows typing 150 ms after the last keystroke (encoding it and checking a sweep
+ * of up to 2000 runs against the new settings is work a keystroke should not wait for).
+ */
+export const appStore = createAppStore(engineClient, { framesPerSecond: initialFps(), hashDelayMs: 150 });
 
 export function useApp<T>(selector: (s: AppState) => T): T {
   return useStore(appStore, selector);

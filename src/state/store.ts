@@ -19,7 +19,7 @@ import {
   getPath,
   lineRatePps,
   parseScenario,
-  planSweep,
+  checkSweep,
   presetScenario,
   validateKnob,
   type FrameBatch,
@@ -64,7 +64,11 @@ export interface AppState {
   formErrors: string[];
   /** True when every field and the scenario as a whole are valid: Run is allowed. */
   valid: boolean;
-  /** `#v1.…` fragment of the last valid scenario; the URL always shows this. */
+  /**
+   * `#v4.…` fragment of the last valid scenario (with the pinned baseline and the sweep); the URL
+   * shows this. Derived lazily: while the form is typed in it follows the last keystroke after
+   * `hashDelayMs` (encoding and checking the sweep is not free); `currentShareHash()` is exact.
+   */
   shareHash: string;
   /** Name of the preset last loaded, while the form still matches it. */
   presetName: string | null;
@@ -92,6 +96,8 @@ export interface AppState {
   /** Pace of the frame stream (0 = as fast as possible). */
   framesPerSecond: number;
 
+  /** The share link's fragment for the page as it is now (flushes a pending update of `shareHash`). */
+  currentShareHash(): string;
   setKnobText(path: string, text: string): void;
   loadScenario(s: Scenario): void;
   loadPreset(name: string): void;
@@ -207,26 +213,56 @@ function sameScenario(a: Scenario, b: Scenario): boolean {
 
 export interface StoreOptions {
   framesPerSecond?: number;
+  /**
+   * How long after the last keystroke (or sweep edit) `shareHash` follows, ms. 0 (the default):
+   * at once, in the same action. The page uses a short delay so typing never waits for it.
+   */
+  hashDelayMs?: number;
 }
 
 export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): AppStore {
   const initial = defaultScenario();
+  const hashDelayMs = Math.max(0, opts.hashDelayMs ?? 0);
   return createStore<AppState>()((set, get) => {
-    /** The link for a scenario plus whatever baseline and sweep the page holds. */
+    /** The last scenario that was valid as a whole: the one the link carries. */
+    let linkScenario = initial;
+    /** The last link computed, for the scenario, baseline and sweep objects it was computed from. */
+    let memo: { scenario: Scenario; baseline: Scenario | null; sweep: SweepDef | null; hash: string } | null = null;
+    let hashTimer: ReturnType<typeof setTimeout> | null = null;
+
+    /** The link for the last valid scenario plus whatever baseline and sweep the page holds. */
     // A link whose sweep does not plan against its scenario is refused whole (link.ts), so while a
     // settings change makes the sweep impossible (say, more queues than the new host has cores)
-    // the link leaves the sweep out; it comes back as soon as the sweep plans again.
-    const hashFor = (scenario: Scenario, baseline = get().baselineScenario, sweep = get().sweepDef) =>
-      encodeLink({ scenario, ...(baseline ? { baseline } : {}), ...(sweep && planSweep(scenario, sweep).ok ? { sweep } : {}) });
+    // the link leaves the sweep out; it comes back as soon as the sweep plans again. checkSweep
+    // says what planSweep would without building the runs (a 2000-run sweep in a few ms).
+    const computeHash = (): string => {
+      const { baselineScenario: baseline, sweepDef: sweep } = get();
+      if (memo && memo.scenario === linkScenario && memo.baseline === baseline && memo.sweep === sweep) return memo.hash;
+      const scenario = linkScenario;
+      const hash = encodeLink({ scenario, ...(baseline ? { baseline } : {}), ...(sweep && checkSweep(scenario, sweep).ok ? { sweep } : {}) });
+      memo = { scenario, baseline, sweep, hash };
+      return hash;
+    };
+    const refreshHash = () => {
+      if (hashTimer !== null) clearTimeout(hashTimer);
+      hashTimer = null;
+      const hash = computeHash();
+      if (hash !== get().shareHash) set({ shareHash: hash });
+    };
+    /** The link's inputs changed: follow now, or (typing) after hashDelayMs of quiet. */
+    const linkChanged = (debounce = false) => {
+      if (!debounce || hashDelayMs === 0) {
+        refreshHash();
+        return;
+      }
+      if (hashTimer !== null) clearTimeout(hashTimer);
+      hashTimer = setTimeout(refreshHash, hashDelayMs);
+    };
     /** Everything derived from a fully valid scenario. */
-    const validState = (scenario: Scenario, baseline?: Scenario | null, sweep?: SweepDef | null) => ({
-      scenario,
-      fields: fieldsFor(scenario),
-      crossErrors: {},
-      formErrors: [],
-      valid: true,
-      shareHash: hashFor(scenario, baseline, sweep),
-    });
+    const validState = (scenario: Scenario) => {
+      linkScenario = scenario;
+      return { scenario, fields: fieldsFor(scenario), crossErrors: {}, formErrors: [], valid: true };
+    };
 
     return {
       scenario: initial,
@@ -267,14 +303,15 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
         const whole = allFieldsOk ? parseScenario(scenario) : null;
         const split = splitCrossErrors(whole && !whole.ok ? whole.errors : []);
         const valid = allFieldsOk && whole !== null && whole.ok;
+        if (valid) linkScenario = scenario;
         set({
           fields,
           scenario,
           ...split,
           valid,
-          shareHash: valid ? hashFor(scenario) : st.shareHash,
           presetName: st.presetName && stillPreset(st.presetName, scenario) ? st.presetName : null,
         });
+        if (valid) linkChanged(true);
       },
 
       loadScenario(s) {
@@ -284,6 +321,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           return;
         }
         set({ ...validState(r.value), presetName: null });
+        linkChanged();
       },
 
       loadPreset(name) {
@@ -297,6 +335,12 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           return;
         }
         set({ ...validState(scenario), presetName: p.name });
+        linkChanged();
+      },
+
+      currentShareHash() {
+        if (hashTimer !== null) refreshHash();
+        return get().shareHash;
       },
 
       runPreset(name) {
@@ -309,6 +353,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
 
       resetToDefaults() {
         set({ ...validState(defaultScenario()), presetName: null });
+        linkChanged();
       },
 
       applyLink(hash) {
@@ -325,27 +370,30 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
             set({ linkError: null });
             return false;
           }
-          set({ ...validState(r.state.scenario, baseline, sweep), baselineScenario: baseline, sweepDef: sweep, presetName: null, linkError: null });
+          set({ ...validState(r.state.scenario), baselineScenario: baseline, sweepDef: sweep, presetName: null, linkError: null });
+          linkChanged();
           return true;
         }
         set({
-          ...validState(defaultScenario(), null, null),
+          ...validState(defaultScenario()),
           baselineScenario: null,
           sweepDef: null,
           presetName: null,
           linkError: { message: r.message, details: r.details },
         });
+        linkChanged();
         return true;
       },
 
       setBaselineScenario(b) {
-        const st = get();
-        set({ baselineScenario: b, shareHash: st.valid ? hashFor(st.scenario, b, st.sweepDef) : st.shareHash });
+        set({ baselineScenario: b });
+        linkChanged();
       },
 
       setSweepDef(def) {
-        const st = get();
-        set({ sweepDef: def, shareHash: st.valid ? hashFor(st.scenario, st.baselineScenario, def) : st.shareHash });
+        set({ sweepDef: def });
+        // The sweep editor calls this as its fields are typed in.
+        linkChanged(true);
       },
 
       dismissLinkError() {

@@ -4,7 +4,7 @@
  * Sweep tab, so a page that never sweeps starts no pool.
  */
 import { useStore } from 'zustand';
-import { findPreset, planSweep, type BuiltinSweep, type SweepDef } from '../engine';
+import { checkSweep, findPreset, type BuiltinSweep, type Scenario, type SweepDef } from '../engine';
 import { createEnginePool } from '../../workers/pool';
 import { appStore } from './app';
 import { createSweepStore, type SweepState } from './sweep';
@@ -25,15 +25,19 @@ appStore.subscribe((s, prev) => {
   if (!sameDef(defFromDraft(sweepStore.getState().draft).def, s.sweepDef)) sweepStore.getState().setDraft(draftFromDef(s.sweepDef));
 });
 
-/** The def a draft stands for, and everything wrong with it against the current scenario. */
-export function checkDraft(d: SweepDraft): { def: SweepDef; errors: string[]; runs: number } {
+/**
+ * The def a draft stands for, and everything wrong with it against the current scenario. Cheap
+ * (checkSweep: planSweep's verdict without building the runs), so it runs on every keystroke in
+ * the form or the editor; the sweep is planned in full when it starts (sweep.ts).
+ */
+export function checkDraft(d: SweepDraft, base: Scenario = appStore.getState().scenario): { def: SweepDef; errors: string[]; runs: number } {
   const { def, errors } = defFromDraft(d);
-  // Plan even when a series row is wrong (unlabelled rows get a stand-in label), so a bad range is
-  // named at the same time.
+  // Check even when a series row is wrong (unlabelled rows get a stand-in label), so a bad range
+  // is named at the same time.
   const labelled = { ...def, series: def.series.map((s, i) => (s.label ? s : { ...s, label: `series ${i + 1}` })) };
-  const plan = planSweep(appStore.getState().scenario, labelled);
-  if (plan.ok && errors.length === 0) return { def, errors: [], runs: plan.value.runs.length };
-  return { def, errors: [...errors, ...(plan.ok ? [] : plan.errors)], runs: 0 };
+  const check = checkSweep(base, labelled);
+  if (check.ok && errors.length === 0) return { def, errors: [], runs: check.value.runs };
+  return { def, errors: [...errors, ...(check.ok ? [] : check.errors)], runs: 0 };
 }
 
 /** Edit the draft; once it makes a runnable sweep it becomes the link's sweep. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultScenario, encodeLink, setPath } from '../engine';
 import type { EngineClient } from '../../workers/client';
 import { createAppStore } from './store';
@@ -15,6 +15,7 @@ const idleEngine: EngineClient = {
 
 function fakeWindow(hash: string) {
   const listeners = new Set<() => void>();
+  const hide = new Set<() => void>();
   const win = {
     location: { hash },
     writes: [] as string[],
@@ -25,16 +26,24 @@ function fakeWindow(hash: string) {
         win.writes.push(String(url));
       },
     },
-    addEventListener: (_t: 'hashchange', cb: () => void) => void listeners.add(cb),
-    removeEventListener: (_t: 'hashchange', cb: () => void) => void listeners.delete(cb),
+    addEventListener: (t: 'hashchange' | 'pagehide', cb: () => void) => void (t === 'hashchange' ? listeners : hide).add(cb),
+    removeEventListener: (t: 'hashchange' | 'pagehide', cb: () => void) => void (t === 'hashchange' ? listeners : hide).delete(cb),
     navigate(h: string) {
       win.location.hash = h;
       listeners.forEach((cb) => cb());
     },
+    leave() {
+      hide.forEach((cb) => cb());
+    },
     listeners,
+    hide,
   };
   return win;
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('startUrlSync', () => {
   it('writes the defaults link when the page has no fragment', () => {
@@ -59,6 +68,31 @@ describe('startUrlSync', () => {
     expect(win.writes.length).toBe(writes);
     stop();
     expect(win.listeners.size).toBe(0);
+    expect(win.hide.size).toBe(0);
+  });
+
+  it('with a hash delay, follows typing once it pauses, and at once when the page is left', () => {
+    vi.useFakeTimers();
+    const store = createAppStore(idleEngine, { hashDelayMs: 150 });
+    const win = fakeWindow('');
+    startUrlSync(store, win);
+    const first = win.location.hash;
+    store.getState().setKnobText('sim.seed', '1');
+    store.getState().setKnobText('sim.seed', '12');
+    expect(win.location.hash, 'not while typing').toBe(first);
+    vi.advanceTimersByTime(100);
+    store.getState().setKnobText('sim.seed', '123');
+    vi.advanceTimersByTime(100);
+    expect(win.location.hash, 'each keystroke restarts the delay').toBe(first);
+    vi.advanceTimersByTime(60);
+    expect(win.location.hash).toBe(encodeLink({ scenario: setPath(defaultScenario(), 'sim.seed', 123) }));
+    expect(win.writes.length, 'one write for three keystrokes').toBe(2);
+    store.getState().setKnobText('sim.seed', '7');
+    win.leave();
+    expect(win.location.hash).toBe(encodeLink({ scenario: setPath(defaultScenario(), 'sim.seed', 7) }));
+    // A preset or a link is not typing: it shows at once.
+    store.getState().resetToDefaults();
+    expect(win.location.hash).toBe(encodeLink({ scenario: defaultScenario() }));
   });
 
   it('shows a link error, falls back to defaults and rewrites the fragment', () => {

@@ -7,11 +7,13 @@ type CopyState = 'idle' | 'copied' | 'manual';
 export function ShareLink() {
   const shareHash = useApp((s) => s.shareHash);
   const valid = useApp((s) => s.valid);
+  const currentShareHash = useApp((s) => s.currentShareHash);
   const [state, setState] = useState<CopyState>('idle');
   const href = `${window.location.href.split('#')[0]}${shareHash}`;
 
   const copy = async () => {
-    const url = window.location.href;
+    // The address bar follows typing a moment later: take the link as it is now.
+    const url = `${window.location.href.split('#')[0]}${currentShareHash()}`;
     try {
       if (!navigator.clipboard) throw new Error('no clipboard');
       await navigator.clipboard.writeText(url);

@@ -1,4 +1,4 @@
-import { useMemo, useRef, type RefObject } from 'react';
+import { useDeferredValue, useMemo, useRef, type RefObject } from 'react';
 import { BUILTIN_SWEEPS, KNOB_BY_PATH, MAX_SWEEP_SERIES, PRESETS, SWEEP_OUTPUTS, findPreset, getPath, type Knob } from '../engine';
 import { useApp } from '../state/app';
 import type { SweepStatus } from '../state/sweep';
@@ -362,7 +362,10 @@ export function SweepPanel() {
   const valid = useApp((s) => s.valid);
   const presetName = useApp((s) => s.presetName);
   const runRef = useRef<HTMLButtonElement | null>(null);
-  const check = useMemo(() => checkDraft(draft), [draft, scenario]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Typing in the form re-checks the sweep against the new settings after the keystroke has
+  // been drawn (a deferred render), not inside it.
+  const checkedScenario = useDeferredValue(scenario);
+  const check = useMemo(() => checkDraft(draft, checkedScenario), [draft, checkedScenario]);
   const preset = presetName ? PRESETS.find((p) => p.name === presetName) : undefined;
   const stale = useMemo(() => {
     if (!run) return false;
