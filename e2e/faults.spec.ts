@@ -104,6 +104,8 @@ test('a run stuck inside one long engine step is stopped at its budget, not left
   await page.getByTestId('knob-traffic.load').fill('1.5');
   await page.getByTestId('knob-sim.duration_ms').fill('600000');
   await page.getByTestId('run').click();
+  // Hours of engine time: the page asks first (e2e/feedback.spec.ts); run it anyway.
+  await page.getByTestId('long-run-run').click();
   const worker = await engineWorker(page);
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'error', { timeout: 8000 });
   await expect(page.getByTestId('run-error')).toContainText('wall-time budget of 500 ms');

@@ -26,7 +26,7 @@ test('an invalid value is flagged inline and disables Run; fixing it re-enables 
   await expect(run).toBeEnabled();
 
   await load.fill('7');
-  await expect(page.getByTestId('error-traffic.load')).toContainText('traffic.load must be at most 1.5');
+  await expect(page.getByTestId('error-traffic.load')).toHaveText('Offered load must be at most 1.5× line rate.');
   await expect(load).toHaveAttribute('aria-invalid', 'true');
   await expect(run).toBeDisabled();
   await expect(page.getByTestId('invalid-hint')).toBeVisible();
@@ -47,10 +47,39 @@ test('an invalid value is flagged inline and disables Run; fixing it re-enables 
   await expect(load).toHaveAttribute('aria-invalid', 'false');
 });
 
-test('a rule across knobs is shown at the knob it names and disables Run', async ({ page }) => {
+test('numbers are typed in plain digits: hex, exponents and separators are refused with the plain form', async ({ page }) => {
   await page.goto('/');
+  const cases: [string, string, string][] = [
+    ['host.cores', '0x10', 'Physical cores: write 16 in plain digits, not “0x10”.'],
+    ['traffic.flows', '1e3', 'Flows: write 1000 in plain digits, not “1e3”.'],
+    ['traffic.flows', '1,000', 'Flows: write 1000 in plain digits, not “1,000”.'],
+    ['traffic.load', '5e-1', 'Offered load: write 0.5 in plain digits, not “5e-1”.'],
+  ];
+  for (const [path, text, message] of cases) {
+    await page.getByTestId(`knob-${path}`).fill(text);
+    await expect(page.getByTestId(`error-${path}`)).toHaveText(message);
+    await expect(page.getByTestId('run')).toBeDisabled();
+    // Nothing was read into the scenario.
+    expect(await page.evaluate((p) => JSON.stringify(window.__ringlab!.getState().scenario).includes(p), `"${path.split('.').pop()}":${text}`)).toBe(false);
+    await page.getByTestId(`knob-${path}`).fill(String(getPath(defaultScenario(), path)));
+    await expect(page.getByTestId(`error-${path}`)).toHaveCount(0);
+  }
+  await expect(page.getByTestId('run')).toBeEnabled();
+});
+
+test('a rule across knobs is said once, with the knobs\' labels, at the first knob it names', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('knob-host.preset').selectOption('custom');
+  await page.getByTestId('knob-host.cores').fill('4');
+  await page.getByTestId('knob-host.numa_domains').fill('8');
+  await expect(page.getByTestId('error-host.numa_domains')).toHaveText('NUMA domains (8) cannot exceed Physical cores (4)');
+  // Once: not again at the other knob it names, nor under the form.
+  await expect(page.locator('.field-error', { hasText: 'cannot exceed' })).toHaveCount(1);
+  await page.getByTestId('knob-host.numa_domains').fill('2');
+  await expect(page.locator('.field-error')).toHaveCount(0);
+
   await page.getByTestId('knob-traffic.mix.udp').fill('0.5');
-  await expect(page.getByTestId('error-traffic.mix.tcp')).toContainText('add up to 1');
+  await expect(page.getByTestId('error-traffic.mix.tcp')).toContainText('TCP share + UDP share + SCTP share must add up to 1');
   await expect(page.getByTestId('run')).toBeDisabled();
   await page.getByTestId('knob-traffic.mix.tcp').fill('0.5');
   await expect(page.getByTestId('error-traffic.mix.tcp')).toHaveCount(0);

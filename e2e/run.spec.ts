@@ -48,7 +48,8 @@ test('run: the chart grows while running, then the summary appears', async ({ pa
   }
   for (const key of ['latency_us.mean', 'latency_us.p50', 'latency_us.p99']) expect(s[key], key).toMatch(/^[\d.,]+$/);
   expect(s.simulated_ms).toBe(DEFAULT_MS);
-  await expect(page.getByTestId('progress')).toHaveText(`${DEFAULT_MS} / ${DEFAULT_MS} ms simulated`);
+  await expect(page.getByTestId('progress')).toContainText(`${DEFAULT_MS} / ${DEFAULT_MS} ms simulated (100 %)`);
+  await expect(page.getByTestId('run-pace')).toContainText(/took .+ · [\d.]+× real time/);
   // Every series is drawn, without dots.
   await expect(page.locator('[data-testid="chart-rate"] path.recharts-line-curve')).toHaveCount(RATE_SERIES);
   await expect(page.getByTestId('summary-bottleneck')).not.toBeEmpty();
@@ -104,6 +105,8 @@ test('reset and pause stay responsive while the engine is deep inside one long f
   await page.getByTestId('knob-traffic.workload').selectOption('ring');
   await page.getByTestId('knob-sim.duration_ms').fill('600000');
   await page.getByTestId('run').click();
+  // Hours of engine time: the page asks first (e2e/feedback.spec.ts); run it anyway.
+  await page.getByTestId('long-run-run').click();
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'running');
   await page.waitForTimeout(500);
   await page.getByTestId('pause').click();

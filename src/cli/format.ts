@@ -122,7 +122,8 @@ export function knobRange(k: Knob): string {
 }
 
 export function knobUnit(k: Knob): string {
-  return 'unit' in k && k.unit ? k.unit : '';
+  const unit = 'unit' in k && k.unit ? k.unit : '';
+  return k.kind === 'int' && k.zeroMeans ? `${unit} (0 = ${k.zeroMeans})` : unit;
 }
 
 export interface KnobRow {

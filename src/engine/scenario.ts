@@ -43,6 +43,8 @@ export interface IntKnob extends KnobBase {
   unit?: string;
   /** Hardware rings need power-of-two sizes. */
   pow2?: boolean;
+  /** What 0 stands for, where it is not a count ("driver default"): said once, beside the unit. */
+  zeroMeans?: string;
 }
 
 export interface NumberKnob extends KnobBase {
@@ -127,13 +129,13 @@ export const KNOBS: readonly Knob[] = [
   },
   {
     path: 'queues.rx', group: 'NIC & queues', kind: 'int', label: 'RX queues', workloads: RX_PATH,
-    min: 0, max: 256, default: 0, unit: 'queues (0 = driver default)',
+    min: 0, max: 256, default: 0, unit: 'queues', zeroMeans: 'driver default',
     help: 'RX queues. 0 takes the driver default (iflib: min(CPUs, MSI-X vectors, driver max)); more than the CPUs are capped as iflib_msix_init caps them.',
     freebsd: 'dev.<drv>.<unit>.iflib.override_nrxqs',
   },
   {
     path: 'queues.tx', group: 'NIC & queues', kind: 'int', label: 'TX queues', workloads: NIC_PATH,
-    min: 0, max: 256, default: 0, unit: 'queues (0 = driver default)',
+    min: 0, max: 256, default: 0, unit: 'queues', zeroMeans: 'driver default',
     help: 'TX queues. 0 takes the driver default; iflib keeps TX and RX counts equal unless overridden.',
     freebsd: 'dev.<drv>.<unit>.iflib.override_ntxqs',
   },
@@ -266,7 +268,7 @@ export const KNOBS: readonly Knob[] = [
   },
   {
     path: 'traffic.senders', group: 'Traffic', kind: 'int', label: 'Sender threads', workloads: ['transmit'],
-    min: 0, max: 512, default: 0, unit: 'threads (0 = one per TX queue)',
+    min: 0, max: 512, default: 0, unit: 'threads', zeroMeans: 'one per TX queue',
     help: 'Application threads calling sendto(), one per CPU from traffic.sender_cpu on. Their packets pick a TX queue by flowid, so several senders can share a queue.',
   },
   {

@@ -2,6 +2,7 @@
 import { useStore } from 'zustand';
 import { createEngineClient } from '../../workers/client';
 import { createCompareStore, type CompareState } from './compare';
+import { createShownStore, type ShownState } from './shown';
 import { createAppStore, type AppState } from './store';
 import { createThemeStore, type Theme, type ThemeState } from './theme';
 
@@ -23,6 +24,13 @@ export const appStore = createAppStore(engineClient, { framesPerSecond: initialF
 
 export function useApp<T>(selector: (s: AppState) => T): T {
   return useStore(appStore, selector);
+}
+
+/** What the charts and the diagram have drawn (the status pill waits for the final frame). */
+export const shownStore = createShownStore();
+
+export function useShown<T>(selector: (s: ShownState) => T): T {
+  return useStore(shownStore, selector);
 }
 
 /** The pinned baseline (run A); a baseline from a link is repeated on a second engine Worker. */

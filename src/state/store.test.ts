@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FRAMES_PER_RUN, FRAME_SERIES, PRESETS, decodeLink, defaultScenario, encodeLink, presetScenario, runScenario, setPath, type FrameBatch, type Scenario } from '../engine';
 import type { EngineClient, FramesCallback, RunOptions, RunResult } from '../../workers/client';
-import { appendFrames, createAppStore, emptyFrames, knobNamedIn, splitCrossErrors } from './store';
+import { appendFrames, createAppStore, emptyFrames, splitCrossErrors } from './store';
 
 /** An engine double: records calls; the test decides when frames arrive and how the run ends. */
 function fakeEngine() {
@@ -43,7 +43,7 @@ describe('form state', () => {
     store.getState().setKnobText('traffic.load', '7');
     const st = store.getState();
     expect(st.fields['traffic.load']!.text).toBe('7');
-    expect(st.fields['traffic.load']!.errors.join(' ')).toMatch(/traffic\.load must be at most 1\.5/);
+    expect(st.fields['traffic.load']!.errors).toEqual(['Offered load must be at most 1.5× line rate.']);
     expect(st.valid).toBe(false);
     expect(st.scenario.traffic.load).toBe(before.scenario.traffic.load);
     expect(st.shareHash).toBe(before.shareHash);
@@ -269,14 +269,10 @@ describe('appendFrames', () => {
 });
 
 describe('cross-knob errors', () => {
-  it('attaches a message to the knob it names first', () => {
-    expect(knobNamedIn('queues.tx_desc = 100 is not allowed')).toBe('queues.tx_desc');
-    expect(knobNamedIn('sim.seed must be a whole number')).toBe('sim.seed');
-    expect(knobNamedIn('nothing here')).toBeNull();
-    expect(knobNamedIn('xsim.seed')).toBeNull();
-    const r = splitCrossErrors(['traffic.load too high', 'general problem']);
-    expect(r.crossErrors).toEqual({ 'traffic.load': ['traffic.load too high'] });
-    expect(r.formErrors).toEqual(['general problem']);
+  it('shows each message once, worded with labels, at the knob it names first', () => {
+    const r = splitCrossErrors(['traffic.load too high for traffic.flows', 'traffic.load too high for traffic.flows', 'general problem']);
+    expect(r.crossErrors).toEqual({ 'traffic.load': ['Offered load too high for Flows'] });
+    expect(r.formErrors).toEqual(['General problem']);
   });
 });
 

@@ -11,7 +11,8 @@ import {
   applyKnob,
   FRAME_SERIES,
   KNOBS,
-  coerceKnobText,
+  checkKnobText,
+  describeCrossMessage,
   decodeLink,
   defaultScenario,
   encodeLink,
@@ -21,17 +22,21 @@ import {
   parseScenario,
   checkSweep,
   presetScenario,
-  validateKnob,
   type FrameBatch,
   type Scenario,
   type SeriesInfo,
   type Summary,
   type SweepDef,
 } from '../engine';
-import type { EngineClient, RunProgress } from '../../workers/client';
+import type { EngineClient, RunProgress, RunResult } from '../../workers/client';
+import { LONG_RUN_MS, durationForTarget, estimateFromProbe, probeScenario, resumeClock, startClock, stopClock, type LongRunEstimate, type RunClock } from './longRun';
 import { DEFAULT_FRAMES_PER_SECOND } from '../../workers/protocol';
 
-export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'error';
+/**
+ * `checking`: a big scenario's trial run is timing it (longRun.ts); `confirm`: it would take over
+ * a minute, and the page asks before it starts (`longRun` holds the estimate).
+ */
+export type RunStatus = 'idle' | 'checking' | 'confirm' | 'running' | 'paused' | 'done' | 'error';
 
 export interface KnobField {
   /** What is in the input box, exactly as typed. */
@@ -95,6 +100,10 @@ export interface AppState {
   runError: string | null;
   /** Pace of the frame stream (0 = as fast as possible). */
   framesPerSecond: number;
+  /** While `status` is `confirm`: how long the run was estimated to take, and from what. */
+  longRun: LongRunEstimate | null;
+  /** The current run's wall clock (running time only: pauses stop it); null before a run starts streaming. */
+  clock: RunClock | null;
 
   /** The share link's fragment for the page as it is now (flushes a pending update of `shareHash`). */
   currentShareHash(): string;
@@ -113,7 +122,13 @@ export interface AppState {
   /** Set (or clear) the sweep definition; the share link follows. */
   setSweepDef(def: SweepDef | null): void;
 
-  run(): Promise<void>;
+  /**
+   * Run the form's scenario. A big one is timed by a short trial run first and, if it would take
+   * more than a minute, waits in `confirm` for `answerLongRun` (`skipCheck` goes straight on).
+   */
+  run(opts?: { skipCheck?: boolean }): Promise<void>;
+  /** The answer to the long-run question: run it as it is, shorten it to about a minute, or not run. */
+  answerLongRun(answer: 'run' | 'shorten' | 'cancel'): void;
   pause(): void;
   resume(): void;
   reset(): void;
@@ -165,34 +180,18 @@ function fieldsFor(s: Scenario): Record<string, KnobField> {
   return fields;
 }
 
-/** The knob path a message is about: the one named first (longest match wins at the same spot). */
-export function knobNamedIn(message: string): string | null {
-  let best: { at: number; path: string } | null = null;
-  for (const k of KNOBS) {
-    let from = 0;
-    for (;;) {
-      const at = message.indexOf(k.path, from);
-      if (at < 0) break;
-      const next = message.charAt(at + k.path.length);
-      const prev = at > 0 ? message.charAt(at - 1) : '';
-      if (!/[A-Za-z0-9_.]/.test(next) && !/[A-Za-z0-9_.]/.test(prev)) {
-        if (!best || at < best.at || (at === best.at && k.path.length > best.path.length)) best = { at, path: k.path };
-        break;
-      }
-      from = at + 1;
-    }
-  }
-  return best?.path ?? null;
-}
-
-/** Split whole-scenario errors into those shown at a knob and the rest. */
+/**
+ * Whole-scenario errors (crossCheck's messages) as the form shows them: each once, worded with
+ * the knobs' labels (knobText.ts), at the first knob it names; one that names none goes under the form.
+ */
 export function splitCrossErrors(errors: string[]): { crossErrors: Record<string, string[]>; formErrors: string[] } {
   const crossErrors: Record<string, string[]> = {};
   const formErrors: string[] = [];
-  for (const e of errors) {
-    const path = knobNamedIn(e);
-    if (path) (crossErrors[path] ??= []).push(e);
-    else formErrors.push(e);
+  for (const e of [...new Set(errors)]) {
+    const issue = describeCrossMessage(e);
+    const path = issue.paths[0];
+    if (path) (crossErrors[path] ??= []).push(issue.text);
+    else formErrors.push(issue.text);
   }
   return { crossErrors, formErrors };
 }
@@ -218,11 +217,14 @@ export interface StoreOptions {
    * at once, in the same action. The page uses a short delay so typing never waits for it.
    */
   hashDelayMs?: number;
+  /** The clock for run times (tests); performance.now by default. */
+  now?: () => number;
 }
 
 export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): AppStore {
   const initial = defaultScenario();
   const hashDelayMs = Math.max(0, opts.hashDelayMs ?? 0);
+  const now = opts.now ?? (() => performance.now());
   return createStore<AppState>()((set, get) => {
     /** The last scenario that was valid as a whole: the one the link carries. */
     let linkScenario = initial;
@@ -285,12 +287,15 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
       summary: null,
       runError: null,
       framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND,
+      longRun: null,
+      clock: null,
 
       setKnobText(path, text) {
         const st = get();
         if (!(path in st.fields)) return;
-        const r = validateKnob(path, coerceKnobText(path, text));
-        let fields = { ...st.fields, [path]: { text, errors: r.ok ? [] : r.errors } };
+        // One message per problem, naming the knob by its label (knobText.ts).
+        const r = checkKnobText(path, text);
+        let fields = { ...st.fields, [path]: { text, errors: r.ok ? [] : [r.message] } };
         // applyKnob: choosing a host or NIC also sets the knobs it determines; show those too.
         const scenario = r.ok ? applyKnob(st.scenario, path, r.value) : st.scenario;
         for (const k of KNOBS) {
@@ -404,15 +409,17 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
         if (Number.isFinite(fps) && fps >= 0) set({ framesPerSecond: fps });
       },
 
-      async run() {
+      async run(runOpts = {}) {
         const st = get();
         if (!st.valid) return;
         const whole = parseScenario(st.scenario);
         if (!whole.ok) return; // invalid values never reach the engine
         const scenario = whole.value;
         const runId = st.runId + 1;
+        const probe = runOpts.skipCheck ? null : probeScenario(scenario);
+        // The previous run's figures go at once, whatever happens next.
         set({
-          status: 'running',
+          status: probe ? 'checking' : 'running',
           runId,
           runScenario: scenario,
           runLineRatePps: lineRatePps(scenario.nic.link_gbps, scenario.traffic.frame_bytes),
@@ -421,7 +428,28 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           frames: emptyFrames(),
           summary: null,
           runError: null,
+          longRun: null,
+          clock: probe ? null : startClock(now()),
         });
+        if (probe) {
+          // The trial run: the same scenario for a short simulated time, at full speed.
+          let trial: RunResult | null = null;
+          try {
+            trial = await engine.run(probe, () => {}, { framesPerSecond: 0 });
+          } catch {
+            trial = null;
+          }
+          if (get().runId !== runId) return;
+          if (trial?.kind === 'done') {
+            const est = estimateFromProbe(scenario.sim.duration_ms, trial.summary.simulated_ms, trial.summary.wall_ms);
+            if (est.estimateMs > LONG_RUN_MS) {
+              set({ status: 'confirm', longRun: est });
+              return;
+            }
+          }
+          // A trial that failed says nothing about time: the run itself reports what is wrong.
+          set({ status: 'running', clock: startClock(now()) });
+        }
         let result;
         try {
           result = await engine.run(scenario, (batch, progress) => get().receiveFrames(runId, batch, progress), {
@@ -431,11 +459,14 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           result = { kind: 'error' as const, message: `The simulation failed: ${e instanceof Error ? e.message : String(e)}` };
         }
         if (get().runId !== runId) return;
+        const clock = get().clock;
+        const stopped = clock ? stopClock(clock, now()) : null;
         switch (result.kind) {
           case 'done':
             set({
               status: 'done',
               summary: result.summary,
+              clock: stopped,
               progress: {
                 frames: FRAMES_PER_RUN,
                 totalFrames: FRAMES_PER_RUN,
@@ -445,23 +476,40 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
             });
             break;
           case 'error':
-            set({ status: 'error', runError: result.message });
+            set({ status: 'error', runError: result.message, clock: stopped });
             break;
           case 'cancelled':
-            set({ status: 'idle' });
+            set({ status: 'idle', clock: stopped });
             break;
         }
       },
 
+      answerLongRun(answer) {
+        const st = get();
+        if (st.status !== 'confirm' || !st.longRun) return;
+        if (answer === 'cancel') {
+          set({ status: 'idle', longRun: null, runScenario: null, progress: null });
+          return;
+        }
+        if (answer === 'shorten') {
+          // Said on the button ("Shorten to N ms and run"): the form shows the new duration.
+          get().setKnobText('sim.duration_ms', String(durationForTarget(st.longRun)));
+          get().currentShareHash();
+        }
+        void get().run({ skipCheck: true });
+      },
+
       pause() {
-        if (get().status !== 'running') return;
-        set({ status: 'paused' });
+        const st = get();
+        if (st.status !== 'running') return;
+        set({ status: 'paused', clock: st.clock ? stopClock(st.clock, now()) : null });
         void engine.pause().catch(() => undefined);
       },
 
       resume() {
-        if (get().status !== 'paused') return;
-        set({ status: 'running' });
+        const st = get();
+        if (st.status !== 'paused') return;
+        set({ status: 'running', clock: st.clock ? resumeClock(st.clock, now()) : null });
         void engine.resume().catch(() => undefined);
       },
 
@@ -477,6 +525,8 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           frames: emptyFrames(),
           summary: null,
           runError: null,
+          longRun: null,
+          clock: null,
         });
         void engine.reset().catch(() => undefined);
       },

@@ -10,6 +10,7 @@ import { RunControls, RunStatusBar } from './RunControls';
 import { ShareLink } from './ShareLink';
 import { SummaryPanel } from './SummaryPanel';
 import { ThemeToggle } from './ThemeToggle';
+import { useReportShown } from './useThrottled';
 
 // Recharts is most of the bundle: load it in parallel with the first paint.
 const Charts = lazy(() => import('./Charts').then((m) => ({ default: m.Charts })));
@@ -18,6 +19,8 @@ const loadSweepPanel = () => import('./SweepPanel');
 const SweepPanel = lazy(() => loadSweepPanel().then((m) => ({ default: m.SweepPanel })));
 
 function ChartsLoading() {
+  // Nothing drawn yet: the status pill waits for the charts.
+  useReportShown('charts-loading', { frames: null });
   return (
     <div className="charts charts-loading" aria-busy="true">
       Loading charts…

@@ -10,7 +10,7 @@ import { chartPalette, muted, type ChartPalette } from './chartTheme';
 import { exportName } from './exportData';
 import { formatSig } from './format';
 import { CpuHeatStrip, CyclesChart, DropsChart, QueueChart } from './LiveCharts';
-import { useThrottled } from './useThrottled';
+import { useReportShown, useThrottled } from './useThrottled';
 
 /**
  * Live charts of the run's frames. Labels and units come from the engine's series list
@@ -282,11 +282,18 @@ export function Charts() {
 
   // Frames and series change together (the first batch brings the per-queue and per-CPU series).
   const live = useMemo(() => ({ frames, series }), [frames, series]);
-  const fast = useThrottled(live, REDRAW.rateMs, REDRAW.ratePhase);
-  const queuesLive = useThrottled(live, REDRAW.secondaryMs, REDRAW.phase.queues);
-  const dropsLive = useThrottled(live, REDRAW.secondaryMs, REDRAW.phase.drops);
-  const cpuLive = useThrottled(live, REDRAW.secondaryMs, REDRAW.phase.cpu);
-  const slow = useThrottled(live, REDRAW.secondaryMs, REDRAW.phase.small);
+  // A new run (or Reset) empties the frames: every chart shows that at once.
+  const cleared = frames.count === 0;
+  const fast = useThrottled(live, REDRAW.rateMs, REDRAW.ratePhase, cleared);
+  const queuesLive = useThrottled(live, REDRAW.secondaryMs, REDRAW.phase.queues, cleared);
+  const dropsLive = useThrottled(live, REDRAW.secondaryMs, REDRAW.phase.drops, cleared);
+  const cpuLive = useThrottled(live, REDRAW.secondaryMs, REDRAW.phase.cpu, cleared);
+  const slow = useThrottled(live, REDRAW.secondaryMs, REDRAW.phase.small, cleared);
+  useReportShown('chart-rate', { frames: fast.frames });
+  useReportShown('chart-queues', { frames: queuesLive.frames });
+  useReportShown('chart-drops', { frames: dropsLive.frames });
+  useReportShown('chart-cpu', { frames: cpuLive.frames });
+  useReportShown('chart-small', { frames: slow.frames });
 
   const rateSeries = useMemo(() => fast.series.filter(isRate), [fast.series]);
   const rateA = useMemo(() => (a ? BASELINE_RATE_KEYS.filter((k) => a.series.some((s) => s.key === k)) : []), [a]);
@@ -326,6 +333,17 @@ export function Charts() {
   const ringSize = runScenario?.queues.tx_desc;
   const ringOnly = runScenario?.traffic.workload === 'ring';
   const has = frames.count > 0;
+  const status = useApp((s) => s.status);
+  const emptyText =
+    status === 'running' || status === 'paused'
+      ? 'Running: the first frame is on its way…'
+      : status === 'checking'
+        ? 'Estimating how long this run takes…'
+        : status === 'confirm'
+          ? 'This run is long: answer the question above to start it.'
+          : status === 'error'
+            ? 'The run stopped before its first frame.'
+            : 'Press Run (or pick a preset) to start the simulation';
   const hasFast = fast.frames.count > 0;
   // The table lists B's series, then A's.
   const rateTableSeries = useMemo(
@@ -336,7 +354,7 @@ export function Charts() {
   const rateFigure = (
     <ChartFigure
       testId="chart-rate"
-      dataAttrs={{ 'data-points': frames.count, 'data-baseline': rateA.length }}
+      dataAttrs={{ 'data-points': fast.frames.count, 'data-frames': fast.frames.count, 'data-baseline': rateA.length }}
       title="Packet rate"
       note={`(${RATE_UNIT} vs simulated time)`}
       pngName={fileFor('rate')}
@@ -350,7 +368,7 @@ export function Charts() {
       table={hasFast ? () => timeTable('Packet rates, Mpps, per frame', rateData, rateTableSeries, RATE_UNIT) : null}
     >
       <RateChart data={rateData} xDomain={xDomain} lines={rateLines} lineRate={lineRate} pal={pal} />
-      {!has && <div className="chart-empty">Press Run to start the simulation</div>}
+      {!has && <div className="chart-empty" data-testid="chart-rate-empty">{emptyText}</div>}
     </ChartFigure>
   );
 
@@ -364,7 +382,7 @@ export function Charts() {
             title="LRO aggregation"
             note="(packets per segment to tcp_input, per frame with a flush)"
             pngName={fileFor('lro')}
-            dataAttrs={{ 'data-points': lroStats.n, 'data-max': Number.isFinite(lroStats.max) ? lroStats.max : '' }}
+            dataAttrs={{ 'data-points': lroStats.n, 'data-frames': fast.frames.count, 'data-max': Number.isFinite(lroStats.max) ? lroStats.max : '' }}
             table={
               hasFast
                 ? () =>
@@ -396,6 +414,7 @@ export function Charts() {
             key={s.key}
             testId={`chart-${s.key}`}
             className="chart-small"
+            dataAttrs={{ 'data-frames': slow.frames.count }}
             {...smallCaption(s, ringSize, ringOnly)}
             pngName={fileFor(s.key)}
             table={has ? () => timeTable(`${s.label}, ${s.unit}, per frame`, smallData, [...smallLines.get(s.key)!].sort((x, y) => x.order - y.order).map((l) => ({ ...s, key: l.key, label: l.baseline ? l.label : s.label })), s.unit, 2) : null}

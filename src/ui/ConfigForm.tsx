@@ -26,7 +26,7 @@ function tooltip(k: Knob): string {
 function hintText(k: Knob): string | null {
   const unit = 'unit' in k && k.unit ? k.unit : '';
   let range = '';
-  if (k.kind === 'int') range = `${formatLimit(k.min)}–${formatLimit(k.max)}${k.pow2 ? ', power of two' : ''}`;
+  if (k.kind === 'int') range = `${formatLimit(k.min)}–${formatLimit(k.max)}${k.pow2 ? ', power of two' : ''}${k.zeroMeans ? ` (0 = ${k.zeroMeans})` : ''}`;
   else if (k.kind === 'number') range = `${formatLimit(k.min)}–${formatLimit(k.max)}`;
   const text = [unit, range].filter(Boolean).join(' · ');
   return text || null;

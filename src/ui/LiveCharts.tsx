@@ -10,6 +10,7 @@ import { BASELINE_PREFIX, CPU_KEY, QUEUE_KEY, activeDropSeries, cyclesByStage, f
 import { MARGIN, RATE_UNIT, axes, tickNumber, timeLabel, timeTable } from './chartCommon';
 import { HEAT_LEVELS, chartPalette, muted, queueColor } from './chartTheme';
 import { formatTrim } from './format';
+import { useReportShown } from './useThrottled';
 import { DROP_LABELS, type DropLocation } from './pathModel';
 
 /** Legends and tooltips of many-line charts list this many series (the table has them all). */
@@ -113,7 +114,7 @@ export const QueueChart = memo(function QueueChart({ frames, series, baseline, x
       testId="chart-queues"
       title={`Per ${what}`}
       note={`(${RATE_UNIT}; ${queues.length} ${what}${queues.length === 1 ? '' : 's'}${note})`}
-      dataAttrs={{ 'data-series': queues.length, 'data-points': data.length, 'data-baseline': aLines.length }}
+      dataAttrs={{ 'data-series': queues.length, 'data-points': data.length, 'data-frames': frames.count, 'data-baseline': aLines.length }}
       pngName={pngName}
       table={frames.count > 0 ? () => timeTable(`Packets per second per ${what}, ${RATE_UNIT}`, pointsOf(frames), [...queues, ...aLines], RATE_UNIT) : null}
     >
@@ -171,7 +172,7 @@ export const DropsChart = memo(function DropsChart({ frames, series, baseline, x
       testId="chart-drops"
       title="Drops by location"
       note={`(${RATE_UNIT}, stacked)`}
-      dataAttrs={{ 'data-series': active.length, 'data-baseline': aShown ? 1 : 0 }}
+      dataAttrs={{ 'data-series': active.length, 'data-frames': frames.count, 'data-baseline': aShown ? 1 : 0 }}
       pngName={pngName}
       table={frames.count > 0 ? () => timeTable(`Drops per second by location, ${RATE_UNIT}`, data, aShown ? [...labelled, A_DROPS] : labelled, RATE_UNIT) : null}
     >
@@ -294,7 +295,7 @@ function HeatStripFigure({ frames, cpus, totalMs, theme, pngName, compared }: He
       testId="chart-cpu"
       title="CPU utilisation over time"
       note={`(% busy per CPU; ${n} CPUs, darker = busier${compared ? '; B only' : ''})`}
-      dataAttrs={{ 'data-series': n, 'data-columns': strip.t.length }}
+      dataAttrs={{ 'data-series': n, 'data-frames': frames.count, 'data-columns': strip.t.length }}
       pngName={pngName}
       table={
         frames.count > 0
@@ -377,6 +378,7 @@ const PCT_TICKS = [0, 25, 50, 75, 100];
 export const CyclesChart = memo(function CyclesChart({ theme, pngName, compared }: { theme: Theme; pngName?: string; compared?: boolean }) {
   // Drawn after the summary table, in an interruptible render.
   const summary = useDeferredValue(useApp((s) => s.summary));
+  useReportShown('chart-cycles', { summary });
   const { rows, stages } = useMemo(() => cyclesByStage(summary), [summary]);
   if (!summary || rows.length === 0) return null;
   return <CyclesFigure rows={rows} stages={stages} theme={theme} pngName={pngName} compared={compared} />;

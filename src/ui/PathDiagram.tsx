@@ -4,7 +4,7 @@ import { LATEST_FRAMES, latestMeans } from './chartData';
 import { REDRAW } from './chartCommon';
 import { formatInt } from './format';
 import { buildDiagram, formatRate, type Diagram, type DiagramStage, type StageId } from './pathModel';
-import { useThrottled } from './useThrottled';
+import { useReportShown, useThrottled } from './useThrottled';
 
 /**
  * The packet path as a hand-drawn SVG: one box per stage with its live rate, its drops and (after
@@ -193,15 +193,15 @@ function Details({ d, active }: { d: Diagram; active: StageId | null }) {
 export function PathDiagram() {
   // The numbers change a few times a second while a run streams (readable, and cheap), in their
   // own slot of the charts' redraw clock.
-  const frames = useThrottled(
-    useApp((s) => s.frames),
-    REDRAW.secondaryMs,
-    REDRAW.phase.diagram,
-  );
+  const liveFrames = useApp((s) => s.frames);
+  // A new run (or Reset) empties the frames: the diagram drops the old numbers at once.
+  const frames = useThrottled(liveFrames, REDRAW.secondaryMs, REDRAW.phase.diagram, liveFrames.count === 0);
   const summary = useApp((s) => s.summary);
+  useReportShown('diagram', { frames, summary });
   const runScenario = useApp((s) => s.runScenario);
   const editScenario = useApp((s) => s.scenario);
   const lineRatePps = useApp((s) => s.runLineRatePps);
+  const status = useApp((s) => s.status);
   const [active, setActive] = useState<StageId | null>(null);
   const scenario = summary?.scenario ?? runScenario ?? editScenario;
   const rates = useMemo(() => latestMeans(frames), [frames]);
@@ -211,7 +211,7 @@ export function PathDiagram() {
   const t = frames.columns.t_ms;
   const tEnd = live && t ? t[frames.count - 1] : undefined;
   return (
-    <figure className="path-diagram" data-testid="path-diagram" data-workload={d.workload} data-saturated-stage={d.saturated?.id ?? ''}>
+    <figure className="path-diagram" data-testid="path-diagram" data-frames={frames.count} data-workload={d.workload} data-saturated-stage={d.saturated?.id ?? ''}>
       <figcaption>
         <span className="chart-title">
           Packet path <span className="muted">({d.workload}{scenario.traffic.workload === 'transmit' ? `, tx.path=${scenario.tx.path}` : ''}; rates in Mpps)</span>
@@ -219,7 +219,11 @@ export function PathDiagram() {
         <span className="muted caption-extra" data-testid="diagram-when">
           {live
             ? `${summary ? 'end of run' : 'live'}: mean of the last ${Math.min(LATEST_FRAMES, frames.count)} frames${tEnd !== undefined ? ` up to t = ${tEnd.toFixed(2)} ms` : ''}${d.offeredPps !== null ? ` · offered ${formatRate(d.offeredPps)} Mpps` : ''}`
-            : 'not run yet'}
+            : status === 'checking' || status === 'confirm'
+              ? 'waiting for the run to start'
+              : status === 'running' || status === 'paused'
+                ? 'running: waiting for the first frame'
+                : 'not run yet'}
         </span>
       </figcaption>
       <svg className="pd-svg" viewBox={`0 0 ${W} ${height}`} role="list" aria-label="Packet path stages, in order">

@@ -57,4 +57,13 @@ describe('knob differences', () => {
     expect(d.find((x) => x.path === 'sim.duration_ms')!.b).toMatch(/^7 ms/);
     expect(knobDiffs(a, a)).toEqual([]);
   });
+
+  it('reads the settings as values: "16 threads", "domain 1 → domain 0", "driver default"', () => {
+    const a = setPath(setPath(setPath(defaultScenario(), 'traffic.senders', 16), 'nic.numa_domain', 1), 'queues.rx', 8);
+    const b = setPath(setPath(setPath(defaultScenario(), 'traffic.senders', 1), 'nic.numa_domain', 0), 'queues.rx', 0);
+    const d = Object.fromEntries(knobDiffs(a, b).map((x) => [x.path, `${x.a} → ${x.b}`]));
+    expect(d['traffic.senders']).toBe('16 threads → 1 thread');
+    expect(d['nic.numa_domain']).toBe('domain 1 → domain 0');
+    expect(d['queues.rx']).toBe('8 queues → driver default');
+  });
 });

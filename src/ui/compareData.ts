@@ -3,7 +3,7 @@
  * with B/A, and the settings that differ. Pure: reads two Summaries and two Scenarios; the ratios
  * and the CPU mean are presentation, not model.
  */
-import { KNOBS, getPath, type Knob, type Scenario, type Summary } from '../engine';
+import { KNOBS, getPath, knobValueText, type Scenario, type Summary } from '../engine';
 import { formatInt, formatMpps, formatSig } from './format';
 
 export interface CompareFigure {
@@ -91,19 +91,12 @@ export interface KnobDiff {
   b: string;
 }
 
-function show(k: Knob, v: unknown): string {
-  if (k.kind === 'bool') return v ? 'on' : 'off';
-  if (k.kind === 'choice' && k.optionLabels && typeof v === 'string' && k.optionLabels[v]) return `${k.optionLabels[v]} (${v})`;
-  const unit = 'unit' in k && k.unit ? ` ${k.unit}` : '';
-  return `${String(v)}${unit}`;
-}
-
-/** Every knob whose value differs between A and B, in the form's order, shown with its unit. */
+/** Every knob whose value differs between A and B, in the form's order, each value as people read it (knobValueText). */
 export function knobDiffs(a: Scenario, b: Scenario): KnobDiff[] {
   return KNOBS.filter((k) => getPath(a, k.path) !== getPath(b, k.path)).map((k) => ({
     path: k.path,
     label: k.label,
-    a: show(k, getPath(a, k.path)),
-    b: show(k, getPath(b, k.path)),
+    a: knobValueText(k, getPath(a, k.path)),
+    b: knobValueText(k, getPath(b, k.path)),
   }));
 }

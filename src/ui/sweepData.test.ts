@@ -61,7 +61,7 @@ describe('sweep chart data', () => {
 
   it('tabulates every point: value, pending, failed or no figure', () => {
     const t = sweepTable(run, points, 'lro_ratio');
-    expect(t.columns.map((c) => c.label)).toEqual(['Flows (flows)', 'legacy (packets/segment)', 'sorted, "batch" (packets/segment)']);
+    expect(t.columns.map((c) => c.label)).toEqual(['Flows', 'legacy (packets/segment)', 'sorted, "batch" (packets/segment)']);
     expect(t.rows).toEqual([
       { x: '1', s0: '16.00', s1: 'pending' },
       { x: '10', s0: 'pending', s1: 'failed' },
@@ -89,6 +89,10 @@ describe('sweep chart data', () => {
     expect(compactNumber(0.25)).toBe('0.25');
     expect(compactNumber(2_500_000_000)).toBe('2.5G');
     expect(valueText('nic.model', 'ix-82599')).not.toBe('');
-    expect(xTitle('traffic.load')).toMatch(/\(.+\)$/);
+    // Units once: the label's own noun is not repeated; what 0 means is said.
+    expect(xTitle('traffic.load')).toBe('Offered load (× line rate)');
+    expect(xTitle('traffic.flows')).toBe('Flows');
+    expect(xTitle('queues.rx')).toBe('RX queues (0 = driver default)');
+    expect(xTitle('traffic.frame_bytes')).toBe('Frame size (bytes)');
   });
 });

@@ -17,11 +17,17 @@ export function knobUnit(k: Knob | undefined): string {
   return k && 'unit' in k && k.unit ? k.unit : '';
 }
 
-/** The x axis's title: the knob's label and unit, e.g. "Flows (flows)". */
+/**
+ * The x axis's title: the knob's label with its unit once ("Frame size (bytes)", "Flows", not
+ * "Flows (flows)"), and what 0 means where it means something ("RX queues (0 = driver default)").
+ */
 export function xTitle(path: string): string {
   const k = KNOB_BY_PATH.get(path);
+  if (!k) return path;
   const unit = knobUnit(k);
-  return `${k?.label ?? path}${unit ? ` (${unit})` : ''}`;
+  const said = unit !== '' && k.label.toLowerCase().endsWith(unit.toLowerCase());
+  const notes = [...(unit && !said ? [unit] : []), ...(k.kind === 'int' && k.zeroMeans ? [`0 = ${k.zeroMeans}`] : [])];
+  return `${k.label}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** Whether a run's x axis is logarithmic: a numeric knob swept with `:log`. */

@@ -1,4 +1,6 @@
-import { startTransition, useEffect, useRef, useState } from 'react';
+import { startTransition, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { shownStore } from '../state/app';
+import type { ShownEntry } from '../state/shown';
 
 /**
  * `value`, but changing at most once per `ms` (the latest value always lands, at most `ms` late).
@@ -11,9 +13,12 @@ import { startTransition, useEffect, useRef, useState } from 'react';
  * and Recharts' layout effects cannot be sliced, so five charts redrawing together make one long
  * task where five short ones would do).
  */
-export function useThrottled<T>(value: T, ms: number, phase?: number): T {
+export function useThrottled<T>(value: T, ms: number, phase?: number, urgent = false): T {
   const [shown, setShown] = useState(value);
   const last = useRef(-Infinity);
+  // `urgent` (a new run cleared the figures): show it in this render, not a slot later, so no
+  // view keeps an earlier run's numbers on screen.
+  if (urgent && !Object.is(value, shown)) setShown(value);
   useEffect(() => {
     if (Object.is(value, shown)) return;
     const now = performance.now();
@@ -36,4 +41,16 @@ export function useThrottled<T>(value: T, ms: number, phase?: number): T {
     return () => clearTimeout(id);
   }, [value, shown, ms, phase]);
   return shown;
+}
+
+/**
+ * Tell the status pill what this view has on screen (state/shown.ts): reported after each commit,
+ * withdrawn when the view goes away.
+ */
+export function useReportShown(id: string, entry: ShownEntry): void {
+  const { frames, summary } = entry;
+  useLayoutEffect(() => {
+    shownStore.getState().report(id, { ...(frames !== undefined ? { frames } : {}), ...(summary !== undefined ? { summary } : {}) });
+  }, [id, frames, summary]);
+  useLayoutEffect(() => () => shownStore.getState().remove(id), [id]);
 }

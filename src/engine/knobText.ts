@@ -1,0 +1,148 @@
+/**
+ * Typed knob values for people: what the form (and anyone else who takes text) says about a value
+ * typed for a knob, in one sentence that names the knob by its label ("Offered load must be at
+ * most 1.5× line rate"), and the same for the cross-knob rules (crossIssues). The rules themselves
+ * stay in scenario.ts (validateKnob, crossCheck); this module only words them.
+ *
+ * Numbers are written in plain decimal digits: "0x10", "1e3", "1,000" or "16k" are refused with
+ * the plain form to type instead (they would otherwise be read as 16, 1000 or NaN without anyone
+ * seeing it).
+ */
+import { KNOBS, KNOB_BY_PATH, coerceKnobText, crossCheck, validateKnob, type Knob, type Scenario } from './scenario';
+
+const INT_TEXT = /^[+-]?\d+$/;
+const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/** "1,000,000" for big limits, as they are for small ones. */
+function limit(x: number): string {
+  return Number.isInteger(x) && Math.abs(x) >= 10000 ? x.toLocaleString('en-US') : String(x);
+}
+
+/** Units written before the number: "domain 1", "CPU 0". */
+const UNIT_FIRST = new Set(['domain', 'CPU']);
+
+/** The unit for one of a thing: "1 core", "1 entry" (multi-word units change their first word). */
+function singular(unit: string): string {
+  const [first = '', ...rest] = unit.split(' ');
+  const one = /ies$/.test(first) ? first.replace(/ies$/, 'y') : /[^s]s$/.test(first) ? first.slice(0, -1) : first;
+  return [one, ...rest].join(' ');
+}
+
+/** A value with the knob's unit: "1.5× line rate", "256 cores", "1 core", "domain 1", "600,000 ms simulated". */
+export function withUnit(k: Knob, x: number | string): string {
+  const unit = 'unit' in k && k.unit ? k.unit : '';
+  const v = typeof x === 'number' ? limit(x) : x;
+  if (!unit) return v;
+  if (unit.startsWith('×')) return `${v}${unit}`;
+  if (UNIT_FIRST.has(unit)) return `${unit} ${v}`;
+  return `${v} ${x === 1 ? singular(unit) : unit}`;
+}
+
+/**
+ * A knob's value as people read it: "on", "Xeon E5-2650 v4 (2 sockets) (xeon-e5-2650v4-2s)",
+ * "16 threads", "domain 1", "driver default" (for a 0 that means one).
+ */
+export function knobValueText(k: Knob, v: unknown): string {
+  if (k.kind === 'bool') return v ? 'on' : 'off';
+  if (k.kind === 'choice' && k.optionLabels && typeof v === 'string' && k.optionLabels[v]) return `${k.optionLabels[v]} (${v})`;
+  if (k.kind === 'int' && k.zeroMeans && v === 0) return k.zeroMeans;
+  return typeof v === 'number' || typeof v === 'string' ? withUnit(k, v) : String(v);
+}
+
+/** A plain-decimal spelling of a number JavaScript reads from `t`, if it reads one. */
+function plainForm(t: string): string | null {
+  const cleaned = t.replace(/[,_\s]/g, '');
+  const n = Number(cleaned);
+  if (cleaned === '' || !Number.isFinite(n)) return null;
+  return String(n);
+}
+
+function rangeText(k: Knob & { min: number; max: number }): string {
+  return `from ${withUnit(k, k.min)} to ${withUnit(k, k.max)}`;
+}
+
+export type KnobTextResult = { ok: true; value: unknown } | { ok: false; message: string };
+
+/**
+ * Check text typed for a knob. One message per problem, naming the knob by its label; the value
+ * is what validateKnob accepted (so the engine's rule is the one that decides).
+ */
+export function checkKnobText(path: string, text: string): KnobTextResult {
+  const k = KNOB_BY_PATH.get(path);
+  if (!k) return { ok: false, message: `There is no setting called "${path.slice(0, 60)}".` };
+  const t = text.trim();
+  const fail = (message: string): KnobTextResult => ({ ok: false, message });
+  if (k.kind === 'int' || k.kind === 'number') {
+    const what = k.kind === 'int' ? 'a whole number' : 'a number';
+    if (t === '') return fail(`${k.label} needs a value: ${what} ${rangeText(k)}.`);
+    const format = k.kind === 'int' ? INT_TEXT : DECIMAL_TEXT;
+    if (!format.test(t)) {
+      const plain = plainForm(t);
+      if (plain !== null && (k.kind === 'number' || Number.isInteger(Number(plain)))) return fail(`${k.label}: write ${plain} in plain digits, not “${t.slice(0, 20)}”.`);
+      return fail(`${k.label} must be ${what} ${rangeText(k)}, not “${t.slice(0, 20)}”.`);
+    }
+    const n = Number(t);
+    if (n < k.min) return fail(`${k.label} must be at least ${withUnit(k, k.min)}.`);
+    if (n > k.max) return fail(`${k.label} must be at most ${withUnit(k, k.max)}.`);
+    if (k.kind === 'int' && k.pow2 && (n & (n - 1)) !== 0) {
+      const below = 2 ** Math.floor(Math.log2(n));
+      const near = [below, below * 2].filter((x) => x >= k.min && x <= k.max).map((x) => withUnit(k, x));
+      return fail(`${k.label} must be a power of two${near.length ? ` (${near.join(' or ')} is nearest)` : ''}.`);
+    }
+  } else if (k.kind === 'choice') {
+    const v = coerceKnobText(path, t);
+    if (!k.options.includes(v as string | number)) return fail(`${k.label} must be one of ${k.options.map((o) => k.optionLabels?.[String(o)] ?? String(o)).join(', ')}.`);
+  } else if (k.kind === 'bool') {
+    if (!['true', 'false', '1', '0'].includes(t)) return fail(`${k.label} must be on or off (true or false).`);
+  }
+  const r = validateKnob(path, coerceKnobText(path, t));
+  // The engine has the last word; a rule not worded above still gets the knob's label.
+  return r.ok ? { ok: true, value: r.value } : fail(`${k.label}: ${r.errors[0] ?? 'not a valid value'}.`);
+}
+
+/** A cross-knob problem: the knobs it is about (the first is where the form shows it) and its wording. */
+export interface CrossIssue {
+  /** Knob paths the message names, first named first. */
+  paths: string[];
+  /** As crossCheck words it (knob paths; the CLI prints this). */
+  message: string;
+  /** The same with each knob named by its label, for people. */
+  text: string;
+}
+
+/** Where each knob path occurs in `message` as a whole token (longest path first at one spot). */
+function namedPaths(message: string): { at: number; path: string }[] {
+  const found: { at: number; path: string }[] = [];
+  for (const k of KNOBS) {
+    let from = 0;
+    for (;;) {
+      const at = message.indexOf(k.path, from);
+      if (at < 0) break;
+      const next = message.charAt(at + k.path.length);
+      const prev = at > 0 ? message.charAt(at - 1) : '';
+      if (!/[A-Za-z0-9_.]/.test(next) && !/[A-Za-z0-9_.]/.test(prev)) found.push({ at, path: k.path });
+      from = at + 1;
+    }
+  }
+  return found.sort((a, b) => a.at - b.at || b.path.length - a.path.length);
+}
+
+/** crossCheck's messages as CrossIssues. crossCheck words every rule with the paths of its knobs. */
+export function describeCrossMessage(message: string): CrossIssue {
+  const found = namedPaths(message);
+  const paths = [...new Set(found.map((f) => f.path))];
+  let text = '';
+  let pos = 0;
+  for (const f of found) {
+    if (f.at < pos) continue;
+    text += message.slice(pos, f.at) + KNOB_BY_PATH.get(f.path)!.label;
+    pos = f.at + f.path.length;
+  }
+  text += message.slice(pos);
+  return { paths, message, text: text.charAt(0).toUpperCase() + text.slice(1) };
+}
+
+/** The cross-knob rules a scenario breaks, each once, with the knobs it is about. */
+export function crossIssues(s: Scenario): CrossIssue[] {
+  return [...new Set(crossCheck(s))].map(describeCrossMessage);
+}
