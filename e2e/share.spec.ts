@@ -30,6 +30,9 @@ test('copy link → open it in a new page → run → identical summary', async 
   const otherErrors: string[] = [];
   other.on('pageerror', (e) => otherErrors.push(e.message));
   await other.goto(shareUrl);
+  // The link reproduces on open: the recipient's page runs it; it never says "No run yet".
+  await expect(other.getByTestId('status')).not.toHaveAttribute('data-status', 'idle');
+  await expect(other.getByTestId('progress')).not.toContainText('No run yet');
   await expect(other.getByTestId('knob-sim.seed')).toHaveValue('4242');
   await expect(other.getByTestId('knob-traffic.load')).toHaveValue('0.8');
   await expect(other.getByTestId('knob-traffic.arrival')).toHaveValue('poisson');
@@ -37,8 +40,8 @@ test('copy link → open it in a new page → run → identical summary', async 
   await expect(other.getByTestId('knob-queues.irq_spread')).toBeChecked();
   await expect(other.getByTestId('knob-queues.tx_desc')).toHaveValue(txDesc);
   await expect(other.getByTestId('link-error')).toHaveCount(0);
-  await other.getByTestId('run').click();
   await expect(other.getByTestId('summary')).toBeVisible();
+  await expect(other.getByTestId('status')).toHaveAttribute('data-status', 'done');
   const second = await summaryValues(other);
   expect(second).toEqual(first);
   expect(Object.keys(second).length).toBeGreaterThanOrEqual(11);

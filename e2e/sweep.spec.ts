@@ -64,14 +64,14 @@ test('the LRO flows sweep: points arrive, the chart and table fill, legacy coale
   await expect(chart.locator('.recharts-line')).toHaveCount(3);
   await expect(chart.locator('.recharts-legend-item')).toHaveCount(3);
   // (Recharts draws axis labels in a layer of their own, so look in the whole chart.)
-  await expect(chart).toContainText('Flows (flows) — log scale');
+  await expect(chart).toContainText('Flows — log scale');
   await expect(chart).toContainText('packets/segment');
 
   // The table: legacy (column 1) against sorted with a 1024 batch (column 3) at 1000 flows and more.
   await page.getByTestId('sweep-chart-table-toggle').click();
   const table = page.getByTestId('sweep-chart-table');
   await expect(table.locator('thead th')).toHaveText([
-    'Flows (flows)',
+    'Flows',
     'legacy table (8 entries) (packets/segment)',
     'sorted, per rxeof pass (packets/segment)',
     'sorted, batch 1024 (packets/segment)',
@@ -225,5 +225,41 @@ test('a share link carries the sweep definition; bad definitions are named and c
   await expect(other.getByTestId('sweep-y')).toHaveValue('lro_ratio');
   await expect(other.getByTestId('link-error')).toHaveCount(0);
   await expect(other.getByTestId('sweep-run')).toHaveText('Run sweep (6 runs)');
+  // One obvious button reproduces it.
+  await expect(other.getByTestId('sweep-from-link')).toContainText('6 runs');
+  await other.getByTestId('sweep-reproduce').click();
+  await expect(other.getByTestId('sweep-from-link')).toHaveCount(0);
+  await expect(other.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(other.getByTestId('sweep-chart')).toHaveAttribute('data-points', '6');
   await other.close();
+});
+
+test('loading a built-in sweep says what it changed in the form, and Undo puts it back', async ({ page }) => {
+  await page.goto('/?fps=0');
+  await page.getByTestId('knob-traffic.flows').fill('64');
+  await page.getByTestId('knob-sim.seed').fill('7');
+  await openSweepTab(page);
+  const specBefore = await page.getByTestId('sweep-spec').textContent();
+  await page.getByTestId('sweep-builtin-lro-flows').click();
+  const note = page.getByTestId('sweep-loaded');
+  await expect(note).toBeVisible();
+  await expect(note).toContainText('with its preset lro-many-flows-legacy');
+  // Every changed setting is listed with its old and new value.
+  await expect(page.getByTestId('sweep-loaded-changes')).toContainText('Seed: 7 → 1');
+  await expect(page.getByTestId('sweep-loaded-changes')).toContainText('Workload: forward → receive');
+  await expect(page.getByTestId('knob-traffic.workload')).toHaveValue('receive');
+  await expect(page.getByTestId('sweep-spec')).toContainText('traffic.flows=');
+
+  await page.getByTestId('sweep-loaded-undo').click();
+  await expect(note).toHaveCount(0);
+  await expect(page.getByTestId('knob-traffic.flows')).toHaveValue('64');
+  await expect(page.getByTestId('knob-sim.seed')).toHaveValue('7');
+  await expect(page.getByTestId('knob-traffic.workload')).toHaveValue('forward');
+  await expect(page.getByTestId('sweep-spec')).toHaveText(specBefore!);
+
+  // Load again, then edit the form: the note goes (Undo would throw the edit away).
+  await page.getByTestId('sweep-builtin-lro-flows').click();
+  await expect(note).toBeVisible();
+  await page.getByTestId('knob-sim.seed').fill('9');
+  await expect(note).toHaveCount(0);
 });

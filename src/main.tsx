@@ -7,7 +7,14 @@ import { ErrorBoundary } from './ui/ErrorBoundary';
 import './ui/styles.css';
 
 try {
-  startUrlSync(appStore);
+  // A shared link reproduces on open: its run starts at once (a long one asks first, see
+  // state/longRun.ts). A link that carries a sweep opens on the Sweep tab, where Run sweep runs it.
+  startUrlSync(appStore, window, {
+    onOpen: () => {
+      const st = appStore.getState();
+      if (!st.sweepDef && st.valid) void st.run();
+    },
+  });
 } catch (e) {
   // decodeLink never throws; this is belt and braces so a bad URL can never blank the page.
   console.error('ringlab: could not read the link', e);

@@ -56,11 +56,25 @@ export interface SweepState {
   elapsedMs: number | null;
   /** Increases with every start; stale pool callbacks are ignored. */
   sweepId: number;
+  /** After a built-in sweep was loaded: what it changed in the form, and how to take it back. */
+  loaded: LoadedNotice | null;
 
   setDraft(d: SweepDraft): void;
+  setLoaded(n: LoadedNotice | null): void;
   /** Plan `def` on `base` and run it; false (with `errors` set) when it cannot be planned. */
   start(base: Scenario, def: SweepDef): boolean;
   cancel(): void;
+}
+
+/** What loading a built-in sweep did to the form (sweepApp.ts), said beside the sweep with Undo. */
+export interface LoadedNotice {
+  title: string;
+  /** The preset it loaded, if any. */
+  preset: string | null;
+  /** Settings whose value it changed, as people read them. */
+  changes: { path: string; label: string; from: string; to: string }[];
+  /** Put the form, the sweep and the editor back as they were. */
+  undo: () => void;
 }
 
 export type SweepStore = StoreApi<SweepState>;
@@ -79,9 +93,14 @@ export function createSweepStore(pool: EnginePool, opts: { draft?: SweepDraft } 
     startedAt: null,
     elapsedMs: null,
     sweepId: 0,
+    loaded: null,
 
     setDraft(d) {
       set({ draft: d });
+    },
+
+    setLoaded(n) {
+      set({ loaded: n });
     },
 
     start(base, def) {

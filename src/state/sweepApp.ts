@@ -4,7 +4,7 @@
  * Sweep tab, so a page that never sweeps starts no pool.
  */
 import { useStore } from 'zustand';
-import { checkSweep, findPreset, type BuiltinSweep, type Scenario, type SweepDef } from '../engine';
+import { KNOBS, checkSweep, findPreset, getPath, knobValueText, type BuiltinSweep, type Scenario, type SweepDef } from '../engine';
 import { createEnginePool } from '../../workers/pool';
 import { appStore } from './app';
 import { createSweepStore, type SweepState } from './sweep';
@@ -13,6 +13,8 @@ import { defFromDraft, draftFromDef, sameDef, type SweepDraft } from './sweepDra
 export const sweepPool = createEnginePool();
 
 const initialDef = appStore.getState().sweepDef;
+/** The page was opened with a link that carries a sweep: the Sweep tab offers to reproduce it. */
+export const openedWithSweep = initialDef !== null;
 export const sweepStore = createSweepStore(sweepPool, initialDef ? { draft: draftFromDef(initialDef) } : {});
 
 export function useSweep<T>(selector: (s: SweepState) => T): T {
@@ -23,6 +25,11 @@ export function useSweep<T>(selector: (s: SweepState) => T): T {
 appStore.subscribe((s, prev) => {
   if (s.sweepDef === prev.sweepDef || !s.sweepDef) return;
   if (!sameDef(defFromDraft(sweepStore.getState().draft).def, s.sweepDef)) sweepStore.getState().setDraft(draftFromDef(s.sweepDef));
+});
+
+/** The note of a loaded built-in sweep goes once the form is edited (its Undo would undo the edit too). */
+appStore.subscribe((s, prev) => {
+  if (s.scenario !== prev.scenario && sweepStore.getState().loaded) sweepStore.getState().setLoaded(null);
 });
 
 /**
@@ -49,13 +56,39 @@ export function editDraft(d: SweepDraft): void {
   if (c.errors.length === 0 && !sameDef(c.def, app.sweepDef)) app.setSweepDef(c.def);
 }
 
-/** One click on a built-in sweep: its preset into the form, its definition into the editor. */
+/**
+ * One click on a built-in sweep: its preset into the form, its definition into the editor. It
+ * replaces the form's settings, so it says which it changed (sweepStore's `loaded`), with an Undo
+ * that puts the form, the sweep and the editor back.
+ */
 export function loadBuiltinSweep(b: BuiltinSweep): void {
-  const app = appStore.getState();
-  if (b.preset && findPreset(b.preset)) app.loadPreset(b.preset);
-  else app.resetToDefaults();
+  const before = appStore.getState();
+  const was = { scenario: before.scenario, preset: before.presetName, def: before.sweepDef, draft: sweepStore.getState().draft };
+  const preset = b.preset && findPreset(b.preset) ? b.preset : null;
+  if (preset) before.loadPreset(preset);
+  else before.resetToDefaults();
   appStore.getState().setSweepDef(b.def);
   sweepStore.getState().setDraft(draftFromDef(b.def));
+  const after = appStore.getState().scenario;
+  const changes = KNOBS.filter((k) => getPath(was.scenario, k.path) !== getPath(after, k.path)).map((k) => ({
+    path: k.path,
+    label: k.label,
+    from: knobValueText(k, getPath(was.scenario, k.path)),
+    to: knobValueText(k, getPath(after, k.path)),
+  }));
+  sweepStore.getState().setLoaded({
+    title: b.title,
+    preset,
+    changes,
+    undo: () => {
+      // presetName is only set while the form matches the preset, so loading it again is exact.
+      if (was.preset) appStore.getState().loadPreset(was.preset);
+      else appStore.getState().loadScenario(was.scenario);
+      appStore.getState().setSweepDef(was.def);
+      sweepStore.getState().setDraft(was.draft);
+      sweepStore.getState().setLoaded(null);
+    },
+  });
 }
 
 /** Run the draft on the form's scenario. */

@@ -95,6 +95,30 @@ describe('startUrlSync', () => {
     expect(win.location.hash).toBe(encodeLink({ scenario: defaultScenario() }));
   });
 
+  it('says when a usable link was opened: on load and on a new link in the address bar, not for its own rewrites', () => {
+    const link = encodeLink({ scenario: setPath(defaultScenario(), 'sim.seed', 5) });
+    const opens: string[] = [];
+    const store = createAppStore(idleEngine);
+    const win = fakeWindow(link);
+    startUrlSync(store, win, { onOpen: () => opens.push(win.location.hash) });
+    expect(opens).toEqual([link]);
+    store.getState().setKnobText('sim.seed', '6'); // the page's own rewrite
+    win.navigate(store.getState().shareHash); // the same link again: nothing new
+    expect(opens).toHaveLength(1);
+    const other = encodeLink({ scenario: setPath(defaultScenario(), 'sim.seed', 9) });
+    win.navigate(other);
+    expect(opens).toEqual([link, other]);
+    win.navigate('#v1.garbage!!'); // a bad link is explained, not run
+    win.navigate('');
+    expect(opens).toHaveLength(2);
+    // No fragment, a bad one: nothing to reproduce.
+    for (const hash of ['', '#', '#v1.garbage!!']) {
+      const seen: string[] = [];
+      startUrlSync(createAppStore(idleEngine), fakeWindow(hash), { onOpen: () => seen.push(hash) });
+      expect(seen, hash).toEqual([]);
+    }
+  });
+
   it('shows a link error, falls back to defaults and rewrites the fragment', () => {
     const store = createAppStore(idleEngine);
     const win = fakeWindow('#v1.garbage!!');

@@ -2,7 +2,7 @@ import { useDeferredValue, useMemo, useRef, type RefObject } from 'react';
 import { BUILTIN_SWEEPS, KNOB_BY_PATH, MAX_SWEEP_SERIES, PRESETS, SWEEP_OUTPUTS, findPreset, getPath, type Knob } from '../engine';
 import { useApp } from '../state/app';
 import type { SweepStatus } from '../state/sweep';
-import { checkDraft, editDraft, loadBuiltinSweep, runSweep, useSweep } from '../state/sweepApp';
+import { checkDraft, editDraft, loadBuiltinSweep, openedWithSweep, runSweep, useSweep } from '../state/sweepApp';
 import { SWEEPABLE_KNOBS, isNumericKnob, rangeFor, sameDef, type SweepDraft } from '../state/sweepDraft';
 import { SweepChart } from './SweepChart';
 import { displayUnit, knobUnit, valueText } from './sweepData';
@@ -94,6 +94,41 @@ function BuiltinSweeps({ onLoaded }: { onLoaded: () => void }) {
         })}
       </ul>
     </section>
+  );
+}
+
+/** What loading a built-in sweep changed in the form, with Undo. */
+function LoadedNote() {
+  const loaded = useSweep((s) => s.loaded);
+  const setLoaded = useSweep((s) => s.setLoaded);
+  if (!loaded) return null;
+  const n = loaded.changes.length;
+  return (
+    <div className="banner banner-note" role="status" data-testid="sweep-loaded">
+      <div className="banner-body">
+        <strong className="banner-title">
+          Loaded “{loaded.title}”{loaded.preset ? ` with its preset ${loaded.preset}` : ' on the default settings'}:{' '}
+          {n === 0 ? 'the settings in the left column did not change.' : `it changed ${n} setting${n === 1 ? '' : 's'} in the left column.`}
+        </strong>
+        {n > 0 && (
+          <ul className="sweep-loaded-changes" data-testid="sweep-loaded-changes">
+            {loaded.changes.map((c) => (
+              <li key={c.path}>
+                {c.label}: {c.from} → {c.to}
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="banner-actions">
+          <button type="button" className="btn btn-small" data-testid="sweep-loaded-undo" onClick={loaded.undo}>
+            Undo: put the settings and the sweep back
+          </button>
+          <button type="button" className="btn btn-small ghost" data-testid="sweep-loaded-dismiss" onClick={() => setLoaded(null)}>
+            Keep
+          </button>
+        </div>
+      </div>
+    </div>
   );
 }
 
@@ -362,6 +397,7 @@ export function SweepPanel() {
   const valid = useApp((s) => s.valid);
   const presetName = useApp((s) => s.presetName);
   const runRef = useRef<HTMLButtonElement | null>(null);
+  const sweepStatus = useSweep((s) => s.status);
   // Typing in the form re-checks the sweep against the new settings after the keystroke has
   // been drawn (a deferred render), not inside it.
   const checkedScenario = useDeferredValue(scenario);
@@ -382,6 +418,7 @@ export function SweepPanel() {
         points run in parallel and give the same numbers however many workers run them.
       </p>
       <BuiltinSweeps onLoaded={() => runRef.current?.focus()} />
+      <LoadedNote />
       <section className="sweep-section" aria-labelledby="sweep-def-h">
         <h3 id="sweep-def-h">Sweep definition</h3>
         <RangeEditor draft={draft} />
@@ -404,6 +441,22 @@ export function SweepPanel() {
           </ul>
         )}
       </section>
+      {openedWithSweep && !run && sweepStatus === 'idle' && (
+        <div className="banner banner-question" role="status" data-testid="sweep-from-link">
+          <div className="banner-body">
+            <strong className="banner-title">This page was opened from a shared link with this sweep.</strong>
+            <p>
+              Run it to reproduce its points: {check.runs} run{check.runs === 1 ? '' : 's'} of {scenario.sim.duration_ms} ms simulated each (runs are
+              deterministic, so the points come out as they did for the sender).
+            </p>
+            <div className="banner-actions">
+              <button type="button" className="btn primary" data-testid="sweep-reproduce" disabled={blocked} onClick={() => void runSweep()}>
+                Reproduce: run the sweep
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
       <RunBar runs={check.runs} blocked={blocked} runRef={runRef} />
       {stale && (
         <p className="note" data-testid="sweep-stale">
