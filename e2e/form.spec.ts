@@ -53,7 +53,8 @@ test('numbers are typed in plain digits: hex, exponents and separators are refus
     ['host.cores', '0x10', 'Physical cores: write 16 in plain digits, not “0x10”.'],
     ['traffic.flows', '1e3', 'Flows: write 1000 in plain digits, not “1e3”.'],
     ['traffic.flows', '1,000', 'Flows: write 1000 in plain digits, not “1,000”.'],
-    ['traffic.load', '5e-1', 'Offered load: write 0.5 in plain digits, not “5e-1”.'],
+    ['traffic.load', '.5', 'Offered load: write 0.5 in plain digits, not “.5”.'],
+    ['host.cores', ' 16', 'Physical cores: write 16 in plain digits, not “ 16”.'],
   ];
   for (const [path, text, message] of cases) {
     await page.getByTestId(`knob-${path}`).fill(text);

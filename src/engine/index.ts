@@ -7,5 +7,5 @@ export * from './presets';
 export * from './version';
 export { lineRatePps, frameTimeNs, WIRE_OVERHEAD_BYTES } from './wire';
 export * from './sweep';
-export * from './knobText';
+export * from './knobWords';
 export { stateBytes } from './footprint';

@@ -67,7 +67,7 @@ describe('form state', () => {
 
   it('applies valid edits to the scenario and the share link', () => {
     const store = createAppStore(fakeEngine().engine);
-    store.getState().setKnobText('traffic.load', ' 0.5 ');
+    store.getState().setKnobText('traffic.load', '0.5');
     const st = store.getState();
     expect(st.scenario.traffic.load).toBe(0.5);
     expect(st.valid).toBe(true);

@@ -182,7 +182,7 @@ function fieldsFor(s: Scenario): Record<string, KnobField> {
 
 /**
  * Whole-scenario errors (crossCheck's messages) as the form shows them: each once, worded with
- * the knobs' labels (knobText.ts), at the first knob it names; one that names none goes under the form.
+ * the knobs' labels (engine/knobWords.ts), at the first knob it names; one that names none goes under the form.
  */
 export function splitCrossErrors(errors: string[]): { crossErrors: Record<string, string[]>; formErrors: string[] } {
   const crossErrors: Record<string, string[]> = {};
@@ -293,7 +293,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
       setKnobText(path, text) {
         const st = get();
         if (!(path in st.fields)) return;
-        // One message per problem, naming the knob by its label (knobText.ts).
+        // One message per problem, naming the knob by its label (engine/knobWords.ts).
         const r = checkKnobText(path, text);
         let fields = { ...st.fields, [path]: { text, errors: r.ok ? [] : [r.message] } };
         // applyKnob: choosing a host or NIC also sets the knobs it determines; show those too.

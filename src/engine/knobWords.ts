@@ -4,14 +4,17 @@
  * most 1.5× line rate"), and the same for the cross-knob rules (crossIssues). The rules themselves
  * stay in scenario.ts (validateKnob, crossCheck); this module only words them.
  *
- * Numbers are written in plain decimal digits: "0x10", "1e3", "1,000" or "16k" are refused with
- * the plain form to type instead (they would otherwise be read as 16, 1000 or NaN without anyone
- * seeing it).
+ * Numbers are plain decimal text, by the rule the CLI and links follow too (the `hardening`
+ * branch's engine/knobtext.ts; the same patterns here until it lands): whole-number knobs take
+ * digits with an optional leading minus and no leading zeros; other numeric knobs may add a
+ * fraction and an exponent (`0.5`, `1.25e-3`). "0x10", "1e3" on a whole-number knob, "1,000",
+ * " 16 ", "+5", "007", ".5" are refused with the plain number to type instead (they would
+ * otherwise be read as 16, 1000 or NaN without anyone seeing it).
  */
 import { KNOBS, KNOB_BY_PATH, coerceKnobText, crossCheck, validateKnob, type Knob, type Scenario } from './scenario';
 
-const INT_TEXT = /^[+-]?\d+$/;
-const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const INT_TEXT = /^-?(0|[1-9]\d*)$/;
+const DECIMAL_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** "1,000,000" for big limits, as they are for small ones. */
 function limit(x: number): string {
@@ -49,12 +52,12 @@ export function knobValueText(k: Knob, v: unknown): string {
   return typeof v === 'number' || typeof v === 'string' ? withUnit(k, v) : String(v);
 }
 
-/** A plain-decimal spelling of a number JavaScript reads from `t`, if it reads one. */
+/** A plain-decimal spelling of a number JavaScript reads from `t` (separators dropped), if it reads one. */
 function plainForm(t: string): string | null {
   const cleaned = t.replace(/[,_\s]/g, '');
   const n = Number(cleaned);
   if (cleaned === '' || !Number.isFinite(n)) return null;
-  return String(n);
+  return Object.is(n, -0) ? '0' : String(n);
 }
 
 function rangeText(k: Knob & { min: number; max: number }): string {
@@ -76,12 +79,12 @@ export function checkKnobText(path: string, text: string): KnobTextResult {
     const what = k.kind === 'int' ? 'a whole number' : 'a number';
     if (t === '') return fail(`${k.label} needs a value: ${what} ${rangeText(k)}.`);
     const format = k.kind === 'int' ? INT_TEXT : DECIMAL_TEXT;
-    if (!format.test(t)) {
-      const plain = plainForm(t);
-      if (plain !== null && (k.kind === 'number' || Number.isInteger(Number(plain)))) return fail(`${k.label}: write ${plain} in plain digits, not “${t.slice(0, 20)}”.`);
+    if (!format.test(text) || Object.is(Number(text), -0)) {
+      const plain = plainForm(text);
+      if (plain !== null && (k.kind === 'number' || Number.isInteger(Number(plain)))) return fail(`${k.label}: write ${plain} in plain digits, not “${text.slice(0, 20)}”.`);
       return fail(`${k.label} must be ${what} ${rangeText(k)}, not “${t.slice(0, 20)}”.`);
     }
-    const n = Number(t);
+    const n = Number(text);
     if (n < k.min) return fail(`${k.label} must be at least ${withUnit(k, k.min)}.`);
     if (n > k.max) return fail(`${k.label} must be at most ${withUnit(k, k.max)}.`);
     if (k.kind === 'int' && k.pow2 && (n & (n - 1)) !== 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkKnobText, crossIssues, describeCrossMessage, knobValueText, withUnit } from './knobText';
+import { checkKnobText, crossIssues, describeCrossMessage, knobValueText, withUnit } from './knobWords';
 import { KNOBS, KNOB_BY_PATH, coerceKnobText, defaultScenario, setPath, validateKnob } from './scenario';
 
 const message = (path: string, text: string) => {
@@ -19,12 +19,17 @@ describe('checkKnobText', () => {
     expect(message('host.cores', '0x10')).toBe('Physical cores: write 16 in plain digits, not “0x10”.');
     expect(message('traffic.flows', '1e3')).toBe('Flows: write 1000 in plain digits, not “1e3”.');
     expect(message('traffic.flows', '1,000')).toBe('Flows: write 1000 in plain digits, not “1,000”.');
-    expect(message('traffic.load', '5e-1')).toBe('Offered load: write 0.5 in plain digits, not “5e-1”.');
+    expect(message('host.cores', ' 16 ')).toBe('Physical cores: write 16 in plain digits, not “ 16 ”.');
+    expect(message('host.cores', '+16')).toBe('Physical cores: write 16 in plain digits, not “+16”.');
+    expect(message('host.cores', '016')).toBe('Physical cores: write 16 in plain digits, not “016”.');
+    expect(message('traffic.load', '.5')).toBe('Offered load: write 0.5 in plain digits, not “.5”.');
+    expect(message('sim.seed', '-0')).toBe('Seed: write 0 in plain digits, not “-0”.');
     expect(message('host.cores', '2.5')).toBe('Physical cores must be a whole number from 1 core to 256 cores, not “2.5”.');
     expect(message('host.cores', 'abc')).toBe('Physical cores must be a whole number from 1 core to 256 cores, not “abc”.');
-    // Plain text passes and gives the number.
-    expect(checkKnobText('host.cores', ' 16 ')).toEqual({ ok: true, value: 16 });
-    expect(checkKnobText('traffic.load', '.5')).toEqual({ ok: true, value: 0.5 });
+    // Plain text passes and gives the number; a fraction knob may take an exponent.
+    expect(checkKnobText('host.cores', '16')).toEqual({ ok: true, value: 16 });
+    expect(checkKnobText('traffic.load', '0.5')).toEqual({ ok: true, value: 0.5 });
+    expect(checkKnobText('traffic.load', '5e-1')).toEqual({ ok: true, value: 0.5 });
   });
 
   it('powers of two: names the nearest ones in range', () => {
@@ -39,6 +44,7 @@ describe('checkKnobText', () => {
   });
 
   it('gives one message, and accepts exactly what the engine accepts for plain text', () => {
+    // Plain decimal text, as the strict rule writes numbers (the other spellings are refused above).
     const texts = ['', '0', '1', '-1', '7', '16', '64', '1000', '1024', '0.5', '1.5', '2.2', '99999999999', 'forward', 'true', 'false', 'mlx5-cx4lx', 'x'];
     for (const k of KNOBS) {
       expect(checkKnobText(k.path, String(k.default)).ok, `${k.path} default`).toBe(true);
