@@ -60,3 +60,90 @@ test('the ring workload draws its drops from the total and has no per-queue or p
   await expect(page.getByTestId('chart-cycles')).toHaveCount(0);
   await expect(page.getByTestId('path-diagram')).toHaveAttribute('data-saturated-stage', 'tx_ring');
 });
+
+/** The y values (px) of the first path of a line chart's series, from its `d` attribute. */
+function pathYs(d: string): number[] {
+  return [...d.matchAll(/[ML]\s*[-\d.]+[ ,]([-\d.]+)/g)].map((m) => Number(m[1]));
+}
+
+/** 1, 2 or 5 × 10^k (or 0). */
+function isRound(x: number): boolean {
+  if (x === 0) return true;
+  const m = Math.abs(x) / 10 ** Math.floor(Math.log10(Math.abs(x)) + 1e-9);
+  return [1, 2, 5, 10].some((r) => Math.abs(m - r) < 1e-6);
+}
+
+test('a series that swings from frame to frame is a band around a flat line, not a beating zigzag', async ({ page }) => {
+  await page.goto('/?fps=0');
+  await page.getByTestId('preset').selectOption('ixl-40g-netmap-tx');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  // The frames themselves swing widely (pkt-gen's bursts against the 100 µs frame clock)…
+  const raw = await page.evaluate(() => {
+    const col = window.__ringlab!.getState().frames.columns.drops_pps!;
+    const xs = Array.from(col.subarray(20));
+    return { min: Math.min(...xs) / 1e6, max: Math.max(...xs) / 1e6 };
+  });
+  expect(raw.max - raw.min, `drops per frame ${raw.min}–${raw.max} Mpps`).toBeGreaterThan(30);
+  // …the drawn drops line stays within a few Mpps of its mean, with the band drawn behind it.
+  const rate = page.getByTestId('chart-rate');
+  const drops = rate.locator('.recharts-line').filter({ has: page.locator('path[stroke]') }).last();
+  const ys = pathYs((await drops.locator('path.recharts-line-curve').getAttribute('d')) ?? '').slice(10);
+  const plot = (await rate.locator('.recharts-cartesian-grid').boundingBox())!;
+  const mppsPerPx = Number(await rate.locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value').last().textContent()) / plot.height;
+  expect((Math.max(...ys) - Math.min(...ys)) * mppsPerPx, 'the drawn line\'s swing, Mpps').toBeLessThan(8);
+  await expect(rate.locator('.recharts-area-area').first()).toBeVisible();
+  await expect(page.getByTestId('chart-rate-legend')).toContainText('shaded: the range of the frames behind each point');
+});
+
+test('24 queues are drawn as their range, median and busiest three; ticks are round; legends sit above the plots', async ({ page }) => {
+  await page.goto('/?fps=0');
+  await page.getByTestId('preset').selectOption('fwd-mlx5-cx4lx-e5v4');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  const queues = page.getByTestId('chart-queues');
+  await expect(queues).toHaveAttribute('data-summary', 'true');
+  await expect(queues.locator('path.recharts-line-curve')).toHaveCount(4); // the median and the busiest three
+  await expect(queues.locator('.recharts-area-area')).toHaveCount(1);
+  const legend = page.getByTestId('chart-queues-legend');
+  await expect(legend).toContainText('range over the 24 RX queues');
+  await expect(legend).toContainText('median RX queue');
+  await expect(legend).toContainText('busiest: RX queue');
+  await expect(legend).toContainText('all 24 in the table');
+  // The table still has all 24 queues.
+  await page.getByTestId('chart-queues-table-toggle').click();
+  await expect(page.getByTestId('chart-queues-table').locator('thead th')).toHaveCount(25);
+  await page.getByTestId('chart-queues-table-toggle').click();
+
+  for (const id of ['chart-rate', 'chart-queues', 'chart-drops', 'chart-tx_ring_occupancy', 'chart-latency_us']) {
+    const chart = page.getByTestId(id);
+    for (const axis of ['xAxis', 'yAxis']) {
+      const ticks = (await chart.locator(`.recharts-${axis}-tick-labels .recharts-cartesian-axis-tick-value`).allTextContents()).map(Number);
+      expect(ticks.length, `${id} ${axis}`).toBeGreaterThanOrEqual(2);
+      const step = Number((ticks[1]! - ticks[0]!).toPrecision(6));
+      expect(isRound(step), `${id} ${axis} ticks ${ticks.join(', ')}`).toBe(true);
+      for (const t of ticks) expect(Number.isInteger(Number((t / step).toFixed(6))), `${id} ${axis}: ${t} is a multiple of ${step}`).toBe(true);
+    }
+    // The legend (HTML, above the plot) never reaches into it.
+    const lg = chart.locator('.chart-legend');
+    if ((await lg.count()) > 0) {
+      const lb = (await lg.boundingBox())!;
+      const plot = (await chart.locator('.recharts-surface').first().boundingBox())!;
+      expect(lb.y + lb.height, `${id}: legend bottom vs plot top`).toBeLessThanOrEqual(plot.y + 1);
+    }
+  }
+  // The heat strip's time ticks are round too.
+  const heatTicks = await page.getByTestId('chart-cpu').locator('svg > g > text').allTextContents();
+  expect(heatTicks.map(Number)).toEqual([0, 5, 10, 15, 20]);
+});
+
+test('the heat strip says how it reads in each theme', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto('/?fps=0');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('chart-cpu')).toContainText('darker = busier');
+  await page.getByTestId('theme-toggle').click();
+  await expect(page.getByTestId('chart-cpu')).toContainText('brighter = busier');
+  await expect(page.getByTestId('chart-cpu')).not.toContainText('darker = busier');
+});

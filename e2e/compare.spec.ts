@@ -105,14 +105,14 @@ test('pin A, change a knob, run B: A/B/ratio table, A overlaid on the charts, th
   // The charts draw A dashed under B.
   const rate = page.getByTestId('chart-rate');
   await expect(rate).toHaveAttribute('data-baseline', '2');
-  await expect(rate.locator('.recharts-legend-item-text', { hasText: 'A: baseline delivered' })).toBeVisible();
-  await expect(rate.locator('.recharts-legend-item-text', { hasText: 'A: baseline offered' })).toBeVisible();
+  await expect(rate.locator('.chart-legend li', { hasText: 'A: baseline delivered' })).toBeVisible();
+  await expect(rate.locator('.chart-legend li', { hasText: 'A: baseline offered' })).toBeVisible();
   const dashed = await rate.locator('path.recharts-line-curve').evaluateAll((ps) => ps.filter((p) => (p.getAttribute('stroke-dasharray') ?? 'none') !== 'none').length);
   expect(dashed).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId('chart-queues')).toHaveAttribute('data-baseline', '4'); // 4 queues, the same set: overlaid
   await expect(page.getByTestId('chart-drops')).toHaveAttribute('data-baseline', '1');
   for (const id of ['chart-tx_ring_occupancy', 'chart-latency_us']) {
-    await expect(page.getByTestId(id).locator('.recharts-legend-item-text', { hasText: 'A: baseline' }), id).toBeVisible();
+    await expect(page.getByTestId(id).locator('.chart-legend li', { hasText: 'A: baseline' }), id).toBeVisible();
   }
   await expect(page.getByTestId('chart-cpu')).toContainText('B only');
 

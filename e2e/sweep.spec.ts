@@ -62,7 +62,7 @@ test('the LRO flows sweep: points arrive, the chart and table fill, legacy coale
   await expect(chart).toHaveAttribute('data-points', '27');
   await expect(chart).toHaveAttribute('data-drawn', '27');
   await expect(chart.locator('.recharts-line')).toHaveCount(3);
-  await expect(chart.locator('.recharts-legend-item')).toHaveCount(3);
+  await expect(chart.locator('.chart-legend li')).toHaveCount(3);
   // (Recharts draws axis labels in a layer of their own, so look in the whole chart.)
   await expect(chart).toContainText('Flows — log scale');
   await expect(chart).toContainText('packets/segment');

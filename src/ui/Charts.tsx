@@ -1,16 +1,18 @@
-import { memo, useMemo, type ReactNode } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps, type TooltipValueType } from 'recharts';
+import { useMemo } from 'react';
 import { FRAME_SERIES, type SeriesInfo } from '../engine';
 import type { BaselineRun } from '../state/compare';
 import { useApp, useCompare, useTheme } from '../state/app';
 import { ChartFigure } from './ChartFigure';
-import { MARGIN, RATE_UNIT, REDRAW, TIME, axes, tickNumber, timeLabel, timeTable } from './chartCommon';
+import { RATE_UNIT, REDRAW, TIME, timeTable } from './chartCommon';
 import { BASELINE_PREFIX, finiteStats, framePoints, mergeByTime, prefixPoints, type Point } from './chartData';
+import { niceTicks } from './chartScale';
 import { chartPalette, muted, type ChartPalette } from './chartTheme';
 import { exportName } from './exportData';
-import { formatSig } from './format';
 import { CpuHeatStrip, CyclesChart, DropsChart, QueueChart } from './LiveCharts';
+import { LRO_KEY, LroChart, RateChart, SmallChart, type Drawn } from './TimePlots';
 import { useReportShown, useThrottled } from './useThrottled';
+
+export { LRO_KEY } from './TimePlots';
 
 /**
  * Live charts of the run's frames. Labels and units come from the engine's series list
@@ -63,27 +65,11 @@ const BASELINE_RATE_KEYS = ['offered_pps', 'delivered_pps'];
 /** "A: baseline delivered" from "Delivered" (an acronym such as "TX" keeps its case). */
 export const baselineLabel = (label: string) => `A: baseline ${/^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label}`;
 
-// Recharts re-derives its layout when props change identity, so everything static is hoisted.
-const RATE_STYLE = { width: '100%', height: 300 };
-const SMALL_STYLE = { width: '100%', height: 160 };
-const rateValue = (v: unknown) => `${Number(v).toFixed(3)} ${RATE_UNIT}`;
+const LRO_COLOR = { light: '#0f7c8c', dark: '#4fc4d4' };
 
 /** Which series go on the packet-rate chart: the run totals in pps (per-queue ones have their own chart). */
 function isRate(s: SeriesInfo): boolean {
   return BASE_KEYS.has(s.key) && s.key !== TIME.key && s.unit === 'pps';
-}
-
-/** A drawn line: B's series, or A's copy of one (key prefixed, label "A: baseline …"). */
-interface Drawn {
-  key: string;
-  label: string;
-  color: string;
-  width: number;
-  dash?: string;
-  z: number;
-  /** Legend and tooltip position: B's series in the engine's order, each A line after its B line. */
-  order: number;
-  baseline: boolean;
 }
 
 /**
@@ -101,143 +87,6 @@ function drawnLines(series: readonly SeriesInfo[], baselineKeys: readonly string
   });
   return [...a, ...b].sort((x, y) => x.z - y.z);
 }
-
-function useSorter(lines: readonly Drawn[]) {
-  return useMemo(() => {
-    const order = new Map(lines.map((l) => [l.key, l.order]));
-    return (item: { dataKey?: unknown }) => order.get(String(item.dataKey)) ?? 99;
-  }, [lines]);
-}
-
-/** `markPoints`: draw a dot at each value of B's lines (for sparse series). */
-function renderLines(lines: readonly Drawn[], markPoints = false): ReactNode {
-  return lines.map((l) => (
-    <Line
-      key={l.key}
-      type="linear"
-      dataKey={l.key}
-      name={l.label}
-      stroke={l.color}
-      strokeWidth={l.width}
-      strokeDasharray={l.dash}
-      legendType="plainline"
-      dot={markPoints && !l.baseline ? { r: 2.5, strokeWidth: 0, fill: l.color } : false}
-      activeDot={l.baseline ? false : undefined}
-      connectNulls
-      isAnimationActive={false}
-    />
-  ));
-}
-
-interface RateProps {
-  data: Point[];
-  xDomain: [number, number];
-  lines: readonly Drawn[];
-  lineRate: number | null;
-  pal: ChartPalette;
-}
-
-const RateChart = memo(function RateChart({ data, xDomain, lines, lineRate, pal }: RateProps) {
-  const sorter = useSorter(lines);
-  const ax = axes(pal);
-  const refLabel = useMemo(() => ({ value: 'line rate', position: 'right', fill: pal.axis, fontSize: 11 }) as const, [pal]);
-  return (
-    <LineChart responsive style={RATE_STYLE} data={data} margin={MARGIN}>
-      <CartesianGrid stroke={pal.grid} />
-      <XAxis dataKey="t" type="number" domain={xDomain} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.xLabel} />
-      <YAxis width={64} tick={ax.tick} tickFormatter={tickNumber} label={ax.yLabel(RATE_UNIT)} />
-      <Tooltip labelFormatter={timeLabel} formatter={rateValue} isAnimationActive={false} itemSorter={sorter} />
-      <Legend verticalAlign="top" height={lines.length > 5 ? 44 : 28} itemSorter={sorter} />
-      {lineRate !== null && <ReferenceLine y={lineRate / 1e6} stroke={pal.ref} strokeDasharray="5 4" ifOverflow="extendDomain" label={refLabel} />}
-      {renderLines(lines)}
-    </LineChart>
-  );
-});
-
-interface SmallProps {
-  data: Point[];
-  xDomain: [number, number];
-  lines: readonly Drawn[];
-  unit: string;
-  pal: ChartPalette;
-}
-
-const SmallChart = memo(function SmallChart({ data, xDomain, lines, unit, pal }: SmallProps) {
-  const ax = axes(pal);
-  const valueFormatter = useMemo(() => (v: unknown) => `${formatSig(Number(v))} ${unit}`, [unit]);
-  return (
-    <LineChart responsive style={SMALL_STYLE} data={data} margin={MARGIN}>
-      <CartesianGrid stroke={pal.grid} />
-      <XAxis dataKey="t" type="number" domain={xDomain} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.xLabel} />
-      <YAxis width={64} tick={ax.tick} tickFormatter={tickNumber} label={ax.yLabel(unit, 36)} />
-      <Tooltip labelFormatter={timeLabel} formatter={valueFormatter} isAnimationActive={false} />
-      {lines.length > 1 && <Legend verticalAlign="top" height={24} />}
-      {renderLines(lines)}
-    </LineChart>
-  );
-});
-
-// ---------------------------------------------------------------- LRO aggregation
-
-export const LRO_KEY = 'lro_ratio';
-const LRO_STYLE = { width: '100%', height: 300 };
-const LRO_COLOR = { light: '#0f7c8c', dark: '#4fc4d4' };
-/** From 0 (so 1, no aggregation, sits in proportion) to the next half above the largest value, at least 2. */
-const LRO_DOMAIN: [number, (max: number) => number] = [0, (max) => Math.max(2, Math.ceil(max * 2) / 2)];
-
-/** The tooltip says what the ratio is, in the kernel's terms. */
-function LroTooltip({ active, payload, label, unit, sorted }: TooltipContentProps<TooltipValueType, string | number> & { unit: string; sorted: boolean }) {
-  if (!active || !payload || payload.length === 0) return null;
-  return (
-    <div className="recharts-default-tooltip chart-tooltip lro-tooltip">
-      <div className="chart-tooltip-title">{timeLabel(label)}</div>
-      {payload
-        .filter((p) => typeof p.value === 'number' && Number.isFinite(p.value))
-        .map((p) => (
-          <div key={String(p.dataKey)} className="chart-tooltip-row">
-            <span className="swatch" style={{ background: p.color }} aria-hidden="true" />
-            <span>{p.name}</span>
-            <span className="num">
-              {formatSig(Number(p.value))} {unit}
-            </span>
-          </div>
-        ))}
-      <div className="muted small lro-tooltip-note">
-        Packets LRO took in ({sorted ? 'tcp_lro_queue_mbuf, then tcp_lro_rx after the sort' : 'tcp_lro_rx'}) per segment that tcp_lro_flush
-        handed to tcp_input, over this frame.
-      </div>
-    </div>
-  );
-}
-
-interface LroProps {
-  data: Point[];
-  xDomain: [number, number];
-  lines: readonly Drawn[];
-  unit: string;
-  sorted: boolean;
-  sparse: boolean;
-  pal: ChartPalette;
-}
-
-const LroChart = memo(function LroChart({ data, xDomain, lines, unit, sorted, sparse, pal }: LroProps) {
-  const ax = axes(pal);
-  const content = useMemo(() => (p: TooltipContentProps<TooltipValueType, string | number>) => <LroTooltip {...p} unit={unit} sorted={sorted} />, [unit, sorted]);
-  // Under the line: aggregation is never below 1, so nothing is drawn there.
-  const oneLabel = useMemo(() => ({ value: '1 = no aggregation', position: 'insideTopLeft', fill: pal.axis, fontSize: 11 }) as const, [pal]);
-  return (
-    <LineChart responsive style={LRO_STYLE} data={data} margin={MARGIN}>
-      <CartesianGrid stroke={pal.grid} />
-      <XAxis dataKey="t" type="number" domain={xDomain} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.xLabel} />
-      <YAxis width={64} domain={LRO_DOMAIN} tick={ax.tick} tickFormatter={tickNumber} label={ax.yLabel(unit, 50)} />
-      <Tooltip content={content} isAnimationActive={false} />
-      <Legend verticalAlign="top" height={28} />
-      <ReferenceLine y={1} stroke={pal.ref} strokeDasharray="5 4" label={oneLabel} />
-      {/* Sorted LRO flushes once per batch: few frames have a value, so mark them. */}
-      {renderLines(lines, sparse)}
-    </LineChart>
-  );
-});
 
 // ---------------------------------------------------------------- the charts together
 
@@ -279,6 +128,7 @@ export function Charts() {
   const a = pinned && pinned.status === 'done' ? pinned : null;
   const totalMs = Math.max(runScenario?.sim.duration_ms ?? editDuration, a?.scenario.sim.duration_ms ?? 0);
   const xDomain = useMemo((): [number, number] => [0, totalMs], [totalMs]);
+  const xTicks = useMemo(() => niceTicks(0, totalMs), [totalMs]);
 
   // Frames and series change together (the first batch brings the per-queue and per-CPU series).
   const live = useMemo(() => ({ frames, series }), [frames, series]);
@@ -298,11 +148,8 @@ export function Charts() {
   const rateSeries = useMemo(() => fast.series.filter(isRate), [fast.series]);
   const rateA = useMemo(() => (a ? BASELINE_RATE_KEYS.filter((k) => a.series.some((s) => s.key === k)) : []), [a]);
   const rateLines = useMemo(() => drawnLines(rateSeries, rateA, pal), [rateSeries, rateA, pal]);
-  const rateAPoints = useMemo(() => baselinePoints(a, rateA, () => 1e-6), [a, rateA]);
-  const rateData = useMemo(
-    () => mergeByTime(framePoints(fast.frames, rateSeries.map((s) => s.key), { scale: () => 1e-6 }), rateAPoints),
-    [fast.frames, rateSeries, rateAPoints],
-  );
+  // The Table has every frame (the chart draws one point per pixel column).
+  const rateTableData = () => mergeByTime(framePoints(fast.frames, rateSeries.map((s) => s.key), { scale: () => 1e-6 }), baselinePoints(a, rateA, () => 1e-6));
 
   const lroSeries = useMemo(() => fast.series.find((s) => s.key === LRO_KEY) ?? null, [fast.series]);
   const lroA = a?.series.some((s) => s.key === LRO_KEY) ? [LRO_KEY] : [];
@@ -322,8 +169,7 @@ export function Charts() {
     () => SMALL_KEYS.map((k) => slow.series.find((s) => s.key === k)).filter((s): s is SeriesInfo => s !== undefined),
     [slow.series],
   );
-  const smallA = useMemo(() => baselinePoints(a, SMALL_KEYS), [a]);
-  const smallData = useMemo(() => mergeByTime(framePoints(slow.frames, small.map((s) => s.key)), smallA), [slow.frames, small, smallA]);
+  const smallTableData = () => mergeByTime(framePoints(slow.frames, small.map((s) => s.key)), baselinePoints(a, SMALL_KEYS));
   const smallLines = useMemo(
     () => new Map(small.map((s) => [s.key, a?.frames.columns[s.key] ? drawnLines([s], [s.key], pal, SMALL_NAMES) : drawnLines([s], [], pal)])),
     [small, a, pal],
@@ -365,9 +211,9 @@ export function Charts() {
           </span>
         )
       }
-      table={hasFast ? () => timeTable('Packet rates, Mpps, per frame', rateData, rateTableSeries, RATE_UNIT) : null}
+      table={hasFast ? () => timeTable('Packet rates, Mpps, per frame', rateTableData(), rateTableSeries, RATE_UNIT) : null}
     >
-      <RateChart data={rateData} xDomain={xDomain} lines={rateLines} lineRate={lineRate} pal={pal} />
+      <RateChart frames={fast.frames} baseline={rateA.length > 0 ? a : null} xDomain={xDomain} xTicks={xTicks} lines={rateLines} lineRate={lineRate} pal={pal} height={300} />
       {!has && <div className="chart-empty" data-testid="chart-rate-empty">{emptyText}</div>}
     </ChartFigure>
   );
@@ -395,7 +241,7 @@ export function Charts() {
                 : null
             }
           >
-            <LroChart data={lroData} xDomain={xDomain} lines={lroLines} unit={lroSeries.unit} sorted={runScenario?.lro.mode === 'sorted'} sparse={lroStats.n < 60} pal={pal} />
+            <LroChart data={lroData} xDomain={xDomain} xTicks={xTicks} lines={lroLines} unit={lroSeries.unit} sorted={runScenario?.lro.mode === 'sorted'} sparse={lroStats.n < 60} pal={pal} />
             {hasFast && lroStats.n === 0 && <div className="chart-empty">No LRO flush yet</div>}
           </ChartFigure>
         </div>
@@ -403,8 +249,8 @@ export function Charts() {
         rateFigure
       )}
       <div className="chart-grid">
-        <QueueChart frames={queuesLive.frames} series={queuesLive.series} baseline={a} xDomain={xDomain} theme={theme} pngName={fileFor('queues')} />
-        <DropsChart frames={dropsLive.frames} series={dropsLive.series} baseline={a} xDomain={xDomain} theme={theme} pngName={fileFor('drops')} />
+        <QueueChart frames={queuesLive.frames} series={queuesLive.series} baseline={a} xDomain={xDomain} xTicks={xTicks} theme={theme} pngName={fileFor('queues')} />
+        <DropsChart frames={dropsLive.frames} series={dropsLive.series} baseline={a} xDomain={xDomain} xTicks={xTicks} theme={theme} pngName={fileFor('drops')} />
       </div>
       <CpuHeatStrip frames={cpuLive.frames} series={cpuLive.series} totalMs={totalMs} theme={theme} pngName={fileFor('cpu')} compared={a !== null} />
       <CyclesChart theme={theme} pngName={fileFor('cycles')} compared={a !== null} />
@@ -417,9 +263,9 @@ export function Charts() {
             dataAttrs={{ 'data-frames': slow.frames.count }}
             {...smallCaption(s, ringSize, ringOnly)}
             pngName={fileFor(s.key)}
-            table={has ? () => timeTable(`${s.label}, ${s.unit}, per frame`, smallData, [...smallLines.get(s.key)!].sort((x, y) => x.order - y.order).map((l) => ({ ...s, key: l.key, label: l.baseline ? l.label : s.label })), s.unit, 2) : null}
+            table={has ? () => timeTable(`${s.label}, ${s.unit}, per frame`, smallTableData(), [...smallLines.get(s.key)!].sort((x, y) => x.order - y.order).map((l) => ({ ...s, key: l.key, label: l.baseline ? l.label : s.label })), s.unit, 2) : null}
           >
-            <SmallChart data={smallData} xDomain={xDomain} lines={smallLines.get(s.key)!} unit={s.unit} pal={pal} />
+            <SmallChart frames={slow.frames} baseline={a} xDomain={xDomain} xTicks={xTicks} lines={smallLines.get(s.key)!} unit={s.unit} pal={pal} testId={`chart-${s.key}`} />
           </ChartFigure>
         ))}
       </div>

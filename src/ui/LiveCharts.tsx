@@ -1,12 +1,14 @@
-import { memo, useDeferredValue, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
-import { Area, CartesianGrid, ComposedChart, Legend, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps, type TooltipValueType } from 'recharts';
+import { memo, useDeferredValue, useMemo, useState, type MouseEvent } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis, type TooltipContentProps, type TooltipValueType } from 'recharts';
 import type { SeriesInfo } from '../engine';
 import type { BaselineRun } from '../state/compare';
 import { useApp } from '../state/app';
 import type { FrameColumns } from '../state/store';
 import type { Theme } from '../state/theme';
 import { ChartFigure } from './ChartFigure';
+import { ChartLegend, useWidth } from './ChartParts';
 import { BASELINE_PREFIX, CPU_KEY, QUEUE_KEY, activeDropSeries, cyclesByStage, finiteStats, framePoints, heatLevel, heatStrip, mergeByTime, prefixPoints, rankByMean, seriesInGroup } from './chartData';
+import { QUEUE_SUMMARY, columnsFor, envelopePoints, niceAxis, niceTicks, pointRange, queueSummary } from './chartScale';
 import { MARGIN, RATE_UNIT, axes, tickNumber, timeLabel, timeTable } from './chartCommon';
 import { HEAT_LEVELS, chartPalette, muted, queueColor } from './chartTheme';
 import { formatTrim } from './format';
@@ -25,17 +27,21 @@ interface TimeChartProps {
   /** The pinned baseline (A) with its frames, or null. */
   baseline: BaselineRun | null;
   xDomain: [number, number];
+  /** Round ticks on the time axis (the same on every time chart). */
+  xTicks: number[];
   theme: Theme;
   pngName?: string;
 }
 
 const toMpps = () => 1e-6;
+/** Plot width inside a chart box (y axis and margins are not plot). */
+const PLOT_PAD = 64 + MARGIN.left + MARGIN.right;
+const plotColumns = (width: number, n: number) => columnsFor(width > 0 ? width - PLOT_PAD : 340, n);
 
-/**
- * Points per line on the per-queue chart: with one line per queue (up to dozens), Recharts' cost
- * grows with lines × points; 100 points is one every few pixels. Its table has every frame.
- */
-const QUEUE_POINTS = 100;
+/** Up to this many queues the chart draws one line each; more are summarised (range, median, busiest). */
+const QUEUE_LINES_MAX = 6;
+/** The busiest queues drawn as lines beside the summary. */
+const BUSIEST = 3;
 
 /** Tooltip for many lines: the largest values at that time, then how many more. */
 function TopTooltip({ active, payload, label }: TooltipContentProps<TooltipValueType, string | number>) {
@@ -87,54 +93,77 @@ function queueOverlay(queues: readonly SeriesInfo[], baseline: BaselineRun | nul
   return { overlay: true, note: '; A dashed' };
 }
 
-export const QueueChart = memo(function QueueChart({ frames, series, baseline, xDomain, theme, pngName }: TimeChartProps) {
+export const QueueChart = memo(function QueueChart({ frames, series, baseline, xDomain, xTicks, theme, pngName }: TimeChartProps) {
   const pal = chartPalette(theme);
   const ax = axes(pal);
+  const [ref, width] = useWidth<HTMLDivElement>();
   const queues = useMemo(() => seriesInGroup(series, 'queue', QUEUE_KEY), [series]);
   const colors = useMemo(() => new Map(queues.map((s, i) => [s.key, queueColor(i, theme)])), [queues, theme]);
+  const summary = queues.length > QUEUE_LINES_MAX;
   const { overlay, note } = useMemo(() => queueOverlay(queues, baseline), [queues, baseline]);
   const aLines = useMemo(() => (overlay ? queues.map((s) => ({ ...s, key: BASELINE_PREFIX + s.key, label: `A: ${s.label}` })) : []), [overlay, queues]);
-  const pointsOf = useMemo(
-    () => (f: FrameColumns, max?: number) => {
-      const keys = queues.map((s) => s.key);
-      const a = overlay && baseline ? prefixPoints(framePoints(baseline.frames, keys, { scale: toMpps, max })) : [];
-      return mergeByTime(framePoints(f, keys, { scale: toMpps, max }), a);
-    },
-    [queues, overlay, baseline],
-  );
-  const data = useMemo(() => pointsOf(frames, QUEUE_POINTS), [pointsOf, frames]);
-  // Legend order follows the busiest queues; recomputed only when the set of queues changes or
-  // the run ends, so the legend does not reshuffle on every batch.
+  // The busiest queues by mean; re-ranked when the set of queues changes or the run ends, so the
+  // lines do not swap on every batch.
   const done = useApp((s) => s.status === 'done');
-  const ranked = useMemo(() => (frames.count > 0 && queues.length > LEGEND_MAX ? rankByMean(frames, queues) : queues), [queues, done]); // eslint-disable-line react-hooks/exhaustive-deps
+  const busiest = useMemo(() => (summary && frames.count > 0 ? rankByMean(frames, queues).slice(0, BUSIEST) : []), [queues, done, summary]); // eslint-disable-line react-hooks/exhaustive-deps
+  const cols = plotColumns(width, frames.count);
+  const data = useMemo(() => {
+    const keys = queues.map((s) => s.key);
+    if (summary) return queueSummary(frames, keys, busiest.map((s) => s.key), cols, 1e-6);
+    const a = overlay && baseline ? prefixPoints(envelopePoints(baseline.frames, keys, cols, 1e-6)) : [];
+    return mergeByTime(envelopePoints(frames, keys, cols, 1e-6), a);
+  }, [queues, summary, frames, busiest, cols, overlay, baseline]);
+  const y = useMemo(() => {
+    const r = pointRange(data, summary ? [QUEUE_SUMMARY.median, ...busiest.map((s) => s.key)] : [...queues.map((s) => s.key), ...aLines.map((s) => s.key)]);
+    let max = r.max;
+    if (summary) for (const p of data) max = Math.max(max, ((p as Record<string, unknown>)[QUEUE_SUMMARY.band] as number[] | undefined)?.[1] ?? -Infinity);
+    return niceAxis(0, max);
+  }, [data, summary, busiest, queues, aLines]);
+  const tableData = () => {
+    const keys = queues.map((s) => s.key);
+    const a = overlay && baseline ? prefixPoints(framePoints(baseline.frames, keys, { scale: toMpps })) : [];
+    return mergeByTime(framePoints(frames, keys, { scale: toMpps }), a);
+  };
   if (queues.length === 0) return null;
   const what = queues[0]!.label.startsWith('Sender') ? 'sender thread' : 'RX queue';
+  const bandColor = pal.axis;
+  const legend = summary
+    ? [
+        { key: 'range', label: `range over the ${queues.length} ${what}s (least to most busy)`, color: bandColor, band: true },
+        { key: 'median', label: `median ${what}`, color: bandColor, dash: '6 3', width: 2 },
+        ...busiest.map((s, i) => ({ key: s.key, label: `${i === 0 ? 'busiest: ' : ''}${s.label}`, color: colors.get(s.key)!, width: 1.5 })),
+      ]
+    : [...queues.map((s) => ({ key: s.key, label: s.label, color: colors.get(s.key)!, width: 1.5 })), ...(aLines.length > 0 ? [{ key: 'a', label: 'A: dashed', color: pal.ref, dash: '5 4' }] : [])];
   return (
     <ChartFigure
       testId="chart-queues"
       title={`Per ${what}`}
-      note={`(${RATE_UNIT}; ${queues.length} ${what}${queues.length === 1 ? '' : 's'}${note})`}
-      dataAttrs={{ 'data-series': queues.length, 'data-points': data.length, 'data-frames': frames.count, 'data-baseline': aLines.length }}
+      note={`(${RATE_UNIT}; ${queues.length} ${what}${queues.length === 1 ? '' : 's'}${summary ? ': their range, median and busiest' : ''}${summary && baseline ? '; B only' : note})`}
+      dataAttrs={{ 'data-series': queues.length, 'data-points': data.length, 'data-frames': frames.count, 'data-baseline': summary ? 0 : aLines.length, 'data-summary': summary ? 'true' : 'false' }}
       pngName={pngName}
-      table={frames.count > 0 ? () => timeTable(`Packets per second per ${what}, ${RATE_UNIT}`, pointsOf(frames), [...queues, ...aLines], RATE_UNIT) : null}
+      table={frames.count > 0 ? () => timeTable(`Packets per second per ${what}, ${RATE_UNIT}`, tableData(), [...queues, ...aLines], RATE_UNIT) : null}
     >
-      <ShortLegend
-        testId="chart-queues-legend"
-        total={queues.length}
-        items={ranked.slice(0, LEGEND_MAX).map((s) => ({ key: s.key, label: s.label, color: colors.get(s.key)! }))}
-      />
-      <LineChart responsive style={QUEUE_STYLE} data={data} margin={MARGIN}>
-        <CartesianGrid stroke={pal.grid} />
-        <XAxis dataKey="t" type="number" domain={xDomain} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.xLabel} />
-        <YAxis width={64} tick={ax.tick} tickFormatter={tickNumber} label={ax.yLabel(RATE_UNIT)} />
-        <Tooltip content={TopTooltip} isAnimationActive={false} />
-        {aLines.map((s, i) => (
-          <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={colors.get(queues[i]!.key)} strokeOpacity={0.5} strokeWidth={1.25} strokeDasharray="5 4" dot={false} activeDot={false} connectNulls isAnimationActive={false} />
-        ))}
-        {queues.map((s) => (
-          <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={colors.get(s.key)} strokeWidth={1.25} dot={false} connectNulls isAnimationActive={false} />
-        ))}
-      </LineChart>
+      <div ref={ref}>
+        <ChartLegend testId="chart-queues-legend" items={legend} more={summary ? `all ${queues.length} in the table` : undefined} />
+        <ComposedChart responsive style={QUEUE_STYLE} data={data} margin={MARGIN} accessibilityLayer={false}>
+          <CartesianGrid stroke={pal.grid} />
+          <XAxis dataKey="t" type="number" domain={xDomain} ticks={xTicks} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.xLabel} />
+          <YAxis width={64} domain={y.domain} ticks={y.ticks} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.yLabel(RATE_UNIT)} />
+          <Tooltip content={TopTooltip} isAnimationActive={false} />
+          {summary && (
+            <Area type="linear" dataKey={QUEUE_SUMMARY.band} name={`range over ${queues.length} ${what}s`} stroke="none" fill={bandColor} fillOpacity={0.18} isAnimationActive={false} activeDot={false} tooltipType="none" connectNulls />
+          )}
+          {summary && (
+            <Line type="linear" dataKey={QUEUE_SUMMARY.median} name={`median ${what}`} stroke={bandColor} strokeWidth={2} strokeDasharray="6 3" dot={false} connectNulls isAnimationActive={false} />
+          )}
+          {aLines.map((s, i) => (
+            <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={colors.get(queues[i]!.key)} strokeOpacity={0.5} strokeWidth={1.25} strokeDasharray="5 4" dot={false} activeDot={false} connectNulls isAnimationActive={false} />
+          ))}
+          {(summary ? busiest : queues).map((s) => (
+            <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={colors.get(s.key)} strokeWidth={1.5} dot={false} connectNulls isAnimationActive={false} />
+          ))}
+        </ComposedChart>
+      </div>
     </ChartFigure>
   );
 });
@@ -156,16 +185,39 @@ function dropColor(s: SeriesInfo, pal: ReturnType<typeof chartPalette>): string 
 const DROPS_TOTAL = 'drops_pps';
 const A_DROPS = { key: BASELINE_PREFIX + DROPS_TOTAL, label: 'A: baseline drops, all locations', unit: 'pps', group: 'drops' } as const satisfies SeriesInfo;
 
-export const DropsChart = memo(function DropsChart({ frames, series, baseline, xDomain, theme, pngName }: TimeChartProps) {
+export const DropsChart = memo(function DropsChart({ frames, series, baseline, xDomain, xTicks, theme, pngName }: TimeChartProps) {
   const pal = chartPalette(theme);
   const ax = axes(pal);
+  const [ref, width] = useWidth<HTMLDivElement>();
   const active = useMemo(() => activeDropSeries(frames, series), [frames, series]);
   const keys = useMemo(() => active.map((s) => s.key).join(','), [active]);
   // A's total is drawn when A dropped anything (or B did: then "A: none" is worth seeing).
   const aShown = baseline !== null && baseline.frames.columns[DROPS_TOTAL] !== undefined && (finiteStats(baseline.frames, DROPS_TOTAL).max > 0 || active.length > 0);
-  const aData = useMemo(() => (aShown ? prefixPoints(framePoints(baseline!.frames, [DROPS_TOTAL], { scale: toMpps })) : []), [aShown, baseline]);
-  const data = useMemo(() => mergeByTime(framePoints(frames, keys ? keys.split(',') : [], { scale: toMpps }), aData), [frames, keys, aData]);
+  const cols = plotColumns(width, frames.count);
+  // Stacked areas: each column's mean per location (a band per layer would not stack).
+  const data = useMemo(() => {
+    const a = aShown ? prefixPoints(envelopePoints(baseline!.frames, [DROPS_TOTAL], cols, 1e-6)) : [];
+    return mergeByTime(envelopePoints(frames, keys ? keys.split(',') : [], cols, 1e-6), a);
+  }, [frames, keys, aShown, baseline, cols]);
+  const y = useMemo(() => {
+    let max = -Infinity;
+    const ks = keys ? keys.split(',') : [];
+    for (const p of data) {
+      let sum = 0;
+      for (const k of ks) sum += Number.isFinite(p[k]) ? p[k]! : 0;
+      max = Math.max(max, sum, Number.isFinite(p[A_DROPS.key]) ? p[A_DROPS.key]! : -Infinity);
+    }
+    return niceAxis(0, max);
+  }, [data, keys]);
+  const tableData = () => {
+    const a = aShown ? prefixPoints(framePoints(baseline!.frames, [DROPS_TOTAL], { scale: toMpps })) : [];
+    return mergeByTime(framePoints(frames, keys ? keys.split(',') : [], { scale: toMpps }), a);
+  };
   const labelled = useMemo(() => active.map((s) => ({ ...s, label: dropLabel(s) })), [active]);
+  const legend = [
+    ...labelled.map((s) => ({ key: s.key, label: s.label, color: dropColor(s, pal), band: true })),
+    ...(aShown ? [{ key: A_DROPS.key, label: A_DROPS.label, color: muted(pal.series.drops_pps, pal), dash: '5 4' }] : []),
+  ];
   const none = frames.count > 0 && active.length === 0;
   return (
     <ChartFigure
@@ -174,14 +226,15 @@ export const DropsChart = memo(function DropsChart({ frames, series, baseline, x
       note={`(${RATE_UNIT}, stacked)`}
       dataAttrs={{ 'data-series': active.length, 'data-frames': frames.count, 'data-baseline': aShown ? 1 : 0 }}
       pngName={pngName}
-      table={frames.count > 0 ? () => timeTable(`Drops per second by location, ${RATE_UNIT}`, data, aShown ? [...labelled, A_DROPS] : labelled, RATE_UNIT) : null}
+      table={frames.count > 0 ? () => timeTable(`Drops per second by location, ${RATE_UNIT}`, tableData(), aShown ? [...labelled, A_DROPS] : labelled, RATE_UNIT) : null}
     >
-      <ComposedChart responsive style={DROPS_STYLE} data={data} margin={MARGIN}>
+      <div ref={ref}>
+      <ChartLegend items={legend} testId="chart-drops-legend" />
+      <ComposedChart responsive style={DROPS_STYLE} data={data} margin={MARGIN} accessibilityLayer={false}>
         <CartesianGrid stroke={pal.grid} />
-        <XAxis dataKey="t" type="number" domain={xDomain} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.xLabel} />
-        <YAxis width={64} tick={ax.tick} tickFormatter={tickNumber} label={ax.yLabel(RATE_UNIT)} />
+        <XAxis dataKey="t" type="number" domain={xDomain} ticks={xTicks} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.xLabel} />
+        <YAxis width={64} domain={y.domain} ticks={y.ticks} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.yLabel(RATE_UNIT)} />
         <Tooltip labelFormatter={timeLabel} formatter={mppsValue} isAnimationActive={false} />
-        <Legend verticalAlign="top" height={labelled.length + (aShown ? 1 : 0) > 1 ? 44 : 28} />
         {labelled.map((s) => (
           <Area
             key={s.key}
@@ -202,25 +255,11 @@ export const DropsChart = memo(function DropsChart({ frames, series, baseline, x
           <Line type="linear" dataKey={A_DROPS.key} name={A_DROPS.label} stroke={muted(pal.series.drops_pps, pal)} strokeWidth={1.5} strokeDasharray="5 4" legendType="plainline" dot={false} activeDot={false} connectNulls isAnimationActive={false} />
         )}
       </ComposedChart>
+      </div>
       {none && <div className="chart-empty">{aShown ? 'No drops in this run so far' : 'No drops so far'}</div>}
     </ChartFigure>
   );
 });
-
-/** Width of an element, kept up to date (the heat strip draws in CSS pixels, text unscaled). */
-function useWidth<T extends HTMLElement>(): [RefObject<T | null>, number] {
-  const ref = useRef<T>(null);
-  const [w, setW] = useState(0);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setW(el.clientWidth);
-    const ro = new ResizeObserver(() => setW(el.clientWidth));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, w];
-}
 
 const HEAT_LEFT = 64;
 const HEAT_RIGHT = 52;
@@ -279,7 +318,7 @@ function HeatStripFigure({ frames, cpus, totalMs, theme, pngName, compared }: He
     return d;
   }, [strip, rowH, innerW, totalMs]); // eslint-disable-line react-hooks/exhaustive-deps
   const labelEvery = Math.ceil(12 / rowH);
-  const ticks = Array.from({ length: 6 }, (_, i) => (totalMs * i) / 5);
+  const ticks = niceTicks(0, totalMs);
   const onMove = (e: MouseEvent<SVGSVGElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
     const px = e.clientX - rect.left;
@@ -294,7 +333,7 @@ function HeatStripFigure({ frames, cpus, totalMs, theme, pngName, compared }: He
     <ChartFigure
       testId="chart-cpu"
       title="CPU utilisation over time"
-      note={`(% busy per CPU; ${n} CPUs, darker = busier${compared ? '; B only' : ''})`}
+      note={`(% busy per CPU; ${n} CPUs, ${pal.heatReads}${compared ? '; B only' : ''})`}
       dataAttrs={{ 'data-series': n, 'data-frames': frames.count, 'data-columns': strip.t.length }}
       pngName={pngName}
       table={
@@ -368,7 +407,7 @@ function HeatStripFigure({ frames, cpus, totalMs, theme, pngName, compared }: He
 
 /** The cycles chart's plot box inside its SVG (px); the left edge lines up with the time charts. */
 const CYC = { height: 280, left: 64, right: 16, top: 10, bottom: 40 } as const;
-const PCT_TICKS = [0, 25, 50, 75, 100];
+const PCT_TICKS = [0, 20, 40, 60, 80, 100];
 
 /**
  * Stacked bars, one per CPU, one colour per stage, drawn as plain SVG: one path per stage holds

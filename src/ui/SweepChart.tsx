@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { KNOB_BY_PATH, SWEEP_OUTPUT_BY_KEY, type SweepOutput } from '../engine';
 import type { SweepRunInfo } from '../state/sweep';
 import { isNumericKnob } from '../state/sweepDraft';
@@ -7,6 +7,8 @@ import { useSweep } from '../state/sweepApp';
 import { useTheme } from '../state/app';
 import type { Theme } from '../state/theme';
 import { ChartFigure } from './ChartFigure';
+import { ChartLegend } from './ChartParts';
+import { niceAxis, pointRange } from './chartScale';
 import { axes } from './chartCommon';
 import { chartPalette } from './chartTheme';
 import { formatSig } from './format';
@@ -15,7 +17,7 @@ import {
   csvFileName,
   displayUnit,
   isLogSweep,
-  logTicks,
+  pointTicks,
   seriesKey,
   seriesName,
   sweepCsv,
@@ -40,8 +42,6 @@ const COLORS: Record<Theme, string[]> = {
   dark: ['#7aa6d6', '#ff8a80', '#7fcf74', '#ffb060', '#d49ad0', '#9adcd6'],
 };
 const DASHES = [undefined, '7 4', '2 3', '10 3 2 3', '4 4', '1 3'];
-/** Legend in series order (Recharts sorts by name otherwise). */
-const bySeries = (item: { dataKey?: unknown }) => Number(String(item.dataKey).slice(1));
 
 interface PlotProps {
   run: SweepRunInfo;
@@ -70,8 +70,17 @@ const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProp
   }, [run.path, numeric]);
   const valueFormatter = useMemo(() => (v: unknown) => `${formatSig(Number(v), 4)} ${unit}`, [unit]);
   const colors = COLORS[theme];
+  // Ticks sit on the swept values (every one when few, else an even pick that keeps both ends).
+  const xTicks = useMemo(() => (numeric ? pointTicks(xs, log) : undefined), [numeric, xs, log]);
+  const y = useMemo(() => {
+    const r = pointRange(rows as unknown as Record<string, number>[], run.labels.map((_, i) => seriesKey(i)));
+    return niceAxis(Math.min(0, r.min), r.max);
+  }, [rows, run.labels]);
+  const legend = run.labels.length > 1 ? run.labels.map((_, i) => ({ key: seriesKey(i), label: seriesName(run, i, output), color: colors[i % colors.length]!, dash: DASHES[i % DASHES.length] })) : [];
   return (
-    <LineChart responsive style={CHART_STYLE} data={rows} margin={MARGIN}>
+    <div>
+    <ChartLegend items={legend} testId="sweep-chart-legend" />
+    <LineChart responsive style={CHART_STYLE} data={rows} margin={MARGIN} accessibilityLayer={false}>
       <CartesianGrid stroke={pal.grid} />
       {numeric ? (
         <XAxis
@@ -79,7 +88,7 @@ const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProp
           type="number"
           scale={log ? 'log' : 'linear'}
           domain={lo === hi ? [lo * 0.5 || -1, hi * 1.5 || 1] : [lo, hi]}
-          ticks={log ? logTicks(lo, hi) : undefined}
+          ticks={xTicks}
           allowDataOverflow
           padding={X_PADDING}
           tick={ax.tick}
@@ -89,9 +98,8 @@ const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProp
       ) : (
         <XAxis dataKey="x" type="category" padding={X_PADDING} tick={ax.tick} label={xLabel} />
       )}
-      <YAxis width={64} tick={ax.tick} tickFormatter={compactNumber} label={yLabel} />
+      <YAxis width={64} domain={y.domain} ticks={y.ticks} tick={ax.tick} tickFormatter={compactNumber} label={yLabel} />
       <Tooltip labelFormatter={tooltipLabel} formatter={valueFormatter} isAnimationActive={false} />
-      {run.labels.length > 1 && <Legend verticalAlign="top" height={28} itemSorter={bySeries} />}
       {run.labels.map((_, i) => (
         <Line
           key={i}
@@ -108,6 +116,7 @@ const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProp
         />
       ))}
     </LineChart>
+    </div>
   );
 });
 

@@ -17,6 +17,8 @@ export interface ChartPalette {
   stages: Record<CpuStage, string>;
   /** Heat strip levels, idle → busy. */
   heat: string[];
+  /** How the heat strip reads in this theme ("darker = busier" on white, the reverse on black). */
+  heatReads: string;
   noData: string;
 }
 
@@ -84,6 +86,7 @@ const LIGHT: ChartPalette = {
   drops: DROPS,
   stages: STAGES,
   heat: ramp(['#eef2f7', '#fde3b0', '#fca65a', '#e2522b', '#8f1208'], HEAT_LEVELS),
+  heatReads: 'darker = busier',
   noData: '#f7f8fa',
 };
 
@@ -104,6 +107,7 @@ const DARK: ChartPalette = {
   drops: DROPS,
   stages: STAGES,
   heat: ramp(['#1f2731', '#4a3a22', '#a8521f', '#f08030', '#ffe08a'], HEAT_LEVELS),
+  heatReads: 'brighter = busier',
   noData: '#161b22',
 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SWEEP_OUTPUTS, defaultScenario, type SweepDef } from '../engine';
 import type { SweepPoint, SweepRunInfo } from '../state/sweep';
-import { compactNumber, csvFileName, isLogSweep, logTicks, sweepCsv, sweepRows, sweepTable, valueText, xTitle } from './sweepData';
+import { compactNumber, csvFileName, isLogSweep, pointTicks, sweepCsv, sweepRows, sweepTable, valueText, xTitle } from './sweepData';
 
 const def: SweepDef = {
   spec: 'traffic.flows=1..100:log:3',
@@ -81,9 +81,16 @@ describe('sweep chart data', () => {
   });
 
   it('formats axes and values', () => {
-    expect(logTicks(1, 10000)).toEqual([1, 10, 100, 1000, 10000]);
-    expect(logTicks(3, 50)).toEqual([3, 10, 50]);
-    expect(logTicks(0.1, 1.2)).toEqual([0.1, 1]);
+    // Ticks sit on the swept values: all of a short sweep, an even pick (both ends kept) of a long one.
+    expect(pointTicks([1, 3, 10, 32, 100], true)).toEqual([1, 3, 10, 32, 100]);
+    const many = Array.from({ length: 100 }, (_, i) => 0.1 + i * 0.01);
+    const t = pointTicks(many, false);
+    expect(t.length).toBeLessThanOrEqual(9);
+    expect(t[0]).toBe(many[0]);
+    expect(t[t.length - 1]).toBe(many[99]);
+    for (const x of t) expect(many).toContain(x);
+    const logs = Array.from({ length: 50 }, (_, i) => Math.round(10 ** (i / 12.25)));
+    for (const x of pointTicks(logs, true)) expect(logs).toContain(x);
     expect(compactNumber(14_880_952)).toBe('14.9M');
     expect(compactNumber(25_000)).toBe('25k');
     expect(compactNumber(0.25)).toBe('0.25');

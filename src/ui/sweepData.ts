@@ -63,12 +63,24 @@ export function sweepRows(run: SweepRunInfo, points: readonly (SweepPoint | null
   return rows;
 }
 
-/** Powers of ten from lo to hi (log axes); the ends themselves when fewer than two fit. */
-export function logTicks(lo: number, hi: number): number[] {
-  if (!(lo > 0) || !(hi >= lo)) return [];
-  const ticks: number[] = [];
-  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) ticks.push(Number((10 ** e).toPrecision(12)));
-  return ticks.length >= 2 ? ticks : [...new Set([lo, ...ticks, hi])];
+/**
+ * X ticks on the swept values themselves: all of them when at most `max`, else an even pick that
+ * keeps both ends (on a log sweep, evenly in log space, which is how its points are spread).
+ */
+export function pointTicks(values: readonly number[], log: boolean, max = 9): number[] {
+  const xs = [...new Set(values.filter((v) => Number.isFinite(v) && (!log || v > 0)))].sort((a, b) => a - b);
+  if (xs.length <= max) return xs;
+  const pos = (v: number) => (log ? Math.log10(v) : v);
+  const lo = pos(xs[0]!);
+  const hi = pos(xs[xs.length - 1]!);
+  const picked = new Set<number>();
+  for (let i = 0; i < max; i++) {
+    const target = lo + ((hi - lo) * i) / (max - 1);
+    let best = xs[0]!;
+    for (const v of xs) if (Math.abs(pos(v) - target) < Math.abs(pos(best) - target)) best = v;
+    picked.add(best);
+  }
+  return [...picked].sort((a, b) => a - b);
 }
 
 /** Axis ticks for big and small numbers alike: 1.2M, 340k, 0.25. */
