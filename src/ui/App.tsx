@@ -71,6 +71,9 @@ export function App() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#results" data-testid="skip-link">
+        Skip to the results
+      </a>
       <header className="app-header">
         <div>
           <h1>ringlab</h1>
@@ -87,7 +90,7 @@ export function App() {
           <RunControls />
           <ConfigForm />
         </aside>
-        <section className="panel results" aria-label="Results">
+        <section className="panel results" id="results" tabIndex={-1} aria-label="Results">
           <RunStatusBar />
           <div className="tabs" role="tablist" aria-label="Views">
             {TABS.map((t) => (
@@ -133,7 +136,7 @@ export function App() {
         </section>
       </main>
       <footer className="app-footer muted small">
-        Hover a setting for what it models and its FreeBSD name. The address bar always holds a link to the current settings.
+        Press ? beside a setting (or hover it) for what it models and its FreeBSD name. The address bar always holds a link to the current settings.
       </footer>
     </div>
   );

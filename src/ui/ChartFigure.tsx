@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { downloadBlob, figurePng } from './exportPng';
 
 export interface TableColumn {
@@ -123,9 +123,35 @@ export function ChartFigure({ testId, title, note, extra, table, className, data
             </table>
           </div>
         ) : (
-          <div className="chart-box">{children}</div>
+          <ChartBox>{children}</ChartBox>
         )}
       </div>
     </figure>
+  );
+}
+
+/**
+ * The plot. Recharts draws some layers into <g> portals; React listens for focus events on every
+ * portal container, and Chromium makes an SVG element with focus listeners a tab stop, so each of
+ * those layers became an empty stop in the tab order. They are marked tabindex=-1 (focusable by
+ * script only) as they appear; the Table button is the way to the numbers by keyboard.
+ */
+function ChartBox({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const untab = () => {
+      for (const g of el.querySelectorAll('svg g[class*="recharts-zIndex-layer"]:not([tabindex])')) g.setAttribute('tabindex', '-1');
+    };
+    untab();
+    const mo = new MutationObserver(untab);
+    mo.observe(el, { childList: true, subtree: true });
+    return () => mo.disconnect();
+  }, []);
+  return (
+    <div className="chart-box" ref={ref}>
+      {children}
+    </div>
   );
 }

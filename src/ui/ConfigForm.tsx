@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { KNOBS, PRESETS, type Knob } from '../engine';
 import { useApp } from '../state/app';
 import { formatLimit } from './format';
@@ -37,6 +38,7 @@ function KnobInput({ knob }: { knob: Knob }) {
   const cross = useApp((s) => s.crossErrors[knob.path]);
   const workload = useApp((s) => s.scenario.traffic.workload);
   const setText = useApp((s) => s.setKnobText);
+  const [helpOpen, setHelpOpen] = useState(false);
   if (!field) return null;
   const errors = field.errors.length > 0 ? field.errors : (cross ?? []);
   const id = inputId(knob.path);
@@ -46,7 +48,8 @@ function KnobInput({ knob }: { knob: Knob }) {
   const tip = tooltip(knob);
   const hint = hintText(knob);
   const unused = knob.workloads !== undefined && !knob.workloads.includes(workload);
-  const describedBy = [hint ? hintId : null, invalid ? errId : null].filter(Boolean).join(' ') || undefined;
+  const helpId = `${id}-help`;
+  const describedBy = [hint ? hintId : null, invalid ? errId : null, helpOpen ? helpId : null].filter(Boolean).join(' ') || undefined;
 
   let control;
   if (knob.kind === 'choice') {
@@ -100,13 +103,35 @@ function KnobInput({ knob }: { knob: Knob }) {
 
   return (
     <div className={`field${invalid ? ' invalid' : ''}${unused ? ' unused' : ''}`} data-knob={knob.path}>
-      <label htmlFor={id} title={tip}>
-        {knob.label}
-        <span className="help-dot" aria-hidden="true">
+      <div className="field-label">
+        <label htmlFor={id} title={tip}>
+          {knob.label}
+        </label>
+        {/* Help by touch and keyboard too (a title shows on hover only). */}
+        <button
+          type="button"
+          className="help-dot"
+          aria-expanded={helpOpen}
+          aria-controls={helpId}
+          aria-label={`What is ${knob.label}?`}
+          data-testid={`help-${knob.path}`}
+          onClick={() => setHelpOpen((o) => !o)}
+        >
           ?
-        </span>
-      </label>
+        </button>
+      </div>
       <div className="control">{control}</div>
+      {helpOpen && (
+        <p className="field-help" id={helpId} data-testid={`help-text-${knob.path}`}>
+          {knob.help}
+          {knob.freebsd && (
+            <>
+              {' '}
+              FreeBSD: <code>{knob.freebsd}</code>
+            </>
+          )}
+        </p>
+      )}
       {(hint || unused) && (
         <div className="hint" id={hintId}>
           {hint}
@@ -154,19 +179,39 @@ export function PresetPicker() {
   );
 }
 
+/**
+ * The settings. On a narrow screen (a phone) they are folded away behind one button, so the
+ * results come right after the run controls; on a wide one they are always shown (the button is
+ * hidden). The preset picker stays outside the fold.
+ */
 export function ConfigForm() {
   const formErrors = useApp((s) => s.formErrors);
+  const invalid = useApp((s) => !s.valid);
+  const [open, setOpen] = useState(false);
   return (
     <form className="config" onSubmit={(e) => e.preventDefault()} aria-label="Scenario settings" noValidate>
       <PresetPicker />
-      {GROUPS.map(({ group, knobs }) => (
-        <fieldset key={group}>
-          <legend>{group}</legend>
-          {knobs.map((k) => (
-            <KnobInput key={k.path} knob={k} />
-          ))}
-        </fieldset>
-      ))}
+      <button
+        type="button"
+        className="btn settings-toggle"
+        aria-expanded={open}
+        aria-controls="settings-body"
+        data-testid="settings-toggle"
+        onClick={() => setOpen((o) => !o)}
+      >
+        <span aria-hidden="true">{open ? '▾' : '▸'}</span> {open ? 'Hide' : 'Show'} all {KNOBS.length} settings
+        {invalid && !open ? ' (some need fixing)' : ''}
+      </button>
+      <div id="settings-body" className={`settings-body${open ? ' open' : ''}`} data-testid="settings-body">
+        {GROUPS.map(({ group, knobs }) => (
+          <fieldset key={group}>
+            <legend>{group}</legend>
+            {knobs.map((k) => (
+              <KnobInput key={k.path} knob={k} />
+            ))}
+          </fieldset>
+        ))}
+      </div>
       {formErrors.length > 0 && (
         <div className="field-error" data-testid="form-errors">
           {formErrors.join('; ')}

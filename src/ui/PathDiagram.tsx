@@ -1,10 +1,11 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useApp } from '../state/app';
 import { LATEST_FRAMES, latestMeans } from './chartData';
 import { REDRAW } from './chartCommon';
 import { formatInt } from './format';
 import { buildDiagram, formatRate, type Diagram, type DiagramStage, type StageId } from './pathModel';
 import { useReportShown, useThrottled } from './useThrottled';
+import { useWidth } from './ChartParts';
 
 /**
  * The packet path as a hand-drawn SVG: one box per stage with its live rate, its drops and (after
@@ -30,7 +31,48 @@ interface Placed {
   w: number;
 }
 
-function layout(d: Diagram): { placed: Placed[]; height: number; rowY: number[] } {
+/** Below this width (CSS px) the stages are stacked in one column, drawn at 1:1 so text stays readable. */
+const NARROW_PX = 620;
+const V_NODE_H = 64;
+const V_GAP = 22;
+/** Room for a row caption in the stacked layout. */
+const V_CAPTION = 22;
+
+interface Layout {
+  placed: Placed[];
+  width: number;
+  height: number;
+  /** Where each row's caption goes (x is the right edge, wide layout; the left, stacked). */
+  captions: { x: number; y: number; anchor: 'start' | 'end' }[];
+  stacked: boolean;
+}
+
+/** One column, full width: for phones. */
+function stackedLayout(d: Diagram, widthPx: number): Layout {
+  const w = Math.max(220, Math.floor(widthPx)) - 2 * PAD;
+  const placed: Placed[] = [];
+  const captions: Layout['captions'] = [];
+  let y = 6;
+  d.rows.forEach((row, r) => {
+    if (d.rowTitles) {
+      y += r === 0 ? 4 : 0;
+      captions.push({ x: PAD + 52, y: y + 12, anchor: 'start' });
+      y += V_CAPTION;
+    }
+    row.forEach((stage) => {
+      placed.push({ stage, x: PAD, y, w });
+      y += V_NODE_H + V_GAP;
+    });
+  });
+  return { placed, width: w + 2 * PAD, height: y - V_GAP + 8, captions, stacked: true };
+}
+
+function layout(d: Diagram): Layout {
+  const wide = wideLayout(d);
+  return { placed: wide.placed, width: W, height: wide.height, captions: wide.rowY.map((y) => ({ x: W - PAD, y: y - 16, anchor: 'end' as const })), stacked: false };
+}
+
+function wideLayout(d: Diagram): { placed: Placed[]; height: number; rowY: number[] } {
   const perRow = Math.max(...d.rows.map((r) => r.length), 1);
   // Short paths (one row) get wider boxes and longer arrows; two rows share one column grid.
   const maxW = d.rows.length === 1 ? MAX_NODE_W + 34 : MAX_NODE_W;
@@ -67,7 +109,85 @@ function ariaText(s: DiagramStage): string {
   return parts.join(', ');
 }
 
-function StageBox({ p, active, onActive }: { p: Placed; active: boolean; onActive: (id: StageId | null) => void }) {
+interface StageProps {
+  p: Placed;
+  active: boolean;
+  onActive: (id: StageId | null) => void;
+  /** Roving focus: only the current stage is in the tab order; arrows move between stages. */
+  tabbable: boolean;
+  onKey: (e: KeyboardEvent<SVGGElement>) => void;
+  stacked: boolean;
+}
+
+function StageBox(props: StageProps) {
+  return props.stacked ? <StageRow {...props} /> : <StageTile {...props} />;
+}
+
+/** The stage as one full-width row: name and function left, rate and drops right, CPU share below. */
+function StageRow({ p, active, onActive, tabbable, onKey }: StageProps) {
+  const { stage: s, x, y, w } = p;
+  const hasDrops = s.dropsTotalPps > 0;
+  const cls = ['pd-stage', s.saturated ? 'saturated' : '', s.notModelled ? 'not-modelled' : '', active ? 'active' : ''].filter(Boolean).join(' ');
+  const barX = 74;
+  const barW = Math.max(10, Math.min(140, w / 2 - barX));
+  return (
+    <g
+      className={cls}
+      transform={`translate(${x.toFixed(1)} ${y})`}
+      role="listitem"
+      tabIndex={tabbable ? 0 : -1}
+      aria-label={ariaText(s)}
+      data-testid={`stage-${s.id}`}
+      data-rate={s.pps ?? ''}
+      data-drops={s.dropsTotalPps}
+      data-cpu-share={s.cpuShare ?? ''}
+      data-saturated={s.saturated ? 'true' : 'false'}
+      onFocus={() => onActive(s.id)}
+      onBlur={() => onActive(null)}
+      onClick={() => onActive(active ? null : s.id)}
+      onKeyDown={onKey}
+    >
+      <rect className="pd-focus" x={-3} y={-3} width={w + 6} height={V_NODE_H + 6} rx={10} />
+      <rect className="pd-box" width={w} height={V_NODE_H} rx={8} />
+      <text className="pd-label" x={10} y={21}>
+        {clip(s.label, w / 2 - 14, 8.6)}
+      </text>
+      <text className="pd-fn" x={10} y={38}>
+        {clip(s.fn, w / 2 - 4, 7)}
+      </text>
+      <text className="pd-rate pd-rate-small" x={w - 10} y={27} textAnchor="end">
+        {formatRate(s.pps)}
+        <tspan className="pd-unit" dx={4}>
+          Mpps
+        </tspan>
+      </text>
+      {s.drops.length > 0 && (
+        <text className={hasDrops ? 'pd-drops' : 'pd-nodrops'} x={w - 10} y={46} textAnchor="end">
+          {hasDrops ? `▼ ${formatRate(s.dropsTotalPps)} Mpps dropped` : 'no drops'}
+        </text>
+      )}
+      {s.cpuShare !== null && (
+        <g className="pd-cpu">
+          <text x={10} y={56}>
+            CPU {pct(s.cpuShare)}
+          </text>
+          <rect className="pd-bar-track" x={barX} y={49} width={barW} height={7} rx={3} />
+          <rect className="pd-bar" x={barX} y={49} width={Math.max(s.cpuShare > 0 ? 2 : 0, barW * Math.min(1, s.cpuShare))} height={7} rx={3} />
+        </g>
+      )}
+      {s.saturated && (
+        <g className="pd-badge" transform={`translate(${w - 54} 0)`}>
+          <rect x={-44} y={-10} width={88} height={18} rx={9} />
+          <text x={0} y={3} textAnchor="middle">
+            SATURATED
+          </text>
+        </g>
+      )}
+    </g>
+  );
+}
+
+function StageTile({ p, active, onActive, tabbable, onKey }: StageProps) {
   const { stage: s, x, y, w } = p;
   const hasDrops = s.dropsTotalPps > 0;
   const cls = ['pd-stage', s.saturated ? 'saturated' : '', s.notModelled ? 'not-modelled' : '', active ? 'active' : ''].filter(Boolean).join(' ');
@@ -78,7 +198,7 @@ function StageBox({ p, active, onActive }: { p: Placed; active: boolean; onActiv
       className={cls}
       transform={`translate(${x.toFixed(1)} ${y})`}
       role="listitem"
-      tabIndex={0}
+      tabIndex={tabbable ? 0 : -1}
       aria-label={ariaText(s)}
       data-testid={`stage-${s.id}`}
       data-rate={s.pps ?? ''}
@@ -89,6 +209,7 @@ function StageBox({ p, active, onActive }: { p: Placed; active: boolean; onActiv
       onMouseLeave={() => onActive(null)}
       onFocus={() => onActive(s.id)}
       onBlur={() => onActive(null)}
+      onKeyDown={onKey}
     >
       <title>{`${s.label} — ${s.functions}`}</title>
       <rect className="pd-focus" x={-4} y={-4} width={w + 8} height={NODE_H + 8} rx={11} />
@@ -131,12 +252,15 @@ function StageBox({ p, active, onActive }: { p: Placed; active: boolean; onActiv
   );
 }
 
-function Connectors({ placed, rows }: { placed: Placed[]; rows: number }) {
+function Connectors({ placed, rows, stacked }: { placed: Placed[]; rows: number; stacked: boolean }) {
   const paths: string[] = [];
   for (let i = 0; i + 1 < placed.length; i++) {
     const a = placed[i]!;
     const b = placed[i + 1]!;
-    if (a.y === b.y) {
+    if (stacked) {
+      const cx = a.x + 36;
+      paths.push(`M${cx} ${a.y + V_NODE_H + 2}V${b.y - 5}`);
+    } else if (a.y === b.y) {
       const cy = a.y + NODE_H / 2;
       paths.push(`M${(a.x + a.w + 3).toFixed(1)} ${cy}H${(b.x - 5).toFixed(1)}`);
     } else if (rows > 1) {
@@ -206,7 +330,25 @@ export function PathDiagram() {
   const scenario = summary?.scenario ?? runScenario ?? editScenario;
   const rates = useMemo(() => latestMeans(frames), [frames]);
   const d = useMemo(() => buildDiagram({ scenario, rates, summary, lineRatePps: lineRatePps ?? summary?.line_rate_pps ?? null }), [scenario, rates, summary, lineRatePps]);
-  const { placed, height, rowY } = useMemo(() => layout(d), [d]);
+  const [boxRef, boxWidth] = useWidth<HTMLDivElement>();
+  const stacked = boxWidth > 0 && boxWidth < NARROW_PX;
+  const lay = useMemo(() => (stacked ? stackedLayout(d, boxWidth) : layout(d)), [d, stacked, boxWidth]);
+  const { placed, height } = lay;
+  // Roving focus over the stages: one tab stop for the whole diagram, arrows between stages.
+  const [focusIdx, setFocusIdx] = useState(0);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const onKey = (i: number) => (e: KeyboardEvent<SVGGElement>) => {
+    const n = placed.length;
+    let j = -1;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') j = Math.min(n - 1, i + 1);
+    else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') j = Math.max(0, i - 1);
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = n - 1;
+    if (j < 0) return;
+    e.preventDefault();
+    setFocusIdx(j);
+    svgRef.current?.querySelectorAll<SVGGElement>('.pd-stage')[j]?.focus();
+  };
   const live = frames.count > 0;
   const t = frames.columns.t_ms;
   const tEnd = live && t ? t[frames.count - 1] : undefined;
@@ -226,23 +368,40 @@ export function PathDiagram() {
                 : 'not run yet'}
         </span>
       </figcaption>
-      <svg className="pd-svg" viewBox={`0 0 ${W} ${height}`} role="list" aria-label="Packet path stages, in order">
+      <div ref={boxRef}>
+      <svg
+        ref={svgRef}
+        className={`pd-svg${lay.stacked ? ' stacked' : ''}`}
+        viewBox={`0 0 ${lay.width} ${height}`}
+        role="list"
+        aria-label="Packet path stages, in order (arrow keys move between them)"
+        data-layout={lay.stacked ? 'stacked' : 'wide'}
+      >
         <defs>
           <marker id="pd-arrowhead" viewBox="0 0 10 10" refX={8} refY={5} markerWidth={7} markerHeight={7} orient="auto-start-reverse">
             <path d="M0 0L10 5L0 10z" className="pd-arrowhead" />
           </marker>
         </defs>
         {d.rowTitles &&
-          rowY.map((y, r) => (
-            <text key={r} className="pd-row-title" x={W - PAD} y={y - 16} textAnchor="end" aria-hidden="true">
+          lay.captions.map((c, r) => (
+            <text key={r} className="pd-row-title" x={c.x} y={c.y} textAnchor={c.anchor} aria-hidden="true">
               {d.rowTitles![r]}
             </text>
           ))}
-        <Connectors placed={placed} rows={d.rows.length} />
-        {placed.map((p) => (
-          <StageBox key={p.stage.id} p={p} active={active === p.stage.id} onActive={setActive} />
+        <Connectors placed={placed} rows={d.rows.length} stacked={lay.stacked} />
+        {placed.map((p, i) => (
+          <StageBox
+            key={p.stage.id}
+            p={p}
+            active={active === p.stage.id}
+            onActive={setActive}
+            tabbable={i === Math.min(focusIdx, placed.length - 1)}
+            onKey={onKey(i)}
+            stacked={lay.stacked}
+          />
         ))}
       </svg>
+      </div>
       <Details d={d} active={active} />
       <div className="pd-legend small" aria-label="Legend">
         <span>

@@ -21,9 +21,9 @@ export function PresetGallery({ onRun }: { onRun?: (name: string) => void }) {
       </p>
       {GROUPS.map(({ group, cards }) => (
         <section key={group.id} className="gallery-group" aria-labelledby={`gallery-${group.id}`} data-testid={`preset-group-${group.id}`}>
-          <h3 id={`gallery-${group.id}`}>
+          <h2 id={`gallery-${group.id}`}>
             {group.title} <span className="muted gallery-blurb">{group.blurb}</span>
-          </h3>
+          </h2>
           <ul className="cards">
             {cards.map((c) => (
               <li key={c.name}>
@@ -31,7 +31,6 @@ export function PresetGallery({ onRun }: { onRun?: (name: string) => void }) {
                   type="button"
                   className={`card${presetName === c.name ? ' current' : ''}`}
                   data-testid={`preset-card-${c.name}`}
-                  aria-label={`Run preset: ${c.title}`}
                   aria-describedby={`card-desc-${c.name}`}
                   aria-current={presetName === c.name ? 'true' : undefined}
                   title={c.description}

@@ -57,7 +57,7 @@ function BuiltinSweeps({ onLoaded }: { onLoaded: () => void }) {
   const current = useApp((s) => s.sweepDef);
   return (
     <section className="sweep-section" aria-labelledby="sweep-builtin-h">
-      <h3 id="sweep-builtin-h">Built-in sweeps</h3>
+      <h2 id="sweep-builtin-h">Built-in sweeps</h2>
       <ul className="cards sweep-cards">
         {BUILTIN_SWEEPS.map((b) => {
           const preset = b.preset ? findPreset(b.preset) : undefined;
@@ -68,7 +68,6 @@ function BuiltinSweeps({ onLoaded }: { onLoaded: () => void }) {
                 type="button"
                 className={`card${isCurrent ? ' current' : ''}`}
                 data-testid={`sweep-builtin-${b.name}`}
-                aria-label={`Load built-in sweep: ${b.title}`}
                 aria-describedby={`sweep-builtin-desc-${b.name}`}
                 aria-current={isCurrent ? 'true' : undefined}
                 title={b.blurb}
@@ -420,7 +419,7 @@ export function SweepPanel() {
       <BuiltinSweeps onLoaded={() => runRef.current?.focus()} />
       <LoadedNote />
       <section className="sweep-section" aria-labelledby="sweep-def-h">
-        <h3 id="sweep-def-h">Sweep definition</h3>
+        <h2 id="sweep-def-h">Sweep definition</h2>
         <RangeEditor draft={draft} />
         <SeriesEditor draft={draft} />
         <OutputPicker draft={draft} />

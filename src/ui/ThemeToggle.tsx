@@ -1,21 +1,23 @@
 import { useTheme } from '../state/app';
 
-/** Light / dark switch; the choice is remembered (localStorage), else the system setting is followed. */
+/**
+ * The dark theme, on or off (a toggle button: its name is its visible text, its state
+ * aria-pressed); the choice is remembered (localStorage), else the system setting is followed.
+ */
 export function ThemeToggle() {
   const theme = useTheme((s) => s.theme);
   const toggle = useTheme((s) => s.toggle);
-  const next = theme === 'dark' ? 'light' : 'dark';
+  const dark = theme === 'dark';
   return (
     <button
       type="button"
       className="btn theme-toggle"
       data-testid="theme-toggle"
-      aria-pressed={theme === 'dark'}
-      aria-label="Dark theme"
-      title={`Switch to the ${next} theme`}
+      aria-pressed={dark}
+      title={dark ? 'The dark theme is on: press for the light theme' : 'The light theme is on: press for the dark theme'}
       onClick={toggle}
     >
-      <span aria-hidden="true">{theme === 'dark' ? '☾' : '☀'}</span> {theme === 'dark' ? 'Dark' : 'Light'}
+      <span aria-hidden="true">{dark ? '☾' : '☀'}</span> Dark theme
     </button>
   );
 }
