@@ -4,6 +4,7 @@
  * and a tooltip that gives each line's value with its column's min–max where a band is drawn.
  */
 import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import type { niceAxis } from './chartScale';
 import type { TooltipContentProps, TooltipValueType } from 'recharts';
 import { bandKey } from './chartScale';
 
@@ -84,4 +85,18 @@ export function BandTooltip({ active, payload, label, format, title }: Payload &
       })}
     </div>
   );
+}
+
+type Axis = ReturnType<typeof niceAxis>;
+
+/**
+ * The same axis object while its domain and ticks are unchanged: Recharts re-registers an axis
+ * whose props change identity, a second layout pass of the whole chart (docs/PERFORMANCE.md).
+ */
+export function useStableAxis(axis: Axis): Axis {
+  const last = useRef(axis);
+  const a = last.current;
+  const same = a.domain[0] === axis.domain[0] && a.domain[1] === axis.domain[1] && a.ticks.length === axis.ticks.length && a.ticks.every((t, i) => t === axis.ticks[i]);
+  if (!same) last.current = axis;
+  return last.current;
 }

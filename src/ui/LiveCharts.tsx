@@ -6,7 +6,7 @@ import { useApp } from '../state/app';
 import type { FrameColumns } from '../state/store';
 import type { Theme } from '../state/theme';
 import { ChartFigure } from './ChartFigure';
-import { ChartLegend, useWidth } from './ChartParts';
+import { ChartLegend, useStableAxis, useWidth } from './ChartParts';
 import { BASELINE_PREFIX, CPU_KEY, QUEUE_KEY, activeDropSeries, cyclesByStage, finiteStats, framePoints, heatLevel, heatStrip, mergeByTime, prefixPoints, rankByMean, seriesInGroup } from './chartData';
 import { QUEUE_SUMMARY, columnsFor, envelopePoints, niceAxis, niceTicks, pointRange, queueSummary } from './chartScale';
 import { MARGIN, RATE_UNIT, axes, tickNumber, timeLabel, timeTable } from './chartCommon';
@@ -113,12 +113,14 @@ export const QueueChart = memo(function QueueChart({ frames, series, baseline, x
     const a = overlay && baseline ? prefixPoints(envelopePoints(baseline.frames, keys, cols, 1e-6)) : [];
     return mergeByTime(envelopePoints(frames, keys, cols, 1e-6), a);
   }, [queues, summary, frames, busiest, cols, overlay, baseline]);
-  const y = useMemo(() => {
-    const r = pointRange(data, summary ? [QUEUE_SUMMARY.median, ...busiest.map((s) => s.key)] : [...queues.map((s) => s.key), ...aLines.map((s) => s.key)]);
-    let max = r.max;
-    if (summary) for (const p of data) max = Math.max(max, ((p as Record<string, unknown>)[QUEUE_SUMMARY.band] as number[] | undefined)?.[1] ?? -Infinity);
-    return niceAxis(0, max);
-  }, [data, summary, busiest, queues, aLines]);
+  const y = useStableAxis(
+    useMemo(() => {
+      const r = pointRange(data, summary ? [QUEUE_SUMMARY.median, ...busiest.map((s) => s.key)] : [...queues.map((s) => s.key), ...aLines.map((s) => s.key)]);
+      let max = r.max;
+      if (summary) for (const p of data) max = Math.max(max, ((p as Record<string, unknown>)[QUEUE_SUMMARY.band] as number[] | undefined)?.[1] ?? -Infinity);
+      return niceAxis(0, max);
+    }, [data, summary, busiest, queues, aLines]),
+  );
   const tableData = () => {
     const keys = queues.map((s) => s.key);
     const a = overlay && baseline ? prefixPoints(framePoints(baseline.frames, keys, { scale: toMpps })) : [];
@@ -199,7 +201,7 @@ export const DropsChart = memo(function DropsChart({ frames, series, baseline, x
     const a = aShown ? prefixPoints(envelopePoints(baseline!.frames, [DROPS_TOTAL], cols, 1e-6)) : [];
     return mergeByTime(envelopePoints(frames, keys ? keys.split(',') : [], cols, 1e-6), a);
   }, [frames, keys, aShown, baseline, cols]);
-  const y = useMemo(() => {
+  const y = useStableAxis(useMemo(() => {
     let max = -Infinity;
     const ks = keys ? keys.split(',') : [];
     for (const p of data) {
@@ -208,7 +210,7 @@ export const DropsChart = memo(function DropsChart({ frames, series, baseline, x
       max = Math.max(max, sum, Number.isFinite(p[A_DROPS.key]) ? p[A_DROPS.key]! : -Infinity);
     }
     return niceAxis(0, max);
-  }, [data, keys]);
+  }, [data, keys]));
   const tableData = () => {
     const a = aShown ? prefixPoints(framePoints(baseline!.frames, [DROPS_TOTAL], { scale: toMpps })) : [];
     return mergeByTime(framePoints(frames, keys ? keys.split(',') : [], { scale: toMpps }), a);

@@ -7,7 +7,7 @@ import { useSweep } from '../state/sweepApp';
 import { useTheme } from '../state/app';
 import type { Theme } from '../state/theme';
 import { ChartFigure } from './ChartFigure';
-import { ChartLegend } from './ChartParts';
+import { ChartLegend, useStableAxis } from './ChartParts';
 import { niceAxis, pointRange } from './chartScale';
 import { axes } from './chartCommon';
 import { chartPalette } from './chartTheme';
@@ -72,10 +72,10 @@ const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProp
   const colors = COLORS[theme];
   // Ticks sit on the swept values (every one when few, else an even pick that keeps both ends).
   const xTicks = useMemo(() => (numeric ? pointTicks(xs, log) : undefined), [numeric, xs, log]);
-  const y = useMemo(() => {
+  const y = useStableAxis(useMemo(() => {
     const r = pointRange(rows as unknown as Record<string, number>[], run.labels.map((_, i) => seriesKey(i)));
     return niceAxis(Math.min(0, r.min), r.max);
-  }, [rows, run.labels]);
+  }, [rows, run.labels]));
   const legend = run.labels.length > 1 ? run.labels.map((_, i) => ({ key: seriesKey(i), label: seriesName(run, i, output), color: colors[i % colors.length]!, dash: DASHES[i % DASHES.length] })) : [];
   return (
     <div>

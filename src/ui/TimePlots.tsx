@@ -10,7 +10,7 @@ import { memo, useMemo, type ReactNode } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps, type TooltipValueType } from 'recharts';
 import type { BaselineRun } from '../state/compare';
 import type { FrameColumns } from '../state/store';
-import { BandTooltip, ChartLegend, useWidth, type LegendItem } from './ChartParts';
+import { BandTooltip, ChartLegend, useStableAxis, useWidth, type LegendItem } from './ChartParts';
 import { MARGIN, RATE_UNIT, axes, tickNumber, timeLabel } from './chartCommon';
 import { BASELINE_PREFIX, mergeByTime, prefixPoints, type Point } from './chartData';
 import { bandKey, bandSpread, columnsFor, envelopePoints, niceAxis } from './chartScale';
@@ -144,7 +144,7 @@ export const RateChart = memo(function RateChart({ frames, baseline, lines, line
   const data = usePoints(frames, baseline, lines, width, 1e-6);
   const sorter = useSorter(lines);
   const ax = axes(pal);
-  const y = useMemo(() => niceAxis(0, Math.max(dataMax(data, lines), lineRate !== null ? lineRate / 1e6 : 0)), [data, lines, lineRate]);
+  const y = useStableAxis(useMemo(() => niceAxis(0, Math.max(dataMax(data, lines), lineRate !== null ? lineRate / 1e6 : 0)), [data, lines, lineRate]));
   const banded = useMemo(() => bandedLines(data, lines, y.domain[1]), [data, lines, y]);
   const refLabel = useMemo(() => ({ value: 'line rate', position: 'right', fill: pal.axis, fontSize: 11 }) as const, [pal]);
   const style = useMemo(() => ({ width: '100%', height }), [height]);
@@ -178,7 +178,7 @@ export const SmallChart = memo(function SmallChart({ frames, baseline, lines, un
   const [ref, width] = useWidth<HTMLDivElement>();
   const data = usePoints(frames, baseline, lines, width, 1);
   const ax = axes(pal);
-  const y = useMemo(() => niceAxis(0, dataMax(data, lines), 4), [data, lines]);
+  const y = useStableAxis(useMemo(() => niceAxis(0, dataMax(data, lines), 4), [data, lines]));
   const banded = useMemo(() => bandedLines(data, lines, y.domain[1]), [data, lines, y]);
   const format = useMemo(() => (v: number) => `${formatSig(v)} ${unit}`, [unit]);
   const tooltip = useMemo(() => (p: TooltipContentProps<TooltipValueType, string | number>) => <BandTooltip {...p} format={format} title={timeLabel} />, [format]);
@@ -244,7 +244,7 @@ export const LroChart = memo(function LroChart({ data, xDomain, xTicks, lines, u
   const ax = axes(pal);
   const content = useMemo(() => (p: TooltipContentProps<TooltipValueType, string | number>) => <LroTooltip {...p} unit={unit} sorted={sorted} />, [unit, sorted]);
   // From 0, so 1 (no aggregation) sits in proportion; at least up to 2.
-  const y = useMemo(() => niceAxis(0, Math.max(2, dataMax(data, lines))), [data, lines]);
+  const y = useStableAxis(useMemo(() => niceAxis(0, Math.max(2, dataMax(data, lines))), [data, lines]));
   // Under the line: aggregation is never below 1, so nothing is drawn there.
   const oneLabel = useMemo(() => ({ value: '1 = no aggregation', position: 'insideTopLeft', fill: pal.axis, fontSize: 11 }) as const, [pal]);
   return (
