@@ -209,6 +209,7 @@ function StageTile({ p, active, onActive, tabbable, onKey }: StageProps) {
       onMouseLeave={() => onActive(null)}
       onFocus={() => onActive(s.id)}
       onBlur={() => onActive(null)}
+      onClick={() => onActive(s.id)}
       onKeyDown={onKey}
     >
       <title>{`${s.label} — ${s.functions}`}</title>
