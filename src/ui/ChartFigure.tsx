@@ -63,6 +63,7 @@ export function ChartFigure({ testId, title, note, extra, table, className, data
             PNG failed
           </span>
         )}
+        <span className="chart-actions">
         {pngName && (
           <button
             type="button"
@@ -88,6 +89,7 @@ export function ChartFigure({ testId, title, note, extra, table, className, data
         >
           {showTable ? 'Chart' : 'Table'}
         </button>
+        </span>
       </figcaption>
       <div id={id}>
         {spec ? (

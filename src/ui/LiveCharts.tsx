@@ -118,7 +118,7 @@ export const QueueChart = memo(function QueueChart({ frames, series, baseline, x
       const r = pointRange(data, summary ? [QUEUE_SUMMARY.median, ...busiest.map((s) => s.key)] : [...queues.map((s) => s.key), ...aLines.map((s) => s.key)]);
       let max = r.max;
       if (summary) for (const p of data) max = Math.max(max, ((p as Record<string, unknown>)[QUEUE_SUMMARY.band] as number[] | undefined)?.[1] ?? -Infinity);
-      return niceAxis(0, max);
+      return niceAxis(0, max, 5, true);
     }, [data, summary, busiest, queues, aLines]),
   );
   const tableData = () => {
@@ -209,7 +209,7 @@ export const DropsChart = memo(function DropsChart({ frames, series, baseline, x
       for (const k of ks) sum += Number.isFinite(p[k]) ? p[k]! : 0;
       max = Math.max(max, sum, Number.isFinite(p[A_DROPS.key]) ? p[A_DROPS.key]! : -Infinity);
     }
-    return niceAxis(0, max);
+    return niceAxis(0, max, 5, true);
   }, [data, keys]));
   const tableData = () => {
     const a = aShown ? prefixPoints(framePoints(baseline!.frames, [DROPS_TOTAL], { scale: toMpps })) : [];

@@ -74,7 +74,7 @@ const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProp
   const xTicks = useMemo(() => (numeric ? pointTicks(xs, log) : undefined), [numeric, xs, log]);
   const y = useStableAxis(useMemo(() => {
     const r = pointRange(rows as unknown as Record<string, number>[], run.labels.map((_, i) => seriesKey(i)));
-    return niceAxis(Math.min(0, r.min), r.max);
+    return niceAxis(Math.min(0, r.min), r.max, 5, true);
   }, [rows, run.labels]));
   const legend = run.labels.length > 1 ? run.labels.map((_, i) => ({ key: seriesKey(i), label: seriesName(run, i, output), color: colors[i % colors.length]!, dash: DASHES[i % DASHES.length] })) : [];
   return (

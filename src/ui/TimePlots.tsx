@@ -178,14 +178,15 @@ export const SmallChart = memo(function SmallChart({ frames, baseline, lines, un
   const [ref, width] = useWidth<HTMLDivElement>();
   const data = usePoints(frames, baseline, lines, width, 1);
   const ax = axes(pal);
-  const y = useStableAxis(useMemo(() => niceAxis(0, dataMax(data, lines), 4), [data, lines]));
+  const y = useStableAxis(useMemo(() => niceAxis(0, dataMax(data, lines), 4, true), [data, lines]));
   const banded = useMemo(() => bandedLines(data, lines, y.domain[1]), [data, lines, y]);
   const format = useMemo(() => (v: number) => `${formatSig(v)} ${unit}`, [unit]);
   const tooltip = useMemo(() => (p: TooltipContentProps<TooltipValueType, string | number>) => <BandTooltip {...p} format={format} title={timeLabel} />, [format]);
-  const items = legendItems(lines, banded, pal);
+  // One line is named by the chart's title: its legend only explains the band.
+  const items = legendItems(lines, banded, pal).filter((it) => lines.length > 1 || it.key === '__band');
   return (
     <div ref={ref}>
-      {(lines.length > 1 || banded.length > 0) && <ChartLegend items={items} testId={`${testId}-legend`} />}
+      {items.length > 0 && <ChartLegend items={items} testId={`${testId}-legend`} />}
       <ComposedChart responsive style={SMALL_STYLE} data={data} margin={MARGIN} accessibilityLayer={false}>
         <CartesianGrid stroke={pal.grid} />
         <XAxis dataKey="t" type="number" domain={xDomain} ticks={xTicks} allowDataOverflow tick={ax.tick} tickFormatter={tickNumber} label={ax.xLabel} />

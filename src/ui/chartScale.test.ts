@@ -38,6 +38,10 @@ describe('round ticks', () => {
     expect(niceAxis(0, 1.3).ticks).toEqual([0, 0.5, 1, 1.5]);
     expect(niceAxis(0, 2.8).ticks).toEqual([0, 1, 2, 3]);
     expect(niceAxis(0, 0)).toEqual({ domain: [0, 1], ticks: [0, 0.2, 0.4, 0.6, 0.8, 1] });
+    // Headroom: data at the top gets a step above it; data well below does not.
+    expect(niceAxis(0, 0.6, 5, true).ticks).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
+    expect(niceAxis(0, 0.5, 5, true).ticks).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]);
+    expect(niceAxis(0, 1.3, 5, true).ticks).toEqual([0, 0.5, 1, 1.5]);
   });
 
   it('time ticks inside the run: 0, 5, 10, 15, 20 for 20 ms; never 4, 8, 12', () => {

@@ -27,15 +27,18 @@ function ticksAt(lo: number, hi: number, step: number): number[] {
 
 /**
  * A value axis from 0 (or below, for negative data) up to a round value at or above `max`, with
- * round ticks. An empty or all-zero axis is 0..1.
+ * round ticks. An empty or all-zero axis is 0..1. With `headroom`, data within 3 % of the top gets
+ * one more step above it.
  */
-export function niceAxis(min: number, max: number, maxTicks = 5): { domain: [number, number]; ticks: number[] } {
+export function niceAxis(min: number, max: number, maxTicks = 5, headroom = false): { domain: [number, number]; ticks: number[] } {
   const lo = Number.isFinite(min) ? Math.min(0, min) : 0;
   let hi = Number.isFinite(max) ? Math.max(0, max) : 0;
   if (hi - lo <= 0) hi = lo + 1;
   const step = niceStep(hi - lo, maxTicks);
   const a = Math.floor(lo / step + 1e-9) * step;
-  const b = Math.ceil(hi / step - 1e-9) * step;
+  let b = Math.ceil(hi / step - 1e-9) * step;
+  // `headroom`: data that reaches the top (within 3 %) gets one more step, so a line is not drawn on the frame.
+  if (headroom && hi > 0.97 * b) b += step;
   const domain: [number, number] = [Number(a.toPrecision(12)), Number(b.toPrecision(12))];
   return { domain, ticks: ticksAt(domain[0], domain[1], step) };
 }
