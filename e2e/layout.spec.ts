@@ -86,6 +86,7 @@ test('copying the link does not move the header or the page below it', async ({ 
 
 test('keyboard: a skip link to the results; the diagram is one tab stop with arrows inside; chart internals are not tab stops', async ({ page }) => {
   await page.goto('/?fps=0');
+  await expect(page.getByTestId('run')).toBeVisible(); // rendered
   // The first Tab on the page reaches the skip link; it jumps past the settings.
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('skip-link')).toBeFocused();
