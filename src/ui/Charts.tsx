@@ -8,7 +8,8 @@ import { BASELINE_PREFIX, finiteStats, framePoints, mergeByTime, prefixPoints, t
 import { niceTicks } from './chartScale';
 import { chartPalette, muted, type ChartPalette } from './chartTheme';
 import { exportName } from './exportData';
-import { CpuHeatStrip, CyclesChart, DropsChart, QueueChart } from './LiveCharts';
+import { CpuHeatStrip, CyclesChart } from './CpuCharts';
+import { DropsChart, QueueChart } from './LiveCharts';
 import { LRO_KEY, LroChart, RateChart, SmallChart, type Drawn } from './TimePlots';
 import { useReportShown, useThrottled } from './useThrottled';
 
