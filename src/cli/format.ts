@@ -79,7 +79,7 @@ export function summaryText(s: Summary): string {
     `delivered   ${mpps(s.delivered_pps)}${s.forwarded_pps > 0 ? ` (forwarded ${mpps(s.forwarded_pps)})` : ''}, on the wire ${mpps(s.tx_pps)}`,
     `drops       ${count(dropsTotal)} (${fixed(dropPct, 2)} % of offered${where.length ? `; ${where.join(', ')}` : ''})`,
     `latency     mean ${micros(s.latency_us.mean)} µs, p50 ${micros(s.latency_us.p50)} µs, p99 ${micros(s.latency_us.p99)} µs`,
-    `bottleneck  ${s.bottleneck}`,
+    `bottleneck  ${s.bottleneck.text}`,
     ...s.notes.map((n, i) => `${i === 0 ? 'notes       ' : '            '}${n}`),
     ...(s.invariants.conservation && s.invariants.ring_conservation ? [] : ['WARNING     packet conservation check failed: please report this run (its link is below)']),
     `link        ${s.link}`,
@@ -259,7 +259,7 @@ function sweepCells(s: Summary): [string, unknown][] {
   ];
   const named = new Set(fixed.map(([k]) => k));
   const outputs = SWEEP_OUTPUTS.filter((o) => !named.has(o.key)).map((o): [string, unknown] => [o.key, o.get(s)]);
-  return [...fixed, ...outputs, ['bottleneck', s.bottleneck], ['link', s.link]];
+  return [...fixed, ...outputs, ['bottleneck', s.bottleneck.text], ['link', s.link]];
 }
 
 export function sweepColumns(path: string, sample: Summary): string[] {

@@ -22,6 +22,23 @@ export const STAGES = [
   'spin', // lock/CAS contention
 ] as const;
 export type Stage = (typeof STAGES)[number];
+
+/** One name per CPU stage, for the summary's bottleneck sentence and the charts' legends alike. */
+export const STAGE_LABELS: Record<Stage, string> = {
+  irq: 'interrupt',
+  rxeof: 'rxeof',
+  lro: 'LRO',
+  stack: 'stack',
+  sender: 'sender',
+  tx_enqueue: 'if_transmit',
+  drain: 'drain',
+  encap: 'encap',
+  doorbell: 'doorbell',
+  reclaim: 'reclaim',
+  memory: 'memory stalls',
+  numa: 'NUMA',
+  spin: 'lock / CAS contention',
+};
 export const STAGE_INDEX: Record<Stage, number> = Object.fromEntries(STAGES.map((s, i) => [s, i])) as Record<Stage, number>;
 
 /** Per-driver CPU costs in cycles. */
@@ -82,6 +99,8 @@ export const COMMON = {
   txLines: 2,
   /** Lines of software state per packet allocated where the ifnet lives (queue softc, mbuf header). */
   softLines: 2,
+  /** Lines of a packet a TX consumer reads that its producer wrote (mbuf header, packet headers). */
+  mbufLines: 2,
   /** pkt-gen filling one netmap slot (calibration.md: 14.88 Mpps on one 900 MHz core ≈ 60 cycles). */
   netmapFill: 60,
   /** iflib_netmap_txsync per slot: one descriptor write (no mbuf, no DMA map load). */
@@ -90,6 +109,8 @@ export const COMMON = {
   netmapSync: 1500,
   /** sendto() → udp_output per packet for the transmit workload (~950 ns at 2.2 GHz-class cores). */
   sendPkt: 2000,
+  /** One grouptask run: gtaskqueue_run_locked picks the task, _task_fn_tx entry and exit. */
+  taskRun: 300,
 } as const;
 
 /**
@@ -114,6 +135,8 @@ export const DRIVER_COSTS: Record<string, DriverCosts> = {
 export const HOST_COSTS: Record<string, HostCosts> = {
   'xeon-e5-2650v4-2s': { llcHitNs: 7.9, dramNs: 90, ddio: true, remoteExtraNs: 40, smtShare: 0.6, lineIntraNs: 45, lineCrossNs: 100 },
   'xeon-e5-2697av4': { llcHitNs: 7.9, dramNs: 90, ddio: true, remoteExtraNs: 40, smtShare: 0.6, lineIntraNs: 45, lineCrossNs: 100 },
+  'xeon-e5-2697av4-2s': { llcHitNs: 7.9, dramNs: 90, ddio: true, remoteExtraNs: 40, smtShare: 0.6, lineIntraNs: 45, lineCrossNs: 100 },
+  'apu2-gx412tc': { llcHitNs: 12, dramNs: 110, ddio: false, remoteExtraNs: 0, smtShare: 1, lineIntraNs: 60, lineCrossNs: 60 },
   'ryzen7-8845hs': { llcHitNs: 10, dramNs: 110, ddio: false, remoteExtraNs: 0, smtShare: 0.6, lineIntraNs: 30, lineCrossNs: 30 },
   'atom-c2758': { llcHitNs: 12, dramNs: 100, ddio: false, remoteExtraNs: 0, smtShare: 1, lineIntraNs: 60, lineCrossNs: 60 },
   custom: { llcHitNs: 7.9, dramNs: 90, ddio: true, remoteExtraNs: 40, smtShare: 0.6, lineIntraNs: 45, lineCrossNs: 100 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RxQueueSummary, TxQueueSummary } from './path';
+import type { RxQueueSummary, TxQueueSummary } from './index';
 import { findPreset, presetScenario } from './presets';
 import { applyKnob, defaultScenario, parseScenario, setPath, type Scenario } from './scenario';
 import { FRAMES_PER_RUN, Simulation, runScenario, type Summary } from './sim';

@@ -30,6 +30,7 @@ export interface Preset {
 }
 
 const BENCH_LAB = 'calibration.md, forwarding benchmarks (BSDRP bench lab)';
+const MORE_ROWS = 'calibration.md, more forwarding rows';
 
 export const PRESETS: readonly Preset[] = [
   {
@@ -65,6 +66,62 @@ export const PRESETS: readonly Preset[] = [
     description: 'ixl through iflib on an 8-core single-domain host, default queues, tx_abdicate=0.',
     set: { 'host.preset': 'ryzen7-8845hs', 'host.freebsd': 15, 'nic.model': 'ixl-x710', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
     targets: [{ set: {}, metric: 'forwarded_pps', measured: 7.17e6, source: `${BENCH_LAB}: ixl (iflib), 15-current, default queues, tx_abdicate=0` }],
+  },
+  {
+    name: 'fwd-igb-i210-apu2',
+    title: 'Forwarding: i210 (igb, iflib) on a PC Engines APU2',
+    description: 'Four 1 GHz cores forward 64-byte UDP at 1G through iflib. Without a UDP hash type (before D58513) every packet goes to TX queue 0, so tx_abdicate changes nothing; give UDP one and each CPU\'s packets spread over the TX queues, where a producer that finds a ring idle drains one packet with its own doorbells.',
+    set: { 'host.preset': 'apu2-gx412tc', 'host.freebsd': 16, 'nic.model': 'igb-i210', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [
+      { set: {}, metric: 'forwarded_pps', measured: 874e3, source: `${MORE_ROWS}: APU2, igb, 16-current, default (mp_ring, tx_abdicate=0)` },
+      { set: { 'iflib.tx_abdicate': true }, metric: 'forwarded_pps', measured: 871e3, source: `${MORE_ROWS}: APU2, igb, 16-current, tx_abdicate=1` },
+      { set: { 'tx.path': 'simple' }, metric: 'forwarded_pps', measured: 380e3, source: `${MORE_ROWS}: APU2, igb, 16-current, simple_tx=1 (iflib_simple_transmit)` },
+      { set: { 'nic.udp_hashtype': true }, metric: 'forwarded_pps', measured: 482e3, source: `${MORE_ROWS}: APU2, igb, 16-current with D58513, default` },
+      { set: { 'nic.udp_hashtype': true, 'iflib.tx_abdicate': true }, metric: 'forwarded_pps', measured: 963e3, source: `${MORE_ROWS}: APU2, igb, 16-current with D58513, tx_abdicate=1` },
+      { set: { 'nic.udp_hashtype': true, 'tx.path': 'simple' }, metric: 'forwarded_pps', measured: 1001e3, source: `${MORE_ROWS}: APU2, igb, 16-current with D58513, simple_tx=1` },
+    ],
+  },
+  {
+    name: 'fwd-igb-i210-apu2-fbsd12',
+    title: 'Forwarding: i210 on an APU2 with FreeBSD 12-head (2017), before and after D12439',
+    description: 'The same board on 12-head r323724: D12439 let ifmp_ring_enqueue abdicate the drain to the TX task (modelled as tx_abdicate) and claimed 30% on small-packet forwarding.',
+    set: { 'host.preset': 'apu2-gx412tc', 'host.freebsd': 12, 'nic.model': 'igb-i210', 'nic.udp_hashtype': true, 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [
+      { set: { 'iflib.tx_abdicate': false }, metric: 'forwarded_pps', measured: 497e3, source: `${MORE_ROWS}: APU2, igb, 12-head r323724, before D12439` },
+      { set: { 'iflib.tx_abdicate': true }, metric: 'forwarded_pps', measured: 703e3, source: `${MORE_ROWS}: APU2, igb, 12-head r323724, after D12439` },
+    ],
+  },
+  {
+    name: 'fwd-cxgbe-t540-atom',
+    title: 'Forwarding: Chelsio T540 (cxgbe) on an Atom C2758',
+    description: 'cxgbe\'s own mp_ring on eight slow cores with no L3 cache.',
+    set: { 'host.preset': 'atom-c2758', 'host.freebsd': 14, 'nic.model': 'cxgbe-t540', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [{ set: {}, metric: 'forwarded_pps', measured: 5.84e6, source: `${MORE_ROWS}: Atom C2758, cxgbe T540, 14-head, default` }],
+  },
+  {
+    name: 'fwd-cxgbe-t580-e5v4-2s',
+    title: 'Forwarding: Chelsio T580 40G (cxgbe) on 2× E5-2697A v4',
+    description: 'A 40G router with 32 cores over two sockets; 13-head runs with 8, 16 and 32 queues (32 on the SMT threads too).',
+    set: { 'host.preset': 'xeon-e5-2697av4-2s', 'host.freebsd': 14, 'nic.model': 'cxgbe-t580', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [
+      { set: {}, metric: 'forwarded_pps', measured: 28.82e6, source: `${MORE_ROWS}: 2× E5-2697A v4, cxgbe T580, 14-head, default` },
+      { set: { 'host.freebsd': 13, 'queues.rx': 8, 'queues.tx': 8 }, metric: 'forwarded_pps', measured: 8.23e6, source: `${MORE_ROWS}: 2× E5-2697A v4, cxgbe T580, 13-head, 8 queues` },
+      { set: { 'host.freebsd': 13, 'queues.rx': 16, 'queues.tx': 16 }, metric: 'forwarded_pps', measured: 10.82e6, source: `${MORE_ROWS}: 2× E5-2697A v4, cxgbe T580, 13-head, 16 queues` },
+      { set: { 'host.freebsd': 13, 'host.smt': true, 'queues.use_logical_cores': true, 'queues.rx': 32, 'queues.tx': 32 }, metric: 'forwarded_pps', measured: 19.11e6, source: `${MORE_ROWS}: 2× E5-2697A v4, cxgbe T580, 13-head, 32 queues (on the SMT threads too)` },
+    ],
+  },
+  {
+    name: 'fwd-ix-82599-atom',
+    title: 'Forwarding: 82599ES (ix, iflib) on an Atom C2758: ring sizes and reclaim',
+    description: 'iflib ix on eight Atom cores: bigger rings cost a little (cache footprint), a reclaim threshold batches the TX cleanup.',
+    set: { 'host.preset': 'atom-c2758', 'host.freebsd': 15, 'nic.model': 'ix-82599', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [
+      { set: { 'queues.rx_desc': 1024, 'queues.tx_desc': 1024 }, metric: 'forwarded_pps', measured: 4.80e6, source: `${MORE_ROWS}: Atom C2758, ix, 15-current, 1024 descriptors` },
+      { set: {}, metric: 'forwarded_pps', measured: 4.57e6, source: `${MORE_ROWS}: Atom C2758, ix, 15-current, 2048 descriptors (default)` },
+      { set: { 'queues.rx_desc': 4096, 'queues.tx_desc': 4096 }, metric: 'forwarded_pps', measured: 4.50e6, source: `${MORE_ROWS}: Atom C2758, ix, 15-current, 4096 descriptors` },
+      { set: { 'iflib.tx_reclaim_thresh': 512 }, metric: 'forwarded_pps', measured: 5.05e6, source: `${MORE_ROWS}: Atom C2758, ix, 15-current, tx_reclaim_thresh 25% of the ring` },
+      { set: { 'iflib.tx_reclaim_thresh': 1024 }, metric: 'forwarded_pps', measured: 4.68e6, source: `${MORE_ROWS}: Atom C2758, ix, 15-current, tx_reclaim_thresh 50% of the ring` },
+    ],
   },
   {
     name: 'ixl-40g-kernel-tx',

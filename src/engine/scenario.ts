@@ -98,7 +98,7 @@ export const KNOBS: readonly Knob[] = [
   },
   {
     path: 'host.freebsd', group: 'Host', kind: 'choice', label: 'FreeBSD version', workloads: NIC_PATH,
-    options: [12, 13, 14, 15], default: 14,
+    options: [12, 13, 14, 15, 16], default: 14,
     help: 'Kernel generation. 12 takes IF_AFDATA_RLOCK (one rwlock word shared by every CPU) in arpresolve for each forwarded packet; 13 and later look the next hop up under the network epoch without it.',
     freebsd: 'arpresolve / IF_AFDATA_RLOCK (12) vs NET_EPOCH (13+)',
   },
@@ -124,6 +124,11 @@ export const KNOBS: readonly Knob[] = [
     path: 'nic.numa_domain', group: 'NUMA', kind: 'int', label: 'NIC domain', workloads: NIC_PATH,
     min: 0, max: 7, default: 0, unit: 'domain',
     help: 'NUMA domain the NIC is attached to (its PCIe root). DMA writes land in this domain\'s LLC (DDIO).', freebsd: 'dev.<drv>.<unit>.%domain (bus_get_domain)',
+  },
+  {
+    path: 'nic.udp_hashtype', group: 'NIC & queues', kind: 'bool', label: 'UDP hash type', workloads: ['forward'], default: true, since: 4, legacy: true,
+    help: 'The driver marks received UDP packets with an RSS hash type, so iflib picks a forwarded packet\'s TX queue by its flowid. Off (igb before D58513), iflib_if_transmit sends every such packet to TX queue 0 (iflib_simple_transmit to the last).',
+    freebsd: 'M_HASHTYPE_GET(m) in iflib_if_transmit; D58513 (igb)',
   },
   {
     path: 'queues.rx', group: 'NIC & queues', kind: 'int', label: 'RX queues', workloads: RX_PATH,
@@ -180,24 +185,24 @@ export const KNOBS: readonly Knob[] = [
   },
   // TX path
   {
-    path: 'tx.path', group: 'TX path', kind: 'choice', label: 'TX software path', workloads: ['transmit'],
+    path: 'tx.path', group: 'TX path', kind: 'choice', label: 'TX software path', workloads: ['forward', 'transmit'],
     options: ['mp_ring', 'buf_ring', 'simple', 'netmap'], default: 'mp_ring',
-    help: 'mp_ring: iflib_if_transmit → ifmp_ring_enqueue; the producer that finds the ring idle drains it (or abdicates to the TX task). buf_ring: the older drbr design, producers enqueue and whoever gets the TX lock drains. simple: no software ring, lock + encap + doorbell per packet (iflib_simple_transmit). netmap: pkt-gen threads fill TX slots and call txsync, no mbufs, no stack.',
+    help: 'mp_ring: iflib_if_transmit → ifmp_ring_enqueue; the producer that finds the ring idle drains it (or abdicates to the TX task). buf_ring: the older drbr design, producers enqueue and whoever gets the TX lock drains. simple: no software ring, lock + encap + doorbell per packet (iflib_simple_transmit, iflib.simple_tx). netmap (transmit only): pkt-gen threads fill TX slots and call txsync, no mbufs, no stack. mlx5en and cxgbe have their own paths (mlx5e_xmit, cxgbe_transmit).',
     freebsd: 'ifmp_ring_enqueue / drbr_enqueue / iflib_simple_transmit',
   },
   {
-    path: 'tx.mp_ring_size', group: 'TX path', kind: 'int', label: 'Software ring size', workloads: ['transmit'],
+    path: 'tx.mp_ring_size', group: 'TX path', kind: 'int', label: 'Software ring size', workloads: ['forward', 'transmit'],
     min: 8, max: 65536, default: 2048, unit: 'entries',
     help: 'Entries of the software TX ring in front of each hardware queue (mp_ring holds size − 2). iflib hard-codes 2048 in iflib_queues_alloc; the meeting asked why it is smaller than a hardware ring.',
     freebsd: 'ifmp_ring_alloc(&txq->ift_br, 2048, …)',
   },
   {
-    path: 'iflib.tx_abdicate', group: 'TX path', kind: 'bool', label: 'TX abdicate', workloads: ['transmit'], default: false,
+    path: 'iflib.tx_abdicate', group: 'TX path', kind: 'bool', label: 'TX abdicate', workloads: ['forward', 'transmit'], default: false,
     help: 'Producers never drain: they mark the ring ABDICATED and the TX queue task drains it on its own CPU.',
     freebsd: 'dev.<drv>.<unit>.iflib.tx_abdicate',
   },
   {
-    path: 'iflib.tx_reclaim_thresh', group: 'TX path', kind: 'int', label: 'TX reclaim threshold', workloads: ['transmit'],
+    path: 'iflib.tx_reclaim_thresh', group: 'TX path', kind: 'int', label: 'TX reclaim threshold', workloads: ['forward', 'transmit'],
     min: 0, max: 4096, default: 0, unit: 'descriptors',
     help: 'A drain reclaims completed descriptors only once at least this many are done (0: always). Drivers set 0, except a few that batch reclaim.',
     freebsd: 'isc_tx_reclaim_thresh (iflib_completed_tx_reclaim)',
@@ -388,8 +393,8 @@ function toZod(t: Tree): z.ZodType {
 
 /** The scenario as the engine sees it. Kept as an explicit interface so engine code is typed. */
 export interface Scenario {
-  host: { preset: string; cores: number; ghz: number; smt: boolean; freebsd: 12 | 13 | 14 | 15; numa_domains: number };
-  nic: { model: string; link_gbps: 1 | 10 | 25 | 40 | 100; numa_domain: number };
+  host: { preset: string; cores: number; ghz: number; smt: boolean; freebsd: 12 | 13 | 14 | 15 | 16; numa_domains: number };
+  nic: { model: string; link_gbps: 1 | 10 | 25 | 40 | 100; numa_domain: number; udp_hashtype: boolean };
   queues: {
     rx: number;
     tx: number;
@@ -522,7 +527,8 @@ export function crossCheck(s: Scenario): string[] {
   errors.push(...validateDescCount(nic, s.queues.rx_desc, 'queues.rx_desc'));
   errors.push(...validateDescCount(nic, s.queues.tx_desc, 'queues.tx_desc'));
   if (s.queues.core_offset >= logicalCpus(s)) errors.push(`queues.core_offset = ${s.queues.core_offset} is past the last CPU (${logicalCpus(s) - 1})`);
-  if (s.traffic.workload === 'transmit' && s.tx.path === 'buf_ring' && (s.tx.mp_ring_size & (s.tx.mp_ring_size - 1)) !== 0) errors.push(`tx.mp_ring_size = ${s.tx.mp_ring_size} must be a power of two for buf_ring (buf_ring_alloc asserts powerof2)`);
+  if (s.traffic.workload === 'forward' && s.tx.path === 'netmap') errors.push('tx.path = netmap is a transmit path (pkt-gen writes netmap slots itself); forwarded packets go through the kernel\'s if_transmit: choose mp_ring, buf_ring or simple');
+  if (s.traffic.workload !== 'receive' && s.tx.path === 'buf_ring' && (s.tx.mp_ring_size & (s.tx.mp_ring_size - 1)) !== 0) errors.push(`tx.mp_ring_size = ${s.tx.mp_ring_size} must be a power of two for buf_ring (buf_ring_alloc asserts powerof2)`);
   if (s.traffic.workload === 'transmit' && s.traffic.sender_cpu >= logicalCpus(s)) errors.push(`traffic.sender_cpu = ${s.traffic.sender_cpu} is past the last CPU (${logicalCpus(s) - 1})`);
   const mix = s.traffic.mix.tcp + s.traffic.mix.udp + s.traffic.mix.sctp;
   if (Math.abs(mix - 1) > 1e-6) errors.push(`traffic.mix.tcp + traffic.mix.udp + traffic.mix.sctp must add up to 1 (they add up to ${+mix.toFixed(6)})`);
@@ -551,6 +557,7 @@ export function applyKnob(s: Scenario, path: string, value: unknown): Scenario {
       out = setPath(out, 'queues.rx_desc', n.defaultRxDesc);
       out = setPath(out, 'queues.tx_desc', n.defaultTxDesc);
       out = setPath(out, 'numa.if_alloc_dev', n.numaAware);
+      out = setPath(out, 'nic.udp_hashtype', n.udpHashType);
     }
   }
   return out;

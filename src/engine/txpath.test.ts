@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TxQueueSummary } from './path';
+import type { TxQueueSummary } from './index';
 import { applyKnob, defaultScenario, parseScenario, type Scenario } from './scenario';
 import { runScenario, type Summary } from './sim';
 

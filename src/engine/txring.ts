@@ -11,6 +11,11 @@
  * driver reclaims it (`retireAt`, run at the start of each drain). Observing completions for
  * statistics (`observeAt`, at frame boundaries) gives nothing back.
  *
+ * The driver writes descriptors (`write`, iflib_encap → isc_txd_encap) before the NIC knows of
+ * them: they hold a descriptor but do not transmit until the doorbell (`doorbell`,
+ * isc_txd_flush writes the tail register), which hands every pending descriptor to the NIC at
+ * once. `offerFrom` is a write and a doorbell together.
+ *
  * With one ring of K descriptors this is exactly an M/D/1/K (poisson) or D/D/1/K (constant)
  * queue, which is what the textbook tests check.
  *
@@ -34,6 +39,7 @@ export class TxRing {
   private head = 0; // oldest descriptor not yet reclaimed
   private n = 0; // descriptors held: enqueued, not yet reclaimed by the driver
   private doneAhead = 0; // of those, frames already observed complete on the wire
+  private pend = 0; // of those, the newest ones written but not yet doorbelled (no departure yet)
   // Doubles updated per frame live in a typed array (V8 boxes double object fields on each write):
   // [0] time up to which `area` is integrated, [1] area, [2] sojourn sum, [3] latency sum.
   private readonly acc = new Float64Array(4);
@@ -92,6 +98,16 @@ export class TxRing {
     return this.capacity - this.n;
   }
 
+  /** Descriptors written since the last doorbell (the NIC does not know of them yet). */
+  get pending(): number {
+    return this.pend;
+  }
+
+  /** Frames the NIC has finished that the driver has not reclaimed (as of the last observation). */
+  get completed(): number {
+    return this.doneAhead;
+  }
+
   private readonly scratch = new Float64Array(2);
 
   /** Observe completions up to t and reclaim them (the driver's reclaim at time t). */
@@ -132,7 +148,8 @@ export class TxRing {
     }
     let i = this.head + this.doneAhead;
     if (i >= cap) i -= cap;
-    while (this.doneAhead < this.n) {
+    const visible = this.n - this.pend;
+    while (this.doneAhead < visible) {
       const d = this.depart[i]!;
       if (d > t) break;
       const lat = d - this.stamp[i]!;
@@ -206,6 +223,55 @@ export class TxRing {
     }
   }
 
+  /**
+   * The driver writes one descriptor at `times[ti]` for a frame stamped `stamps[si]`; the NIC sees
+   * it at the next `doorbell`. Returns false when no descriptor is free (the caller decides: iflib
+   * leaves the packet in its software ring; without one it is a drop, which `offerFrom` counts).
+   */
+  write(times: Float64Array, ti: number, stamps: Float64Array, si: number): boolean {
+    const t = times[ti]!;
+    if (this.n === this.capacity) return false;
+    const acc = this.acc;
+    if (t > acc[0]!) {
+      acc[1]! += this.n * (t - acc[0]!);
+      acc[0] = t;
+    }
+    let tail = this.head + this.n;
+    if (tail >= this.capacity) tail -= this.capacity;
+    this.arrive[tail] = t;
+    this.stamp[tail] = stamps[si]!;
+    this.depart[tail] = Infinity;
+    this.n++;
+    this.pend++;
+    this.enqueued++;
+    if (this.n > this.maxOccupancy) this.maxOccupancy = this.n;
+    return true;
+  }
+
+  /**
+   * The doorbell at `times[ti]`: the NIC learns of every pending descriptor and sends their
+   * frames in order after whatever the wire is busy with. Returns how many it handed over.
+   */
+  doorbell(times: Float64Array, ti: number): number {
+    const k = this.pend;
+    if (k === 0) return 0;
+    const t = times[ti]!;
+    const cap = this.capacity;
+    const w = this.wire;
+    let last = w.last[0]!;
+    let i = this.head + this.n - k;
+    if (i >= cap) i -= cap;
+    for (let j = 0; j < k; j++) {
+      const d = (t > last ? t : last) + w.serviceNs;
+      this.depart[i] = d;
+      last = d;
+      i = i + 1 === cap ? 0 : i + 1;
+    }
+    w.last[0] = last;
+    this.pend = 0;
+    return k;
+  }
+
   /** offer with the time read from `times[ti]` and the stamp from `stamps[si]`. */
   offerFrom(times: Float64Array, ti: number, stamps: Float64Array, si: number): boolean {
     const t = times[ti]!;
@@ -213,6 +279,7 @@ export class TxRing {
       this.dropped++;
       return false;
     }
+    if (this.pend > 0) throw new Error('TxRing.offerFrom with descriptors awaiting a doorbell');
     const acc = this.acc;
     if (t > acc[0]!) {
       acc[1]! += this.n * (t - acc[0]!);

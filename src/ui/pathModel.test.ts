@@ -133,7 +133,7 @@ describe('buildDiagram', () => {
     const r = run('fewer-queues-than-cores');
     const calm: Summary = {
       ...r.summary,
-      bottleneck: 'Nothing saturates',
+      bottleneck: { kind: 'none', stage: null, cpu: null, queue: null, text: 'Nothing saturates' },
       drops: { wire: 0, nic: 0, rx_ring: 0, mp_ring: 0, buf_ring: 0, tx_ring: 0, sender: 0 },
       tx_pps: 1,
       cores: r.summary.cores.map((c) => ({ ...c, utilization: 0.2 })),
