@@ -36,7 +36,7 @@ function pathStage(h: HostPath, st: Stage): string {
   }
 }
 
-export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueueSummary[], drops: Record<DropLocation, number>, deliveredPps: number): Bottleneck {
+export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueueSummary[], drops: Record<DropLocation, number>, deliveredPps: number, offeredPps: number): Bottleneck {
   const busiest = cores.reduce((a, c) => (c.utilization > a.utilization ? c : a), cores[0]!);
   const describe = (c: CoreSummary) => {
     const t = topStage(c);
@@ -50,7 +50,7 @@ export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueu
       text: `pkt-gen sleeps on a full TX ring and nothing wakes it but iflib_timer every hz/2: iflib_timer re-armed the one-tick txq callout after the woken thread had armed it (${st.stalls} sleeps, ${st.lost_wakeups} wake-ups lost, ${st.wakeups.timer} by the tick, ${st.wakeups.iflib_timer} by iflib_timer). Delivered ${(deliveredPps / 1e6).toFixed(2)} Mpps.`,
     };
   }
-  const ceil = h.nic.txCeilingPps;
+  const ceil = h.txCeilingPps;
   if (h.workload !== 'receive' && ceil && deliveredPps > 0.97 * ceil) {
     const extra = nm ? `: pkt-gen fills faster than the ${h.nic.title} sends; threads sleep on full rings ${nm.stats.stalls} times and the ${h.s.netmap.tx_timer} timer wakes them` : '';
     return { kind: 'tx_ceiling', stage: 'wire_out', cpu: null, queue: null, text: `The NIC's TX packet-rate ceiling (${(ceil / 1e6).toFixed(0)} Mpps)${extra}.` };
@@ -66,13 +66,18 @@ export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueu
     parts.push(`the NIC's packet-rate ceiling (${((h.nic.hwCeilingPps ?? 0) / 1e6).toFixed(2)} Mpps) drops packets before the rings`);
     set({ kind: 'nic_ceiling', stage: 'nic_rx', cpu: null, queue: null });
   }
-  const cpuBound = h.workload === 'transmit' ? busiest.utilization > 0.95 : drops.rx_ring > 0;
+  // CPU-bound: rings overflow, or (before they have filled) a saturated CPU lets a backlog grow
+  const backlog = busiest.utilization > 0.97 && deliveredPps < 0.98 * offeredPps;
+  const cpuBound = h.workload === 'transmit' ? busiest.utilization > 0.95 : drops.rx_ring > 0 || backlog;
   if (cpuBound) {
-    const worst = h.workload === 'transmit' || rxq.length === 0 ? null : rxq.reduce((a, q) => (q.dropped > a.dropped ? q : a), rxq[0]!);
+    const worstDrop = rxq.length === 0 ? null : rxq.reduce((a, q) => (q.dropped > a.dropped ? q : a), rxq[0]!);
+    const worstFill = rxq.length === 0 ? null : rxq.reduce((a, q) => (q.in_ring > a.in_ring ? q : a), rxq[0]!);
+    const worst = h.workload === 'transmit' ? null : worstDrop && worstDrop.dropped > 0 ? worstDrop : worstFill;
     const c = worst ? cores[worst.cpu]! : busiest;
     const t = topStage(c);
     const what = worst ? `RX queue ${worst.id}` : h.netmap ? 'a pkt-gen thread' : 'a sender';
-    parts.push(`CPU ${c.cpu} (${what}, domain ${c.domain}) is ${pct(c.utilization)} busy${worst ? ' and its ring overflows' : ''}: ${describe(c)}`);
+    const ring = !worst ? '' : worst.dropped > 0 ? ' and its ring overflows' : ' and its ring fills';
+    parts.push(`CPU ${c.cpu} (${what}, domain ${c.domain}) is ${pct(c.utilization)} busy${ring}: ${describe(c)}`);
     set({ kind: t.stage === 'spin' ? 'lock' : 'cpu', stage: t.stage ? pathStage(h, t.stage) : null, cpu: c.cpu, queue: worst ? worst.id : null });
     const busy = cores.filter((x) => x.utilization > 0.9).length;
     const withWork = cores.filter((x) => x.tasks.length > 0).length;

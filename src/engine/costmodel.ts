@@ -1,11 +1,21 @@
 /**
- * What each operation of the packet path costs on each CPU, in one place: the cycles of the
- * code (scaled by the clock and, when the core's other hardware thread also has work, by the SMT
- * share), the stalls on cache lines the NIC wrote (LLC with DDIO, DRAM without) and the extra
- * stall of lines and MMIO that cross NUMA domains. Stages charge these by operation count; the
- * constants and their sources are in costs.ts and docs/MODEL.md.
+ * What each operation of the packet path costs on each CPU of a run, built from the constants in
+ * costs.ts and the facts of the host, the NIC and the placement:
+ *
+ * - Code: cycles (Broadwell cycles × 1/ipc of the host's microarchitecture) at the core clock. A
+ *   hardware thread whose SMT sibling also has queue or sender work gets `smt.share` of the core's
+ *   execution; stalls are not slowed by the sibling (they overlap), which is why SMT pays off on
+ *   stall-bound packet work and hardly on cycle-bound work.
+ * - Memory with a working set: a packet reads lines the NIC wrote (its header, the RX completion;
+ *   a drain call the TX completion) and lines of software state (mbuf, iflib's descriptor arrays).
+ *   NIC-written lines hit the LLC when DDIO keeps them there — while the DMA working set of all
+ *   queues fits DDIO's share of the LLC — and come from DRAM otherwise. Software lines hit while
+ *   the CPU's own rings' footprint fits its cache. Misses of one packet overlap up to `mlp`.
+ * - NUMA: lines homed in another domain cost the interconnect on top (NIC DMA for a CPU off the
+ *   NIC's domain, the ifnet's software state, the egress NIC's descriptors and doorbell).
+ * - The doorbell is an uncached MMIO write: ns, not cycles.
  */
-import { COMMON, DRIVER_COSTS, HOST_COSTS, STAGE_INDEX, STAGES, type DriverCosts, type HostCosts, type Stage } from './costs';
+import { HOST_COSTS, MBUF_XFER_LINES, PARAMS, STAGE_INDEX, STAGES, type HostCosts, type Params, type Stage } from './costs';
 import type { NicPreset } from './hardware';
 import type { Topology } from './topology';
 
@@ -29,11 +39,17 @@ export const OP = {
   TASK: 15, // a grouptask run (_task_fn_tx entry)
 } as const;
 export const NOP = 16;
+export const NST = STAGES.length;
 
 /** CPU stage each operation's cycles are charged to. */
 const OP_STAGE: readonly Stage[] = [
   'irq', 'rxeof', 'rxeof', 'stack', 'stack', 'tx_enqueue', 'drain', 'drain', 'encap', 'doorbell', 'reclaim', 'sender', 'sender', 'encap', 'sender', 'drain',
 ];
+
+/** Lines of software state a packet touches (mbuf header, iflib/driver descriptor arrays). */
+export const SW_LINES_PER_PACKET = 3;
+/** Bytes of software state per ring slot that cycle through the cache (mbuf + sw descriptor). */
+export const SW_BYTES_PER_SLOT = 320;
 
 export interface CostPlacement {
   /** NUMA domain of the NIC the packets arrive on (its DMA lands there). */
@@ -42,14 +58,20 @@ export interface CostPlacement {
   memDomain: number;
   /** Domain of the NIC the packets leave by. */
   egressDomain: number;
-  /** Per CPU: does its SMT sibling also run queue or sender work? (then it runs at the SMT share) */
+  /** Per CPU: does its SMT sibling also run queue or sender work? */
   siblingBusy: Uint8Array;
+  /** Per CPU: descriptors of the rings it serves (RX and TX), its software working set. */
+  ringSlots: Float64Array;
+  /** Descriptors of all RX rings of the NIC (the DMA working set DDIO must hold). */
+  rxSlotsTotal: number;
+  /** Bytes of last-level cache per domain. */
+  llcBytes: number;
 }
 
 export class CostModel {
   readonly ncpu: number;
   readonly host: HostCosts;
-  readonly drv: DriverCosts;
+  readonly params: Params;
   /** Per CPU per op: ns of the code (cycles at this CPU's speed), memory stall, NUMA stall. */
   readonly cycNs: Float64Array;
   readonly memNs: Float64Array;
@@ -58,62 +80,92 @@ export class CostModel {
   readonly totalNs: Float64Array;
   /** Per CPU: ns the CPU owes before its current step ends (the step's duration being built). */
   readonly owe: Float64Array;
-  /** ns per cycle on each CPU (1 / (GHz × SMT share)). */
+  /** ns per Broadwell cycle on each CPU. */
   readonly nsPerCycle: Float64Array;
   /** Stage index of each op's cycles. */
   readonly opStage: Int32Array;
   readonly memStage = STAGE_INDEX.memory;
   readonly numaStage = STAGE_INDEX.numa;
+  /** What a consumer pays per packet produced on another CPU, same domain / across, ns. */
+  private readonly xferIntra: number;
+  private readonly xferCross: number;
   private readonly domain: Int32Array;
+  /** Per CPU: share of its software lines and of NIC-written lines that hit (diagnostics). */
+  readonly swHit: Float64Array;
+  readonly dmaHit: number;
 
-  constructor(hostPreset: string, nic: NicPreset, ghz: number, topo: Topology, place: CostPlacement) {
+  constructor(hostPreset: string, nic: NicPreset, ghz: number, topo: Topology, place: CostPlacement, params: Params = PARAMS) {
     this.ncpu = topo.ncpu;
     this.domain = topo.domain;
-    this.host = HOST_COSTS[hostPreset] ?? HOST_COSTS.custom!;
-    this.drv = DRIVER_COSTS[nic.driver]!;
-    const h = this.host, d = this.drv;
+    this.params = params;
+    const h = (this.host = HOST_COSTS[hostPreset] ?? HOST_COSTS.custom!);
+    const P = (k: string) => {
+      const v = params[k];
+      if (v === undefined) throw new Error(`cost parameter ${k} missing`);
+      return v;
+    };
+    const fam = nic.usesIflib ? 'iflib' : nic.driver;
+    const ipc = h.microarch === 'broadwell' ? 1 : P(`ipc.${h.microarch}`);
     const n = topo.ncpu;
     this.cycNs = new Float64Array(n * NOP);
     this.memNs = new Float64Array(n * NOP);
     this.numaNs = new Float64Array(n * NOP);
     this.totalNs = new Float64Array(n * NOP);
-    this.opStage = Int32Array.from(OP_STAGE, (s) => STAGE_INDEX[s]);
-    this.nsPerCycle = new Float64Array(n);
     this.owe = new Float64Array(n);
+    this.nsPerCycle = new Float64Array(n);
+    this.swHit = new Float64Array(n);
+    this.opStage = Int32Array.from(OP_STAGE, (s) => STAGE_INDEX[s]);
     const cycles = new Float64Array(NOP);
-    cycles[OP.IRQ] = COMMON.irq;
-    cycles[OP.RXEOF_PASS] = COMMON.rxeofPass;
-    cycles[OP.RX_PKT] = d.rxPkt;
-    cycles[OP.FORWARD] = COMMON.forward;
-    cycles[OP.RECEIVE] = COMMON.receive;
-    cycles[OP.IF_TRANSMIT] = COMMON.txEnqueue;
-    cycles[OP.DRAIN_CALL] = COMMON.drainCall;
-    cycles[OP.DRAIN_PKT] = COMMON.drainPkt;
-    cycles[OP.ENCAP] = d.txPkt;
-    cycles[OP.RECLAIM] = COMMON.reclaimPkt;
-    cycles[OP.SEND] = COMMON.sendPkt;
-    cycles[OP.NM_FILL] = COMMON.netmapFill;
-    cycles[OP.NM_SLOT] = COMMON.netmapSlot;
-    cycles[OP.NM_SYNC] = COMMON.netmapSync;
-    cycles[OP.TASK] = COMMON.taskRun;
-    const lineNs = h.ddio ? h.llcHitNs : h.dramNs;
+    cycles[OP.IRQ] = P('cyc.irq');
+    cycles[OP.RXEOF_PASS] = P('cyc.rx_pass');
+    cycles[OP.RX_PKT] = P(`cyc.rx.${fam}`);
+    cycles[OP.FORWARD] = P('cyc.forward');
+    cycles[OP.RECEIVE] = P('cyc.receive');
+    cycles[OP.IF_TRANSMIT] = P('cyc.if_transmit');
+    cycles[OP.DRAIN_CALL] = P('cyc.drain_call');
+    cycles[OP.DRAIN_PKT] = P('cyc.drain_pkt');
+    cycles[OP.ENCAP] = P(`cyc.tx.${fam}`);
+    cycles[OP.RECLAIM] = P('cyc.reclaim');
+    cycles[OP.SEND] = P('ns.sendto') * 2.2; // a Broadwell cycle count: the source ran at 2.2 GHz
+    cycles[OP.NM_FILL] = P('cyc.netmap_fill');
+    cycles[OP.NM_SLOT] = P('cyc.netmap_slot');
+    cycles[OP.NM_SYNC] = P('cyc.netmap_sync');
+    cycles[OP.TASK] = P('cyc.task');
+    const mlp = P('mlp');
+    const missNs = h.dramNs / mlp;
+    // NIC-written lines: the LLC while DDIO holds the DMA working set, else DRAM.
+    const dmaLines = place.rxSlotsTotal * (1 + nic.rxCompletionBytes / 64);
+    const ddioBytes = h.ddio ? place.llcBytes * h.ddioShare : 0;
+    this.dmaHit = h.ddio ? Math.min(1, ddioBytes / (dmaLines * 64)) : 0;
+    const nicLineNs = this.dmaHit * h.llcHitNs + (1 - this.dmaHit) * missNs;
+    const rxNicLines = 1 + nic.rxCompletionBytes / 64;
+    const txNicLines = nic.txCompletionBytes / 64;
+    this.xferIntra = MBUF_XFER_LINES * h.lineIntraNs;
+    this.xferCross = MBUF_XFER_LINES * h.lineCrossNs;
+    const doorbell = P('ns.doorbell');
+    const smt = P('smt.share');
     for (let c = 0; c < n; c++) {
-      const share = place.siblingBusy[c] ? h.smtShare : 1;
+      const share = place.siblingBusy[c] ? smt : 1;
+      const npc = 1 / (ghz * ipc * share);
+      this.nsPerCycle[c] = npc;
       const dom = topo.domain[c]!;
       const remote = (lines: number, where: number) => (dom !== where ? lines * h.remoteExtraNs : 0);
+      // the CPU's software state against its cache
+      const ws = place.ringSlots[c]! * SW_BYTES_PER_SLOT;
+      const hit = ws > 0 ? Math.min(1, h.cachePerCoreBytes / ws) : 1;
+      this.swHit[c] = hit;
+      const swNs = SW_LINES_PER_PACKET * (1 - hit) * missNs;
       const o = c * NOP;
-      this.nsPerCycle[c] = 1 / (ghz * share);
-      for (let k = 0; k < NOP; k++) this.cycNs[o + k] = cycles[k]! / (ghz * share);
-      // The doorbell is an uncached MMIO write: a stall in ns, not cycles.
-      this.cycNs[o + OP.DOORBELL] = COMMON.doorbellNs;
-      this.memNs[o + OP.RX_PKT] = COMMON.rxLines * lineNs;
-      this.numaNs[o + OP.RX_PKT] = remote(COMMON.rxLines, place.nicDomain) + remote(COMMON.softLines, place.memDomain);
-      this.memNs[o + OP.ENCAP] = COMMON.txLines * lineNs;
-      this.numaNs[o + OP.ENCAP] = remote(COMMON.txLines, place.egressDomain);
+      for (let k = 0; k < NOP; k++) this.cycNs[o + k] = cycles[k]! * npc;
+      this.cycNs[o + OP.DOORBELL] = doorbell;
+      this.memNs[o + OP.RX_PKT] = rxNicLines * nicLineNs + swNs;
+      this.numaNs[o + OP.RX_PKT] = remote(rxNicLines, place.nicDomain) + remote(SW_LINES_PER_PACKET, place.memDomain);
+      this.memNs[o + OP.DRAIN_CALL] = txNicLines * nicLineNs;
+      this.numaNs[o + OP.DRAIN_CALL] = remote(txNicLines, place.egressDomain);
+      this.numaNs[o + OP.ENCAP] = remote(1, place.egressDomain); // the TX descriptor line
       this.numaNs[o + OP.DOORBELL] = remote(1, place.egressDomain);
-      this.numaNs[o + OP.SEND] = remote(COMMON.softLines, place.memDomain);
-      this.memNs[o + OP.NM_SLOT] = COMMON.txLines * lineNs;
-      this.numaNs[o + OP.NM_SLOT] = remote(COMMON.txLines, place.egressDomain);
+      this.numaNs[o + OP.SEND] = remote(SW_LINES_PER_PACKET, place.memDomain);
+      this.numaNs[o + OP.NM_SLOT] = remote(1, place.egressDomain);
       for (let k = 0; k < NOP; k++) this.totalNs[o + k] = this.cycNs[o + k]! + this.memNs[o + k]! + this.numaNs[o + k]!;
     }
   }
@@ -123,8 +175,7 @@ export class CostModel {
    * and its headers): cache-to-cache transfers, dearer across domains.
    */
   xferNs(from: number, to: number): number {
-    const h = this.host;
-    return COMMON.mbufLines * (this.domain[from] === this.domain[to] ? h.lineIntraNs : h.lineCrossNs);
+    return this.domain[from] === this.domain[to] ? this.xferIntra : this.xferCross;
   }
 
   /** ns of `count` × op on cpu. */
@@ -152,5 +203,3 @@ export class CostModel {
     this.owe[cpu]! += ns;
   }
 }
-
-export const NST = STAGES.length;

@@ -183,6 +183,8 @@ export interface NicPreset {
    * 45 Mpps at 64 bytes, where the CPU side could go faster), so these are fitted, not cited.
    */
   readonly txCeilingPps: number | null;
+  /** The cost parameter (costs.ts) holding that ceiling in Mpps when it is fitted, else null. */
+  readonly txCeilingParam: string | null;
   /** Software TX ring in front of each hardware queue (mp_ring entries); null when there is none. */
   readonly txRingDefaultSoftware: number | null;
   /**
@@ -192,6 +194,13 @@ export interface NicPreset {
    */
   readonly txNsegments: number;
   readonly txTsoSegmentsMax: number;
+  /**
+   * Bytes of NIC-written completion the CPU reads per received packet (the RX descriptor or CQE)
+   * and per TX drain call (the head write-back word or the descriptors' DD bits the credits update
+   * reads). With the packet header line they are the NIC-written lines a packet costs.
+   */
+  readonly rxCompletionBytes: number;
+  readonly txCompletionBytes: number;
   /** Allocates its ifnet on the device's NUMA domain (if_alloc_dev). */
   readonly numaAware: boolean;
   /**
@@ -230,9 +239,12 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: 512, // isc_rss_table_size = func_caps.rss_table_size
     hwCeilingPps: null, // no public figure below 10G line rate
     txCeilingPps: null,
+    txCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 8, // ixl_if_attach_pre: IXL_MAX_TX_SEGS, IXL_MAX_TSO_SEGS
     txTsoSegmentsMax: 128,
+    rxCompletionBytes: 32, // ixl_txrx.c: 32-byte RX descriptors; TX head write-back (ixl_isc_txd_credits_update reads one word)
+    txCompletionBytes: 64,
     numaAware: false, // iflib uses plain if_alloc
     udpHashType: true,
     description: 'Fortville at 10G through iflib: mp_ring of 2048 in front of 1024 descriptors.',
@@ -261,9 +273,12 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: 512,
     hwCeilingPps: null, // no citable datasheet figure; netmap reached 32 Mpps (meeting notes), a lower bound
     txCeilingPps: 32e6, // fitted: netmap pkt-gen reached 32 Mpps on ixl (meeting notes)
+    txCeilingParam: 'ceil.xl710_tx_mpps',
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 8, // as X710
     txTsoSegmentsMax: 128,
+    rxCompletionBytes: 32, // as X710
+    txCompletionBytes: 64,
     numaAware: false,
     udpHashType: true,
     description: 'The 40G Fortville of the meeting: 12 Mpps through iflib/mp_ring, 32 Mpps with netmap.',
@@ -292,9 +307,12 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: null,
     hwCeilingPps: null,
     txCeilingPps: null,
+    txCeilingParam: null,
     txRingDefaultSoftware: null, // mlx5e_xmit: straight into the SQ under its lock (older trees: 4096-entry drbr)
     txNsegments: 1, // mlx5e_sq_xmit: one WQE; no iflib reserve
     txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // mlx5e_poll_rx_cq: one 64-byte CQE per packet; TX CQEs polled
+    txCompletionBytes: 64,
     numaAware: true, // if_alloc_dev (reference doc)
     udpHashType: true,
     description: 'Native (non-iflib) driver, one channel per completion vector: 1.58 Mpps forwarded on 1 queue, 12.67 on 24.',
@@ -323,9 +341,12 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: null,
     hwCeilingPps: null, // vendor message-rate claims are not per-port 64B forwarding figures
     txCeilingPps: null,
+    txCeilingParam: null,
     txRingDefaultSoftware: null,
     txNsegments: 1, // as ConnectX-4 Lx
     txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // as ConnectX-4 Lx
+    txCompletionBytes: 64,
     numaAware: true,
     udpHashType: true,
     description: 'The mce of the meeting: 19 Mpps of netperf UDP transmit.',
@@ -354,9 +375,12 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: null,
     hwCeilingPps: null,
     txCeilingPps: null,
+    txCeilingParam: null,
     txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
     txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
     txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // t4_sge.c: 64-byte ingress-queue entries; egress updates (CPL_SGE_EGR_UPDATE)
+    txCompletionBytes: 64,
     numaAware: true, // if_alloc_dev (reference doc)
     udpHashType: true,
     description: 'Its own mp_ring per TX queue (where mp_ring came from): 14.21 Mpps forwarded on the NIC\'s NUMA domain.',
@@ -385,9 +409,12 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: null,
     hwCeilingPps: null,
     txCeilingPps: null,
+    txCeilingParam: null,
     txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
     txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
     txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // as T520
+    txCompletionBytes: 64,
     numaAware: true, // if_alloc_dev (reference doc)
     udpHashType: true,
     description: 'Its own mp_ring per TX queue (where mp_ring came from): 14.21 Mpps forwarded on the NIC\'s NUMA domain.',
@@ -416,9 +443,12 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: null,
     hwCeilingPps: null,
     txCeilingPps: 45e6, // fitted: netmap pkt-gen reached 45 Mpps on cxgbe (meeting notes)
+    txCeilingParam: 'ceil.t580_tx_mpps',
     txRingDefaultSoftware: 1023,
     txNsegments: 1, // as T520
     txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // as T520
+    txCompletionBytes: 64,
     numaAware: true,
     udpHashType: true,
     description: 'The meeting\'s cxgbe: 12 Mpps through the kernel, 45 Mpps with netmap.',
@@ -447,9 +477,12 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: null,
     hwCeilingPps: null,
     txCeilingPps: null,
+    txCeilingParam: null,
     txRingDefaultSoftware: 1023,
     txNsegments: 1, // as T520
     txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // as T520
+    txCompletionBytes: 64,
     numaAware: true,
     udpHashType: true,
     description: 'T6 at 100G: same driver rules as T5.',
@@ -478,9 +511,12 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: 128,
     hwCeilingPps: null, // reaches 14.88 Mpps line rate (netmap)
     txCeilingPps: null,
+    txCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 32, // ixgbe_if_attach_pre: IXGBE_82599_SCATTER for both
     txTsoSegmentsMax: 32,
+    rxCompletionBytes: 16, // ix_txrx.c: 16-byte advanced RX descriptors; TX DD bits read from the RS descriptors
+    txCompletionBytes: 64,
     numaAware: false,
     udpHashType: true,
     description: 'The classic 10G part: 0.587 Mpps forwarded on 1 queue, 9.67 on its default 16.',
@@ -509,9 +545,12 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: 64, // em_if_attach_pre leaves isc_rss_table_size unset: iflib defaults to 64
     hwCeilingPps: null,
     txCeilingPps: null,
+    txCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
     txTsoSegmentsMax: 40,
+    rxCompletionBytes: 16, // igb_txrx.c: 16-byte advanced RX descriptors; TX DD bits
+    txCompletionBytes: 64,
     numaAware: false,
     udpHashType: false, // as the i210 (same driver; calibration.md, D58513)
     description: 'Gigabit igb under iflib (sys/dev/e1000): up to 8 queues, 1.488 Mpps line rate.',
@@ -540,14 +579,23 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: 64, // em_if_attach_pre leaves isc_rss_table_size unset: iflib defaults to 64
     hwCeilingPps: null,
     txCeilingPps: null,
+    txCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
     txTsoSegmentsMax: 40,
+    rxCompletionBytes: 16, // as I350
+    txCompletionBytes: 64,
     numaAware: false,
     udpHashType: false, // calibration.md (D58513): igb gave forwarded UDP no RSS hash type before that change
     description: 'The APU2\'s 1G port: igb through iflib, 4 queues; forwarded UDP has no RSS hash type before D58513.',
   },
 ];
+
+/** The NIC's TX packet-rate ceiling under `params` (a fitted constant where one exists). */
+export function txCeiling(nic: NicPreset, params: Readonly<Record<string, number>>): number | null {
+  if (nic.txCeilingParam) return (params[nic.txCeilingParam] ?? 0) * 1e6 || nic.txCeilingPps;
+  return nic.txCeilingPps;
+}
 
 /** MAX_TX_DESC + 2 for a ring of `ntxd` descriptors: iflib's drain keeps this many free. */
 export function txReserve(nic: NicPreset, ntxd: number): number {

@@ -15,14 +15,14 @@
  * NIC's rings) therefore happen in time order across CPUs.
  */
 import { A_DRAIN, A_NETMAP, A_RX_PASS, A_SENDER, A_TAIL, A_TX_TASK, STEP_DONE, STEP_PUSHED } from './activity';
-import { ATOMIC_NS, STAGE_INDEX } from './costs';
+import { HOST_COSTS, PARAMS, STAGE_INDEX, type Params } from './costs';
 
 const SPIN = STAGE_INDEX.spin;
 import { CostModel, OP } from './costmodel';
 import { Cpus, STACK_DEPTH } from './cpus';
 import { EV_ARRIVAL, EV_IRQ, EV_NM_WAKE, EV_SEND } from './events';
 import { Flows } from './flows';
-import { findNic, txReserve, type NicPreset } from './hardware';
+import { findHost, findNic, txCeiling, txReserve, type NicPreset } from './hardware';
 import { Histogram } from './histogram';
 import { Ingress } from './ingress';
 import { Ledger } from './ledger';
@@ -43,10 +43,16 @@ import { MpRingPath } from './txpath/mpringpath';
 import { NetmapSenders } from './txpath/netmap';
 import type { TxContext, TxPath } from './txpath/txpath';
 import { frameTimeNs, lineRatePps } from './wire';
-import { DRIVER_COSTS, HOST_COSTS } from './costs';
 
 
 export type PathWorkload = 'forward' | 'receive' | 'transmit';
+
+/**
+ * Packets per pass of the drivers with their own RX loop (iflib drivers use iflib.rx_budget).
+ * mlx5en: MLX5E_BUDGET_MAX in mlx5e_poll_rx_cq; cxgbe: the free-list service budget of
+ * service_iq_fl. Priors pending confirmation in docs/MODEL.md.
+ */
+const OWN_RX_BUDGET: Readonly<Record<string, number>> = { mlx5en: 256, cxgbe: 64 };
 
 /** What actually runs the TX side of a run, by name (never a string compare in the hot loop). */
 export type TxPathKind = 'mp_ring' | 'buf_ring' | 'simple' | 'mlx5e_xmit' | 'cxgbe_mp_ring' | 'netmap' | 'none';
@@ -68,6 +74,8 @@ export class HostPath implements TxContext {
   readonly txCpu: Int32Array;
   readonly txReserve: number;
   readonly reclaimThresh: number;
+  /** The NIC's TX packet-rate ceiling in this run (null: none). */
+  readonly txCeilingPps: number | null = null;
   readonly rings: TxRing[];
   readonly wire: Wire | null;
   readonly txKind: TxPathKind;
@@ -101,14 +109,14 @@ export class HostPath implements TxContext {
     readonly clock: Scheduler,
     rng: Prng,
     readonly durationNs: number,
+    params: Params = PARAMS,
   ) {
     this.workload = s.traffic.workload as PathWorkload;
     const nic = findNic(s.nic.model);
     if (!nic) throw new Error(`unknown nic.model ${s.nic.model}`);
     this.nic = nic;
-    const drv = DRIVER_COSTS[nic.driver]!;
     const hostCosts = HOST_COSTS[s.host.preset] ?? HOST_COSTS.custom!;
-    this.lineCosts = { atomicNs: ATOMIC_NS, intraNs: hostCosts.lineIntraNs, crossNs: hostCosts.lineCrossNs };
+    this.lineCosts = { atomicNs: params['ns.atomic']!, intraNs: hostCosts.lineIntraNs, crossNs: hostCosts.lineCrossNs };
     this.ghz = s.host.ghz;
     this.time = clock.timeCell;
     this.topo = buildTopology(s.host.cores, s.host.smt, s.host.numa_domains);
@@ -157,12 +165,20 @@ export class HostPath implements TxContext {
       siblingBusy[c] = sib >= 0 && hasWork[sib] ? 1 : 0;
     }
     const nicDom = s.nic.numa_domain;
+    // Each CPU's software working set: the descriptors of the rings it serves.
+    const ringSlots = new Float64Array(ncpu);
+    for (let k = 0; k < this.nrx; k++) ringSlots[place.rx[k]!]! += s.queues.rx_desc;
+    for (let k = 0; k < this.ntx; k++) ringSlots[place.tx[k]!]! += s.queues.tx_desc;
+    const hostPreset = findHost(s.host.preset);
     this.cost = new CostModel(s.host.preset, nic, this.ghz, this.topo, {
       nicDomain: nicDom,
       memDomain: s.numa.if_alloc_dev ? nicDom : 0,
       egressDomain: this.workload === 'forward' ? s.forward.egress_numa_domain : nicDom,
       siblingBusy,
-    });
+      ringSlots,
+      rxSlotsTotal: this.nrx * s.queues.rx_desc,
+      llcBytes: (hostPreset?.llcMB ?? 16) * (1 << 20),
+    }, params);
     let perCpu = 0;
     const count = new Int32Array(ncpu);
     for (let t = 0; t < ntask; t++) perCpu = Math.max(perCpu, ++count[this.taskCpu[t]!]!);
@@ -178,9 +194,11 @@ export class HostPath implements TxContext {
       this.wire = null;
       this.rings = [];
     } else {
-      const ceil = nic.txCeilingPps ? 1e9 / nic.txCeilingPps : 0;
+      const pps = txCeiling(nic, params);
+      this.txCeilingPps = pps;
+      const ceil = pps ? 1e9 / pps : 0;
       this.wire = new Wire(Math.max(S, ceil));
-      if (ceil > S) this.notes.push(`the ${nic.title} sends at most ${(nic.txCeilingPps! / 1e6).toFixed(0)} Mpps (fitted TX ceiling, docs/MODEL.md)`);
+      if (ceil > S) this.notes.push(`the ${nic.title} sends at most ${(pps! / 1e6).toFixed(1)} Mpps (fitted TX ceiling, docs/MODEL.md)`);
       this.rings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.wire!, this.latency));
     }
     this.txReserve = txReserve(nic, s.queues.tx_desc);
@@ -221,7 +239,7 @@ export class HostPath implements TxContext {
         flows: s.traffic.flows, mix: s.traffic.mix, nrxq: q.rx, ntxq: Math.max(1, q.tx),
         udpHashType: s.nic.udp_hashtype, simpleTx: this.txKind === 'simple',
       });
-      const budget = nic.usesIflib ? s.iflib.rx_budget : drv.ownRxBudget ?? s.iflib.rx_budget;
+      const budget = nic.usesIflib ? s.iflib.rx_budget : OWN_RX_BUDGET[nic.driver] ?? s.iflib.rx_budget;
       if (!nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${budget} packets per pass (iflib.rx_budget does not apply)`);
       this.rx = new RxQueues(q.rx, s.queues.rx_desc, s.iflib.itr_us * 1e3);
       this.afdata = this.workload === 'forward' && s.host.freebsd === 12 ? this.newLine() : null;

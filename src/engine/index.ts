@@ -8,3 +8,4 @@ export * from './version';
 export { lineRatePps, frameTimeNs, WIRE_OVERHEAD_BYTES } from './wire';
 export * from './sweep';
 export { stateBytes } from './footprint';
+export { PARAM_SPECS, PARAMS, defaultParams, paramSpec, STAGE_LABELS, type Params, type ParamSpec, type ParamKind } from './costs';

@@ -18,7 +18,16 @@ export interface CalibrationTarget {
    * this fraction of `measured` (the healthy figure it collapses from), not when it matches it.
    */
   collapseBelow?: number;
+  /**
+   * How far the fitted model may miss this row (a fraction; default CALIBRATION_TOLERANCE). A row
+   * given more says why in `gap`: what the model does not yet capture.
+   */
+  tolerance?: number;
+  gap?: string;
 }
+
+/** Default stated tolerance of a calibration row: the fitted model within ±15% of the measurement. */
+export const CALIBRATION_TOLERANCE = 0.15;
 
 export interface Preset {
   name: string;

@@ -15,7 +15,7 @@
  *    queue's interrupt.
  */
 import { A_DRAIN, STEP, STEP_DONE, STEP_PUSHED } from './activity';
-import { COMMON, LRO_COST } from './costs';
+import { LRO_COST } from './costs';
 import { NOP, OP, type CostModel } from './costmodel';
 import type { Cpus } from './cpus';
 import type { Flows } from './flows';
@@ -247,7 +247,7 @@ export class RxTasks {
     cost.chargeNs(stage, cpu, STAGE_INDEX.lro, cycles * cost.nsPerCycle[cpu]!);
     this.lroNs += cycles / this.o.ghz;
     cost.charge(stage, cpu, OP.RECEIVE, out.nseg);
-    this.lroStackNs += out.nseg * COMMON.receive / this.o.ghz;
+    this.lroStackNs += out.nseg * this.h.cost.params['cyc.receive']! / this.o.ghz;
   }
 
   /** Receive: the pass's packets (or what LRO handed up) reach the socket. */
@@ -301,7 +301,7 @@ export class RxTasks {
       noE += l.noEntries; notTcp += l.notTcp; held += l.heldPackets;
       for (let k = 0; k < reasons.length; k++) reasons[k]! += l.reasons[k]!;
     }
-    const perSeg = COMMON.receive / ghz;
+    const perSeg = this.h.cost.params['cyc.receive']! / ghz;
     const flush: Record<string, number> = {};
     LRO_REASONS.forEach((r, k) => { if (reasons[k]! > 0) flush[r] = reasons[k]!; });
     const delivered = pin - held;

@@ -74,7 +74,8 @@ export type Knob = IntKnob | NumberKnob | ChoiceKnob | BoolKnob;
 const NIC_PATH: readonly Workload[] = ['forward', 'receive', 'transmit'];
 const RX_PATH: readonly Workload[] = ['forward', 'receive'];
 
-export const KNOBS: readonly Knob[] = [
+/** The knob table with its literal types (the Scenario type is derived from it). */
+const KNOB_TABLE = [
   // Host
   {
     path: 'host.preset', group: 'Host', kind: 'choice', label: 'Host', workloads: NIC_PATH,
@@ -335,7 +336,10 @@ export const KNOBS: readonly Knob[] = [
     min: 0.1, max: 600000, default: 20, step: 0.1, unit: 'ms simulated',
     help: 'Simulated time to run. Frames are recorded at 200 fixed intervals over this span.',
   },
-] as const;
+] as const satisfies readonly Knob[];
+
+/** Every knob, in form order. */
+export const KNOBS: readonly Knob[] = KNOB_TABLE;
 
 export const KNOB_BY_PATH: ReadonlyMap<string, Knob> = new Map(KNOBS.map((k) => [k.path, k]));
 
@@ -391,44 +395,25 @@ function toZod(t: Tree): z.ZodType {
   return z.strictObject(shape);
 }
 
-/** The scenario as the engine sees it. Kept as an explicit interface so engine code is typed. */
-export interface Scenario {
-  host: { preset: string; cores: number; ghz: number; smt: boolean; freebsd: 12 | 13 | 14 | 15 | 16; numa_domains: number };
-  nic: { model: string; link_gbps: 1 | 10 | 25 | 40 | 100; numa_domain: number; udp_hashtype: boolean };
-  queues: {
-    rx: number;
-    tx: number;
-    rx_desc: number;
-    tx_desc: number;
-    core_offset: number;
-    separate_txrx: boolean;
-    use_logical_cores: boolean;
-    irq_spread: boolean;
-  };
-  iflib: { rx_budget: number; itr_us: number; tx_abdicate: boolean; tx_reclaim_thresh: number };
-  tx: { path: 'mp_ring' | 'buf_ring' | 'simple' | 'netmap'; mp_ring_size: number };
-  netmap: { burst: number; tx_timer: 'tick' | 'sbt_1ms' | 'sbt_90us' };
-  kern: { hz: number };
-  numa: { if_alloc_dev: boolean };
-  lro: { mode: 'off' | 'legacy' | 'sorted'; entries: number; mbufs: number; batch: number; tcp_hint: boolean };
-  forward: { egress_numa_domain: number };
-  traffic: {
-    workload: Workload;
-    senders: number;
-    sender_cpu: number;
-    flows: number;
-    ack_share: number;
-    loss: number;
-    frame_bytes: number;
-    load: number;
-    arrival: 'constant' | 'poisson' | 'bursty';
-    mix: { tcp: number; udp: number; sctp: number };
-  };
-  sim: { seed: number; duration_ms: number };
-}
+/** The value type of one knob: numbers, booleans, or the union of a choice's options. */
+type ValueOf<K> = K extends { kind: 'int' | 'number' } ? number
+  : K extends { kind: 'bool' } ? boolean
+  : K extends { kind: 'choice'; options: readonly (infer O)[] } ? O
+  : never;
+/** `a.b.c` with value V → { a: { b: { c: V } } }. */
+type Nest<P extends string, V> = P extends `${infer H}.${infer R}` ? { [k in H]: Nest<R, V> } : { [k in P]: V };
+type Intersect<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type Expand<T> = T extends object ? { [K in keyof T]: Expand<T[K]> } : T;
+type AllKnobs = (typeof KNOB_TABLE)[number];
+
+/**
+ * The scenario as the engine sees it: derived from KNOBS, so a knob cannot exist in the table and
+ * be missing from the type (or the other way round).
+ */
+export type Scenario = Expand<Intersect<AllKnobs extends infer K ? K extends { path: infer P extends string } ? Nest<P, ValueOf<K>> : never : never>>;
 
 /** Strict: unknown keys are errors (a typo must not silently fall back to a default). */
-export const ScenarioSchema = toZod(buildTree()) as z.ZodType<Scenario>;
+export const ScenarioSchema: z.ZodType = toZod(buildTree());
 
 export function getPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
@@ -484,8 +469,10 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: strin
 export function parseScenario(input: unknown): ParseResult<Scenario> {
   const r = ScenarioSchema.safeParse(input);
   if (!r.success) return { ok: false, errors: formatIssues(r.error) };
-  const cross = crossCheck(r.data);
-  return cross.length ? { ok: false, errors: cross } : { ok: true, value: r.data };
+  // The schema and the type are both built from KNOBS: data that passed the one has the other.
+  const value = r.data as Scenario;
+  const cross = crossCheck(value);
+  return cross.length ? { ok: false, errors: cross } : { ok: true, value };
 }
 
 /** Logical CPUs the host exposes. */

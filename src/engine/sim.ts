@@ -20,6 +20,7 @@ import type { Scenario, Workload } from './scenario';
 import { Scheduler } from './scheduler';
 import type { TxPathNames } from './txpath/txpath';
 import { ENGINE_ID } from './version';
+import type { Params } from './costs';
 
 export type { Bottleneck, CoreSummary, CostPerPacket, DropLocation, LroSummary, RxQueueSummary, StageReport, TxQueueSummary, TxPathNames };
 export { DROP_LOCATIONS };
@@ -103,6 +104,12 @@ class RingRun implements Model {
   sync(t: number): void { this.m.ring.observeUntil(t); }
 }
 
+/** Options of a run besides its scenario (the fitter's candidate constants). */
+export interface RunOptions {
+  /** Cost-model constants to use instead of the committed ones (costs.ts). */
+  params?: Params;
+}
+
 export class Simulation {
   readonly scenario: Scenario;
   readonly frames: FrameRecorder;
@@ -120,7 +127,7 @@ export class Simulation {
   private readonly prev = { area: 0, latSum: 0, latN: 0 };
   private readonly prevLro = new Float64Array(2);
 
-  constructor(scenario: Scenario) {
+  constructor(scenario: Scenario, opts: RunOptions = {}) {
     this.scenario = scenario;
     this.durationNs = scenario.sim.duration_ms * 1e6;
     this.frameNs = this.durationNs / FRAMES_PER_RUN;
@@ -134,7 +141,7 @@ export class Simulation {
       this.ring = new RingModel(scenario, this.clock, rng, this.durationNs);
       this.model = new RingRun(this.ring);
     } else {
-      const h = new HostPath(scenario, this.clock, rng, this.durationNs);
+      const h = new HostPath(scenario, this.clock, rng, this.durationNs, opts.params);
       this.host = h;
       this.model = h;
       for (const loc of DROP_LOCATIONS) series.push({ key: `drops_${loc}_pps`, label: `Drops: ${loc}`, unit: 'pps', group: 'drops', role: 'drop_at', id: loc, title: loc });
@@ -294,7 +301,7 @@ export class Simulation {
       latency_us: lat(h.latency),
       queues: [...rxq, ...txq],
       cores,
-      bottleneck: explainBottleneck(h, cores, rxq, drops, deliveredPps),
+      bottleneck: explainBottleneck(h, cores, rxq, drops, deliveredPps, rate(tot.offered)),
       notes: h.notes,
       stages: stageReports(h, this.plan, T),
       tx_path: { kind: h.txKind, names: h.tx ? h.tx.names : null },
@@ -366,9 +373,9 @@ function littleError(L: number, lw: number): number {
 }
 
 /** Run a scenario to completion (CLI, tests, benchmarks). */
-export function runScenario(scenario: Scenario): { summary: Summary; frames: FrameBatch } {
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): { summary: Summary; frames: FrameBatch } {
   const t0 = performance.now();
-  const sim = new Simulation(scenario);
+  const sim = new Simulation(scenario, opts);
   sim.advance(FRAMES_PER_RUN);
   const wall = performance.now() - t0;
   return { summary: sim.summary(wall), frames: sim.frames.since(0) };

@@ -25,7 +25,6 @@
  * The call is decided at its start (nothing else frees descriptors meanwhile: completions are
  * lazy) and its descriptors are written and handed over at its end.
  */
-import { COMMON } from '../costs';
 import { OP } from '../costmodel';
 import { C_DRAINED, C_ENCAP, C_NIC_TX } from '../ledger';
 import { TX_BATCH_SIZE } from '../mpring';
@@ -196,6 +195,3 @@ export class DrainCalls {
     return n;
   }
 }
-
-/** Cache lines of a packet the consumer reads that its producer wrote (mbuf header, headers). */
-export const MBUF_LINES = COMMON.mbufLines;
