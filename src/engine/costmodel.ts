@@ -37,13 +37,15 @@ export const OP = {
   NM_SLOT: 13, // iflib_netmap_txsync per slot
   NM_SYNC: 14, // one txsync (ioctl/poll entry)
   TASK: 15, // a grouptask run (_task_fn_tx entry)
+  IP_FORWARD: 16, // FreeBSD 12 ip_forward → ip_output over the fast path
+  TX_WR: 17, // cxgbe: one work request
 } as const;
-export const NOP = 16;
+export const NOP = 18;
 export const NST = STAGES.length;
 
 /** CPU stage each operation's cycles are charged to. */
 const OP_STAGE: readonly Stage[] = [
-  'irq', 'rxeof', 'rxeof', 'stack', 'stack', 'tx_enqueue', 'drain', 'drain', 'encap', 'doorbell', 'reclaim', 'sender', 'sender', 'encap', 'sender', 'drain',
+  'irq', 'rxeof', 'rxeof', 'stack', 'stack', 'tx_enqueue', 'drain', 'drain', 'encap', 'doorbell', 'reclaim', 'sender', 'sender', 'encap', 'sender', 'drain', 'stack', 'encap',
 ];
 
 /** Lines of software state a packet touches (mbuf header, iflib/driver descriptor arrays). */
@@ -131,6 +133,8 @@ export class CostModel {
     cycles[OP.NM_SLOT] = P('cyc.netmap_slot');
     cycles[OP.NM_SYNC] = P('cyc.netmap_sync');
     cycles[OP.TASK] = P('cyc.task');
+    cycles[OP.IP_FORWARD] = P('cyc.ip_forward');
+    cycles[OP.TX_WR] = P('cyc.tx_wr');
     const mlp = P('mlp');
     const missNs = h.dramNs / mlp;
     // NIC-written lines: the LLC while DDIO holds the DMA working set, else DRAM.

@@ -82,6 +82,8 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: 'cyc.drain_pkt', kind: 'prior', value: 60, unit: 'cycles/packet', source: 'prior: the drain loop per packet (_ring_peek_one, counters)' },
   { name: 'cyc.reclaim', kind: 'prior', value: 80, unit: 'cycles/descriptor', source: 'prior: iflib_tx_desc_free per descriptor: bus_dmamap_unload, m_freem to the UMA cache' },
   { name: 'cyc.task', kind: 'prior', value: 300, unit: 'cycles/run', source: 'prior: gtaskqueue_run_locked dispatch and _task_fn_tx entry' },
+  { name: 'cyc.ip_forward', kind: 'prior', value: 700, unit: 'cycles/packet', source: 'prior: what FreeBSD 12\'s ip_forward → ip_output adds to the fast path (no row runs it): a second route lookup, m_gethdr + m_copydata of the header (mcopy) and its m_freem — about the fast path again plus a UMA allocation' },
+  { name: 'cyc.tx_wr', kind: 'prior', value: 150, unit: 'cycles/work request', source: 'prior: cxgbe write_txpkts_wr / write_txpkt_wr per work request: the WR header, the egress queue\'s pidx and wrap bookkeeping (the per-frame CPL and gather entry are cyc.tx.cxgbe)' },
   { name: 'cyc.netmap_fill', kind: 'sourced', value: 60, unit: 'cycles/slot', source: 'calibration.md: netmap transmit ~60 cycles per packet (14.88 Mpps on one 900 MHz core)' },
   { name: 'cyc.netmap_slot', kind: 'prior', value: 25, unit: 'cycles/slot', source: 'prior: iflib_netmap_txsync writes one descriptor per slot (no mbuf, no DMA map load)' },
   { name: 'cyc.netmap_sync', kind: 'prior', value: 1500, unit: 'cycles/txsync', source: 'prior: poll/ioctl entry and netmap_txsync' },
@@ -94,6 +96,7 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: 'ns.doorbell', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the doorbell: an uncached MMIO store the core waits on (isc_txd_flush / ring_eq_db / mlx5e_tx_notify_hw)' },
   { name: 'mlp', kind: 'fitted', value: 2, lo: 1, hi: 10, unit: 'misses in flight', source: 'memory-level parallelism: independent misses of one packet a core overlaps' },
   { name: 'ns.atomic', kind: 'sourced', value: 8, unit: 'ns', source: 'calibration.md: an atomic operation ~8 ns' },
+  { name: 'ns.spinlock', kind: 'sourced', value: 14, unit: 'ns', source: 'calibration.md: spin lock + unlock ~14 ns (a lock cycle holds its line this long; its atomics are ns.atomic of it)' },
   { name: 'smt.share', kind: 'prior', value: 0.6, unit: 'of a core', source: 'prior: two busy hardware threads each get ~0.6 of the core\'s execution (SMT ≈ 1.2× per core on integer code); memory and MMIO stalls overlap' },
   // --- hardware ceilings ---------------------------------------------------------------------
   { name: 'ceil.xl710_tx_mpps', kind: 'fitted', value: 32, lo: 20, hi: 60, unit: 'Mpps', source: 'fitted: no public 64-byte TX rate; netmap pkt-gen reached 32 Mpps on ixl (meeting notes)' },

@@ -12,3 +12,5 @@ export const EV_IRQ = 2;
 export const EV_NM_WAKE = 4;
 /** A sender thread's next packet is due (arg: sender). */
 export const EV_SEND = 5;
+/** cxgbe: the chip's egress update for a TX queue arrives (arg: queue); its handler drains. */
+export const EV_EGR_UPDATE = 6;

@@ -20,7 +20,7 @@ import { HOST_COSTS, PARAMS, STAGE_INDEX, type Params } from './costs';
 const SPIN = STAGE_INDEX.spin;
 import { CostModel, OP } from './costmodel';
 import { Cpus, STACK_DEPTH } from './cpus';
-import { EV_ARRIVAL, EV_IRQ, EV_NM_WAKE, EV_SEND } from './events';
+import { EV_ARRIVAL, EV_EGR_UPDATE, EV_IRQ, EV_NM_WAKE, EV_SEND } from './events';
 import { Flows } from './flows';
 import { findHost, findNic, txCeiling, txReserve, type NicPreset } from './hardware';
 import { Histogram } from './histogram';
@@ -87,6 +87,8 @@ export class HostPath implements TxContext {
   readonly netmap: NetmapSenders | null;
   readonly ingress: Ingress | null;
   readonly afdata: SharedLine | null;
+  /** FreeBSD 12 ip_forward: the route's rtentry mutex (RT_LOCK around each reference). */
+  readonly rtentry: SharedLine | null;
   readonly time: Float64Array;
   /**
    * Per CPU: when its step in flight ends, if that moment may touch an RX ring (read or refill
@@ -100,6 +102,8 @@ export class HostPath implements TxContext {
   readonly taskCpu: Int32Array;
   /** TX task queued (TASK_ENQUEUED): a GROUPTASK_ENQUEUE meanwhile is a no-op. */
   private readonly txQueued: Uint8Array;
+  /** cxgbe: an egress update is on its way for this TX queue. */
+  private readonly egrDue: Uint8Array;
   private readonly lineIo = new Float64Array(4);
   private readonly lineCosts: { atomicNs: number; intraNs: number; crossNs: number };
   private readonly tailPos: Uint8Array;
@@ -125,10 +129,11 @@ export class HostPath implements TxContext {
     this.nrx = transmit ? 0 : q.rx;
     this.ntx = this.workload === 'receive' ? 0 : q.tx;
     const place = placeQueues(this.topo, q.rx, q.tx, {
-      coreOffset: s.queues.core_offset,
+      coreOffset: nic.driver === 'cxgbe' ? 0 : s.queues.core_offset, // an iflib sysctl
       separateTxrx: s.queues.separate_txrx,
       useLogicalCores: s.queues.use_logical_cores,
       irqSpread: s.queues.irq_spread,
+      onlyDomain: nic.driver === 'cxgbe' && !transmit ? s.nic.numa_domain : -1,
     });
     this.rxCpu = place.rx;
     this.txCpu = place.tx;
@@ -154,6 +159,7 @@ export class HostPath implements TxContext {
     for (let k = 0; k < this.ntx; k++) { const t = this.nrx + k; this.taskKind[t] = A_TX_TASK; this.taskArg[t] = k; this.taskCpu[t] = place.tx[k]!; }
     for (let k = 0; k < nsend; k++) { const t = this.nrx + this.ntx + k; this.taskKind[t] = netmap ? A_NETMAP : A_SENDER; this.taskArg[t] = k; this.taskCpu[t] = sendCpu[k]!; }
     this.txQueued = new Uint8Array(this.ntx);
+    this.egrDue = new Uint8Array(this.ntx);
 
     // Costs: which CPUs share a core with other queue or sender work, and the NUMA placement.
     const ncpu = this.topo.ncpu;
@@ -213,8 +219,12 @@ export class HostPath implements TxContext {
         this.notes.push(`tx.path=mp_ring: ${s.tx.mp_ring_size}-entry mp_ring per TX queue; ${abdicate ? 'producers abdicate, _task_fn_tx drains on the TX queue\'s CPU' : 'the producer that finds the ring idle drains it'}`);
         break;
       case 'cxgbe_mp_ring':
-        tx = new MpRingPath(this, q.tx, nic.txRingDefaultSoftware ?? 1023, false, true);
+        const coalesce = s.nic.tx_coalesce && s.host.freebsd >= 13;
+        tx = new MpRingPath(this, q.tx, nic.txRingDefaultSoftware ?? 1023, false, true, coalesce);
         if (abdicate) this.notes.push('iflib.tx_abdicate does not apply to cxgbe (its mp_ring never abdicates to a task)');
+        this.notes.push(coalesce
+          ? 'cxgbe eth_tx coalesces across calls (D25454): up to 15 frames per txpkts work request, ring_eq_db every 8 descriptors'
+          : `cxgbe eth_tx ${s.host.freebsd < 13 ? 'of FreeBSD 12 ' : ''}without cross-call coalescing: a work request per call's frames, ring_eq_db at 16 descriptors and at the end of each call`);
         break;
       case 'buf_ring':
         tx = new BufRingPath(this, q.tx, s.tx.mp_ring_size);
@@ -242,8 +252,11 @@ export class HostPath implements TxContext {
       const budget = nic.usesIflib ? s.iflib.rx_budget : OWN_RX_BUDGET[nic.driver] ?? s.iflib.rx_budget;
       if (!nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${budget} packets per pass (iflib.rx_budget does not apply)`);
       this.rx = new RxQueues(q.rx, s.queues.rx_desc, s.iflib.itr_us * 1e3);
-      this.afdata = this.workload === 'forward' && s.host.freebsd === 12 ? this.newLine() : null;
-      if (this.afdata) this.notes.push('FreeBSD 12: every forwarded packet takes IF_AFDATA_RLOCK on the egress ifnet in arpresolve, a lock word shared by all CPUs');
+      const fwd12 = this.workload === 'forward' && s.host.freebsd === 12;
+      this.afdata = fwd12 && s.host.afdata_rlock ? this.newLine() : null;
+      if (this.afdata) this.notes.push('FreeBSD 12-head before r334118: every forwarded packet takes and drops IF_AFDATA_RLOCK on the egress ifnet in arpresolve, a lock word shared by all CPUs');
+      this.rtentry = fwd12 && s.forward.ip_redirect ? this.newLine() : null;
+      if (this.rtentry) this.notes.push('FreeBSD 12 with net.inet.ip.redirect=1: no ip_tryforward; ip_forward → ip_output looks the route up twice, each time taking and dropping a reference under the rtentry mutex every CPU shares');
       let seg: SegmentBuffer | null = null;
       let tcp: TcpFlows | null = null;
       if (lroOn) {
@@ -259,7 +272,8 @@ export class HostPath implements TxContext {
         this.notes.push(`LRO ${s.lro.mode}: ${s.lro.mode === 'legacy' ? `${s.lro.entries} entries per RX queue` : `${s.lro.mbufs}-packet sort array`}, flush_all every ${s.lro.batch > 1 ? `${s.lro.batch} packets` : 'rxeof pass'}${s.lro.tcp_hint ? ', TCP only (hash-type hint)' : ', every IP packet offered'}`);
       }
       this.rxt = new RxTasks(this, this.rx, this.flows, tx, {
-        budget, forward: this.workload === 'forward', afdata: this.afdata,
+        budget, forward: this.workload === 'forward', afdata: this.afdata, rtentry: this.rtentry,
+        lockCriticalNs: Math.max(0, params['ns.spinlock']! - params['ns.atomic']!),
         lro: lroOn ? { mode: s.lro.mode as 'legacy' | 'sorted', entries: s.lro.entries, mbufs: s.lro.mbufs, batch: s.lro.batch, tcpHint: s.lro.tcp_hint } : null,
         seg, ghz: this.ghz,
       });
@@ -276,6 +290,7 @@ export class HostPath implements TxContext {
       this.rxt = null;
       this.ingress = null;
       this.afdata = null;
+      this.rtentry = null;
       const rate = (s.traffic.load * this.linePps) / 1e9;
       if (netmap) {
         this.senders = null;
@@ -314,6 +329,13 @@ export class HostPath implements TxContext {
   arrivalHorizon(): number {
     const e = this.clock.peekEvent(), r = this.rxTouch.min;
     return e < r ? e : r;
+  }
+
+  egressUpdateAt(q: number, t: number): void {
+    if (this.egrDue[q]) return;
+    this.egrDue[q] = 1;
+    const now = this.time[0]!;
+    this.clock.schedule(t > now ? t : now, EV_EGR_UPDATE, q);
   }
 
   scheduleTxTask(q: number): void {
@@ -356,7 +378,10 @@ export class HostPath implements TxContext {
       this.rx!.fire(arg, this.time[0]!);
       this.wake(arg);
     } else if (kind === EV_SEND) this.wake(this.nrx + this.ntx + arg, true);
-    else if (kind === EV_NM_WAKE) {
+    else if (kind === EV_EGR_UPDATE) {
+      this.egrDue[arg] = 0;
+      this.scheduleTxTask(arg);
+    } else if (kind === EV_NM_WAKE) {
       if (this.netmap!.wake(arg)) this.wake(this.nrx + this.ntx + arg, true);
     }
   }

@@ -66,8 +66,12 @@ const P_START = 0, P_RXEOF = 1, P_PLAN = 2, P_PACKET = 3;
 export interface RxTaskOptions {
   budget: number;
   forward: boolean;
-  /** FreeBSD 12's IF_AFDATA_RLOCK word of the egress ifnet (forward), else null. */
+  /** 12-head before r334118: the egress ifnet's IF_AFDATA_RLOCK word (forward), else null. */
   afdata: SharedLine | null;
+  /** FreeBSD 12, ip.redirect on: the route's rtentry mutex of ip_forward / ip_output, else null. */
+  rtentry: SharedLine | null;
+  /** A mutex cycle's hold beyond its atomic (ns.spinlock − ns.atomic). */
+  lockCriticalNs: number;
   lro: { mode: 'legacy' | 'sorted'; entries: number; mbufs: number; batch: number; tcpHint: boolean } | null;
   seg: SegmentBuffer | null;
   ghz: number;
@@ -175,7 +179,14 @@ export class RxTasks {
       if (ph === P_PLAN) {
         if (this.passK[cpu] === this.passN[cpu]) return this.endPass(q);
         cost.charge(stage, cpu, OP.FORWARD, 1);
-        if (this.o.afdata) h.lineTime(this.o.afdata, cpu, 1, 0);
+        // rw_rlock + rw_runlock: two atomics on the lock word
+        if (this.o.afdata) h.lineTime(this.o.afdata, cpu, 2, 0);
+        if (this.o.rtentry) {
+          // ip_forward: rtalloc1_fib and ip_output's lookup each RT_LOCK + RT_ADDREF, and each
+          // reference is dropped by RTFREE under RT_LOCK: four lock cycles per packet
+          cost.charge(stage, cpu, OP.IP_FORWARD, 1);
+          h.lineTime(this.o.rtentry, cpu, 4, this.o.lockCriticalNs);
+        }
         this.phase[cpu] = P_PACKET;
         return STEP;
       }

@@ -100,8 +100,18 @@ const KNOB_TABLE = [
   {
     path: 'host.freebsd', group: 'Host', kind: 'choice', label: 'FreeBSD version', workloads: NIC_PATH,
     options: [12, 13, 14, 15, 16], default: 14,
-    help: 'Kernel generation. 12 takes IF_AFDATA_RLOCK (one rwlock word shared by every CPU) in arpresolve for each forwarded packet; 13 and later look the next hop up under the network epoch without it.',
-    freebsd: 'arpresolve / IF_AFDATA_RLOCK (12) vs NET_EPOCH (13+)',
+    help: 'Kernel generation. 12 forwards through ip_forward + ip_output (route references under the rtentry lock) unless net.inet.ip.redirect=0; 13 and later always take ip_tryforward, the next hop looked up under the network epoch. cxgbe\'s eth_tx coalesces across calls from 13 (D25454).',
+    freebsd: 'ip_input → ip_tryforward / ip_forward; t4_sge.c eth_tx',
+  },
+  {
+    path: 'host.afdata_rlock', group: 'Host', kind: 'bool', label: 'arpresolve IF_AFDATA_RLOCK', workloads: ['forward'], default: false, since: 4, legacy: true,
+    help: '12-head before r334118 (May 2018): arpresolve takes the egress ifnet\'s IF_AFDATA_RLOCK for every forwarded packet, a rwlock word every CPU writes. No effect on 13 and later.',
+    freebsd: 'arpresolve / IF_AFDATA_RLOCK (removed by r334118)',
+  },
+  {
+    path: 'forward.ip_redirect', group: 'Host', kind: 'bool', label: 'net.inet.ip.redirect', workloads: ['forward'], default: true, since: 4, legacy: false,
+    help: 'On 12, ip_input takes the ip_tryforward fast path only with redirects off; on (the default), each packet goes ip_forward → ip_output: two route lookups that take and drop a reference under the shared rtentry mutex, and a copy of the header. No effect on 13 and later.',
+    freebsd: 'net.inet.ip.redirect; ip_input, ip_forward, rtalloc1_fib (12)',
   },
   {
     path: 'host.numa_domains', group: 'Host', kind: 'int', label: 'NUMA domains', workloads: NIC_PATH,
@@ -130,6 +140,11 @@ const KNOB_TABLE = [
     path: 'nic.udp_hashtype', group: 'NIC & queues', kind: 'bool', label: 'UDP hash type', workloads: ['forward'], default: true, since: 4, legacy: true,
     help: 'The driver marks received UDP packets with an RSS hash type, so iflib picks a forwarded packet\'s TX queue by its flowid. Off (igb before D58513), iflib_if_transmit sends every such packet to TX queue 0 (iflib_simple_transmit to the last).',
     freebsd: 'M_HASHTYPE_GET(m) in iflib_if_transmit; D58513 (igb)',
+  },
+  {
+    path: 'nic.tx_coalesce', group: 'NIC & queues', kind: 'bool', label: 'cxgbe TX coalescing', workloads: ['forward', 'transmit'], default: true, since: 4, legacy: false,
+    help: 'cxgbe only, FreeBSD 13 and later (D25454, r362905): eth_tx keeps a txpkts work request open across calls, packs up to 15 frames in it and rings ring_eq_db once per 8 descriptors. Off (and on 12): a work request and a doorbell per drain call.',
+    freebsd: 'hw.cxgbe.tx_coalesce; t4_sge.c eth_tx, add_to_txpkts',
   },
   {
     path: 'queues.rx', group: 'NIC & queues', kind: 'int', label: 'RX queues', workloads: RX_PATH,

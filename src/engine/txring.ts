@@ -93,6 +93,15 @@ export class TxRing {
     return this.enqueued - this.delivered;
   }
 
+  /** Departure of the newest frame the NIC has been handed (−Infinity: none held). */
+  lastHandedDeparture(): number {
+    const handed = this.n - this.pend;
+    if (handed <= 0) return -Infinity;
+    let i = this.head + handed - 1;
+    if (i >= this.capacity) i -= this.capacity;
+    return this.depart[i]!;
+  }
+
   /** Descriptors the driver can use now. */
   get free(): number {
     return this.capacity - this.n;

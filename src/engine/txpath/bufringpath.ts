@@ -42,7 +42,7 @@ export class BufRingPath implements TxPath, DrainSource {
     this.srcCpu = new Int32Array(ntx * size);
     this.held = new Uint8Array(ntx);
     const ncpu = ctx.cpus.ncpu;
-    this.calls = new DrainCalls(ctx, DRAIN_IFLIB, ncpu, size);
+    this.calls = new DrainCalls(ctx, DRAIN_IFLIB, ncpu, size, ntx);
     this.drPhase = new Uint8Array(ncpu);
     this.tkPhase = new Uint8Array(ncpu);
     for (let q = 0; q < ntx; q++) {

@@ -30,7 +30,7 @@ import {
   DRN_CAS, ENQ_CODE, ENQ_START, MP_BUSY, MP_CONSUME, MP_DROP, MP_DROP_CHECK, MP_OUT_LEN, MP_STALLED, MP_ABDICATED, MpRing, TX_BATCH_SIZE,
 } from '../mpring';
 import type { SharedLine } from '../sharedline';
-import { DRAIN_CXGBE, DRAIN_IFLIB, DrainCalls, type DrainSource } from './drain';
+import { DRAIN_CXGBE, DRAIN_CXGBE_COALESCE, DRAIN_IFLIB, DrainCalls, type DrainSource } from './drain';
 import { newCounters, type SoftRingSummary, type TxContext, type TxPath, type TxPathNames, type TxQueueCounters } from './txpath';
 
 /** cxgbe_transmit's budget for the producer that becomes the consumer. */
@@ -73,6 +73,8 @@ export class MpRingPath implements TxPath, DrainSource {
     size: number,
     private readonly abdicate: boolean,
     cxgbe: boolean,
+    /** cxgbe: eth_tx coalesces across calls (D25454). */
+    coalesce = false,
   ) {
     this.iflib = !cxgbe;
     this.names = cxgbe ? CXGBE_NAMES : IFLIB_NAMES;
@@ -82,7 +84,7 @@ export class MpRingPath implements TxPath, DrainSource {
     this.srcStamps = new Float64Array(ntx * size);
     this.srcCpu = new Int32Array(ntx * size);
     const ncpu = ctx.cpus.ncpu;
-    this.calls = new DrainCalls(ctx, cxgbe ? DRAIN_CXGBE : DRAIN_IFLIB, ncpu, size);
+    this.calls = new DrainCalls(ctx, !cxgbe ? DRAIN_IFLIB : coalesce ? DRAIN_CXGBE_COALESCE : DRAIN_CXGBE, ncpu, size, ntx);
     this.drPhase = new Uint8Array(ncpu);
     this.tkPhase = new Uint8Array(ncpu);
     this.tqLines = Array.from({ length: ncpu }, () => ctx.newLine());
@@ -194,6 +196,8 @@ export class MpRingPath implements TxPath, DrainSource {
         if (out[ENQ_CODE] === MP_CONSUME) this.consumer = q;
       }
     } else if (!this.abdicate) {
+      // cxgbe's egress update: drain_txpkts sends an open WR unless a consumer is running
+      if (!this.iflib && this.mp[q]!.state !== MP_BUSY) this.calls.flushOpen(cpu, q, this.counters[q]!);
       this.check(cpu, q, this.iflib ? TX_BATCH_SIZE : this.budget);
       touched = true;
     }
@@ -235,11 +239,14 @@ export class MpRingPath implements TxPath, DrainSource {
     this.counters[q]!.casRetries += line.retries - retries;
   }
 
+  /** Work requests written (cxgbe). */
+  get workRequests(): number { return this.calls.workRequests; }
+
   inFlight(): number {
     let n = 0;
     // Items not yet taken by a consumer (a call in flight takes its items at its end), less markers.
     for (let q = 0; q < this.mp.length; q++) n += this.mp[q]!.unconsumed - this.markers[q]!;
-    return n;
+    return n + this.calls.held();
   }
 
   softRing(q: number): SoftRingSummary {
