@@ -151,8 +151,9 @@ export class CostModel {
     // the state lines are independent stores: their transfers overlap like misses (mlp)
     this.txqIntra = (TXQ_STATE_LINES * h.lineIntraNs) / P('mlp');
     this.txqCross = (TXQ_STATE_LINES * h.lineCrossNs) / P('mlp');
-    // Zen 4 has no row of its own to fit an MMIO cost: it takes the server uncore's (an assumption).
-    const doorbell = P(h.microarch === 'silvermont' || h.microarch === 'jaguar' ? `ns.doorbell.${h.microarch}` : 'ns.doorbell');
+    // Only the GX-412TC's MMIO store has a constant of its own (its rows need it); Zen 4 and the
+    // Atom take the Broadwell figure (an assumption, docs/MODEL.md).
+    const doorbell = P(h.microarch === 'jaguar' ? 'ns.doorbell.jaguar' : 'ns.doorbell');
     const smt = P('smt.share');
     for (let c = 0; c < n; c++) {
       const share = place.siblingBusy[c] ? smt : 1;

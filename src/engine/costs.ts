@@ -93,8 +93,7 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: 'ipc.silvermont', kind: 'fitted', value: 0.6, lo: 0.2, hi: 1.2, unit: '× Broadwell', source: 'fitted: the Atom C2758 rows (two-wide, out-of-order Silvermont)' },
   { name: 'ipc.jaguar', kind: 'fitted', value: 0.5, lo: 0.15, hi: 1.2, unit: '× Broadwell', source: 'fitted: the APU2 rows (two-wide Jaguar)' },
   // --- the memory system and MMIO (ns) -------------------------------------------------------
-  { name: 'ns.doorbell', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the doorbell on a server uncore (Broadwell-EP, Zen 4): an uncached MMIO store the core waits on (isc_txd_flush / ring_eq_db / mlx5e_tx_notify_hw)' },
-  { name: 'ns.doorbell.silvermont', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the same MMIO store on the Atom C2758 SoC (its own root complex and fabric)' },
+  { name: 'ns.doorbell', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the doorbell (Broadwell-EP; Zen 4 and the Atom C2758 have no separate figure and take it): an uncached MMIO store the core waits on (isc_txd_flush / ring_eq_db / mlx5e_tx_notify_hw)' },
   { name: 'ns.doorbell.jaguar', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the same MMIO store on the GX-412TC SoC (its own root complex and fabric)' },
   { name: 'ns.tx_fetch', kind: 'prior', value: 1000, unit: 'ns', source: 'prior: after a doorbell the NIC reads the descriptor, then the frame, by PCIe DMA before it can send: two read round trips of ~0.5 µs as published PCIe measurements on Xeon E5 hosts report (e.g. Neugebauer et al., SIGCOMM 2018)' },
   { name: 'mlp', kind: 'prior', value: 2, unit: 'misses in flight', source: 'prior: memory-level parallelism, the independent misses of one packet a core overlaps (the mbuf header and the packet header lines are independent; the descriptor read precedes them)' },
@@ -103,6 +102,7 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: 'smt.share', kind: 'prior', value: 0.6, unit: 'of a core', source: 'prior: two busy hardware threads each get ~0.6 of the core\'s execution (SMT ≈ 1.2× per core on integer code); memory and MMIO stalls overlap' },
   // --- hardware ceilings ---------------------------------------------------------------------
   { name: 'ceil.xl710_tx_mpps', kind: 'fitted', value: 32, lo: 20, hi: 60, unit: 'Mpps', source: 'fitted: no public 64-byte TX rate; netmap pkt-gen reached 32 Mpps on ixl (meeting notes)' },
+  { name: 'ceil.i210_txq_mpps', kind: 'fitted', value: 1.488, lo: 0.2, hi: 3, unit: 'Mpps per TX queue', source: 'fitted (start: 1G line rate): what one i210 TX queue sends with its DMA reads in flight over the SoC\'s PCIe x1 link; no datasheet figure for 64-byte frames per queue' },
   { name: 'ceil.t580_tx_mpps', kind: 'fitted', value: 45, lo: 20, hi: 60, unit: 'Mpps', source: 'fitted: no public 64-byte TX rate; netmap pkt-gen reached 45 Mpps on cxgbe (meeting notes)' },
 ];
 

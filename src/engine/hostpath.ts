@@ -207,7 +207,8 @@ export class HostPath implements TxContext {
       const ceil = pps ? 1e9 / pps : 0;
       this.wire = new Wire(Math.max(S, ceil), params['ns.tx_fetch']!);
       if (ceil > S) this.notes.push(`the ${nic.title} sends at most ${(pps! / 1e6).toFixed(1)} Mpps (fitted TX ceiling, docs/MODEL.md)`);
-      this.rings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.wire!, this.latency));
+      const spacing = nic.txQueueCeilingParam ? 1e3 / params[nic.txQueueCeilingParam]! : 0;
+      this.rings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.wire!, this.latency, false, spacing));
     }
     this.txReserve = txReserve(nic, s.queues.tx_desc);
     this.reclaimThresh = s.iflib.tx_reclaim_thresh;
