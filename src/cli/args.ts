@@ -10,8 +10,11 @@
  * so put explicit overrides of those (e.g. queues.tx_desc) after them.
  */
 import {
-  KNOBS,
   KNOB_BY_PATH,
+  didYouMean,
+  echoKey,
+  echoQuoted,
+  unknownKnobMessage,
   PRESETS,
   applyKnob,
   coerceKnobText,
@@ -96,42 +99,16 @@ export const FLAGS: readonly FlagSpec[] = [
 
 const SHORT: Record<string, string> = { '-h': '--help', '-V': '--version' };
 
-/** Edit distance, for "did you mean" suggestions. */
-export function levenshtein(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
+export { closeMatches, levenshtein } from '../engine';
 
-/** Candidates close to `word`: small edit distance, or one contains the other's last segment. */
-export function closeMatches(word: string, candidates: readonly string[]): string[] {
-  const w = word.toLowerCase();
-  const leaf = (s: string) => s.slice(s.lastIndexOf('.') + 1);
-  const scored = candidates
-    .map((c) => {
-      const cl = c.toLowerCase();
-      let d = levenshtein(w, cl);
-      const wl = leaf(w);
-      if (wl.length >= 3 && (leaf(cl).includes(wl) || wl.includes(leaf(cl)))) d = Math.min(d, 1);
-      return { c, d };
-    })
-    .filter(({ c, d }) => d <= Math.max(2, Math.floor(c.length / 5)))
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
-  return scored.map((s) => s.c);
-}
-
-function suggest(word: string, candidates: readonly string[], noun: string): string {
-  const near = closeMatches(word, candidates);
-  if (near.length) return `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?`;
-  return `known ${noun}: ${candidates.join(', ')}`;
+/**
+ * "did you mean" with the closest few names; with nothing close, a short list (`listAll`: the
+ * flags) names them all, a long one (47 knobs, the presets) points to its listing instead.
+ */
+function suggest(word: string, candidates: readonly string[], noun: string, listAll = false): string {
+  const near = didYouMean(word, candidates);
+  if (near) return near;
+  return listAll ? `known ${noun}: ${candidates.join(', ')}` : `no ${noun.replace(/s$/, '')} has a similar name`;
 }
 
 /** argv (without node and script) → options. Syntax only; knob values are checked later. */
@@ -149,7 +126,7 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     name = SHORT[name] ?? name;
     const spec = FLAGS.find((f) => f.name === name);
     if (!spec) {
-      return fail(`unknown option ${name}; ${suggest(name, FLAGS.map((f) => f.name), 'options')}`, '  see --help');
+      return fail(`unknown option ${echoKey(name)}; ${suggest(name, FLAGS.map((f) => f.name), 'options', true)}`, '  see --help');
     }
     let value: string | undefined;
     if (spec.value) {
@@ -227,7 +204,7 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
 export function parseSetValue(set: SetArg): Result<unknown> {
   const knob = KNOB_BY_PATH.get(set.path);
   if (!knob) {
-    return fail(`unknown knob "${set.path}"; ${suggest(set.path, KNOBS.map((k) => k.path), 'knobs')}`, '  run --list-knobs for all knobs');
+    return fail(unknownKnobMessage(set.path), '  run --list-knobs for all knobs');
   }
   const v = validateKnob(set.path, coerceKnobText(set.path, set.text));
   if (!v.ok) return fail(...v.errors.map((e) => `--set ${set.path}=${set.text}: ${e}`));
@@ -261,7 +238,7 @@ export function resolveScenario(
     base = { kind: 'link' };
   } else if (opts.preset !== undefined) {
     const p = findPreset(opts.preset);
-    if (!p) return fail(`unknown preset "${opts.preset}"; ${suggest(opts.preset, PRESETS.map((x) => x.name), 'presets')}`, '  run --list-presets for all presets');
+    if (!p) return fail(`unknown preset ${echoQuoted(opts.preset)}; ${suggest(opts.preset, PRESETS.map((x) => x.name), 'presets')}`, '  run --list-presets for all presets');
     scenario = presetScenario(p);
     base = { kind: 'preset', name: p.name };
   } else {
@@ -291,7 +268,8 @@ export function parseSweep(spec: string): Result<SweepRange> {
   const at = spec.indexOf('=');
   const path = at > 0 ? spec.slice(0, at).trim() : '';
   if (at > 0 && !KNOB_BY_PATH.get(path)) {
-    return fail(`unknown knob "${path}" in --sweep; ${suggest(path, KNOBS.map((k) => k.path), 'knobs')}`, '  run --list-knobs for all knobs');
+    const r = parseSweepSpec(spec, '--sweep');
+    return fail(...(r.ok ? [] : r.errors), '  run --list-knobs for all knobs');
   }
   const r = parseSweepSpec(spec, '--sweep');
   return r.ok ? ok(r.value) : fail(...r.errors);

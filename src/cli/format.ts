@@ -11,6 +11,8 @@ import {
   SCHEMA_VERSION,
   getPath,
   SWEEP_OUTPUTS,
+  columnsCsv,
+  csvRow,
   type FrameBatch,
   type Knob,
   type Preset,
@@ -43,15 +45,8 @@ export function micros(us: number): string {
   return fixed(us, 1);
 }
 
-/** CSV-safe field: numbers verbatim (full precision, round-trips), strings quoted when needed. */
-export function csvField(v: unknown): string {
-  const s = typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : typeof v === 'string' ? v : JSON.stringify(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvRow(fields: readonly unknown[]): string {
-  return `${fields.map(csvField).join(',')}\n`;
-}
+/** Every CSV goes through the engine's one writer (engine/csv.ts), shared with the page's exports. */
+export { csvField, csvRow } from '../engine';
 
 // ---------------------------------------------------------------- scenario & summary
 
@@ -99,11 +94,7 @@ export function summaryJson(s: Summary): string {
 export function framesCsv(frames: FrameBatch): string {
   const keys: string[] = FRAME_SERIES.map((f) => f.key);
   for (const k of Object.keys(frames.columns)) if (!keys.includes(k)) keys.push(k);
-  const cols = keys.map((k) => frames.columns[k]);
-  const n = cols[0]?.length ?? 0;
-  let out = csvRow(keys);
-  for (let i = 0; i < n; i++) out += csvRow(cols.map((c) => (c ? c[i] : '')));
-  return out;
+  return columnsCsv(keys, frames.columns, frames.columns[keys[0]!]?.length ?? 0);
 }
 
 // ---------------------------------------------------------------- knobs

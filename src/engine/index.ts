@@ -8,3 +8,5 @@ export * from './version';
 export { lineRatePps, frameTimeNs, WIRE_OVERHEAD_BYTES } from './wire';
 export * from './sweep';
 export { stateBytes } from './footprint';
+export { csvField, csvRow, csvTable, columnsCsv, neutralise } from './csv';
+export { closeMatches, didYouMean, levenshtein } from './suggest';

@@ -6,7 +6,7 @@
  */
 import LZString from 'lz-string';
 import { SCHEMA_VERSION, addKnobsOf, defaultScenarioAt, parseScenario, type Scenario } from './scenario';
-import { SweepDefSchema, planSweep, type SweepDef } from './sweep';
+import { SweepDefSchema, planSweep, sweepShapeErrors, type SweepDef } from './sweep';
 
 /**
  * What a link holds: the scenario, and optionally the run pinned as the comparison baseline (its
@@ -182,7 +182,7 @@ export function decodeLink(input: string): DecodeResult {
     const shape = SweepDefSchema.safeParse(p.sweep);
     const plan = shape.success ? planSweep(parsed.value, shape.data) : null;
     if (!shape.success || !plan?.ok) {
-      const details = !shape.success ? shape.error.issues.slice(0, 5).map((i) => `sweep.${i.path.join('.')}: ${i.message}`) : plan && !plan.ok ? plan.errors : [];
+      const details = !shape.success ? sweepShapeErrors(shape.error) : plan && !plan.ok ? plan.errors : [];
       return { ok: false, message: 'The sweep in this link cannot be run here, so the link was not applied.', details };
     }
     state.sweep = shape.data;

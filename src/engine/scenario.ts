@@ -6,6 +6,7 @@
  * link.ts and a SCHEMA_VERSION bump.
  */
 import { z } from 'zod';
+import { didYouMean } from './suggest';
 import { HOSTS, NICS, defaultQueueCount, findHost, findNic, validateDescCount, validateQueueRequest } from './hardware';
 
 export const SCHEMA_VERSION = 4;
@@ -556,10 +557,16 @@ export function applyKnob(s: Scenario, path: string, value: unknown): Scenario {
   return out;
 }
 
+/** `unknown knob "x"; did you mean "a", "b" or "c"?` (the closest few knobs, never all of them). */
+export function unknownKnobMessage(path: string): string {
+  const near = didYouMean(path, KNOBS.map((x) => x.path));
+  return `unknown knob ${echoQuoted(path)}${near ? `; ${near}` : ''}`;
+}
+
 /** Validate one knob value in isolation (inline form validation, CLI --set). */
 export function validateKnob(path: string, value: unknown): ParseResult<unknown> {
   const k = KNOB_BY_PATH.get(path);
-  if (!k) return { ok: false, errors: [`unknown knob "${path}"; known knobs: ${KNOBS.map((x) => x.path).join(', ')}`] };
+  if (!k) return { ok: false, errors: [unknownKnobMessage(path)] };
   const r = knobSchema(k).safeParse(value);
   return r.success ? { ok: true, value: r.data } : { ok: false, errors: formatIssues(r.error) };
 }
@@ -573,11 +580,20 @@ const MAX_KEYS_NAMED = 5;
  * that is not a plain knob-name character shown as a JSON escape, so a hostile name can neither
  * flood the message nor smuggle control characters or markup into it.
  */
-export function echoKey(k: string): string {
-  const long = k.length > 40;
-  const cut = long ? k.slice(0, 40) : k;
+export function echoKey(k: string, max = 40): string {
+  const long = k.length > max;
+  const cut = long ? k.slice(0, max) : k;
   const safe = cut.replace(/[^\x20-\x7e]|[<>&"\\]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return /^[A-Za-z0-9_.-]*$/.test(cut) ? `${cut}${long ? '…' : ''}` : `"${safe}"${long ? '…' : ''}`;
+}
+
+/**
+ * Outside text (a name, a spec, a label) echoed in a message, always in double quotes: escaped
+ * and cut as `echoKey` does, so `unknown output "<img …>"` arrives as `"\u003cimg …"`.
+ */
+export function echoQuoted(text: string, max = 40): string {
+  const e = echoKey(text, max);
+  return e.startsWith('"') ? e : `"${e}"`;
 }
 
 function formatIssues(err: z.ZodError): string[] {

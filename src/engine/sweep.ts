@@ -7,8 +7,11 @@
  */
 import { z } from 'zod';
 import {
+  KNOBS,
   KNOB_BY_PATH,
   applyKnob,
+  echoKey,
+  echoQuoted,
   coerceKnobText,
   parseScenario,
   validateKnob,
@@ -17,6 +20,7 @@ import {
   type Scenario,
 } from './scenario';
 import type { Summary } from './sim';
+import { didYouMean } from './suggest';
 
 export const DEFAULT_SWEEP_POINTS = 5;
 export const MAX_SWEEP_POINTS = 1000;
@@ -50,6 +54,22 @@ export interface SweepDef {
   y: string;
 }
 
+/**
+ * What a series label may not hold: C0 and C1 control characters (line breaks and tabs included),
+ * the bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069) and marks (U+200E, U+200F,
+ * U+061C), the line and paragraph separators, and unpaired surrogates. A label is shown in the
+ * chart legend, the data table and the CSV export, and it comes from links: it must read as it is.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** True when `label` is printable text without control or bidi characters (see UNPRINTABLE). */
+export function isPrintableLabel(label: string): boolean {
+  return !UNPRINTABLE.test(label);
+}
+
+export const LABEL_RULE = 'a series label must be printable text: no control characters, line breaks or bidi controls (U+202A–202E, U+2066–2069)';
+
 export const SweepDefSchema = z
   .object({
     spec: z.string().min(1).max(200),
@@ -57,7 +77,7 @@ export const SweepDefSchema = z
       .array(
         z
           .object({
-            label: z.string().min(1).max(60),
+            label: z.string().min(1).max(60).refine(isPrintableLabel, { error: LABEL_RULE }),
             set: z.record(z.string().max(80), z.union([z.string().max(80), z.number(), z.boolean()])),
           })
           .strict(),
@@ -85,13 +105,16 @@ function tidy(x: number): number {
 export function parseSweepSpec(spec: string, what = 'sweep'): ParseResult<SweepRange> {
   const usage = `expected ${what} path=a..b[:lin|:log][:N], e.g. traffic.load=0.5..1.2:8`;
   const at = spec.indexOf('=');
-  if (at <= 0) return fail(`${what} "${spec.slice(0, 80)}": no knob path; ${usage}`);
+  if (at <= 0) return fail(`${what} ${echoQuoted(spec, 80)}: no knob path; ${usage}`);
   const path = spec.slice(0, at).trim();
   const knob = KNOB_BY_PATH.get(path);
-  if (!knob) return fail(`unknown knob "${path.slice(0, 80)}" in ${what}`);
+  if (!knob) {
+    const near = didYouMean(path, KNOBS.map((k) => k.path));
+    return fail(`unknown knob ${echoQuoted(path)} in ${what}${near ? `; ${near}` : ''}`);
+  }
   const [range = '', ...mods] = spec.slice(at + 1).split(':');
   const dots = range.indexOf('..');
-  if (dots < 0) return fail(`${what} ${path}: no range "a..b" in "${range.slice(0, 80)}"; ${usage}`);
+  if (dots < 0) return fail(`${what} ${path}: no range "a..b" in ${echoQuoted(range, 80)}; ${usage}`);
   const aText = range.slice(0, dots).trim();
   const bText = range.slice(dots + 2).trim();
   let scale: 'lin' | 'log' | undefined;
@@ -106,12 +129,12 @@ export function parseSweepSpec(spec: string, what = 'sweep'): ParseResult<SweepR
       n = Number(t);
       if (n < 1 || n > MAX_SWEEP_POINTS) return fail(`${what} ${path}: point count must be from 1 to ${MAX_SWEEP_POINTS}, not ${n}`);
     } else {
-      return fail(`${what} ${path}: unknown modifier ":${m.slice(0, 40)}"; ${usage}`);
+      return fail(`${what} ${path}: unknown modifier ${echoQuoted(`:${m}`)}; ${usage}`);
     }
   }
   const check = (text: string, which: string): ParseResult<unknown> => {
     const v = validateKnob(path, coerceKnobText(path, text));
-    return v.ok ? v : fail(...v.errors.map((e) => `${what} ${path}: ${which} "${text.slice(0, 40)}": ${e}`));
+    return v.ok ? v : fail(...v.errors.map((e) => `${what} ${path}: ${which} ${echoQuoted(text)}: ${e}`));
   };
   const a = check(aText, 'start');
   if (!a.ok) return a;
@@ -161,6 +184,14 @@ export function parseSweepSpec(spec: string, what = 'sweep'): ParseResult<SweepR
   return ok({ path, knob, values });
 }
 
+/** A zod error on a sweep definition as lines, each path element escaped (record keys come from links). */
+export function sweepShapeErrors(err: z.ZodError, max = 5): string[] {
+  return err.issues.slice(0, max).map((i) => {
+    const where = i.path.map((p) => echoKey(String(p))).join('.');
+    return `sweep${where ? `.${where}` : ''}: ${i.message}`;
+  });
+}
+
 /** One run of a sweep: which series and point, and the exact scenario. */
 export interface SweepRun {
   series: number;
@@ -184,11 +215,14 @@ export interface SweepPlan {
  */
 export function planSweep(base: Scenario, def: SweepDef, what = 'sweep'): ParseResult<SweepPlan> {
   const shape = SweepDefSchema.safeParse(def);
-  if (!shape.success) return fail(`${what}: not a sweep definition (${shape.error.issues[0]?.message ?? 'bad shape'})`);
+  if (!shape.success) return fail(`${what}: not a sweep definition (${sweepShapeErrors(shape.error)[0] ?? 'bad shape'})`);
   const r = parseSweepSpec(def.spec, what);
   if (!r.ok) return r;
   const range = r.value;
-  if (!SWEEP_OUTPUT_BY_KEY.has(def.y)) return fail(`${what}: unknown output "${def.y.slice(0, 80)}" for the y axis`);
+  if (!SWEEP_OUTPUT_BY_KEY.has(def.y)) {
+    const near = didYouMean(def.y, SWEEP_OUTPUTS.map((o) => o.key));
+    return fail(`${what}: unknown output ${echoQuoted(def.y)} for the y axis${near ? `; ${near}` : ''}`);
+  }
   const series: SweepSeries[] = def.series.length ? def.series : [{ label: '', set: {} }];
   if (series.length * range.values.length > MAX_SWEEP_RUNS) {
     return fail(`${what}: ${series.length} series × ${range.values.length} points is more than ${MAX_SWEEP_RUNS} runs`);
@@ -197,18 +231,19 @@ export function planSweep(base: Scenario, def: SweepDef, what = 'sweep'): ParseR
   const runs: SweepRun[] = [];
   series.forEach((s, si) => {
     let sb = base;
+    const label = echoQuoted(s.label);
     for (const [path, value] of Object.entries(s.set)) {
       if (path === range.path) {
-        errors.push(`${what}: series "${s.label}" sets ${path}, the knob being swept`);
+        errors.push(`${what}: series ${label} sets ${path}, the knob being swept`);
         continue;
       }
       const v = validateKnob(path, value);
-      if (!v.ok) errors.push(...v.errors.map((e) => `${what}: series "${s.label}": ${e}`));
+      if (!v.ok) errors.push(...v.errors.map((e) => `${what}: series ${label}: ${e}`));
       else sb = applyKnob(sb, path, v.value);
     }
     range.values.forEach((value, pi) => {
       const whole = parseScenario(applyKnob(sb, range.path, value));
-      if (!whole.ok) errors.push(...whole.errors.map((e) => `${what} point ${range.path}=${String(value)}${s.label ? ` (${s.label})` : ''}: ${e}`));
+      if (!whole.ok) errors.push(...whole.errors.map((e) => `${what} point ${range.path}=${String(value)}${s.label ? ` (${label})` : ''}: ${e}`));
       else runs.push({ series: si, point: pi, value, scenario: whole.value });
     });
   });
