@@ -17,13 +17,12 @@ import {
   unknownKnobMessage,
   PRESETS,
   applyKnob,
-  coerceKnobText,
+  parseKnobText,
   decodeLink,
   defaultScenario,
   findPreset,
   parseScenario,
   presetScenario,
-  validateKnob,
   parseSweepSpec,
   BUILTIN_SWEEPS,
   type Scenario,
@@ -206,7 +205,7 @@ export function parseSetValue(set: SetArg): Result<unknown> {
   if (!knob) {
     return fail(unknownKnobMessage(set.path), '  run --list-knobs for all knobs');
   }
-  const v = validateKnob(set.path, coerceKnobText(set.path, set.text));
+  const v = parseKnobText(set.path, set.text);
   if (!v.ok) return fail(...v.errors.map((e) => `--set ${set.path}=${set.text}: ${e}`));
   return ok(v.value);
 }

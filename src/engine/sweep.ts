@@ -12,7 +12,7 @@ import {
   applyKnob,
   echoKey,
   echoQuoted,
-  coerceKnobText,
+  parseKnobText,
   parseScenario,
   validateKnob,
   type Knob,
@@ -133,7 +133,7 @@ export function parseSweepSpec(spec: string, what = 'sweep'): ParseResult<SweepR
     }
   }
   const check = (text: string, which: string): ParseResult<unknown> => {
-    const v = validateKnob(path, coerceKnobText(path, text));
+    const v = parseKnobText(path, text);
     return v.ok ? v : fail(...v.errors.map((e) => `${what} ${path}: ${which} ${echoQuoted(text)}: ${e}`));
   };
   const a = check(aText, 'start');

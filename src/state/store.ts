@@ -11,7 +11,7 @@ import {
   applyKnob,
   FRAME_SERIES,
   KNOBS,
-  coerceKnobText,
+  parseKnobText,
   decodeLink,
   defaultScenario,
   encodeLink,
@@ -21,7 +21,6 @@ import {
   parseScenario,
   planSweep,
   presetScenario,
-  validateKnob,
   type FrameBatch,
   type Scenario,
   type SeriesInfo,
@@ -253,7 +252,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
       setKnobText(path, text) {
         const st = get();
         if (!(path in st.fields)) return;
-        const r = validateKnob(path, coerceKnobText(path, text));
+        const r = parseKnobText(path, text);
         let fields = { ...st.fields, [path]: { text, errors: r.ok ? [] : r.errors } };
         // applyKnob: choosing a host or NIC also sets the knobs it determines; show those too.
         const scenario = r.ok ? applyKnob(st.scenario, path, r.value) : st.scenario;
