@@ -20,6 +20,7 @@ import {
   type Scenario,
 } from './scenario';
 import type { Summary } from './sim';
+import { geometricPoints, nearestPow2, pow2LogPoints } from './spacing';
 import { didYouMean } from './suggest';
 
 export const DEFAULT_SWEEP_POINTS = 5;
@@ -90,16 +91,16 @@ export const SweepDefSchema = z
 const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
 const fail = (...errors: string[]): { ok: false; errors: string[] } => ({ ok: false, errors });
 
-/** Drop float noise (0.30000000000000004 → 0.3) without moving a value by more than 1e-12. */
+/** Drop float noise (0.30000000000000004 → 0.3): 12 significant digits (toPrecision is exactly specified). */
 function tidy(x: number): number {
   return Number(x.toPrecision(12));
 }
 
 /**
  * `path=a..b[:lin|:log][:N]` → the values to run. Numeric knobs get N points (default 5) spaced
- * linearly or geometrically, endpoints exact; int knobs are rounded, power-of-two knobs snap to
- * powers of two (and without N take every power of two in range); duplicates after rounding are
- * dropped. Choice knobs take every option from a to b in declared order (N and scale do not apply).
+ * linearly or geometrically (spacing.ts: + − × ÷ only, no Math.pow), endpoints exact; int knobs
+ * are rounded half up, other numbers to 12 significant digits, power-of-two knobs snap to powers
+ * of two (and without N take every power of two in range); duplicates after rounding are dropped. Choice knobs take every option from a to b in declared order (N and scale do not apply).
  * Messages start with `what` (the CLI passes `--sweep`).
  */
 export function parseSweepSpec(spec: string, what = 'sweep'): ParseResult<SweepRange> {
@@ -165,15 +166,12 @@ export function parseSweepSpec(spec: string, what = 'sweep'): ParseResult<SweepR
     const up = lo <= hi;
     for (let v = lo; up ? v <= hi : v >= hi; v = up ? v * 2 : v / 2) raw.push(v);
   } else {
+    // + − × ÷ only (spacing.ts): the same points in every engine by construction.
     const count = n ?? DEFAULT_SWEEP_POINTS;
-    raw = [];
-    for (let i = 0; i < count; i++) {
-      const f = count === 1 ? 0 : i / (count - 1);
-      let v = i === 0 ? lo : i === count - 1 ? hi : sc === 'lin' ? lo + (hi - lo) * f : lo * Math.pow(hi / lo, f);
-      if (pow2) v = 2 ** Math.round(Math.log2(v));
-      else if (knob.kind === 'int') v = Math.round(v);
-      else v = tidy(v);
-      raw.push(v);
+    if (pow2 && sc === 'log') raw = pow2LogPoints(lo, hi, count);
+    else {
+      raw = sc === 'log' ? geometricPoints(lo, hi, count) : Array.from({ length: count }, (_, i) => (i === 0 ? lo : i === count - 1 ? hi : lo + (hi - lo) * (i / (count - 1))));
+      raw = raw.map((v) => (pow2 ? nearestPow2(v) : knob.kind === 'int' ? Math.round(v) : tidy(v)));
     }
   }
   const values = raw.filter((v, i) => raw.indexOf(v) === i);
