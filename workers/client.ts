@@ -41,8 +41,8 @@ export interface ClientOptions {
   budgetMs?: number;
   /** See BUDGET_GRACE_MS. */
   budgetGraceMs?: number;
-  /** Memory budget of every run's simulation state, MB (RunOptions.memoryBudgetMb overrides it). */
-  memoryBudgetMb?: number;
+  /** Memory budget of every run's simulation state, MB (RunOptions.memoryBudgetMib overrides it). */
+  memoryBudgetMib?: number;
 }
 
 /** `?name=N` (a number above 0) from a page URL's query string; anything else is undefined. */
@@ -64,7 +64,7 @@ function pageOptions(): ClientOptions {
   const loc = (globalThis as { location?: { search?: unknown } }).location;
   const inPage = typeof (globalThis as { document?: unknown }).document !== 'undefined';
   return inPage && typeof loc?.search === 'string'
-    ? { budgetMs: budgetFromSearch(loc.search), memoryBudgetMb: memoryBudgetFromSearch(loc.search) }
+    ? { budgetMs: budgetFromSearch(loc.search), memoryBudgetMib: memoryBudgetFromSearch(loc.search) }
     : {};
 }
 
@@ -198,8 +198,8 @@ export function createEngineClient(
       const w = get();
       pendingOn = w;
       const budgetMs = Math.max(0, Number(opts.budgetMs ?? options.budgetMs) || 0);
-      const memoryBudgetMb = opts.memoryBudgetMb ?? options.memoryBudgetMb;
-      const runOpts: RunOptions = { ...opts, ...(budgetMs > 0 ? { budgetMs } : {}), ...(memoryBudgetMb ? { memoryBudgetMb } : {}) };
+      const memoryBudgetMib = opts.memoryBudgetMib ?? options.memoryBudgetMib;
+      const runOpts: RunOptions = { ...opts, ...(budgetMs > 0 ? { budgetMs } : {}), ...(memoryBudgetMib ? { memoryBudgetMib } : {}) };
       if (budgetMs > 0) {
         // The worker stops the run itself at the budget; this only fires if it cannot.
         armWatchdog(settle, budgetMs + graceMs, () => {

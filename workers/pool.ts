@@ -87,13 +87,13 @@ export function defaultPoolSize(hardwareConcurrency: number | undefined): number
   return Number.isFinite(hc) && hc >= 1 ? Math.min(MAX_POOL_SIZE, Math.max(1, Math.floor(hc) - 1)) : 1;
 }
 
-function pageDefaults(): { size: number; budgetMs?: number; memoryBudgetMb?: number } {
+function pageDefaults(): { size: number; budgetMs?: number; memoryBudgetMib?: number } {
   const g = globalThis as { document?: unknown; location?: { search?: unknown }; navigator?: { hardwareConcurrency?: number } };
   const search = typeof g.document !== 'undefined' && typeof g.location?.search === 'string' ? g.location.search : '';
   return {
     size: poolSizeFromSearch(search) ?? defaultPoolSize(g.navigator?.hardwareConcurrency),
     budgetMs: budgetFromSearch(search),
-    memoryBudgetMb: memoryBudgetFromSearch(search),
+    memoryBudgetMib: memoryBudgetFromSearch(search),
   };
 }
 
@@ -260,7 +260,7 @@ export function createEnginePool(options: PoolOptions = {}): EnginePool {
             }, budgetMs + graceMs);
           }
           slot.remote
-            .runToEnd(scenarios[index]!, { ...(budgetMs > 0 ? { budgetMs } : {}), ...(page.memoryBudgetMb ? { memoryBudgetMb: page.memoryBudgetMb } : {}) })
+            .runToEnd(scenarios[index]!, { ...(budgetMs > 0 ? { budgetMs } : {}), ...(page.memoryBudgetMib ? { memoryBudgetMib: page.memoryBudgetMib } : {}) })
             .then(
               (r) => job.settle(pointOf(r)),
               (e: unknown) => job.settle({ kind: 'error', message: `The simulation failed: ${e instanceof Error ? e.message : String(e)}` }),

@@ -12,11 +12,12 @@
  * stays stuck past the budget).
  */
 import * as Comlink from 'comlink';
-import { FRAMES_PER_RUN, Simulation, parseScenario, stateBytes, type FrameBatch, type Scenario } from '../src/engine';
+import { FRAMES_PER_RUN, MIB, Simulation, memoryBudgetProblem, parseScenario, stateBytes, type FrameBatch, type Scenario } from '../src/engine';
 import {
   budgetMessage,
   memoryMessage,
-  DEFAULT_MEMORY_BUDGET_MB,
+  DEFAULT_MEMORY_BUDGET_MIB,
+  MEMORY_BUDGET_HOW,
   DEFAULT_FRAMES_PER_SECOND,
   DEFAULT_MAX_BATCHES_PER_SECOND,
   type EngineWorkerApi,
@@ -130,6 +131,10 @@ class ActiveRun {
     const overBudget = () => budgetMs > 0 && this.clock() >= budgetMs;
 
     this.activeSince = performance.now();
+    // The budget is checked from the scenario's sizes before anything is allocated (budget.ts).
+    const memoryBudgetMib = Number(this.opts.memoryBudgetMib ?? DEFAULT_MEMORY_BUDGET_MIB) || DEFAULT_MEMORY_BUDGET_MIB;
+    const tooBig = memoryBudgetProblem(parsed.value, memoryBudgetMib, MEMORY_BUDGET_HOW);
+    if (tooBig) return { kind: 'error', message: tooBig };
     let sim: Simulation;
     try {
       const t0 = performance.now();
@@ -138,9 +143,9 @@ class ActiveRun {
     } catch (e) {
       return { kind: 'error', message: `The engine could not set up this scenario: ${errorMessage(e)}` };
     }
-    const memoryBudgetMb = Number(this.opts.memoryBudgetMb ?? DEFAULT_MEMORY_BUDGET_MB) || DEFAULT_MEMORY_BUDGET_MB;
-    const needMb = stateBytes(sim) / 2 ** 20;
-    if (needMb > memoryBudgetMb) return { kind: 'error', message: memoryMessage(needMb, memoryBudgetMb) };
+    // Backstop: the measured state (the estimate is an upper bound of it; budget.test.ts).
+    const needBytes = stateBytes(sim);
+    if (needBytes > memoryBudgetMib * MIB) return { kind: 'error', message: memoryMessage(needBytes, memoryBudgetMib) };
 
     // At most one batch is in flight to the UI; the engine keeps computing (within the pace) while
     // the page renders it, and the next batch goes out no sooner than batchGapMs after the page
@@ -231,7 +236,7 @@ export class EngineRunner implements EngineWorkerApi {
         framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND,
         maxBatchesPerSecond: opts.maxBatchesPerSecond,
         budgetMs: opts.budgetMs,
-        memoryBudgetMb: opts.memoryBudgetMb,
+        memoryBudgetMib: opts.memoryBudgetMib,
       },
       this.yieldNow,
     );
@@ -258,8 +263,8 @@ export class EngineRunner implements EngineWorkerApi {
    * The same run loop as start() with the frames kept in the worker: nothing crosses to the page
    * until the summary (the batches go to a no-op sink here, never through postMessage).
    */
-  runToEnd(scenario: Scenario, opts: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMb'> = {}): Promise<RunResult> {
-    return this.start(scenario, () => {}, { framesPerSecond: 0, maxBatchesPerSecond: Infinity, budgetMs: opts.budgetMs, memoryBudgetMb: opts.memoryBudgetMb });
+  runToEnd(scenario: Scenario, opts: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib'> = {}): Promise<RunResult> {
+    return this.start(scenario, () => {}, { framesPerSecond: 0, maxBatchesPerSecond: Infinity, budgetMs: opts.budgetMs, memoryBudgetMib: opts.memoryBudgetMib });
   }
 
   pause(): void {

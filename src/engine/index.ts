@@ -10,3 +10,4 @@ export * from './sweep';
 export { stateBytes } from './footprint';
 export { csvField, csvRow, csvTable, columnsCsv, neutralise } from './csv';
 export { closeMatches, didYouMean, levenshtein } from './suggest';
+export { DEFAULT_MEMORY_BUDGET_MIB, ESTIMATE_FACTOR, MIB, estimateStateBytes, largestParts, memoryBudgetProblem, mib, type StateEstimate } from './budget';
