@@ -54,6 +54,21 @@ export interface RunProgress {
   series?: readonly SeriesInfo[];
 }
 
+/**
+ * What a run is doing: `computing` (engine slices), `pacing` (waiting for the next frame's time at
+ * the requested frames per second), `delivering` (waiting for the page to take a batch), `paused`;
+ * `idle` when the worker has no run.
+ */
+export type RunPhase = 'idle' | 'computing' | 'pacing' | 'delivering' | 'paused';
+
+export interface Beat {
+  phase: RunPhase;
+  /** Simulated time reached, ns (it moves inside a frame, between slices). */
+  simulatedNs: number;
+  /** Frames recorded. */
+  frames: number;
+}
+
 /** Called with each batch of new frames (never per packet). */
 export type FramesCallback = (batch: FrameBatch, progress: RunProgress) => void | Promise<void>;
 
@@ -61,7 +76,8 @@ export type FramesCallback = (batch: FrameBatch, progress: RunProgress) => void 
 export type RunResult =
   | { kind: 'done'; summary: Summary }
   | { kind: 'cancelled' }
-  | { kind: 'error'; message: string };
+  /** `restartable`: the worker failed (crashed, hung, stalled) and was replaced; the page offers Restart. */
+  | { kind: 'error'; message: string; restartable?: boolean };
 
 /** The API the worker exposes through Comlink. */
 export interface EngineWorkerApi {
@@ -83,6 +99,12 @@ export interface EngineWorkerApi {
   reset(): void;
   /** Liveness check for the client. */
   ping(): string;
+  /**
+   * The heartbeat (workers/handle.ts): what the current run is doing and how far it got. The
+   * worker answers between engine slices (≤ ~8 ms apart, even inside one long frame), so an
+   * unanswered beat means its event loop is stuck.
+   */
+  beat(): Beat;
   /**
    * Take the Web Lock `name` and hold it for the worker's whole life; resolves true once held
    * (false where Web Locks do not exist). The client then queues for the same lock: it is granted

@@ -20,7 +20,9 @@ import {
   MEMORY_BUDGET_HOW,
   DEFAULT_FRAMES_PER_SECOND,
   DEFAULT_MAX_BATCHES_PER_SECOND,
+  type Beat,
   type EngineWorkerApi,
+  type RunPhase,
   type FramesCallback,
   type RunOptions,
   type RunProgress,
@@ -29,6 +31,13 @@ import {
 
 /** Longest stretch of engine work between two returns to the event loop, ms. */
 const SLICE_MS = 8;
+
+/**
+ * Events per engine call (Simulation.advance's maxEvents): the clock is read between calls, so a
+ * slice ends within about this many events of SLICE_MS even inside one long frame (an event is
+ * one packet batch, a few µs at most), and the worker answers the page's heartbeat in time.
+ */
+const EVENTS_PER_CALL = 1024;
 
 type Yield = () => Promise<void>;
 
@@ -63,6 +72,10 @@ function transferable(batch: FrameBatch): FrameBatch {
 
 class ActiveRun {
   cancelled = false;
+  /** What the run loop is doing (the heartbeat reports it: workers/handle.ts). */
+  phase: RunPhase = 'computing';
+  /** The simulation once built (for the heartbeat's progress figures). */
+  sim: Simulation | null = null;
   private paused = false;
   private wakeUp: (() => void) | null = null;
   /** Time spent inside the engine (construction + advance), ms: what wall_ms reports. */
@@ -139,6 +152,7 @@ class ActiveRun {
     try {
       const t0 = performance.now();
       sim = new Simulation(parsed.value);
+      this.sim = sim;
       this.busyMs += performance.now() - t0;
     } catch (e) {
       return { kind: 'error', message: `The engine could not set up this scenario: ${errorMessage(e)}` };
@@ -176,6 +190,7 @@ class ActiveRun {
       if (deliveryError) return deliveryError;
       if (this.cancelled) return { kind: 'cancelled' };
       if (this.paused) {
+        this.phase = 'paused';
         await this.sleep(Infinity);
         continue;
       }
@@ -185,7 +200,8 @@ class ActiveRun {
       if (sim.frames.length < allowed) {
         const sliceStart = performance.now();
         try {
-          while (sim.frames.length < allowed && performance.now() - sliceStart < SLICE_MS) sim.advance(1);
+          this.phase = 'computing';
+          while (sim.frames.length < allowed && performance.now() - sliceStart < SLICE_MS) sim.advance(1, EVENTS_PER_CALL);
         } catch (e) {
           return { kind: 'error', message: `The engine stopped with an error: ${errorMessage(e)}` };
         } finally {
@@ -203,6 +219,7 @@ class ActiveRun {
         continue;
       }
       // Nothing to compute yet: wait for the next due frame, the next batch window, or an ack.
+      this.phase = !sim.done && fps > 0 && sim.frames.length >= allowed ? 'pacing' : 'delivering';
       let wait = Infinity;
       if (!sim.done && fps > 0) wait = (sim.frames.length * 1000) / fps - this.clock();
       if (pending && !inFlight) wait = Math.min(wait, lastFlush + batchGapMs - this.clock());
@@ -282,6 +299,13 @@ export class EngineRunner implements EngineWorkerApi {
 
   ping(): string {
     return 'pong';
+  }
+
+  beat(): Beat {
+    const run = this.current;
+    if (!run) return { phase: 'idle', simulatedNs: 0, frames: 0 };
+    const sim = run.sim;
+    return { phase: run.phase, simulatedNs: sim ? sim.simulatedMs * 1e6 : 0, frames: sim ? sim.frames.length : 0 };
   }
 
   holdLock(name: string): Promise<boolean> {

@@ -237,6 +237,22 @@ describe('runs', () => {
     await done;
     expect(store.getState().status).toBe('error');
     expect(store.getState().runError).toBe('boom');
+    expect(store.getState().runRestartable).toBe(false);
+  });
+
+  it('offers Restart when the worker failed (hung, stalled, crashed), and Restart runs the same scenario again', async () => {
+    const { engine, calls } = fakeEngine();
+    const store = createAppStore(engine);
+    const done = store.getState().run();
+    calls[0]!.finish({ kind: 'error', message: 'The simulation worker stopped answering …', restartable: true });
+    await done;
+    expect(store.getState().runRestartable).toBe(true);
+    const again = store.getState().run();
+    expect(store.getState().runRestartable).toBe(false);
+    expect(store.getState().status).toBe('running');
+    expect(calls[1]!.scenario).toEqual(calls[0]!.scenario);
+    calls[1]!.finish({ kind: 'cancelled' });
+    await again;
   });
 
   it('survives an engine client that throws', async () => {

@@ -88,6 +88,8 @@ export interface AppState {
   frames: FrameColumns;
   summary: Summary | null;
   runError: string | null;
+  /** The run failed because its worker did (crashed, stopped answering, stalled): the page offers Restart. */
+  runRestartable: boolean;
   /** Pace of the frame stream (0 = as fast as possible). */
   framesPerSecond: number;
 
@@ -247,6 +249,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
       frames: emptyFrames(),
       summary: null,
       runError: null,
+      runRestartable: false,
       framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND,
 
       setKnobText(path, text) {
@@ -372,6 +375,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           frames: emptyFrames(),
           summary: null,
           runError: null,
+          runRestartable: false,
         });
         let result;
         try {
@@ -396,7 +400,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
             });
             break;
           case 'error':
-            set({ status: 'error', runError: result.message });
+            set({ status: 'error', runError: result.message, runRestartable: 'restartable' in result && result.restartable === true });
             break;
           case 'cancelled':
             set({ status: 'idle' });
@@ -428,6 +432,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           frames: emptyFrames(),
           summary: null,
           runError: null,
+          runRestartable: false,
         });
         void engine.reset().catch(() => undefined);
       },
