@@ -6,6 +6,11 @@
  * link.ts and a SCHEMA_VERSION bump.
  */
 import { z } from 'zod';
+
+// No JIT: zod 4 compiles parsers with `new Function` when it can, and its probe for that is a
+// violation of the page's Content-Security-Policy (script-src without 'unsafe-eval',
+// security.config.ts). Parsing a scenario is small work either way.
+z.config({ jitless: true });
 import { readNumberText, wholeNumberKnob } from './knobtext';
 import { didYouMean } from './suggest';
 import { HOSTS, NICS, defaultQueueCount, findHost, findNic, validateDescCount, validateQueueRequest } from './hardware';
