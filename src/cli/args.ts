@@ -15,6 +15,8 @@ import {
   echoKey,
   echoQuoted,
   unknownKnobMessage,
+  DEFAULT_MEMORY_BUDGET_MIB,
+  type LinkState,
   PRESETS,
   applyKnob,
   parseKnobText,
@@ -33,6 +35,8 @@ import {
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
 export const EXIT_USAGE = 2;
+/** A limit stopped the command: --max-wall-s ran out. */
+export const EXIT_STOPPED = 3;
 
 export interface CliError {
   code: number;
@@ -62,6 +66,14 @@ export type Action = 'run' | 'help' | 'version' | 'list-knobs' | 'list-presets';
 export interface CliOptions {
   action: Action;
   format: Format;
+  /** `--max-wall-s S`: stop (exit 3) once the command has run S seconds of wall time. */
+  maxWallS?: number;
+  /** `--max-mib N`: refuse (exit 2) any scenario whose simulation state would exceed N MiB. */
+  maxMib?: number;
+  /** `--quiet`: no progress on stderr. */
+  quiet: boolean;
+  /** `--scenario-only`: with --link, run only its scenario, not its baseline or sweep. */
+  scenarioOnly: boolean;
   preset?: string;
   link?: string;
   sets: SetArg[];
@@ -90,6 +102,13 @@ export const FLAGS: readonly FlagSpec[] = [
     help: `run a built-in sweep (its preset, series and range; --set and --sweep adjust it): ${BUILTIN_SWEEPS.map((b) => b.name).join(', ')}`,
   },
   { name: '--format', value: 'text|json|csv', help: 'text: short summary (default); json: the Summary object; csv: the recorded frames' },
+  {
+    name: '--scenario-only',
+    help: 'with --link: run only the link\'s scenario (by default a link\'s sweep runs, or its pinned baseline is compared)',
+  },
+  { name: '--max-wall-s', value: 'S', help: 'stop after S seconds of wall time (exit 3); finished sweep rows stay printed' },
+  { name: '--max-mib', value: 'N', help: `refuse a scenario whose simulation state would exceed N MiB (default ${DEFAULT_MEMORY_BUDGET_MIB}), before building it` },
+  { name: '--quiet', help: 'no progress on stderr (progress shows after 2 s: a bar on a terminal, a line every 10 s otherwise)' },
   { name: '--list-knobs', help: 'list every knob: path, range or options, default, unit, FreeBSD name' },
   { name: '--list-presets', help: 'list the presets: name, title, description' },
   { name: '--version', help: 'print the engine version' },
@@ -112,7 +131,7 @@ function suggest(word: string, candidates: readonly string[], noun: string, list
 
 /** argv (without node and script) → options. Syntax only; knob values are checked later. */
 export function parseArgs(argv: readonly string[]): Result<CliOptions> {
-  const opts: CliOptions = { action: 'run', format: 'text', sets: [] };
+  const opts: CliOptions = { action: 'run', format: 'text', sets: [], quiet: false, scenarioOnly: false };
   const actions: Action[] = [];
   let formatGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -182,6 +201,21 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
         if (opts.builtinSweep !== undefined) return fail('--builtin-sweep given twice; give it once');
         opts.builtinSweep = value!;
         break;
+      case '--quiet':
+        opts.quiet = true;
+        break;
+      case '--scenario-only':
+        opts.scenarioOnly = true;
+        break;
+      case '--max-wall-s':
+      case '--max-mib': {
+        // The number rule of knobs (engine/knobtext.ts): plain decimal, above 0.
+        const n = /^(0|[1-9]\d*)(\.\d+)?$/.test(value!) ? Number(value) : NaN;
+        if (!(n > 0) || !Number.isFinite(n)) return fail(`${name} needs a number above 0 in plain decimal, not ${echoQuoted(value!)}`);
+        if (name === '--max-wall-s') opts.maxWallS = n;
+        else opts.maxMib = n;
+        break;
+      }
     }
   }
   // --help wins over everything, then --version; the two listings are separate documents.
@@ -192,6 +226,9 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
   } else if (actions.length) opts.action = actions[0]!;
   if (opts.action === 'run' && opts.builtinSweep !== undefined && (opts.preset !== undefined || opts.link !== undefined)) {
     return fail('--builtin-sweep brings its own preset; it cannot be combined with --preset or --link', '  use --set to change the preset\'s knobs');
+  }
+  if (opts.action === 'run' && opts.scenarioOnly && opts.link === undefined) {
+    return fail('--scenario-only goes with --link: it runs a link\'s scenario without its baseline or sweep');
   }
   if (opts.action === 'run' && opts.preset !== undefined && opts.link !== undefined) {
     return fail('--preset and --link cannot be combined: a link already holds a whole scenario', '  use --link with --set to change it');
@@ -226,14 +263,16 @@ export interface KnobValue {
 export function resolveScenario(
   opts: Pick<CliOptions, 'preset' | 'link' | 'sets'>,
   after: readonly KnobValue[] = [],
-): Result<{ scenario: Scenario; base: ScenarioBase }> {
+): Result<{ scenario: Scenario; base: ScenarioBase; link?: LinkState }> {
   let scenario: Scenario;
   let base: ScenarioBase;
+  let link: LinkState | undefined;
   if (opts.link !== undefined) {
     const d = decodeLink(opts.link);
     if (!d.ok) return fail(`--link: ${d.message}`, ...d.details.map((x) => `  ${x}`));
     if (d.empty) return fail('--link: this link holds no scenario (nothing after the #)');
     scenario = d.state.scenario;
+    link = d.state;
     base = { kind: 'link' };
   } else if (opts.preset !== undefined) {
     const p = findPreset(opts.preset);
@@ -254,7 +293,7 @@ export function resolveScenario(
   for (const a of after) scenario = applyKnob(scenario, a.path, a.value);
   const full = parseScenario(scenario);
   if (!full.ok) return fail(...full.errors);
-  return ok({ scenario: full.value, base });
+  return ok({ scenario: full.value, base, ...(link ? { link } : {}) });
 }
 
 // ---------------------------------------------------------------- sweeps
