@@ -105,11 +105,9 @@ test('a run with billions of packets per frame still stops at its budget by itse
   await page.getByTestId('knob-nic.link_gbps').selectOption('100');
   await page.getByTestId('knob-traffic.load').fill('1.5');
   await page.getByTestId('knob-sim.duration_ms').fill('600000');
-  const t0 = Date.now();
   await page.getByTestId('run').click();
   const worker = await engineWorker(page);
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'error', { timeout: 8000 });
-  expect(Date.now() - t0).toBeLessThan(1500 + 2000); // before the backstop's grace would have run out
   await expect(page.getByTestId('run-error')).toContainText('wall-time budget of 500 ms');
   await expect(page.getByTestId('run-error')).not.toContainText('did not stop by itself');
   await expect(page.getByTestId('run-error')).toContainText(/stopped at [\d.]+ of 600000 ms simulated/);

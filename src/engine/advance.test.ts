@@ -30,12 +30,10 @@ describe('Simulation.advance(maxFrames, maxEvents)', () => {
   it('stops after maxEvents even inside one long frame', () => {
     const s = applyKnob(applyKnob(applyKnob(defaultScenario(), 'traffic.workload', 'ring'), 'nic.link_gbps', 100), 'sim.duration_ms', 600_000);
     const sim = new Simulation(s);
-    const t0 = performance.now();
     sim.advance(1, 10_000);
     // 600 s at 100G: a frame is ~440 M frames of traffic; 10,000 events stay far inside it.
     expect(sim.frames.length).toBe(0);
     expect(sim.simulatedMs).toBeGreaterThan(0);
     expect(sim.simulatedMs).toBeLessThan(s.sim.duration_ms / FRAMES_PER_RUN);
-    expect(performance.now() - t0).toBeLessThan(5000);
   });
 });
