@@ -54,7 +54,7 @@ test('numbers follow the CLI\'s rule: hex, binary, exponents on whole numbers, s
   for (const [path, text, says] of [
     ['queues.rx_desc', '0x400', '"0x400" is hexadecimal; give a decimal number; write 1024'],
     ['queues.rx', '0b11', '"0b11" is binary; give a decimal number; write 3'],
-    ['traffic.flows', '1e1', 'traffic.flows takes whole numbers in digits; write 10'],
+    ['traffic.flows', '1e1', '"1e1" has an exponent; traffic.flows takes whole numbers in digits; write 10'],
     ['sim.seed', ' 12 ', 'has spaces around it; write 12'],
     ['queues.core_offset', '-0', '"-0" is minus zero; write 0'],
     ['sim.seed', '12345678901234567890', 'sim.seed must be at most 4294967295'],
