@@ -67,6 +67,8 @@ export interface CliOptions {
   sweep?: string;
   /** `--builtin-sweep NAME`: a sweep from BUILTIN_SWEEPS, with its preset and series. */
   builtinSweep?: string;
+  /** Raw `--shard i/N`: run only every N-th point of the sweep (shard.ts). */
+  shard?: string;
 }
 
 interface FlagSpec {
@@ -87,6 +89,8 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'NAME',
     help: `run a built-in sweep (its preset, series and range; --set and --sweep adjust it): ${BUILTIN_SWEEPS.map((b) => b.name).join(', ')}`,
   },
+  { name: '--shard', value: 'i/N', help: 'with a sweep: run only points k with k mod N = i and print them as JSON lines (for --merge)' },
+  { name: '--merge', value: 'FILE…', help: 'join the JSON lines of every --shard into the sweep\'s csv (default) or --format json' },
   { name: '--format', value: 'text|json|csv', help: 'text: short summary (default); json: the Summary object; csv: the recorded frames' },
   { name: '--list-knobs', help: 'list every knob: path, range or options, default, unit, FreeBSD name' },
   { name: '--list-presets', help: 'list the presets: name, title, description' },
@@ -205,6 +209,10 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
       case '--builtin-sweep':
         if (opts.builtinSweep !== undefined) return fail('--builtin-sweep given twice; give it once');
         opts.builtinSweep = value!;
+        break;
+      case '--shard':
+        if (opts.shard !== undefined) return fail('--shard given twice; give it once');
+        opts.shard = value!;
         break;
     }
   }

@@ -29,6 +29,7 @@ import {
   sweepColumns,
   sweepRow,
 } from './format';
+import { isMerge, parseShardSpec, runMerge, runShard } from './shard';
 
 export interface CliIo {
   out(text: string): void;
@@ -59,6 +60,7 @@ function report(io: CliIo, e: CliError): number {
 }
 
 export function runCli(argv: readonly string[], io: CliIo): number {
+  if (isMerge(argv)) return runMerge(argv, io);
   const parsed = parseArgs(argv);
   if (!parsed.ok) return report(io, parsed.error);
   const opts = parsed.value;
@@ -77,6 +79,12 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       return EXIT_OK;
     case 'run':
       break;
+  }
+  if (opts.shard !== undefined) {
+    if (opts.sweep === undefined && opts.builtinSweep === undefined) return report(io, { code: EXIT_USAGE, lines: ['--shard cuts a sweep: give --sweep or --builtin-sweep too'] });
+    if (opts.format !== 'text' && opts.format !== 'json') return report(io, { code: EXIT_USAGE, lines: [`--shard prints JSON lines; --format ${opts.format} belongs to --merge`] });
+    const spec = parseShardSpec(opts.shard);
+    if (!spec.ok) return report(io, spec.error);
   }
   if (opts.builtinSweep !== undefined) return runBuiltinSweep(opts, io);
   const resolved = resolveScenario(opts);
@@ -131,6 +139,7 @@ function runBuiltinSweep(opts: CliOptions, io: CliIo): number {
  * nic.model) replaces at some point.
  */
 function runPlan(plan: SweepPlan, opts: CliOptions, base: Scenario, io: CliIo): number {
+  const shard = opts.shard !== undefined ? parseShardSpec(opts.shard) : null;
   const path = plan.range.path;
   const overridden = new Set<string>();
   for (const run of plan.runs) {
@@ -141,6 +150,7 @@ function runPlan(plan: SweepPlan, opts: CliOptions, base: Scenario, io: CliIo): 
   const labelled = plan.labels.some((l) => l !== '');
   const last = labelled ? 'the series and the swept knob are applied last' : 'the swept knob is applied last';
   for (const p of overridden) io.err(`ringlab: note: --sweep ${path} also sets ${p} at some points, replacing --set ${p} (${last})\n`);
+  if (shard?.ok) return runShard(plan, shard.value, io.out);
   const results: { series?: string; value: unknown; summary: Summary }[] = [];
   for (const [i, run] of plan.runs.entries()) {
     const { summary } = runScenario(run.scenario);
