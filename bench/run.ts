@@ -28,6 +28,7 @@ import * as engine from '../src/engine';
 import { ENGINE_ID, FRAMES_PER_RUN, PRESETS, presetScenario } from '../src/engine';
 import { againstMain } from './against';
 import { benchScenario, getGc, scenariosOf, type EngineApi, type Row } from './harness';
+import { anchorRatio } from './lindley';
 import { DEFAULT_MIN_RATIO, checkAgainstBaseline, gateText, incomparable, makeBaseline, type Baseline, type GateResult } from './gate';
 
 const DEFAULT_BASELINE = fileURLToPath(new URL('./baseline.json', import.meta.url));
@@ -306,8 +307,10 @@ function main(): number {
   const deterministic = rows.every((r) => r.deterministic);
   const target = targetCheck(rows);
   const gate: GateResult | null = baseline ? checkAgainstBaseline(rows, baseline, o.min_ratio) : null;
+  // The ring workload against the bare JS Lindley loop, as the anchors run measures it (issue 14).
+  const anchor = anchorRatio(3);
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ machine, options: o, scenarios: rows, totals, target, deterministic, ...(gate ? { gate } : {}) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machine, options: o, scenarios: rows, totals, target, anchor, deterministic, ...(gate ? { gate } : {}) }, null, 2)}\n`);
   } else {
     process.stdout.write(`${table(rows)}\n\n`);
     process.stdout.write(
@@ -315,6 +318,13 @@ function main(): number {
         `over ${totals.timed_runs} timed runs; bench took ${benchWallS.toFixed(1)} s\n`,
     );
     process.stdout.write(`${targetText(rows)}\n`);
+    process.stdout.write(
+      typeof anchor === 'string'
+        ? `ring workload vs the JS Lindley limit: FAILED: ${anchor}\n`
+        : `ring workload vs the JS Lindley limit (the anchors' M/D/1: ${anchor.packets / 1e6} M Poisson 64 B frames, ρ = 0.8, 10G, 4096 descriptors; ${anchor.rounds} interleaved rounds): ` +
+            `ringlab ${(anchor.ring_packets_per_s / 1e6).toFixed(2)} M/s (one cold run, as the CLI), bare JS loop ${(anchor.lindley_packets_per_s / 1e6).toFixed(2)} M/s (warm): ` +
+            `${anchor.ratio.toFixed(2)}× (issue 14: ≥ 0.6×; mean sojourn ${anchor.ring_mean_sojourn_ns.toFixed(1)} vs ${anchor.lindley_mean_sojourn_ns.toFixed(1)} ns, theory 201.6)\n`,
+    );
     if (!deterministic) process.stdout.write('ERROR: repeats of a scenario gave different summaries\n');
     if (gate) {
       const b = baseline!;
