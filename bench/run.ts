@@ -29,6 +29,7 @@ import { ENGINE_ID, FRAMES_PER_RUN, PRESETS, presetScenario } from '../src/engin
 import { againstMain } from './against';
 import { benchScenario, getGc, scenariosOf, type EngineApi, type Row } from './harness';
 import { anchorRatio } from './lindley';
+import { poolFigures, poolText } from './pool';
 import { DEFAULT_MIN_RATIO, checkAgainstBaseline, gateText, incomparable, makeBaseline, type Baseline, type GateResult } from './gate';
 
 const DEFAULT_BASELINE = fileURLToPath(new URL('./baseline.json', import.meta.url));
@@ -51,6 +52,8 @@ interface Options {
   only?: string;
   /** Also measure the page's main thread while a run streams (e2e/perf.spec.ts in Chromium). */
   ui: boolean;
+  /** Also measure the Sweep tab's pool on 1, 2, … workers (e2e/poolscale.spec.ts). */
+  pool: boolean;
   /** Compare with this git revision's engine instead (bench/against.ts). */
   against?: string;
   /** Interleaved rounds per scenario for --against. */
@@ -72,6 +75,8 @@ const USAGE = `usage: npm run bench -- [--json] [--shared] [--repeats N] [--warm
   --min-ratio R    threshold for --check (default ${DEFAULT_MIN_RATIO}; 0–10)
   --baseline FILE  baseline file (default bench/baseline.json)
   --write-baseline store this run's medians as the baseline
+  --pool           also print the Sweep tab's speed-up on 1, 2, … workers: e2e/poolscale.spec.ts in
+                   headless Chromium, with the reasons a pool size falls short of 0.8·N
   --against REV    this working tree's engine against git revision REV's, interleaved per scenario
                    in fresh processes: per-scenario ratios (wall and CPU) and real-time factors
   --rounds N       interleaved rounds per scenario for --against (default 3, 1–50)
@@ -92,6 +97,7 @@ function parseOptions(argv: string[]): Options | string {
     baseline: DEFAULT_BASELINE,
     min_ratio: DEFAULT_MIN_RATIO,
     ui: false,
+    pool: false,
     rounds: 3,
     scenarios: [],
   };
@@ -111,6 +117,7 @@ function parseOptions(argv: string[]): Options | string {
     else if (flag === '--check') o.check = true;
     else if (flag === '--write-baseline') o.write_baseline = true;
     else if (flag === '--ui') o.ui = true;
+    else if (flag === '--pool') o.pool = true;
     else if (flag === '--against' || flag === '--scenarios') {
       const v = inline ?? argv[++i];
       if (!v || v.startsWith('--')) return `${flag} needs ${flag === '--against' ? 'a git revision (a commit, branch or tag)' : 'scenario names, comma-separated'}`;
@@ -346,6 +353,12 @@ function main(): number {
           `(${ui.long_task_total_ms.toFixed(0)} ms in all), worst frame gap ${ui.worst_frame_gap_ms.toFixed(0)} ms\n`,
       );
     }
+  }
+  if (o.pool) {
+    const pool = poolFigures();
+    if (typeof pool === 'string') uiOk = false;
+    if (o.json) process.stdout.write(`${JSON.stringify({ pool })}\n`);
+    else process.stdout.write(typeof pool === 'string' ? `\nSweep tab worker pool: FAILED: ${pool}\n` : `\n${poolText(pool)}\n`);
   }
   if (o.write_baseline) {
     const recorded = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
