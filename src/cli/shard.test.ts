@@ -122,6 +122,10 @@ describe('--merge', () => {
     expect(merge(files, ['s3', 's1', 's0', 's2']).out).toBe(whole.out);
     const cat = { all: Object.values(files).reverse().join('') };
     expect(merge(cat, ['all']).out).toBe(whole.out);
+    // A log store that mixes in stderr: the CLI's notes are skipped, anything else is refused.
+    const mixed = { all: Object.values(files).map((t) => `ringlab: note: --sweep traffic.flows also sets x\n${t}`).join('') };
+    expect(merge(mixed, ['all']).out).toBe(whole.out);
+    expect(merge({ all: `${files.s0!}ringlab: error\n` }, ['all']).code).toBe(2);
     expect(noWall(merge(files, ['s2', 's0', 's3', 's1'], ['--format', 'json']).out)).toEqual(noWall(cli([...sweep, '--format', 'json']).out));
   });
 

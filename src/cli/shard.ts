@@ -184,7 +184,8 @@ export function runMerge(argv: readonly string[], io: MergeIo): number {
     const lines = text.split('\n');
     for (let n = 0; n < lines.length; n++) {
       const raw = lines[n]!.trim();
-      if (raw === '') continue;
+      // Blank lines, and the CLI's own notes when a log store mixed stderr in (kubectl logs).
+      if (raw === '' || raw.startsWith('ringlab: note: ')) continue;
       const where = `${file}:${n + 1}`;
       let rec: unknown;
       try {
