@@ -88,7 +88,18 @@ export class Prng {
    * draws), with the generator's state in locals for the whole block.
    */
   fillStandardExponential(out: Float64Array, n: number): void {
+    this.fillExponentialSums(out, n, NaN, 1);
+  }
+
+  /**
+   * The times of a Poisson process in one pass: out[k] = t, then t += mean·E (E the next
+   * `standardExponential()` variate), for k = 0 … n − 1, starting at `start`; returns the time
+   * after the last. With `start` NaN, out[k] = E itself (fillStandardExponential).
+   */
+  fillExponentialSums(out: Float64Array, n: number, start: number, mean: number): number {
     const st = this.st;
+    const sums = start === start;
+    let sum = start;
     let a = st[0]!, b = st[1]!, c = st[2]!, d = st[3]!;
     for (let k = 0; k < n; k++) {
       const r1 = Math.imul(rotl(Math.imul(b, 5), 7), 9);
@@ -98,16 +109,19 @@ export class Prng {
       t = b << 9;
       c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
       const i = r1 & 0xff;
-      const x = ((r1 >>> 11) * 4294967296 + (r2 >>> 0)) * ZIG_X53[i]!;
-      if (x < ZIG_X[i + 1]!) {
-        out[k] = x;
-        continue;
+      let x = ((r1 >>> 11) * 4294967296 + (r2 >>> 0)) * ZIG_X53[i]!;
+      if (!(x < ZIG_X[i + 1]!)) {
+        st[0] = a; st[1] = b; st[2] = c; st[3] = d;
+        x = this.exponentialEdge(i, x);
+        a = st[0]!; b = st[1]!; c = st[2]!; d = st[3]!;
       }
-      st[0] = a; st[1] = b; st[2] = c; st[3] = d;
-      out[k] = this.exponentialEdge(i, x);
-      a = st[0]!; b = st[1]!; c = st[2]!; d = st[3]!;
+      if (sums) {
+        out[k] = sum;
+        sum += x * mean;
+      } else out[k] = x;
     }
     st[0] = a; st[1] = b; st[2] = c; st[3] = d;
+    return sum;
   }
 
   /** The ziggurat's rare cases (1.1% of draws): the base layer's tail, or a point in an overhang. */

@@ -70,15 +70,7 @@ export class TrafficSource {
       }
       return;
     }
-    this.rng.fillStandardExponential(out, n);
-    const gap = this.gap;
-    let t = this.nextT[0]!;
-    for (let k = 0; k < n; k++) {
-      const g = out[k]! * gap;
-      out[k] = t;
-      t += g;
-    }
-    this.nextT[0] = t;
+    this.nextT[0] = this.rng.fillExponentialSums(out, n, this.nextT[0]!, this.gap);
     this.count += n;
   }
 
