@@ -130,15 +130,17 @@ export class HwRing {
     let last = acc[LAST]!, sumA = acc[SUMA]!;
     const t0 = acc[T0]!;
     let n = this.inSystem, tail = this.tail, unacc = this.unaccounted, m = this.segArrivals;
-    let maxOcc = this.maxOccupancy, enq = 0, drop = 0;
+    const m0 = m;
+    let maxOcc = this.maxOccupancy, drop = 0;
     let k = from;
     for (; k < to; k++) {
       const t = times[k]!;
       if (!(t < horizon)) break;
       let d: number;
       if (last > t) {
-        let c = Math.ceil((last - t) * invS);
-        if (c > n) c = n;
+        // (An int32 from here on: the ceiling is taken only below n.)
+        const q = (last - t) * invS;
+        let c = q < n ? Math.ceil(q) | 0 : n;
         // The frame before the oldest counted still in the system: count it; the oldest counted
         // already gone: uncount it (the newest, departing at last > t, always stays).
         while (c < n && depart[(tail - c - 1) & mask]! > t) c++;
@@ -167,7 +169,6 @@ export class HwRing {
       if (n > maxOcc) maxOcc = n;
       unacc++;
       m++;
-      enq++;
       sumA += t - t0;
     }
     acc[LAST] = last;
@@ -177,7 +178,7 @@ export class HwRing {
     this.unaccounted = unacc;
     this.segArrivals = m;
     this.maxOccupancy = maxOcc;
-    this.enqueued += enq;
+    this.enqueued += m - m0;
     this.dropped += drop;
     return k;
   }
