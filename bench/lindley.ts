@@ -55,18 +55,25 @@ export function ringScenario(packets: number) {
 interface Run {
   packets: number;
   wall_ms: number;
+  /** CPU time of the process over the same span (user + system). */
+  cpu_ms: number;
   mean_sojourn_ns: number;
 }
+
+const cpuMs = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1000;
 
 function childRun(kind: 'lindley' | 'ring', packets: number): Run {
   if (kind === 'lindley') {
     lindley(packets); // the anchors' warm-up run
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const mean = lindley(packets);
-    return { packets, wall_ms: performance.now() - t0, mean_sojourn_ns: mean };
+    return { packets, wall_ms: performance.now() - t0, cpu_ms: cpuMs(process.cpuUsage(c0)), mean_sojourn_ns: mean };
   }
-  const s = runScenario(ringScenario(packets)).summary;
-  return { packets: s.packets_simulated, wall_ms: s.wall_ms, mean_sojourn_ns: s.latency_us.mean * 1e3 };
+  const scenario = ringScenario(packets);
+  const c0 = process.cpuUsage();
+  const s = runScenario(scenario).summary;
+  return { packets: s.packets_simulated, wall_ms: s.wall_ms, cpu_ms: cpuMs(process.cpuUsage(c0)), mean_sojourn_ns: s.latency_us.mean * 1e3 };
 }
 
 export interface AnchorRatio {
@@ -76,6 +83,8 @@ export interface AnchorRatio {
   lindley_packets_per_s: number;
   /** Median over the rounds of ring ÷ Lindley packets per wall-second. */
   ratio: number;
+  /** The same per CPU-second (steadier when other work competes for the cores). */
+  ratio_cpu: number;
   ring_mean_sojourn_ns: number;
   lindley_mean_sojourn_ns: number;
 }
@@ -98,6 +107,7 @@ export function anchorRatio(rounds: number, packets = 3e6): AnchorRatio | string
     ring_packets_per_s: median(ring.map(pps)),
     lindley_packets_per_s: median(lin.map(pps)),
     ratio: median(ring.map((x, i) => pps(x) / pps(lin[i]!))),
+    ratio_cpu: median(ring.map((x, i) => (x.packets / x.cpu_ms) / (lin[i]!.packets / lin[i]!.cpu_ms))),
     ring_mean_sojourn_ns: median(ring.map((x) => x.mean_sojourn_ns)),
     lindley_mean_sojourn_ns: median(lin.map((x) => x.mean_sojourn_ns)),
   };
