@@ -210,7 +210,7 @@ export class HwRing {
     const m = this.segArrivals;
     if (t1 > t0) acc[AREA]! += (this.occupancy + m) * (t1 - t0) - acc[SUMA]! - sumD;
     this.occupancy += m - nd;
-    if (this.inSystem > this.occupancy) this.inSystem = this.occupancy;
+    this.inSystem = Math.min(this.inSystem, this.occupancy);
     acc[T0] = t1 > t0 ? t1 : t0;
     acc[SUMA] = 0;
     acc[SOJ] = soj;
