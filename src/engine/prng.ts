@@ -97,11 +97,34 @@ export class Prng {
    * after the last. With `start` NaN, out[k] = E itself (fillStandardExponential).
    */
   fillExponentialSums(out: Float64Array, n: number, start: number, mean: number): number {
-    const st = this.st;
     const sums = start === start;
-    let sum = start;
+    const zs = this.zs;
+    zs[0] = start;
+    let k = 0;
+    // The fast path runs in a loop without calls (small, so V8 compiles it quickly); it stops at a
+    // draw that needs the ziggurat's rare branches, taken here in the same order of draws.
+    while ((k = this.zigRun(out, k, n, sums, mean)) < n) {
+      const x = this.exponentialEdge(this.edgeLayer, zs[1]!);
+      if (sums) {
+        out[k] = zs[0]!;
+        zs[0]! += x * mean;
+      } else out[k] = x;
+      k++;
+    }
+    return zs[0]!;
+  }
+
+  // zigRun's state across its stops: [0] the running sum, [1] the stopping draw's x.
+  private readonly zs = new Float64Array(2);
+  private edgeLayer = 0;
+
+  /** fillExponentialSums' fast path from index k: returns n, or the index of a draw outside it. */
+  private zigRun(out: Float64Array, from: number, n: number, sums: boolean, mean: number): number {
+    const st = this.st, zs = this.zs;
+    let sum = zs[0]!;
     let a = st[0]!, b = st[1]!, c = st[2]!, d = st[3]!;
-    for (let k = 0; k < n; k++) {
+    let k = from;
+    for (; k < n; k++) {
       const r1 = Math.imul(rotl(Math.imul(b, 5), 7), 9);
       let t = b << 9;
       c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
@@ -109,11 +132,11 @@ export class Prng {
       t = b << 9;
       c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
       const i = r1 & 0xff;
-      let x = ((r1 >>> 11) * 4294967296 + (r2 >>> 0)) * ZIG_X53[i]!;
+      const x = ((r1 >>> 11) * 4294967296 + (r2 >>> 0)) * ZIG_X53[i]!;
       if (!(x < ZIG_X[i + 1]!)) {
-        st[0] = a; st[1] = b; st[2] = c; st[3] = d;
-        x = this.exponentialEdge(i, x);
-        a = st[0]!; b = st[1]!; c = st[2]!; d = st[3]!;
+        zs[1] = x;
+        this.edgeLayer = i;
+        break;
       }
       if (sums) {
         out[k] = sum;
@@ -121,7 +144,8 @@ export class Prng {
       } else out[k] = x;
     }
     st[0] = a; st[1] = b; st[2] = c; st[3] = d;
-    return sum;
+    zs[0] = sum;
+    return k;
   }
 
   /** The ziggurat's rare cases (1.1% of draws): the base layer's tail, or a point in an overhang. */
