@@ -115,17 +115,19 @@ test('the Sweep tab on 1, 2, … workers: speed-up and where the time goes', asy
     const warmBusy = await readBusy(workers);
     page.off('worker', onWorker);
     const sum = (xs: { busy: number }[]) => xs.reduce((a, x) => a + x.busy, 0);
+    const calls = warmBusy.reduce((a, x) => a + x.calls, 0);
+    // Per point over the calls the hooks saw (a call that began before a hook was in is not seen).
+    const perPoint = sum(warmBusy) / Math.max(1, calls);
     rows.push({
       workers: n,
       worker_threads: workers.length,
       cold_ms: cold.elapsedMs,
       warm_ms: warm.elapsedMs,
       planning_ms: warm.planningMs,
-      warm_busy_ms: sum(warmBusy),
-      warm_busy_per_point_ms: sum(warmBusy) / Math.max(1, warmBusy.reduce((a, x) => a + x.calls, 0)),
-      warm_calls: warmBusy.reduce((a, x) => a + x.calls, 0),
-      /** Share of n·elapsed the workers spent inside runs (warm). */
-      warm_busy_share: sum(warmBusy) / (n * warm.elapsedMs),
+      warm_busy_per_point_ms: perPoint,
+      warm_calls: calls,
+      /** Share of n·elapsed the workers spent inside runs (warm): every point at the mean compute time. */
+      warm_busy_share: (perPoint * POINTS) / (n * warm.elapsedMs),
       cold_busy_ms_seen: sum(coldBusy),
       bytes_per_point: warmBusy.reduce((a, x) => a + x.bytesOut, 0) / Math.max(1, warmBusy.reduce((a, x) => a + x.calls, 0)),
     });
