@@ -81,6 +81,8 @@ export interface CliOptions {
   sweep?: string;
   /** `--builtin-sweep NAME`: a sweep from BUILTIN_SWEEPS, with its preset and series. */
   builtinSweep?: string;
+  /** Raw `--shard i/N`: run only every N-th point of the sweep (shard.ts). */
+  shard?: string;
 }
 
 interface FlagSpec {
@@ -101,6 +103,8 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'NAME',
     help: `run a built-in sweep (its preset, series and range; --set and --sweep adjust it): ${BUILTIN_SWEEPS.map((b) => b.name).join(', ')}`,
   },
+  { name: '--shard', value: 'i/N', help: 'with a sweep: run only points k with k mod N = i and print them as JSON lines (for --merge)' },
+  { name: '--merge', value: 'FILE…', help: 'join the JSON lines of every --shard into the sweep\'s csv (default) or --format json' },
   { name: '--format', value: 'text|json|csv', help: 'text: short summary (default); json: the Summary object; csv: the recorded frames' },
   {
     name: '--scenario-only',
@@ -216,6 +220,10 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
         else opts.maxMib = n;
         break;
       }
+      case '--shard':
+        if (opts.shard !== undefined) return fail('--shard given twice; give it once');
+        opts.shard = value!;
+        break;
     }
   }
   // --help wins over everything, then --version; the two listings are separate documents.

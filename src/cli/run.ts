@@ -46,6 +46,7 @@ import {
   sweepRow,
 } from './format';
 import { Progress, execute } from './progress';
+import { isMerge, parseShardSpec, runMerge, runShard } from './shard';
 
 export interface CliIo {
   out(text: string): void;
@@ -134,6 +135,7 @@ function stoppedError(ctx: Ctx, what: string, simulatedMs: number, totalMs: numb
 }
 
 export function runCli(argv: readonly string[], io: CliIo): number {
+  if (isMerge(argv)) return runMerge(argv, io);
   const parsed = parseArgs(argv);
   if (!parsed.ok) return report(io, parsed.error);
   const opts = parsed.value;
@@ -152,6 +154,12 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       return EXIT_OK;
     case 'run':
       break;
+  }
+  if (opts.shard !== undefined) {
+    if (opts.sweep === undefined && opts.builtinSweep === undefined) return report(io, { code: EXIT_USAGE, lines: ['--shard cuts a sweep: give --sweep or --builtin-sweep too'] });
+    if (opts.format !== 'text' && opts.format !== 'json') return report(io, { code: EXIT_USAGE, lines: [`--shard prints JSON lines; --format ${opts.format} belongs to --merge`] });
+    const spec = parseShardSpec(opts.shard);
+    if (!spec.ok) return report(io, spec.error);
   }
   const ctx = context(io, opts);
   if (opts.builtinSweep !== undefined) return runBuiltinSweep(ctx);
@@ -251,6 +259,7 @@ function runPlan(ctx: Ctx, plan: SweepPlan, base: Scenario): number {
   const { opts, io } = ctx;
   const mem = checkMemory(ctx, plan.runs.map((r) => r.scenario));
   if (mem) return report(io, mem);
+  const shard = opts.shard !== undefined ? parseShardSpec(opts.shard) : null;
   const path = plan.range.path;
   const overridden = new Set<string>();
   for (const run of plan.runs) {
@@ -261,6 +270,7 @@ function runPlan(ctx: Ctx, plan: SweepPlan, base: Scenario): number {
   const labelled = plan.labels.some((l) => l !== '');
   const last = labelled ? 'the series and the swept knob are applied last' : 'the swept knob is applied last';
   for (const p of overridden) io.err(`ringlab: note: --sweep ${path} also sets ${p} at some points, replacing --set ${p} (${last})\n`);
+  if (shard?.ok) return runShard(plan, shard.value, io.out);
   const results: { series?: string; value: unknown; summary: Summary }[] = [];
   const total = plan.runs.length;
   for (const [i, run] of plan.runs.entries()) {
