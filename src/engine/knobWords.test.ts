@@ -15,15 +15,21 @@ describe('checkKnobText', () => {
     expect(message('sim.duration_ms', '')).toBe('Duration needs a value: a number from 0.1 ms simulated to 600,000 ms simulated.');
   });
 
-  it('refuses hex, exponents and separators in number fields, with the plain form to type', () => {
-    expect(message('host.cores', '0x10')).toBe('Physical cores: write 16 in plain digits, not “0x10”.');
-    expect(message('traffic.flows', '1e3')).toBe('Flows: write 1000 in plain digits, not “1e3”.');
-    expect(message('traffic.flows', '1,000')).toBe('Flows: write 1000 in plain digits, not “1,000”.');
-    expect(message('host.cores', ' 16 ')).toBe('Physical cores: write 16 in plain digits, not “ 16 ”.');
-    expect(message('host.cores', '+16')).toBe('Physical cores: write 16 in plain digits, not “+16”.');
-    expect(message('host.cores', '016')).toBe('Physical cores: write 16 in plain digits, not “016”.');
-    expect(message('traffic.load', '.5')).toBe('Offered load: write 0.5 in plain digits, not “.5”.');
-    expect(message('sim.seed', '-0')).toBe('Seed: write 0 in plain digits, not “-0”.');
+  it('refuses hex, exponents and other spellings by the CLI\'s rule (readNumberText), with the plain form to type', () => {
+    expect(message('host.cores', '0x10')).toBe('Physical cores: “0x10” is hexadecimal; write 16.');
+    expect(message('queues.rx', '0b11')).toBe('RX queues: “0b11” is binary; write 3.');
+    expect(message('queues.rx', '0o7')).toBe('RX queues: “0o7” is octal; write 7.');
+    expect(message('traffic.flows', '1e3')).toBe('Flows: “1e3” has an exponent (whole numbers only); write 1000.');
+    expect(message('host.cores', ' 16 ')).toBe('Physical cores: “ 16 ” has spaces around it; write 16.');
+    expect(message('host.cores', '+16')).toBe('Physical cores: “+16” is not a plain decimal number; write 16.');
+    expect(message('host.cores', '016')).toBe('Physical cores: “016” is not a plain decimal number; write 16.');
+    expect(message('traffic.load', '.5')).toBe('Offered load: “.5” is not a plain decimal number; write 0.5.');
+    expect(message('sim.seed', '-0')).toBe('Seed: “-0” is minus zero; write 0.');
+    // Separators are no number at all (is "1,5" fifteen or one and a half?): the range says what to type.
+    expect(message('traffic.flows', '1,000')).toBe('Flows must be a whole number from 1 flow to 1,000,000 flows, not “1,000”.');
+    // A numeric choice follows the same rule.
+    const speed = KNOBS.find((k) => k.kind === 'choice' && typeof k.default === 'number')!;
+    expect(message(speed.path, ` ${String(speed.default)}`)).toBe(`${speed.label}: “ ${String(speed.default)}” has spaces around it; write ${String(speed.default)}.`);
     expect(message('host.cores', '2.5')).toBe('Physical cores must be a whole number from 1 core to 256 cores, not “2.5”.');
     expect(message('host.cores', 'abc')).toBe('Physical cores must be a whole number from 1 core to 256 cores, not “abc”.');
     // Plain text passes and gives the number; a fraction knob may take an exponent.

@@ -4,17 +4,14 @@
  * most 1.5× line rate"), and the same for the cross-knob rules (crossIssues). The rules themselves
  * stay in scenario.ts (validateKnob, crossCheck); this module only words them.
  *
- * Numbers are plain decimal text, by the rule the CLI and links follow too (the `hardening`
- * branch's engine/knobtext.ts; the same patterns here until it lands): whole-number knobs take
- * digits with an optional leading minus and no leading zeros; other numeric knobs may add a
- * fraction and an exponent (`0.5`, `1.25e-3`). "0x10", "1e3" on a whole-number knob, "1,000",
- * " 16 ", "+5", "007", ".5" are refused with the plain number to type instead (they would
- * otherwise be read as 16, 1000 or NaN without anyone seeing it).
+ * Numbers are read by the one rule the CLI and links follow too (knobtext.ts, `readNumberText`):
+ * whole-number knobs take digits with an optional leading minus and no leading zeros; other
+ * numeric knobs may add a fraction and an exponent (`0.5`, `1.25e-3`). "0x10", "1e3" on a
+ * whole-number knob, " 16 ", "+5", "007", ".5", "-0" are refused with the plain number to type
+ * instead; text that is no number at all ("1,000", "fast") gets the knob's range.
  */
+import { readNumberText, wholeNumberKnob, type NumberTextReason } from './knobtext';
 import { KNOBS, KNOB_BY_PATH, coerceKnobText, crossCheck, validateKnob, type Knob, type Scenario } from './scenario';
-
-const INT_TEXT = /^-?(0|[1-9]\d*)$/;
-const DECIMAL_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** "1,000,000" for big limits, as they are for small ones. */
 function limit(x: number): string {
@@ -52,17 +49,20 @@ export function knobValueText(k: Knob, v: unknown): string {
   return typeof v === 'number' || typeof v === 'string' ? withUnit(k, v) : String(v);
 }
 
-/** A plain-decimal spelling of a number JavaScript reads from `t` (separators dropped), if it reads one. */
-function plainForm(t: string): string | null {
-  const cleaned = t.replace(/[,_\s]/g, '');
-  const n = Number(cleaned);
-  if (cleaned === '' || !Number.isFinite(n)) return null;
-  return Object.is(n, -0) ? '0' : String(n);
-}
-
 function rangeText(k: Knob & { min: number; max: number }): string {
   return `from ${withUnit(k, k.min)} to ${withUnit(k, k.max)}`;
 }
+
+/** readNumberText's reasons, worded after the text they are about. */
+const REASON_WORDS: Record<NumberTextReason, string> = {
+  spaces: 'has spaces around it',
+  hexadecimal: 'is hexadecimal',
+  binary: 'is binary',
+  octal: 'is octal',
+  exponent: 'has an exponent (whole numbers only)',
+  'minus-zero': 'is minus zero',
+  'not-plain': 'is not a plain decimal number',
+};
 
 export type KnobTextResult = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -78,13 +78,14 @@ export function checkKnobText(path: string, text: string): KnobTextResult {
   if (k.kind === 'int' || k.kind === 'number') {
     const what = k.kind === 'int' ? 'a whole number' : 'a number';
     if (t === '') return fail(`${k.label} needs a value: ${what} ${rangeText(k)}.`);
-    const format = k.kind === 'int' ? INT_TEXT : DECIMAL_TEXT;
-    if (!format.test(text) || Object.is(Number(text), -0)) {
-      const plain = plainForm(text);
-      if (plain !== null && (k.kind === 'number' || Number.isInteger(Number(plain)))) return fail(`${k.label}: write ${plain} in plain digits, not “${text.slice(0, 20)}”.`);
-      return fail(`${k.label} must be ${what} ${rangeText(k)}, not “${t.slice(0, 20)}”.`);
+    const read = readNumberText(k, text);
+    if (!read.ok) {
+      const shown = `“${text.slice(0, 20)}”`;
+      if (read.reason === null) return fail(`${k.label} must be ${what} ${rangeText(k)}, not ${shown}.`);
+      const instead = read.plain !== null ? `write ${read.plain}` : `give ${what} ${rangeText(k)}`;
+      return fail(`${k.label}: ${shown} ${REASON_WORDS[read.reason]}; ${instead}.`);
     }
-    const n = Number(text);
+    const n = read.value;
     if (n < k.min) return fail(`${k.label} must be at least ${withUnit(k, k.min)}.`);
     if (n > k.max) return fail(`${k.label} must be at most ${withUnit(k, k.max)}.`);
     if (k.kind === 'int' && k.pow2 && (n & (n - 1)) !== 0) {
@@ -93,12 +94,17 @@ export function checkKnobText(path: string, text: string): KnobTextResult {
       return fail(`${k.label} must be a power of two${near.length ? ` (${near.join(' or ')} is nearest)` : ''}.`);
     }
   } else if (k.kind === 'choice') {
-    const v = coerceKnobText(path, t);
+    // Numeric choices (link speeds) follow the number rule too.
+    const read = wholeNumberKnob(k) ? readNumberText(k, text) : null;
+    if (read && !read.ok && read.reason !== null && read.plain !== null) {
+      return fail(`${k.label}: “${text.slice(0, 20)}” ${REASON_WORDS[read.reason]}; write ${read.plain}.`);
+    }
+    const v = coerceKnobText(path, read ? text : t);
     if (!k.options.includes(v as string | number)) return fail(`${k.label} must be one of ${k.options.map((o) => k.optionLabels?.[String(o)] ?? String(o)).join(', ')}.`);
   } else if (k.kind === 'bool') {
     if (!['true', 'false', '1', '0'].includes(t)) return fail(`${k.label} must be on or off (true or false).`);
   }
-  const r = validateKnob(path, coerceKnobText(path, t));
+  const r = validateKnob(path, coerceKnobText(path, k.kind === 'int' || k.kind === 'number' || wholeNumberKnob(k) ? text : t));
   // The engine has the last word; a rule not worded above still gets the knob's label.
   return r.ok ? { ok: true, value: r.value } : fail(`${k.label}: ${r.errors[0] ?? 'not a valid value'}.`);
 }

@@ -92,6 +92,8 @@ export interface AppState {
   frames: FrameColumns;
   summary: Summary | null;
   runError: string | null;
+  /** The run failed because its worker did (crashed, stopped answering, stalled): the page offers Restart. */
+  runRestartable: boolean;
   /** Pace of the frame stream (0 = as fast as possible). */
   framesPerSecond: number;
   /** While `status` is `confirm`: how long the run was estimated to take, and from what. */
@@ -244,6 +246,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
       frames: emptyFrames(),
       summary: null,
       runError: null,
+      runRestartable: false,
       framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND,
       longRun: null,
       clock: null,
@@ -386,6 +389,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           frames: emptyFrames(),
           summary: null,
           runError: null,
+          runRestartable: false,
           longRun: null,
           clock: probe ? null : startClock(now()),
         });
@@ -434,7 +438,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
             });
             break;
           case 'error':
-            set({ status: 'error', runError: result.message, clock: stopped });
+            set({ status: 'error', runError: result.message, runRestartable: 'restartable' in result && result.restartable === true, clock: stopped });
             break;
           case 'cancelled':
             set({ status: 'idle', clock: stopped });
@@ -483,6 +487,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           frames: emptyFrames(),
           summary: null,
           runError: null,
+          runRestartable: false,
           longRun: null,
           clock: null,
         });

@@ -209,6 +209,9 @@ export function RunStatusBar() {
   const finalSummary = useApp((s) => s.summary);
   const settled = useShown((v) => allShown(v.views, finalFrames, finalSummary));
   const pill: PillStatus = status === 'done' && !settled ? 'finishing' : status;
+  const restartable = useApp((s) => s.runRestartable);
+  const valid = useApp((s) => s.valid);
+  const run = useApp((s) => s.run);
   return (
     <div className="status-bar">
       <div className="status-line">
@@ -236,6 +239,11 @@ export function RunStatusBar() {
             <strong className="banner-title">The simulation stopped with an error.</strong>
             <p>{runError}</p>
           </div>
+          {restartable && (
+            <button type="button" className="btn" data-testid="restart-run" disabled={!valid} onClick={() => void run()}>
+              Restart
+            </button>
+          )}
         </div>
       )}
     </div>
