@@ -24,6 +24,7 @@ import { LRO_REASONS, LRO_WORK_LEN, phashinitSize } from './lro';
 import { FRAME_SERIES } from './metrics';
 import { MP_OUT_LEN, TX_BATCH_SIZE } from './mpring';
 import { ARRIVALS_PER_EVENT } from './ringpath';
+import { stagesOf } from './report';
 import { effectiveQueues, logicalCpus, type Scenario } from './scenario';
 import { PK_REC } from './tcpflows';
 import { CXGBE_TXPKTS_MAX } from './txpath/drain';
@@ -96,7 +97,8 @@ export function estimateStateBytes(s: Scenario): StateEstimate {
     parts.ringpath = ARRIVALS_PER_EVENT * F64 + TRAFFIC_SOURCE + PRNG;
     // scheduler.ts: the heap (an arrival and a frame event), one timer slot, the clock cell.
     parts.scheduler = heapBytes(2) + tournamentBytes(1) + F64;
-    parts.frames = framesBytes(FRAME_SERIES.length);
+    // Its one drop location (tx_ring) and its stage series.
+    parts.frames = framesBytes(FRAME_SERIES.length + 1 + stagesOf(s).length);
     return total(parts);
   }
   const nic = findNic(s.nic.model);
@@ -205,7 +207,7 @@ export function estimateStateBytes(s: Scenario): StateEstimate {
     }
   }
 
-  parts.frames = framesBytes(FRAME_SERIES.length + DROP_LOCATIONS.length + (transmit ? nsend : nrx) + ncpu + (lro ? 1 : 0) + stageCount(workload, txKind, lro));
+  parts.frames = framesBytes(FRAME_SERIES.length + DROP_LOCATIONS.length + (transmit ? nsend : nrx) + ncpu + (lro ? 1 : 0) + stagesOf(s).length);
   return total(parts);
 }
 
@@ -232,15 +234,6 @@ function tasksPerCpuBound(s: Scenario, oneDomain: boolean, qrx: number, qtx: num
   const queueTasks = s.queues.separate_txrx ? up(qrx + qtx, n) : up(nrx, n) + up(ntx, n);
   const senderTasks = s.traffic.senders ? up(nsend, s.host.cores * threads) : up(nsend, n);
   return queueTasks + senderTasks;
-}
-
-/** Stage series sim.ts records (report.ts stagePlan). */
-function stageCount(workload: string, txKind: string, lro: boolean): number {
-  if (workload === 'receive') return 3 + (lro ? 1 : 0) + 2;
-  let n = workload === 'forward' ? 3 + 1 : 0;
-  if (txKind === 'netmap') n += 2;
-  else n += (workload === 'transmit' ? 1 : 0) + 1 + (txKind === 'simple' || txKind === 'mlx5e_xmit' ? 0 : 2) + 1;
-  return n + 2;
 }
 
 /** lro.ts: one RX queue's Lro (the output segments, entries, hash buckets, free list, chain nodes, sort arrays). */

@@ -21,18 +21,24 @@ export interface SeriesInfo {
   id?: string;
   /** Short title without the unit, for legends. */
   title?: string;
+  /** What the series counts beyond its title ("sum over TX queues, time-mean over the frame"). */
+  detail?: string;
+  /** What one of its group is, for legends ("RX queue", "sender thread", "CPU"). */
+  noun?: string;
+  /** This run's path has no such part (receive has no TX wire): the series is always 0. */
+  unused?: true;
 }
 
 /** Series every run records, in column order. */
 export const FRAME_SERIES = [
-  { key: 't_ms', label: 'Simulated time', unit: 'ms', group: 'rate', role: 'time' },
-  { key: 'offered_pps', label: 'Offered', unit: 'pps', group: 'rate', role: 'offered' },
-  { key: 'rx_pps', label: 'Received into RX rings', unit: 'pps', group: 'rate', role: 'rx' },
-  { key: 'delivered_pps', label: 'Delivered', unit: 'pps', group: 'rate', role: 'delivered' },
-  { key: 'tx_pps', label: 'Transmitted on the wire', unit: 'pps', group: 'rate', role: 'tx' },
-  { key: 'drops_pps', label: 'Drops (all locations)', unit: 'pps', group: 'drops', role: 'drops' },
-  { key: 'tx_ring_occupancy', label: 'TX ring occupancy (sum over TX queues, time-mean over the frame)', unit: 'descriptors', group: 'ring', role: 'occupancy' },
-  { key: 'latency_us', label: 'Mean latency of packets delivered', unit: 'µs', group: 'latency', role: 'latency' },
+  { key: 't_ms', label: 'Simulated time', unit: 'ms', group: 'rate', role: 'time', title: 'Simulated time' },
+  { key: 'offered_pps', label: 'Offered', unit: 'pps', group: 'rate', role: 'offered', title: 'Offered' },
+  { key: 'rx_pps', label: 'Received into RX rings', unit: 'pps', group: 'rate', role: 'rx', title: 'Received into RX rings' },
+  { key: 'delivered_pps', label: 'Delivered', unit: 'pps', group: 'rate', role: 'delivered', title: 'Delivered' },
+  { key: 'tx_pps', label: 'Transmitted on the wire', unit: 'pps', group: 'rate', role: 'tx', title: 'Transmitted on the wire' },
+  { key: 'drops_pps', label: 'Drops (all locations)', unit: 'pps', group: 'drops', role: 'drops', title: 'Drops', detail: 'all locations' },
+  { key: 'tx_ring_occupancy', label: 'TX ring occupancy (sum over TX queues, time-mean over the frame)', unit: 'descriptors', group: 'ring', role: 'occupancy', title: 'TX ring occupancy', detail: 'sum over TX queues, time-mean over the frame' },
+  { key: 'latency_us', label: 'Mean latency of packets delivered', unit: 'µs', group: 'latency', role: 'latency', title: 'Latency', detail: 'mean of the packets delivered in the frame' },
 ] as const satisfies readonly SeriesInfo[];
 
 export type BaseSeriesKey = (typeof FRAME_SERIES)[number]['key'];

@@ -6,10 +6,16 @@
  */
 import { STAGES, type Stage } from './costs';
 import { NST } from './costmodel';
-import type { HostPath } from './hostpath';
+import { findNic, type NicPreset } from './hardware';
+import type { HostPath, TxPathKind } from './hostpath';
 import { C_DRAINED, C_ENCAP, C_IF_TRANSMIT, C_NIC_IN, C_NIC_TX, C_OFFERED, C_RXEOF, C_SEND, C_SOCKET, C_SOFT_RING, C_STACK, DROP_LOCATIONS, type DropLocation } from './ledger';
+import type { RingModel } from './ringpath';
 import type { RxQueueSummary } from './rxqueue';
-import type { SoftRingSummary } from './txpath/txpath';
+import type { Scenario, Workload } from './scenario';
+import { BUF_RING_NAMES } from './txpath/bufringpath';
+import { MLX5_NAMES, SIMPLE_NAMES } from './txpath/locked';
+import { CXGBE_NAMES, IFLIB_NAMES } from './txpath/mpringpath';
+import type { SoftRingSummary, TxPathNames } from './txpath/txpath';
 
 export interface CoreSummary {
   cpu: number;
@@ -65,6 +71,24 @@ export interface Bottleneck {
   text: string;
 }
 
+/**
+ * What a stage of the packet path is, without figures: the same for a scenario before it runs
+ * (`stagesOf`), for the run's `stage_<id>_pps` series and for its summary (`StageReport`).
+ */
+export interface StageInfo {
+  id: string;
+  /** Short name. */
+  title: string;
+  /** The FreeBSD function (or object) of this driver and path. */
+  fn: string;
+  /** The call chain it stands for. */
+  functions: string;
+  /** Drop locations counted at this stage (a StageReport's `drops` has exactly these keys). */
+  drop_locations: DropLocation[];
+  /** CPU stages (cycles_by_stage keys) whose time counts for this stage; empty: hardware. */
+  cpu_stages: Stage[];
+}
+
 /** One stage of the packet-path diagram, in path order. */
 export interface StageReport {
   id: string;
@@ -92,8 +116,12 @@ export interface CostPerPacket {
   total_ns: number;
   total_cycles: number;
   by_stage_ns: Record<Stage, number>;
+  /** The same in cycles at the nominal clock. */
+  by_stage_cycles: Record<Stage, number>;
   /** Per CPU: busy ns per packet of the whole run. */
   by_cpu_ns: number[];
+  /** The same in cycles at the nominal clock. */
+  by_cpu_cycles: number[];
 }
 
 const RX_NAMES: Record<string, { fn: string; chain: string }> = {
@@ -102,8 +130,8 @@ const RX_NAMES: Record<string, { fn: string; chain: string }> = {
   cxgbe: { fn: 'service_iq_fl', chain: 't4_intr → service_iq_fl → eth_rx, refill_fl' },
 };
 
-function rxNames(h: HostPath): { fn: string; chain: string } {
-  return h.nic.usesIflib ? RX_NAMES.iflib! : RX_NAMES[h.nic.driver] ?? RX_NAMES.iflib!;
+function rxNames(nic: NicPreset): { fn: string; chain: string } {
+  return nic.usesIflib ? RX_NAMES.iflib! : RX_NAMES[nic.driver] ?? RX_NAMES.iflib!;
 }
 
 export function coreSummaries(h: HostPath, T: number): CoreSummary[] {
@@ -173,7 +201,18 @@ export function costPerPacket(h: HostPath, delivered: number): CostPerPacket {
     byCpu.push(delivered > 0 ? s / delivered : 0);
   }
   const perPkt = delivered > 0 ? total / delivered : 0;
-  return { packets: delivered, total_ns: perPkt, total_cycles: perPkt * h.ghz, by_stage_ns: byStage, by_cpu_ns: byCpu };
+  const byStageCycles = {} as Record<Stage, number>;
+  for (const st of STAGES) byStageCycles[st] = byStage[st] * h.ghz;
+  return {
+    packets: delivered, total_ns: perPkt, total_cycles: perPkt * h.ghz,
+    by_stage_ns: byStage, by_stage_cycles: byStageCycles, by_cpu_ns: byCpu, by_cpu_cycles: byCpu.map((ns) => ns * h.ghz),
+  };
+}
+
+/** The ring workload's cost per packet: no CPU is modelled. */
+export function noCostPerPacket(delivered: number): CostPerPacket {
+  const zero = () => Object.fromEntries(STAGES.map((st) => [st, 0])) as Record<Stage, number>;
+  return { packets: delivered, total_ns: 0, total_cycles: 0, by_stage_ns: zero(), by_stage_cycles: zero(), by_cpu_ns: [], by_cpu_cycles: [] };
 }
 
 /** A stage of the path as the run counts it: its report fields and the counter it reads. */
@@ -188,42 +227,135 @@ export interface StagePlan {
   cpu: Stage[];
 }
 
-/** The stages of this run's packet path, in order; each reads one ledger counter. */
-export function stagePlan(h: HostPath): StagePlan[] {
-  const c = h.ledger.c;
-  const out: StagePlan[] = [];
-  const mk = (id: string, title: string, fn: string, functions: string, k: number, drops: DropLocation[], cpu: Stage[]) =>
-    out.push({ id, title, fn, functions, count: () => c[k]!, drops, cpu });
-  const rxn = rxNames(h);
-  if (h.workload !== 'transmit') {
+/** What decides a path's stages and their names: the same whether read from a run or a scenario. */
+interface PathShape {
+  workload: Workload;
+  rx: { fn: string; chain: string };
+  lro: 'legacy' | 'sorted' | null;
+  netmap: boolean;
+  txKind: TxPathKind;
+  tx: TxPathNames | null;
+}
+
+/** A stage and the ledger counter it reads (DELIVERED: the packets that completed the path). */
+type Outlined = StageInfo & { counter: number };
+const DELIVERED = -1;
+
+/** The kernel TX paths' function names by kind (netmap and receive have none). */
+const TX_NAMES: Partial<Record<TxPathKind, TxPathNames>> = {
+  mp_ring: IFLIB_NAMES, cxgbe_mp_ring: CXGBE_NAMES, buf_ring: BUF_RING_NAMES, simple: SIMPLE_NAMES, mlx5e_xmit: MLX5_NAMES,
+};
+
+/** The stages of a path, in order. */
+function outline(p: PathShape): Outlined[] {
+  const out: Outlined[] = [];
+  const mk = (id: string, title: string, fn: string, functions: string, counter: number, drops: DropLocation[], cpu: Stage[]) =>
+    out.push({ id, title, fn, functions, counter, drop_locations: drops, cpu_stages: cpu });
+  if (p.workload !== 'transmit') {
     mk('wire_in', 'wire in', 'ingress port', "The traffic generator's port: frames at up to line rate (each frame plus 20 bytes of preamble and inter-frame gap).", C_OFFERED, ['wire'], []);
     mk('nic_rx', 'NIC RX queues', 'RSS → RX rings', "The NIC hashes each flow (Toeplitz RSS, indirection table) to an RX queue and DMAs the frame into that queue's descriptor ring; a full ring drops (missed packets).", C_NIC_IN, ['nic', 'rx_ring'], []);
-    mk('rxeof', 'rxeof', rxn.fn, rxn.chain, C_RXEOF, [], ['irq', 'rxeof', 'memory']);
+    // Receive: a pass hands its packets up the stack (C_STACK) in the step that takes them off the
+    // ring and counts C_RXEOF one step later, at the refill; rxeof counts what the pass took, so a
+    // pass in flight is never in LRO before it is in rxeof.
+    mk('rxeof', 'rxeof', p.rx.fn, p.rx.chain, p.workload === 'receive' ? C_STACK : C_RXEOF, [], ['irq', 'rxeof', 'memory']);
   }
-  if (h.workload === 'receive') {
-    const lro = h.rxt !== null && h.rxt.lros.length > 0;
-    if (lro) mk('lro', 'LRO', h.s.lro.mode === 'sorted' ? 'tcp_lro_queue_mbuf' : 'tcp_lro_rx', 'tcp_lro_rx / tcp_lro_queue_mbuf → tcp_lro_flush_all', C_STACK, [], ['lro']);
-    mk('stack', 'stack', 'ip_input', 'ip_input → udp_input / tcp_input (once per segment LRO hands up)', lro ? C_SOCKET : C_STACK, [], ['stack']);
+  if (p.workload === 'receive') {
+    if (p.lro) mk('lro', 'LRO', p.lro === 'sorted' ? 'tcp_lro_queue_mbuf' : 'tcp_lro_rx', 'tcp_lro_rx / tcp_lro_queue_mbuf → tcp_lro_flush_all', C_STACK, [], ['lro']);
+    mk('stack', 'stack', 'ip_input', 'ip_input → udp_input / tcp_input (once per segment LRO hands up)', p.lro ? C_SOCKET : C_STACK, [], ['stack']);
     mk('socket', 'socket', 'sbappend', 'the socket buffer (the sink)', C_SOCKET, [], []);
     return out;
   }
-  if (h.workload === 'forward') mk('stack', 'ip_tryforward', 'ip_tryforward', 'ether_input → ip_tryforward → fib4_lookup → ether_output (arpresolve)', C_STACK, [], ['stack']);
-  if (h.netmap) {
+  if (p.workload === 'forward') mk('stack', 'ip_tryforward', 'ip_tryforward', 'ether_input → ip_tryforward → fib4_lookup → ether_output (arpresolve)', C_STACK, [], ['stack']);
+  if (p.netmap) {
     mk('pktgen', 'pkt-gen', 'pkt-gen', 'pkt-gen fills netmap TX slots (no mbufs, no stack)', C_SEND, [], ['sender']);
     mk('txsync', 'txsync', 'iflib_netmap_txsync', 'poll/ioctl → netmap_txsync → iflib_netmap_txsync: one descriptor per slot, one doorbell', C_ENCAP, [], ['encap', 'doorbell', 'memory', 'numa']);
   } else {
-    const n = h.tx!.names;
-    if (h.workload === 'transmit') mk('senders', 'senders', 'sendto', 'sendto → sosend_dgram → udp_output → ip_output', C_SEND, [], ['sender']);
-    mk('if_transmit', 'if_transmit', n.transmit.split(' ')[0]!, n.transmit, C_IF_TRANSMIT, n.softRing ? (h.txKind === 'buf_ring' ? ['buf_ring'] : ['mp_ring']) : [], ['tx_enqueue', 'spin']);
+    const n = p.tx!;
+    if (p.workload === 'transmit') mk('senders', 'senders', 'sendto', 'sendto → sosend_dgram → udp_output → ip_output', C_SEND, [], ['sender']);
+    mk('if_transmit', 'if_transmit', n.transmit.split(' ')[0]!, n.transmit, C_IF_TRANSMIT, n.softRing ? (p.txKind === 'buf_ring' ? ['buf_ring'] : ['mp_ring']) : [], ['tx_enqueue', 'spin']);
     if (n.softRing) {
       mk('soft_ring', n.softRing.split(' ')[0]!, n.softRing, `${n.softRing}: the software ring in front of each TX queue`, C_SOFT_RING, [], []);
       mk('drain', 'drain', n.drain!.split(' ').pop()!, n.drain!, C_DRAINED, [], ['drain', 'reclaim']);
     }
     mk('encap', 'encap', n.encap.split(' ')[0]!, `${n.encap}; doorbell: ${n.doorbell}`, C_ENCAP, n.softRing ? [] : ['tx_ring'], ['encap', 'doorbell', 'numa']);
   }
-  mk('tx_ring', 'TX ring', 'TX descriptors', 'The hardware TX descriptor ring: a frame holds a descriptor from its write until it has left the wire and the driver reclaims it; the NIC sees it at the doorbell.', C_NIC_TX, h.netmap || (h.tx && !h.tx.names.softRing) ? [] : ['tx_ring'], []);
-  out.push({ id: 'wire_out', title: 'wire out', fn: 'egress port', functions: "The egress wire at line rate (and the NIC's TX packet-rate ceiling, where one is known).", count: () => h.delivered(), drops: [], cpu: [] });
+  mk('tx_ring', 'TX ring', 'TX descriptors', 'The hardware TX descriptor ring: a frame holds a descriptor from its write until it has left the wire and the driver reclaims it; the NIC sees it at the doorbell.', C_NIC_TX, p.netmap || (p.tx && !p.tx.softRing) ? [] : ['tx_ring'], []);
+  mk('wire_out', 'wire out', 'egress port', "The egress wire at line rate (and the NIC's TX packet-rate ceiling, where one is known).", DELIVERED, [], []);
   return out;
+}
+
+/** The ring workload's stages: the arrival process, the one TX ring, the wire. */
+const RING_OUTLINE: readonly Omit<StageInfo, 'drop_locations' | 'cpu_stages'>[] = [
+  { id: 'source', title: 'source', fn: 'arrival process', functions: 'The traffic source: constant, Poisson or bursty arrivals.' },
+  { id: 'tx_ring', title: 'TX ring', fn: 'TX descriptors', functions: 'The hardware TX descriptor ring: a frame holds a descriptor until its last bit leaves the wire; a full ring drops.' },
+  { id: 'wire_out', title: 'wire', fn: 'egress port', functions: 'The wire at line rate.' },
+];
+
+/** The TX software path a scenario runs (as HostPath chooses it: the driver's own where it has one). */
+function txKindOf(s: Scenario, nic: NicPreset): TxPathKind {
+  const w = s.traffic.workload;
+  if (w === 'receive') return 'none';
+  if (w === 'transmit' && s.tx.path === 'netmap') return 'netmap';
+  return nic.driver === 'mlx5en' ? 'mlx5e_xmit' : nic.driver === 'cxgbe' ? 'cxgbe_mp_ring' : (s.tx.path as TxPathKind);
+}
+
+/**
+ * The stages a scenario's packets go through, with this driver's function names, before (or
+ * without) running it: what the run's `stage_<id>_pps` series and `summary.stages` will hold, in
+ * the same order (report.test.ts checks it for every preset and every TX path). Empty for a
+ * scenario whose NIC is unknown.
+ */
+export function stagesOf(s: Scenario): StageInfo[] {
+  if (s.traffic.workload === 'ring') return ringStagePlan(null).map(infoOf);
+  const nic = findNic(s.nic.model);
+  if (!nic) return [];
+  const txKind = txKindOf(s, nic);
+  return outline({
+    workload: s.traffic.workload,
+    rx: rxNames(nic),
+    lro: s.traffic.workload === 'receive' && s.lro.mode !== 'off' ? (s.lro.mode as 'legacy' | 'sorted') : null,
+    netmap: txKind === 'netmap',
+    txKind,
+    tx: TX_NAMES[txKind] ?? null,
+  }).map(({ counter: _c, ...info }) => info);
+}
+
+function infoOf(p: StagePlan): StageInfo {
+  return { id: p.id, title: p.title, fn: p.fn, functions: p.functions, drop_locations: [...p.drops], cpu_stages: [...p.cpu] };
+}
+
+/** The stages of this run's packet path, in order; each reads one ledger counter. */
+export function stagePlan(h: HostPath): StagePlan[] {
+  const c = h.ledger.c;
+  const shape: PathShape = {
+    workload: h.workload,
+    rx: rxNames(h.nic),
+    lro: h.rxt !== null && h.rxt.lros.length > 0 ? (h.s.lro.mode as 'legacy' | 'sorted') : null,
+    netmap: h.netmap !== null,
+    txKind: h.txKind,
+    tx: h.tx ? h.tx.names : null,
+  };
+  return outline(shape).map((o) => ({
+    id: o.id, title: o.title, fn: o.fn, functions: o.functions, drops: o.drop_locations, cpu: o.cpu_stages,
+    count: o.counter === DELIVERED ? () => h.delivered() : () => c[o.counter]!,
+  }));
+}
+
+/** The ring workload's stages as it counts them (`m` null: names only). */
+export function ringStagePlan(m: RingModel | null): StagePlan[] {
+  const counts = [() => m!.offered, () => m!.offered, () => m!.ring.delivered];
+  return RING_OUTLINE.map((o, i) => ({ ...o, count: counts[i]!, drops: o.id === 'tx_ring' ? ['tx_ring'] : [], cpu: [] }));
+}
+
+/** The ring workload's stages' whole-run figures. */
+export function ringStageReports(plan: readonly StagePlan[], m: RingModel, T: number): StageReport[] {
+  const sec = T / 1e9;
+  return plan.map((p) => {
+    const packets = p.count();
+    const drops: Partial<Record<DropLocation, number>> = {};
+    for (const l of p.drops) drops[l] = l === 'tx_ring' ? m.ring.dropped : 0;
+    return { id: p.id, title: p.title, fn: p.fn, functions: p.functions, packets, pps: sec > 0 ? packets / sec : 0, drops, cpu_stages: p.cpu, ns_per_packet: 0 };
+  });
 }
 
 /** The stages' whole-run figures. */

@@ -12,7 +12,7 @@ import { C_OFFERED, C_RX_RING, C_SEND, DROP_LOCATIONS, type DropLocation } from 
 import { encodeLink } from './link';
 import { FRAME_SERIES, FrameRecorder, type FrameBatch, type SeriesInfo } from './metrics';
 import { Prng } from './prng';
-import { coreSummaries, costPerPacket, doorbellsPerPacket, stagePlan, stageReports, txQueueSummaries, type Bottleneck, type CoreSummary, type CostPerPacket, type StagePlan, type StageReport, type TxQueueSummary } from './report';
+import { coreSummaries, costPerPacket, doorbellsPerPacket, noCostPerPacket, ringStagePlan, ringStageReports, stagePlan, stageReports, txQueueSummaries, type Bottleneck, type CoreSummary, type CostPerPacket, type StagePlan, type StageReport, type TxQueueSummary } from './report';
 import { RingModel } from './ringpath';
 import type { LroSummary } from './rxtask';
 import type { RxQueueSummary } from './rxqueue';
@@ -135,11 +135,17 @@ export class Simulation {
     const series: SeriesInfo[] = FRAME_SERIES.map((s) => ({ ...s }));
     const w = scenario.traffic.workload;
     const rxSeries = series.find((s) => s.key === 'rx_pps')!;
-    if (w === 'transmit') rxSeries.label = 'Sent by the applications';
-    else if (w === 'ring') rxSeries.label = 'Offered to the TX ring';
+    if (w === 'transmit') rxSeries.label = rxSeries.title = 'Sent by the applications';
+    else if (w === 'ring') rxSeries.label = rxSeries.title = 'Offered to the TX ring';
+    // Receive has no TX wire and no TX ring: those base series stay (every run has the same base
+    // columns) but are always 0, and say so.
+    if (w === 'receive') for (const s of series) if (s.key === 'tx_pps' || s.key === 'tx_ring_occupancy') s.unused = true;
     if (w === 'ring') {
       this.ring = new RingModel(scenario, this.clock, rng, this.durationNs);
       this.model = new RingRun(this.ring);
+      // The ring drops only at its TX ring.
+      series.push({ key: 'drops_tx_ring_pps', label: 'Drops: tx_ring', unit: 'pps', group: 'drops', role: 'drop_at', id: 'tx_ring', title: 'tx_ring' });
+      this.plan = ringStagePlan(this.ring);
     } else {
       const h = new HostPath(scenario, this.clock, rng, this.durationNs, opts.params);
       this.host = h;
@@ -148,15 +154,16 @@ export class Simulation {
       const threads = h.senders ?? h.netmap;
       const nq = threads ? threads.n : h.nrx;
       const qname = h.netmap ? 'pkt-gen thread' : threads ? 'Sender' : 'RX queue';
+      const noun = h.netmap ? 'pkt-gen thread' : threads ? 'sender thread' : 'RX queue';
       for (let t = 0; t < nq; t++) {
         const cpu = threads ? threads.cpu[t]! : h.rxCpu[t]!;
-        series.push({ key: `q${t}_pps`, label: `${qname} ${t} (CPU ${cpu})`, unit: 'pps', group: 'queue', role: 'queue', index: t, title: `${qname} ${t}` });
+        series.push({ key: `q${t}_pps`, label: `${qname} ${t} (CPU ${cpu})`, unit: 'pps', group: 'queue', role: 'queue', index: t, title: `${qname} ${t}`, noun });
       }
-      for (let c = 0; c < h.topo.ncpu; c++) series.push({ key: `cpu${c}_util`, label: `CPU ${c} (domain ${h.topo.domain[c]})`, unit: 'fraction busy', group: 'cpu', role: 'cpu', index: c, title: `CPU ${c}` });
-      if (h.rxt && h.rxt.lros.length > 0) series.push({ key: 'lro_ratio', label: 'LRO aggregation (packets per segment to tcp_input)', unit: 'packets/segment', group: 'lro', role: 'lro' });
+      for (let c = 0; c < h.topo.ncpu; c++) series.push({ key: `cpu${c}_util`, label: `CPU ${c} (domain ${h.topo.domain[c]})`, unit: 'fraction busy', group: 'cpu', role: 'cpu', index: c, title: `CPU ${c}`, noun: 'CPU' });
+      if (h.rxt && h.rxt.lros.length > 0) series.push({ key: 'lro_ratio', label: 'LRO aggregation (packets per segment to tcp_input)', unit: 'packets/segment', group: 'lro', role: 'lro', title: 'LRO aggregation', detail: 'packets per segment to tcp_input' });
       this.plan = stagePlan(h);
-      for (const p of this.plan) series.push({ key: `stage_${p.id}_pps`, label: `${p.title} (${p.fn})`, unit: 'pps', group: 'stage', role: 'stage', id: p.id, title: p.title });
     }
+    for (const p of this.plan) series.push({ key: `stage_${p.id}_pps`, label: `${p.title} (${p.fn})`, unit: 'pps', group: 'stage', role: 'stage', id: p.id, title: p.title });
     this.model.start();
     this.series = series;
     this.row = new Float64Array(series.length);
@@ -228,8 +235,9 @@ export class Simulation {
     this.prev.latSum = now.lat.sum;
     this.prev.latN = now.lat.count;
     const h = this.host;
+    let i = FRAME_SERIES.length;
+    if (this.ring) rate(i++, this.ring.ring.dropped);
     if (h) {
-      let i = FRAME_SERIES.length;
       for (let k = 0; k < DROP_LOCATIONS.length; k++) rate(i++, h.ledger.drops[k]!);
       const threads = h.senders ?? h.netmap;
       if (threads) for (let q = 0; q < threads.n; q++) rate(i++, threads.sent[q]!);
@@ -247,8 +255,8 @@ export class Simulation {
         this.prevLro[0] = tot[0]!;
         this.prevLro[1] = tot[1]!;
       }
-      for (const p of this.plan) rate(i++, p.count());
     }
+    for (const p of this.plan) rate(i++, p.count());
     this.frames.push(row);
     if (index < FRAMES_PER_RUN) {
       // The last boundary is exactly the duration (no accumulated rounding).
@@ -331,12 +339,7 @@ export class Simulation {
       littles_law_lambda_w: T > 0 ? r.sojournSum / T : 0, littles_law_residual: T > 0 ? r.inFlightAge(T) / T : 0, mean_latency_us: r.delivered ? r.latencySum / r.delivered / 1e3 : 0, pps: rate(r.delivered),
     };
     const drops = { wire: 0, nic: 0, rx_ring: 0, mp_ring: 0, buf_ring: 0, tx_ring: r.dropped, sender: 0 };
-    const sec = T / 1e9;
-    const stages: StageReport[] = [
-      { id: 'source', title: 'source', fn: 'arrival process', functions: 'The traffic source: constant, Poisson or bursty arrivals.', packets: m.offered, pps: sec > 0 ? m.offered / sec : 0, drops: {}, cpu_stages: [], ns_per_packet: 0 },
-      { id: 'tx_ring', title: 'TX ring', fn: 'TX descriptors', functions: 'The hardware TX descriptor ring: a frame holds a descriptor until its last bit leaves the wire; a full ring drops.', packets: m.offered, pps: sec > 0 ? m.offered / sec : 0, drops: { tx_ring: r.dropped }, cpu_stages: [], ns_per_packet: 0 },
-      { id: 'wire_out', title: 'wire', fn: 'egress port', functions: 'The wire at line rate.', packets: r.delivered, pps: sec > 0 ? r.delivered / sec : 0, drops: {}, cpu_stages: [], ns_per_packet: 0 },
-    ];
+    const stages: StageReport[] = ringStageReports(this.plan, m, T);
     return {
       ...base,
       line_rate_pps: m.linePps,
@@ -357,7 +360,7 @@ export class Simulation {
       stages,
       tx_path: { kind: 'none', names: null },
       doorbells_per_packet: 0,
-      cost_per_packet: { packets: r.delivered, total_ns: 0, total_cycles: 0, by_stage_ns: {} as CostPerPacket['by_stage_ns'], by_cpu_ns: [] },
+      cost_per_packet: noCostPerPacket(r.delivered),
       invariants: {
         conservation: m.offered === r.delivered + r.dropped + r.inFlight,
         ring_conservation: r.enqueued === r.delivered + r.inFlight && r.enqueued === r.reclaimed + r.occupancy,

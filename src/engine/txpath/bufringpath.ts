@@ -14,13 +14,13 @@ import type { SharedLine } from '../sharedline';
 import { DRAIN_IFLIB, DrainCalls, type DrainSource } from './drain';
 import { newCounters, type SoftRingSummary, type TxContext, type TxPath, type TxPathNames, type TxQueueCounters } from './txpath';
 
-const NAMES: TxPathNames = {
+export const BUF_RING_NAMES: TxPathNames = {
   transmit: 'drbr_enqueue', softRing: 'buf_ring', drain: 'drbr_dequeue loop (TX lock holder)', encap: 'iflib_encap → isc_txd_encap',
   doorbell: 'iflib_txd_db_check → isc_txd_flush', reclaim: 'iflib_completed_tx_reclaim', task: 'TX task',
 };
 
 export class BufRingPath implements TxPath, DrainSource {
-  readonly names = NAMES;
+  readonly names = BUF_RING_NAMES;
   readonly counters: TxQueueCounters[];
   consumer = -1;
   readonly srcStamps: Float64Array;

@@ -17,11 +17,11 @@ import { C_ENCAP, C_IF_TRANSMIT, C_NIC_TX, DROP_TX_RING } from '../ledger';
 import type { SharedLine } from '../sharedline';
 import { newCounters, touchTxq, type TxContext, type TxPath, type TxPathNames, type TxQueueCounters } from './txpath';
 
-const SIMPLE_NAMES: TxPathNames = {
+export const SIMPLE_NAMES: TxPathNames = {
   transmit: 'iflib_simple_transmit', softRing: null, drain: null, encap: 'iflib_encap → isc_txd_encap',
   doorbell: 'iflib_txd_db_check(txq, true) → isc_txd_flush', reclaim: 'iflib_completed_tx_reclaim', task: '_task_fn_tx',
 };
-const MLX5_NAMES: TxPathNames = {
+export const MLX5_NAMES: TxPathNames = {
   transmit: 'mlx5e_xmit', softRing: null, drain: null, encap: 'mlx5e_sq_xmit', doorbell: 'mlx5e_tx_notify_hw', reclaim: 'mlx5e_poll_tx_cq', task: null,
 };
 

@@ -36,11 +36,11 @@ import { newCounters, type SoftRingSummary, type TxContext, type TxPath, type Tx
 /** cxgbe_transmit's budget for the producer that becomes the consumer. */
 export const CXGBE_BUDGET = 4096;
 
-const IFLIB_NAMES: TxPathNames = {
+export const IFLIB_NAMES: TxPathNames = {
   transmit: 'iflib_if_transmit → ifmp_ring_enqueue', softRing: 'mp_ring (ifmp_ring)', drain: 'drain_ring_lockless → iflib_txq_drain',
   encap: 'iflib_encap → isc_txd_encap', doorbell: 'iflib_txd_db_check → isc_txd_flush', reclaim: 'iflib_completed_tx_reclaim', task: '_task_fn_tx',
 };
-const CXGBE_NAMES: TxPathNames = {
+export const CXGBE_NAMES: TxPathNames = {
   transmit: 'cxgbe_transmit → mp_ring_enqueue', softRing: 'mp_ring (t4_mp_ring)', drain: 'drain_ring → eth_tx',
   encap: 'eth_tx → write_txpkt_wr', doorbell: 'ring_eq_db', reclaim: 'reclaim_tx_descs', task: 'handle_sge_egr_update → mp_ring_check_drainage',
 };
