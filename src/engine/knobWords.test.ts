@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkKnobText, crossIssues, describeCrossMessage, knobValueText, withUnit } from './knobWords';
+import { checkKnobText, crossIssues, knobValueText, withUnit, wordIssue } from './knobWords';
 import { KNOBS, KNOB_BY_PATH, coerceKnobText, defaultScenario, setPath, validateKnob } from './scenario';
 
 const message = (path: string, text: string) => {
@@ -101,9 +101,8 @@ describe('crossIssues', () => {
     for (const i of issues) for (const p of i.paths) expect(i.text).not.toContain(p);
   });
 
-  it('a message naming no knob keeps its words', () => {
-    expect(describeCrossMessage('something odd')).toEqual({ paths: [], message: 'something odd', text: 'Something odd' });
-    // A path inside a longer word is not a knob.
-    expect(describeCrossMessage('xsim.seed is odd').paths).toEqual([]);
+  it('words an issue from its parts: a message naming no knob keeps its words', () => {
+    expect(wordIssue({ knobs: [], message: 'something odd', parts: ['something odd'] })).toEqual({ paths: [], message: 'something odd', text: 'Something odd' });
+    expect(wordIssue({ knobs: ['sim.seed'], message: 'sim.seed is odd', parts: [{ knob: 'sim.seed' }, ' is odd'] }).text).toBe('Seed is odd');
   });
 });

@@ -2,7 +2,7 @@
  * Typed knob values for people: what the form (and anyone else who takes text) says about a value
  * typed for a knob, in one sentence that names the knob by its label ("Offered load must be at
  * most 1.5× line rate"), and the same for the cross-knob rules (crossIssues). The rules themselves
- * stay in scenario.ts (validateKnob, crossCheck); this module only words them.
+ * stay in scenario.ts (validateKnob, crossCheckIssues); this module only words them.
  *
  * Numbers are read by the one rule the CLI and links follow too (knobtext.ts, `readNumberText`):
  * whole-number knobs take digits with an optional leading minus and no leading zeros; other
@@ -11,7 +11,7 @@
  * instead; text that is no number at all ("1,000", "fast") gets the knob's range.
  */
 import { readNumberText, wholeNumberKnob, type NumberTextReason } from './knobtext';
-import { KNOBS, KNOB_BY_PATH, coerceKnobText, crossCheck, validateKnob, type Knob, type Scenario } from './scenario';
+import { KNOB_BY_PATH, coerceKnobText, crossCheckIssues, validateKnob, type CrossCheckIssue, type Knob, type Scenario } from './scenario';
 
 /** "1,000,000" for big limits, as they are for small ones. */
 function limit(x: number): string {
@@ -119,39 +119,14 @@ export interface CrossIssue {
   text: string;
 }
 
-/** Where each knob path occurs in `message` as a whole token (longest path first at one spot). */
-function namedPaths(message: string): { at: number; path: string }[] {
-  const found: { at: number; path: string }[] = [];
-  for (const k of KNOBS) {
-    let from = 0;
-    for (;;) {
-      const at = message.indexOf(k.path, from);
-      if (at < 0) break;
-      const next = message.charAt(at + k.path.length);
-      const prev = at > 0 ? message.charAt(at - 1) : '';
-      if (!/[A-Za-z0-9_.]/.test(next) && !/[A-Za-z0-9_.]/.test(prev)) found.push({ at, path: k.path });
-      from = at + 1;
-    }
-  }
-  return found.sort((a, b) => a.at - b.at || b.path.length - a.path.length);
-}
-
-/** crossCheck's messages as CrossIssues. crossCheck words every rule with the paths of its knobs. */
-export function describeCrossMessage(message: string): CrossIssue {
-  const found = namedPaths(message);
-  const paths = [...new Set(found.map((f) => f.path))];
-  let text = '';
-  let pos = 0;
-  for (const f of found) {
-    if (f.at < pos) continue;
-    text += message.slice(pos, f.at) + KNOB_BY_PATH.get(f.path)!.label;
-    pos = f.at + f.path.length;
-  }
-  text += message.slice(pos);
-  return { paths, message, text: text.charAt(0).toUpperCase() + text.slice(1) };
+/** One of crossCheckIssues' issues, each knob named by its label (from the issue's parts: nothing is parsed). */
+export function wordIssue(i: CrossCheckIssue): CrossIssue {
+  const text = i.parts.map((p) => (typeof p === 'string' ? p : KNOB_BY_PATH.get(p.knob)?.label ?? p.knob)).join('');
+  return { paths: i.knobs, message: i.message, text: text.charAt(0).toUpperCase() + text.slice(1) };
 }
 
 /** The cross-knob rules a scenario breaks, each once, with the knobs it is about. */
 export function crossIssues(s: Scenario): CrossIssue[] {
-  return [...new Set(crossCheck(s))].map(describeCrossMessage);
+  const seen = new Set<string>();
+  return crossCheckIssues(s).filter((i) => !seen.has(i.message) && seen.add(i.message)).map(wordIssue);
 }

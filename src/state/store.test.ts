@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FRAMES_PER_RUN, FRAME_SERIES, PRESETS, decodeLink, defaultScenario, encodeLink, getPath, presetScenario, runScenario, setPath, type FrameBatch, type Scenario } from '../engine';
 import type { EngineClient, FramesCallback, RunOptions, RunResult } from '../../workers/client';
-import { appendFrames, createAppStore, emptyFrames, splitCrossErrors } from './store';
+import { appendFrames, createAppStore, emptyFrames, splitCrossIssues } from './store';
 
 /** An engine double: records calls; the test decides when frames arrive and how the run ends. */
 function fakeEngine() {
@@ -314,10 +314,21 @@ describe('appendFrames', () => {
 });
 
 describe('cross-knob errors', () => {
-  it('shows each message once, worded with labels, at the knob it names first', () => {
-    const r = splitCrossErrors(['traffic.load too high for traffic.flows', 'traffic.load too high for traffic.flows', 'general problem']);
+  it('shows each issue once, worded with labels, at the knob it names first; others under the form', () => {
+    const issue = { paths: ['traffic.load', 'traffic.flows'], message: 'traffic.load too high for traffic.flows', text: 'Offered load too high for Flows' };
+    const r = splitCrossIssues([issue, issue, { paths: [], message: 'general problem', text: 'General problem' }], ['traffic.load too high for traffic.flows', 'a schema problem']);
     expect(r.crossErrors).toEqual({ 'traffic.load': ['Offered load too high for Flows'] });
-    expect(r.formErrors).toEqual(['General problem']);
+    expect(r.formErrors).toEqual(['General problem', 'a schema problem']);
+  });
+
+  it('the store shows a rule across knobs at its first knob, by label', () => {
+    const store = createAppStore(fakeEngine().engine);
+    store.getState().setKnobText('host.preset', 'custom');
+    store.getState().setKnobText('host.cores', '4');
+    store.getState().setKnobText('host.numa_domains', '8');
+    expect(store.getState().crossErrors).toEqual({ 'host.numa_domains': ['NUMA domains (8) cannot exceed Physical cores (4)'] });
+    expect(store.getState().formErrors).toEqual([]);
+    expect(store.getState().valid).toBe(false);
   });
 });
 

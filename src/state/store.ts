@@ -12,7 +12,7 @@ import {
   FRAME_SERIES,
   KNOBS,
   checkKnobText,
-  describeCrossMessage,
+  crossIssues,
   decodeLink,
   defaultScenario,
   encodeLink,
@@ -22,6 +22,7 @@ import {
   parseScenario,
   checkSweep,
   presetScenario,
+  type CrossIssue,
   type FrameBatch,
   type Scenario,
   type SeriesInfo,
@@ -141,18 +142,22 @@ function fieldsFor(s: Scenario): Record<string, KnobField> {
 }
 
 /**
- * Whole-scenario errors (crossCheck's messages) as the form shows them: each once, worded with
- * the knobs' labels (engine/knobWords.ts), at the first knob it names; one that names none goes under the form.
+ * Whole-scenario errors as the form shows them: each cross-knob issue once, worded with the knobs'
+ * labels (engine/knobWords.ts), at the first knob it names; one that names none, and any other
+ * error of the scenario, goes under the form.
  */
-export function splitCrossErrors(errors: string[]): { crossErrors: Record<string, string[]>; formErrors: string[] } {
+export function splitCrossIssues(issues: readonly CrossIssue[], other: readonly string[] = []): { crossErrors: Record<string, string[]>; formErrors: string[] } {
   const crossErrors: Record<string, string[]> = {};
   const formErrors: string[] = [];
-  for (const e of [...new Set(errors)]) {
-    const issue = describeCrossMessage(e);
+  const seen = new Set<string>();
+  for (const issue of issues) {
+    if (seen.has(issue.message)) continue;
+    seen.add(issue.message);
     const path = issue.paths[0];
     if (path) (crossErrors[path] ??= []).push(issue.text);
     else formErrors.push(issue.text);
   }
+  for (const e of other) if (!seen.has(e)) formErrors.push(e);
   return { crossErrors, formErrors };
 }
 
@@ -267,7 +272,8 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
         const allFieldsOk = Object.values(fields).every((f) => f.errors.length === 0);
         // Whole-scenario rules only make sense once every knob is valid on its own.
         const whole = allFieldsOk ? parseScenario(scenario) : null;
-        const split = splitCrossErrors(whole && !whole.ok ? whole.errors : []);
+        const issues = whole && !whole.ok ? crossIssues(scenario) : [];
+        const split = splitCrossIssues(issues, whole && !whole.ok ? whole.errors : []);
         const valid = allFieldsOk && whole !== null && whole.ok;
         if (valid) linkScenario = scenario;
         set({
