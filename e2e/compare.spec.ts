@@ -105,8 +105,8 @@ test('pin A, change a knob, run B: A/B/ratio table, A overlaid on the charts, th
   // The charts draw A dashed under B.
   const rate = page.getByTestId('chart-rate');
   await expect(rate).toHaveAttribute('data-baseline', '2');
-  await expect(rate.locator('.chart-legend li', { hasText: 'A: baseline delivered' })).toBeVisible();
-  await expect(rate.locator('.chart-legend li', { hasText: 'A: baseline offered' })).toBeVisible();
+  await expect(rate.locator('.chart-legend li', { hasText: 'A: Delivered' })).toBeVisible();
+  await expect(rate.locator('.chart-legend li', { hasText: 'A: Offered' })).toBeVisible();
   const dashed = await rate.locator('path.recharts-line-curve').evaluateAll((ps) => ps.filter((p) => (p.getAttribute('stroke-dasharray') ?? 'none') !== 'none').length);
   expect(dashed).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId('chart-queues')).toHaveAttribute('data-baseline', '4'); // 4 queues, the same set: overlaid

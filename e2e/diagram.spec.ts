@@ -10,24 +10,33 @@ async function runCard(page: Page, name: string) {
   await page.getByTestId(`preset-card-${name}`).click();
 }
 
-test('the diagram adapts to the workload before any run', async ({ page }) => {
+test('the diagram adapts to the workload before any run, with the engine\'s stages and the driver\'s names', async ({ page }) => {
   await page.goto('/');
   const diagram = page.getByTestId('path-diagram');
   await expect(diagram).toHaveAttribute('data-workload', 'forward');
-  expect(await stageIds(page)).toEqual(['wire_in', 'nic_rx', 'rxeof', 'stack', 'if_transmit', 'drain', 'encap', 'tx_ring', 'wire_out']);
+  expect(await stageIds(page)).toEqual(['wire_in', 'nic_rx', 'rxeof', 'stack', 'if_transmit', 'encap', 'tx_ring', 'wire_out']);
+  // The default NIC is an mlx5en: its own functions, no mp_ring.
+  await expect(page.getByTestId('stage-rxeof')).toContainText('mlx5e_rx_cq_comp');
+  await expect(page.getByTestId('stage-if_transmit')).toContainText('mlx5e_xmit');
   await expect(page.getByTestId('stage-rxeof')).toHaveAttribute('data-rate', '');
+  await expect(page.getByTestId('diagram-when')).toHaveText('not run yet');
 
+  await page.getByTestId('knob-nic.model').selectOption('ix-82599');
+  expect(await stageIds(page)).toEqual(['wire_in', 'nic_rx', 'rxeof', 'stack', 'if_transmit', 'soft_ring', 'drain', 'encap', 'tx_ring', 'wire_out']);
+  await expect(page.getByTestId('stage-rxeof')).toContainText('iflib_rxeof');
   await page.getByTestId('knob-traffic.workload').selectOption('receive');
-  expect(await stageIds(page)).toEqual(['wire_in', 'nic_rx', 'rxeof', 'lro', 'stack', 'sink']);
+  expect(await stageIds(page)).toEqual(['wire_in', 'nic_rx', 'rxeof', 'lro', 'stack', 'socket']);
+  await page.getByTestId('knob-lro.mode').selectOption('off');
+  expect(await stageIds(page)).toEqual(['wire_in', 'nic_rx', 'rxeof', 'stack', 'socket']);
   await page.getByTestId('knob-traffic.workload').selectOption('transmit');
   expect(await stageIds(page)).toEqual(['senders', 'if_transmit', 'soft_ring', 'drain', 'encap', 'tx_ring', 'wire_out']);
   await page.getByTestId('knob-tx.path').selectOption('netmap');
   expect(await stageIds(page)).toEqual(['pktgen', 'txsync', 'tx_ring', 'wire_out']);
   await page.getByTestId('knob-traffic.workload').selectOption('ring');
-  expect(await stageIds(page)).toEqual(['tx_ring', 'wire_out']);
+  expect(await stageIds(page)).toEqual(['source', 'tx_ring', 'wire_out']);
 });
 
-test('fewer queues than cores: stage rates go live while running; rxeof ends up saturated with CPU shares', async ({ page }) => {
+test('fewer queues than cores: stage rates go live (the run so far) while running; rxeof ends up saturated with CPU shares', async ({ page }) => {
   await page.goto('/?fps=25');
   await runCard(page, 'fewer-queues-than-cores');
   const rxeof = page.getByTestId('stage-rxeof');
@@ -36,7 +45,11 @@ test('fewer queues than cores: stage rates go live while running; rxeof ends up 
   expect(await status(page)).toBe('running');
   expect(await framesCount(page)).toBeLessThan(200);
   await expect.poll(async () => Number(await page.getByTestId('stage-nic_rx').getAttribute('data-drops'))).toBeGreaterThan(0);
-  await expect(page.getByTestId('diagram-when')).toContainText('live');
+  await expect(page.getByTestId('diagram-when')).toContainText('live: the run so far, 0–');
+  await expect(page.getByTestId('path-diagram')).toHaveAttribute('data-window', 'live');
+  // Live there is no verdict yet, only where packets are dropped.
+  await expect(page.getByTestId('path-diagram')).toHaveAttribute('data-saturated-stage', '');
+  await expect(page.getByTestId('diagram-reason')).toContainText('Dropping most so far: NIC RX queues (RX descriptor ring full');
 
   await page.getByTestId('pace').selectOption('0');
   await expect(page.getByTestId('summary')).toBeVisible({ timeout: 30_000 });
@@ -47,18 +60,23 @@ test('fewer queues than cores: stage rates go live while running; rxeof ends up 
   await expect(diagram.locator('.pd-stage.saturated')).toHaveCount(1);
   await expect(rxeof.getByText('SATURATED')).toBeVisible();
   await expect(page.getByTestId('diagram-reason')).toContainText('Saturated: rxeof');
+  // The engine's sentence, as the summary says it.
+  await expect(page.getByTestId('diagram-reason')).toContainText((await page.getByTestId('summary-bottleneck').textContent())!.replace('Bottleneck: ', ''));
   const share = Number(await rxeof.getAttribute('data-cpu-share'));
   expect(share).toBeGreaterThan(0.3);
   expect(share).toBeLessThanOrEqual(1);
   await expect(page.getByTestId('stage-tx_ring')).toHaveAttribute('data-cpu-share', '');
-  await expect(page.getByTestId('diagram-when')).toContainText('end of run');
+  await expect(page.getByTestId('diagram-when')).toContainText("whole run, 0–20 ms (the summary's figures)");
+  await expect(page.getByTestId('path-diagram')).toHaveAttribute('data-window', 'run');
 
   // Hover or focus names the FreeBSD functions.
   await rxeof.hover();
   await expect(page.getByTestId('diagram-details')).toContainText('iflib_rxeof');
   await page.getByTestId('stage-stack').focus();
   await expect(page.getByTestId('diagram-details')).toContainText('ip_tryforward');
-  await expect(page.getByTestId('stage-if_transmit')).toHaveAttribute('aria-label', /if_transmit \(ifmp_ring_enqueue\)/);
+  await expect(page.getByTestId('stage-if_transmit')).toHaveAttribute('aria-label', /if_transmit \(iflib_if_transmit\)/);
+  await page.getByTestId('stage-nic_rx').focus();
+  await expect(page.getByTestId('diagram-details')).toContainText('FreeBSD: dev.<drv>.<unit>.mac.missed_packets');
 });
 
 test('ixl netmap stall: txsync is saturated, and the netmap rows and the engine are in the summary', async ({ page }) => {
@@ -68,7 +86,7 @@ test('ixl netmap stall: txsync is saturated, and the netmap rows and the engine 
   expect(await stageIds(page)).toEqual(['pktgen', 'txsync', 'tx_ring', 'wire_out']);
   await expect(page.getByTestId('path-diagram')).toHaveAttribute('data-saturated-stage', 'txsync');
   await expect(page.getByTestId('stage-txsync')).toHaveAttribute('data-saturated', 'true');
-  await expect(page.getByTestId('diagram-reason')).toContainText('wake-up is lost');
+  await expect(page.getByTestId('diagram-reason')).toContainText('wake-ups lost');
   await page.getByTestId('stage-txsync').hover();
   await expect(page.getByTestId('diagram-details')).toContainText('iflib_netmap_txsync');
   await expect(page.getByTestId('summary-netmap.stalls')).not.toHaveText('0');

@@ -12,6 +12,7 @@ export { stateBytes } from './footprint';
 export { PARAM_SPECS, PARAMS, defaultParams, paramSpec, STAGES, STAGE_LABELS, type Params, type ParamSpec, type ParamKind, type Stage } from './costs';
 export { DROP_LOCATIONS, DROP_LABELS, type DropLocation } from './ledger';
 export type * from './report';
+export { stagesOf } from './report';
 export * from './measured';
 export { csvField, csvRow, csvTable, columnsCsv, neutralise } from './csv';
 export { closeMatches, didYouMean, levenshtein } from './suggest';

@@ -32,6 +32,8 @@ export interface LegendItem {
   /** Drawn as a shaded band (a range), not a line. */
   band?: boolean;
   width?: number;
+  /** A tooltip (what FreeBSD calls it). */
+  title?: string;
 }
 
 /** The legend of a chart, in HTML above the plot: line samples with their dash, bands as boxes. */
@@ -40,7 +42,7 @@ export function ChartLegend({ items, testId, more }: { items: readonly LegendIte
   return (
     <ul className="chart-legend" data-testid={testId}>
       {items.map((it) => (
-        <li key={it.key}>
+        <li key={it.key} title={it.title}>
           <svg className="legend-mark" width="22" height="10" aria-hidden="true">
             {it.band ? (
               <rect x="1" y="1" width="20" height="8" rx="1" fill={it.color} fillOpacity={0.25} stroke={it.color} strokeOpacity={0.5} />

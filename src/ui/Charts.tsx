@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
-import { FRAME_SERIES, type SeriesInfo } from '../engine';
+import type { SeriesInfo } from '../engine';
 import type { BaselineRun } from '../state/compare';
 import { useApp, useCompare, useTheme } from '../state/app';
 import { ChartFigure } from './ChartFigure';
-import { RATE_UNIT, REDRAW, TIME, timeTable } from './chartCommon';
+import { RATE_UNIT, REDRAW, timeTable } from './chartCommon';
 import { BASELINE_PREFIX, finiteStats, framePoints, mergeByTime, prefixPoints, type Point } from './chartData';
 import { niceTicks } from './chartScale';
 import { chartPalette, muted, type ChartPalette } from './chartTheme';
@@ -28,8 +28,6 @@ export { LRO_KEY } from './TimePlots';
  * a Recharts redraw costs milliseconds to tens of milliseconds of main thread. The packet-rate
  * and LRO charts follow every 100 ms; the others every 400 ms, each in its own slot.
  */
-
-const BASE_KEYS = new Set<string>(FRAME_SERIES.map((s) => s.key));
 
 interface LineStyle {
   color: string;
@@ -63,14 +61,17 @@ const baselineDash = (key: string) => BASELINE_DASH[key] ?? '5 4';
 /** Rates of A drawn on the packet-rate chart: what was offered and what got through. */
 const BASELINE_RATE_KEYS = ['offered_pps', 'delivered_pps'];
 
-/** "A: baseline delivered" from "Delivered" (an acronym such as "TX" keeps its case). */
-export const baselineLabel = (label: string) => `A: baseline ${/^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label}`;
+/** A's copy of a series in a legend: "A: Delivered". */
+const baselineLabel = (s: SeriesInfo) => `A: ${s.title ?? s.label}`;
 
 const LRO_COLOR = { light: '#0f7c8c', dark: '#4fc4d4' };
 
-/** Which series go on the packet-rate chart: the run totals in pps (per-queue ones have their own chart). */
+/** The run totals drawn on the packet-rate chart (per-queue ones have their own chart). */
+const RATE_ROLES = new Set<SeriesInfo['role']>(['offered', 'rx', 'delivered', 'tx', 'drops']);
+
+/** Which series go on the packet-rate chart: the run totals this run's path has (receive has no TX wire). */
 function isRate(s: SeriesInfo): boolean {
-  return BASE_KEYS.has(s.key) && s.key !== TIME.key && s.unit === 'pps';
+  return RATE_ROLES.has(s.role) && !s.unused;
 }
 
 /**
@@ -83,7 +84,7 @@ function drawnLines(series: readonly SeriesInfo[], baselineKeys: readonly string
     const i = series.findIndex((x) => x.key === k);
     if (i < 0) return [];
     const st = style(k, i, pal);
-    const label = names?.a ?? baselineLabel(series[i]!.label);
+    const label = names?.a ?? baselineLabel(series[i]!);
     return [{ key: BASELINE_PREFIX + k, label, color: muted(st.color, pal), width: 1.5, dash: baselineDash(k), z: -10 + st.z, order: 2 * i + 1, baseline: true }];
   });
   return [...a, ...b].sort((x, y) => x.z - y.z);
@@ -105,15 +106,13 @@ function baselinePoints(a: BaselineRun | null, keys: readonly string[], scale?: 
 }
 
 /**
- * A small chart's caption from the engine's label: "TX ring occupancy (sum over TX queues, …)"
- * becomes the title "TX ring occupancy" and a note with the unit, the rest of the label and, for
- * the TX ring, the ring size.
+ * A small chart's caption from the engine's series metadata: its title, and a note with the unit,
+ * what it counts (`detail`) and, for the TX ring, the ring size.
  */
 function smallCaption(s: SeriesInfo, ringSize: number | undefined, ringOnly: boolean): { title: string; note: string } {
-  const m = /^(.*?) \((.*)\)$/.exec(s.label);
-  const parts = [s.unit, ...(m ? [m[2]!] : [])];
-  if (s.key === 'tx_ring_occupancy' && ringSize !== undefined) parts.push(ringOnly ? `one ring of ${ringSize}` : `each ring holds ${ringSize}`);
-  return { title: m ? m[1]! : s.label, note: `(${parts.join('; ')})` };
+  const parts = [s.unit, ...(s.detail ? [s.detail] : [])];
+  if (s.role === 'occupancy' && ringSize !== undefined) parts.push(ringOnly ? `one ring of ${ringSize}` : `each ring holds ${ringSize}`);
+  return { title: s.title ?? s.label, note: `(${parts.join('; ')})` };
 }
 
 export function Charts() {
@@ -146,7 +145,10 @@ export function Charts() {
   useReportShown('chart-cpu', { frames: cpuLive.frames });
   useReportShown('chart-small', { frames: slow.frames });
 
-  const rateSeries = useMemo(() => fast.series.filter(isRate), [fast.series]);
+  // The run's own series once its first batch is in (before it, the default list would name a
+  // receive path's lines for a transmit run).
+  const fastAny = fast.frames.count > 0;
+  const rateSeries = useMemo(() => (fastAny ? fast.series.filter(isRate) : []), [fast.series, fastAny]);
   const rateA = useMemo(() => (a ? BASELINE_RATE_KEYS.filter((k) => a.series.some((s) => s.key === k)) : []), [a]);
   const rateLines = useMemo(() => drawnLines(rateSeries, rateA, pal), [rateSeries, rateA, pal]);
   // The Table has every frame (the chart draws one point per pixel column).
@@ -166,8 +168,9 @@ export function Charts() {
     return lroA.length > 0 ? [{ key: BASELINE_PREFIX + LRO_KEY, label: 'A: baseline', color: muted(color, pal), width: 1.5, dash: '5 4', z: -1, order: 1, baseline: true }, b] : [b];
   }, [lroSeries, lroA.length, theme, pal]);
 
+  // A series this run's path has no part for (receive: the TX ring) gets no chart.
   const small = useMemo(
-    () => SMALL_KEYS.map((k) => slow.series.find((s) => s.key === k)).filter((s): s is SeriesInfo => s !== undefined),
+    () => SMALL_KEYS.map((k) => slow.series.find((s) => s.key === k)).filter((s): s is SeriesInfo => s !== undefined && !s.unused),
     [slow.series],
   );
   const smallTableData = () => mergeByTime(framePoints(slow.frames, small.map((s) => s.key)), baselinePoints(a, SMALL_KEYS));

@@ -9,7 +9,7 @@ import type { FrameColumns } from '../state/store';
 import type { Theme } from '../state/theme';
 import { ChartFigure } from './ChartFigure';
 import { useWidth } from './ChartParts';
-import { CPU_KEY, cyclesByStage, heatLevel, heatStrip, seriesInGroup } from './chartData';
+import { cyclesByStage, heatLevel, heatStrip, seriesWithRole } from './chartData';
 import { niceTicks } from './chartScale';
 import { tickNumber } from './chartCommon';
 import { HEAT_LEVELS, chartPalette } from './chartTheme';
@@ -48,7 +48,7 @@ interface HeatProps {
 }
 
 export const CpuHeatStrip = memo(function CpuHeatStrip(props: HeatProps) {
-  const cpus = useMemo(() => seriesInGroup(props.series, 'cpu', CPU_KEY), [props.series]);
+  const cpus = useMemo(() => seriesWithRole(props.series, 'cpu'), [props.series]);
   return cpus.length > 0 ? <HeatStripFigure {...props} cpus={cpus} /> : null;
 });
 

@@ -5,18 +5,17 @@
  */
 import { memo, useMemo } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis, type TooltipContentProps, type TooltipValueType } from 'recharts';
-import type { SeriesInfo } from '../engine';
+import { DROP_LABELS, type DropLocation, type SeriesInfo } from '../engine';
 import type { BaselineRun } from '../state/compare';
 import { useApp } from '../state/app';
 import type { FrameColumns } from '../state/store';
 import type { Theme } from '../state/theme';
 import { ChartFigure } from './ChartFigure';
 import { ChartLegend, useStableAxis, useWidth } from './ChartParts';
-import { BASELINE_PREFIX, QUEUE_KEY, activeDropSeries, finiteStats, framePoints, mergeByTime, prefixPoints, rankByMean, seriesInGroup } from './chartData';
+import { BASELINE_PREFIX, activeDropSeries, finiteStats, framePoints, mergeByTime, prefixPoints, rankByMean, seriesWithRole } from './chartData';
 import { QUEUE_SUMMARY, columnsFor, envelopePoints, niceAxis, pointRange, queueSummary } from './chartScale';
 import { MARGIN, RATE_UNIT, axes, tickNumber, timeLabel, timeTable } from './chartCommon';
 import { chartPalette, muted, queueColor } from './chartTheme';
-import { DROP_LABELS, type DropLocation } from './pathModel';
 
 /** Legends and tooltips of many-line charts list this many series (the table has them all). */
 const LEGEND_MAX = 8;
@@ -74,7 +73,7 @@ function TopTooltip({ active, payload, label }: TooltipContentProps<TooltipValue
  */
 function queueOverlay(queues: readonly SeriesInfo[], baseline: BaselineRun | null): { overlay: boolean; note: string } {
   if (!baseline) return { overlay: false, note: '' };
-  const aq = seriesInGroup(baseline.series, 'queue', QUEUE_KEY);
+  const aq = seriesWithRole(baseline.series, 'queue');
   const same = aq.length === queues.length && aq.every((s, i) => s.key === queues[i]!.key);
   if (!same) return { overlay: false, note: '; B only: A has a different set of queues' };
   if (queues.length > LEGEND_MAX) return { overlay: false, note: `; B only: A's ${queues.length} lines would hide B's` };
@@ -85,7 +84,7 @@ export const QueueChart = memo(function QueueChart({ frames, series, baseline, x
   const pal = chartPalette(theme);
   const ax = axes(pal);
   const [ref, width] = useWidth<HTMLDivElement>();
-  const queues = useMemo(() => seriesInGroup(series, 'queue', QUEUE_KEY), [series]);
+  const queues = useMemo(() => seriesWithRole(series, 'queue'), [series]);
   const colors = useMemo(() => new Map(queues.map((s, i) => [s.key, queueColor(i, theme)])), [queues, theme]);
   const summary = queues.length > QUEUE_LINES_MAX;
   const { overlay, note } = useMemo(() => queueOverlay(queues, baseline), [queues, baseline]);
@@ -115,7 +114,7 @@ export const QueueChart = memo(function QueueChart({ frames, series, baseline, x
     return mergeByTime(framePoints(frames, keys, { scale: toMpps }), a);
   };
   if (queues.length === 0) return null;
-  const what = queues[0]!.label.startsWith('Sender') ? 'sender thread' : 'RX queue';
+  const what = queues[0]!.noun ?? 'queue';
   const bandColor = pal.axis;
   const legend = summary
     ? [
@@ -158,17 +157,19 @@ export const QueueChart = memo(function QueueChart({ frames, series, baseline, x
   );
 });
 
+/** A drop-location series' location (its metadata, never its key). */
+function locationOf(s: SeriesInfo): DropLocation | null {
+  return s.role === 'drop_at' && s.id && s.id in DROP_LABELS ? (s.id as DropLocation) : null;
+}
+
 function dropLabel(s: SeriesInfo): string {
-  const m = /^drops_(.+)_pps$/.exec(s.key);
-  const loc = m?.[1] as DropLocation | undefined;
-  if (loc && loc in DROP_LABELS) return `${loc}: ${DROP_LABELS[loc]}`;
-  return s.key === 'drops_pps' ? 'tx_ring: TX ring full' : s.label;
+  const loc = locationOf(s);
+  return loc ? `${loc}: ${DROP_LABELS[loc].label}` : s.label;
 }
 
 function dropColor(s: SeriesInfo, pal: ReturnType<typeof chartPalette>): string {
-  const m = /^drops_(.+)_pps$/.exec(s.key);
-  const loc = m?.[1] as DropLocation | undefined;
-  return loc && loc in pal.drops ? pal.drops[loc] : pal.drops.tx_ring;
+  const loc = locationOf(s);
+  return loc ? pal.drops[loc] : pal.series.drops_pps;
 }
 
 /** A's drops, all locations together: the one drops line that compares across scenarios. */
@@ -205,7 +206,10 @@ export const DropsChart = memo(function DropsChart({ frames, series, baseline, x
   };
   const labelled = useMemo(() => active.map((s) => ({ ...s, label: dropLabel(s) })), [active]);
   const legend = [
-    ...labelled.map((s) => ({ key: s.key, label: s.label, color: dropColor(s, pal), band: true })),
+    ...labelled.map((s) => {
+      const loc = locationOf(s);
+      return { key: s.key, label: s.label, color: dropColor(s, pal), band: true, ...(loc ? { title: `FreeBSD: ${DROP_LABELS[loc].freebsd}` } : {}) };
+    }),
     ...(aShown ? [{ key: A_DROPS.key, label: A_DROPS.label, color: muted(pal.series.drops_pps, pal), dash: '5 4' }] : []),
   ];
   const none = frames.count > 0 && active.length === 0;

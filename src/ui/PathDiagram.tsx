@@ -1,17 +1,18 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useApp } from '../state/app';
-import { LATEST_FRAMES, latestMeans } from './chartData';
 import { REDRAW } from './chartCommon';
-import { formatInt } from './format';
+import { formatInt, formatSig, formatTrim } from './format';
 import { buildDiagram, formatRate, type Diagram, type DiagramStage, type StageId } from './pathModel';
 import { useReportShown, useThrottled } from './useThrottled';
 import { useWidth } from './ChartParts';
 
 /**
- * The packet path as a hand-drawn SVG: one box per stage with its live rate, its drops and (after
- * the run) its share of the busy CPU cycles; the saturated stage is outlined and badged. Colours
- * come from styles.css (classes), so the theme applies. Everything shown is read from the store:
- * frames, summary, the run's scenario (see pathModel.ts).
+ * The packet path as a hand-drawn SVG: one box per stage (the engine's stages, with the driver's
+ * function names) with the packets per second that entered it, its drops and (after the run) its
+ * share of the busy CPU cycles; the engine's bottleneck stage is outlined and badged. Every figure
+ * covers one window: the whole run after it, the run so far while it streams. Colours come from
+ * styles.css (classes), so the theme applies. Everything shown is read from the store: frames,
+ * series, summary, the run's scenario (see pathModel.ts).
  */
 
 const W = 960;
@@ -96,13 +97,19 @@ function clip(text: string, width: number, charPx: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
 }
 
+/** The stage's call chain, and the FreeBSD counter of each of its drop locations. */
+function tooltip(s: DiagramStage): string {
+  const drops = s.drops.map((d) => `${d.label}: ${d.freebsd}`);
+  return `${s.title} — ${s.functions}${drops.length > 0 ? `\nDrops counted as ${drops.join('; ')}` : ''}`;
+}
+
 function pct(x: number): string {
   const v = x * 100;
   return v > 0 && v < 1 ? '< 1 %' : `${Math.round(v)} %`;
 }
 
 function ariaText(s: DiagramStage): string {
-  const parts = [`${s.label} (${s.fn})`, s.pps === null ? 'no rate yet' : `${formatRate(s.pps)} Mpps ${s.rateLabel}`];
+  const parts = [`${s.title} (${s.fn})`, s.pps === null ? 'no rate yet' : `${formatRate(s.pps)} Mpps entered`];
   if (s.drops.length > 0) parts.push(s.dropsTotalPps > 0 ? `${formatRate(s.dropsTotalPps)} Mpps dropped` : 'no drops');
   if (s.cpuShare !== null) parts.push(`${pct(s.cpuShare)} of busy CPU cycles`);
   if (s.saturated) parts.push('saturated');
@@ -127,7 +134,7 @@ function StageBox(props: StageProps) {
 function StageRow({ p, active, onActive, tabbable, onKey }: StageProps) {
   const { stage: s, x, y, w } = p;
   const hasDrops = s.dropsTotalPps > 0;
-  const cls = ['pd-stage', s.saturated ? 'saturated' : '', s.notModelled ? 'not-modelled' : '', active ? 'active' : ''].filter(Boolean).join(' ');
+  const cls = ['pd-stage', s.saturated ? 'saturated' : '', active ? 'active' : ''].filter(Boolean).join(' ');
   const barX = 74;
   const barW = Math.max(10, Math.min(140, w / 2 - barX));
   return (
@@ -150,7 +157,7 @@ function StageRow({ p, active, onActive, tabbable, onKey }: StageProps) {
       <rect className="pd-focus" x={-3} y={-3} width={w + 6} height={V_NODE_H + 6} rx={10} />
       <rect className="pd-box" width={w} height={V_NODE_H} rx={8} />
       <text className="pd-label" x={10} y={21}>
-        {clip(s.label, w / 2 - 14, 8.6)}
+        {clip(s.title, w / 2 - 14, 8.6)}
       </text>
       <text className="pd-fn" x={10} y={38}>
         {clip(s.fn, w / 2 - 4, 7)}
@@ -190,7 +197,7 @@ function StageRow({ p, active, onActive, tabbable, onKey }: StageProps) {
 function StageTile({ p, active, onActive, tabbable, onKey }: StageProps) {
   const { stage: s, x, y, w } = p;
   const hasDrops = s.dropsTotalPps > 0;
-  const cls = ['pd-stage', s.saturated ? 'saturated' : '', s.notModelled ? 'not-modelled' : '', active ? 'active' : ''].filter(Boolean).join(' ');
+  const cls = ['pd-stage', s.saturated ? 'saturated' : '', active ? 'active' : ''].filter(Boolean).join(' ');
   const barX = 78;
   const barW = Math.max(10, w - barX - 10);
   return (
@@ -212,11 +219,11 @@ function StageTile({ p, active, onActive, tabbable, onKey }: StageProps) {
       onClick={() => onActive(s.id)}
       onKeyDown={onKey}
     >
-      <title>{`${s.label} — ${s.functions}`}</title>
+      <title>{tooltip(s)}</title>
       <rect className="pd-focus" x={-4} y={-4} width={w + 8} height={NODE_H + 8} rx={11} />
       <rect className="pd-box" width={w} height={NODE_H} rx={8} />
       <text className="pd-label" x={10} y={21}>
-        {clip(s.label, w - 20, 8.2)}
+        {clip(s.title, w - 20, 8.2)}
       </text>
       <text className="pd-fn" x={10} y={38}>
         {clip(s.fn, w - 20, 6.7)}
@@ -282,37 +289,61 @@ function Connectors({ placed, rows, stacked }: { placed: Placed[]; rows: number;
   );
 }
 
+function Reason({ d }: { d: Diagram }) {
+  const title = (id: string) => d.stages.find((x) => x.id === id)?.title ?? id;
+  return (
+    <p className="pd-reason" data-testid="diagram-reason" aria-live="polite">
+      {d.saturated ? (
+        <>
+          <strong>Saturated: {title(d.saturated.id)}</strong> — {d.saturated.reason}
+        </>
+      ) : d.window.kind === 'run' ? (
+        'No stage is saturated.'
+      ) : d.window.kind === 'live' ? (
+        d.dropping ? (
+          <>
+            Dropping most so far: <strong>{title(d.dropping.id)}</strong> ({d.dropping.label}, {formatRate(d.dropping.pps)} Mpps); the summary names the bottleneck when the run ends.
+          </>
+        ) : (
+          'No drops so far; the summary names the bottleneck when the run ends.'
+        )
+      ) : d.stages.length === 0 ? (
+        'The NIC of these settings is unknown, so there is no path to draw.'
+      ) : (
+        'Run a scenario to see the packets entering each stage. Hover or focus a stage for its FreeBSD functions.'
+      )}
+    </p>
+  );
+}
+
 function Details({ d, active }: { d: Diagram; active: StageId | null }) {
   const s = d.stages.find((x) => x.id === active);
-  if (!s) {
-    return (
-      <p className="pd-reason" data-testid="diagram-reason" aria-live="polite">
-        {d.saturated ? (
-          <>
-            <strong>Saturated: {d.stages.find((x) => x.id === d.saturated!.id)?.label}</strong> — {d.saturated.reason}
-            {d.saturated.source === 'live' ? ' (live; the summary decides at the end)' : ''}.
-          </>
-        ) : d.stages.some((x) => x.pps !== null) ? (
-          'No stage is saturated.'
-        ) : (
-          'Run a scenario to see the rate at each stage. Hover or focus a stage for its FreeBSD functions.'
-        )}
-      </p>
-    );
-  }
+  if (!s) return <Reason d={d} />;
   return (
     <div className="pd-details" data-testid="diagram-details" aria-live="polite">
       <p>
-        <strong>{s.label}</strong> <code>{s.fn}</code> — {s.functions}
+        <strong>{s.title}</strong> <code>{s.fn}</code> — {s.functions}
       </p>
       <p className="muted">
-        {s.pps === null ? 'No rate yet.' : `${formatRate(s.pps)} Mpps ${s.rateLabel}.`}
-        {s.drops_pps.length > 0 &&
-          ` Drops: ${s.drops_pps.map((x) => `${x.label} ${formatRate(x.pps)} Mpps`).join(', ')}${s.dropsTotal !== null ? ` (${formatInt(s.dropsTotal)} packets in the run)` : ''}.`}
+        {s.pps === null ? 'No rate yet.' : `${formatRate(s.pps)} Mpps entered this stage.`}
+        {s.drops.length > 0 &&
+          ` Drops: ${s.drops.map((x) => `${x.label} ${formatRate(x.pps)} Mpps (FreeBSD: ${x.freebsd})`).join(', ')}${s.dropsTotal !== null ? `; ${formatInt(s.dropsTotal)} packets in ${d.window.kind === 'run' ? 'the run' : 'the run so far'}` : ''}.`}
         {s.cpuShare !== null && ` CPU: ${s.cpuParts.map((x) => `${x.label} ${pct(x.share)}`).join(', ')} of all busy cycles.`}
+        {s.nsPerPacket !== null && ` ${formatSig(s.nsPerPacket, 3)} ns of CPU time per packet that entered.`}
       </p>
     </div>
   );
+}
+
+/** What the figures cover, in words. */
+function windowText(d: Diagram, status: string): string {
+  const w = d.window;
+  const offered = d.offeredPps !== null ? ` · offered ${formatRate(d.offeredPps)} Mpps` : '';
+  if (w.kind === 'run') return `whole run, 0–${formatTrim(w.toMs, 4)} ms (the summary's figures)${offered}`;
+  if (w.kind === 'live') return `live: the run so far, 0–${formatTrim(w.toMs, 4)} ms (${w.frames} frames)${offered}`;
+  if (status === 'checking' || status === 'confirm') return 'waiting for the run to start';
+  if (status === 'running' || status === 'paused') return 'running: waiting for the first frame';
+  return 'not run yet';
 }
 
 export function PathDiagram() {
@@ -321,16 +352,15 @@ export function PathDiagram() {
   const liveFrames = useApp((s) => s.frames);
   // A new run (or Reset) empties the frames: the diagram drops the old numbers at once.
   const frames = useThrottled(liveFrames, REDRAW.secondaryMs, REDRAW.phase.diagram, liveFrames.count === 0);
+  const series = useApp((s) => s.series);
   const summary = useApp((s) => s.summary);
   useReportShown('diagram', { frames, summary });
   const runScenario = useApp((s) => s.runScenario);
   const editScenario = useApp((s) => s.scenario);
-  const lineRatePps = useApp((s) => s.runLineRatePps);
   const status = useApp((s) => s.status);
   const [active, setActive] = useState<StageId | null>(null);
   const scenario = summary?.scenario ?? runScenario ?? editScenario;
-  const rates = useMemo(() => latestMeans(frames), [frames]);
-  const d = useMemo(() => buildDiagram({ scenario, rates, summary, lineRatePps: lineRatePps ?? summary?.line_rate_pps ?? null }), [scenario, rates, summary, lineRatePps]);
+  const d = useMemo(() => buildDiagram({ scenario, frames, series, summary }), [scenario, frames, series, summary]);
   const [boxRef, boxWidth] = useWidth<HTMLDivElement>();
   const stacked = boxWidth > 0 && boxWidth < NARROW_PX;
   const lay = useMemo(() => (stacked ? stackedLayout(d, boxWidth) : layout(d)), [d, stacked, boxWidth]);
@@ -350,23 +380,15 @@ export function PathDiagram() {
     setFocusIdx(j);
     svgRef.current?.querySelectorAll<SVGGElement>('.pd-stage')[j]?.focus();
   };
-  const live = frames.count > 0;
-  const t = frames.columns.t_ms;
-  const tEnd = live && t ? t[frames.count - 1] : undefined;
+  const txPath = summary ? (summary.tx_path.kind !== 'none' ? summary.tx_path.kind : '') : scenario.traffic.workload === 'transmit' ? scenario.tx.path : '';
   return (
-    <figure className="path-diagram" data-testid="path-diagram" data-frames={frames.count} data-workload={d.workload} data-saturated-stage={d.saturated?.id ?? ''}>
+    <figure className="path-diagram" data-testid="path-diagram" data-frames={frames.count} data-workload={d.workload} data-window={d.window.kind} data-saturated-stage={d.saturated?.id ?? ''}>
       <figcaption>
         <span className="chart-title">
-          Packet path <span className="muted">({d.workload}{scenario.traffic.workload === 'transmit' ? `, tx.path=${scenario.tx.path}` : ''}; rates in Mpps)</span>
+          Packet path <span className="muted">({d.workload}{txPath ? `, ${txPath}` : ''}; packets entering each stage, Mpps)</span>
         </span>
         <span className="muted caption-extra" data-testid="diagram-when">
-          {live
-            ? `${summary ? 'end of run' : 'live'}: mean of the last ${Math.min(LATEST_FRAMES, frames.count)} frames${tEnd !== undefined ? ` up to t = ${tEnd.toFixed(2)} ms` : ''}${d.offeredPps !== null ? ` · offered ${formatRate(d.offeredPps)} Mpps` : ''}`
-            : status === 'checking' || status === 'confirm'
-              ? 'waiting for the run to start'
-              : status === 'running' || status === 'paused'
-                ? 'running: waiting for the first frame'
-                : 'not run yet'}
+          {windowText(d, status)}
         </span>
       </figcaption>
       <div ref={boxRef}>
@@ -414,14 +436,9 @@ export function PathDiagram() {
         <span>
           <span className="pd-key pd-key-bar" aria-hidden="true" /> share of all busy CPU cycles (after the run)
         </span>
-        {d.stages.some((s) => s.notModelled) && (
-          <span>
-            <span className="pd-key pd-key-dashed" aria-hidden="true" /> no cost modelled
-          </span>
-        )}
         {d.otherCpu.length > 0 && (
           <span className="muted" data-testid="diagram-other-cpu">
-            not on a stage: {d.otherCpu.map((o) => `${o.stage} ${pct(o.share)}`).join(', ')}
+            not on a stage: {d.otherCpu.map((o) => `${o.label} ${pct(o.share)}`).join(', ')}
           </span>
         )}
       </div>

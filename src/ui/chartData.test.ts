@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS, presetScenario, runScenario, setPath, type Scenario, type SeriesInfo } from '../engine';
+import { PRESETS, Simulation, presetScenario, runScenario, setPath, type Scenario, type SeriesInfo } from '../engine';
 import type { FrameColumns } from '../state/store';
-import { activeDropSeries, buckets, cyclesByStage, downsample, finiteStats, framePoints, heatLevel, heatStrip, latestMeans, mergeByTime, prefixPoints, rankByMean } from './chartData';
+import { activeDropSeries, buckets, cyclesByStage, downsample, finiteStats, framePoints, heatLevel, heatStrip, mergeByTime, prefixPoints, rankByMean } from './chartData';
 
 function cols(n: number, f: Record<string, (i: number) => number>): FrameColumns {
   const columns: Record<string, Float64Array> = {};
@@ -46,23 +46,20 @@ describe('buckets / downsampling', () => {
   });
 });
 
-describe('latest rates', () => {
-  it('averages the last k finite frames of every column', () => {
-    const f = cols(10, { t_ms: (i) => i, x: (i) => i, y: (i) => (i > 7 ? NaN : 1) });
-    const m = latestMeans(f, 3);
-    expect(m.x).toBe(8);
-    expect(m.y).toBe(1);
-    expect(latestMeans({ count: 0, columns: {} })).toEqual({});
-  });
-});
-
 describe('series helpers', () => {
-  it('draws only drop locations that dropped something; the ring workload uses the total', () => {
-    const f = cols(3, { t_ms: (i) => i, drops_wire_pps: () => 0, drops_rx_ring_pps: (i) => i, drops_pps: (i) => i });
-    const series = [S('drops_pps', 'drops'), S('drops_wire_pps', 'drops'), S('drops_rx_ring_pps', 'drops')];
-    expect(activeDropSeries(f, series).map((s) => s.key)).toEqual(['drops_rx_ring_pps']);
-    expect(activeDropSeries(f, [S('drops_pps', 'drops')]).map((s) => s.key)).toEqual(['drops_pps']);
-    expect(activeDropSeries(cols(2, { t_ms: (i) => i, drops_pps: () => 0 }), [S('drops_pps', 'drops')])).toEqual([]);
+  it('draws only drop locations that dropped something, by their role (never by key)', () => {
+    const f = cols(3, { t_ms: (i) => i, drops_wire_pps: () => 0, odd_name: (i) => i, drops_pps: (i) => i });
+    const at = (key: string, id: string): SeriesInfo => ({ ...S(key, 'drops'), role: 'drop_at', id });
+    const series = [{ ...S('drops_pps', 'drops'), role: 'drops' as const }, at('drops_wire_pps', 'wire'), at('odd_name', 'rx_ring')];
+    expect(activeDropSeries(f, series).map((s) => s.key)).toEqual(['odd_name']);
+    expect(activeDropSeries(f, [{ ...S('drops_pps', 'drops'), role: 'drops' as const }])).toEqual([]);
+  });
+  it('the ring workload records its TX ring drops as a drop location', () => {
+    const p = PRESETS.find((x) => x.name === 'overload-40g')!;
+    const s = { ...presetScenario(p), sim: { ...presetScenario(p).sim, duration_ms: 1 } };
+    const r = runScenario(s);
+    const f = { count: r.frames.columns.t_ms!.length, columns: r.frames.columns };
+    expect(activeDropSeries(f, new Simulation(s).series).map((x) => [x.key, x.id])).toEqual([['drops_tx_ring_pps', 'tx_ring']]);
   });
   it('ranks series by their mean, ties in engine order', () => {
     const f = cols(2, { q0_pps: () => 1, q1_pps: () => 5, q2_pps: () => 1 });

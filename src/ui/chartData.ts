@@ -3,17 +3,13 @@
  * latest rates, the CPU heat strip and cycles-by-stage rows. Pure functions over what the store
  * holds (frames, series, summary); nothing here knows the model.
  */
-import type { SeriesInfo, Summary } from '../engine';
+import { STAGES, STAGE_LABELS, type SeriesInfo, type Stage, type Summary } from '../engine';
 import type { FrameColumns } from '../state/store';
-import { CPU_STAGES, CPU_STAGE_LABELS, type CpuStage } from './pathModel';
 
 export type Point = Record<string, number>;
 
 /** Charts never draw more points than this per series. */
 export const MAX_POINTS = 400;
-
-/** Frames averaged for the "latest" rates on the diagram (smooths Poisson and bursty arrivals). */
-export const LATEST_FRAMES = 5;
 
 /**
  * Contiguous buckets of at most `max` points: [start, end) index pairs covering 0..n. Identity
@@ -88,43 +84,14 @@ export function downsample(points: readonly Point[], max = MAX_POINTS): Point[] 
   });
 }
 
-/** Mean of the last `k` finite values of every column (the diagram's live rates). */
-export function latestMeans(frames: FrameColumns, k = LATEST_FRAMES): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (frames.count === 0) return out;
-  for (const [key, col] of Object.entries(frames.columns)) {
-    let sum = 0;
-    let n = 0;
-    for (let i = Math.min(frames.count, col.length) - 1; i >= 0 && n < k; i--) {
-      const v = col[i]!;
-      if (Number.isFinite(v)) {
-        sum += v;
-        n++;
-      }
-    }
-    if (n > 0) out[key] = sum / n;
-  }
-  return out;
+/** Series of one role (per queue, per CPU, drops by location, stages), in the engine's order. */
+export function seriesWithRole(series: readonly SeriesInfo[], role: NonNullable<SeriesInfo['role']>): SeriesInfo[] {
+  return series.filter((s) => s.role === role);
 }
-
-/** Series of one group (per queue, per CPU, drops by location), in the engine's order. */
-export function seriesInGroup(series: readonly SeriesInfo[], group: SeriesInfo['group'], pattern?: RegExp): SeriesInfo[] {
-  return series.filter((s) => s.group === group && (!pattern || pattern.test(s.key)));
-}
-
-export const QUEUE_KEY = /^q\d+_pps$/;
-export const CPU_KEY = /^cpu\d+_util$/;
-export const DROP_KEY = /^drops_[a-z_]+_pps$/;
 
 /** Drop-location series that have dropped anything so far (the stacked area draws only those). */
 export function activeDropSeries(frames: FrameColumns, series: readonly SeriesInfo[]): SeriesInfo[] {
-  const located = seriesInGroup(series, 'drops', DROP_KEY);
-  if (located.length === 0) {
-    // The ring workload records only the total, and every drop there is at the TX ring.
-    const total = series.find((s) => s.key === 'drops_pps');
-    return total && anyPositive(frames.columns[total.key], frames.count) ? [total] : [];
-  }
-  return located.filter((s) => anyPositive(frames.columns[s.key], frames.count));
+  return seriesWithRole(series, 'drop_at').filter((s) => anyPositive(frames.columns[s.key], frames.count));
 }
 
 function anyPositive(col: Float64Array | undefined, n: number): boolean {
@@ -202,21 +169,21 @@ export interface CyclesRow {
  * Cycles by stage per CPU as percent of each CPU's time (busy stages + idle = 100 %), and the
  * stages that have any cycles at all (the stacked bars draw only those).
  */
-export function cyclesByStage(summary: Summary | null): { rows: CyclesRow[]; stages: { stage: CpuStage; label: string }[] } {
+export function cyclesByStage(summary: Summary | null): { rows: CyclesRow[]; stages: { stage: Stage; label: string }[] } {
   if (!summary || summary.cores.length === 0) return { rows: [], stages: [] };
-  const used = new Set<CpuStage>();
+  const used = new Set<Stage>();
   const rows = summary.cores.map((c) => {
     let total = c.cycles_by_stage.idle ?? 0;
-    for (const st of CPU_STAGES) total += c.cycles_by_stage[st] ?? 0;
+    for (const st of STAGES) total += c.cycles_by_stage[st] ?? 0;
     const row: CyclesRow = { cpu: c.cpu, name: String(c.cpu), domain: c.domain, tasks: c.tasks.join(', '), utilization: c.utilization };
-    for (const st of CPU_STAGES) {
+    for (const st of STAGES) {
       const v = c.cycles_by_stage[st] ?? 0;
       if (v > 0) used.add(st);
       row[st] = total > 0 ? (v / total) * 100 : 0;
     }
     return row;
   });
-  return { rows, stages: CPU_STAGES.filter((s) => used.has(s)).map((stage) => ({ stage, label: CPU_STAGE_LABELS[stage] })) };
+  return { rows, stages: STAGES.filter((s) => used.has(s)).map((stage) => ({ stage, label: STAGE_LABELS[stage] })) };
 }
 
 // ---------------------------------------------------------------- baseline overlay (compare)

@@ -3,7 +3,7 @@
  * the charts take their colours from here (styles.css keeps the page's own colours).
  */
 import type { Theme } from '../state/theme';
-import type { CpuStage, DropLocation } from './pathModel';
+import type { DropLocation, Stage as CpuStage } from '../engine';
 
 export interface ChartPalette {
   grid: string;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS, defaultScenario, presetScenario, runScenario, setPath, type Scenario, type Summary } from '../engine';
+import { PRESETS, Simulation, defaultScenario, presetScenario, runScenario, setPath, type FrameBatch, type Scenario, type SeriesInfo, type Summary } from '../engine';
 import { emptyFrames, appendFrames } from '../state/store';
-import { latestMeans } from './chartData';
-import { buildDiagram, formatRate, saturationLive, stagesFor, type StageId } from './pathModel';
+import { buildDiagram, formatRate, type Diagram } from './pathModel';
 
 function preset(name: string, extra: Record<string, number | string | boolean> = {}): Scenario {
   const p = PRESETS.find((x) => x.name === name);
@@ -12,133 +11,172 @@ function preset(name: string, extra: Record<string, number | string | boolean> =
   return s;
 }
 
-const runs = new Map<string, ReturnType<typeof runScenario>>();
-/** A short run of a preset (5 ms simulated keeps every bottleneck of these presets). */
-function run(name: string) {
-  let r = runs.get(name);
+interface Run {
+  summary: Summary;
+  frames: FrameBatch;
+  series: SeriesInfo[];
+}
+
+const runs = new Map<string, Run>();
+/** A run of a preset as the worker streams it: its summary, frames and series. */
+function run(name: string, extra: Record<string, number | string | boolean> = {}): Run {
+  const key = `${name} ${JSON.stringify(extra)}`;
+  let r = runs.get(key);
   if (!r) {
-    r = runScenario(preset(name, { 'sim.duration_ms': 5 }));
-    runs.set(name, r);
+    const s = preset(name, extra);
+    const out = runScenario(s);
+    // The series the worker sends with the first batch (Simulation.series).
+    const series = new Simulation(s).series.map((x) => ({ ...x }));
+    r = { ...out, series };
+    runs.set(key, r);
   }
   return r;
 }
 
-function diagramOf(name: string, withSummary = true) {
-  const r = run(name);
-  const frames = appendFrames(emptyFrames(), r.frames);
-  return buildDiagram({ scenario: r.summary.scenario, rates: latestMeans(frames), summary: withSummary ? r.summary : null, lineRatePps: r.summary.line_rate_pps });
+/** The diagram after the run (summary) or live after `frames` frames. */
+function diagramOf(r: Run, frames?: number): Diagram {
+  const n = frames ?? r.frames.columns.t_ms!.length;
+  const cols: Record<string, Float64Array> = {};
+  for (const [k, v] of Object.entries(r.frames.columns)) cols[k] = v.slice(0, n);
+  return buildDiagram({ scenario: r.summary.scenario, frames: appendFrames(emptyFrames(), { start: 0, columns: cols }), series: r.series, summary: frames === undefined ? r.summary : null });
 }
 
-const ids = (s: Scenario) => stagesFor(s).map((x) => x.id);
+const ids = (d: Diagram) => d.stages.map((x) => x.id);
+const noFrames = { count: 0, columns: {} };
 
-describe('stagesFor: the path adapts to the workload', () => {
-  it('forward: ingress → rxeof → ip_tryforward → if_transmit → drain → encap → TX ring → wire, in two rows', () => {
-    const s = preset('fewer-queues-than-cores');
-    expect(ids(s)).toEqual<StageId[]>(['wire_in', 'nic_rx', 'rxeof', 'stack', 'if_transmit', 'drain', 'encap', 'tx_ring', 'wire_out']);
-    const st = stagesFor(s);
-    expect(st.find((x) => x.id === 'stack')!.fn).toBe('ip_tryforward');
-    expect(new Set(st.map((x) => x.row))).toEqual(new Set([0, 1]));
+describe('the stages come from the engine, named for the driver and the workload', () => {
+  it('before any run: the scenario\'s stages (stagesOf), no figures', () => {
+    const d = buildDiagram({ scenario: preset('fewer-queues-than-cores'), frames: noFrames, series: [], summary: null });
+    expect(ids(d)).toEqual(['wire_in', 'nic_rx', 'rxeof', 'stack', 'if_transmit', 'soft_ring', 'drain', 'encap', 'tx_ring', 'wire_out']);
+    expect(d.stages.every((s) => s.pps === null && s.cpuShare === null && s.dropsTotal === null && !s.saturated)).toBe(true);
+    expect(d.window).toEqual({ kind: 'none' });
+    // Forwarding is drawn in two rows: receive side, then transmit side from if_transmit.
+    expect(d.rows.map((r) => r.map((s) => s.id)[0])).toEqual(['wire_in', 'if_transmit']);
+    expect(d.rowTitles).not.toBeNull();
   });
-  it('receive ends in the socket sink, with LRO (not modelled) after rxeof', () => {
-    const s = setPath(defaultScenario(), 'traffic.workload', 'receive') as Scenario;
-    expect(ids(s)).toEqual<StageId[]>(['wire_in', 'nic_rx', 'rxeof', 'lro', 'stack', 'sink']);
-    expect(stagesFor(s).find((x) => x.id === 'lro')!.notModelled).toBe(true);
+
+  it('iflib, cxgbe and mlx5en carry their own function names', () => {
+    const fns = (name: string) => Object.fromEntries(buildDiagram({ scenario: preset(name), frames: noFrames, series: [], summary: null }).stages.map((s) => [s.id, s.fn]));
+    expect(fns('fwd-ix-82599-e5v4')).toMatchObject({ rxeof: 'iflib_rxeof', if_transmit: 'iflib_if_transmit', drain: 'iflib_txq_drain', encap: 'iflib_encap' });
+    expect(fns('fwd-cxgbe-t520-e5v4')).toMatchObject({ rxeof: 'service_iq_fl', if_transmit: 'cxgbe_transmit', encap: 'eth_tx' });
+    expect(fns('fwd-mlx5-cx4lx-e5v4')).toMatchObject({ rxeof: 'mlx5e_rx_cq_comp', if_transmit: 'mlx5e_xmit', encap: 'mlx5e_sq_xmit' });
+    expect(fns('fwd-mlx5-cx4lx-e5v4').soft_ring).toBeUndefined();
+    expect(fns('ixl-40g-netmap-tx')).toEqual({ pktgen: 'pkt-gen', txsync: 'iflib_netmap_txsync', tx_ring: 'TX descriptors', wire_out: 'egress port' });
   });
-  it('transmit through mp_ring: senders → if_transmit → mp_ring → drain → encap → TX ring → wire', () => {
-    const s = preset('ixl-40g-kernel-tx');
-    expect(ids(s)).toEqual<StageId[]>(['senders', 'if_transmit', 'soft_ring', 'drain', 'encap', 'tx_ring', 'wire_out']);
-    const ring = stagesFor(s).find((x) => x.id === 'soft_ring')!;
-    expect(ring.label).toBe('mp_ring');
-    expect(ring.drops).toEqual(['mp_ring']);
-    const br = stagesFor(setPath(s, 'tx.path', 'buf_ring') as Scenario).find((x) => x.id === 'soft_ring')!;
-    expect(br.label).toBe('buf_ring');
-    expect(br.drops).toEqual(['buf_ring']);
-  });
-  it('netmap: pkt-gen → txsync → TX ring → wire; simple: senders → iflib_simple_transmit → TX ring → wire', () => {
-    expect(ids(preset('ixl-40g-netmap-tx'))).toEqual<StageId[]>(['pktgen', 'txsync', 'tx_ring', 'wire_out']);
-    expect(stagesFor(preset('ixl-40g-netmap-tx'))[1]!.fn).toBe('iflib_netmap_txsync');
-    expect(ids(preset('mlx5-netperf-udp'))).toEqual<StageId[]>(['senders', 'simple', 'tx_ring', 'wire_out']);
-  });
-  it('ring: the TX ring and the wire only', () => {
-    expect(ids(preset('line-rate-10g-64b'))).toEqual<StageId[]>(['tx_ring', 'wire_out']);
-  });
-  it('every engine CPU stage is drawn on at most one node, and every drop location at most once', () => {
+
+  it('transmit has no receive stages; receive has no TX ring or TX wire', () => {
     for (const p of PRESETS) {
-      const st = stagesFor(presetScenario(p));
-      const cpu = st.flatMap((x) => x.cpu);
-      expect(new Set(cpu).size, p.name).toBe(cpu.length);
-      const drops = st.flatMap((x) => x.drops);
-      expect(new Set(drops).size, p.name).toBe(drops.length);
+      const s = presetScenario(p);
+      const d = buildDiagram({ scenario: s, frames: noFrames, series: [], summary: null });
+      if (s.traffic.workload === 'transmit') expect(ids(d).filter((x) => x === 'wire_in' || x === 'nic_rx' || x === 'rxeof'), p.name).toEqual([]);
+      if (s.traffic.workload === 'receive') expect(ids(d).filter((x) => x === 'tx_ring' || x === 'wire_out'), p.name).toEqual([]);
     }
+  });
+
+  it('the summary\'s stages after the run, the same as before it', () => {
+    const r = run('lro-many-flows-sorted', { 'sim.duration_ms': 2 });
+    const before = buildDiagram({ scenario: r.summary.scenario, frames: noFrames, series: [], summary: null });
+    const after = diagramOf(r);
+    expect(ids(after)).toEqual(ids(before));
+    expect(after.stages.map((s) => s.fn)).toEqual(r.summary.stages.map((s) => s.fn));
+    expect(after.stages.find((s) => s.id === 'lro')!.fn).toBe('tcp_lro_queue_mbuf');
   });
 });
 
-describe('buildDiagram', () => {
-  it('before any frame: no rates, no CPU shares, nothing saturated', () => {
-    const d = buildDiagram({ scenario: defaultScenario(), rates: {}, summary: null, lineRatePps: null });
-    expect(d.stages.every((s) => s.pps === null && s.cpuShare === null && !s.saturated)).toBe(true);
-    expect(d.saturated).toBeNull();
+describe('conservation: one window, the same counters, no stage above the one before it', () => {
+  it('after the run and live at any frame, for every preset', () => {
+    for (const p of PRESETS) {
+      const r = run(p.name);
+      const n = r.frames.columns.t_ms!.length;
+      for (const at of [undefined, 1, 2, 7, 50, 123, n]) {
+        const d = diagramOf(r, at);
+        const where = `${p.name} ${at === undefined ? 'summary' : `live @${at}`}`;
+        expect(d.stages.length, where).toBe(r.summary.stages.length);
+        for (let i = 0; i < d.stages.length; i++) {
+          const s = d.stages[i]!;
+          expect(s.pps, `${where} ${s.id}`).not.toBeNull();
+          if (i > 0) expect(s.pps!, `${where}: ${d.stages[i - 1]!.id} ${d.stages[i - 1]!.pps} → ${s.id} ${s.pps}`).toBeLessThanOrEqual(d.stages[i - 1]!.pps!);
+          // What a stage drops entered it.
+          expect(s.dropsTotalPps, `${where} ${s.id} drops`).toBeLessThanOrEqual(s.pps! * (1 + 1e-12));
+        }
+      }
+    }
   });
 
-  it('fewer queues than cores: rxeof is the saturated stage; rates fall from offered to forwarded', () => {
-    const d = diagramOf('fewer-queues-than-cores');
-    expect(d.saturated?.id).toBe('rxeof');
-    expect(d.saturated?.reason).toMatch(/CPU \d+ is 100 % busy, rxeof \(iflib_rxeof\) takes \d+ % of its cycles/);
+  it('live at the last frame gives the summary\'s whole-run figures', () => {
+    for (const name of ['fwd-mlx5-cx4lx-e5v4', 'ixl-40g-netmap-tx', 'lro-many-flows-sorted', 'overload-40g']) {
+      const r = run(name);
+      const live = diagramOf(r, r.frames.columns.t_ms!.length);
+      const done = diagramOf(r);
+      live.stages.forEach((s, i) => {
+        expect(s.pps! / done.stages[i]!.pps!, `${name} ${s.id}`).toBeCloseTo(1, 9);
+        expect(s.dropsTotal, `${name} ${s.id}`).toBe(done.stages[i]!.dropsTotal);
+      });
+      expect(live.window).toMatchObject({ kind: 'live', fromMs: 0, toMs: r.summary.simulated_ms, frames: 200 });
+      expect(done.window).toEqual({ kind: 'run', fromMs: 0, toMs: r.summary.simulated_ms });
+    }
+  });
+
+  it('the sorted-LRO batch: stack and socket show the delivered rate after the run, not 0', () => {
+    // Issue 13: the last-5-frames mean showed 0 Mpps at the stack while the summary said 1.33.
+    const r = run('lro-many-flows-sorted');
+    const d = diagramOf(r);
     const by = Object.fromEntries(d.stages.map((s) => [s.id, s]));
-    expect(by.wire_in!.pps).toBeGreaterThan(14e6);
-    expect(by.nic_rx!.pps!).toBeLessThan(4e6);
-    expect(by.nic_rx!.dropsTotalPps).toBeGreaterThan(10e6);
-    expect(by.nic_rx!.drops_pps.find((x) => x.loc === 'rx_ring')!.pps).toBeGreaterThan(10e6);
-    expect(by.rxeof!.pps!).toBeGreaterThan(1e6);
-    expect(by.wire_out!.pps!).toBeGreaterThan(1e6);
-    expect(by.rxeof!.saturated).toBe(true);
-    expect(d.stages.filter((s) => s.saturated)).toHaveLength(1);
+    expect(by.socket!.pps).toBe(r.summary.delivered_pps);
+    expect(by.socket!.pps!).toBeGreaterThan(1e6);
+  });
+});
+
+describe('bottleneck, drops and CPU', () => {
+  it('the saturated stage is the engine\'s bottleneck stage, with its sentence', () => {
+    const cases: [string, string | null][] = [
+      ['fewer-queues-than-cores', 'rxeof'],
+      ['ixl-netmap-stall', 'txsync'],
+      ['ixl-40g-kernel-tx', 'senders'],
+      ['overload-40g', 'tx_ring'],
+      ['line-rate-10g-64b', null],
+    ];
+    for (const [name, id] of cases) {
+      const r = run(name);
+      const d = diagramOf(r);
+      expect(d.saturated?.id ?? null, name).toBe(id);
+      expect(d.stages.filter((s) => s.saturated).map((s) => s.id), name).toEqual(id ? [id] : []);
+      if (id) expect(d.saturated!.reason).toBe(r.summary.bottleneck.text);
+      // Live there is no verdict yet.
+      expect(diagramOf(r, 100).saturated, name).toBeNull();
+    }
   });
 
-  it('CPU shares: hardware stages have none; drawn stages and the rest add up to all busy cycles', () => {
-    const d = diagramOf('fewer-queues-than-cores');
+  it('drops sit at their stage, labelled with the FreeBSD counter; live, the stage dropping most is named', () => {
+    const r = run('fewer-queues-than-cores');
+    const d = diagramOf(r);
+    const nic = d.stages.find((s) => s.id === 'nic_rx')!;
+    const rx = nic.drops.find((x) => x.loc === 'rx_ring')!;
+    expect(rx.pps).toBeGreaterThan(10e6);
+    expect(rx.label).toBe('RX descriptor ring full');
+    expect(rx.freebsd).toMatch(/missed_packets/);
+    expect(nic.dropsTotal).toBe(r.summary.drops.rx_ring + r.summary.drops.nic);
+    expect(diagramOf(r, 60).dropping).toMatchObject({ id: 'nic_rx', loc: 'rx_ring' });
+    expect(diagramOf(run('overload-40g'), 60).dropping).toMatchObject({ id: 'tx_ring', loc: 'tx_ring' });
+  });
+
+  it('CPU shares use the engine\'s stage names; hardware stages have none; all add up to the busy cycles', () => {
+    const d = diagramOf(run('fewer-queues-than-cores'));
     expect(d.stages.find((s) => s.id === 'tx_ring')!.cpuShare).toBeNull();
-    expect(d.stages.find((s) => s.id === 'rxeof')!.cpuShare!).toBeGreaterThan(0);
+    const rxeof = d.stages.find((s) => s.id === 'rxeof')!;
+    expect(rxeof.cpuShare!).toBeGreaterThan(0);
+    expect(rxeof.cpuParts.map((x) => x.label)).toEqual(['interrupt', 'rxeof', 'memory stalls']);
+    expect(rxeof.nsPerPacket!).toBeGreaterThan(0);
     const drawn = d.stages.reduce((a, s) => a + (s.cpuShare ?? 0), 0);
     const other = d.otherCpu.reduce((a, x) => a + x.share, 0);
     expect(drawn + other).toBeCloseTo(1, 9);
+    expect(diagramOf(run('fewer-queues-than-cores'), 100).stages.every((s) => s.cpuShare === null)).toBe(true);
   });
 
-  it('ixl netmap stall: txsync (the lost wake-up) is saturated, not the CPUs', () => {
-    const d = diagramOf('ixl-netmap-stall');
-    expect(d.saturated?.id).toBe('txsync');
-    expect(d.saturated?.reason).toMatch(/wake-up is lost/);
-  });
-
-  it('netmap at the NIC TX ceiling: the TX ring; kernel transmit: the senders; ring overload: the TX ring', () => {
-    expect(diagramOf('ixl-40g-netmap-tx').saturated?.id).toBe('tx_ring');
-    expect(diagramOf('ixl-40g-kernel-tx').saturated?.id).toBe('senders');
-    expect(diagramOf('mlx5-netperf-udp').saturated?.id).toBe('senders');
-    expect(diagramOf('overload-40g').saturated?.id).toBe('tx_ring');
-    expect(diagramOf('line-rate-10g-64b').saturated?.id).toBe('wire_out');
-  });
-
-  it('while running (no summary yet): drops point at the stage that overflows', () => {
-    const d = diagramOf('fewer-queues-than-cores', false);
-    expect(d.saturated).toMatchObject({ id: 'rxeof', source: 'live' });
-    expect(d.stages.every((s) => s.cpuShare === null)).toBe(true);
-    const stages = stagesFor(preset('ixl-netmap-stall'));
-    expect(saturationLive({ drops_sender_pps: 5e6 }, stages, 59e6, 'transmit')?.id).toBe('tx_ring');
-    expect(saturationLive({ drops_wire_pps: 1, drops_rx_ring_pps: 0 }, stagesFor(defaultScenario()), null, 'forward')?.id).toBe('wire_in');
-    expect(saturationLive({ tx_pps: 14.88e6 }, stagesFor(defaultScenario()), 14.88e6, 'forward')?.id).toBe('wire_out');
-    expect(saturationLive({ drops_pps: 3 }, stagesFor(preset('overload-40g')), null, 'ring')?.id).toBe('tx_ring');
-  });
-
-  it('a summary with no drops and idle CPUs has no saturated stage', () => {
-    const r = run('fewer-queues-than-cores');
-    const calm: Summary = {
-      ...r.summary,
-      bottleneck: { kind: 'none', stage: null, cpu: null, queue: null, text: 'Nothing saturates' },
-      drops: { wire: 0, nic: 0, rx_ring: 0, mp_ring: 0, buf_ring: 0, tx_ring: 0, sender: 0 },
-      tx_pps: 1,
-      cores: r.summary.cores.map((c) => ({ ...c, utilization: 0.2 })),
-    };
-    expect(buildDiagram({ scenario: calm.scenario, rates: {}, summary: calm, lineRatePps: null }).saturated).toBeNull();
+  it('a scenario with an unknown NIC draws no stages rather than guessing', () => {
+    const s = defaultScenario();
+    const d = buildDiagram({ scenario: { ...s, nic: { ...s.nic, model: 'nope' as Scenario['nic']['model'] } }, frames: noFrames, series: [], summary: null });
+    expect(d.stages).toEqual([]);
   });
 });
 
