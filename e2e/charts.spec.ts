@@ -17,7 +17,9 @@ test('per-queue, per-CPU, drops and cycles charts fill in, without dots, and eac
   const drops = page.getByTestId('chart-drops');
   await expect(drops).toHaveAttribute('data-series', '1');
   await expect(drops.locator('.recharts-area-area')).toHaveCount(1);
-  await expect(drops).toContainText('rx_ring: RX rings full');
+  // The engine's name for the location, with FreeBSD's counter on hover.
+  await expect(drops).toContainText('rx_ring: RX descriptor ring full');
+  await expect(page.getByTestId('chart-drops-legend').locator('li').first()).toHaveAttribute('title', /missed_packets/);
 
   const cpu = page.getByTestId('chart-cpu');
   await expect(cpu).toHaveAttribute('data-series', '24');
@@ -46,10 +48,19 @@ test('per-queue, per-CPU, drops and cycles charts fill in, without dots, and eac
   }
   // The CPU table row for CPU 0 at the end says 100 % busy; the cycles table lists rxeof.
   await page.getByTestId('chart-cycles-table-toggle').click();
-  await expect(page.getByTestId('chart-cycles-table').locator('thead')).toContainText('rxeof (iflib_rxeof)');
+  await expect(page.getByTestId('chart-cycles-table').locator('thead')).toContainText('rxeof');
+  await page.getByTestId('chart-cycles-table-toggle').click();
+  // The cost per packet: one row per stage that costs anything, the total, one per CPU.
+  const cost = page.getByTestId('chart-cost');
+  const stages = Number(await cost.getAttribute('data-stages'));
+  expect(stages).toBeGreaterThan(3);
+  await expect(cost.locator('.cost-row')).toHaveCount(stages);
+  await page.getByTestId('chart-cost-table-toggle').click();
+  await expect(page.getByTestId('chart-cost-table').locator('tbody tr')).toHaveCount(stages + 1 + 24);
+  await expect(page.getByTestId('chart-cost-table').locator('tbody')).toContainText('lock / CAS contention');
 });
 
-test('the ring workload draws its drops from the total and has no per-queue or per-CPU charts', async ({ page }) => {
+test('the ring workload draws its TX ring drops and has no per-queue, per-CPU or cost charts', async ({ page }) => {
   await page.goto('/?fps=0');
   await page.getByTestId('preset').selectOption('overload-40g');
   await page.getByTestId('run').click();
@@ -58,6 +69,8 @@ test('the ring workload draws its drops from the total and has no per-queue or p
   await expect(page.getByTestId('chart-queues')).toHaveCount(0);
   await expect(page.getByTestId('chart-cpu')).toHaveCount(0);
   await expect(page.getByTestId('chart-cycles')).toHaveCount(0);
+  await expect(page.getByTestId('chart-cost')).toHaveCount(0);
+  await expect(page.getByTestId('chart-drops')).toContainText('tx_ring: TX descriptor ring full');
   await expect(page.getByTestId('path-diagram')).toHaveAttribute('data-saturated-stage', 'tx_ring');
 });
 

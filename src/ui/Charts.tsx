@@ -9,6 +9,7 @@ import { niceTicks } from './chartScale';
 import { chartPalette, muted, type ChartPalette } from './chartTheme';
 import { exportName } from './exportData';
 import { CpuHeatStrip, CyclesChart } from './CpuCharts';
+import { CostChart } from './CostChart';
 import { DropsChart, QueueChart } from './LiveCharts';
 import { LRO_KEY, LroChart, RateChart, SmallChart, type Drawn } from './TimePlots';
 import { useReportShown, useThrottled } from './useThrottled';
@@ -258,6 +259,7 @@ export function Charts() {
       </div>
       <CpuHeatStrip frames={cpuLive.frames} series={cpuLive.series} totalMs={totalMs} theme={theme} pngName={fileFor('cpu')} compared={a !== null} />
       <CyclesChart theme={theme} pngName={fileFor('cycles')} compared={a !== null} />
+      <CostChart theme={theme} pngName={fileFor('cost')} />
       <div className="chart-grid">
         {small.map((s) => (
           <ChartFigure

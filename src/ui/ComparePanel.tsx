@@ -157,7 +157,7 @@ export function ComparePanel() {
         </>
       )}
       <KnobDiffTable a={baseline.scenario} b={bScenario} />
-      <p className="muted small">Charts: A is drawn dashed and muted under B where the two share a series (packet rates, drops, TX ring, latency, LRO).</p>
+      <p className="muted small">Charts: A is drawn dashed and muted under B where the two share a series (packet rates, drops, TX ring, latency, LRO); the CPU time per packet chart puts A's bar above B's for each stage.</p>
     </section>
   );
 }

@@ -105,6 +105,7 @@ const factorText = (rtf: number) => `${formatSig(rtf, 2)}× real time`;
 function ProgressText() {
   const status = useApp((s) => s.status);
   const progress = useApp((s) => s.progress);
+  const summary = useApp((s) => s.summary);
   const wallMs = useRunWallMs();
   if (status === 'checking') return <>Estimating how long this run takes (a short trial run of the same scenario)…</>;
   if (status === 'confirm') return <>Waiting for your answer below.</>;
@@ -118,6 +119,8 @@ function ProgressText() {
     else extra = `about ${formatDuration(pace.etaMs!)} left · ${factorText(pace.realTimeFactor)}`;
   } else if (status === 'done' && wallMs !== null && pace?.realTimeFactor) {
     extra = `took ${formatDuration(wallMs)} · ${factorText(pace.realTimeFactor)}`;
+    // The engine's own pace (summary.wall_ms: its compute time, without playback pacing).
+    if (summary && summary.wall_ms > 0) extra += ` (engine alone ${factorText(summary.simulated_ms / summary.wall_ms)})`;
   }
   return (
     <>

@@ -1,4 +1,4 @@
-import type { Summary } from '../engine';
+import { DROP_LABELS, DROP_LOCATIONS, measuredFigureFor, type Summary } from '../engine';
 import { appStore, useApp, useCompare } from '../state/app';
 import { sameScenario } from '../state/compare';
 import { exportName, framesCsv, summaryJson } from './exportData';
@@ -13,15 +13,8 @@ interface Row {
   note?: string;
 }
 
-const DROP_LABELS: Record<string, string> = {
-  wire: 'Drops: ingress wire (offered above line rate)',
-  nic: 'Drops: NIC (packet-rate ceiling)',
-  rx_ring: 'Drops: RX rings full',
-  mp_ring: 'Drops: mp_ring full (ENOBUFS)',
-  buf_ring: 'Drops: buf_ring full (br_drops)',
-  tx_ring: 'Drops: TX rings full',
-  sender: 'Drops: sender backlog full',
-};
+/** Whether the run's path has this stage (the engine's stages; receive has no TX ring or wire). */
+const hasStage = (s: Summary, id: string) => s.stages.some((x) => x.id === id);
 
 function rateRow(key: string, label: string, pps: number, line: number): Row {
   return { key, label, value: formatInt(pps), unit: 'pps', note: `${formatMpps(pps)} Mpps, ${formatPercent(pps, line)} of line rate` };
@@ -30,19 +23,18 @@ function rateRow(key: string, label: string, pps: number, line: number): Row {
 function rows(s: Summary): Row[] {
   const line = s.line_rate_pps;
   const r: Row[] = [rateRow('offered_pps', 'Offered', s.offered_pps, line)];
-  if (s.workload !== 'ring') r.push(rateRow('rx_pps', s.workload === 'transmit' ? 'Accepted by the sender threads' : 'Received into RX rings', s.rx_pps, line));
+  if (s.workload !== 'ring') r.push(rateRow('rx_pps', s.workload === 'transmit' ? 'Sent by the applications' : 'Received into RX rings', s.rx_pps, line));
   r.push(rateRow('delivered_pps', 'Delivered (completed the path)', s.delivered_pps, line));
   if (s.workload === 'forward') r.push(rateRow('forwarded_pps', 'Forwarded', s.forwarded_pps, line));
-  r.push(rateRow('tx_pps', 'Transmitted on the wire', s.tx_pps, line));
+  if (hasStage(s, 'wire_out')) r.push(rateRow('tx_pps', 'Transmitted on the wire', s.tx_pps, line));
   r.push({ key: 'line_rate_pps', label: 'Line rate for this frame size', value: formatInt(line), unit: 'pps', note: `${formatMpps(line)} Mpps` });
 
-  const drops = Object.entries(s.drops) as [string, number][];
-  const total = drops.reduce((a, [, n]) => a + n, 0);
+  const total = DROP_LOCATIONS.reduce((a, loc) => a + (s.drops[loc] ?? 0), 0);
   r.push({ key: 'drops.total', label: 'Drops, total', value: formatInt(total), unit: 'packets', note: `${formatPercent(total, s.packets_simulated)} of offered packets` });
-  for (const [loc, n] of drops) {
-    // tx_ring is always shown (it exists in every workload); the others when they happened.
-    if (n === 0 && loc !== 'tx_ring') continue;
-    r.push({ key: `drops.${loc}`, label: DROP_LABELS[loc] ?? `Drops: ${loc}`, value: formatInt(n), unit: 'packets', note: `${formatPercent(n, s.packets_simulated)} of offered packets` });
+  for (const loc of DROP_LOCATIONS) {
+    const n = s.drops[loc] ?? 0;
+    if (n === 0) continue;
+    r.push({ key: `drops.${loc}`, label: `Drops: ${DROP_LABELS[loc].label}`, value: formatInt(n), unit: 'packets', note: `${formatPercent(n, s.packets_simulated)} of offered packets; FreeBSD: ${DROP_LABELS[loc].freebsd}` });
   }
 
   if (s.netmap) {
@@ -63,6 +55,10 @@ function rows(s: Summary): Row[] {
     }
   }
 
+  const c = s.cost_per_packet;
+  if (c.packets > 0 && c.total_ns > 0) {
+    r.push({ key: 'cost.total', label: 'CPU time per packet', value: formatSig(c.total_ns, 4), unit: 'ns', note: `${formatInt(c.total_cycles)} cycles at ${s.scenario.host.ghz} GHz, all CPUs together, per packet that completed the path (by stage: the chart below)` });
+  }
   r.push(
     { key: 'latency_us.mean', label: 'Latency, mean', value: formatSig(s.latency_us.mean), unit: 'µs', note: 'arrival → done, packets that completed the path' },
     { key: 'latency_us.p50', label: 'Latency, p50', value: formatSig(s.latency_us.p50), unit: 'µs' },
@@ -86,6 +82,67 @@ function rows(s: Summary): Row[] {
     { key: 'engine', label: 'Engine', value: s.engine, unit: '' },
   );
   return r;
+}
+
+const METRIC_LABELS: Record<string, string> = { forwarded_pps: 'Forwarded', delivered_pps: 'Delivered', tx_pps: 'Transmitted on the wire' };
+
+const signedPct = (x: number) => `${x >= 0 ? '+' : '−'}${formatTrim(Math.abs(x) * 100, 1)} %`;
+
+/**
+ * A calibrated preset's run beside the measurement it reproduces (engine measuredFigureFor): the
+ * measured figure and its source, this run's own figure and the error, the tolerance the preset
+ * states, and the fitter's in-sample and leave-one-out errors. Nothing for other scenarios.
+ */
+export function MeasuredVsModel({ summary }: { summary: Summary }) {
+  const m = measuredFigureFor(summary.scenario);
+  if (!m) return null;
+  const model = summary[m.metric];
+  const err = model / m.measured_pps - 1;
+  const within = Math.abs(err) <= m.tolerance;
+  return (
+    <div className="measured" data-testid="measured" data-error={err} data-within={within ? 'true' : 'false'}>
+      <h3>Model vs measured</h3>
+      <table className="compact">
+        <caption className="visually-hidden">{METRIC_LABELS[m.metric] ?? m.metric}: this run beside the measurement it reproduces</caption>
+        <tbody>
+          <tr>
+            <th scope="row">Measured: {(METRIC_LABELS[m.metric] ?? m.metric).toLowerCase()}</th>
+            <td className="num" data-testid="measured-figure">
+              {formatMpps(m.measured_pps)} Mpps
+            </td>
+            <td className="muted" data-testid="measured-source">
+              {m.source}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">This run (the model)</th>
+            <td className="num" data-testid="measured-model">
+              {formatMpps(model)} Mpps
+            </td>
+            <td className={within ? 'muted' : 'warn-text'} data-testid="measured-error">
+              {signedPct(err)} against the measurement; the preset states ±{formatTrim(m.tolerance * 100, 0)} % ({within ? 'within it' : 'outside it'})
+            </td>
+          </tr>
+          {m.fit && (
+            <tr>
+              <th scope="row">The fit</th>
+              <td className="num" data-testid="measured-fit">
+                {signedPct(m.fit.error)}
+              </td>
+              <td className="muted">
+                in-sample error of the fitted constants on this row ({formatTrim(m.fit.row_duration_ms, 3)} ms runs: {formatMpps(m.fit.model_pps)} Mpps); leave-one-out {signedPct(m.fit.loo_error)} (the row left out of the fit)
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {m.gap && (
+        <p className="muted small" data-testid="measured-gap">
+          Why the model and the measurement differ: {m.gap}
+        </p>
+      )}
+    </div>
+  );
 }
 
 function describe(s: Summary['scenario']): string {
@@ -227,6 +284,7 @@ export function SummaryPanel() {
           The settings have changed since this run; these results are for the run above (<a href={summary.link}>open its link</a>).
         </p>
       )}
+      <MeasuredVsModel summary={summary} />
       <table>
         <thead>
           <tr>

@@ -10,7 +10,10 @@ describe('compare figures', () => {
     const b = runScenario(setPath(short('fewer-queues-than-cores'), 'queues.irq_spread', true)).summary;
     const rows = compareFigures(a, b);
     const keys = rows.map((r) => r.key);
-    expect(keys).toEqual(['offered_pps', 'rx_pps', 'delivered_pps', 'forwarded_pps', 'tx_pps', 'drops', 'latency_mean', 'latency_p50', 'latency_p99', 'cpu_busy', 'packets_simulated']);
+    expect(keys).toEqual(['offered_pps', 'rx_pps', 'delivered_pps', 'forwarded_pps', 'tx_pps', 'drops', 'latency_mean', 'latency_p50', 'latency_p99', 'cost_ns', 'cost_cycles', 'cpu_busy', 'packets_simulated']);
+    // The engine's cost per packet, for A and B.
+    const cost = rows.find((r) => r.key === 'cost_ns')!;
+    expect([cost.a, cost.b]).toEqual([a.cost_per_packet.total_ns, b.cost_per_packet.total_ns]);
     const d = rows.find((r) => r.key === 'delivered_pps')!;
     expect(d.a).toBe(a.delivered_pps);
     expect(d.b).toBe(b.delivered_pps);
@@ -26,8 +29,13 @@ describe('compare figures', () => {
     expect(lro.unit).toBe('packets/segment');
     expect(rows.every((r) => r.b === null)).toBe(true);
     expect(rows.some((r) => r.key === 'forwarded_pps')).toBe(false);
+    // Receive has no TX wire; the ring workload no RX rings and no CPU cost.
+    expect(rows.some((r) => r.key === 'tx_pps')).toBe(false);
     const ring = runScenario(short('line-rate-10g-64b')).summary;
-    expect(compareFigures(ring, ring).map((r) => r.key)).not.toContain('rx_pps');
+    const ringKeys = compareFigures(ring, ring).map((r) => r.key);
+    expect(ringKeys).not.toContain('rx_pps');
+    expect(ringKeys).not.toContain('cost_ns');
+    expect(ringKeys).toContain('tx_pps');
   });
 
   it('B/A, and a dash where it means nothing', () => {

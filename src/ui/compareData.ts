@@ -4,6 +4,7 @@
  * and the CPU mean are presentation, not model.
  */
 import { KNOBS, getPath, knobValueText, type Scenario, type Summary } from '../engine';
+import { hasCost } from './costData';
 import { formatInt, formatMpps, formatSig } from './format';
 
 export interface CompareFigure {
@@ -35,7 +36,7 @@ const FIGURES: readonly FigureDef[] = [
   { key: 'offered_pps', label: () => 'Offered', unit: 'Mpps', get: (s) => s.offered_pps, format: formatMpps },
   {
     key: 'rx_pps',
-    label: (ws) => (ws.has('transmit') && ws.size === 1 ? 'Accepted by the sender threads' : ws.has('transmit') ? 'Received into RX rings / accepted by senders' : 'Received into RX rings'),
+    label: (ws) => (ws.has('transmit') && ws.size === 1 ? 'Sent by the applications' : ws.has('transmit') ? 'Received into RX rings / sent by the applications' : 'Received into RX rings'),
     unit: 'Mpps',
     get: (s) => s.rx_pps,
     format: formatMpps,
@@ -43,7 +44,7 @@ const FIGURES: readonly FigureDef[] = [
   },
   { key: 'delivered_pps', label: () => 'Delivered (completed the path)', unit: 'Mpps', get: (s) => s.delivered_pps, format: formatMpps },
   { key: 'forwarded_pps', label: () => 'Forwarded', unit: 'Mpps', get: (s) => s.forwarded_pps, format: formatMpps, when: (s) => s.workload === 'forward' },
-  { key: 'tx_pps', label: () => 'Transmitted on the wire', unit: 'Mpps', get: (s) => s.tx_pps, format: formatMpps },
+  { key: 'tx_pps', label: () => 'Transmitted on the wire', unit: 'Mpps', get: (s) => s.tx_pps, format: formatMpps, when: (s) => s.stages.some((x) => x.id === 'wire_out') },
   { key: 'drops', label: () => 'Drops, total', unit: 'packets', get: sumDrops, format: formatInt },
   { key: 'latency_mean', label: () => 'Latency, mean', unit: 'µs', get: (s) => s.latency_us.mean, format: (x) => formatSig(x) },
   { key: 'latency_p50', label: () => 'Latency, p50', unit: 'µs', get: (s) => s.latency_us.p50, format: (x) => formatSig(x) },
@@ -56,6 +57,8 @@ const FIGURES: readonly FigureDef[] = [
     format: (x) => formatSig(x),
     when: (s) => s.lro !== undefined,
   },
+  { key: 'cost_ns', label: () => 'CPU time per packet', unit: 'ns', get: (s) => s.cost_per_packet.total_ns, format: (x) => formatSig(x), when: hasCost },
+  { key: 'cost_cycles', label: () => 'CPU cycles per packet (nominal clock)', unit: 'cycles', get: (s) => s.cost_per_packet.total_cycles, format: formatInt, when: hasCost },
   { key: 'cpu_busy', label: () => 'CPU busy, mean over the CPUs', unit: '%', get: meanBusy, format: percent, when: (s) => s.cores.length > 0 },
   { key: 'packets_simulated', label: () => 'Packets simulated', unit: 'packets', get: (s) => s.packets_simulated, format: formatInt },
 ];

@@ -1,0 +1,164 @@
+import type { Page } from '@playwright/test';
+import { PRESETS, STAGE_LABELS, measuredFigureFor, presetScenario } from '../src/engine';
+import { expect, test } from './fixtures';
+
+/**
+ * Numbers an engineer can trust (issue 13): the diagram keeps conservation live and after the run
+ * (one window, the same counters), shows the whole run after it, names stages as the engine does,
+ * and the page shows the cost per packet and the measured figure a calibrated preset reproduces.
+ */
+
+/** The diagram's stages in order with the rate each shows (data-rate; '' before a figure). */
+async function stageRates(page: Page): Promise<{ id: string; rate: number | null }[]> {
+  return page.locator('[data-testid^="stage-"]').evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getAttribute('data-rate');
+      return { id: e.getAttribute('data-testid')!.slice('stage-'.length), rate: r ? Number(r) : null };
+    }),
+  );
+}
+
+function expectConserved(stages: { id: string; rate: number | null }[], where: string) {
+  for (let i = 1; i < stages.length; i++) {
+    const a = stages[i - 1]!, b = stages[i]!;
+    if (a.rate === null || b.rate === null) continue;
+    expect(b.rate, `${where}: ${a.id} ${a.rate} → ${b.id} ${b.rate}`).toBeLessThanOrEqual(a.rate);
+  }
+}
+
+async function choose(page: Page, preset: string) {
+  await page.getByTestId('preset').selectOption(preset);
+}
+
+test('conservation on the diagram: no stage shows more than the one before it, live and after the run', async ({ page }) => {
+  test.setTimeout(120_000);
+  // The issue's cases: default forwarding, mlx5 encap, netmap pkt-gen → TX ring.
+  for (const preset of ['fwd-mlx5-cx4lx-e5v4', 'ixl-40g-netmap-tx', 'lro-many-flows-sorted']) {
+    await page.goto('/?fps=25');
+    await choose(page, preset);
+    await page.getByTestId('run').click();
+    const diagram = page.getByTestId('path-diagram');
+    await expect(diagram).toHaveAttribute('data-window', 'live');
+    for (let k = 0; k < 4; k++) {
+      expectConserved(await stageRates(page), `${preset} live`);
+      await page.waitForTimeout(250);
+    }
+    await page.getByTestId('pace').selectOption('0');
+    await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+    await expect(diagram).toHaveAttribute('data-window', 'run');
+    const after = await stageRates(page);
+    expectConserved(after, `${preset} after`);
+    // After the run: the summary's whole-run figures, stage by stage.
+    const stages = await page.evaluate(() => window.__ringlab!.getState().summary!.stages.map((s) => ({ id: s.id, rate: s.pps })));
+    expect(after).toEqual(stages);
+  }
+});
+
+test('after a sorted-LRO run with a 1024-packet batch the stack and socket show the delivered rate', async ({ page }) => {
+  await page.goto('/?fps=0');
+  await choose(page, 'lro-many-flows-sorted');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  const delivered = await page.evaluate(() => window.__ringlab!.getState().summary!.delivered_pps);
+  expect(delivered).toBeGreaterThan(1e6);
+  await expect(page.getByTestId('stage-socket')).toHaveAttribute('data-rate', String(delivered));
+  await expect(page.getByTestId('stage-stack')).toHaveAttribute('data-rate', String(delivered));
+  await expect(page.getByTestId('diagram-when')).toContainText('whole run');
+});
+
+test('names fit the workload: transmit never says "Received into RX rings"; receive draws no TX wire or TX ring', async ({ page }) => {
+  await page.goto('/?fps=0');
+  await choose(page, 'ixl-40g-kernel-tx');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  await expect(page.locator('section.results')).not.toContainText('Received into RX rings');
+  await expect(page.getByTestId('chart-rate-legend')).toContainText('Sent by the applications');
+
+  await choose(page, 'lro-many-flows-legacy');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('chart-rate-legend')).not.toContainText('Transmitted on the wire');
+  await expect(page.getByTestId('chart-rate-legend')).toContainText('Delivered');
+  await expect(page.getByTestId('chart-tx_ring_occupancy')).toHaveCount(0);
+  await expect(page.getByTestId('chart-latency_us')).toBeVisible();
+  await expect(page.getByTestId('summary-tx_pps')).toHaveCount(0);
+});
+
+test('one name per stage: the cycles legend, the cost chart and the bottleneck use the engine\'s stage names', async ({ page }) => {
+  await page.goto('/?fps=0');
+  await choose(page, 'fewer-queues-than-cores');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  const legend = page.getByTestId('chart-cycles-legend');
+  await expect(legend).toContainText(STAGE_LABELS.spin);
+  await expect(legend).toContainText(STAGE_LABELS.rxeof);
+  await expect(legend).not.toContainText('spin');
+  await expect(page.getByTestId('chart-cost')).toContainText(STAGE_LABELS.spin);
+  // The bottleneck names its CPU stage with the same word ("rxeof 34% of its busy cycles").
+  await expect(page.getByTestId('summary-bottleneck')).toContainText(`${STAGE_LABELS.rxeof} `);
+});
+
+test('model vs measured: a calibrated preset shows the measurement beside its own figure; other settings show none', async ({ page }) => {
+  const name = 'fwd-ix-82599-e5v4';
+  const m = measuredFigureFor(presetScenario(PRESETS.find((p) => p.name === name)!))!;
+  expect(m).not.toBeNull();
+  await page.goto('/?fps=0');
+  await choose(page, name);
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  const box = page.getByTestId('measured');
+  await expect(page.getByTestId('measured-figure')).toHaveText(`${(m.measured_pps / 1e6).toFixed(3)} Mpps`);
+  await expect(page.getByTestId('measured-source')).toHaveText(m.source);
+  const model = await page.evaluate((k) => window.__ringlab!.getState().summary![k], m.metric);
+  await expect(page.getByTestId('measured-model')).toHaveText(`${(model / 1e6).toFixed(3)} Mpps`);
+  expect(Number(await box.getAttribute('data-error'))).toBeCloseTo(model / m.measured_pps - 1, 9);
+  await expect(page.getByTestId('measured-error')).toContainText(`±${Math.round(m.tolerance * 100)} %`);
+  await expect(page.getByTestId('measured-fit')).toBeVisible();
+  await expect(box).toContainText('leave-one-out');
+
+  // A setting the calibration row does not have: no measurement to compare with.
+  await page.getByTestId('knob-traffic.load').fill('0.5');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('summary')).toBeVisible();
+  await expect(page.getByTestId('measured')).toHaveCount(0);
+});
+
+test('per-packet cost: a run shows it by stage and per CPU; Compare puts A and B in one chart', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto('/?fps=0');
+  await choose(page, 'fewer-queues-than-cores');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  const cost = page.getByTestId('chart-cost');
+  await expect(cost).toHaveAttribute('data-compared', 'false');
+  const a = await page.evaluate(() => window.__ringlab!.getState().summary!.cost_per_packet);
+  await expect(cost).toHaveAttribute('data-total-ns', String(a.total_ns));
+  await expect(page.getByTestId('chart-cost-cpus')).toBeVisible();
+  await expect(page.getByTestId('summary-cost.total')).toBeVisible();
+
+  await page.getByTestId('pin-baseline').click();
+  await choose(page, 'numa-crossing');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  await expect(cost).toHaveAttribute('data-compared', 'true');
+  const b = await page.evaluate(() => window.__ringlab!.getState().summary!.cost_per_packet);
+  await expect(cost).toHaveAttribute('data-total-ns', String(b.total_ns));
+  // Each stage row carries A's and B's figures.
+  const rxeof = page.getByTestId('cost-rxeof');
+  await expect(rxeof).toHaveAttribute('data-a-ns', String(a.by_stage_ns.rxeof));
+  await expect(rxeof).toHaveAttribute('data-ns', String(b.by_stage_ns.rxeof));
+  await expect(page.getByTestId('chart-cost-total')).toContainText('B/A');
+  await expect(page.getByTestId('compare-a-cost_ns')).toHaveAttribute('data-value', String(a.total_ns));
+  await expect(page.getByTestId('compare-b-cost_ns')).toHaveAttribute('data-value', String(b.total_ns));
+});
+
+test('the real-time factor: while running, and after the run with the engine\'s own', async ({ page }) => {
+  await page.goto('/?fps=25');
+  await choose(page, 'fwd-ix-82599-e5v4');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('run-pace')).toContainText(/[\d.]+(e-\d+)?× real time/, { timeout: 30_000 });
+  await page.getByTestId('pace').selectOption('0');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('run-pace')).toContainText(/took .+ · [\d.]+(e-\d+)?× real time \(engine alone [\d.]+(e-\d+)?× real time\)/);
+});
