@@ -146,7 +146,7 @@ export class CostModel {
     const txNicLines = nic.txCompletionBytes / 64;
     this.xferIntra = MBUF_XFER_LINES * h.lineIntraNs;
     this.xferCross = MBUF_XFER_LINES * h.lineCrossNs;
-    const doorbell = P('ns.doorbell');
+    const doorbell = P(h.microarch === 'silvermont' || h.microarch === 'jaguar' ? 'ns.doorbell.soc' : 'ns.doorbell');
     const smt = P('smt.share');
     for (let c = 0; c < n; c++) {
       const share = place.siblingBusy[c] ? smt : 1;

@@ -93,8 +93,10 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: 'ipc.silvermont', kind: 'fitted', value: 0.6, lo: 0.2, hi: 1.2, unit: '× Broadwell', source: 'fitted: the Atom C2758 rows (two-wide, out-of-order Silvermont)' },
   { name: 'ipc.jaguar', kind: 'fitted', value: 0.5, lo: 0.15, hi: 1.2, unit: '× Broadwell', source: 'fitted: the APU2 rows (two-wide Jaguar)' },
   // --- the memory system and MMIO (ns) -------------------------------------------------------
-  { name: 'ns.doorbell', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the doorbell: an uncached MMIO store the core waits on (isc_txd_flush / ring_eq_db / mlx5e_tx_notify_hw)' },
-  { name: 'mlp', kind: 'fitted', value: 2, lo: 1, hi: 10, unit: 'misses in flight', source: 'memory-level parallelism: independent misses of one packet a core overlaps' },
+  { name: 'ns.doorbell', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the doorbell on a server uncore (Broadwell-EP, Zen 4): an uncached MMIO store the core waits on (isc_txd_flush / ring_eq_db / mlx5e_tx_notify_hw)' },
+  { name: 'ns.doorbell.soc', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the same MMIO store on the embedded SoCs (Atom C2758, GX-412TC), whose root complex and fabric are their own' },
+  { name: 'ns.tx_fetch', kind: 'prior', value: 1000, unit: 'ns', source: 'prior: after a doorbell the NIC reads the descriptor, then the frame, by PCIe DMA before it can send: two read round trips of ~0.5 µs as published PCIe measurements on Xeon E5 hosts report (e.g. Neugebauer et al., SIGCOMM 2018)' },
+  { name: 'mlp', kind: 'prior', value: 2, unit: 'misses in flight', source: 'prior: memory-level parallelism, the independent misses of one packet a core overlaps (the mbuf header and the packet header lines are independent; the descriptor read precedes them)' },
   { name: 'ns.atomic', kind: 'sourced', value: 8, unit: 'ns', source: 'calibration.md: an atomic operation ~8 ns' },
   { name: 'ns.spinlock', kind: 'sourced', value: 14, unit: 'ns', source: 'calibration.md: spin lock + unlock ~14 ns (a lock cycle holds its line this long; its atomics are ns.atomic of it)' },
   { name: 'smt.share', kind: 'prior', value: 0.6, unit: 'of a core', source: 'prior: two busy hardware threads each get ~0.6 of the core\'s execution (SMT ≈ 1.2× per core on integer code); memory and MMIO stalls overlap' },

@@ -203,7 +203,7 @@ export class HostPath implements TxContext {
       const pps = txCeiling(nic, params);
       this.txCeilingPps = pps;
       const ceil = pps ? 1e9 / pps : 0;
-      this.wire = new Wire(Math.max(S, ceil));
+      this.wire = new Wire(Math.max(S, ceil), params['ns.tx_fetch']!);
       if (ceil > S) this.notes.push(`the ${nic.title} sends at most ${(pps! / 1e6).toFixed(1)} Mpps (fitted TX ceiling, docs/MODEL.md)`);
       this.rings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.wire!, this.latency));
     }

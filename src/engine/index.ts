@@ -8,4 +8,7 @@ export * from './version';
 export { lineRatePps, frameTimeNs, WIRE_OVERHEAD_BYTES } from './wire';
 export * from './sweep';
 export { stateBytes } from './footprint';
-export { PARAM_SPECS, PARAMS, defaultParams, paramSpec, STAGE_LABELS, type Params, type ParamSpec, type ParamKind } from './costs';
+export { PARAM_SPECS, PARAMS, defaultParams, paramSpec, STAGES, STAGE_LABELS, type Params, type ParamSpec, type ParamKind, type Stage } from './costs';
+export { DROP_LOCATIONS, DROP_LABELS, type DropLocation } from './ledger';
+export type * from './report';
+export * from './measured';

@@ -6,6 +6,16 @@
 
 export type DropLocation = 'wire' | 'nic' | 'rx_ring' | 'mp_ring' | 'buf_ring' | 'tx_ring' | 'sender';
 export const DROP_LOCATIONS: readonly DropLocation[] = ['wire', 'nic', 'rx_ring', 'mp_ring', 'buf_ring', 'tx_ring', 'sender'];
+/** What each drop location is, for the UI and the CLI (with the counter FreeBSD shows). */
+export const DROP_LABELS: Readonly<Record<DropLocation, { label: string; freebsd: string }>> = {
+  wire: { label: 'generator port (offered above line rate)', freebsd: 'pkt-gen: frames its TX ring could not send' },
+  nic: { label: 'NIC packet-rate ceiling', freebsd: 'the NIC\'s on-chip buffer overflow (MAC counters)' },
+  rx_ring: { label: 'RX descriptor ring full', freebsd: 'dev.<drv>.<unit>.mac.missed_packets / rx no-buffer' },
+  mp_ring: { label: 'mp_ring full (ENOBUFS)', freebsd: 'dev.<drv>.<unit>.iflib.txq<N>.r_drops' },
+  buf_ring: { label: 'buf_ring full (ENOBUFS)', freebsd: 'buf_ring br_drops' },
+  tx_ring: { label: 'TX descriptor ring full', freebsd: 'iflib.txq<N>.no_desc_avail / the driver\'s' },
+  sender: { label: 'sender backlog full', freebsd: 'sendto() ENOBUFS' },
+};
 export const DROP_WIRE = 0, DROP_NIC = 1, DROP_RX_RING = 2, DROP_MP_RING = 3, DROP_BUF_RING = 4, DROP_TX_RING = 5, DROP_SENDER = 6;
 
 /** Stage counters: packets that entered each stage (cumulative). */

@@ -28,7 +28,14 @@ import { Histogram } from './histogram';
 export class Wire {
   /** [0]: departure time of the last frame handed to this wire (typed array: no boxing per write). */
   readonly last = new Float64Array(1);
-  constructor(readonly serviceNs: number) {}
+  constructor(
+    readonly serviceNs: number,
+    /**
+     * How long after a doorbell the NIC can start sending the first frame it announced: it reads
+     * the descriptors, then the frame, over PCIe (0: the ring workload's textbook queue).
+     */
+    readonly fetchNs = 0,
+  ) {}
 }
 
 export class TxRing {
@@ -264,9 +271,9 @@ export class TxRing {
   doorbell(times: Float64Array, ti: number): number {
     const k = this.pend;
     if (k === 0) return 0;
-    const t = times[ti]!;
     const cap = this.capacity;
     const w = this.wire;
+    const t = times[ti]! + w.fetchNs;
     let last = w.last[0]!;
     let i = this.head + this.n - k;
     if (i >= cap) i -= cap;
@@ -298,7 +305,8 @@ export class TxRing {
     if (tail >= this.capacity) tail -= this.capacity;
     const w = this.wire;
     const last = w.last[0]!;
-    const d = (t > last ? t : last) + w.serviceNs;
+    const tf = t + w.fetchNs;
+    const d = (tf > last ? tf : last) + w.serviceNs;
     this.arrive[tail] = t;
     this.stamp[tail] = stamps[si]!;
     this.depart[tail] = d;
