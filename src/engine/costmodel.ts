@@ -15,7 +15,7 @@
  *   NIC's domain, the ifnet's software state, the egress NIC's descriptors and doorbell).
  * - The doorbell is an uncached MMIO write: ns, not cycles.
  */
-import { HOST_COSTS, MBUF_XFER_LINES, PARAMS, STAGE_INDEX, STAGES, type HostCosts, type Params, type Stage } from './costs';
+import { HOST_COSTS, MBUF_XFER_LINES, PARAMS, TXQ_STATE_LINES, STAGE_INDEX, STAGES, type HostCosts, type Params, type Stage } from './costs';
 import type { NicPreset } from './hardware';
 import type { Topology } from './topology';
 
@@ -91,6 +91,8 @@ export class CostModel {
   /** What a consumer pays per packet produced on another CPU, same domain / across, ns. */
   private readonly xferIntra: number;
   private readonly xferCross: number;
+  private readonly txqIntra: number;
+  private readonly txqCross: number;
   private readonly domain: Int32Array;
   /** Per CPU: share of its software lines and of NIC-written lines that hit (diagnostics). */
   readonly swHit: Float64Array;
@@ -146,7 +148,12 @@ export class CostModel {
     const txNicLines = nic.txCompletionBytes / 64;
     this.xferIntra = MBUF_XFER_LINES * h.lineIntraNs;
     this.xferCross = MBUF_XFER_LINES * h.lineCrossNs;
-    const doorbell = P(h.microarch === 'silvermont' || h.microarch === 'jaguar' ? 'ns.doorbell.soc' : 'ns.doorbell');
+    // the state lines are independent stores: their transfers overlap like misses (mlp)
+    this.txqIntra = (TXQ_STATE_LINES * h.lineIntraNs) / P('mlp');
+    this.txqCross = (TXQ_STATE_LINES * h.lineCrossNs) / P('mlp');
+    // Only the GX-412TC's MMIO store has a constant of its own (its rows need it); Zen 4 and the
+    // Atom take the Broadwell figure (an assumption, docs/MODEL.md).
+    const doorbell = P(h.microarch === 'jaguar' ? 'ns.doorbell.jaguar' : 'ns.doorbell');
     const smt = P('smt.share');
     for (let c = 0; c < n; c++) {
       const share = place.siblingBusy[c] ? smt : 1;
@@ -178,6 +185,11 @@ export class CostModel {
    * Cache lines a consumer on `to` reads that a producer on `from` wrote moments ago (the mbuf
    * and its headers): cache-to-cache transfers, dearer across domains.
    */
+  /** A TX queue's driver state moving from the CPU that drained it last to `to`, ns. */
+  txqXferNs(from: number, to: number): number {
+    return this.domain[from] === this.domain[to] ? this.txqIntra : this.txqCross;
+  }
+
   xferNs(from: number, to: number): number {
     return this.domain[from] === this.domain[to] ? this.xferIntra : this.xferCross;
   }

@@ -74,7 +74,7 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: 'cyc.tx.mlx5en', kind: 'fitted', value: 260, lo: 50, hi: 4000, unit: 'cycles/packet', source: 'mlx5e_xmit → mlx5e_sq_xmit: WQE build, DMA map (lock and doorbell apart)' },
   { name: 'cyc.tx.cxgbe', kind: 'fitted', value: 190, lo: 50, hi: 4000, unit: 'cycles/packet', source: 'cxgbe_transmit parse_pkt + eth_tx: work request write' },
   { name: 'cyc.forward', kind: 'fitted', value: 450, lo: 100, hi: 4000, unit: 'cycles/packet', source: 'ether_input → ip_tryforward → fib4_lookup → ether_output' },
-  { name: 'cyc.drain_call', kind: 'fitted', value: 200, lo: 20, hi: 8000, unit: 'cycles/call', source: 'one iflib_txq_drain call: iflib_completed_tx_reclaim → isc_txd_credits_update, loop set-up, mp_ring bookkeeping' },
+  { name: 'cyc.drain_call', kind: 'prior', value: 200, unit: 'cycles/call', source: 'prior: one iflib_txq_drain / eth_tx call apart from its packets: iflib_completed_tx_reclaim → isc_txd_credits_update, the loop set-up, mp_ring bookkeeping (≈ 60 instructions and two calls through function pointers)' },
   { name: 'cyc.irq', kind: 'prior', value: 1500, unit: 'cycles', source: 'prior: interrupt filter + taskqueue wake-up + context switch ≈ 0.7 µs at 2.2 GHz (IRQ save/restore ~15 ns, calls, scheduler; calibration.md priors)' },
   { name: 'cyc.rx_pass', kind: 'prior', value: 300, unit: 'cycles/pass', source: 'prior: rxd_available, refill doorbell, loop set-up of one rxeof pass' },
   { name: 'cyc.receive', kind: 'prior', value: 900, unit: 'cycles/segment', source: 'prior: ip_input → udp_input/tcp_input → socket append (no receive row calibrates it)' },
@@ -93,8 +93,8 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: 'ipc.silvermont', kind: 'fitted', value: 0.6, lo: 0.2, hi: 1.2, unit: '× Broadwell', source: 'fitted: the Atom C2758 rows (two-wide, out-of-order Silvermont)' },
   { name: 'ipc.jaguar', kind: 'fitted', value: 0.5, lo: 0.15, hi: 1.2, unit: '× Broadwell', source: 'fitted: the APU2 rows (two-wide Jaguar)' },
   // --- the memory system and MMIO (ns) -------------------------------------------------------
-  { name: 'ns.doorbell', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the doorbell on a server uncore (Broadwell-EP, Zen 4): an uncached MMIO store the core waits on (isc_txd_flush / ring_eq_db / mlx5e_tx_notify_hw)' },
-  { name: 'ns.doorbell.soc', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the same MMIO store on the embedded SoCs (Atom C2758, GX-412TC), whose root complex and fabric are their own' },
+  { name: 'ns.doorbell', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the doorbell (Broadwell-EP; Zen 4 and the Atom C2758 have no separate figure and take it): an uncached MMIO store the core waits on (isc_txd_flush / ring_eq_db / mlx5e_tx_notify_hw)' },
+  { name: 'ns.doorbell.jaguar', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the same MMIO store on the GX-412TC SoC (its own root complex and fabric)' },
   { name: 'ns.tx_fetch', kind: 'prior', value: 1000, unit: 'ns', source: 'prior: after a doorbell the NIC reads the descriptor, then the frame, by PCIe DMA before it can send: two read round trips of ~0.5 µs as published PCIe measurements on Xeon E5 hosts report (e.g. Neugebauer et al., SIGCOMM 2018)' },
   { name: 'mlp', kind: 'prior', value: 2, unit: 'misses in flight', source: 'prior: memory-level parallelism, the independent misses of one packet a core overlaps (the mbuf header and the packet header lines are independent; the descriptor read precedes them)' },
   { name: 'ns.atomic', kind: 'sourced', value: 8, unit: 'ns', source: 'calibration.md: an atomic operation ~8 ns' },
@@ -102,6 +102,7 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: 'smt.share', kind: 'prior', value: 0.6, unit: 'of a core', source: 'prior: two busy hardware threads each get ~0.6 of the core\'s execution (SMT ≈ 1.2× per core on integer code); memory and MMIO stalls overlap' },
   // --- hardware ceilings ---------------------------------------------------------------------
   { name: 'ceil.xl710_tx_mpps', kind: 'fitted', value: 32, lo: 20, hi: 60, unit: 'Mpps', source: 'fitted: no public 64-byte TX rate; netmap pkt-gen reached 32 Mpps on ixl (meeting notes)' },
+  { name: 'ceil.i210_txq_mpps', kind: 'fitted', value: 1.488, lo: 0.2, hi: 3, unit: 'Mpps per TX queue', source: 'fitted (start: 1G line rate): what one i210 TX queue sends with its DMA reads in flight over the SoC\'s PCIe x1 link; no datasheet figure for 64-byte frames per queue' },
   { name: 'ceil.t580_tx_mpps', kind: 'fitted', value: 45, lo: 20, hi: 60, unit: 'Mpps', source: 'fitted: no public 64-byte TX rate; netmap pkt-gen reached 45 Mpps on cxgbe (meeting notes)' },
 ];
 
@@ -158,6 +159,16 @@ export const HOST_COSTS: Record<string, HostCosts> = {
 
 /** Cache lines a TX consumer reads that its producer (another CPU) wrote: the mbuf header and the packet header. */
 export const MBUF_XFER_LINES = 2;
+
+/**
+ * Cache lines of a TX queue's driver state that a drain (or a locked transmit) writes, so they move
+ * to its CPU when another CPU drained the queue last: iflib_encap and iflib_txd_db_check write
+ * txq's ift_pidx / ift_in_use / ift_gen / ift_db_pending (one line), iflib_completed_tx_reclaim
+ * its ift_cidx / ift_processed (one line), and the slot's ifsd_m and ifsd_map entries and
+ * hardware descriptor (one line each) — five (sys/net/iflib.c). cxgbe's eth_tx (txq and eq
+ * state, the sdesc, the WR) and mlx5e_sq_xmit (SQ state, mbuf array, WQE) touch as many.
+ */
+export const TXQ_STATE_LINES = 5;
 
 /**
  * LRO work, cycles per counted operation (lro.ts `work[W_*]`). Priors: a header parse and hash

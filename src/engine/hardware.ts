@@ -185,6 +185,11 @@ export interface NicPreset {
   readonly txCeilingPps: number | null;
   /** The cost parameter (costs.ts) holding that ceiling in Mpps when it is fitted, else null. */
   readonly txCeilingParam: string | null;
+  /**
+   * Cost-parameter name of a per-queue TX rate limit (Mpps), where rows show one: a queue's DMA
+   * pipeline (descriptor and frame reads in flight over PCIe) bounds what one queue sends; null: none.
+   */
+  readonly txQueueCeilingParam: string | null;
   /** Software TX ring in front of each hardware queue (mp_ring entries); null when there is none. */
   readonly txRingDefaultSoftware: number | null;
   /**
@@ -240,6 +245,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null, // no public figure below 10G line rate
     txCeilingPps: null,
     txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 8, // ixl_if_attach_pre: IXL_MAX_TX_SEGS, IXL_MAX_TSO_SEGS
     txTsoSegmentsMax: 128,
@@ -274,6 +280,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null, // no citable datasheet figure; netmap reached 32 Mpps (meeting notes), a lower bound
     txCeilingPps: 32e6, // fitted: netmap pkt-gen reached 32 Mpps on ixl (meeting notes)
     txCeilingParam: 'ceil.xl710_tx_mpps',
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 8, // as X710
     txTsoSegmentsMax: 128,
@@ -308,6 +315,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: null, // mlx5e_xmit: straight into the SQ under its lock (older trees: 4096-entry drbr)
     txNsegments: 1, // mlx5e_sq_xmit: one WQE; no iflib reserve
     txTsoSegmentsMax: 1,
@@ -342,6 +350,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null, // vendor message-rate claims are not per-port 64B forwarding figures
     txCeilingPps: null,
     txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: null,
     txNsegments: 1, // as ConnectX-4 Lx
     txTsoSegmentsMax: 1,
@@ -376,6 +385,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
     txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
     txTsoSegmentsMax: 1,
@@ -410,6 +420,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
     txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
     txTsoSegmentsMax: 1,
@@ -444,6 +455,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: 45e6, // fitted: netmap pkt-gen reached 45 Mpps on cxgbe (meeting notes)
     txCeilingParam: 'ceil.t580_tx_mpps',
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: 1023,
     txNsegments: 1, // as T520
     txTsoSegmentsMax: 1,
@@ -478,6 +490,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: 1023,
     txNsegments: 1, // as T520
     txTsoSegmentsMax: 1,
@@ -512,6 +525,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null, // reaches 14.88 Mpps line rate (netmap)
     txCeilingPps: null,
     txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 32, // ixgbe_if_attach_pre: IXGBE_82599_SCATTER for both
     txTsoSegmentsMax: 32,
@@ -546,6 +560,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
     txTsoSegmentsMax: 40,
@@ -580,6 +595,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    txQueueCeilingParam: 'ceil.i210_txq_mpps', // fitted: the APU2 rows with every packet on TX queue 0
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
     txTsoSegmentsMax: 40,

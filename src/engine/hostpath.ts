@@ -102,6 +102,7 @@ export class HostPath implements TxContext {
   readonly taskCpu: Int32Array;
   /** TX task queued (TASK_ENQUEUED): a GROUPTASK_ENQUEUE meanwhile is a no-op. */
   private readonly txQueued: Uint8Array;
+  readonly txqOwner: Int32Array;
   /** cxgbe: an egress update is on its way for this TX queue. */
   private readonly egrDue: Uint8Array;
   private readonly lineIo = new Float64Array(4);
@@ -159,6 +160,7 @@ export class HostPath implements TxContext {
     for (let k = 0; k < this.ntx; k++) { const t = this.nrx + k; this.taskKind[t] = A_TX_TASK; this.taskArg[t] = k; this.taskCpu[t] = place.tx[k]!; }
     for (let k = 0; k < nsend; k++) { const t = this.nrx + this.ntx + k; this.taskKind[t] = netmap ? A_NETMAP : A_SENDER; this.taskArg[t] = k; this.taskCpu[t] = sendCpu[k]!; }
     this.txQueued = new Uint8Array(this.ntx);
+    this.txqOwner = new Int32Array(this.ntx).fill(-1);
     this.egrDue = new Uint8Array(this.ntx);
 
     // Costs: which CPUs share a core with other queue or sender work, and the NUMA placement.
@@ -205,7 +207,8 @@ export class HostPath implements TxContext {
       const ceil = pps ? 1e9 / pps : 0;
       this.wire = new Wire(Math.max(S, ceil), params['ns.tx_fetch']!);
       if (ceil > S) this.notes.push(`the ${nic.title} sends at most ${(pps! / 1e6).toFixed(1)} Mpps (fitted TX ceiling, docs/MODEL.md)`);
-      this.rings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.wire!, this.latency));
+      const spacing = nic.txQueueCeilingParam ? 1e3 / params[nic.txQueueCeilingParam]! : 0;
+      this.rings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.wire!, this.latency, false, spacing));
     }
     this.txReserve = txReserve(nic, s.queues.tx_desc);
     this.reclaimThresh = s.iflib.tx_reclaim_thresh;

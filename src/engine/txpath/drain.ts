@@ -40,7 +40,7 @@
 import { OP } from '../costmodel';
 import { C_DRAINED, C_ENCAP, C_NIC_TX } from '../ledger';
 import { TX_BATCH_SIZE } from '../mpring';
-import type { TxContext, TxQueueCounters } from './txpath';
+import { touchTxq, type TxContext, type TxQueueCounters } from './txpath';
 
 export const DRAIN_IFLIB = 0, DRAIN_CXGBE = 1, DRAIN_CXGBE_COALESCE = 2;
 
@@ -142,6 +142,7 @@ export class DrainCalls {
    */
   plan(cpu: number, q: number, src: DrainSource, ctr: TxQueueCounters): void {
     const ctx = this.ctx, ring = ctx.rings[q]!;
+    touchTxq(ctx, q, cpu);
     const before = ring.reclaimed;
     ring.retireAt(this.time, 0, ctx.reclaimThresh);
     const reclaimed = ring.reclaimed - before;
@@ -342,6 +343,7 @@ export class DrainCalls {
   flushOpen(cpu: number, q: number, ctr: TxQueueCounters): boolean {
     const open = this.openN.length ? this.openN[q]! : 0;
     if (open === 0) return false;
+    touchTxq(this.ctx, q, cpu);
     this.writeWr(q, open);
     this.openN[q] = 0;
     this.ctx.ledger.c[C_NIC_TX]! += this.ctx.rings[q]!.doorbell(this.time, 0);

@@ -15,7 +15,7 @@ import { A_DRAIN, STEP, STEP_DONE } from '../activity';
 import { OP } from '../costmodel';
 import { C_ENCAP, C_IF_TRANSMIT, C_NIC_TX, DROP_TX_RING } from '../ledger';
 import type { SharedLine } from '../sharedline';
-import { newCounters, type TxContext, type TxPath, type TxPathNames, type TxQueueCounters } from './txpath';
+import { newCounters, touchTxq, type TxContext, type TxPath, type TxPathNames, type TxQueueCounters } from './txpath';
 
 const SIMPLE_NAMES: TxPathNames = {
   transmit: 'iflib_simple_transmit', softRing: null, drain: null, encap: 'iflib_encap → isc_txd_encap',
@@ -54,6 +54,7 @@ export class LockedPath implements TxPath {
     const before = ring.reclaimed;
     if (ring.free <= SIMPLE_RESERVE) ring.retireAt(this.time, 0, 0);
     const start = owe[cpu]!;
+    touchTxq(ctx, q, cpu);
     const ok = ring.free > SIMPLE_RESERVE && ring.write(this.time, 0, stamps, si);
     if (ok) {
       cost.charge(stage, cpu, OP.ENCAP, 1);
@@ -88,6 +89,7 @@ export class LockedPath implements TxPath {
       return STEP_DONE;
     }
     const ctx = this.ctx, ring = ctx.rings[q]!;
+    touchTxq(ctx, q, cpu);
     const before = ring.reclaimed;
     ring.retireAt(this.time, 0, ctx.reclaimThresh);
     const r = ring.reclaimed - before;

@@ -74,6 +74,8 @@ export interface TxContext {
   readonly txReserve: number;
   /** isc_tx_reclaim_thresh / iflib.tx_reclaim_thresh. */
   readonly reclaimThresh: number;
+  /** CPU that last wrote each TX queue's driver state (−1: none yet). */
+  readonly txqOwner: Int32Array;
   /** A contended line (ring state word, lock, taskqueue mutex) on this host. */
   newLine(): SharedLine;
   /** Acquire `line` `n` times on `cpu` now; its hold and wait go to `spin` and to what the CPU owes. */
@@ -126,4 +128,18 @@ export interface TxPathNames {
 
 export function newCounters(n: number): TxQueueCounters[] {
   return Array.from({ length: n }, () => ({ transmits: 0, enqueues: 0, drops: 0, drains: 0, drainCalls: 0, drained: 0, taskDrains: 0, abdications: 0, stalls: 0, casRetries: 0, doorbells: 0 }));
+}
+
+/**
+ * `cpu` is about to write TX queue q's driver state (a drain call, a locked transmit): when another
+ * CPU did last, its lines move here first (TXQ_STATE_LINES), charged to the `memory` stage.
+ * Returns the ns charged.
+ */
+export function touchTxq(ctx: TxContext, q: number, cpu: number): number {
+  const prev = ctx.txqOwner[q]!;
+  ctx.txqOwner[q] = cpu;
+  if (prev < 0 || prev === cpu) return 0;
+  const ns = ctx.cost.txqXferNs(prev, cpu);
+  ctx.cost.chargeNs(ctx.cpus.stageNs, cpu, ctx.cost.memStage, ns);
+  return ns;
 }
