@@ -1,9 +1,13 @@
 /**
- * The fitter: least squares on log error, by Levenberg–Marquardt in log-parameter space.
+ * The fitter: robust least squares on log error, by Levenberg–Marquardt in log-parameter space.
  *
- * Residual of row i: r_i = ln(model_i / measured_i). The free constants are the `fitted` specs
+ * Residual of row i: r_i = ln(model_i / measured_i). Each row costs ρ(r) = c²·ln(1 + (r/c)²)
+ * (the Cauchy loss, c = ROBUST_SCALE): like r² for small errors, growing only logarithmically for
+ * large ones, so a row whose mechanism the model lacks (a 2× miss) cannot drag every shared
+ * constant towards it; the steps weigh each row by 1/(1 + (r/c)²) (iteratively reweighted). The
+ * free constants are the `fitted` specs
  * of costs.ts, each kept within its bounds, with a weak log-normal prior around its starting
- * value (a residual (θ − θ₀)/PRIOR_SIGMA per constant, σ = ln 3): it only decides directions the
+ * value (a residual (θ − θ₀)/PRIOR_SIGMA per constant, σ = ln 100): it only decides directions the
  * rows leave open (a ceiling no row reaches), and moves a constant the rows do constrain by
  * less than a percent. The Jacobian is by forward differences (step
  * FD_STEP in log space, large enough to step over the simulator's event-level granularity).
@@ -25,8 +29,17 @@ export const TOL = 1e-4;
 export const LOO_STEPS = 3;
 /** A row constrains a constant when a FD_STEP change of it moves the row's log error by this much per unit log. */
 export const SENSITIVE = 0.03;
-/** Width of each constant's prior, in log units: a factor 3 either way is one σ. */
-export const PRIOR_SIGMA = Math.log(3);
+/**
+ * Width of each constant's prior, in log units: a factor 100 either way is one σ. It only breaks
+ * ties where no row says anything (a ceiling nothing reaches); it must not hold back a constant a
+ * row does constrain, whose robust cost (ROBUST_SCALE) stops growing for large errors.
+ */
+export const PRIOR_SIGMA = Math.log(100);
+/** Scale of the robust loss, in log units: errors beyond ~±30% weigh progressively less. */
+export const ROBUST_SCALE = Math.log(1.3);
+
+const rho = (r: number) => ROBUST_SCALE * ROBUST_SCALE * Math.log1p((r / ROBUST_SCALE) ** 2);
+const weight = (r: number) => 1 / (1 + (r / ROBUST_SCALE) ** 2);
 
 export interface FitResult {
   free: string[];
@@ -108,7 +121,7 @@ export class Fitter {
   /** Σ of squared log errors plus the prior's terms. */
   private cost(r: Vec, theta: Vec): number {
     let s = 0;
-    for (const x of r) s += x * x;
+    for (const x of r) s += rho(x);
     for (let j = 0; j < theta.length; j++) {
       const z = (theta[j]! - this.start[j]!) / PRIOR_SIGMA;
       s += z * z;
@@ -127,9 +140,10 @@ export class Fitter {
       g[a]! += w * (theta[a]! - this.start[a]!);
     }
     for (let i = 0; i < r.length; i++) {
+      const wi = weight(r[i]!);
       for (let a = 0; a < m; a++) {
-        g[a]! += J[i]![a]! * r[i]!;
-        for (let b = 0; b < m; b++) A[a]![b]! += J[i]![a]! * J[i]![b]!;
+        g[a]! += wi * J[i]![a]! * r[i]!;
+        for (let b = 0; b < m; b++) A[a]![b]! += wi * J[i]![a]! * J[i]![b]!;
       }
     }
     for (let a = 0; a < m; a++) A[a]![a]! += lambda * (A[a]![a]! + 1e-6) + (keep[a] ? 0 : 1e9);
@@ -156,7 +170,7 @@ export class Fitter {
         if (sse2 < sse) {
           const gain = (sse - sse2) / sse;
           theta = t2; r = r2; sse = sse2; lambda = Math.max(1e-6, lambda / 3); accepted = true;
-          this.log(`iteration ${iter + 1}: Σr² ${sse.toFixed(5)} (λ ${lambda.toExponential(1)})`);
+          this.log(`iteration ${iter + 1}: Σρ ${sse.toFixed(5)} (λ ${lambda.toExponential(1)})`);
           if (gain < TOL) iter = MAX_ITER;
           break;
         }

@@ -12,3 +12,6 @@ export { PARAM_SPECS, PARAMS, defaultParams, paramSpec, STAGES, STAGE_LABELS, ty
 export { DROP_LOCATIONS, DROP_LABELS, type DropLocation } from './ledger';
 export type * from './report';
 export * from './measured';
+export { csvField, csvRow, csvTable, columnsCsv, neutralise } from './csv';
+export { closeMatches, didYouMean, levenshtein } from './suggest';
+export { DEFAULT_MEMORY_BUDGET_MIB, ESTIMATE_FACTOR, MIB, estimateStateBytes, largestParts, memoryBudgetProblem, mib, type StateEstimate } from './budget';

@@ -6,6 +6,13 @@
  * link.ts and a SCHEMA_VERSION bump.
  */
 import { z } from 'zod';
+
+// No JIT: zod 4 compiles parsers with `new Function` when it can, and its probe for that is a
+// violation of the page's Content-Security-Policy (script-src without 'unsafe-eval',
+// security.config.ts). Parsing a scenario is small work either way.
+z.config({ jitless: true });
+import { readNumberText, wholeNumberKnob } from './knobtext';
+import { didYouMean } from './suggest';
 import { HOSTS, NICS, defaultQueueCount, findHost, findNic, validateDescCount, validateQueueRequest } from './hardware';
 
 export const SCHEMA_VERSION = 4;
@@ -362,24 +369,42 @@ function isPow2(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
 }
 
+/** -0 is 0: a link's `-0` (or a sum that came out as -0) must not print or divide differently. */
+function noMinusZero(v: number): number {
+  return v === 0 ? 0 : v;
+}
+
 /** The zod type for one knob, with range messages that name the knob and its limits. */
 export function knobSchema(k: Knob): z.ZodType {
   const where = `${k.path}`;
   switch (k.kind) {
     case 'int': {
-      let s = z
-        .number({ error: `${where} must be a whole number from ${k.min} to ${k.max}` })
-        .int({ error: `${where} must be a whole number from ${k.min} to ${k.max}` })
-        .min(k.min, { error: `${where} must be at least ${k.min} (allowed ${k.min}–${k.max})` })
-        .max(k.max, { error: `${where} must be at most ${k.max} (allowed ${k.min}–${k.max})` });
-      if (k.pow2) s = s.refine(isPow2, { error: `${where} must be a power of two (${k.min}–${k.max})` }) as unknown as typeof s;
-      return s;
+      // One message per value, the first rule it breaks (zod's own .int() also refuses integers
+      // past 2^53, so a 20-digit seed got two messages for one mistake).
+      const whole = `${where} must be a whole number from ${k.min} to ${k.max}`;
+      return z
+        .number({ error: whole })
+        .check((ctx) => {
+          const v = ctx.value;
+          const msg = !Number.isInteger(v)
+            ? whole
+            : v < k.min
+              ? `${where} must be at least ${k.min} (allowed ${k.min}–${k.max})`
+              : v > k.max
+                ? `${where} must be at most ${k.max} (allowed ${k.min}–${k.max})`
+                : k.pow2 && !isPow2(v)
+                  ? `${where} must be a power of two (${k.min}–${k.max})`
+                  : null;
+          if (msg) ctx.issues.push({ code: 'custom', message: msg, input: v });
+        })
+        .transform(noMinusZero);
     }
     case 'number':
       return z
         .number({ error: `${where} must be a number from ${k.min} to ${k.max}` })
         .min(k.min, { error: `${where} must be at least ${k.min} (allowed ${k.min}–${k.max})` })
-        .max(k.max, { error: `${where} must be at most ${k.max} (allowed ${k.min}–${k.max})` });
+        .max(k.max, { error: `${where} must be at most ${k.max} (allowed ${k.min}–${k.max})` })
+        .transform(noMinusZero);
     case 'choice': {
       const allowed = k.options.map(String).join(' | ');
       return z.custom<string | number>((v) => k.options.includes(v as string | number), {
@@ -565,10 +590,16 @@ export function applyKnob(s: Scenario, path: string, value: unknown): Scenario {
   return out;
 }
 
+/** `unknown knob "x"; did you mean "a", "b" or "c"?` (the closest few knobs, never all of them). */
+export function unknownKnobMessage(path: string): string {
+  const near = didYouMean(path, KNOBS.map((x) => x.path));
+  return `unknown knob ${echoQuoted(path)}${near ? `; ${near}` : ''}`;
+}
+
 /** Validate one knob value in isolation (inline form validation, CLI --set). */
 export function validateKnob(path: string, value: unknown): ParseResult<unknown> {
   const k = KNOB_BY_PATH.get(path);
-  if (!k) return { ok: false, errors: [`unknown knob "${path}"; known knobs: ${KNOBS.map((x) => x.path).join(', ')}`] };
+  if (!k) return { ok: false, errors: [unknownKnobMessage(path)] };
   const r = knobSchema(k).safeParse(value);
   return r.success ? { ok: true, value: r.data } : { ok: false, errors: formatIssues(r.error) };
 }
@@ -582,11 +613,20 @@ const MAX_KEYS_NAMED = 5;
  * that is not a plain knob-name character shown as a JSON escape, so a hostile name can neither
  * flood the message nor smuggle control characters or markup into it.
  */
-export function echoKey(k: string): string {
-  const long = k.length > 40;
-  const cut = long ? k.slice(0, 40) : k;
+export function echoKey(k: string, max = 40): string {
+  const long = k.length > max;
+  const cut = long ? k.slice(0, max) : k;
   const safe = cut.replace(/[^\x20-\x7e]|[<>&"\\]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return /^[A-Za-z0-9_.-]*$/.test(cut) ? `${cut}${long ? '…' : ''}` : `"${safe}"${long ? '…' : ''}`;
+}
+
+/**
+ * Outside text (a name, a spec, a label) echoed in a message, always in double quotes: escaped
+ * and cut as `echoKey` does, so `unknown output "<img …>"` arrives as `"\u003cimg …"`.
+ */
+export function echoQuoted(text: string, max = 40): string {
+  const e = echoKey(text, max);
+  return e.startsWith('"') ? e : `"${e}"`;
 }
 
 function formatIssues(err: z.ZodError): string[] {
@@ -605,13 +645,42 @@ function formatIssues(err: z.ZodError): string[] {
   return out;
 }
 
-/** Parse a CLI/text value for a knob: numbers for numeric knobs and numeric choices, booleans for bools. */
+/**
+ * A knob value typed as text (the form, CLI --set, sweep ranges and series), by the one rule of
+ * knobtext.ts for numbers: numbers for numeric knobs and numeric choices, booleans for bools
+ * (`true`/`1`, `false`/`0`), choices as written (trimmed). A number written any other way than
+ * that rule allows comes back as NaN here; `parseKnobText` says what to write instead.
+ */
 export function coerceKnobText(path: string, text: string): unknown {
   const k = KNOB_BY_PATH.get(path);
   if (!k) return text;
-  const t = text.trim();
-  if (k.kind === 'bool') return t === 'true' || t === '1' ? true : t === 'false' || t === '0' ? false : t;
-  if (k.kind === 'int' || k.kind === 'number') return t === '' ? NaN : Number(t);
-  if (k.kind === 'choice' && typeof k.default === 'number') return t === '' ? NaN : Number(t);
-  return t;
+  if (k.kind === 'bool') {
+    const t = text.trim();
+    return t === 'true' || t === '1' ? true : t === 'false' || t === '0' ? false : t;
+  }
+  if (k.kind === 'int' || k.kind === 'number' || wholeNumberKnob(k)) {
+    const r = readNumberText(k, text);
+    return r.ok ? r.value : NaN;
+  }
+  return text.trim();
+}
+
+/**
+ * Read and validate one knob's text: the number rule (knobtext.ts) first, with a message that
+ * names the number to write (`queues.rx_desc: "0x10" is hexadecimal; give a decimal number; write
+ * 16`), then the knob's range.
+ */
+export function parseKnobText(path: string, text: string): ParseResult<unknown> {
+  if (!KNOB_BY_PATH.has(path)) return { ok: false, errors: [unknownKnobMessage(path)] };
+  const problem = knobTextProblem(path, text);
+  if (problem) return { ok: false, errors: [problem] };
+  return validateKnob(path, coerceKnobText(path, text));
+}
+
+/** The number rule's message for a numeric knob's text (null: the text follows it, or is no number). */
+export function knobTextProblem(path: string, text: string): string | null {
+  const k = KNOB_BY_PATH.get(path);
+  if (!k || !(k.kind === 'int' || k.kind === 'number' || wholeNumberKnob(k))) return null;
+  const r = readNumberText(k, text);
+  return !r.ok && r.problem ? `${path}: ${echoQuoted(text)} ${r.problem}` : null;
 }

@@ -173,12 +173,18 @@ export class Simulation {
     return this.clock.now / 1e6;
   }
 
-  /** Run until `maxFrames` more frames are recorded (or the run ends); returns those frames. */
-  advance(maxFrames = FRAMES_PER_RUN): FrameBatch {
+  /**
+   * Run until `maxFrames` more frames are recorded (or the run ends), or `maxEvents` events have
+   * been processed, whichever comes first; returns the frames recorded. The event bound keeps one
+   * call short however long a frame is (a worker or the CLI checks its clock between calls);
+   * slicing a run in any way gives the same result.
+   */
+  advance(maxFrames = FRAMES_PER_RUN, maxEvents = Infinity): FrameBatch {
     const from = this.frames.length;
     const target = Math.min(FRAMES_PER_RUN, from + maxFrames);
     const clock = this.clock, model = this.model;
-    while (this.frames.length < target) {
+    let events = 0;
+    while (this.frames.length < target && events++ < maxEvents) {
       const kind = clock.pop();
       if (kind === EV_FRAME) this.frame(clock.lastArg);
       else if (kind < 0) break;

@@ -44,6 +44,8 @@ export class NetmapSenders {
   private readonly src: TrafficSource[] = [];
   private readonly phase: Uint8Array;
   private readonly fill: Int32Array;
+  /** Per TX ring: slots filled by threads whose txsync has not yet written them. */
+  private readonly reserved: Int32Array;
   private readonly sleeping: Uint8Array;
   /** 0: woken by the netmap timer, 1: by iflib_timer (hz/2). */
   private readonly wakeSource: Uint8Array;
@@ -74,6 +76,7 @@ export class NetmapSenders {
     for (let t = 0; t < this.n; t++) this.src.push(new TrafficSource(process, ratePerNs / this.n, rng));
     this.phase = new Uint8Array(this.n);
     this.fill = new Int32Array(this.n);
+    this.reserved = new Int32Array(this.ntx);
     this.sleeping = new Uint8Array(this.n);
     this.wakeSource = new Uint8Array(this.n);
     this.override = new Float64Array(this.ntx);
@@ -94,6 +97,7 @@ export class NetmapSenders {
       const n = this.fill[t]!;
       this.stampCell[0] = now;
       for (let k = 0; k < n; k++) ring.write(h.clock.timeCell, 0, this.stampCell, 0);
+      this.reserved[t % this.ntx]! -= n;
       c[C_ENCAP]! += n;
       c[C_NIC_TX]! += ring.doorbell(h.clock.timeCell, 0);
       this.sent[t]! += n;
@@ -109,19 +113,21 @@ export class NetmapSenders {
     ring.retireAt(h.clock.timeCell, 0, 0, ring.capacity >> 1);
     const src = this.src[t]!;
     let n = 0;
-    const room = Math.min(this.burst, ring.free);
+    // Slots another thread on this ring has filled but not yet synced are taken (threads > rings).
+    const room = Math.min(this.burst, ring.free - this.reserved[t % this.ntx]!);
     while (n < room && src.next <= now && src.next < this.endNs) {
       src.advance();
       n++;
     }
     if (n === 0) {
-      if (ring.free === 0) this.sleep(t, now);
+      if (ring.free - this.reserved[t % this.ntx]! <= 0) this.sleep(t, now);
       else if (src.next < this.endNs) h.clock.schedule(src.next, EV_SEND, t);
       return STEP_DONE;
     }
     c[C_OFFERED]! += n;
     c[C_SEND]! += n;
     this.fill[t] = n;
+    this.reserved[t % this.ntx]! += n;
     this.phase[t] = 1;
     const cost = h.cost, stage = h.cpus.stageNs;
     cost.charge(stage, cpu, OP.NM_SYNC, 1);
