@@ -112,7 +112,9 @@ test('presets load into the form', async ({ page }) => {
     await page.getByTestId('preset').selectOption(p.name);
     const s = presetScenario(p);
     for (const path of Object.keys(p.set)) {
-      await expect(page.getByTestId(`knob-${path}`), `${p.name}: ${path}`).toHaveValue(String(getPath(s, path)));
+      const v = getPath(s, path), input = page.getByTestId(`knob-${path}`);
+      if (typeof v === 'boolean') await (v ? expect(input, `${p.name}: ${path}`).toBeChecked() : expect(input, `${p.name}: ${path}`).not.toBeChecked());
+      else await expect(input, `${p.name}: ${path}`).toHaveValue(String(v));
     }
     await expect(page.getByText(p.description)).toBeVisible();
   }

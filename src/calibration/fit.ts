@@ -205,9 +205,12 @@ export class Fitter {
     this.free.forEach((name, j) => { values[name] = Number(Math.exp(theta[j]!).toPrecision(6)); });
     // The committed values are rounded: report the table for exactly those.
     const rounded = this.free.map((name) => Math.log(values[name]!));
-    const rr = await this.residuals(rounded, all);
+    // The figures themselves (not exp(residual) × measured, which is off in the last bits).
+    const params = this.params(rounded);
+    const model = await this.pool.all(all.map((row) => ({ row, params })));
+    const rr = model.map((v, i) => Math.log(v / this.rows[i]!.measured));
     return {
-      free: this.free, values, residuals: rr, model: rr.map((x, i) => Math.exp(x) * this.rows[i]!.measured), loo, constrainedBy,
+      free: this.free, values, residuals: rr, model, loo, constrainedBy,
       iterations: iter, evaluations: this.pool.evaluations, sse: rr.reduce((a, x) => a + x * x, 0),
     };
   }

@@ -414,3 +414,17 @@ Exit status
   --max-wall-s; 1 internal error (set RINGLAB_DEBUG=1 for the stack).
 `;
 }
+
+const MAX_ERROR_LINE = 500;
+
+/**
+ * Error text can quote a share link's content (unknown key names): show control characters
+ * (terminal escapes, carriage returns, bidi overrides) as \u{…} escapes so a hostile link cannot
+ * rewrite the terminal, and cut very long lines.
+ */
+export function terminalSafe(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = line.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+  const chars = [...safe];
+  return chars.length > MAX_ERROR_LINE ? `${chars.slice(0, MAX_ERROR_LINE).join('')}… (${chars.length - MAX_ERROR_LINE} more characters)` : safe;
+}

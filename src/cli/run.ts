@@ -44,6 +44,7 @@ import {
   summaryText,
   sweepColumns,
   sweepRow,
+  terminalSafe,
 } from './format';
 import { Progress, execute } from './progress';
 import { isMerge, parseShardSpec, runMerge, runShard } from './shard';
@@ -60,19 +61,7 @@ export interface CliIo {
 }
 
 /** Longest error line printed; longer ones (a link can name a 100 kB key) are cut. */
-const MAX_ERROR_LINE = 500;
-
-/**
- * Error text can quote a share link's content (unknown key names): show control characters
- * (terminal escapes, carriage returns, bidi overrides) as \u{…} escapes so a hostile link cannot
- * rewrite the terminal, and cut very long lines.
- */
-export function terminalSafe(line: string): string {
-  // eslint-disable-next-line no-control-regex
-  const safe = line.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
-  const chars = [...safe];
-  return chars.length > MAX_ERROR_LINE ? `${chars.slice(0, MAX_ERROR_LINE).join('')}… (${chars.length - MAX_ERROR_LINE} more characters)` : safe;
-}
+export { terminalSafe };
 
 function report(io: CliIo, e: CliError): number {
   for (const raw of e.lines.length ? e.lines : ['error']) {

@@ -18,9 +18,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ENGINE_ID, encodeLink, runScenario, type SweepPlan, type Summary } from '../engine';
+import { ENGINE_ID, echoQuoted, encodeLink, runScenario, type SweepPlan, type Summary } from '../engine';
 import { EXIT_OK, EXIT_USAGE, FORMATS, type CliError, type Format } from './args';
-import { csvRow, sweepColumns, sweepRow } from './format';
+import { csvRow, sweepColumns, sweepRow, terminalSafe } from './format';
 
 export interface ShardSpec {
   index: number;
@@ -36,7 +36,7 @@ const fail = (...lines: string[]): { ok: false; error: CliError } => ({ ok: fals
 /** `i/N` → shard i of N (0-based i, as JOB_COMPLETION_INDEX counts). */
 export function parseShardSpec(text: string): Result<ShardSpec> {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!m) return fail(`--shard needs i/N (shard i of N, 0 ≤ i < N), not "${text}"`, '  e.g. --shard 0/8 … --shard 7/8; with Slurm --shard "$SLURM_ARRAY_TASK_ID/8"');
+  if (!m) return fail(`--shard needs i/N (shard i of N, 0 ≤ i < N), not ${echoQuoted(text)}`, '  e.g. --shard 0/8 … --shard 7/8; with Slurm --shard "$SLURM_ARRAY_TASK_ID/8"');
   const index = Number(m[1]), count = Number(m[2]);
   if (!(count >= 1 && count <= MAX_SHARDS)) return fail(`--shard ${text}: N must be from 1 to ${MAX_SHARDS}`);
   if (index >= count) return fail(`--shard ${text}: i must be from 0 to ${count - 1} (shards are numbered from 0)`);
@@ -134,13 +134,13 @@ export function parseMergeArgs(argv: readonly string[]): Result<MergeArgs> {
     else if (a.startsWith('--merge=')) { inMerge = true; files.push(a.slice('--merge='.length)); }
     else if (a === '--format' || a.startsWith('--format=')) {
       const v = (a === '--format' ? argv[++i] : a.slice('--format='.length))?.trim().toLowerCase();
-      if (v !== 'csv' && v !== 'json') return fail(`--merge prints the sweep as csv or json, not "${v ?? ''}"`, `  (--format is one of ${FORMATS.join(' | ')} elsewhere; text is not a sweep format)`);
-      if (format !== undefined && format !== v) return fail(`--format given twice (${format} and ${v}); give it once`);
+      if (v !== 'csv' && v !== 'json') return fail(`--merge prints the sweep as csv or json, not ${echoQuoted(v ?? '')}`, `  (--format is one of ${FORMATS.join(' | ')} elsewhere; text is not a sweep format)`);
+      if (format !== undefined && format !== v) return fail(`--format given twice (${format} and ${echoQuoted(v)}); give it once`);
       format = v;
       inMerge = false;
-    } else if (a.startsWith('--') && a !== '--') return fail(`--merge takes only shard files and --format csv|json, not ${a.split('=')[0]}`, '  the sweep itself is in the shards: plan and run it with --sweep … --shard i/N');
+    } else if (a.startsWith('--') && a !== '--') return fail(`--merge takes only shard files and --format csv|json, not ${echoQuoted(a.split('=')[0]!)}`, '  the sweep itself is in the shards: plan and run it with --sweep … --shard i/N');
     else if (inMerge) files.push(a);
-    else return fail(`unexpected argument "${a}"`, '  usage: --merge FILE… [--format csv|json]');
+    else return fail(`unexpected argument ${echoQuoted(a)}`, '  usage: --merge FILE… [--format csv|json]');
   }
   if (files.length === 0) return fail('--merge needs the shard files (or - for standard input)', '  e.g. --merge shard-*.jsonl --format csv');
   return { ok: true, value: { files, format: format ?? 'csv' } };
@@ -165,7 +165,7 @@ const noWall = (s: Summary): string => JSON.stringify({ ...s, wall_ms: 0 });
 export function runMerge(argv: readonly string[], io: MergeIo): number {
   const args = parseMergeArgs(argv);
   const report = (e: CliError): number => {
-    for (const l of e.lines) io.err(l.startsWith('  ') ? `${l}\n` : `ringlab: ${l}\n`);
+    for (const raw of e.lines) { const l = terminalSafe(raw); io.err(l.startsWith('  ') ? `${l}\n` : `ringlab: ${l}\n`); }
     return e.code;
   };
   if (!args.ok) return report(args.error);

@@ -45,7 +45,7 @@ describe('calibration', () => {
   });
 
   it('a row given more than the default tolerance says what the model misses', () => {
-    for (const p of PRESETS) for (const t of p.targets ?? []) if ((t.tolerance ?? CALIBRATION_TOLERANCE) > CALIBRATION_TOLERANCE) expect(t.gap, `${p.name} ${JSON.stringify(t.set)}`).toMatch(/\w{10}/);
+    for (const p of PRESETS) for (const t of p.targets ?? []) if ((t.tolerance ?? CALIBRATION_TOLERANCE) > CALIBRATION_TOLERANCE) expect(t.gap?.length ?? 0, `${p.name} ${JSON.stringify(t.set)}: say what the model misses`).toBeGreaterThan(40);
   });
 
   it('the qualitative rows: netmap pushed too hard on ixl collapses', () => {

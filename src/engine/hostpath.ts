@@ -221,7 +221,7 @@ export class HostPath implements TxContext {
         tx = new MpRingPath(this, q.tx, s.tx.mp_ring_size, abdicate, false);
         this.notes.push(`tx.path=mp_ring: ${s.tx.mp_ring_size}-entry mp_ring per TX queue; ${abdicate ? 'producers abdicate, _task_fn_tx drains on the TX queue\'s CPU' : 'the producer that finds the ring idle drains it'}`);
         break;
-      case 'cxgbe_mp_ring':
+      case 'cxgbe_mp_ring': {
         const coalesce = s.nic.tx_coalesce && s.host.freebsd >= 13;
         tx = new MpRingPath(this, q.tx, nic.txRingDefaultSoftware ?? 1023, false, true, coalesce);
         if (abdicate) this.notes.push('iflib.tx_abdicate does not apply to cxgbe (its mp_ring never abdicates to a task)');
@@ -229,6 +229,7 @@ export class HostPath implements TxContext {
           ? 'cxgbe eth_tx coalesces across calls (D25454): up to 15 frames per txpkts work request, ring_eq_db every 8 descriptors'
           : `cxgbe eth_tx ${s.host.freebsd < 13 ? 'of FreeBSD 12 ' : ''}without cross-call coalescing: a work request per call's frames, ring_eq_db at 16 descriptors and at the end of each call`);
         break;
+      }
       case 'buf_ring':
         tx = new BufRingPath(this, q.tx, s.tx.mp_ring_size);
         this.notes.push(`tx.path=buf_ring: ${s.tx.mp_ring_size}-entry buf_ring per TX queue; the TX lock holder drains`);

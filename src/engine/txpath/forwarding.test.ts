@@ -77,8 +77,12 @@ describe('forwarding through mp_ring', () => {
     const spread = run({ ...apu, 'nic.udp_hashtype': true }), spreadAbd = run({ ...apu, 'nic.udp_hashtype': true, 'iflib.tx_abdicate': true });
     expect(txq(spread).every((q) => q.enqueued > 0)).toBe(true);
     const gain = (a: Summary, b: Summary) => b.forwarded_pps / a.forwarded_pps - 1;
-    expect(Math.abs(gain(one, oneAbd))).toBeLessThan(0.1);
-    expect(gain(spread, spreadAbd)).toBeGreaterThan(0.15);
+    // The mechanism's direction (docs/MODEL.md has the magnitudes against the board's rows: the
+    // model's gain with a hash type is well below the measured 2×).
+    expect(Math.abs(gain(one, oneAbd))).toBeLessThan(0.03);
+    expect(gain(spread, spreadAbd)).toBeGreaterThan(Math.abs(gain(one, oneAbd)) + 0.05);
+    // abdicating moves the drains of a spread run to the TX tasks and cuts its doorbells
+    expect(spreadAbd.doorbells_per_packet).toBeLessThan(0.7 * spread.doorbells_per_packet);
   });
 
   it('tx.path changes forwarding: mp_ring, buf_ring and iflib_simple_transmit give different results', () => {
