@@ -567,7 +567,9 @@ export function crossCheck(s: Scenario): string[] {
   if (s.traffic.workload === 'ring') return errors; // only the TX ring and wire matter
   const nic = findNic(s.nic.model);
   if (!nic) return [...errors, `nic.model "${s.nic.model}" is not a known NIC`];
-  if (!findHost(s.host.preset)) errors.push(`host.preset "${s.host.preset}" is not a known host`);
+  const host = findHost(s.host.preset);
+  if (!host) errors.push(`host.preset "${s.host.preset}" is not a known host`);
+  else if (s.host.smt && !host.custom && !host.smtCapable) errors.push(`host.smt: the ${host.title} has no SMT (one hardware thread per core); turn host.smt off or choose host.preset=custom`);
   if (!nic.speedsGbps.includes(s.nic.link_gbps)) errors.push(`nic.link_gbps = ${s.nic.link_gbps} is not a speed of the ${nic.title} (allowed ${nic.speedsGbps.join(', ')})`);
   if (s.nic.numa_domain >= s.host.numa_domains) errors.push(`nic.numa_domain = ${s.nic.numa_domain} does not exist: the host has ${s.host.numa_domains} domain(s), 0–${s.host.numa_domains - 1}`);
   if (s.forward.egress_numa_domain >= s.host.numa_domains) errors.push(`forward.egress_numa_domain = ${s.forward.egress_numa_domain} does not exist: the host has ${s.host.numa_domains} domain(s), 0–${s.host.numa_domains - 1}`);
