@@ -47,7 +47,6 @@ export class TxRing {
   private n = 0; // descriptors held: enqueued, not yet reclaimed by the driver
   private doneAhead = 0; // of those, frames already observed complete on the wire
   private pend = 0; // of those, the newest ones written but not yet doorbelled (no departure yet)
-  private ownLast = -Infinity; // departure of this ring's newest handed frame
   // Doubles updated per frame live in a typed array (V8 boxes double object fields on each write):
   // [0] time up to which `area` is integrated, [1] area, [2] sojourn sum, [3] latency sum.
   private readonly acc = new Float64Array(4);
@@ -77,8 +76,6 @@ export class TxRing {
      * workload: no driver in the loop). Off, descriptors wait for the driver's reclaim.
      */
     private readonly freeOnCompletion = false,
-    /** Least time between two of this ring's departures (a per-queue DMA limit), ns; 0: none. */
-    private readonly queueSpacingNs = 0,
   ) {
     this.capacity = capacity;
     this.arrive = new Float64Array(capacity);
@@ -108,6 +105,14 @@ export class TxRing {
     const handed = this.n - this.pend;
     if (handed <= 0) return -Infinity;
     let i = this.head + handed - 1;
+    if (i >= this.capacity) i -= this.capacity;
+    return this.depart[i]!;
+  }
+
+  /** Departure of the k-th oldest descriptor held (0 = oldest); −Infinity when k is out of range. */
+  departureOfHeld(k: number): number {
+    if (k < 0 || k >= this.n) return -Infinity;
+    let i = this.head + k;
     if (i >= this.capacity) i -= this.capacity;
     return this.depart[i]!;
   }
@@ -280,17 +285,12 @@ export class TxRing {
     let last = w.last[0]!;
     let i = this.head + this.n - k;
     if (i >= cap) i -= cap;
-    const sp = this.queueSpacingNs;
-    let own = this.ownLast;
     for (let j = 0; j < k; j++) {
-      let d = (t > last ? t : last) + w.serviceNs;
-      if (sp > 0 && d < own + sp) d = own + sp;
+      const d = (t > last ? t : last) + w.serviceNs;
       this.depart[i] = d;
       last = d;
-      own = d;
       i = i + 1 === cap ? 0 : i + 1;
     }
-    this.ownLast = own;
     w.last[0] = last;
     this.pend = 0;
     return k;
