@@ -24,7 +24,7 @@ import type { RowPool } from './pool';
 import type { CalibrationRow } from './rows';
 
 export const FD_STEP = 0.05;
-export const MAX_ITER = 12;
+export const MAX_ITER = 30;
 export const TOL = 1e-4;
 export const LOO_STEPS = 3;
 /** A row constrains a constant when a FD_STEP change of it moves the row's log error by this much per unit log. */
