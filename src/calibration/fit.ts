@@ -27,6 +27,14 @@ export const FD_STEP = 0.05;
 export const MAX_ITER = 30;
 export const TOL = 1e-4;
 export const LOO_STEPS = 3;
+/**
+ * After Levenberg–Marquardt, a compass search: each constant in turn tries these steps (log
+ * units) and keeps the best that lowers the cost, until a pass changes nothing (at most
+ * COMPASS_PASSES). The event-level model is flat in places (a ceiling that does not bind at the
+ * current point has no derivative), where a Jacobian sees nothing a step can reach.
+ */
+export const COMPASS_STEPS = [-0.4, -0.15, 0.15, 0.4];
+export const COMPASS_PASSES = 8;
 /** A row constrains a constant when a FD_STEP change of it moves the row's log error by this much per unit log. */
 export const SENSITIVE = 0.03;
 /**
@@ -177,6 +185,30 @@ export class Fitter {
         lambda *= 4;
       }
       if (!accepted) break;
+    }
+    // compass search over the flat places (deterministic: constants in spec order, steps in order)
+    for (let pass = 0; pass < COMPASS_PASSES; pass++) {
+      let moved = false;
+      for (let j = 0; j < this.free.length; j++) {
+        const cands = COMPASS_STEPS.map((d) => this.clamp(theta.map((v, k) => (k === j ? v + d : v))));
+        const rs = await this.residualsMany(cands, all);
+        let best = -1, bestCost = sse;
+        rs.forEach((rr, c) => { const cc = this.cost(rr, cands[c]!); if (cc < bestCost - 1e-12) { bestCost = cc; best = c; } });
+        if (best >= 0) {
+          theta = cands[best]!; r = rs[best]!; sse = bestCost; moved = true;
+          this.log(`compass ${pass + 1}: ${this.free[j]} ×${Math.exp(COMPASS_STEPS[best]!).toFixed(2)} → Σρ ${sse.toFixed(5)}`);
+        }
+      }
+      if (!moved) break;
+      // then let LM refine from the new point
+      for (let k = 0; k < 3; k++) {
+        J = await this.jacobian(theta, r, all);
+        const d = this.step(J, r, lambda, keepAll, theta);
+        const t2 = this.clamp(theta.map((v, jj) => v + d[jj]!));
+        const r2 = await this.residuals(t2, all);
+        const s2 = this.cost(r2, t2);
+        if (s2 < sse) { theta = t2; r = r2; sse = s2; lambda = Math.max(1e-6, lambda / 3); this.log(`refine: Σρ ${sse.toFixed(5)}`); } else { lambda *= 4; break; }
+      }
     }
     J = await this.jacobian(theta, r, all);
     const constrainedBy = this.free.map((_, j) => all.filter((i) => Math.abs(J[i]![j]!) >= SENSITIVE));
