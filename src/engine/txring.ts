@@ -100,6 +100,15 @@ export class TxRing {
     return this.enqueued - this.delivered;
   }
 
+  /** ∫N dt up to t (held descriptors × time), before N changes at t. */
+  private integrateTo(t: number): void {
+    const acc = this.acc;
+    if (t > acc[0]!) {
+      acc[1]! += this.n * (t - acc[0]!);
+      acc[0] = t;
+    }
+  }
+
   /** Departure of the newest frame the NIC has been handed (−Infinity: none held). */
   lastHandedDeparture(): number {
     const handed = this.n - this.pend;
@@ -255,11 +264,7 @@ export class TxRing {
   write(times: Float64Array, ti: number, stamps: Float64Array, si: number): boolean {
     const t = times[ti]!;
     if (this.n === this.capacity) return false;
-    const acc = this.acc;
-    if (t > acc[0]!) {
-      acc[1]! += this.n * (t - acc[0]!);
-      acc[0] = t;
-    }
+    this.integrateTo(t);
     let tail = this.head + this.n;
     if (tail >= this.capacity) tail -= this.capacity;
     this.arrive[tail] = t;
@@ -304,11 +309,7 @@ export class TxRing {
       return false;
     }
     if (this.pend > 0) throw new Error('TxRing.offerFrom with descriptors awaiting a doorbell');
-    const acc = this.acc;
-    if (t > acc[0]!) {
-      acc[1]! += this.n * (t - acc[0]!);
-      acc[0] = t;
-    }
+    this.integrateTo(t);
     let tail = this.head + this.n;
     if (tail >= this.capacity) tail -= this.capacity;
     const w = this.wire;
