@@ -7,7 +7,7 @@
  * constant towards it; the steps weigh each row by 1/(1 + (r/c)²) (iteratively reweighted). The
  * free constants are the `fitted` specs
  * of costs.ts, each kept within its bounds, with a weak log-normal prior around its starting
- * value (a residual (θ − θ₀)/PRIOR_SIGMA per constant, σ = ln 100): it only decides directions the
+ * value (a residual (θ − θ₀)/PRIOR_SIGMA per constant; none now, see PRIOR_SIGMA): it only decides directions the
  * rows leave open (a ceiling no row reaches), and moves a constant the rows do constrain by
  * less than a percent. The Jacobian is by forward differences (step
  * FD_STEP in log space, large enough to step over the simulator's event-level granularity).
@@ -38,11 +38,12 @@ export const COMPASS_PASSES = 8;
 /** A row constrains a constant when a FD_STEP change of it moves the row's log error by this much per unit log. */
 export const SENSITIVE = 0.03;
 /**
- * Width of each constant's prior, in log units: a factor 100 either way is one σ. It only breaks
- * ties where no row says anything (a ceiling nothing reaches); it must not hold back a constant a
- * row does constrain, whose robust cost (ROBUST_SCALE) stops growing for large errors.
+ * Width of each constant's prior, in log units: none (Infinity). With the Cauchy loss a row's
+ * cost stops growing for large errors, so any finite prior outweighs the one row that constrains
+ * a constant (a ceiling fitted to its netmap row stayed near its start). A constant no row
+ * constrains has no gradient and stays at its start through the damping alone.
  */
-export const PRIOR_SIGMA = Math.log(100);
+export const PRIOR_SIGMA = Infinity;
 /** Scale of the robust loss, in log units: errors beyond ~±30% weigh progressively less. */
 export const ROBUST_SCALE = Math.log(1.3);
 
