@@ -90,8 +90,8 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: 'ns.sendto', kind: 'sourced', value: 950, unit: 'ns/packet at 2.2 GHz', source: 'calibration.md: FreeBSD sendto() of a UDP packet ~950 ns (netsend ~1.05 Mpps per core)' },
   // --- microarchitectures (throughput per cycle relative to Broadwell) ----------------------
   { name: 'ipc.zen4', kind: 'prior', value: 1.35, unit: '× Broadwell', source: 'prior: Zen 4 retires roughly a third more per cycle than Broadwell on integer code; one calibration row (Ryzen) cannot fix it, so it is a prediction' },
-  { name: 'ipc.silvermont', kind: 'fitted', value: 0.6, lo: 0.2, hi: 1.2, unit: '× Broadwell', source: 'fitted: the Atom C2758 rows (two-wide, out-of-order Silvermont)' },
-  { name: 'ipc.jaguar', kind: 'fitted', value: 0.5, lo: 0.15, hi: 1.2, unit: '× Broadwell', source: 'fitted: the APU2 rows (two-wide Jaguar)' },
+  { name: 'ipc.silvermont', kind: 'fitted', value: 0.6, lo: 0.2, hi: 0.8, unit: '× Broadwell', source: 'fitted: the Atom C2758 rows (two-wide, out-of-order Silvermont); bounded at 0.8: a two-wide core cannot retire more than a fraction of what four-wide Broadwell does per cycle' },
+  { name: 'ipc.jaguar', kind: 'fitted', value: 0.5, lo: 0.15, hi: 0.8, unit: '× Broadwell', source: 'fitted: the APU2 rows (two-wide Jaguar); bounded at 0.8 as Silvermont' },
   // --- the memory system and MMIO (ns) -------------------------------------------------------
   { name: 'ns.doorbell', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the doorbell (Broadwell-EP; Zen 4 and the Atom C2758 have no separate figure and take it): an uncached MMIO store the core waits on (isc_txd_flush / ring_eq_db / mlx5e_tx_notify_hw)' },
   { name: 'ns.doorbell.jaguar', kind: 'fitted', value: 100, lo: 10, hi: 3000, unit: 'ns/write', source: 'the same MMIO store on the GX-412TC SoC (its own root complex and fabric)' },
