@@ -134,6 +134,11 @@ function rxNames(nic: NicPreset): { fn: string; chain: string } {
   return nic.usesIflib ? RX_NAMES.iflib! : RX_NAMES[nic.driver] ?? RX_NAMES.iflib!;
 }
 
+/** The driver's netmap txsync (iflib's, cxgbe's own, or netmap's generic one for mlx5en). */
+function txsyncName(nic: NicPreset): string {
+  return nic.usesIflib ? 'iflib_netmap_txsync' : nic.driver === 'cxgbe' ? 'cxgbe_netmap_txsync' : 'generic_netmap_txsync';
+}
+
 export function coreSummaries(h: HostPath, T: number): CoreSummary[] {
   const names: string[][] = Array.from({ length: h.topo.ncpu }, () => []);
   for (let q = 0; q < h.nrx; q++) names[h.rxCpu[q]!]!.push(`rxq${q}`);
@@ -231,6 +236,8 @@ export interface StagePlan {
 interface PathShape {
   workload: Workload;
   rx: { fn: string; chain: string };
+  /** netmap's txsync for this driver. */
+  txsync: string;
   lro: 'legacy' | 'sorted' | null;
   netmap: boolean;
   txKind: TxPathKind;
@@ -268,7 +275,8 @@ function outline(p: PathShape): Outlined[] {
   if (p.workload === 'forward') mk('stack', 'ip_tryforward', 'ip_tryforward', 'ether_input → ip_tryforward → fib4_lookup → ether_output (arpresolve)', C_STACK, [], ['stack']);
   if (p.netmap) {
     mk('pktgen', 'pkt-gen', 'pkt-gen', 'pkt-gen fills netmap TX slots (no mbufs, no stack)', C_SEND, [], ['sender']);
-    mk('txsync', 'txsync', 'iflib_netmap_txsync', 'poll/ioctl → netmap_txsync → iflib_netmap_txsync: one descriptor per slot, one doorbell', C_ENCAP, [], ['encap', 'doorbell', 'memory', 'numa']);
+    const fn = p.txsync;
+    mk('txsync', 'txsync', fn, `poll/ioctl → netmap_txsync → ${fn}: one descriptor per slot, one doorbell`, C_ENCAP, [], ['encap', 'doorbell', 'memory', 'numa']);
   } else {
     const n = p.tx!;
     if (p.workload === 'transmit') mk('senders', 'senders', 'sendto', 'sendto → sosend_dgram → udp_output → ip_output', C_SEND, [], ['sender']);
@@ -313,6 +321,7 @@ export function stagesOf(s: Scenario): StageInfo[] {
   return outline({
     workload: s.traffic.workload,
     rx: rxNames(nic),
+    txsync: txsyncName(nic),
     lro: s.traffic.workload === 'receive' && s.lro.mode !== 'off' ? (s.lro.mode as 'legacy' | 'sorted') : null,
     netmap: txKind === 'netmap',
     txKind,
@@ -330,6 +339,7 @@ export function stagePlan(h: HostPath): StagePlan[] {
   const shape: PathShape = {
     workload: h.workload,
     rx: rxNames(h.nic),
+    txsync: txsyncName(h.nic),
     lro: h.rxt !== null && h.rxt.lros.length > 0 ? (h.s.lro.mode as 'legacy' | 'sorted') : null,
     netmap: h.netmap !== null,
     txKind: h.txKind,
