@@ -21,6 +21,18 @@ export const test = base.extend<{ pageErrors: string[] }>({
 
 export { expect };
 
+/**
+ * The stage the finished run's summary names as its bottleneck (summary.bottleneck.stage; '' when
+ * nothing saturates): the diagram outlines exactly that one. Which stage of a saturated CPU is the
+ * largest is the fitted model's answer, so specs compare with the engine rather than fix a name.
+ */
+export async function bottleneckStage(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const b = window.__ringlab!.getState().summary?.bottleneck;
+    return b && b.kind !== 'none' && b.stage ? b.stage : '';
+  });
+}
+
 export async function framesCount(page: Page): Promise<number> {
   return Number(await page.getByTestId('frames-count').getAttribute('data-count'));
 }

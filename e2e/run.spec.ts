@@ -43,7 +43,7 @@ test('run: the chart grows while running, then the summary appears', async ({ pa
   await expect(page.getByTestId('frames-count')).toHaveAttribute('data-count', '200');
   const s = await summaryValues(page);
   expect(s.engine).toMatch(/^ringlab-engine@\d+\.\d+\.\d+/);
-  for (const key of ['offered_pps', 'tx_pps', 'line_rate_pps', 'drops.tx_ring', 'packets_simulated']) {
+  for (const key of ['offered_pps', 'tx_pps', 'line_rate_pps', 'drops.total', 'packets_simulated']) {
     expect(s[key], key).toMatch(/^\d{1,3}(,\d{3})*$/);
   }
   for (const key of ['latency_us.mean', 'latency_us.p50', 'latency_us.p99']) expect(s[key], key).toMatch(/^[\d.,]+$/);
