@@ -433,9 +433,11 @@ export function PathDiagram() {
         <span>
           <span className="pd-key-drop" aria-hidden="true">▼</span> drops at the stage (Mpps)
         </span>
-        <span>
-          <span className="pd-key pd-key-bar" aria-hidden="true" /> share of all busy CPU cycles (after the run)
-        </span>
+        {d.stages.some((s) => s.cpu_stages.length > 0) && (
+          <span>
+            <span className="pd-key pd-key-bar" aria-hidden="true" /> share of all busy CPU cycles (after the run)
+          </span>
+        )}
         {d.otherCpu.length > 0 && (
           <span className="muted" data-testid="diagram-other-cpu">
             not on a stage: {d.otherCpu.map((o) => `${o.label} ${pct(o.share)}`).join(', ')}
