@@ -68,12 +68,6 @@ function CostFigure({ data, compared, b, theme, pngName }: { data: CostData; com
       testId="chart-cost"
       title="CPU time per packet"
       note="(ns per packet that completed the path, all CPUs together, by stage)"
-      extra={
-        <span className="muted caption-extra" data-testid="chart-cost-total">
-          total: {both ? `A ${costText(data.total.a)} · B ${costText(data.total.b)} · B/A ${formatRatio(q)}` : costText(data.total.b ?? data.total.a)}
-          {b ? ` (cycles at the nominal ${b.scenario.host.ghz} GHz)` : ''}
-        </span>
-      }
       dataAttrs={{ 'data-stages': data.rows.length, 'data-cpus': cpus.length, 'data-compared': both ? 'true' : 'false', 'data-total-ns': data.total.b?.ns ?? data.total.a?.ns ?? '' }}
       pngName={pngName}
       table={() => ({
@@ -101,6 +95,10 @@ function CostFigure({ data, compared, b, theme, pngName }: { data: CostData; com
         })),
       })}
     >
+      <p className="muted small cost-total" data-testid="chart-cost-total">
+        Total: {both ? `A ${costText(data.total.a)} · B ${costText(data.total.b)} · B/A ${formatRatio(q)}` : costText(data.total.b ?? data.total.a)}
+        {b ? ` (cycles at the nominal ${b.scenario.host.ghz} GHz)` : ''}
+      </p>
       {legend.length > 0 && <ChartLegend items={legend} testId="chart-cost-legend" />}
       <div ref={ref} className="heat-box">
         {width > 0 && (
