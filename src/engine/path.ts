@@ -14,8 +14,11 @@
  */
 import { ATOMIC_NS, COMMON, CONTENTION_WINDOW_NS, DRIVER_COSTS, HOST_COSTS, LRO_COST, STAGES, STAGE_INDEX, type Stage } from './costs';
 import { SharedLine } from './sharedline';
-import { LRO_REASONS, LRO_WORK_LEN, LRO_WORK_NAMES, Lro } from './lro';
+import { LRO_REASONS, LRO_WORK_LEN, LRO_WORK_NAMES, Lro, lroCodeOf } from './lro';
 import { SegmentBuffer, TcpFlows } from './tcpflows';
+import { makeRxSource } from './makesource';
+import type { Capture } from './pcap';
+import { C_FRAME, C_TIME, type RxSource } from './rxsource';
 import { BR_ACCEPTED, BR_OUT_LEN, BufRing } from './bufring';
 import { DRN_CAS, DRN_TAKEN, ENQ_CAS, ENQ_CODE, MP_CONSUME, MP_DROP, MP_DROP_CHECK, MP_OUT_LEN, MpRing, TX_BATCH_SIZE } from './mpring';
 import { findNic, type NicPreset } from './hardware';
@@ -25,7 +28,6 @@ import { MS_TOEPLITZ, RssIndirection, txQueueOf } from './rss';
 import { effectiveQueues, type Scenario } from './scenario';
 import type { Scheduler } from './scheduler';
 import { buildTopology, placeQueues, placeSenders, type Topology } from './topology';
-import { TrafficSource } from './traffic';
 import { TxRing, Wire } from './txring';
 import { frameTimeNs, lineRatePps } from './wire';
 
@@ -162,7 +164,9 @@ export class PathModel {
   private readonly flowTxq: Int32Array;
 
   // ingress stream: source → sender wire → NIC rate limit → (next admitted packet)
-  private readonly source: TrafficSource;
+  private readonly source: RxSource;
+  /** ns per byte on the generator port's wire (frames of their own size: pcap replay). */
+  private readonly wireByteNs: number;
   private readonly rng: Prng;
   private readonly wireS: number;
   private readonly nicS: number; // 0 = no ceiling
@@ -267,7 +271,6 @@ export class PathModel {
 
   // LRO on the receive path: one Lro per RX queue, TCP state per flow, stamps of held packets.
   readonly lros: Lro[] = [];
-  private readonly tcp: TcpFlows | null = null;
   private readonly seg: SegmentBuffer | null = null;
   private readonly lroHold: number = 0;
   private readonly holdStamp: Float64Array = new Float64Array(0);
@@ -301,6 +304,7 @@ export class PathModel {
     private readonly clock: Scheduler,
     rng: Prng,
     private readonly durationNs: number,
+    capture?: Capture,
   ) {
     this.rng = rng;
     this.workload = s.traffic.workload as 'forward' | 'receive' | 'transmit';
@@ -331,8 +335,12 @@ export class PathModel {
     if (!transmit && !nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${this.budget} packets per pass (iflib.rx_budget does not apply)`);
     this.notes.push(`${q.rx} RX / ${q.tx} TX queues (${q.why})`);
 
+    // The packets' source (traffic.interleave): it may define its own flows (a capture).
+    this.linePps = lineRatePps(s.nic.link_gbps, s.traffic.frame_bytes);
+    this.source = makeRxSource(s, rng, { rate: (s.traffic.load * this.linePps) / 1e9, capture });
+    this.notes.push(...this.source.notes);
     // Flows: pkt-gen style 5-tuples (198.18.x.y → 198.19.x.y, ports 2000), hashed once each.
-    const F = s.traffic.flows;
+    const F = this.source.nflows;
     this.nflows = F;
     this.flowTask = new Int32Array(F);
     this.flowTxq = new Int32Array(F);
@@ -346,7 +354,7 @@ export class PathModel {
       // Protocol by deterministic position in the mix (no PRNG draw: the mix must not shift the stream).
       const u = (f + 0.5) / F;
       const sctp = u >= mix.tcp + mix.udp;
-      const hash = sctp ? MS_TOEPLITZ.v4(src, dst) : MS_TOEPLITZ.v4Ports(src, dst, 2000, 2000);
+      const hash = this.source.flowHash ? this.source.flowHash[f]! : sctp ? MS_TOEPLITZ.v4(src, dst) : MS_TOEPLITZ.v4Ports(src, dst, 2000, 2000);
       flowHash[f] = hash;
       // A sender owns the flows f ≡ its index; its packets pick a TX queue by flowid (QIDX), so
       // with senders ≠ queues several senders share a queue. Default senders map 1:1 to queues.
@@ -356,11 +364,10 @@ export class PathModel {
     }
 
     // Ingress.
-    this.linePps = lineRatePps(s.nic.link_gbps, s.traffic.frame_bytes);
     const S = frameTimeNs(s.nic.link_gbps, s.traffic.frame_bytes);
     this.wireS = transmit ? 0 : S;
+    this.wireByteNs = transmit ? 0 : 8 / s.nic.link_gbps;
     this.nicS = !transmit && nic.hwCeilingPps ? 1e9 / nic.hwCeilingPps : 0;
-    this.source = new TrafficSource(s.traffic.arrival, (s.traffic.load * this.linePps) / 1e9, rng);
 
     // Input rings.
     const T = this.ntask;
@@ -473,9 +480,9 @@ export class PathModel {
     if (this.workload === 'receive' && s.lro.mode !== 'off') {
       const nq = this.ntask, cap = this.cap;
       for (let k = 0; k < nq; k++) {
-        this.lros.push(new Lro({ mode: s.lro.mode, entries: s.lro.entries, mbufs: s.lro.mbufs, batch: s.lro.batch, tcpHint: s.lro.tcp_hint }));
+        this.lros.push(new Lro({ mode: s.lro.mode, code: lroCodeOf(s.host.freebsd, s.lro.code), entries: s.lro.entries, mbufs: s.lro.mbufs, batch: s.lro.batch, tcpHint: s.lro.tcp_hint }));
       }
-      this.tcp = new TcpFlows(F, {
+      this.source.attachTcp(new TcpFlows(F, {
         // Tiny frames (ACK storms) still need a data MSS for any data flows: floor the frame at 128.
         frameBytes: Math.max(128, s.traffic.frame_bytes - 4),
         mix: s.traffic.mix,
@@ -483,7 +490,7 @@ export class PathModel {
         lossProb: s.traffic.loss,
         reorderProb: s.traffic.loss,
         flowid: flowHash,
-      }, rng);
+      }, rng));
       this.seg = new SegmentBuffer(nq * cap);
       // Ids of packets inside LRO or handed up by the running pass, for their arrival stamps: at
       // most the sort array or the batch (whichever flushes first) plus one pass, so twice that
@@ -504,7 +511,7 @@ export class PathModel {
         for (let k = 0; k < LRO_WORK_LEN; k++) this.lroOpNs[t * LRO_WORK_LEN + k] = LRO_COST[LRO_WORK_NAMES[k]!] * f;
         this.stackSegNs[t] = COMMON.receive * f;
       }
-      this.notes.push(`LRO ${s.lro.mode}: ${s.lro.mode === 'legacy' ? `${s.lro.entries} entries per RX queue` : `${s.lro.mbufs}-packet sort array`}, flush_all every ${s.lro.batch > 1 ? `${s.lro.batch} packets` : 'rxeof pass'}${s.lro.tcp_hint ? ', TCP only (hash-type hint)' : ', every IP packet offered'}`);
+      this.notes.push(`LRO ${s.lro.mode} (${lroCodeOf(s.host.freebsd, s.lro.code) === 'classic' ? 'classic tcp_lro.c' : 'FreeBSD 13+ tcp_lro.c'}): ${s.lro.mode === 'legacy' ? `${s.lro.entries} entries per RX queue` : `${s.lro.mbufs}-packet sort array`}, flush_all every ${s.lro.batch > 1 ? `${s.lro.batch} packets` : 'rxeof pass'}${s.lro.tcp_hint ? ', TCP only (hash-type hint)' : ', every IP packet offered'}`);
     }
 
     this.afdataLock = this.workload === 'forward' && s.host.freebsd === 12
@@ -612,25 +619,27 @@ export class PathModel {
   private pullNext(): void {
     const src = this.source;
     const ing = this.ing;
+    const cell = src.cell;
     for (;;) {
-      const t = src.next;
-      if (!(t < this.durationNs)) {
+      const flow = src.next(this.durationNs);
+      if (flow < 0) {
         ing[NEXT_T] = Infinity;
         return;
       }
-      src.advance();
+      const t = cell[C_TIME]!;
       this.offered++;
-      const flow = this.nflows > 1 ? this.rng.below(this.nflows) : 0;
       let at = t;
       if (this.wireS > 0) {
-        // The generator's port: a FIFO at line rate with SENDER_QUEUE frames of room.
+        // The generator's (or switch's) port: a FIFO at line rate with SENDER_QUEUE frames of room.
         const last = ing[WIRE_LAST]!;
         const start = t > last ? t : last;
         if (start - t >= SENDER_QUEUE * this.wireS) {
           this.drops.wire++;
+          src.lostInNetwork();
           continue;
         }
-        at = start + this.wireS; // last bit received
+        const fb = cell[C_FRAME]!;
+        at = start + (fb > 0 ? (fb + 20) * this.wireByteNs : this.wireS); // last bit received
         ing[WIRE_LAST] = at;
       }
       if (this.nicS > 0) {
@@ -638,6 +647,7 @@ export class PathModel {
         const start = at > last ? at : last;
         if (start - at >= NIC_BUFFER * this.nicS) {
           this.drops.nic++;
+          src.lostInNetwork();
           continue;
         }
         at = start + this.nicS;
@@ -655,12 +665,12 @@ export class PathModel {
     const clock = this.clock;
     const cap = this.cap;
     const ing = this.ing;
-    // typed arrays in locals: the loop calls out (TcpFlows.next), after which V8 would reload
-    // every `this.x` field
+    // typed arrays in locals: the loop calls out (the source's header), after which V8 would
+    // reload every `this.x` field
     const flowTask = this.flowTask, arrived = this.arrived, count = this.count, ringDrops = this.ringDrops;
     const area = this.area, areaT = this.areaT, head = this.head, ringT = this.ringT, ringStamp = this.ringStamp;
     const ringFlow = this.ringFlow, maxOcc = this.maxOcc, state = this.state;
-    const tcp = this.tcp, seg = this.seg!;
+    const src = this.source, seg = this.seg;
     const end = this.durationNs;
     let t = ing[NEXT_T]!;
     // The clock is moved only where another stage looks at it (scheduling an interrupt) and at
@@ -677,7 +687,8 @@ export class PathModel {
       const n = count[task]!;
       if (n >= cap) {
         // A dropped packet still advances its flow: the receiver sees a sequence gap.
-        if (tcp !== null) tcp.next(null, 0, f);
+        src.header(null, 0);
+        src.dropped(f, t);
         ringDrops[task]! += 1;
         if (this.workload === 'transmit') this.drops.sender++;
         else this.drops.rx_ring++;
@@ -688,7 +699,7 @@ export class PathModel {
         let slot = head[task]! + n;
         if (slot >= cap) slot -= cap;
         const i = task * cap + slot;
-        if (tcp !== null) tcp.next(seg, i, f);
+        src.header(seg, i);
         ringT[i] = t;
         ringStamp[i] = ing[NEXT_STAMP]!;
         ringFlow[i] = f;
@@ -1079,6 +1090,7 @@ export class PathModel {
       } else if (!lroOn) {
         this.sunk++;
         this.latency.record(now - this.ringStamp[i]!);
+        if (this.source.feedback) this.source.delivered(this.ringFlow[i]!, 1, 1, now);
       }
       h = h + 1 === cap ? 0 : h + 1;
     }
@@ -1088,7 +1100,14 @@ export class PathModel {
       const pb = task * this.lroHold, np = out.npkt, ids = out.pkt;
       for (let k = 0; k < np; k++) this.latency.record(now - this.holdStamp[pb + ids[k]!]!);
       this.sunk += np;
+      if (this.source.feedback) for (let k = 0; k < out.nseg; k++) this.source.delivered(out.flow[k]!, out.count[k]!, 1, now);
       out.clear();
+    }
+    // A closed-loop source that had nothing to send may have been given window by these ACKs.
+    if (this.source.feedback && this.ing[NEXT_T] === Infinity) {
+      this.pullNext();
+      const t = this.ing[NEXT_T]!;
+      if (t < this.durationNs) this.clock.schedule(t, EV_ARRIVAL);
     }
     this.head[task] = h;
     this.count[task] = cnt - n;
