@@ -9,6 +9,7 @@ import { Histogram } from './histogram';
 import { encodeLink } from './link';
 import { FRAME_SERIES, FrameRecorder, type FrameBatch, type SeriesInfo } from './metrics';
 import { DROP_LOCATIONS, EV_ARRIVAL, EV_CPU_DONE, EV_IRQ, EV_NM_WAKE, PathModel, type CoreSummary, type LroSummary, type DropLocation, type RxQueueSummary, type TxQueueSummary } from './path';
+import type { Capture } from './pcap';
 import { Prng } from './prng';
 import { RingModel } from './ringpath';
 import type { Scenario, Workload } from './scenario';
@@ -72,6 +73,11 @@ export interface Summary {
   netmap?: { tx_timer: string; stalls: number; lost_wakeups: number; wakeups: { timer: number; iflib_timer: number } };
 }
 
+/** What a run takes besides the scenario: the capture a traffic.interleave=pcap run replays. */
+export interface RunInputs {
+  capture?: Capture;
+}
+
 export class Simulation {
   readonly scenario: Scenario;
   readonly frames: FrameRecorder;
@@ -86,7 +92,7 @@ export class Simulation {
   private readonly prevTask: Float64Array;
   private readonly prevBusy: Float64Array;
 
-  constructor(scenario: Scenario) {
+  constructor(scenario: Scenario, inputs: RunInputs = {}) {
     this.scenario = scenario;
     this.durationNs = scenario.sim.duration_ms * 1e6;
     this.frameNs = this.durationNs / FRAMES_PER_RUN;
@@ -98,7 +104,7 @@ export class Simulation {
       this.prevTask = new Float64Array(0);
       this.prevBusy = new Float64Array(0);
     } else {
-      const p = new PathModel(scenario, this.clock, rng, this.durationNs);
+      const p = new PathModel(scenario, this.clock, rng, this.durationNs, inputs.capture);
       this.path = p;
       for (const loc of DROP_LOCATIONS) series.push({ key: `drops_${loc}_pps`, label: `Drops: ${loc}`, unit: 'pps', group: 'drops' });
       const qname = p.workload === 'transmit' ? 'Sender' : 'RX queue';
@@ -357,9 +363,9 @@ function explainBottleneck(p: PathModel, cores: CoreSummary[], rxq: RxQueueSumma
 }
 
 /** Run a scenario to completion (CLI, tests, benchmarks). */
-export function runScenario(scenario: Scenario): { summary: Summary; frames: FrameBatch } {
+export function runScenario(scenario: Scenario, inputs: RunInputs = {}): { summary: Summary; frames: FrameBatch } {
   const t0 = performance.now();
-  const sim = new Simulation(scenario);
+  const sim = new Simulation(scenario, inputs);
   sim.advance(FRAMES_PER_RUN);
   const wall = performance.now() - t0;
   return { summary: sim.summary(wall), frames: sim.frames.since(0) };
