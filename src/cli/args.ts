@@ -67,6 +67,8 @@ export interface CliOptions {
   sweep?: string;
   /** `--builtin-sweep NAME`: a sweep from BUILTIN_SWEEPS, with its preset and series. */
   builtinSweep?: string;
+  /** `--pcap FILE`: replay a capture (cli/pcap.ts). */
+  pcap?: string;
 }
 
 interface FlagSpec {
@@ -87,6 +89,7 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'NAME',
     help: `run a built-in sweep (its preset, series and range; --set and --sweep adjust it): ${BUILTIN_SWEEPS.map((b) => b.name).join(', ')}`,
   },
+  { name: '--pcap', value: 'FILE', help: 'replay a pcap or pcapng capture (Ethernet, up to 4 GiB) through the receive path: its flows, TCP headers and timing' },
   { name: '--format', value: 'text|json|csv', help: 'text: short summary (default); json: the Summary object; csv: the recorded frames' },
   { name: '--list-knobs', help: 'list every knob: path, range or options, default, unit, FreeBSD name' },
   { name: '--list-presets', help: 'list the presets: name, title, description' },
@@ -206,6 +209,10 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
         if (opts.builtinSweep !== undefined) return fail('--builtin-sweep given twice; give it once');
         opts.builtinSweep = value!;
         break;
+      case '--pcap':
+        if (opts.pcap !== undefined) return fail('--pcap given twice; one capture per run');
+        opts.pcap = value!;
+        break;
     }
   }
   // --help wins over everything, then --version; the two listings are separate documents.
@@ -216,6 +223,9 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
   } else if (actions.length) opts.action = actions[0]!;
   if (opts.action === 'run' && opts.builtinSweep !== undefined && (opts.preset !== undefined || opts.link !== undefined)) {
     return fail('--builtin-sweep brings its own preset; it cannot be combined with --preset or --link', '  use --set to change the preset\'s knobs');
+  }
+  if (opts.action === 'run' && opts.pcap !== undefined && (opts.sweep !== undefined || opts.builtinSweep !== undefined)) {
+    return fail('--pcap cannot be combined with --sweep or --builtin-sweep: run the capture once per setting', '  e.g. --pcap FILE --set lro.mode=legacy, then --set lro.mode=sorted');
   }
   if (opts.action === 'run' && opts.preset !== undefined && opts.link !== undefined) {
     return fail('--preset and --link cannot be combined: a link already holds a whole scenario', '  use --link with --set to change it');

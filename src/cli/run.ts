@@ -14,6 +14,7 @@ import {
   type CliError,
   type CliOptions,
 } from './args';
+import { pcapMissing, runPcap } from './pcap';
 import {
   csvRow,
   framesCsv,
@@ -82,6 +83,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   const resolved = resolveScenario(opts);
   if (!resolved.ok) return report(io, resolved.error);
   const scenario = resolved.value.scenario;
+  if (opts.pcap !== undefined) return runPcap(opts, scenario, io);
+  if (scenario.traffic.interleave === 'pcap' && scenario.traffic.workload === 'receive') return report(io, pcapMissing(opts));
 
   if (opts.sweep !== undefined) {
     const sweep = parseSweep(opts.sweep);

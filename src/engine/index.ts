@@ -8,3 +8,6 @@ export * from './version';
 export { lineRatePps, frameTimeNs, WIRE_OVERHEAD_BYTES } from './wire';
 export * from './sweep';
 export { stateBytes } from './footprint';
+export { CaptureError, PCAP_LIMITS, bytesReader, openCapture, type Capture, type CaptureInfo, type ChunkReader } from './pcap';
+export { replayDurationNs, type ReplayOptions } from './pcapreplay';
+export { SourceError } from './makesource';

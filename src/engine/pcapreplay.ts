@@ -7,7 +7,7 @@
  * count is in the capture's info). Open loop: the packets are what they were, whatever the host
  * does with them.
  */
-import { PKT_CUT, PKT_NON_IP, PacketReader, elapsedNs, type Capture } from './pcap';
+import { PKT_CUT, PKT_NON_IP, PacketReader, elapsedNs, type Capture, type CaptureInfo } from './pcap';
 import { C_FRAME, C_TIME, type RxSource } from './rxsource';
 import { PK_FLOW, PK_FLOWID, PK_META, PK_REC, type SegmentBuffer } from './tcpflows';
 
@@ -16,6 +16,17 @@ export interface ReplayOptions {
   scaled: boolean;
   /** Gbit/s = bits per ns. */
   targetBitsPerNs: number;
+}
+
+/** Factor a replay applies to the capture's times (1 when kept). */
+export function replayScale(info: CaptureInfo, o: ReplayOptions): number {
+  const rate = info.durationNs > 0 ? info.wireBits / info.durationNs : 0;
+  return o.scaled && rate > 0 && o.targetBitsPerNs > 0 ? rate / o.targetBitsPerNs : 1;
+}
+
+/** How long the replay lasts, first packet to last, ns. */
+export function replayDurationNs(info: CaptureInfo, o: ReplayOptions): number {
+  return info.durationNs * replayScale(info, o);
 }
 
 export class PcapReplay implements RxSource {
@@ -46,8 +57,7 @@ export class PcapReplay implements RxSource {
     this.flowHash = capture.flows.hash.slice(0, info.flows);
     this.pr = new PacketReader(capture.reader);
     this.ng = this.pr.format === 'pcapng';
-    const rate = info.durationNs > 0 ? info.wireBits / info.durationNs : 0;
-    this.scale = o.scaled && rate > 0 && o.targetBitsPerNs > 0 ? rate / o.targetBitsPerNs : 1;
+    this.scale = replayScale(info, o);
     const ms = (info.durationNs * this.scale) / 1e6;
     this.notes.push(`capture ${info.name}: ${info.replayed} IP packets of ${info.flows} flow(s) (${info.tcpFlows} TCP) over ${ms.toPrecision(3)} ms${o.scaled ? `, gaps ×${this.scale.toPrecision(3)} for ${(o.targetBitsPerNs).toPrecision(3)} Gbit/s` : ', timing as captured'}${info.nonIp + info.cut > 0 ? `; skipped ${info.nonIp} non-IP frame(s) and ${info.cut} cut by the snaplen` : ''}`);
   }
