@@ -92,7 +92,10 @@ export class Simulation {
   private readonly prevTask: Float64Array;
   private readonly prevBusy: Float64Array;
 
+  private readonly capture: Capture | undefined;
+
   constructor(scenario: Scenario, inputs: RunInputs = {}) {
+    this.capture = inputs.capture;
     this.scenario = scenario;
     this.durationNs = scenario.sim.duration_ms * 1e6;
     this.frameNs = this.durationNs / FRAMES_PER_RUN;
@@ -226,7 +229,7 @@ export class Simulation {
     const base = {
       engine: ENGINE_ID,
       scenario: this.scenario,
-      link: encodeLink({ scenario: this.scenario }),
+      link: encodeLink({ scenario: this.scenario, ...(this.capture ? { capture: { name: this.capture.info.name, sha256: this.capture.info.sha256 } } : {}) }),
       workload: this.scenario.traffic.workload,
       simulated_ms: T / 1e6,
       wall_ms: wallMs,
