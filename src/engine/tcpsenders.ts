@@ -11,7 +11,8 @@
  *   UDP and SCTP flows send one packet per turn.
  * - Rate. Each host averages rate/senders packets per ns (the offered load): after a burst it
  *   is idle for the rest of its cycle, a random (exponential) time without pacing, the exact time
- *   with it. Hosts start at random phases. A host whose link cannot carry its share sends back to
+ *   with it. Hosts start at random phases (exponential, or uniform over a cycle when paced), so the
+ *   offered rate is the same from the first microsecond. A host whose link cannot carry its share sends back to
  *   back (the run's notes say what the senders can offer).
  * - The switch. The packets of all hosts are merged in time order: the stream at the input of
  *   the receiver's switch port (the ingress then serialises it at the receiver's line rate, with
@@ -172,11 +173,12 @@ export class TcpSenders implements RxSource {
     this.ackFlow = new Int32Array(ac);
     this.ackPkts = new Int32Array(ac);
     this.ackAux = new Float64Array(ac);
-    // random phases: each host starts somewhere in its first cycle
+    // random phases, so that the hosts' bursts form a stationary stream from time 0: a paced host
+    // starts anywhere in its first cycle; an unpaced one after an exponential time of one cycle's
+    // mean (its bursts are then a Poisson process from the start, not more frequent at first)
     for (let h = 0; h < H; h++) {
-      const f0 = h;
-      const cycle = this.burst[f0]! * (this.frameNs + this.idlePerPkt);
-      this.nextT[h] = rng.nextFloat() * cycle;
+      const cycle = this.burst[h]! * (this.frameNs + this.idlePerPkt);
+      this.nextT[h] = o.pacing || this.idlePerPkt === 0 ? rng.nextFloat() * cycle : rng.exponential(cycle);
       this.push(h);
     }
   }
