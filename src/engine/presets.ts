@@ -112,13 +112,13 @@ export const PRESETS: readonly Preset[] = [
     name: 'lro-many-flows-legacy',
     title: 'LRO with 1000 connections: the classic table',
     description: 'One XL710 RX queue receiving TCP from 1000 senders on 1 Gbit/s links at half of 40G: their 64 KB TSO bursts arrive about 20 at once, interleaved, so the 8-entry table is always full, almost every packet goes up alone (no_entries) and the queue falls behind.',
-    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.flows': 1000, 'traffic.interleave': 'tso', 'traffic.sender_gbps': 1, 'traffic.load': 0.5, 'lro.mode': 'legacy', 'sim.duration_ms': 10 },
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.flows': 1000, 'traffic.interleave': 'tso', 'traffic.sender_gbps': 1, 'traffic.load': 0.5, 'lro.mode': 'legacy', 'sim.duration_ms': 20 },
   },
   {
     name: 'lro-many-flows-sorted',
     title: 'LRO with 1000 connections: sorted queue, batch of 1024',
     description: 'The same 1000 senders through tcp_lro_queue_mbuf with iflib induced to batch 1024 packets before tcp_lro_flush_all: the bursts of one connection meet after the sort (about 24 packets per segment) and the queue keeps up, at the price of packets held for the batch.',
-    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.flows': 1000, 'traffic.interleave': 'tso', 'traffic.sender_gbps': 1, 'traffic.load': 0.5, 'lro.mode': 'sorted', 'lro.batch': 1024, 'sim.duration_ms': 10 },
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.flows': 1000, 'traffic.interleave': 'tso', 'traffic.sender_gbps': 1, 'traffic.load': 0.5, 'lro.mode': 'sorted', 'lro.batch': 1024, 'sim.duration_ms': 20 },
   },
   {
     name: 'lro-ack-storm',
