@@ -14,9 +14,9 @@
  */
 import * as Comlink from 'comlink';
 import type { Scenario } from '../src/engine';
-import { budgetMessage, type EngineWorkerApi, type FramesCallback, type RunOptions, type RunResult } from './protocol';
+import { budgetMessage, type CaptureResult, type EngineWorkerApi, type FramesCallback, type RunOptions, type RunResult } from './protocol';
 
-export type { FramesCallback, RunOptions, RunProgress, RunResult } from './protocol';
+export type { CaptureResult, FramesCallback, RunOptions, RunProgress, RunResult } from './protocol';
 
 /** What the store needs from an engine; tests substitute a fake. */
 export interface EngineClient {
@@ -27,6 +27,8 @@ export interface EngineClient {
   reset(): Promise<void>;
   /** Start the worker ahead of the first run (optional; run() starts it on demand). */
   warm(): void;
+  /** Read a capture in the worker (checks, flows, SHA-256); absent in engines that cannot replay one. */
+  inspectCapture?(data: Blob | Uint8Array, name: string): Promise<CaptureResult>;
   dispose(): void;
 }
 
@@ -260,6 +262,14 @@ export function createEngineClient(
     },
     warm() {
       get().remote.ping().catch(() => undefined);
+    },
+    async inspectCapture(data, name) {
+      if (resetting) await resetting;
+      try {
+        return await get().remote.inspectCapture(data, name);
+      } catch (e) {
+        return { ok: false, message: `The simulation worker could not read the file: ${e instanceof Error ? e.message : String(e)}` };
+      }
     },
     dispose() {
       replace();

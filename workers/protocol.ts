@@ -2,7 +2,7 @@
  * The messages between the engine Worker and the UI. Shared by workers/runner.ts (worker side) and
  * workers/client.ts (UI side); types, defaults and one message, so both sides can import it for free.
  */
-import type { FrameBatch, Scenario, SeriesInfo, Summary } from '../src/engine';
+import type { CaptureInfo, FrameBatch, Scenario, SeriesInfo, Summary } from '../src/engine';
 
 export interface RunOptions {
   /**
@@ -28,7 +28,15 @@ export interface RunOptions {
    * Default DEFAULT_MEMORY_BUDGET_MB; the page sets it with `?budget_mb=N`.
    */
   memoryBudgetMb?: number;
+  /**
+   * The capture a traffic.interleave=pcap scenario replays: the File (a reference; the worker
+   * reads it in chunks) or, in tests, its bytes.
+   */
+  capture?: { data: Blob | Uint8Array; name: string };
 }
+
+/** The first pass over a capture: its facts, or why it cannot be replayed (one line). */
+export type CaptureResult = { ok: true; info: CaptureInfo } | { ok: false; message: string };
 
 /** The largest scenario the knobs allow needs ~96 MB (`npx tsx bench/footprint.ts`), so this only stops a mistake. */
 export const DEFAULT_MEMORY_BUDGET_MB = 256;
@@ -72,7 +80,9 @@ export interface EngineWorkerApi {
    * in, one summary out. Only `budgetMs` of the options applies. Cancelled by reset() or another
    * start()/runToEnd() like start().
    */
-  runToEnd(scenario: Scenario, opts?: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMb'>): Promise<RunResult>;
+  runToEnd(scenario: Scenario, opts?: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMb' | 'capture'>): Promise<RunResult>;
+  /** Read a capture once (checks, flows, SHA-256) and keep it for the runs that replay it. */
+  inspectCapture(data: Blob | Uint8Array, name: string): Promise<CaptureResult>;
   /** Stop advancing the current run (no-op when idle). Paused time does not count in wall_ms. */
   pause(): void;
   resume(): void;

@@ -12,13 +12,15 @@
  * stays stuck past the budget).
  */
 import * as Comlink from 'comlink';
-import { FRAMES_PER_RUN, Simulation, parseScenario, stateBytes, type FrameBatch, type Scenario } from '../src/engine';
+import { CaptureError, FRAMES_PER_RUN, Simulation, parseScenario, stateBytes, type Capture, type FrameBatch, type Scenario } from '../src/engine';
+import { CaptureCache } from './capture';
 import {
   budgetMessage,
   memoryMessage,
   DEFAULT_MEMORY_BUDGET_MB,
   DEFAULT_FRAMES_PER_SECOND,
   DEFAULT_MAX_BATCHES_PER_SECOND,
+  type CaptureResult,
   type EngineWorkerApi,
   type FramesCallback,
   type RunOptions,
@@ -75,6 +77,7 @@ class ActiveRun {
     private readonly onFrames: FramesCallback,
     private readonly opts: RunOptions,
     private readonly yieldNow: Yield,
+    private readonly captures: CaptureCache,
   ) {}
 
   private clock(): number {
@@ -130,10 +133,20 @@ class ActiveRun {
     const overBudget = () => budgetMs > 0 && this.clock() >= budgetMs;
 
     this.activeSince = performance.now();
+    let capture: Capture | undefined;
+    if (parsed.value.traffic.interleave === 'pcap' && parsed.value.traffic.workload === 'receive') {
+      const c = this.opts.capture;
+      if (!c) return { kind: 'error', message: 'This scenario replays a capture: choose the capture file first.' };
+      try {
+        capture = this.captures.open(c.data, c.name);
+      } catch (e) {
+        return { kind: 'error', message: e instanceof CaptureError ? `${c.name}: ${e.message}` : `The capture could not be read: ${errorMessage(e)}` };
+      }
+    }
     let sim: Simulation;
     try {
       const t0 = performance.now();
-      sim = new Simulation(parsed.value);
+      sim = new Simulation(parsed.value, { capture });
       this.busyMs += performance.now() - t0;
     } catch (e) {
       return { kind: 'error', message: `The engine could not set up this scenario: ${errorMessage(e)}` };
@@ -217,6 +230,7 @@ class ActiveRun {
 export class EngineRunner implements EngineWorkerApi {
   private current: ActiveRun | null = null;
   private readonly yieldNow: Yield;
+  private readonly captures = new CaptureCache();
 
   constructor(opts: { yieldNow?: Yield } = {}) {
     this.yieldNow = opts.yieldNow ?? defaultYield();
@@ -232,8 +246,10 @@ export class EngineRunner implements EngineWorkerApi {
         maxBatchesPerSecond: opts.maxBatchesPerSecond,
         budgetMs: opts.budgetMs,
         memoryBudgetMb: opts.memoryBudgetMb,
+        capture: opts.capture,
       },
       this.yieldNow,
+      this.captures,
     );
     this.current = run;
     try {
@@ -258,8 +274,16 @@ export class EngineRunner implements EngineWorkerApi {
    * The same run loop as start() with the frames kept in the worker: nothing crosses to the page
    * until the summary (the batches go to a no-op sink here, never through postMessage).
    */
-  runToEnd(scenario: Scenario, opts: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMb'> = {}): Promise<RunResult> {
-    return this.start(scenario, () => {}, { framesPerSecond: 0, maxBatchesPerSecond: Infinity, budgetMs: opts.budgetMs, memoryBudgetMb: opts.memoryBudgetMb });
+  runToEnd(scenario: Scenario, opts: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMb' | 'capture'> = {}): Promise<RunResult> {
+    return this.start(scenario, () => {}, { framesPerSecond: 0, maxBatchesPerSecond: Infinity, budgetMs: opts.budgetMs, memoryBudgetMb: opts.memoryBudgetMb, capture: opts.capture });
+  }
+
+  inspectCapture(data: Blob | Uint8Array, name: string): Promise<CaptureResult> {
+    try {
+      return Promise.resolve({ ok: true, info: this.captures.open(data, name).info });
+    } catch (e) {
+      return Promise.resolve({ ok: false, message: e instanceof CaptureError ? e.message : `The capture could not be read: ${errorMessage(e)}` });
+    }
   }
 
   pause(): void {
