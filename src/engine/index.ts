@@ -11,3 +11,4 @@ export { stateBytes } from './footprint';
 export { CaptureError, PCAP_LIMITS, bytesReader, openCapture, type Capture, type CaptureInfo, type ChunkReader } from './pcap';
 export { replayDurationNs, type ReplayOptions } from './pcapreplay';
 export { SourceError } from './makesource';
+export { lroFacts, type LroFacts } from './lroview';

@@ -284,7 +284,7 @@ export const KNOBS: readonly Knob[] = [
   {
     path: 'traffic.flows', group: 'Traffic', kind: 'int', label: 'Flows', workloads: NIC_PATH,
     min: 1, max: 1000000, default: 2000, unit: 'flows',
-    help: 'Distinct 5-tuples; each packet belongs to a uniformly chosen flow. RSS hashes each flow to a queue.',
+    help: 'Distinct 5-tuples (TCP connections for the receive workload\'s senders). With traffic.interleave=uniform each packet belongs to a uniformly chosen flow; a capture replay has its own. RSS hashes each flow to a queue.',
   },
   {
     path: 'traffic.frame_bytes', group: 'Traffic', kind: 'int', label: 'Frame size',
@@ -299,7 +299,7 @@ export const KNOBS: readonly Knob[] = [
   {
     path: 'traffic.arrival', group: 'Traffic', kind: 'choice', label: 'Arrival process',
     options: ['constant', 'poisson', 'bursty'], default: 'constant',
-    help: 'constant: evenly spaced (pkt-gen); poisson: exponential gaps; bursty: bursts of a geometric number of frames (mean 32: one iflib TX batch) arriving together, Poisson between bursts; same mean rate.',
+    help: 'constant: evenly spaced (pkt-gen); poisson: exponential gaps; bursty: bursts of a geometric number of frames (mean 32: one iflib TX batch) arriving together, Poisson between bursts; same mean rate. (The receive workload\'s TCP senders and capture replays bring their own timing.)',
   },
   {
     path: 'traffic.interleave', group: 'Traffic', kind: 'choice', label: 'Packet order', workloads: ['receive'], since: 4, legacy: 'uniform',
