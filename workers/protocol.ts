@@ -38,7 +38,10 @@ export interface RunOptions {
 /** The first pass over a capture: its facts, or why it cannot be replayed (one line). */
 export type CaptureResult = { ok: true; info: CaptureInfo } | { ok: false; message: string };
 
-/** The largest scenario the knobs allow needs ~96 MB (`npx tsx bench/footprint.ts`), so this only stops a mistake. */
+/**
+ * The largest forwarding scenario the knobs allow needs ~96 MB; the largest receive one with LRO
+ * on 256 queues and a million TCP senders ~434 MB, which this refuses (`npx tsx bench/footprint.ts`).
+ */
 export const DEFAULT_MEMORY_BUDGET_MB = 256;
 
 export const DEFAULT_FRAMES_PER_SECOND = 100;
