@@ -30,3 +30,24 @@ describe('captures in the worker', () => {
     expect(!bad.ok && bad.message).toMatch(/^truncated/);
   });
 });
+
+describe('captures in a sweep', () => {
+  it('every point of a pool run replays the capture it is given', async () => {
+    const { createEnginePool } = await import('./pool');
+    const { channelWorker } = await import('./testing');
+    const p = createEnginePool({ size: 2, budgetMs: 0, makeWorker: () => channelWorker() });
+    try {
+      const legacy = pcap, sorted = applyKnob(applyKnob(pcap, 'lro.mode', 'sorted'), 'lro.batch', 1024);
+      const out = await p.run([legacy, sorted], { capture: { data: bytes, name: 'single-flow.pcap' } });
+      expect(out.kind).toBe('done');
+      if (out.kind !== 'done') return;
+      for (const r of out.results) expect(r.kind).toBe('done');
+      const ratio = out.results.map((r) => (r.kind === 'done' ? r.summary.lro!.aggregation_ratio.data : NaN));
+      expect(ratio[1]).toBeGreaterThan(ratio[0]!);
+      const without = await p.run([legacy]);
+      expect(without.kind === 'done' && without.results[0]).toEqual({ kind: 'error', message: 'This scenario replays a capture: choose the capture file first.' });
+    } finally {
+      p.dispose();
+    }
+  });
+});

@@ -45,6 +45,8 @@ export interface PoolRunOptions {
   onProgress?: (progress: PoolProgress) => void;
   /** Wall-time budget per point, ms (overrides the pool's). 0: none. */
   budgetMs?: number;
+  /** The capture the points replay (traffic.interleave=pcap): every worker reads it once. */
+  capture?: { data: Blob | Uint8Array; name: string };
 }
 
 export type PoolOutcome =
@@ -260,7 +262,7 @@ export function createEnginePool(options: PoolOptions = {}): EnginePool {
             }, budgetMs + graceMs);
           }
           slot.remote
-            .runToEnd(scenarios[index]!, { ...(budgetMs > 0 ? { budgetMs } : {}), ...(page.memoryBudgetMb ? { memoryBudgetMb: page.memoryBudgetMb } : {}) })
+            .runToEnd(scenarios[index]!, { ...(budgetMs > 0 ? { budgetMs } : {}), ...(page.memoryBudgetMb ? { memoryBudgetMb: page.memoryBudgetMb } : {}), ...(opts.capture ? { capture: opts.capture } : {}) })
             .then(
               (r) => job.settle(pointOf(r)),
               (e: unknown) => job.settle({ kind: 'error', message: `The simulation failed: ${e instanceof Error ? e.message : String(e)}` }),

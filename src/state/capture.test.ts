@@ -80,7 +80,7 @@ describe('captures in the page', () => {
     const hash = store.getState().shareHash;
     store.getState().setKnobText('traffic.interleave', 'pcap');
     expect(store.getState().valid).toBe(false);
-    expect(store.getState().crossErrors['traffic.interleave']).toEqual(['traffic.interleave = pcap replays a capture: choose the capture file (pcap or pcapng) below']);
+    expect(store.getState().crossErrors['traffic.interleave']).toEqual(['traffic.interleave = pcap replays a capture: choose the capture file under “Replay a capture”']);
     expect(store.getState().shareHash).toBe(hash);
     const s: Scenario = setPath(setPath(defaultScenario(), 'traffic.workload', 'receive'), 'traffic.interleave', 'pcap');
     expect(decodeLink(encodeLink({ scenario: s })).ok).toBe(false);

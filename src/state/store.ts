@@ -66,7 +66,7 @@ export interface LoadedCapture {
 /** A pcap scenario needs a capture to name (the share link carries it) before it is valid. */
 export function pcapProblem(s: Scenario, ref: CaptureRef | null): string | null {
   if (s.traffic.workload !== 'receive' || s.traffic.interleave !== 'pcap' || ref) return null;
-  return 'traffic.interleave = pcap replays a capture: choose the capture file (pcap or pcapng) below';
+  return 'traffic.interleave = pcap replays a capture: choose the capture file under “Replay a capture”';
 }
 
 export interface AppState {
