@@ -109,7 +109,9 @@ test('the LRO flows sweep: points arrive, the chart and table fill, the table co
 
 test('cancel stops a long sweep at once; the page stays usable', async ({ page }) => {
   await page.goto('/?fps=0&pool=2');
-  await page.getByTestId('knob-sim.duration_ms').fill('300'); // seconds of engine time per point
+  // seconds of engine time per point: 300 ms simulated at load 0.1 takes only 0.2–0.7 s here, so
+  // the first point could finish before the cancel and the sweep would not be "long"
+  await page.getByTestId('knob-sim.duration_ms').fill('3000');
   await openSweepTab(page);
   await expect(page.getByTestId('sweep-spec')).toHaveText('traffic.load=0.1..1.2:8');
   await page.getByTestId('sweep-run').click();
@@ -130,7 +132,7 @@ test('cancel stops a long sweep at once; the page stays usable', async ({ page }
   await expect(page.getByTestId('summary')).toBeVisible();
   // And so does a sweep (on fresh workers).
   await openSweepTab(page);
-  await expect(page.getByTestId('sweep-stale')).toBeVisible(); // the cancelled one was on 300 ms runs
+  await expect(page.getByTestId('sweep-stale')).toBeVisible(); // the cancelled one was on 3000 ms runs
   await page.getByTestId('sweep-run').click();
   await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
   await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-done', '8');
