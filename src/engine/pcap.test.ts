@@ -215,3 +215,23 @@ describe('bad captures: one clear line each', () => {
     expect(() => new PacketReader(huge)).toThrow('the file is 5368709120 bytes; captures up to 4294967296 bytes (4 GiB) can be replayed');
   });
 });
+
+describe('the flow limit', () => {
+  it('a capture with more flows than traffic.flows allows is refused with the limit', async () => {
+    const { FlowTable, KEY_WORDS } = await import('./pcap');
+    const { MAX_CAPTURE_FLOWS, TooManyFlows } = await import('./pcapflows');
+    const t = new FlowTable();
+    const key = new Int32Array(KEY_WORDS);
+    key[0] = (4 << 8) | 17;
+    for (let f = 0; f < MAX_CAPTURE_FLOWS; f++) {
+      key[1] = f;
+      t.add(key);
+    }
+    expect(t.count).toBe(MAX_CAPTURE_FLOWS);
+    key[1] = -1;
+    expect(() => t.add(key)).toThrow(TooManyFlows);
+    expect(() => t.add(key)).toThrow('more than 1000000 flows (the limit: traffic.flows\' maximum)');
+    key[1] = 5;
+    expect(t.find(key)).toBe(5); // the ones it holds are still found
+  });
+});
