@@ -3,6 +3,7 @@
  * workers/client.ts (UI side); types, defaults and one message, so both sides can import it for free.
  */
 import type { CaptureInfo, FrameBatch, Scenario, SeriesInfo, Summary } from '../src/engine';
+import { mib } from '../src/engine/budget';
 
 export interface RunOptions {
   /**
@@ -22,12 +23,14 @@ export interface RunOptions {
    */
   budgetMs?: number;
   /**
-   * Memory budget of the run's simulation state, MB (the typed arrays the engine allocates for
-   * rings, flow tables and LRO, measured by stateBytes right after set-up; it does not grow while
-   * the run advances). A scenario over it ends with an `error` result before the first step.
-   * Default DEFAULT_MEMORY_BUDGET_MB; the page sets it with `?budget_mb=N`.
+   * Memory budget of the run's simulation state, MiB (2^20 bytes: the typed arrays the engine
+   * allocates for rings, flow tables and LRO). The scenario's estimate (engine/budget.ts, an upper
+   * bound computed from its sizes) is checked before anything is allocated, and the measured
+   * stateBytes right after set-up; it does not grow while the run advances. A scenario over it
+   * ends with an `error` result before the first step. Default DEFAULT_MEMORY_BUDGET_MIB; the page
+   * sets it with `?budget_mb=N` (N in MiB; the parameter kept its name).
    */
-  memoryBudgetMb?: number;
+  memoryBudgetMib?: number;
   /**
    * The capture a traffic.interleave=pcap scenario replays: the File (a reference; the worker
    * reads it in chunks) or, in tests, its bytes.
@@ -38,11 +41,8 @@ export interface RunOptions {
 /** The first pass over a capture: its facts, or why it cannot be replayed (one line). */
 export type CaptureResult = { ok: true; info: CaptureInfo } | { ok: false; message: string };
 
-/**
- * The largest forwarding scenario the knobs allow needs ~96 MB; the largest receive one with LRO
- * on 256 queues and a million TCP senders ~434 MB, which this refuses (`npx tsx bench/footprint.ts`).
- */
-export const DEFAULT_MEMORY_BUDGET_MB = 256;
+/** The heaviest scenarios the knobs allow need ~370 MiB (`npx tsx bench/footprint.ts`); presets under 2 MiB. */
+export { DEFAULT_MEMORY_BUDGET_MIB } from '../src/engine/budget';
 
 export const DEFAULT_FRAMES_PER_SECOND = 100;
 export const DEFAULT_MAX_BATCHES_PER_SECOND = 30;
@@ -62,6 +62,21 @@ export interface RunProgress {
   series?: readonly SeriesInfo[];
 }
 
+/**
+ * What a run is doing: `computing` (engine slices), `pacing` (waiting for the next frame's time at
+ * the requested frames per second), `delivering` (waiting for the page to take a batch), `paused`;
+ * `idle` when the worker has no run.
+ */
+export type RunPhase = 'idle' | 'computing' | 'pacing' | 'delivering' | 'paused';
+
+export interface Beat {
+  phase: RunPhase;
+  /** Simulated time reached, ns (it moves inside a frame, between slices). */
+  simulatedNs: number;
+  /** Frames recorded. */
+  frames: number;
+}
+
 /** Called with each batch of new frames (never per packet). */
 export type FramesCallback = (batch: FrameBatch, progress: RunProgress) => void | Promise<void>;
 
@@ -69,7 +84,8 @@ export type FramesCallback = (batch: FrameBatch, progress: RunProgress) => void 
 export type RunResult =
   | { kind: 'done'; summary: Summary }
   | { kind: 'cancelled' }
-  | { kind: 'error'; message: string };
+  /** `restartable`: the worker failed (crashed, hung, stalled) and was replaced; the page offers Restart. */
+  | { kind: 'error'; message: string; restartable?: boolean };
 
 /** The API the worker exposes through Comlink. */
 export interface EngineWorkerApi {
@@ -83,7 +99,7 @@ export interface EngineWorkerApi {
    * in, one summary out. Only `budgetMs` of the options applies. Cancelled by reset() or another
    * start()/runToEnd() like start().
    */
-  runToEnd(scenario: Scenario, opts?: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMb' | 'capture'>): Promise<RunResult>;
+  runToEnd(scenario: Scenario, opts?: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib' | 'capture'>): Promise<RunResult>;
   /** Read a capture once (checks, flows, SHA-256) and keep it for the runs that replay it. */
   inspectCapture(data: Blob | Uint8Array, name: string): Promise<CaptureResult>;
   /** Stop advancing the current run (no-op when idle). Paused time does not count in wall_ms. */
@@ -93,6 +109,12 @@ export interface EngineWorkerApi {
   reset(): void;
   /** Liveness check for the client. */
   ping(): string;
+  /**
+   * The heartbeat (workers/handle.ts): what the current run is doing and how far it got. The
+   * worker answers between engine slices (≤ ~8 ms apart, even inside one long frame), so an
+   * unanswered beat means its event loop is stuck.
+   */
+  beat(): Beat;
   /**
    * Take the Web Lock `name` and hold it for the worker's whole life; resolves true once held
    * (false where Web Locks do not exist). The client then queues for the same lock: it is granted
@@ -106,11 +128,15 @@ function ms(x: number): string {
   return String(Number(x.toPrecision(4)));
 }
 
-/** The message of a run stopped by its wall-time budget (runner.ts; client.ts's backstop adds a sentence). */
-export function memoryMessage(needMb: number, budgetMb: number): string {
-  return `This scenario needs ${needMb.toFixed(1)} MB of simulation state (rings, flow tables, LRO arrays); the memory budget is ${budgetMb} MB. Use fewer flows, queues or descriptors, or raise the budget with ?budget_mb=N.`;
+/** How the page raises the memory budget (in budget messages). */
+export const MEMORY_BUDGET_HOW = '?budget_mb=N (MiB)';
+
+/** The message of a scenario whose measured state is over the budget (a backstop to the estimate). */
+export function memoryMessage(needBytes: number, budgetMib: number): string {
+  return `This scenario needs ${mib(needBytes)} of simulation state (rings, flow tables, LRO arrays); the memory budget is ${budgetMib} MiB. Use fewer flows, queues or descriptors, or raise the budget with ${MEMORY_BUDGET_HOW}.`;
 }
 
+/** The message of a run stopped by its wall-time budget (runner.ts; client.ts's backstop adds a sentence). */
 export function budgetMessage(budgetMs: number, simulatedMs?: number, totalMs?: number): string {
   const where = simulatedMs !== undefined && totalMs !== undefined ? ` at ${ms(simulatedMs)} of ${ms(totalMs)} ms simulated` : '';
   return `The run was stopped${where}: it used up its wall-time budget of ${ms(budgetMs)} ms. Shorten sim.duration_ms, choose a faster playback, or raise the budget.`;

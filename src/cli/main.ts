@@ -16,6 +16,9 @@ try {
   process.exitCode = runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
+    now: () => performance.now(),
+    errIsTTY: process.stderr.isTTY === true,
+    columns: process.stderr.columns,
   });
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));

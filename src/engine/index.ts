@@ -12,3 +12,10 @@ export { CaptureError, PCAP_LIMITS, bytesReader, openCapture, type Capture, type
 export { replayDurationNs, type ReplayOptions } from './pcapreplay';
 export { SourceError } from './makesource';
 export { lroFacts, type LroFacts } from './lroview';
+export { PARAM_SPECS, PARAMS, defaultParams, paramSpec, STAGES, STAGE_LABELS, type Params, type ParamSpec, type ParamKind, type Stage } from './costs';
+export { DROP_LOCATIONS, DROP_LABELS, type DropLocation } from './ledger';
+export type * from './report';
+export * from './measured';
+export { csvField, csvRow, csvTable, columnsCsv, neutralise } from './csv';
+export { closeMatches, didYouMean, levenshtein } from './suggest';
+export { DEFAULT_MEMORY_BUDGET_MIB, ESTIMATE_FACTOR, MIB, estimateStateBytes, largestParts, memoryBudgetProblem, mib, type StateEstimate } from './budget';

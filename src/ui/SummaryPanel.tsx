@@ -251,7 +251,7 @@ export function SummaryPanel() {
       </p>
       <p className="bottleneck" data-testid="summary-bottleneck">
         <strong>Bottleneck: </strong>
-        {summary.bottleneck}
+        {summary.bottleneck.text}
       </p>
       {stale && (
         <p className="note" data-testid="stale-note">
