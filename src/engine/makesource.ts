@@ -43,10 +43,14 @@ export interface SourceContext {
   capture?: Capture;
 }
 
+/** The source a scenario's path pulls from: only the receive workload has senders' structure; forward keeps the v3 generator. */
+export function rxSourceKind(s: Scenario): 'uniform' | 'tso' | 'pcap' {
+  return s.traffic.workload === 'receive' ? s.traffic.interleave : 'uniform';
+}
+
 export function makeRxSource(s: Scenario, rng: Prng, ctx: SourceContext): RxSource {
   const t = s.traffic;
-  // only the receive workload has senders' structure; the others keep the v3 generator
-  const mode = s.traffic.workload === 'receive' ? t.interleave : 'uniform';
+  const mode = rxSourceKind(s);
   if (mode === 'pcap') {
     if (!ctx.capture) throw new SourceError('traffic.interleave=pcap needs a capture: --pcap FILE in the CLI, or choose the capture file in the page');
     return new PcapReplay(ctx.capture, {

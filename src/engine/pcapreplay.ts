@@ -36,6 +36,7 @@ export class PcapReplay implements RxSource {
   readonly notes: string[] = [];
   readonly nflows: number;
   readonly flowHash: Uint32Array;
+  readonly hashType: Uint8Array;
   /** Factor applied to the capture's times. */
   readonly scale: number;
   private readonly cap: Capture;
@@ -55,6 +56,7 @@ export class PcapReplay implements RxSource {
     const info = capture.info;
     this.nflows = info.flows;
     this.flowHash = capture.flows.hash.slice(0, info.flows);
+    this.hashType = capture.flows.hashType.slice(0, info.flows);
     this.pr = new PacketReader(capture.reader);
     this.ng = this.pr.format === 'pcapng';
     this.scale = replayScale(info, o);

@@ -35,6 +35,8 @@ export interface RxSource {
   readonly nflows: number;
   /** The RSS hash (m_pkthdr.flowid) of each flow when the source defines its flows (pcap); null: the path's pkt-gen tuples. */
   readonly flowHash: Uint32Array | null;
+  /** Their M_HASHTYPE (as the NIC reports it) when the source defines its flows; null otherwise. */
+  readonly hashType: Uint8Array | null;
   /** [C_TIME, C_FRAME] of the packet last produced. */
   readonly cell: Float64Array;
   /** Whether the source wants `delivered` calls (closed loop) and may produce packets later after returning -1. */
@@ -54,6 +56,7 @@ export interface RxSource {
 export class UniformSource implements RxSource {
   readonly kind = 'uniform' as const;
   readonly flowHash = null;
+  readonly hashType = null;
   readonly cell = new Float64Array(2);
   readonly feedback = false;
   readonly notes: readonly string[] = [];

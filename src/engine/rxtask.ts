@@ -13,6 +13,10 @@
  *    `tcp_lro_flush_all` at the end of the pass or of `lro.batch`): one step for the whole pass.
  * 3. The task re-queues itself (GROUPTASK_ENQUEUE) while descriptors remain, else re-enables the
  *    queue's interrupt.
+ *
+ * Delivered packets are reported to the traffic source (rxsource.ts) when it closes the loop
+ * (`feedback`): per segment handed to tcp_input, with its packets, so LRO's aggregates become
+ * stretch ACKs; after which the ingress resumes a source that was waiting for them.
  */
 import { A_DRAIN, STEP, STEP_DONE, STEP_PUSHED } from './activity';
 import { LRO_COST } from './costs';
@@ -21,8 +25,9 @@ import type { Cpus } from './cpus';
 import type { Flows } from './flows';
 import type { Histogram } from './histogram';
 import { C_RXEOF, C_SOCKET, C_STACK, type Ledger } from './ledger';
-import { LRO_REASONS, LRO_WORK_LEN, LRO_WORK_NAMES, Lro } from './lro';
+import { LRO_REASONS, LRO_WORK_LEN, LRO_WORK_NAMES, Lro, type LroCode } from './lro';
 import type { RxQueues } from './rxqueue';
+import type { RxSource } from './rxsource';
 import type { SharedLine } from './sharedline';
 import type { SegmentBuffer } from './tcpflows';
 import type { TxPath } from './txpath/txpath';
@@ -42,6 +47,8 @@ export interface RxTaskHost {
   pushActivity(cpu: number, kind: number, arg: number): void;
   /** Acquire a contended line now: its hold and wait are added to what the CPU owes. */
   lineTime(line: SharedLine, cpu: number, n: number, criticalNs: number): void;
+  /** A closed-loop source was told of deliveries: the ingress pulls again if it was waiting. */
+  resumeArrivals(): void;
 }
 
 export interface LroSummary {
@@ -72,14 +79,18 @@ export interface RxTaskOptions {
   rtentry: SharedLine | null;
   /** A mutex cycle's hold beyond its atomic (ns.spinlock − ns.atomic). */
   lockCriticalNs: number;
-  lro: { mode: 'legacy' | 'sorted'; entries: number; mbufs: number; batch: number; tcpHint: boolean } | null;
+  lro: { mode: 'legacy' | 'sorted'; code: LroCode; entries: number; mbufs: number; batch: number; tcpHint: boolean } | null;
   seg: SegmentBuffer | null;
   ghz: number;
+  /** The traffic source, told of each delivery when it closes the loop (`feedback`). */
+  source: RxSource | null;
 }
 
 export class RxTasks {
   readonly budget: number;
   private readonly forward: boolean;
+  /** The source wants deliveries reported (closed loop), else null. */
+  private readonly fb: RxSource | null;
   // per CPU: the pass in flight
   private readonly phase: Uint8Array;
   private readonly passN: Int32Array;
@@ -115,6 +126,7 @@ export class RxTasks {
   ) {
     this.budget = o.budget;
     this.forward = o.forward;
+    this.fb = o.source && o.source.feedback ? o.source : null;
     const ncpu = h.cpus.ncpu, B = o.budget;
     this.phase = new Uint8Array(ncpu);
     this.passN = new Int32Array(ncpu);
@@ -125,7 +137,7 @@ export class RxTasks {
     for (let c = 0; c < ncpu; c++) this.fwdNs[c] = h.cost.totalNs[c * NOP + OP.FORWARD]!;
     if (o.lro) {
       const nq = this.rx.n;
-      for (let k = 0; k < nq; k++) this.lros.push(new Lro({ mode: o.lro.mode, entries: o.lro.entries, mbufs: o.lro.mbufs, batch: o.lro.batch, tcpHint: o.lro.tcpHint }));
+      for (let k = 0; k < nq; k++) this.lros.push(new Lro({ mode: o.lro.mode, code: o.lro.code, entries: o.lro.entries, mbufs: o.lro.mbufs, batch: o.lro.batch, tcpHint: o.lro.tcpHint }));
       // Ids of packets inside LRO or handed up by the running pass, for their arrival stamps: at
       // most the sort array or the batch (whichever flushes first) plus one pass, so twice that
       // never wraps onto a packet still in flight.
@@ -269,6 +281,11 @@ export class RxTasks {
       for (let k = 0; k < n; k++) lat.record(now - this.passStamp[cpu * B + k]!);
       this.sunk += n;
       c[C_SOCKET]! += n;
+      const src = this.fb;
+      if (src !== null) {
+        for (let k = 0; k < n; k++) src.delivered(this.passFlow[cpu * B + k]!, 1, 1, now);
+        h.resumeArrivals();
+      }
       return;
     }
     const out = this.lros[q]!.out;
@@ -276,6 +293,12 @@ export class RxTasks {
     for (let k = 0; k < np; k++) lat.record(now - this.holdStamp[pb + ids[k]!]!);
     this.sunk += np;
     c[C_SOCKET]! += np;
+    const src = this.fb;
+    if (src !== null && out.nseg > 0) {
+      const flow = out.flow, count = out.count;
+      for (let k = 0; k < out.nseg; k++) src.delivered(flow[k]!, count[k]!, 1, now);
+      h.resumeArrivals();
+    }
     out.clear();
   }
 

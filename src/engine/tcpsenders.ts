@@ -72,6 +72,7 @@ const K_LOSS = -1;
 export class TcpSenders implements RxSource {
   readonly kind = 'tso' as const;
   readonly flowHash = null;
+  readonly hashType = null;
   readonly cell = new Float64Array(2);
   readonly feedback: boolean;
   readonly notes: string[] = [];
