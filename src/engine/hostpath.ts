@@ -290,6 +290,8 @@ export class HostPath implements TxContext {
         seg = new SegmentBuffer(q.rx * s.queues.rx_desc);
         this.notes.push(`LRO ${s.lro.mode} (${code === 'classic' ? 'classic tcp_lro.c' : 'FreeBSD 13+ tcp_lro.c'}): ${s.lro.mode === 'legacy' ? `${s.lro.entries} entries per RX queue` : `${s.lro.mbufs}-packet sort array`}, flush_all every ${s.lro.batch > 1 ? `${s.lro.batch} packets` : 'rxeof pass'}${s.lro.tcp_hint ? ', TCP only (hash-type hint)' : ', every IP packet offered'}`);
       }
+      const lroCheck = this.workload === 'forward' && s.lro.forwarding ? { tcpHint: s.lro.tcp_hint } : null;
+      if (lroCheck) this.notes.push(`LRO enabled on the router: iflib_check_lro_possible on every forwarded packet${lroCheck.tcpHint ? ' with a TCP hash type (lro.tcp_hint)' : ''}, none of them coalesced (ip forwarding is on)`);
       const source = replay ?? makeRxSource(s, rng, srcCtx);
       if (tcp) source.attachTcp(tcp);
       this.source = source;
@@ -298,7 +300,7 @@ export class HostPath implements TxContext {
         budget, forward: this.workload === 'forward', afdata: this.afdata, rtentry: this.rtentry,
         lockCriticalNs: Math.max(0, params['ns.spinlock']! - params['ns.atomic']!),
         lro: lroOn ? { mode: s.lro.mode as 'legacy' | 'sorted', code, entries: s.lro.entries, mbufs: s.lro.mbufs, batch: s.lro.batch, tcpHint: s.lro.tcp_hint } : null,
-        seg, ghz: this.ghz, source,
+        lroCheck, seg, ghz: this.ghz, source,
       });
       const nicNs = nic.hwCeilingPps ? 1e9 / nic.hwCeilingPps : 0;
       this.ingress = new Ingress(clock, source, this.flows, this.rx, this.ledger, S, nicNs, durationNs, () => this.arrivalHorizon(), s.nic.link_gbps);

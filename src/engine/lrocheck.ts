@@ -16,6 +16,10 @@
  * 2.2 GHz) and a load, compare and branch on a line the stack loads next anyway (ether_input reads
  * the same header, so the miss moves earlier and is not added): 2 cycles. Per pass: the two
  * forwarding loads and CURVNET_SET/RESTORE, about two calls' worth: 6 cycles. Priors, not fitted.
+ * The forward path charges them as operations of the cost model (costmodel.ts OP.LRO_CHECK per
+ * check, OP.LRO_PASS per pass, stage `lro`) when LRO is enabled on the router (`lro.forwarding`).
+ * The receive path does not charge its one check per pass (11 cycles per pass of up to 16
+ * packets; v3 links reproduce as they were).
  */
 
 /** Cycles of one iflib_check_lro_possible call (a call, 3; the ether_type load and compare, 2). */
@@ -23,31 +27,16 @@ export const LRO_CHECK_CYCLES = 5;
 /** Cycles of iflib_get_ip_forwarding, once per rxeof pass with LRO enabled. */
 export const LRO_FWD_READ_CYCLES = 6;
 
-export interface LroCheckPass {
-  /** Packets in the rxeof pass. */
-  packets: number;
-  /** Of those, packets whose RSS hash type says TCP (M_HASHTYPE_RSS_TCP_*). */
-  tcpPackets: number;
-  /** Index of the first IPv4/IPv6 packet of the pass (end host: the check stops after it); default 0. */
-  firstIp?: number;
-}
-
-/** How many times iflib_check_lro_possible runs in one pass. */
-export function lroChecks(p: LroCheckPass, forwarding: boolean, tcpHint: boolean): number {
-  if (p.packets <= 0) return 0;
-  if (forwarding) return tcpHint ? p.tcpPackets : p.packets;
+/**
+ * How many times iflib_check_lro_possible runs in one rxeof pass of `packets` packets, `tcpPackets`
+ * of them with a TCP hash type, the first IPv4/IPv6 one at index `firstIp` (an end host stops
+ * checking there; a router never does).
+ */
+export function lroChecks(packets: number, tcpPackets: number, firstIp: number, forwarding: boolean, tcpHint: boolean): number {
+  if (packets <= 0) return 0;
+  if (forwarding) return tcpHint ? tcpPackets : packets;
   // end host: until the first IP packet makes lro_possible true (with the hint, the non-TCP ones
   // before it skip the check: the first IP packet is checked in any case)
-  const first = Math.min(p.firstIp ?? 0, p.packets - 1);
+  const first = Math.min(firstIp, packets - 1);
   return tcpHint ? 1 : first + 1;
-}
-
-/**
- * Cycles iflib_rxeof spends on the LRO hand-off checks in one pass with LRO enabled (0 with LRO
- * off): the forwarding read plus a check per packet that runs it. The forward path charges this
- * on top of its per-packet work.
- */
-export function lroCheckCycles(p: LroCheckPass, o: { lroEnabled: boolean; forwarding: boolean; tcpHint: boolean }): number {
-  if (!o.lroEnabled || p.packets <= 0) return 0;
-  return LRO_FWD_READ_CYCLES + LRO_CHECK_CYCLES * lroChecks(p, o.forwarding, o.tcpHint);
 }

@@ -11,6 +11,9 @@
  *    there (an activity on top of the pass) before the next packet. For receive, `ip_input` →
  *    `udp_input`/`tcp_input` → the socket, or LRO first (`tcp_lro_rx` / `tcp_lro_queue_mbuf`, then
  *    `tcp_lro_flush_all` at the end of the pass or of `lro.batch`): one step for the whole pass.
+ *    With LRO enabled on a router (`lro.forwarding`), each forwarded packet first pays
+ *    `iflib_check_lro_possible` (lrocheck.ts; none with `lro.tcp_hint` for a non-TCP hash type)
+ *    and each pass `iflib_get_ip_forwarding`; none of them reaches LRO.
  * 3. The task re-queues itself (GROUPTASK_ENQUEUE) while descriptors remain, else re-enables the
  *    queue's interrupt.
  *
@@ -25,7 +28,9 @@ import type { Cpus } from './cpus';
 import type { Flows } from './flows';
 import type { Histogram } from './histogram';
 import { C_RXEOF, C_SOCKET, C_STACK, type Ledger } from './ledger';
+import { PROTO_TCP } from './flows';
 import { LRO_REASONS, LRO_WORK_LEN, LRO_WORK_NAMES, Lro, type LroCode } from './lro';
+import { lroChecks } from './lrocheck';
 import type { RxQueues } from './rxqueue';
 import type { RxSource } from './rxsource';
 import type { SharedLine } from './sharedline';
@@ -80,6 +85,8 @@ export interface RxTaskOptions {
   /** A mutex cycle's hold beyond its atomic (ns.spinlock − ns.atomic). */
   lockCriticalNs: number;
   lro: { mode: 'legacy' | 'sorted'; code: LroCode; entries: number; mbufs: number; batch: number; tcpHint: boolean } | null;
+  /** Forward with LRO enabled on the interface: iflib_check_lro_possible per packet (tcpHint: only TCP hash types). */
+  lroCheck: { tcpHint: boolean } | null;
   seg: SegmentBuffer | null;
   ghz: number;
   /** The traffic source, told of each delivery when it closes the loop (`feedback`). */
@@ -164,6 +171,7 @@ export class RxTasks {
         if (n === 0) return this.endPass(q);
         cost.charge(stage, cpu, OP.RXEOF_PASS, 1);
         cost.charge(stage, cpu, OP.RX_PKT, n);
+        if (this.o.lroCheck !== null) this.chargeLroCheck(cpu, q, n);
         this.passN[cpu] = n;
         if (!this.forward) this.up(cpu, q, n);
         this.phase[cpu] = P_RXEOF;
@@ -226,6 +234,21 @@ export class RxTasks {
   nsUntilRxTouch(cpu: number, drain: boolean): number {
     const left = drain ? this.passN[cpu]! - this.passK[cpu]! : this.phase[cpu] === P_PACKET ? this.passN[cpu]! - this.passK[cpu]! - 1 : 0;
     return left > 0 ? left * this.fwdNs[cpu]! : 0;
+  }
+
+  /** Forward with IFCAP_LRO: iflib_get_ip_forwarding per pass, iflib_check_lro_possible per packet it runs on. */
+  private chargeLroCheck(cpu: number, q: number, n: number): void {
+    const cost = this.h.cost, stage = this.h.cpus.stageNs;
+    let tcp = 0;
+    if (this.o.lroCheck!.tcpHint) {
+      const rx = this.rx, proto = this.flows.proto, hashed = this.flows.hashed;
+      for (let k = 0; k < n; k++) {
+        const f = rx.ringFlow[rx.slot(q, k)]!;
+        if (proto[f] === PROTO_TCP && hashed[f] === 1) tcp++;
+      }
+    }
+    cost.charge(stage, cpu, OP.LRO_PASS, 1);
+    cost.charge(stage, cpu, OP.LRO_CHECK, lroChecks(n, tcp, 0, true, this.o.lroCheck!.tcpHint));
   }
 
   private endPass(q: number): number {

@@ -271,9 +271,14 @@ const KNOB_TABLE = [
     help: 'Packets accumulated across rxeof passes before tcp_lro_flush_all (1 = every pass, as iflib does today). The meeting\'s task 1: induce iflib to create a large batch.',
   },
   {
-    path: 'lro.tcp_hint', group: 'LRO', kind: 'bool', label: 'TCP hint', workloads: ['receive'], default: false,
-    help: 'Send only packets whose RSS hash type says TCP (M_HASHTYPE_RSS_TCP_*) to LRO; off, iflib_check_lro_possible sends every IP packet, UDP and SCTP included.',
+    path: 'lro.tcp_hint', group: 'LRO', kind: 'bool', label: 'TCP hint', workloads: ['receive', 'forward'], default: false,
+    help: 'Send only packets whose RSS hash type says TCP (M_HASHTYPE_RSS_TCP_*) to LRO; off, iflib_check_lro_possible sends every IP packet, UDP and SCTP included. On a router with LRO enabled (lro.forwarding), packets of other hash types skip the check.',
     freebsd: 'iflib_check_lro_possible / M_HASHTYPE_RSS_TCP_IPV4',
+  },
+  {
+    path: 'lro.forwarding', group: 'LRO', kind: 'bool', label: 'LRO on the router', workloads: ['forward'], default: false, since: 4, legacy: false,
+    help: 'The forwarding interface has LRO enabled (ifconfig lro): iflib_rxeof reads the forwarding sysctls each pass and runs iflib_check_lro_possible on every packet, which returns false on a router, so every packet pays the check and none is coalesced. Off (ifconfig -lro): the forwarding figures the model is calibrated on.',
+    freebsd: 'IFCAP_LRO / iflib_get_ip_forwarding / iflib_check_lro_possible',
   },
   {
     path: 'lro.code', group: 'LRO', kind: 'choice', label: 'tcp_lro.c', workloads: ['receive'], since: 4, legacy: 'classic',
