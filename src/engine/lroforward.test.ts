@@ -40,6 +40,11 @@ describe('LRO on a router', () => {
     expect(on.forwarded_pps).toBeLessThan(off.forwarded_pps);
     expect(on.lro).toBeUndefined(); // nothing reaches tcp_lro_rx on a router
     expect(on.notes.some((t) => t.startsWith('LRO enabled on the router'))).toBe(true);
+    // the check is part of rxeof's cost per packet in the stage view
+    const rxeof = (s: Summary) => s.stages.find((x) => x.id === 'rxeof')!;
+    expect(rxeof(on).cpu_stages).toContain('lro');
+    expect(rxeof(off).cpu_stages).not.toContain('lro');
+    expect(rxeof(on).ns_per_packet).toBeGreaterThan(rxeof(off).ns_per_packet);
   });
 
   it('lro.tcp_hint: UDP (pkt-gen) skips the check, only the per-pass read is left; TCP flows still pay it', () => {
