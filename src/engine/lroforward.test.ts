@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LRO_CHECK_CYCLES, LRO_FWD_READ_CYCLES } from './lrocheck';
 import { applyKnob, parseScenario, type Scenario } from './scenario';
 import { presetScenario, findPreset } from './presets';
-import { runScenario, type Summary } from './sim';
+import { runScenario, type RxQueueSummary, type Summary } from './sim';
 
 function fwd(set: Record<string, unknown>): Summary {
   // one queue pair of the 82599 router on a Broadwell host: CPU-bound, cycles at the nominal clock
@@ -18,8 +18,9 @@ function fwd(set: Record<string, unknown>): Summary {
   return runScenario(r.value).summary;
 }
 const lroCycles = (s: Summary) => s.cores.reduce((a, c) => a + (c.cycles_by_stage.lro ?? 0), 0);
-const rxPackets = (s: Summary) => s.queues.filter((q) => q.kind === 'rx').reduce((a, q) => a + q.processed, 0);
-const rxPasses = (s: Summary) => s.queues.filter((q) => q.kind === 'rx').reduce((a, q) => a + q.passes, 0);
+const rxQueues = (s: Summary) => s.queues.filter((q): q is RxQueueSummary => q.kind === 'rx');
+const rxPackets = (s: Summary) => rxQueues(s).reduce((a, q) => a + q.processed, 0);
+const rxPasses = (s: Summary) => rxQueues(s).reduce((a, q) => a + q.passes, 0);
 const strip = (s: Summary) => ({ ...s, wall_ms: 0, link: '', scenario: null });
 
 describe('LRO on a router', () => {
