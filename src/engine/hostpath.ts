@@ -288,7 +288,7 @@ export class HostPath implements TxContext {
           }, rng);
         }
         seg = new SegmentBuffer(q.rx * s.queues.rx_desc);
-        this.notes.push(`LRO ${s.lro.mode} (${code === 'classic' ? 'classic tcp_lro.c' : 'FreeBSD 13+ tcp_lro.c'}): ${s.lro.mode === 'legacy' ? `${s.lro.entries} entries per RX queue` : `${s.lro.mbufs}-packet sort array`}, flush_all every ${s.lro.batch > 1 ? `${s.lro.batch} packets` : 'rxeof pass'}${s.lro.tcp_hint ? ', TCP only (hash-type hint)' : ', every IP packet offered'}`);
+        this.notes.push(`LRO ${s.lro.mode} (${code === 'classic' ? 'classic tcp_lro.c' : 'FreeBSD 13+ tcp_lro.c'}): ${s.lro.mode === 'legacy' ? `${s.lro.entries} entries per RX queue` : `${s.lro.mbufs}-packet sort array`}, flush_all every ${s.lro.batch > 1 ? `${s.lro.batch} packets (or when the queue goes idle)` : 'rxeof pass'}${s.lro.tcp_hint ? ', TCP only (hash-type hint)' : ', every IP packet offered'}`);
       }
       const lroCheck = this.workload === 'forward' && s.lro.forwarding ? { tcpHint: s.lro.tcp_hint } : null;
       if (lroCheck) this.notes.push(`LRO enabled on the router: iflib_check_lro_possible on every forwarded packet${lroCheck.tcpHint ? ' with a TCP hash type (lro.tcp_hint)' : ''}, none of them coalesced (ip forwarding is on)`);

@@ -76,9 +76,6 @@ export function makeRxSource(s: Scenario, rng: Prng, ctx: SourceContext): RxSour
     rwndSegs: Math.floor(RECVBUF_MAX / mssOf(t.frame_bytes)),
   }, rng);
   const b = src.burst.reduce((m, x) => Math.max(m, x), 0);
-  if (t.window === 'newreno' && s.lro.mode !== 'off' && s.lro.batch > 1) {
-    src.notes.push(`closed loop with lro.batch ${s.lro.batch}: LRO holds packets until ${s.lro.batch} have come in while the senders wait for their ACKs, so fewer packets in flight than the batch stall the transfer (nothing flushes an idle batch)`);
-  }
   src.notes.unshift(`TCP senders: ${src.senders} host(s) at ${gbps} Gbit/s, bursts of ${b} frame(s)${t.pacing ? ' (paced: ~1 ms of each flow\'s rate)' : ` (TSO ${t.tso_kb} KB)`}${t.window === 'newreno' ? `, closed loop (NewReno, RTT ${t.rtt_us} µs)` : ', open loop'}`);
   return src;
 }

@@ -15,7 +15,9 @@
  *    `iflib_check_lro_possible` (lrocheck.ts; none with `lro.tcp_hint` for a non-TCP hash type)
  *    and each pass `iflib_get_ip_forwarding`; none of them reaches LRO.
  * 3. The task re-queues itself (GROUPTASK_ENQUEUE) while descriptors remain, else re-enables the
- *    queue's interrupt.
+ *    queue's interrupt. Before it does, a queue going idle (its ring empty) flushes what LRO still
+ *    holds of a partial `lro.batch` (`tcp_lro_flush_all`, one step), as a driver flushes before it
+ *    sleeps: a batch larger than what the senders have in flight cannot stall a closed loop.
  *
  * Delivered packets are reported to the traffic source (rxsource.ts) when it closes the loop
  * (`feedback`): per segment handed to tcp_input, with its packets, so LRO's aggregates become
@@ -73,7 +75,7 @@ export interface LroSummary {
   held: number;
 }
 
-const P_START = 0, P_RXEOF = 1, P_PLAN = 2, P_PACKET = 3;
+const P_START = 0, P_RXEOF = 1, P_PLAN = 2, P_PACKET = 3, P_FLUSH = 4;
 
 export interface RxTaskOptions {
   budget: number;
@@ -168,7 +170,7 @@ export class RxTasks {
           rx.woken[q] = 0;
           cost.charge(stage, cpu, OP.IRQ, 1);
         }
-        if (n === 0) return this.endPass(q);
+        if (n === 0) return this.idle(cpu, q);
         cost.charge(stage, cpu, OP.RXEOF_PASS, 1);
         cost.charge(stage, cpu, OP.RX_PKT, n);
         if (this.o.lroCheck !== null) this.chargeLroCheck(cpu, q, n);
@@ -190,11 +192,16 @@ export class RxTasks {
         h.ledger.c[C_RXEOF]! += n;
         if (!this.forward) {
           this.deliver(cpu, q, n, now);
-          return this.endPass(q);
+          return this.idle(cpu, q);
         }
         this.passK[cpu] = 0;
         this.phase[cpu] = P_PLAN;
         continue;
+      }
+      if (ph === P_FLUSH) {
+        // the idle flush's segments reach the socket; then the task re-arms (or re-queues)
+        this.deliver(cpu, q, 0, h.time[0]!);
+        return this.endPass(q);
       }
       if (ph === P_PLAN) {
         if (this.passK[cpu] === this.passN[cpu]) return this.endPass(q);
@@ -234,6 +241,23 @@ export class RxTasks {
   nsUntilRxTouch(cpu: number, drain: boolean): number {
     const left = drain ? this.passN[cpu]! - this.passK[cpu]! : this.phase[cpu] === P_PACKET ? this.passN[cpu]! - this.passK[cpu]! - 1 : 0;
     return left > 0 ? left * this.fwdNs[cpu]! : 0;
+  }
+
+  /**
+   * The pass is over. A queue whose ring is empty is about to re-arm its interrupt: LRO first
+   * flushes what a partial batch still holds (tcp_lro_flush_all, R_IDLE), in a step of its own.
+   */
+  private idle(cpu: number, q: number): number {
+    if (this.lros.length > 0 && this.rx.count[q] === 0) {
+      const lro = this.lros[q]!;
+      if (lro.heldPackets > 0) {
+        lro.flushAll();
+        this.chargeLro(cpu, q);
+        this.phase[cpu] = P_FLUSH;
+        return STEP;
+      }
+    }
+    return this.endPass(q);
   }
 
   /** Forward with IFCAP_LRO: iflib_get_ip_forwarding per pass, iflib_check_lro_possible per packet it runs on. */
@@ -278,9 +302,16 @@ export class RxTasks {
     }
     this.serial[q] = id;
     // flush_all at the end of the pass; with a larger lro.batch, held packets wait for more
-    // (even across interrupts: that is the latency price of the batch).
+    // while the ring keeps them coming (idle() flushes them when it empties): the batch's
+    // latency price.
     lro.endOfPass();
-    const out = lro.out;
+    this.chargeLro(cpu, q);
+  }
+
+  /** What LRO did since the last charge on queue q (its work, tcp_input per segment it handed up). */
+  private chargeLro(cpu: number, q: number): void {
+    const cost = this.h.cost, stage = this.h.cpus.stageNs;
+    const lro = this.lros[q]!, out = lro.out;
     this.lroTotals[0]! += out.npkt;
     this.lroTotals[1]! += out.nseg;
     const w = lro.work, mark = this.lroMark, ob = q * LRO_WORK_LEN;

@@ -325,11 +325,11 @@ export const BUILTIN_SWEEPS: readonly BuiltinSweep[] = [
     name: 'lro-flows',
     title: 'LRO: connections per RX queue, legacy table vs sorted queue',
     blurb:
-      'traffic.flows 1 → 10,000 TCP senders on 1 Gbit/s links (64 KB TSO bursts) into one XL710 queue at half of 40G: given a 1024-packet batch, the 8-entry table and the sorted queue coalesce alike up to 8 connections; past the table, it collapses to ~1 packet per segment while the sorted queue keeps aggregating. Flushed every rxeof pass, as iflib does, neither merges much.',
+      'traffic.flows 1 → 10,000 TCP senders on 1 Gbit/s links (64 KB TSO bursts) into one XL710 queue at half of 40G: the 8-entry table and the sorted queue coalesce alike up to 8 connections; past the table, it collapses to ~1 packet per segment while the sorted queue merges 3–5. A batch of 1024 fills only while the queue stays busy: LRO flushes what it holds whenever the ring empties (the driver re-arms its interrupt), so here a batch is the few dozen packets between two idle moments.',
     preset: 'lro-many-flows-legacy',
     // Half line rate (the preset's): one core keeps up with the sorted queue, so ring overflow (and
-    // the seq_gap flushes it causes, docs/MODEL.md) does not blur the comparison of the schemes; its
-    // 20 ms let even one sender at 1 Gbit/s fill a batch of 1024 packets.
+    // the seq_gap flushes it causes, docs/MODEL.md) does not blur the comparison of the schemes. The
+    // price: its ring empties often, and each time LRO flushes (docs/LRO-TRAFFIC.md, idle flush).
     def: {
       spec: 'traffic.flows=1..10000:log:9',
       series: [
