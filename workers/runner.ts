@@ -159,7 +159,7 @@ class ActiveRun {
     }
     // The budget is checked from the scenario's sizes before anything is allocated (budget.ts).
     const memoryBudgetMib = Number(this.opts.memoryBudgetMib ?? DEFAULT_MEMORY_BUDGET_MIB) || DEFAULT_MEMORY_BUDGET_MIB;
-    const tooBig = memoryBudgetProblem(parsed.value, memoryBudgetMib, MEMORY_BUDGET_HOW);
+    const tooBig = memoryBudgetProblem(parsed.value, memoryBudgetMib, MEMORY_BUDGET_HOW, { captureFlows: capture?.info.flows });
     if (tooBig) return { kind: 'error', message: tooBig };
     let sim: Simulation;
     try {

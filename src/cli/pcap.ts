@@ -10,8 +10,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
-  CaptureError, applyKnob, decodeLink, openCapture, parseScenario, replayDurationNs, runScenario, type Capture, type CaptureInfo, type ChunkReader,
-  type Scenario,
+  CaptureError, DEFAULT_MEMORY_BUDGET_MIB, applyKnob, decodeLink, memoryBudgetProblem, openCapture, parseScenario, replayDurationNs, runScenario, type Capture,
+  type CaptureInfo, type ChunkReader, type Scenario,
 } from '../engine';
 import { EXIT_OK, EXIT_USAGE, type CliError, type CliOptions } from './args';
 import { framesCsv, summaryJson, summaryText } from './format';
@@ -112,6 +112,11 @@ export function runPcap(opts: CliOptions, base: Scenario, io: PcapIo): number {
     const parsed = parseScenario(s);
     if (!parsed.ok) {
       for (const e of parsed.errors) io.err(`ringlab: ${e}\n`);
+      return EXIT_USAGE;
+    }
+    const tooBig = memoryBudgetProblem(parsed.value, opts.maxMib ?? DEFAULT_MEMORY_BUDGET_MIB, '--max-mib N', { captureFlows: capture.info.flows });
+    if (tooBig) {
+      io.err(`ringlab: ${tooBig}\n`);
       return EXIT_USAGE;
     }
     const { summary, frames } = runScenario(parsed.value, { capture });
