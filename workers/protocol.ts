@@ -41,7 +41,7 @@ export interface RunOptions {
 /** The first pass over a capture: its facts, or why it cannot be replayed (one line). */
 export type CaptureResult = { ok: true; info: CaptureInfo } | { ok: false; message: string };
 
-/** The heaviest scenarios the knobs allow need ~370 MiB (`npx tsx bench/footprint.ts`); presets under 2 MiB. */
+/** The heaviest scenarios the knobs allow need ~445 MiB (`npx tsx bench/footprint.ts`); presets under 2 MiB. */
 export { DEFAULT_MEMORY_BUDGET_MIB } from '../src/engine/budget';
 
 export const DEFAULT_FRAMES_PER_SECOND = 100;

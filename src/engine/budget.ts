@@ -43,8 +43,9 @@ export const ESTIMATE_FACTOR = 1.5;
 
 /**
  * Default memory budget of one run's simulation state, MiB (the page's `?budget_mb=N`, the CLI's
- * `--max-mib N`). The heaviest scenarios the knobs allow need ~370 MiB (a receive run with LRO
- * sorted on 253 queues of 8192 descriptors, a million flows); the presets need 0.1–2.1 MiB.
+ * `--max-mib N`). The heaviest scenarios the knobs allow need ~445 MiB (a receive run with LRO
+ * sorted on 253 queues of 8192 descriptors, a million TCP senders in a closed loop; 411 MiB open
+ * loop); the presets need 0.1–2.1 MiB.
  */
 export const DEFAULT_MEMORY_BUDGET_MIB = 256;
 
