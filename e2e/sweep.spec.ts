@@ -37,7 +37,7 @@ test('the LRO flows sweep: points arrive, the chart and table fill, the table co
   await expect(page.getByTestId('preset')).toHaveValue('lro-many-flows-legacy');
   await expect(page.getByTestId('sweep-spec')).toHaveText('traffic.flows=1..10000:log:9');
   await expect(page.getByTestId('sweep-y')).toHaveValue('lro_ratio');
-  // The preset's 20 ms: even one sender at 1 Gbit/s fills a batch of 1024 packets.
+  // The preset's 20 ms.
   await expect(page.getByTestId('knob-sim.duration_ms')).toHaveValue('20');
   await expect(page.getByTestId('sweep-run')).toHaveText('Run sweep (27 runs)');
 
@@ -85,12 +85,11 @@ test('the LRO flows sweep: points arrive, the chart and table fill, the table co
     const table = Number(r[2]);
     const sorted = Number(r[3]);
     expect(table, `row ${r.join(' | ')}`).toBeLessThan(2);
-    expect(sorted, `row ${r.join(' | ')}`).toBeGreaterThan(5 * table);
+    expect(sorted, `row ${r.join(' | ')}`).toBeGreaterThan(2 * table);
   }
-  // With one flow, flushing every rxeof pass caps aggregation at what a pass holds; a batch of 1024
-  // does not, and then the table and the sorted queue are alike.
-  expect(Number(rows[0]![3])).toBeGreaterThan(20);
-  expect(Number(rows[0]![3])).toBeGreaterThan(4 * Number(rows[0]![1]));
+  // With one flow, the table and the sorted queue are alike; a batch gathers more than one pass
+  // (until the queue goes idle and LRO flushes what it holds: docs/LRO-TRAFFIC.md).
+  expect(Number(rows[0]![3])).toBeGreaterThan(Number(rows[0]![1]));
   expect(Math.abs(Number(rows[0]![2]) - Number(rows[0]![3]))).toBeLessThan(0.1 * Number(rows[0]![3]));
 
   // Another output re-plots without running again.
