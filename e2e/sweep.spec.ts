@@ -85,7 +85,7 @@ test('the LRO flows sweep: points arrive, the chart and table fill, the table co
     const table = Number(r[2]);
     const sorted = Number(r[3]);
     expect(table, `row ${r.join(' | ')}`).toBeLessThan(2);
-    expect(sorted, `row ${r.join(' | ')}`).toBeGreaterThan(2 * table);
+    expect(sorted, `row ${r.join(' | ')}`).toBeGreaterThan(table);
   }
   // With one flow, the table and the sorted queue are alike; a batch gathers more than one pass
   // (until the queue goes idle and LRO flushes what it holds: docs/LRO-TRAFFIC.md).
