@@ -81,6 +81,8 @@ export interface CliOptions {
   sweep?: string;
   /** `--builtin-sweep NAME`: a sweep from BUILTIN_SWEEPS, with its preset and series. */
   builtinSweep?: string;
+  /** `--pcap FILE`: replay a capture (cli/pcap.ts). */
+  pcap?: string;
   /** Raw `--shard i/N`: run only every N-th point of the sweep (shard.ts). */
   shard?: string;
 }
@@ -103,6 +105,7 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'NAME',
     help: `run a built-in sweep (its preset, series and range; --set and --sweep adjust it): ${BUILTIN_SWEEPS.map((b) => b.name).join(', ')}`,
   },
+  { name: '--pcap', value: 'FILE', help: 'replay a pcap or pcapng capture (Ethernet, up to 4 GiB) through the receive path: its flows, TCP headers and timing' },
   { name: '--shard', value: 'i/N', help: 'with a sweep: run only points k with k mod N = i and print them as JSON lines (for --merge)' },
   { name: '--merge', value: 'FILE…', help: 'join the JSON lines of every --shard into the sweep\'s csv (default) or --format json' },
   { name: '--format', value: 'text|json|csv', help: 'text: short summary (default); json: the Summary object; csv: the recorded frames' },
@@ -205,6 +208,10 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
         if (opts.builtinSweep !== undefined) return fail('--builtin-sweep given twice; give it once');
         opts.builtinSweep = value!;
         break;
+      case '--pcap':
+        if (opts.pcap !== undefined) return fail('--pcap given twice; one capture per run');
+        opts.pcap = value!;
+        break;
       case '--quiet':
         opts.quiet = true;
         break;
@@ -234,6 +241,9 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
   } else if (actions.length) opts.action = actions[0]!;
   if (opts.action === 'run' && opts.builtinSweep !== undefined && (opts.preset !== undefined || opts.link !== undefined)) {
     return fail('--builtin-sweep brings its own preset; it cannot be combined with --preset or --link', '  use --set to change the preset\'s knobs');
+  }
+  if (opts.action === 'run' && opts.pcap !== undefined && (opts.sweep !== undefined || opts.builtinSweep !== undefined)) {
+    return fail('--pcap cannot be combined with --sweep or --builtin-sweep: run the capture once per setting', '  e.g. --pcap FILE --set lro.mode=legacy, then --set lro.mode=sorted');
   }
   if (opts.action === 'run' && opts.scenarioOnly && opts.link === undefined) {
     return fail('--scenario-only goes with --link: it runs a link\'s scenario without its baseline or sweep');

@@ -27,6 +27,7 @@ import {
   type CliError,
   type CliOptions,
 } from './args';
+import { pcapMissing, runPcap } from './pcap';
 import {
   compareCsv,
   compareJson,
@@ -155,6 +156,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   const resolved = resolveScenario(opts);
   if (!resolved.ok) return report(io, resolved.error);
   const scenario = resolved.value.scenario;
+  if (opts.pcap !== undefined) return runPcap(opts, scenario, io);
+  if (scenario.traffic.interleave === 'pcap' && scenario.traffic.workload === 'receive') return report(io, pcapMissing(opts));
   const link = resolved.value.link;
 
   if (opts.sweep !== undefined) {

@@ -239,6 +239,8 @@ interface PathShape {
   /** netmap's txsync for this driver. */
   txsync: string;
   lro: 'legacy' | 'sorted' | null;
+  /** A router with lro.forwarding: iflib_check_lro_possible runs in rxeof. */
+  lroCheck: boolean;
   netmap: boolean;
   txKind: TxPathKind;
   tx: TxPathNames | null;
@@ -264,7 +266,9 @@ function outline(p: PathShape): Outlined[] {
     // Receive: a pass hands its packets up the stack (C_STACK) in the step that takes them off the
     // ring and counts C_RXEOF one step later, at the refill; rxeof counts what the pass took, so a
     // pass in flight is never in LRO before it is in rxeof.
-    mk('rxeof', 'rxeof', p.rx.fn, p.rx.chain, p.workload === 'receive' ? C_STACK : C_RXEOF, [], ['irq', 'rxeof', 'memory']);
+    // A router with LRO enabled pays iflib_check_lro_possible inside iflib_rxeof (stage lro).
+    const chain = p.lroCheck ? `${p.rx.chain}; with LRO enabled on the router (lro.forwarding): iflib_get_ip_forwarding once per pass and iflib_check_lro_possible on every packet (false on a router: none is coalesced)` : p.rx.chain;
+    mk('rxeof', 'rxeof', p.rx.fn, chain, p.workload === 'receive' ? C_STACK : C_RXEOF, [], p.lroCheck ? ['irq', 'rxeof', 'memory', 'lro'] : ['irq', 'rxeof', 'memory']);
   }
   if (p.workload === 'receive') {
     if (p.lro) mk('lro', 'LRO', p.lro === 'sorted' ? 'tcp_lro_queue_mbuf' : 'tcp_lro_rx', 'tcp_lro_rx / tcp_lro_queue_mbuf → tcp_lro_flush_all', C_STACK, [], ['lro']);
@@ -323,6 +327,7 @@ export function stagesOf(s: Scenario): StageInfo[] {
     rx: rxNames(nic),
     txsync: txsyncName(nic),
     lro: s.traffic.workload === 'receive' && s.lro.mode !== 'off' ? (s.lro.mode as 'legacy' | 'sorted') : null,
+    lroCheck: s.traffic.workload === 'forward' && s.lro.forwarding,
     netmap: txKind === 'netmap',
     txKind,
     tx: TX_NAMES[txKind] ?? null,
@@ -341,6 +346,7 @@ export function stagePlan(h: HostPath): StagePlan[] {
     rx: rxNames(h.nic),
     txsync: txsyncName(h.nic),
     lro: h.rxt !== null && h.rxt.lros.length > 0 ? (h.s.lro.mode as 'legacy' | 'sorted') : null,
+    lroCheck: h.workload === 'forward' && h.s.lro.forwarding,
     netmap: h.netmap !== null,
     txKind: h.txKind,
     tx: h.tx ? h.tx.names : null,

@@ -62,7 +62,7 @@ export interface SweepState {
   setDraft(d: SweepDraft): void;
   setLoaded(n: LoadedNotice | null): void;
   /** Plan `def` on `base` and run it; false (with `errors` set) when it cannot be planned. */
-  start(base: Scenario, def: SweepDef): boolean;
+  start(base: Scenario, def: SweepDef, capture?: { data: Blob | Uint8Array; name: string }): boolean;
   cancel(): void;
 }
 
@@ -103,7 +103,7 @@ export function createSweepStore(pool: EnginePool, opts: { draft?: SweepDraft } 
       set({ loaded: n });
     },
 
-    start(base, def) {
+    start(base, def, capture) {
       if (get().status === 'running') pool.cancel();
       const sweepId = get().sweepId + 1;
       const plan = planSweep(base, def);
@@ -149,6 +149,7 @@ export function createSweepStore(pool: EnginePool, opts: { draft?: SweepDraft } 
             onProgress: (p) => {
               if (current()) set({ progress: p });
             },
+            ...(capture ? { capture } : {}),
           },
         )
         .then(

@@ -64,6 +64,15 @@ describe('the stages come from the engine, named for the driver and the workload
     expect(fns('ixl-40g-netmap-tx')).toEqual({ pktgen: 'pkt-gen', txsync: 'iflib_netmap_txsync', tx_ring: 'TX descriptors', wire_out: 'egress port' });
   });
 
+  it('forward with LRO enabled on the router: rxeof carries the LRO checks\' cycles and says so', () => {
+    const rxeof = (s: Scenario) => buildDiagram({ scenario: s, frames: noFrames, series: [], summary: null }).stages.find((x) => x.id === 'rxeof')!;
+    const s = preset('fwd-ix-82599-e5v4');
+    expect(rxeof(s).cpu_stages).not.toContain('lro');
+    const on = rxeof(setPath(s, 'lro.forwarding', true) as Scenario);
+    expect(on.cpu_stages).toContain('lro');
+    expect(on.functions).toMatch(/iflib_check_lro_possible/);
+  });
+
   it('transmit has no receive stages; receive has no TX ring or TX wire', () => {
     for (const p of PRESETS) {
       const s = presetScenario(p);
