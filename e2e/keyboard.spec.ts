@@ -1,8 +1,12 @@
 import { bottleneckStage, expect, test } from './fixtures';
 import type { Page } from '@playwright/test';
 
-/** Press Tab until the focused element matches, at most `max` times; returns its test id. */
-async function tabUntil(page: Page, match: (testId: string) => boolean, max = 120): Promise<string> {
+/**
+ * Press Tab until the focused element matches, at most `max` times; returns its test id. (The
+ * form has two stops per setting, its field and its ? help, and the capture panel's: over a
+ * hundred before the result tabs.)
+ */
+async function tabUntil(page: Page, match: (testId: string) => boolean, max = 250): Promise<string> {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab');
     const id = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
