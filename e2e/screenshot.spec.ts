@@ -86,6 +86,8 @@ test('screenshot of the LRO flows sweep', async ({ page }) => {
   await page.getByTestId('sweep-loaded-dismiss').click();
   await page.getByTestId('sweep-run').click();
   await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 280_000 });
+  // From the top: the settings column is sticky, so a scrolled page draws it part-way down.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await settle(page);
   const panel = (await page.locator('section.results').boundingBox())!;
   const bottom = await page.evaluate(() => document.querySelector('[data-testid="sweep-chart"]')!.getBoundingClientRect().bottom + window.scrollY);
