@@ -195,7 +195,7 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'fewer-queues-than-cores',
     title: 'Fewer queues than cores: 4 ix queues on 24 cores',
-    description: 'Four RX queues on a 24-core router: 20 cores idle while four saturate. Toggle queues.irq_spread to try the meeting\'s proposal.',
+    description: 'Four RX queues on a 24-core router: 20 cores idle while four saturate. Toggle queues.irq_spread (Stephen\'s patch in the iflib meeting: spread the queues\' interrupts over more cores): here the four already sit on separate physical cores of the NIC\'s domain, so the model finds nothing to gain; iflib.tx_abdicate moves their drains to the TX tasks and does.',
     set: { 'host.preset': 'xeon-e5-2650v4-2s', 'nic.model': 'ix-82599', 'traffic.workload': 'forward', 'queues.rx': 4, 'queues.tx': 4, 'traffic.load': 1, 'traffic.arrival': 'constant' },
   },
   {
