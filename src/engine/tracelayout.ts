@@ -11,6 +11,9 @@
  */
 import type { TraceData } from './trace';
 
+/** Slices that overlap by less than this (float noise in summed times) only touch. */
+const TOUCH_NS = 1e-3;
+
 /** Deepest nesting laid out; deeper slices are drawn at this depth. */
 export const MAX_DEPTH = 7;
 
@@ -69,7 +72,7 @@ export function layoutTrace(d: TraceData): TraceLayout {
     const byDepth: number[][] = [];
     for (const i of order) {
       const t0 = d.t0[i]!;
-      while (stack.length > 0 && end[stack[stack.length - 1]!]! <= t0) stack.pop();
+      while (stack.length > 0 && end[stack[stack.length - 1]!]! <= t0 + TOUCH_NS) stack.pop();
       // a slice of zero length at its parent's very start still nests in it
       if (stack.length > 0) {
         const top = stack[stack.length - 1]!;

@@ -55,14 +55,14 @@ function stackAfterRx(meta: TraceMeta): string {
   return '';
 }
 
-function iflibName(kind: number, meta: TraceMeta, a: number): [string, string] {
+function iflibName(kind: number, meta: TraceMeta, a: number, b: number): [string, string] {
   switch (kind) {
     case TK.RX_PASS: return ['iflib_rxeof', `_task_fn_rx → iflib_rxeof → isc_rxd_pkt_get per packet${stackAfterRx(meta)}`];
     case TK.IRQ: return ['iflib_fast_intr', 'iflib_fast_intr (interrupt filter) → GROUPTASK_ENQUEUE of the queue task'];
     case TK.DRAIN:
       if (meta.txPath === 'simple') return ['iflib_simple_transmit', 'iflib_simple_transmit: TX queue lock → iflib_encap → iflib_txd_db_check'];
       if (meta.txPath === 'buf_ring') return ['drbr_dequeue', 'the TX lock holder drains the buf_ring: drbr_dequeue → encap → doorbell (the pre-mp_ring drbr design)'];
-      return ['iflib_txq_drain', 'mp_ring drain → iflib_txq_drain → iflib_encap per packet → iflib_txd_db_check'];
+      return ['iflib_txq_drain', `${b === 1 ? '_task_fn_tx → ifmp_ring_check_drainage' : 'ifmp_ring_enqueue (the producer became the consumer)'} → iflib_txq_drain → iflib_encap per packet → iflib_txd_db_check`];
     case TK.TX_TASK: return ['_task_fn_tx', '_task_fn_tx → ifmp_ring_check_drainage → iflib_txq_drain'];
     case TK.SENDER_PASS:
       if (meta.txPath === 'netmap') return ['pkt-gen', 'pkt-gen fills netmap TX slots'];
@@ -97,11 +97,11 @@ function mlx5Name(kind: number, meta: TraceMeta, a: number): [string, string] {
   }
 }
 
-function cxgbeName(kind: number, meta: TraceMeta, a: number): [string, string] {
+function cxgbeName(kind: number, meta: TraceMeta, a: number, b: number): [string, string] {
   switch (kind) {
     case TK.RX_PASS: return ['service_iq_fl', `t4_intr → service_iq_fl → eth_rx per packet${stackAfterRx(meta)}`];
     case TK.IRQ: return ['t4_intr', 't4_intr: the ingress queue interrupt (atomic_cmpset of iq->state, IQS_IDLE → IQS_BUSY)'];
-    case TK.DRAIN: return ['eth_tx', 'mp_ring_enqueue → drain_ring → eth_tx (write_txpkt_wr) → ring_eq_db'];
+    case TK.DRAIN: return ['eth_tx', `${b === 1 ? 'handle_eth_egr_update → mp_ring_check_drainage' : 'mp_ring_enqueue'} → drain_ring → eth_tx (write_txpkt_wr) → ring_eq_db`];
     case TK.TX_TASK: return ['mp_ring_check_drainage', 'handle_eth_egr_update → mp_ring_check_drainage → drain_ring → eth_tx'];
     case TK.SENDER_PASS:
       if (meta.txPath === 'netmap') return ['pkt-gen', 'pkt-gen fills netmap TX slots'];
@@ -147,7 +147,7 @@ export function eventName(meta: TraceMeta, lines: readonly string[], kind: numbe
     return { name: 'tcp_lro_flush_all', chain: `${via}tcp_lro_flush_all (${LRO_REASONS[a] ?? `reason ${a}`}): ${b} segment${b === 1 ? '' : 's'} to tcp_input`, cat };
   }
   const fam = familyOf(meta);
-  const [name, chain] = fam === 'iflib' ? iflibName(kind, meta, a) : fam === 'mlx5en' ? mlx5Name(kind, meta, a) : fam === 'cxgbe' ? cxgbeName(kind, meta, a) : genericName(kind, a);
+  const [name, chain] = fam === 'iflib' ? iflibName(kind, meta, a, b) : fam === 'mlx5en' ? mlx5Name(kind, meta, a) : fam === 'cxgbe' ? cxgbeName(kind, meta, a, b) : genericName(kind, a);
   return name ? { name, chain, cat } : { name: `event ${kind}`, chain: '', cat };
 }
 
