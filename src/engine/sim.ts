@@ -13,6 +13,8 @@ import { Prng } from './prng';
 import { RingModel } from './ringpath';
 import type { Scenario, Workload } from './scenario';
 import { Scheduler } from './scheduler';
+import { TraceRecorder, traceSummary, traceWindow, type TraceSummary } from './trace';
+import { PROBE_NOTE, PathTraceProbe, pathRecorder } from './traceprobe';
 import { ENGINE_ID } from './version';
 
 /** Frames per run: fixed, so chart resolution does not depend on duration. */
@@ -70,6 +72,8 @@ export interface Summary {
   lro?: LroSummary;
   /** netmap transmit: sleeps on a full TX ring and what woke the thread. */
   netmap?: { tx_timer: string; stalls: number; lost_wakeups: number; wakeups: { timer: number; iflib_timer: number } };
+  /** With sim.trace: the recorded window and whether the trace buffer filled. */
+  trace?: TraceSummary;
 }
 
 export class Simulation {
@@ -85,6 +89,9 @@ export class Simulation {
   private prev = { offered: 0, admitted: 0, delivered: 0, tx: 0, drops: 0, area: 0, latSum: 0, latN: 0 };
   private readonly prevTask: Float64Array;
   private readonly prevBusy: Float64Array;
+  /** The run's trace (sim.trace), else null. */
+  readonly trace: TraceRecorder | null = null;
+  private readonly probe: PathTraceProbe | null = null;
 
   constructor(scenario: Scenario) {
     this.scenario = scenario;
@@ -97,6 +104,10 @@ export class Simulation {
       this.ring.start();
       this.prevTask = new Float64Array(0);
       this.prevBusy = new Float64Array(0);
+      if (scenario.sim.trace) {
+        const w = traceWindow(scenario);
+        this.trace = new TraceRecorder({ fromNs: w.fromNs, toNs: w.toNs, capacity: 0, ncpu: 0, stages: STAGES });
+      }
     } else {
       const p = new PathModel(scenario, this.clock, rng, this.durationNs);
       this.path = p;
@@ -105,6 +116,10 @@ export class Simulation {
       for (let t = 0; t < p.ntask; t++) series.push({ key: `q${t}_pps`, label: `${qname} ${t} (CPU ${p.taskCpu[t]})`, unit: 'pps', group: 'queue' });
       for (let c = 0; c < p.topo.ncpu; c++) series.push({ key: `cpu${c}_util`, label: `CPU ${c} (domain ${p.topo.domain[c]})`, unit: 'fraction busy', group: 'cpu' });
       if (p.lros.length > 0) series.push({ key: 'lro_ratio', label: 'LRO aggregation (packets per segment to tcp_input)', unit: 'packets/segment', group: 'lro' });
+      if (scenario.sim.trace) {
+        this.trace = pathRecorder(scenario, p);
+        this.probe = new PathTraceProbe(this.trace, p, this.clock, scenario);
+      }
       p.start();
       this.prevTask = new Float64Array(p.ntask);
       this.prevBusy = new Float64Array(p.topo.ncpu);
@@ -125,6 +140,7 @@ export class Simulation {
 
   /** Run until `maxFrames` more frames are recorded (or the run ends); returns those frames. */
   advance(maxFrames = FRAMES_PER_RUN): FrameBatch {
+    if (this.probe) return this.advanceTraced(maxFrames);
     const from = this.frames.length;
     const target = Math.min(FRAMES_PER_RUN, from + maxFrames);
     const clock = this.clock;
@@ -139,6 +155,27 @@ export class Simulation {
       else if (kind === EV_NM_WAKE) path!.nmWake(clock.lastArg);
       else if (kind === EV_FRAME) this.frame(clock.lastArg);
       else break;
+    }
+    return this.frames.since(from);
+  }
+
+  /** advance() with the trace probe told of every event (a separate loop: no cost when off). */
+  private advanceTraced(maxFrames: number): FrameBatch {
+    const from = this.frames.length;
+    const target = Math.min(FRAMES_PER_RUN, from + maxFrames);
+    const clock = this.clock;
+    const path = this.path!;
+    const probe = this.probe!;
+    while (this.frames.length < target) {
+      const kind = clock.pop();
+      const arg = clock.lastArg;
+      if (kind === EV_ARRIVAL) path.arrivals();
+      else if (kind === EV_CPU_DONE) path.cpuDone(arg);
+      else if (kind === EV_IRQ) path.irq(arg);
+      else if (kind === EV_NM_WAKE) path.nmWake(arg);
+      else if (kind === EV_FRAME) this.frame(arg);
+      else break;
+      probe.after(kind, arg);
     }
     return this.frames.since(from);
   }
@@ -225,6 +262,7 @@ export class Simulation {
       simulated_ms: T / 1e6,
       wall_ms: wallMs,
       packets_simulated: tot.offered,
+      ...(this.trace ? { trace: traceSummary(this.trace, [...traceWindow(this.scenario).notes, this.ring ? 'the ring workload has no CPUs: nothing to trace' : PROBE_NOTE]) } : {}),
     };
     if (this.ring) {
       const m = this.ring, r = m.ring;
