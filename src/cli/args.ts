@@ -67,6 +67,9 @@ export interface CliOptions {
   sweep?: string;
   /** `--builtin-sweep NAME`: a sweep from BUILTIN_SWEEPS, with its preset and series. */
   builtinSweep?: string;
+  /** `--trace FILE`, `--trace-window A..B` (trace.ts). */
+  trace?: string;
+  traceWindow?: string;
 }
 
 interface FlagSpec {
@@ -87,6 +90,8 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'NAME',
     help: `run a built-in sweep (its preset, series and range; --set and --sweep adjust it): ${BUILTIN_SWEEPS.map((b) => b.name).join(', ')}`,
   },
+  { name: '--trace', value: 'FILE', help: 'also record a trace of the run (sim.trace) and write it to FILE as Chrome trace JSON (Perfetto UI, chrome://tracing)' },
+  { name: '--trace-window', value: 'A..B', help: 'the traced span of simulated time with --trace, e.g. 1ms..1.2ms (default: 200 µs after the warm-up)' },
   { name: '--format', value: 'text|json|csv', help: 'text: short summary (default); json: the Summary object; csv: the recorded frames' },
   { name: '--list-knobs', help: 'list every knob: path, range or options, default, unit, FreeBSD name' },
   { name: '--list-presets', help: 'list the presets: name, title, description' },
@@ -205,6 +210,12 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
       case '--builtin-sweep':
         if (opts.builtinSweep !== undefined) return fail('--builtin-sweep given twice; give it once');
         opts.builtinSweep = value!;
+        break;
+      case '--trace':
+      case '--trace-window':
+        if ((name === '--trace' ? opts.trace : opts.traceWindow) !== undefined) return fail(`${name} given twice; give it once`);
+        if (name === '--trace') opts.trace = value!;
+        else opts.traceWindow = value!;
         break;
     }
   }

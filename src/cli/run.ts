@@ -29,10 +29,13 @@ import {
   sweepColumns,
   sweepRow,
 } from './format';
+import { runTraceCommand } from './trace';
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Write a whole file (--trace); main.ts binds it to the file system. */
+  writeFile?(path: string, text: string): void;
 }
 
 /** Longest error line printed; longer ones (a link can name a 100 kB key) are cut. */
@@ -82,6 +85,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   const resolved = resolveScenario(opts);
   if (!resolved.ok) return report(io, resolved.error);
   const scenario = resolved.value.scenario;
+  if (opts.trace !== undefined || opts.traceWindow !== undefined) return runTraceCommand(scenario, opts, io);
 
   if (opts.sweep !== undefined) {
     const sweep = parseSweep(opts.sweep);

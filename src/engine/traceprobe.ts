@@ -20,6 +20,7 @@
  * private state: they come with the stage modules' own recording calls.
  */
 import { STAGES } from './costs';
+import { findHost } from './hardware';
 import { LRO_REASONS } from './lro';
 import { TX_BATCH_SIZE } from './mpring';
 import { EV_ARRIVAL, EV_CPU_DONE, EV_IRQ, EV_NM_WAKE, type PathModel } from './path';
@@ -39,7 +40,7 @@ export function traceMetaFor(s: Scenario, p: PathModel): TraceMeta {
     workload: p.workload,
     txPath: p.txPath,
     nmTimer: s.netmap.tx_timer,
-    title: `${s.host.preset}, ${p.nic.title}`,
+    title: `${findHost(s.host.preset)?.title ?? s.host.preset}, ${p.nic.title}`,
     cpuLabels: Array.from({ length: p.topo.ncpu }, (_, c) => `CPU ${c} (core ${p.topo.core[c]}, domain ${p.topo.domain[c]})`),
   };
 }
