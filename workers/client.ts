@@ -14,6 +14,7 @@
  */
 import * as Comlink from 'comlink';
 import type { Scenario } from '../src/engine';
+import type { TraceData } from '../src/engine/trace';
 import { budgetMessage, type EngineWorkerApi, type FramesCallback, type RunOptions, type RunResult } from './protocol';
 
 export type { FramesCallback, RunOptions, RunProgress, RunResult } from './protocol';
@@ -27,6 +28,8 @@ export interface EngineClient {
   reset(): Promise<void>;
   /** Start the worker ahead of the first run (optional; run() starts it on demand). */
   warm(): void;
+  /** The last finished run's trace (sim.trace), transferred from the worker; null if none. */
+  trace?(): Promise<TraceData | null>;
   dispose(): void;
 }
 
@@ -260,6 +263,14 @@ export function createEngineClient(
     },
     warm() {
       get().remote.ping().catch(() => undefined);
+    },
+    async trace() {
+      if (!live || resetting) return null;
+      try {
+        return await live.remote.trace();
+      } catch {
+        return null;
+      }
     },
     dispose() {
       replace();

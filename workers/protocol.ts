@@ -3,6 +3,7 @@
  * workers/client.ts (UI side); types, defaults and one message, so both sides can import it for free.
  */
 import type { FrameBatch, Scenario, SeriesInfo, Summary } from '../src/engine';
+import type { TraceData } from '../src/engine/trace';
 
 export interface RunOptions {
   /**
@@ -78,6 +79,12 @@ export interface EngineWorkerApi {
   resume(): void;
   /** Cancel the current run; its start() resolves with `{ kind: 'cancelled' }`. */
   reset(): void;
+  /**
+   * The trace of the last run that finished (`done`) with sim.trace on, its typed arrays
+   * transferred (not copied, not JSON); null when it had none or it was already taken. A new
+   * start() or runToEnd() discards it.
+   */
+  trace(): TraceData | null;
   /** Liveness check for the client. */
   ping(): string;
   /**

@@ -13,6 +13,7 @@
  */
 import * as Comlink from 'comlink';
 import { FRAMES_PER_RUN, Simulation, parseScenario, stateBytes, type FrameBatch, type Scenario } from '../src/engine';
+import { traceTransferables, type TraceData, type TraceRecorder } from '../src/engine/trace';
 import {
   budgetMessage,
   memoryMessage,
@@ -62,6 +63,8 @@ function transferable(batch: FrameBatch): FrameBatch {
 
 class ActiveRun {
   cancelled = false;
+  /** The run's trace once it is done (sim.trace), for EngineRunner.trace(). */
+  finishedTrace: TraceRecorder | null = null;
   private paused = false;
   private wakeUp: (() => void) | null = null;
   /** Time spent inside the engine (construction + advance), ms: what wall_ms reports. */
@@ -207,7 +210,9 @@ class ActiveRun {
     if (deliveryError) return deliveryError;
     if (this.cancelled) return { kind: 'cancelled' };
     try {
-      return { kind: 'done', summary: sim.summary(this.busyMs) };
+      const summary = sim.summary(this.busyMs);
+      this.finishedTrace = sim.trace;
+      return { kind: 'done', summary };
     } catch (e) {
       return { kind: 'error', message: `The engine could not summarise the run: ${errorMessage(e)}` };
     }
@@ -216,6 +221,7 @@ class ActiveRun {
 
 export class EngineRunner implements EngineWorkerApi {
   private current: ActiveRun | null = null;
+  private lastTrace: TraceRecorder | null = null;
   private readonly yieldNow: Yield;
 
   constructor(opts: { yieldNow?: Yield } = {}) {
@@ -224,6 +230,7 @@ export class EngineRunner implements EngineWorkerApi {
 
   async start(scenario: Scenario, onFrames: FramesCallback, opts: Partial<RunOptions> = {}): Promise<RunResult> {
     this.current?.cancel();
+    this.lastTrace = null;
     const run = new ActiveRun(
       scenario,
       onFrames,
@@ -237,7 +244,9 @@ export class EngineRunner implements EngineWorkerApi {
     );
     this.current = run;
     try {
-      return await run.execute();
+      const result = await run.execute();
+      if (result.kind === 'done' && this.current === run) this.lastTrace = run.finishedTrace;
+      return result;
     } catch (e) {
       return { kind: 'error', message: `The simulation failed: ${errorMessage(e)}` };
     } finally {
@@ -273,6 +282,14 @@ export class EngineRunner implements EngineWorkerApi {
   reset(): void {
     this.current?.cancel();
     this.current = null;
+  }
+
+  trace(): TraceData | null {
+    const r = this.lastTrace;
+    this.lastTrace = null;
+    if (!r) return null;
+    const d = r.data();
+    return Comlink.transfer(d, traceTransferables(d));
   }
 
   ping(): string {

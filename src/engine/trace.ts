@@ -221,6 +221,22 @@ export class TraceRecorder {
     return this.n;
   }
 
+  /** Counter samples data() will hold (those recorded, and the values carried to the window's start). */
+  get counterSamples(): number {
+    let extra = 0;
+    for (let k = 0; k < this.counterNames.length; k++) if (this.hasPre[k] === 1 && this.started[k] === 0) extra++;
+    return this.cn + extra;
+  }
+
+  get flows(): number {
+    return this.fnum;
+  }
+
+  /** Time of the first event refused for lack of room, or null. */
+  get fullAtNs(): number | null {
+    return this.dropped > 0 ? this.fullAt : null;
+  }
+
   private full(t: number): number {
     if (this.dropped === 0) this.fullAt = t;
     this.dropped++;
@@ -418,20 +434,20 @@ export interface TraceSummary {
 }
 
 export function traceSummary(r: TraceRecorder, notes: readonly string[] = []): TraceSummary {
-  const d = r.data();
   const out = [...notes];
-  if (d.overflowed > 0) {
-    out.push(`the trace buffer (${d.capacity} events) filled at ${(d.fullAtNs! / 1e3).toFixed(1)} µs: ${d.overflowed} later events were not recorded; shorten sim.trace_us`);
+  const full = r.fullAtNs;
+  if (full !== null) {
+    out.push(`the trace buffer (${r.capacity} events) filled at ${(full / 1e3).toFixed(1)} µs: ${r.overflowed} later events were not recorded; shorten sim.trace_us`);
   }
   return {
     from_us: r.fromNs / 1e3,
     to_us: r.toNs / 1e3,
-    events: d.n,
-    counter_samples: d.cn,
-    flows: d.fn,
-    capacity: d.capacity,
-    overflowed: d.overflowed,
-    full_at_us: d.fullAtNs === null ? null : d.fullAtNs / 1e3,
+    events: r.length,
+    counter_samples: r.counterSamples,
+    flows: r.flows,
+    capacity: r.capacity,
+    overflowed: r.overflowed,
+    full_at_us: full === null ? null : full / 1e3,
     notes: out,
   };
 }
