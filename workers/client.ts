@@ -13,8 +13,7 @@
  * a fresh worker.
  */
 import * as Comlink from 'comlink';
-import type { Scenario } from '../src/engine';
-import type { TraceData } from '../src/engine/trace';
+import type { Scenario, TraceData } from '../src/engine';
 import { budgetMessage, type EngineWorkerApi, type FramesCallback, type RunOptions, type RunResult } from './protocol';
 
 export type { FramesCallback, RunOptions, RunProgress, RunResult } from './protocol';

@@ -2,8 +2,7 @@
  * The messages between the engine Worker and the UI. Shared by workers/runner.ts (worker side) and
  * workers/client.ts (UI side); types, defaults and one message, so both sides can import it for free.
  */
-import type { FrameBatch, Scenario, SeriesInfo, Summary } from '../src/engine';
-import type { TraceData } from '../src/engine/trace';
+import type { FrameBatch, Scenario, SeriesInfo, Summary, TraceData } from '../src/engine';
 
 export interface RunOptions {
   /**

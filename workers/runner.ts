@@ -12,8 +12,7 @@
  * stays stuck past the budget).
  */
 import * as Comlink from 'comlink';
-import { FRAMES_PER_RUN, Simulation, parseScenario, stateBytes, type FrameBatch, type Scenario } from '../src/engine';
-import { traceTransferables, type TraceData, type TraceRecorder } from '../src/engine/trace';
+import { FRAMES_PER_RUN, Simulation, parseScenario, stateBytes, traceTransferables, type FrameBatch, type Scenario, type TraceData, type TraceRecorder } from '../src/engine';
 import {
   budgetMessage,
   memoryMessage,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateChromeTrace } from '../engine/tracevalidate';
+import { validateChromeTrace } from '../engine';
 import { runCli } from './run';
 import { parseTraceWindow } from './trace';
 

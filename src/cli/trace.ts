@@ -5,8 +5,7 @@
  * The summary is printed as without --trace (its `trace` field says what the file holds) and a
  * note on stderr says where the trace went. No I/O here but through `io`.
  */
-import { FRAMES_PER_RUN, KNOB_BY_PATH, Simulation, parseScenario, setPath, type FrameBatch, type NumberKnob, type Scenario, type Summary } from '../engine';
-import { chromeTraceJson } from '../engine/traceexport';
+import { FRAMES_PER_RUN, KNOB_BY_PATH, Simulation, chromeTraceJson, parseScenario, setPath, type FrameBatch, type NumberKnob, type Scenario, type Summary } from '../engine';
 import { EXIT_OK, EXIT_USAGE, type CliError, type CliOptions, type Result } from './args';
 import { framesCsv, summaryJson, summaryText } from './format';
 

@@ -75,6 +75,18 @@ describe('findBottleneckMoment', () => {
     expect(m.why).toBe('rxq1 RX ring at its peak, 1024 descriptors, at 30.0 µs');
   });
 
+  it('a ring full all the time has no one moment: the CPU\'s busy stretch instead', () => {
+    const r = recorder();
+    const q = r.declareCounter('rxq0 RX ring', 'descriptors');
+    r.counter(q, 0, 1024);
+    r.counter(q, 99_000, 1000);
+    for (let k = 0; k < 40; k++) r.slice(TK.RX_PASS, 0, 20_000 + k * 1000, 21_000 + k * 1000, 0, 16, 0, 0);
+    const m = findBottleneckMoment(ref({ kind: 'ring_overflow', queue: 0, cpu: 0 }), r.data())!;
+    expect(m.why).toBe('rxq0 RX ring full (1024 descriptors) for 99% of the trace while CPU 0 works without a break');
+    expect(m.fromNs).toBeLessThanOrEqual(20_000);
+    expect(m.toNs).toBeGreaterThan(20_000);
+  });
+
   it('the wire as the limit has nothing on a CPU to show', () => {
     const r = recorder();
     r.slice(TK.RX_PASS, 0, 0, 10, 0, 1, 0, 0);

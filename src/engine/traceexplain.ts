@@ -161,14 +161,32 @@ export function findBottleneckMoment(ref: BottleneckRef, d: TraceData, L: TraceL
   if (/ring|overflow|drop/.test(kind) && ref.queue !== null) {
     const track = d.counters.findIndex((c) => new RegExp(`^(rxq|sender)${ref.queue}\\b`).test(c.name));
     if (track >= 0 && L.counters[track]!.length > 0) {
-      let peak = L.counters[track]![0]!;
-      for (const j of L.counters[track]!) if (d.cv[j]! > d.cv[peak]!) peak = j;
+      const idx = L.counters[track]!;
+      let peak = idx[0]!;
+      for (const j of idx) if (d.cv[j]! > d.cv[peak]!) peak = j;
+      // time spent at the peak: a ring that stays full has no one moment, it is full throughout
+      let atPeak = 0;
+      for (let k = 0; k < idx.length; k++) if (d.cv[idx[k]!] === d.cv[peak]) atPeak += (k + 1 < idx.length ? d.ct[idx[k + 1]!]! : d.toNs) - d.ct[idx[k]!]!;
+      const share = atPeak / Math.max(1, d.toNs - d.fromNs);
+      const c0 = d.counters[track]!;
+      if (share >= 0.9) {
+        const c = ref.cpu ?? cpus[0]!;
+        const run = longestRun(d, L, [...(L.lanesByCpu[c]?.[0]?.ev ?? [])], BUSY_GAP_NS);
+        const from0 = run?.from ?? d.fromNs, to0 = Math.min(run?.to ?? d.toNs, from0 + Math.max(0.1 * (d.toNs - d.fromNs), 2000));
+        const [from, to] = pad(d, from0, to0);
+        return { fromNs: from, toNs: to, cpu: c, ev: run?.a ?? -1, why: `${c0.name} full (${d.cv[peak]} ${c0.unit}) for ${(100 * share).toFixed(0)}% of the trace while CPU ${c} works without a break` };
+      }
+      // a peak carried in from before the window is no moment: prefer the ring reaching it again
+      if (d.ct[peak] === d.fromNs) {
+        for (let k = 1; k < idx.length; k++) if (d.cv[idx[k]!] === d.cv[peak] && d.cv[idx[k - 1]!]! < d.cv[peak]!) { peak = idx[k]!; break; }
+      }
       const t = d.ct[peak]!;
       const c = ref.cpu ?? cpus[0]!;
       // the busy stretch of that CPU around the peak
       const run = longestRun(d, L, cpuSlices(L, c).filter((i) => d.t0[i]! <= t + 10e3 && L.end[i]! >= t - 10e3), BUSY_GAP_NS);
       const [from, to] = pad(d, Math.min(t, run?.from ?? t), Math.max(t, run?.to ?? t));
-      return { fromNs: from, toNs: to, cpu: c, ev: run?.a ?? -1, why: `${d.counters[track]!.name} at its peak, ${d.cv[peak]} ${d.counters[track]!.unit}, at ${fmtUs(t)}` };
+      const when = t === d.fromNs ? 'already when the trace starts' : `at ${fmtUs(t)}`;
+      return { fromNs: from, toNs: to, cpu: c, ev: run?.a ?? -1, why: `${c0.name} at its peak, ${d.cv[peak]} ${c0.unit}, ${when}` };
     }
   }
 
