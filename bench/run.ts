@@ -37,6 +37,7 @@ import {
   type Summary,
 } from '../src/engine';
 import { DEFAULT_MIN_RATIO, checkAgainstBaseline, gateText, incomparable, makeBaseline, type Baseline, type GateResult } from './gate';
+import { benchTrace } from './trace';
 
 const DEFAULT_BASELINE = fileURLToPath(new URL('./baseline.json', import.meta.url));
 
@@ -74,7 +75,8 @@ const USAGE = `usage: npm run bench -- [--json] [--shared] [--repeats N] [--warm
   --baseline FILE  baseline file (default bench/baseline.json)
   --write-baseline store this run's medians as the baseline
   --ui             also print the UI frame figures: e2e/perf.spec.ts in headless Chromium (fps and
-                   main-thread long tasks while a run streams; builds the app, port $E2E_PORT or 4192)`;
+                   main-thread long tasks while a run streams; builds the app, port $E2E_PORT or 4192)
+  --trace          what tracing costs instead (bench/trace.ts; --trace --help for its options)`;
 
 function parseOptions(argv: string[]): Options | string {
   const o: Options = {
@@ -442,4 +444,5 @@ function uiFigures(): UiFigures | string {
   return r.status === 0 ? figures : `${JSON.stringify(figures)} but the spec failed its bounds (exit ${String(r.status)})`;
 }
 
-process.exitCode = main();
+if (process.argv[2] === '--trace') void benchTrace(process.argv.slice(3)).then((c) => (process.exitCode = c));
+else process.exitCode = main();

@@ -159,13 +159,14 @@ export class Simulation {
     return this.frames.since(from);
   }
 
-  /** advance() with the trace probe told of every event (a separate loop: no cost when off). */
+  /** advance() with the trace probe told of the events around its window (a separate loop: no cost when off). */
   private advanceTraced(maxFrames: number): FrameBatch {
     const from = this.frames.length;
     const target = Math.min(FRAMES_PER_RUN, from + maxFrames);
     const clock = this.clock;
     const path = this.path!;
     const probe = this.probe!;
+    const pFrom = probe.fromNs, pTo = probe.toNs;
     while (this.frames.length < target) {
       const kind = clock.pop();
       const arg = clock.lastArg;
@@ -175,7 +176,8 @@ export class Simulation {
       else if (kind === EV_NM_WAKE) path.nmWake(arg);
       else if (kind === EV_FRAME) this.frame(arg);
       else break;
-      probe.after(kind, arg);
+      const t = clock.now;
+      if (t >= pFrom && t <= pTo) probe.after(kind, arg);
     }
     return this.frames.since(from);
   }

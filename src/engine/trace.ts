@@ -1,9 +1,11 @@
 /**
  * The run's trace recorder: what each CPU did, when, over a window of simulated time (issue 15).
  *
- * A fixed-capacity struct-of-arrays buffer allocated once when the run is built: recording an
- * event writes a few typed-array cells and allocates nothing, so a run may record per pass, per
- * interrupt and per drain without garbage. Events outside the window are refused cheaply (-1), and
+ * A struct-of-arrays buffer of fixed capacity: recording an event writes a few typed-array cells
+ * and allocates nothing, so a run may record per pass, per interrupt and per drain without
+ * garbage. The arrays start small and double when full, up to the capacity (a dozen allocations
+ * in a run that fills it, none in one that records little: allocating the whole 11.5 MB for a
+ * 200 µs window cost more than recording it). Events outside the window are refused cheaply (-1), and
  * so are events once the buffer is full (counted in `overflowed`; the summary says so). The
  * recorder only stores what the engine hands it: it reads no clock and draws no random number, so
  * the same run records the same trace, and a run records the same results with or without it.
@@ -138,6 +140,18 @@ export function traceTransferables(d: TraceData): ArrayBuffer[] {
     .map((x) => x.buffer as ArrayBuffer);
 }
 
+/** Events (and counter samples, flows) the arrays hold before they first grow. */
+const INITIAL_ROOM = 1024;
+
+type TypedCtor<T> = new (n: number) => T;
+
+/** A copy of `a` in a new array of length n (n ≥ a.length). */
+function grow<T extends Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array>(a: T, n: number, C: TypedCtor<T>): T {
+  const b = new C(n);
+  b.set(a as never);
+  return b;
+}
+
 const EMPTY_META: TraceMeta = { driver: '', iflib: false, workload: '', txPath: 'direct', nmTimer: '', title: '' };
 
 export class TraceRecorder {
@@ -148,27 +162,31 @@ export class TraceRecorder {
   readonly stages: readonly string[];
   readonly meta: TraceMeta;
   private n = 0;
+  /** Allocated length of the event arrays (≤ capacity), of the counter and of the flow arrays. */
+  private room: number;
+  private croom: number;
+  private froom: number;
   private dropped = 0;
   private fullAt = -1;
-  private readonly kind: Uint8Array;
-  private readonly inst: Uint8Array;
-  private readonly cpuOf: Uint16Array;
-  private readonly t0: Float64Array;
-  private readonly t1: Float64Array;
-  private readonly q: Int32Array;
-  private readonly pk: Int32Array;
-  private readonly ea: Int32Array;
-  private readonly eb: Int32Array;
-  private readonly st: Float32Array;
-  private readonly hasSt: Uint8Array;
+  private kind: Uint8Array;
+  private inst: Uint8Array;
+  private cpuOf: Uint16Array;
+  private t0: Float64Array;
+  private t1: Float64Array;
+  private q: Int32Array;
+  private pk: Int32Array;
+  private ea: Int32Array;
+  private eb: Int32Array;
+  private st: Float32Array;
+  private hasSt: Uint8Array;
   private readonly nst: number;
   // counters
   private readonly counterNames: { name: string; unit: string }[] = [];
   private readonly ccap: number;
   private cn = 0;
-  private readonly ctrack: Uint16Array;
-  private readonly ct: Float64Array;
-  private readonly cv: Float64Array;
+  private ctrack: Uint16Array;
+  private ct: Float64Array;
+  private cv: Float64Array;
   /** Per track: the last value before the window (emitted at fromNs), and the last value recorded. */
   private pre = new Float64Array(8);
   private hasPre = new Uint8Array(8);
@@ -177,8 +195,8 @@ export class TraceRecorder {
   // flows
   private readonly fcap: number;
   private fnum = 0;
-  private readonly ff: Int32Array;
-  private readonly ft: Int32Array;
+  private ff: Int32Array;
+  private ft: Int32Array;
   private readonly lineNames: string[] = [];
 
   constructor(o: TraceOptions) {
@@ -189,8 +207,11 @@ export class TraceRecorder {
     this.ncpu = o.ncpu;
     this.stages = [...o.stages];
     this.meta = o.meta ?? EMPTY_META;
-    const cap = this.capacity;
     this.nst = this.stages.length;
+    this.ccap = Math.max(0, Math.floor(o.counterCapacity ?? TRACE_COUNTER_CAPACITY));
+    this.fcap = Math.max(0, Math.floor(o.flowCapacity ?? TRACE_FLOW_CAPACITY));
+    const cap = Math.min(this.capacity, INITIAL_ROOM), cc = Math.min(this.ccap, INITIAL_ROOM), fc = Math.min(this.fcap, INITIAL_ROOM);
+    this.room = cap;
     this.kind = new Uint8Array(cap);
     this.inst = new Uint8Array(cap);
     this.cpuOf = new Uint16Array(cap);
@@ -202,13 +223,30 @@ export class TraceRecorder {
     this.eb = new Int32Array(cap);
     this.st = new Float32Array(cap * this.nst);
     this.hasSt = new Uint8Array(cap);
-    this.ccap = Math.max(0, Math.floor(o.counterCapacity ?? TRACE_COUNTER_CAPACITY));
-    this.ctrack = new Uint16Array(this.ccap);
-    this.ct = new Float64Array(this.ccap);
-    this.cv = new Float64Array(this.ccap);
-    this.fcap = Math.max(0, Math.floor(o.flowCapacity ?? TRACE_FLOW_CAPACITY));
-    this.ff = new Int32Array(this.fcap);
-    this.ft = new Int32Array(this.fcap);
+    this.croom = cc;
+    this.ctrack = new Uint16Array(cc);
+    this.ct = new Float64Array(cc);
+    this.cv = new Float64Array(cc);
+    this.froom = fc;
+    this.ff = new Int32Array(fc);
+    this.ft = new Int32Array(fc);
+  }
+
+  /** Double the event arrays (up to the capacity). */
+  private growEvents(): void {
+    const n = Math.min(this.capacity, Math.max(INITIAL_ROOM, this.room * 2));
+    this.kind = grow(this.kind, n, Uint8Array);
+    this.inst = grow(this.inst, n, Uint8Array);
+    this.cpuOf = grow(this.cpuOf, n, Uint16Array);
+    this.t0 = grow(this.t0, n, Float64Array);
+    this.t1 = grow(this.t1, n, Float64Array);
+    this.q = grow(this.q, n, Int32Array);
+    this.pk = grow(this.pk, n, Int32Array);
+    this.ea = grow(this.ea, n, Int32Array);
+    this.eb = grow(this.eb, n, Int32Array);
+    this.st = grow(this.st, n * this.nst, Float32Array);
+    this.hasSt = grow(this.hasSt, n, Uint8Array);
+    this.room = n;
   }
 
   /** Events refused because the buffer was full (slices, instants, counter samples, flows). */
@@ -252,7 +290,10 @@ export class TraceRecorder {
   slice(kind: number, cpu: number, t0: number, t1: number, queue: number, packets: number, a: number, b: number): number {
     if (t1 < this.fromNs || t0 > this.toNs) return -1;
     const i = this.n;
-    if (i >= this.capacity) return this.full(t0);
+    if (i >= this.room) {
+      if (i >= this.capacity) return this.full(t0);
+      this.growEvents();
+    }
     this.kind[i] = kind;
     this.inst[i] = 0;
     this.cpuOf[i] = cpu;
@@ -282,7 +323,10 @@ export class TraceRecorder {
   instant(kind: number, cpu: number, t: number, queue: number, a: number, b: number): number {
     if (t < this.fromNs || t > this.toNs) return -1;
     const i = this.n;
-    if (i >= this.capacity) return this.full(t);
+    if (i >= this.room) {
+      if (i >= this.capacity) return this.full(t);
+      this.growEvents();
+    }
     this.kind[i] = kind;
     this.inst[i] = 1;
     this.cpuOf[i] = cpu;
@@ -339,9 +383,16 @@ export class TraceRecorder {
 
   private push(track: number, t: number, v: number): void {
     const i = this.cn;
-    if (i >= this.ccap) {
-      this.full(t);
-      return;
+    if (i >= this.croom) {
+      if (i >= this.ccap) {
+        this.full(t);
+        return;
+      }
+      const n = Math.min(this.ccap, Math.max(INITIAL_ROOM, this.croom * 2));
+      this.ctrack = grow(this.ctrack, n, Uint16Array);
+      this.ct = grow(this.ct, n, Float64Array);
+      this.cv = grow(this.cv, n, Float64Array);
+      this.croom = n;
     }
     this.ctrack[i] = track;
     this.ct[i] = t;
@@ -354,9 +405,15 @@ export class TraceRecorder {
   flow(fromEv: number, toEv: number): void {
     if (fromEv < 0 || toEv < 0 || fromEv >= this.n || toEv >= this.n || fromEv === toEv) return;
     const i = this.fnum;
-    if (i >= this.fcap) {
-      this.full(this.t0[toEv]!);
-      return;
+    if (i >= this.froom) {
+      if (i >= this.fcap) {
+        this.full(this.t0[toEv]!);
+        return;
+      }
+      const n = Math.min(this.fcap, Math.max(INITIAL_ROOM, this.froom * 2));
+      this.ff = grow(this.ff, n, Int32Array);
+      this.ft = grow(this.ft, n, Int32Array);
+      this.froom = n;
     }
     this.ff[i] = fromEv;
     this.ft[i] = toEv;

@@ -28,8 +28,11 @@ import type { Scenario } from './scenario';
 import type { Scheduler } from './scheduler';
 import { TK, TRACE_CAPACITY, TraceRecorder, traceWindow, type TraceMeta } from './trace';
 
-/** Probing starts this long before the window (a pass that ends in the window began before it). */
-const LEAD_NS = 200_000;
+/**
+ * Probing runs from this long before the window to this long after it: an activity that ends in
+ * the window began before it, one that begins in it may end after it (passes last µs, not ms).
+ */
+const LEAD_NS = 1_000_000;
 
 export const PROBE_NOTE = 'coarse trace derived from the model\'s counters: passes, drains, interrupts, doorbells, LRO flushes, netmap sleeps and ring occupancy; lock waits, CAS retries, mp_ring states and stage splits come with the stage modules';
 
@@ -62,6 +65,10 @@ export class PathTraceProbe {
   private readonly lastPassT: Float64Array;
   private readonly lastPassEv: Int32Array;
   private readonly rxTrack: Int32Array;
+  /** Tasks of each CPU: cpuTasks[cpuTaskAt[c] .. cpuTaskAt[c + 1]). */
+  private readonly cpuTasks: Int32Array;
+  private readonly cpuTaskAt: Int32Array;
+  private readonly txOcc: Float64Array;
   private readonly txTrack: Int32Array;
   private readonly lroSeg: Float64Array;
   private readonly lroReason: Float64Array;
@@ -69,7 +76,9 @@ export class PathTraceProbe {
   private wakeIflib = 0;
   private wakeTimer = 0;
   private active = false;
-  private readonly startNs: number;
+  /** sim.ts calls `after` only for events in [fromNs, toNs]: outside, tracing costs one compare. */
+  readonly fromNs: number;
+  readonly toNs: number;
   private readonly passKind: number;
   private readonly abdicate: boolean;
 
@@ -86,10 +95,18 @@ export class PathTraceProbe {
     this.lastPassEv = new Int32Array(ncpu).fill(-1);
     this.lroSeg = new Float64Array(T);
     this.lroReason = new Float64Array(T * LRO_REASONS.length);
+    this.cpuTaskAt = new Int32Array(ncpu + 1);
+    for (let t = 0; t < T; t++) this.cpuTaskAt[p.taskCpu[t]! + 1]! += 1;
+    for (let c = 0; c < ncpu; c++) this.cpuTaskAt[c + 1]! += this.cpuTaskAt[c]!;
+    this.cpuTasks = new Int32Array(T);
+    const fill = this.cpuTaskAt.slice(0, ncpu);
+    for (let t = 0; t < T; t++) this.cpuTasks[fill[p.taskCpu[t]!]!++] = t;
+    this.txOcc = new Float64Array(Q).fill(-1);
     const rxName = p.workload === 'transmit' ? 'sender' : 'rxq';
     this.rxTrack = Int32Array.from({ length: T }, (_, t) => tr.declareCounter(`${rxName}${t} ${p.workload === 'transmit' ? 'backlog' : 'RX ring'}`, p.workload === 'transmit' ? 'packets' : 'descriptors'));
     this.txTrack = Int32Array.from({ length: Q }, (_, q) => tr.declareCounter(`txq${q} TX ring`, 'descriptors'));
-    this.startNs = Math.max(0, tr.fromNs - LEAD_NS);
+    this.fromNs = Math.max(0, tr.fromNs - LEAD_NS);
+    this.toNs = tr.toNs + LEAD_NS;
     this.passKind = p.workload !== 'transmit' ? TK.RX_PASS : p.txPath === 'netmap' ? TK.NM_TXSYNC : TK.SENDER_PASS;
     this.abdicate = p.txPath === 'mp_ring' && s.iflib.tx_abdicate;
   }
@@ -98,6 +115,8 @@ export class PathTraceProbe {
   private activate(): void {
     const p = this.p;
     this.active = true;
+    // busy time the model has counted so far: an activity's length is what it adds from here
+    this.busy.set(p.busyAcc);
     this.processed.set(p.processed);
     this.arrived.set(p.arrived);
     this.drops.set(p.ringDrops);
@@ -115,18 +134,18 @@ export class PathTraceProbe {
   after(kind: number, arg: number): void {
     const now = this.clock.now;
     const p = this.p, tr = this.tr;
+    if (!this.active) {
+      this.activate();
+      if (kind === EV_CPU_DONE) this.lastEnd[arg] = now;
+      return;
+    }
     if (kind === EV_CPU_DONE) {
-      // The busy-time snapshot is kept from the start: an activity's length needs it.
       const b = p.busyAcc[arg]!, d = b - this.busy[arg]!;
       this.busy[arg] = b;
       // now − d can round below the previous end (sums of doubles): a CPU starts after it ends.
       const t0 = Math.max(now - d, this.lastEnd[arg]!);
       this.lastEnd[arg] = now;
-      if (this.active) this.ended(arg, t0, now);
-    }
-    if (!this.active) {
-      if (now >= this.startNs) this.activate();
-      return;
+      this.ended(arg, t0, now);
     }
     if (now > tr.toNs) return;
     if (kind === EV_IRQ) {
@@ -162,8 +181,8 @@ export class PathTraceProbe {
   /** An activity on `cpu` over [t0, t1] just ended: find what it was and record it. */
   private ended(cpu: number, t0: number, t1: number): void {
     const p = this.p, tr = this.tr;
-    for (let t = 0; t < p.ntask; t++) {
-      if (p.taskCpu[t] !== cpu) continue;
+    for (let j = this.cpuTaskAt[cpu]!, e = this.cpuTaskAt[cpu + 1]!; j < e; j++) {
+      const t = this.cpuTasks[j]!;
       const n = p.processed[t]! - this.processed[t]!;
       if (n === 0) continue;
       this.processed[t] = p.processed[t]!;
@@ -174,7 +193,7 @@ export class PathTraceProbe {
       tr.counter(this.rxTrack[t]!, t1, p.arrived[t]! - p.ringDrops[t]! - p.processed[t]!);
       if (p.workload === 'forward') tr.instant(TK.DOORBELL, cpu, t1, -1, n, 0);
       if (p.lros.length > 0) this.lroFlush(cpu, t, t1);
-      for (let q = 0; q < p.txRings.length; q++) tr.counter(this.txTrack[q]!, t1, p.txRings[q]!.occupancy);
+      for (let q = 0; q < p.txRings.length; q++) this.sampleTx(q, t1);
       return;
     }
     for (let q = 0; q < this.drained.length; q++) {
@@ -197,7 +216,14 @@ export class PathTraceProbe {
     for (let c = 0; src < 0 && c < this.lastPassT.length; c++) if (this.lastPassT[c] === t0) src = this.lastPassEv[c]!;
     tr.flow(src, ev);
     if (n > 0) tr.instant(TK.DOORBELL, cpu, t1, q, n, 0);
-    tr.counter(this.txTrack[q]!, t1, p.txRings[q]!.occupancy);
+    this.sampleTx(q, t1);
+  }
+
+  private sampleTx(q: number, now: number): void {
+    const v = this.p.txRings[q]!.occupancy;
+    if (v === this.txOcc[q]) return;
+    this.txOcc[q] = v;
+    this.tr.counter(this.txTrack[q]!, now, v);
   }
 
   private lroFlush(cpu: number, t: number, t1: number): void {
