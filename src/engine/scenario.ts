@@ -342,7 +342,7 @@ export const KNOBS: readonly Knob[] = [
   {
     path: 'sim.trace_us', group: 'Simulation', kind: 'number', label: 'Trace length', since: 4, legacy: 200,
     min: 1, max: 100000, default: 200, step: 1, unit: 'µs',
-    help: 'Length of the trace window. The trace buffer holds 131 072 events; the summary says if it filled (then shorten the window).',
+    help: 'Length of the trace window. The trace buffer holds 131 072 events, about 10 ms of the busiest preset (16 senders on 16 CPUs: ~12 events per µs); the summary says if it filled (then shorten the window).',
   },
 ] as const;
 

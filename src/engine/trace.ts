@@ -4,7 +4,7 @@
  * A struct-of-arrays buffer of fixed capacity: recording an event writes a few typed-array cells
  * and allocates nothing, so a run may record per pass, per interrupt and per drain without
  * garbage. The arrays start small and double when full, up to the capacity (a dozen allocations
- * in a run that fills it, none in one that records little: allocating the whole 11.5 MB for a
+ * in a run that fills it, none in one that records little: allocating the whole 14.5 MB for a
  * 200 µs window cost more than recording it). Events outside the window are refused cheaply (-1), and
  * so are events once the buffer is full (counted in `overflowed`; the summary says so). The
  * recorder only stores what the engine hands it: it reads no clock and draws no random number, so
@@ -56,7 +56,7 @@ export const MP_STATES = ['IDLE', 'BUSY', 'STALLED', 'ABDICATED'] as const;
 /** NM_WAKE's `a`. */
 export const NM_WAKE_SOURCES = ['timer', 'iflib_timer'] as const;
 
-/** Events a run's recorder holds (slices and instants together): ~88 bytes each, 11.5 MB in all. */
+/** Events a run's recorder holds (slices and instants together): 89 bytes each, 11.7 MB in all (14.5 MB with counters and flows). */
 export const TRACE_CAPACITY = 1 << 17;
 /** Counter samples and flow arrows it holds. */
 export const TRACE_COUNTER_CAPACITY = 1 << 17;
@@ -268,6 +268,15 @@ export class TraceRecorder {
 
   get flows(): number {
     return this.fnum;
+  }
+
+  /**
+   * Bytes the recorder may still allocate (its arrays grow up to the capacities): stateBytes
+   * counts them, so the memory budget sees a traced run at its largest from the start.
+   */
+  get reservedBytes(): number {
+    const perEvent = 1 + 1 + 2 + 8 + 8 + 4 * 4 + 4 * this.nst + 1;
+    return (this.capacity - this.room) * perEvent + (this.ccap - this.croom) * 18 + (this.fcap - this.froom) * 8;
   }
 
   /** Time of the first event refused for lack of room, or null. */
