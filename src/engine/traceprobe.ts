@@ -208,7 +208,7 @@ export class PathTraceProbe {
   }
 
   private drain(cpu: number, q: number, n: number, t0: number, t1: number): void {
-    const p = this.p, tr = this.tr;
+    const tr = this.tr;
     const doorbells = n > 0 ? Math.ceil(n / TX_BATCH_SIZE) : 0;
     const ev = tr.slice(TK.DRAIN, cpu, t0, t1, q, n, doorbells, this.abdicate ? 1 : 0);
     // The producer: the pass that ended the instant this drain began, on this CPU first.
