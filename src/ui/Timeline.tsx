@@ -431,7 +431,7 @@ export function Timeline({ data, layout, focus }: { data: TraceData; layout: Tra
         <canvas
           ref={canvasRef}
           tabIndex={0}
-          role="img"
+          role="application"
           aria-roledescription="timeline"
           aria-label={`Per-CPU timeline of ${geo.rows.length} CPUs from ${(data.fromNs / 1e3).toFixed(1)} to ${(data.toNs / 1e3).toFixed(1)} µs: ${data.n} events. Arrow keys pan, plus and minus zoom, brackets step through events, up and down change CPU, 0 shows the whole trace.`}
           aria-describedby={tip ? tipId : undefined}
