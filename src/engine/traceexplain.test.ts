@@ -90,7 +90,7 @@ describe('findBottleneckMoment', () => {
   it('the wire as the limit has nothing on a CPU to show', () => {
     const r = recorder();
     r.slice(TK.RX_PASS, 0, 0, 10, 0, 1, 0, 0);
-    expect(findBottleneckMoment(ref({ kind: 'line_rate' }), r.data())).toBeNull();
+    for (const kind of ['line_rate', 'tx_ceiling', 'nic_ceiling', 'generator', 'tx_ring', 'none']) expect(findBottleneckMoment(ref({ kind, cpu: 0 }), r.data()), kind).toBeNull();
     expect(findBottleneckMoment(ref({ cpu: 0 }), recorder().data())).toBeNull();
   });
 });

@@ -14,7 +14,8 @@
  *   queue's ring counter peaks, and the stretch of busy CPU around it;
  * - otherwise (a CPU that is the limit): the CPU's longest stretch of back-to-back work, its
  *   first part if it is long, with the slice that spent most in the bottleneck's stage.
- * A bottleneck with nothing on a CPU to show (the wire, the NIC) has no window.
+ * A bottleneck with nothing on a CPU to show (line rate, a NIC or generator ceiling, egress TX
+ * rings full behind the wire, nothing saturated) has no window.
  */
 import { STAGES } from './costs';
 import type { Summary } from './sim';
@@ -118,7 +119,8 @@ function pad(d: TraceData, from: number, to: number): [number, number] {
 
 export function findBottleneckMoment(ref: BottleneckRef, d: TraceData, L: TraceLayout = layoutTrace(d)): TraceMoment | null {
   const kind = ref.kind.toLowerCase();
-  if (/wire|line_rate|nic|ceiling|none/.test(kind) && ref.cpu === null) return null;
+  // the wire, a NIC or generator ceiling, full egress TX rings, nothing at all: no CPU moment
+  if (/line_rate|ceiling|generator|none|wire|tx_ring/.test(kind)) return null;
   if (d.n === 0) return null;
   const cpus = cpusFor(d, L, ref.cpu);
 
