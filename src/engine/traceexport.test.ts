@@ -99,6 +99,16 @@ describe('Chrome trace export', () => {
     expect(json.split('\n').length).toBe(check.stats.events + 3);
   });
 
+  it('a full buffer (131 072 events and more) lays out and exports', () => {
+    const d = synthTrace({ ncpu: 8, passes: 4000, seed: 9 });
+    expect(d.n).toBeGreaterThan(131072);
+    const L = layoutTrace(d);
+    expect(L.ncpu).toBe(8);
+    expect(L.clipped).toBe(0);
+    const t = chromeTrace(d);
+    expect(t.traceEvents.length).toBeGreaterThan(d.n);
+  });
+
   it('stage ns travel in the args, only the stages used', () => {
     const d = synthTrace({ ncpu: 1, passes: 3 });
     const x = byPh(chromeTrace(d).traceEvents, 'X').find((e) => e.name === 'iflib_rxeof')!;

@@ -50,7 +50,8 @@ function sortIdx(idx: number[], key: (i: number) => number, key2?: (i: number) =
 
 export function layoutTrace(d: TraceData): TraceLayout {
   const n = d.n;
-  const ncpu = Math.max(d.ncpu, n > 0 ? Math.max(...d.cpu) + 1 : 0);
+  let ncpu = d.ncpu;
+  for (let i = 0; i < n; i++) if (d.cpu[i]! >= ncpu) ncpu = d.cpu[i]! + 1; // (no Math.max(...): 100k arguments overflow the stack)
   const depth = new Uint8Array(n);
   const end = Float64Array.from(d.t1);
   const perCpu: number[][] = Array.from({ length: ncpu }, () => []);
