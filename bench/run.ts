@@ -24,18 +24,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import {
-  ENGINE_ID,
-  FRAMES_PER_RUN,
-  PRESETS,
-  defaultScenario,
-  presetScenario,
-  runScenario,
-  type Scenario,
-  type Summary,
-} from '../src/engine';
+import * as engine from '../src/engine';
+import { ENGINE_ID, FRAMES_PER_RUN, PRESETS, presetScenario } from '../src/engine';
+import { againstMain } from './against';
+import { benchScenario, getGc, scenariosOf, type EngineApi, type Row } from './harness';
+import { anchorRatio } from './lindley';
+import { poolFigures, poolText } from './pool';
 import { DEFAULT_MIN_RATIO, checkAgainstBaseline, gateText, incomparable, makeBaseline, type Baseline, type GateResult } from './gate';
 import { benchTrace } from './trace';
 
@@ -59,9 +53,17 @@ interface Options {
   only?: string;
   /** Also measure the page's main thread while a run streams (e2e/perf.spec.ts in Chromium). */
   ui: boolean;
+  /** Also measure the Sweep tab's pool on 1, 2, … workers (e2e/poolscale.spec.ts). */
+  pool: boolean;
+  /** Compare with this git revision's engine instead (bench/against.ts). */
+  against?: string;
+  /** Interleaved rounds per scenario for --against. */
+  rounds: number;
+  /** Only these scenarios (--against). */
+  scenarios: string[];
 }
 
-const USAGE = `usage: npm run bench -- [--json] [--shared] [--repeats N] [--warmup N] [--duration-ms D] [--budget-s S]
+const USAGE = `usage: npm run bench -- [--json] [--shared] [--repeats N] [--warmup N] [--duration-ms D] [--budget-s S] [--against REV [--rounds N] [--scenarios A,B]]
   --json           print one JSON object instead of the table
   --shared         run all scenarios one after another in one process (default: a fresh process
                    each, so one scenario's JIT state cannot slow the next)
@@ -74,6 +76,12 @@ const USAGE = `usage: npm run bench -- [--json] [--shared] [--repeats N] [--warm
   --min-ratio R    threshold for --check (default ${DEFAULT_MIN_RATIO}; 0–10)
   --baseline FILE  baseline file (default bench/baseline.json)
   --write-baseline store this run's medians as the baseline
+  --pool           also print the Sweep tab's speed-up on 1, 2, … workers: e2e/poolscale.spec.ts in
+                   headless Chromium, with the reasons a pool size falls short of 0.8·N
+  --against REV    this working tree's engine against git revision REV's, interleaved per scenario
+                   in fresh processes: per-scenario ratios (wall and CPU) and real-time factors
+  --rounds N       interleaved rounds per scenario for --against (default 3, 1–50)
+  --scenarios A,B  only these scenarios (--against)
   --ui             also print the UI frame figures: e2e/perf.spec.ts in headless Chromium (fps and
                    main-thread long tasks while a run streams; builds the app, port $E2E_PORT or 4192)
   --trace          what tracing costs instead (bench/trace.ts; --trace --help for its options)`;
@@ -91,6 +99,9 @@ function parseOptions(argv: string[]): Options | string {
     baseline: DEFAULT_BASELINE,
     min_ratio: DEFAULT_MIN_RATIO,
     ui: false,
+    pool: false,
+    rounds: 3,
+    scenarios: [],
   };
   const limits: Record<string, [keyof Options, number, number, boolean]> = {
     '--repeats': ['repeats', 1, 100, true],
@@ -98,6 +109,7 @@ function parseOptions(argv: string[]): Options | string {
     '--duration-ms': ['duration_ms', 0, 600_000, false],
     '--budget-s': ['budget_s', 0, 3600, false],
     '--min-ratio': ['min_ratio', 0, 10, false],
+    '--rounds': ['rounds', 1, 50, true],
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
@@ -107,7 +119,13 @@ function parseOptions(argv: string[]): Options | string {
     else if (flag === '--check') o.check = true;
     else if (flag === '--write-baseline') o.write_baseline = true;
     else if (flag === '--ui') o.ui = true;
-    else if (flag === '--baseline') {
+    else if (flag === '--pool') o.pool = true;
+    else if (flag === '--against' || flag === '--scenarios') {
+      const v = inline ?? argv[++i];
+      if (!v || v.startsWith('--')) return `${flag} needs ${flag === '--against' ? 'a git revision (a commit, branch or tag)' : 'scenario names, comma-separated'}`;
+      if (flag === '--against') o.against = v;
+      else o.scenarios = v.split(',').map((x) => x.trim()).filter(Boolean);
+    } else if (flag === '--baseline') {
       const file = inline ?? argv[++i];
       if (!file) return '--baseline needs a file name';
       o.baseline = file;
@@ -129,90 +147,8 @@ function parseOptions(argv: string[]): Options | string {
   return o;
 }
 
-/** A real GC between scenarios, so heap figures are retained memory (works without --expose-gc). */
-function getGc(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) return g;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-interface Row {
-  scenario: string;
-  packets_per_run: number;
-  simulated_ms: number;
-  runs: number;
-  wall_ms_median: number;
-  /** Simulated packets per wall-second, per run. */
-  packets_per_s: number[];
-  packets_per_s_median: number;
-  packets_per_s_min: number;
-  packets_per_s_max: number;
-  /**
-   * Simulated packets per CPU-second of this process (process.cpuUsage, user + system) over the
-   * same runs: close to the wall figure on an idle core, and much steadier when other processes
-   * compete for the CPUs (wall time then includes time the bench was not running).
-   */
-  packets_per_cpu_s_median: number;
-  frames_per_s_median: number;
-  heap_before_mb: number;
-  heap_after_mb: number;
-  heap_retained_mb: number;
-  deterministic: boolean;
-}
-
-const withoutWall = (s: Summary): string => JSON.stringify({ ...s, wall_ms: 0 });
-
-function benchScenario(name: string, scenario: Scenario, o: Options, budgetMs: number, gc: () => void): Row {
-  gc();
-  const heapBefore = process.memoryUsage().heapUsed;
-  for (let i = 0; i < o.warmup; i++) runScenario(scenario);
-  const runs: Summary[] = [];
-  const cpuMs: number[] = [];
-  let spentMs = 0;
-  for (let i = 0; i < o.repeats; i++) {
-    const c0 = process.cpuUsage();
-    const s = runScenario(scenario).summary;
-    const c = process.cpuUsage(c0);
-    cpuMs.push((c.user + c.system) / 1000);
-    runs.push(s);
-    spentMs += s.wall_ms;
-    const perRun = spentMs / runs.length;
-    if (spentMs >= budgetMs && (runs.length >= 3 || spentMs + perRun > 2 * budgetMs)) break;
-  }
-  const heapAfter = process.memoryUsage().heapUsed;
-  gc();
-  const heapRetained = process.memoryUsage().heapUsed;
-  const pps = runs.map((s) => s.packets_simulated / (s.wall_ms / 1000));
-  const fps = runs.map((s) => FRAMES_PER_RUN / (s.wall_ms / 1000));
-  const ref = withoutWall(runs[0]!);
-  return {
-    scenario: name,
-    packets_per_run: runs[0]!.packets_simulated,
-    simulated_ms: runs[0]!.simulated_ms,
-    runs: runs.length,
-    wall_ms_median: median(runs.map((s) => s.wall_ms)),
-    packets_per_s: pps,
-    packets_per_s_median: median(pps),
-    packets_per_s_min: Math.min(...pps),
-    packets_per_s_max: Math.max(...pps),
-    packets_per_cpu_s_median: median(runs.map((s, i) => s.packets_simulated / (cpuMs[i]! / 1000))),
-    frames_per_s_median: median(fps),
-    heap_before_mb: heapBefore / 2 ** 20,
-    heap_after_mb: heapAfter / 2 ** 20,
-    heap_retained_mb: heapRetained / 2 ** 20,
-    deterministic: runs.every((s) => withoutWall(s) === ref),
-  };
-}
-
 function table(rows: Row[]): string {
-  const head = ['scenario', 'runs', 'packets/run', 'wall ms', 'M pkt/s (median)', 'min–max', 'M pkt/CPU-s', 'frames/s', 'heap MB before→after (after GC)'];
+  const head = ['scenario', 'runs', 'packets/run', 'wall ms', 'M pkt/s (median)', 'min–max', 'M pkt/CPU-s', 'real-time ×', 'frames/s', 'heap MB before→after (after GC)'];
   const body = rows.map((r) => [
     r.scenario + (r.deterministic ? '' : ' (NOT DETERMINISTIC)'),
     String(r.runs),
@@ -221,6 +157,7 @@ function table(rows: Row[]): string {
     (r.packets_per_s_median / 1e6).toFixed(2),
     `${(r.packets_per_s_min / 1e6).toFixed(2)}–${(r.packets_per_s_max / 1e6).toFixed(2)}`,
     (r.packets_per_cpu_s_median / 1e6).toFixed(2),
+    r.realtime_factor_median.toPrecision(3),
     Math.round(r.frames_per_s_median).toLocaleString('en-US'),
     `${r.heap_before_mb.toFixed(1)}→${r.heap_after_mb.toFixed(1)} (${r.heap_retained_mb.toFixed(1)})`,
   ]);
@@ -302,6 +239,9 @@ function main(): number {
     process.stderr.write(`${USAGE}\n`);
     return o ? 2 : 0;
   }
+  if (o.against !== undefined) {
+    return againstMain({ rev: o.against, rounds: o.rounds, repeats: o.repeats, warmup: o.warmup, duration_ms: o.duration_ms, only: o.scenarios, json: o.json }, (t) => process.stdout.write(t));
+  }
   const gc = getGc();
   // Read the baseline before spending a minute on the bench.
   let baseline: Baseline | null = null;
@@ -322,11 +262,8 @@ function main(): number {
       return 2;
     }
   }
-  const fix = (s: Scenario): Scenario => (o.duration_ms > 0 ? { ...s, sim: { ...s.sim, duration_ms: o.duration_ms } } : s);
-  const scenarios: [string, Scenario][] = [
-    ['default', fix(defaultScenario())],
-    ...PRESETS.map((p): [string, Scenario] => [p.name, fix(presetScenario(p))]),
-  ];
+  const E = engine as unknown as EngineApi;
+  const scenarios = scenariosOf(E, o);
   if (o.only !== undefined) {
     // child mode: one scenario, one JSON row on stdout
     const found = scenarios.find(([n]) => n === o.only);
@@ -334,7 +271,7 @@ function main(): number {
       process.stderr.write(`bench: unknown scenario ${o.only}\n`);
       return 2;
     }
-    process.stdout.write(`${JSON.stringify(benchScenario(found[0], found[1], o, o.budget_s * 1000, gc))}\n`);
+    process.stdout.write(`${JSON.stringify(benchScenario(E, found[0], found[1], o, o.budget_s * 1000, gc))}\n`);
     return 0;
   }
   const machine = {
@@ -352,13 +289,13 @@ function main(): number {
     const proc = o.shared ? 'all scenarios in one process, in this order' : 'a fresh process per scenario';
     process.stdout.write(`${o.warmup} warm-up + up to ${o.repeats} timed runs per scenario (${o.budget_s} s budget for all), ${dur}, one thread, ${proc}\n`);
     process.stdout.write('M pkt/s = simulated packets per wall-second; M pkt/CPU-s = per CPU-second of this process (steadier on a busy machine);\n');
-    process.stdout.write('frames/s = recorded metric frames (200 per run) per wall-second; heap = process.memoryUsage().heapUsed\n\n');
+    process.stdout.write('real-time × = simulated time ÷ wall time (1 = as fast as the real link); frames/s = recorded metric frames (200 per run) per wall-second;\nheap = process.memoryUsage().heapUsed\n\n');
   }
   const t0 = performance.now();
   const rows: Row[] = [];
   const share = (o.budget_s * 1000) / scenarios.length;
   for (const [name, s] of scenarios) {
-    const row = o.shared ? benchScenario(name, s, o, share, gc) : benchInChild(name, o, share);
+    const row = o.shared ? benchScenario(E, name, s, o, share, gc) : benchInChild(name, o, share);
     if (typeof row === 'string') {
       process.stderr.write(`bench: ${row}\n`);
       return 1;
@@ -379,8 +316,10 @@ function main(): number {
   const deterministic = rows.every((r) => r.deterministic);
   const target = targetCheck(rows);
   const gate: GateResult | null = baseline ? checkAgainstBaseline(rows, baseline, o.min_ratio) : null;
+  // The ring workload against the bare JS Lindley loop, as the anchors run measures it (issue 14).
+  const anchor = anchorRatio(3);
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ machine, options: o, scenarios: rows, totals, target, deterministic, ...(gate ? { gate } : {}) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machine, options: o, scenarios: rows, totals, target, anchor, deterministic, ...(gate ? { gate } : {}) }, null, 2)}\n`);
   } else {
     process.stdout.write(`${table(rows)}\n\n`);
     process.stdout.write(
@@ -388,6 +327,13 @@ function main(): number {
         `over ${totals.timed_runs} timed runs; bench took ${benchWallS.toFixed(1)} s\n`,
     );
     process.stdout.write(`${targetText(rows)}\n`);
+    process.stdout.write(
+      typeof anchor === 'string'
+        ? `ring workload vs the JS Lindley limit: FAILED: ${anchor}\n`
+        : `ring workload vs the JS Lindley limit (the anchors' M/D/1: ${anchor.packets / 1e6} M Poisson 64 B frames, ρ = 0.8, 10G, 4096 descriptors; ${anchor.rounds} interleaved rounds): ` +
+            `ringlab ${(anchor.ring_packets_per_s / 1e6).toFixed(2)} M/s (one cold run, as the CLI), bare JS loop ${(anchor.lindley_packets_per_s / 1e6).toFixed(2)} M/s (warm): ` +
+            `${anchor.ratio.toFixed(2)}× (per CPU-second ${anchor.ratio_cpu.toFixed(2)}×; issue 14: ≥ 0.6×; mean sojourn ${anchor.ring_mean_sojourn_ns.toFixed(1)} vs ${anchor.lindley_mean_sojourn_ns.toFixed(1)} ns, theory 201.6)\n`,
+    );
     if (!deterministic) process.stdout.write('ERROR: repeats of a scenario gave different summaries\n');
     if (gate) {
       const b = baseline!;
@@ -409,6 +355,12 @@ function main(): number {
           `(${ui.long_task_total_ms.toFixed(0)} ms in all), worst frame gap ${ui.worst_frame_gap_ms.toFixed(0)} ms\n`,
       );
     }
+  }
+  if (o.pool) {
+    const pool = poolFigures();
+    if (typeof pool === 'string') uiOk = false;
+    if (o.json) process.stdout.write(`${JSON.stringify({ pool })}\n`);
+    else process.stdout.write(typeof pool === 'string' ? `\nSweep tab worker pool: FAILED: ${pool}\n` : `\n${poolText(pool)}\n`);
   }
   if (o.write_baseline) {
     const recorded = new Date().toISOString().replace(/\.\d+Z$/, 'Z');

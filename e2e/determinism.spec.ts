@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { build } from 'esbuild';
 import { defaultScenario, encodeLink, findPreset, presetScenario, runScenario, setPath, type Scenario, type Summary } from '../src/engine';
 import { expect, test } from './fixtures';
+import { variateDigest, type VariateDigest } from './variates';
 
 /**
  * The same share link gives the same result in Node (the CLI, the tests) and in Chromium (the
@@ -104,3 +106,16 @@ for (const [name, scenario] of CASES) {
     }
   });
 }
+
+test('Node and Chromium draw the same random variates: the ziggurat exponential, its block fill, the arrival sources', async ({ page }) => {
+  // e2e/variates.ts bundled for the page (esbuild, Vite's own bundler), run there and here.
+  const bundle = await build({ entryPoints: [`${ROOT}e2e/variates.ts`], bundle: true, write: false, format: 'iife', globalName: 'ringlabVariates', platform: 'browser', logLevel: 'silent' });
+  await page.setContent('<!doctype html><title>variates</title>');
+  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  const seeds = [1, 42, 20261201], n = 200_000;
+  const inPage = await page.evaluate(([s, k]) => (globalThis as unknown as { ringlabVariates: { variateDigest: (a: number[], b: number) => VariateDigest } }).ringlabVariates.variateDigest(s, k), [seeds, n] as [number[], number]);
+  const inNode = variateDigest(seeds, n);
+  expect(inPage).toEqual(inNode);
+  // The rare branches were exercised: ~e^−r of the draws go to the tail (90 per 200k).
+  expect(inNode.tail).toBeGreaterThan(150);
+});

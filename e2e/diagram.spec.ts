@@ -69,8 +69,6 @@ test('ixl netmap stall: txsync is saturated, and the netmap rows and the engine 
   await expect(page.getByTestId('path-diagram')).toHaveAttribute('data-saturated-stage', 'txsync');
   await expect(page.getByTestId('stage-txsync')).toHaveAttribute('data-saturated', 'true');
   await expect(page.getByTestId('diagram-reason')).toContainText('wake-up is lost');
-  // The diagram redraws on its own slot, so its numbers may land just after the summary.
-  await expect.poll(async () => Number(await page.getByTestId('stage-pktgen').getAttribute('data-drops'))).toBeGreaterThan(0);
   await page.getByTestId('stage-txsync').hover();
   await expect(page.getByTestId('diagram-details')).toContainText('iflib_netmap_txsync');
   await expect(page.getByTestId('summary-netmap.stalls')).not.toHaveText('0');

@@ -47,6 +47,33 @@ test('an invalid value is flagged inline and disables Run; fixing it re-enables 
   await expect(load).toHaveAttribute('aria-invalid', 'false');
 });
 
+test('numbers follow the CLI\'s rule: hex, binary, exponents on whole numbers, spaces and -0 are refused with the number to write', async ({ page }) => {
+  await page.goto('/');
+  const run = page.getByTestId('run');
+  const before = await page.evaluate(() => window.__ringlab!.getState().shareHash);
+  for (const [path, text, says] of [
+    ['queues.rx_desc', '0x400', '"0x400" is hexadecimal; give a decimal number; write 1024'],
+    ['queues.rx', '0b11', '"0b11" is binary; give a decimal number; write 3'],
+    ['traffic.flows', '1e1', '"1e1" has an exponent; traffic.flows takes whole numbers in digits; write 10'],
+    ['sim.seed', ' 12 ', 'has spaces around it; write 12'],
+    ['queues.core_offset', '-0', '"-0" is minus zero; write 0'],
+    ['sim.seed', '12345678901234567890', 'sim.seed must be at most 4294967295'],
+  ] as const) {
+    const input = page.getByTestId(`knob-${path}`);
+    const was = await input.inputValue();
+    await input.fill(text);
+    await expect(page.getByTestId(`error-${path}`), `${path}=${text}`).toHaveText(new RegExp(`^[^;]*${says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^;]*$`));
+    await expect(run).toBeDisabled();
+    // Nothing changed meaning: the link is the one before.
+    expect(await page.evaluate(() => window.__ringlab!.getState().shareHash)).toBe(before);
+    await input.fill(was);
+    await expect(page.getByTestId(`error-${path}`)).toHaveCount(0);
+  }
+  await page.getByTestId('knob-traffic.loss').fill('1e-3');
+  await expect(page.getByTestId('error-traffic.loss')).toHaveCount(0);
+  await expect(run).toBeEnabled();
+});
+
 test('a rule across knobs is shown at the knob it names and disables Run', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('knob-traffic.mix.udp').fill('0.5');
@@ -85,7 +112,9 @@ test('presets load into the form', async ({ page }) => {
     await page.getByTestId('preset').selectOption(p.name);
     const s = presetScenario(p);
     for (const path of Object.keys(p.set)) {
-      await expect(page.getByTestId(`knob-${path}`), `${p.name}: ${path}`).toHaveValue(String(getPath(s, path)));
+      const v = getPath(s, path), input = page.getByTestId(`knob-${path}`);
+      if (typeof v === 'boolean') await (v ? expect(input, `${p.name}: ${path}`).toBeChecked() : expect(input, `${p.name}: ${path}`).not.toBeChecked());
+      else await expect(input, `${p.name}: ${path}`).toHaveValue(String(v));
     }
     await expect(page.getByText(p.description)).toBeVisible();
   }

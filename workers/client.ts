@@ -8,15 +8,29 @@
  *
  * Wall-time budget: `?budget_ms=N` in the page URL (or `budgetMs` in ClientOptions / RunOptions)
  * gives every run a budget of N ms of running time. The worker stops the run itself when it is
- * spent (runner.ts); if the worker has not answered BUDGET_GRACE_MS later (deep inside one long
- * engine step, or hung), the client terminates it, ends the run with the same message and starts
- * a fresh worker.
+ * spent (runner.ts); if the worker has not answered BUDGET_GRACE_MS later (hung), the client
+ * terminates it, ends the run with the same message and starts a fresh worker.
+ *
+ * Heartbeat, always on: a worker that stops answering, or whose run stops advancing, is detected
+ * (handle.ts), terminated, and the run ends with an error the page offers to restart. The worker
+ * itself — spawn, Comlink, death watch, guards, kill — is handle.ts's EngineWorker, shared with
+ * the sweep pool.
  */
 import * as Comlink from 'comlink';
 import type { Scenario, TraceData } from '../src/engine';
-import { budgetMessage, type EngineWorkerApi, type FramesCallback, type RunOptions, type RunResult } from './protocol';
+import {
+  engineOptions,
+  spawnEngineWorker,
+  defaultMakeWorker,
+  type EngineOptions,
+  type EngineWorker,
+  type Fault,
+  type Guard,
+} from './handle';
+import type { FramesCallback, RunOptions, RunResult } from './protocol';
 
 export type { FramesCallback, RunOptions, RunProgress, RunResult } from './protocol';
+export { BUDGET_GRACE_MS, budgetFromSearch, memoryBudgetFromSearch, watchForExit } from './handle';
 
 /** What the store needs from an engine; tests substitute a fake. */
 export interface EngineClient {
@@ -35,143 +49,54 @@ export interface EngineClient {
 /** How long reset() waits for the worker before replacing it (it may be deep inside one frame). */
 const RESET_TIMEOUT_MS = 500;
 
-/** How long past its budget a run may take to stop by itself before its worker is terminated. */
-export const BUDGET_GRACE_MS = 1500;
-
-export interface ClientOptions {
-  /** Default wall-time budget for every run, ms (RunOptions.budgetMs overrides it). 0: none. */
-  budgetMs?: number;
-  /** See BUDGET_GRACE_MS. */
-  budgetGraceMs?: number;
-  /** Memory budget of every run's simulation state, MB (RunOptions.memoryBudgetMb overrides it). */
-  memoryBudgetMb?: number;
-}
-
-/** `?name=N` (a number above 0) from a page URL's query string; anything else is undefined. */
-function positiveFromSearch(search: string, name: string): number | undefined {
-  const raw = new URLSearchParams(search).get(name);
-  if (raw === null || raw.trim() === '') return undefined;
-  const n = Number(raw);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
-/** `?budget_ms=N` (N > 0): the wall-time budget of every run, ms. */
-export const budgetFromSearch = (search: string): number | undefined => positiveFromSearch(search, 'budget_ms');
-
-/** `?budget_mb=N` (N > 0): the memory budget of every run's simulation state, MB. */
-export const memoryBudgetFromSearch = (search: string): number | undefined => positiveFromSearch(search, 'budget_mb');
-
-/** Options read from the page URL when the client runs in a page (not in Node tests). */
-function pageOptions(): ClientOptions {
-  const loc = (globalThis as { location?: { search?: unknown } }).location;
-  const inPage = typeof (globalThis as { document?: unknown }).document !== 'undefined';
-  return inPage && typeof loc?.search === 'string'
-    ? { budgetMs: budgetFromSearch(loc.search), memoryBudgetMb: memoryBudgetFromSearch(loc.search) }
-    : {};
-}
+/** Budgets and heartbeat timing; anything not given comes from the page URL, then the defaults. */
+export type ClientOptions = EngineOptions;
 
 /** Message when a worker disappears without an error event. */
 export const WORKER_GONE_MESSAGE = 'The simulation worker stopped unexpectedly. It has been restarted; press Run to try again.';
 
-/**
- * Calls onGone when the worker behind `remote` no longer exists, using a Web Lock the worker holds
- * for its life. Returns the abort handle (abort before terminating the worker on purpose), or null
- * where Web Locks are not available.
- */
-export function watchForExit(remote: Comlink.Remote<EngineWorkerApi>, onGone: () => void): AbortController | null {
-  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-  if (!locks) return null;
-  const ac = new AbortController();
-  const name = `ringlab-engine-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  remote
-    .holdLock(name)
-    .then((held) => {
-      if (!held || ac.signal.aborted) return;
-      return locks.request(name, { signal: ac.signal }, () => {
-        if (!ac.signal.aborted) onGone();
-      });
-    })
-    .catch(() => undefined);
-  return ac;
+/** A fault as the single run reports it: what happened, and what the page did about it. */
+export function faultResult(f: Fault): RunResult {
+  if (f.kind === 'gone') return { kind: 'error', message: WORKER_GONE_MESSAGE, restartable: true };
+  if (f.kind === 'over-budget') return { kind: 'error', message: f.message };
+  const tail =
+    f.kind === 'unresponsive' || f.kind === 'stalled'
+      ? ' It was stopped; press Restart to run again on a fresh worker.'
+      : f.kind === 'unreadable'
+        ? ' It has been restarted.'
+        : ' It has been restarted; press Run to try again.';
+  return { kind: 'error', message: `${f.message}${tail}`, restartable: true };
 }
 
-interface Live {
-  worker: Worker;
-  remote: Comlink.Remote<EngineWorkerApi>;
-  /** Terminates the worker and ends the pending run (if any) with `result`. */
-  kill: (result: RunResult) => void;
-}
-
-export function createEngineClient(
-  makeWorker: () => Worker = () => new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' }),
-  options: ClientOptions = pageOptions(),
-): EngineClient {
-  const graceMs = options.budgetGraceMs ?? BUDGET_GRACE_MS;
-  let live: Live | null = null;
+export function createEngineClient(makeWorker: () => Worker = defaultMakeWorker, options: ClientOptions = {}): EngineClient {
+  const opt = engineOptions(options);
+  let live: EngineWorker | null = null;
   let pending: ((r: RunResult) => void) | null = null;
   /** The worker the pending run was sent to (null while it waits for a reset to finish). */
-  let pendingOn: Live | null = null;
+  let pendingOn: EngineWorker | null = null;
+  /** The pending run's watchdog. */
+  let guard: Guard | null = null;
   /** Set while reset() waits for the worker to answer. */
   let resetting: Promise<void> | null = null;
-  /** Backstop for the current run's budget: counts running time only (stopped while paused). */
-  let watchdog: { owner: unknown; timer: ReturnType<typeof setTimeout> | null; leftMs: number; since: number; fire: () => void } | null = null;
 
-  function stopWatchdog(): void {
-    if (watchdog?.timer) clearTimeout(watchdog.timer);
-    watchdog = null;
-  }
-
-  function armWatchdog(owner: unknown, leftMs: number, fire: () => void): void {
-    stopWatchdog();
-    watchdog = { owner, timer: setTimeout(fire, leftMs), leftMs, since: performance.now(), fire };
-  }
-
-  function spawn(): Live {
-    const worker = makeWorker();
-    const remote = Comlink.wrap<EngineWorkerApi>(worker);
-    let dead = false;
-    let exitWatch: AbortController | null = null;
-    const me: Live = {
-      worker,
-      remote,
-      kill: (result) => {
-        if (live === me) live = null;
-        if (!dead) {
-          dead = true;
-          exitWatch?.abort();
-          worker.terminate();
-          remote[Comlink.releaseProxy]();
-        }
-        if (pendingOn !== me) return;
-        const p = pending;
-        pending = null;
-        pendingOn = null;
-        p?.(result);
-      },
-    };
-    worker.addEventListener('error', (ev: ErrorEvent) => {
-      ev.preventDefault();
-      me.kill({
-        kind: 'error',
-        message: `The simulation worker crashed${ev.message ? `: ${ev.message}` : ''}. It has been restarted; press Run to try again.`,
-      });
-    });
-    worker.addEventListener('messageerror', () => {
-      me.kill({ kind: 'error', message: 'The simulation worker sent data the page could not read. It has been restarted.' });
-    });
-    exitWatch = watchForExit(remote, () => me.kill({ kind: 'error', message: WORKER_GONE_MESSAGE }));
-    return me;
-  }
-
-  function get(): Live {
-    live ??= spawn();
+  function get(): EngineWorker {
+    if (!live || live.dead) live = spawnEngineWorker(makeWorker);
     return live;
   }
 
+  /** Kill the worker on purpose; a run pending on it ends with `result`. */
+  function kill(w: EngineWorker, result: RunResult): void {
+    if (live === w) live = null;
+    w.kill();
+    if (pendingOn !== w) return;
+    const p = pending;
+    pending = null;
+    pendingOn = null;
+    p?.(result);
+  }
+
   function replace(): void {
-    const old = live;
-    live = null;
-    old?.kill({ kind: 'cancelled' });
+    if (live) kill(live, { kind: 'cancelled' });
   }
 
   return {
@@ -199,19 +124,20 @@ export function createEngineClient(
       if (pending !== settle) return done; // superseded or cancelled while waiting
       const w = get();
       pendingOn = w;
-      const budgetMs = Math.max(0, Number(opts.budgetMs ?? options.budgetMs) || 0);
-      const memoryBudgetMb = opts.memoryBudgetMb ?? options.memoryBudgetMb;
-      const runOpts: RunOptions = { ...opts, ...(budgetMs > 0 ? { budgetMs } : {}), ...(memoryBudgetMb ? { memoryBudgetMb } : {}) };
-      if (budgetMs > 0) {
-        // The worker stops the run itself at the budget; this only fires if it cannot.
-        armWatchdog(settle, budgetMs + graceMs, () => {
-          watchdog = null;
-          if (pending === settle && pendingOn === w) w.kill({ kind: 'error', message: `${budgetMessage(budgetMs)} The worker did not stop by itself and was replaced.` });
-        });
-        void done.then(() => {
-          if (watchdog?.owner === settle) stopWatchdog();
-        });
-      }
+      const budgetMs = Math.max(0, Number(opts.budgetMs ?? opt.budgetMs) || 0);
+      const memoryBudgetMib = opts.memoryBudgetMib ?? opt.memoryBudgetMib;
+      const runOpts: RunOptions = { ...opts, ...(budgetMs > 0 ? { budgetMs } : {}), ...(memoryBudgetMib ? { memoryBudgetMib } : {}) };
+      w.onFault = (f) => {
+        if (live === w) live = null;
+        if (pending === settle && pendingOn === w) settle(faultResult(f));
+      };
+      guard?.stop();
+      const g = w.guard({ budgetMs, graceMs: opt.budgetGraceMs, heartbeat: opt.heartbeat, framesPerSecond: Math.max(0, Number(opts.framesPerSecond) || 0) });
+      guard = g;
+      void done.then(() => {
+        g.stop();
+        if (guard === g) guard = null;
+      });
       w.remote
         .start(scenario, Comlink.proxy(onFrames), runOpts)
         .then(settle, (e: unknown) =>
@@ -220,28 +146,22 @@ export function createEngineClient(
       return done;
     },
     async pause() {
-      if (watchdog?.timer) {
-        clearTimeout(watchdog.timer);
-        watchdog.leftMs -= performance.now() - watchdog.since;
-        watchdog.timer = null;
-      }
-      if (live) await live.remote.pause();
+      guard?.pause();
+      if (live && !live.dead) await live.remote.pause();
     },
     async resume() {
-      if (watchdog && !watchdog.timer) {
-        watchdog.since = performance.now();
-        watchdog.timer = setTimeout(watchdog.fire, Math.max(0, watchdog.leftMs));
-      }
-      if (live) await live.remote.resume();
+      guard?.resume();
+      if (live && !live.dead) await live.remote.resume();
     },
     async reset() {
-      stopWatchdog();
+      guard?.stop();
+      guard = null;
       const p = pending;
       pending = null;
       pendingOn = null;
       p?.({ kind: 'cancelled' });
       const w = live;
-      if (!w) return;
+      if (!w || w.dead) return;
       const attempt = (async () => {
         const answered = await Promise.race([
           w.remote.reset().then(
@@ -264,7 +184,7 @@ export function createEngineClient(
       get().remote.ping().catch(() => undefined);
     },
     async trace() {
-      if (!live || resetting) return null;
+      if (!live || live.dead || resetting) return null;
       try {
         return await live.remote.trace();
       } catch {
@@ -272,6 +192,8 @@ export function createEngineClient(
       }
     },
     dispose() {
+      guard?.stop();
+      guard = null;
       replace();
     },
   };

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FRAMES_PER_RUN } from '../src/engine';
 import { WORKER_GONE_MESSAGE, budgetFromSearch, createEngineClient, memoryBudgetFromSearch, type EngineClient } from './client';
 import { EngineRunner } from './runner';
-import { DeadWorker, FakeLocks, channelWorker, sleep, small } from './testing';
+import { DeadWorker, FakeLocks, channelWorker, comlinkCall, sleep, small } from './testing';
 
 let clients: EngineClient[] = [];
 afterEach(() => {
@@ -139,7 +139,7 @@ describe('a worker that ends without an error event', () => {
     const name = locks.names()[0]!;
     await vi.waitFor(() => expect(locks.waiters(name)).toBe(1)); // the client queued for it
     locks.vanish(name); // the worker ended without a word
-    expect(await run).toEqual({ kind: 'error', message: WORKER_GONE_MESSAGE });
+    expect(await run).toEqual({ kind: 'error', message: WORKER_GONE_MESSAGE, restartable: true });
     // The next run goes to a fresh worker and completes.
     expect((await client.run(small, () => {}, { framesPerSecond: 0 })).kind).toBe('done');
     expect(made.length).toBe(2);
@@ -163,5 +163,80 @@ describe('memoryBudgetFromSearch', () => {
   it('reads ?budget_mb=N above 0 and ignores anything else', () => {
     expect(memoryBudgetFromSearch('?budget_ms=9&budget_mb=64')).toBe(64);
     for (const bad of ['', '?budget_mb=', '?budget_mb=0', '?budget_mb=-3', '?budget_mb=abc', '?budget_mb=Infinity']) expect(memoryBudgetFromSearch(bad), bad).toBeUndefined();
+  });
+});
+
+describe('heartbeat (always on, no ?budget_ms)', () => {
+  const fast = { intervalMs: 20, hangMs: 150, stallMs: 300 };
+
+  it('a worker that stops answering is detected, terminated, and the run says so and offers Restart', async () => {
+    const made: DeadWorker[] = [];
+    const client = createEngineClient(() => {
+      const w = new DeadWorker();
+      made.push(w);
+      return w as unknown as Worker;
+    }, { heartbeat: fast });
+    clients.push(client);
+    const t0 = performance.now();
+    const res = await client.run(small, () => {}, { framesPerSecond: 0 });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
+    expect(res).toEqual({
+      kind: 'error',
+      message: 'The simulation worker stopped answering: no reply for 0.15 s (an endless loop, or an engine step that never returns). It was stopped; press Restart to run again on a fresh worker.',
+      restartable: true,
+    });
+    expect(made[0]!.terminated).toBe(true);
+    void client.run(small, () => {}, { framesPerSecond: 0 });
+    expect(made.length).toBe(2);
+  });
+
+  it('a worker that hangs mid-run (it answered, then its event loop stopped) is detected', async () => {
+    let beats = 0;
+    let hung = false;
+    const client = createEngineClient(
+      () =>
+        channelWorker((msg) => {
+          // After three answered beats, swallow everything: as if the worker's loop never returned.
+          if (comlinkCall(msg)?.method === 'beat') hung ||= beats++ >= 3;
+          return hung;
+        }),
+      { heartbeat: fast },
+    );
+    clients.push(client);
+    const res = await client.run(small, () => {}, { framesPerSecond: 10 }); // 20 s of frames: still running
+    expect(res.kind).toBe('error');
+    expect(res.kind === 'error' && res.message).toMatch(/^The simulation worker stopped answering/);
+    expect(beats).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a worker that answers but never runs what it was given is stalled', async () => {
+    // The start message is lost: the worker answers every beat with "idle".
+    const client = createEngineClient(() => channelWorker((msg) => comlinkCall(msg)?.method === 'start'), { heartbeat: fast });
+    clients.push(client);
+    const res = await client.run(small, () => {}, { framesPerSecond: 0 });
+    expect(res.kind === 'error' && res.message).toMatch(/^The simulation stopped making progress: for [\d.]+ s the worker answered but its run did not advance\. It was stopped; press Restart/);
+    expect(res.kind === 'error' && res.restartable).toBe(true);
+  });
+
+  it('a paced run, a paused run and a page slow to take frames are not flagged', async () => {
+    const client = createEngineClient(channelWorker, { heartbeat: fast });
+    clients.push(client);
+    // 200 frames at 400 frames/s: 0.5 s of pacing, longer than the stall time.
+    expect((await client.run(small, () => {}, { framesPerSecond: 400 })).kind).toBe('done');
+    const run = client.run(small, () => {}, { framesPerSecond: 200 });
+    await sleep(50);
+    await client.pause();
+    await sleep(600);
+    await client.resume();
+    expect((await run).kind).toBe('done');
+    // The page takes 100 ms per batch: the worker waits for it ("delivering"), which is no stall.
+    expect((await client.run(small, () => sleep(100), { framesPerSecond: 0, maxBatchesPerSecond: 50 })).kind).toBe('done');
+  });
+
+  it('reads the same budgets for a run and for the pool (one options rule)', async () => {
+    const { engineOptions } = await import('./handle');
+    expect(engineOptions({}, '?budget_ms=900&budget_mb=64')).toMatchObject({ budgetMs: 900, memoryBudgetMib: 64 });
+    expect(engineOptions({ budgetMs: 5, memoryBudgetMib: 8 }, '?budget_ms=900&budget_mb=64')).toMatchObject({ budgetMs: 5, memoryBudgetMib: 8 });
+    expect(engineOptions({}, '')).toMatchObject({ budgetMs: 0, heartbeat: { intervalMs: 1000, hangMs: 10_000 } });
   });
 });

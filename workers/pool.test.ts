@@ -192,6 +192,32 @@ describe('createEnginePool', () => {
     expect(made.map((w) => w.terminated)).toEqual([true, true]);
   });
 
+  it('a worker that hangs (no ?budget_ms) fails its point through the heartbeat; the others run', async () => {
+    let first = true;
+    const p = createEnginePool({
+      size: 1,
+      heartbeat: { intervalMs: 20, hangMs: 150, stallMs: 2000 },
+      makeWorker: () => {
+        if (!first) return channelWorker();
+        first = false;
+        return new DeadWorker() as unknown as Worker;
+      },
+    });
+    pools.push(p);
+    const out = await p.run([small, small]);
+    expect(out.results.map((r) => r?.kind)).toEqual(['error', 'done']);
+    const r = out.results[0];
+    if (r?.kind === 'error') expect(r.message).toBe('The simulation worker stopped answering: no reply for 0.15 s (an endless loop, or an engine step that never returns). It was replaced; the other points went on.');
+  });
+
+  it('takes its memory budget from its options, as the run client does', async () => {
+    const big = setPath(setPath(small, 'traffic.flows', 1_000_000), 'queues.rx_desc', 8192);
+    const out = await pool({ size: 1, memoryBudgetMib: 4, makeWorker: () => channelWorker() }).run([big, small]);
+    expect(out.results.map((r) => r?.kind)).toEqual(['error', 'done']);
+    const r = out.results[0];
+    if (r?.kind === 'error') expect(r.message).toMatch(/the memory budget is 4 MiB/);
+  });
+
   it('the worker itself stops a point over its budget; the others run', async () => {
     const out = await pool({ size: 1, makeWorker: () => channelWorker() }).run([long, small], { budgetMs: 100 });
     expect(out.results.map((r) => r?.kind)).toEqual(['error', 'done']);

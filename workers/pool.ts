@@ -14,13 +14,16 @@
  *
  * Size: `size` in PoolOptions, else `?pool=N` in the page URL (tests), else
  * max(1, navigator.hardwareConcurrency − 1): one core stays free for the page.
- * Wall-time budget: per point, as for single runs (`budgetMs`, `?budget_ms=N`): the worker stops
- * the run itself; if it cannot, the pool terminates it BUDGET_GRACE_MS later.
+ * Budgets: per point, exactly as for single runs (handle.ts's engineOptions: the options given,
+ * then `?budget_ms=N` and `?budget_mb=N`): the worker stops a run over its wall-time budget
+ * itself, and if it cannot, the pool terminates it BUDGET_GRACE_MS later; the heartbeat fails a
+ * point whose worker stops answering or stalls. The workers are handle.ts's EngineWorkers, as
+ * the single run's.
  */
-import * as Comlink from 'comlink';
 import type { Scenario, Summary } from '../src/engine';
-import { BUDGET_GRACE_MS, WORKER_GONE_MESSAGE, budgetFromSearch, memoryBudgetFromSearch, watchForExit } from './client';
-import { budgetMessage, type EngineWorkerApi, type RunResult } from './protocol';
+import { WORKER_GONE_MESSAGE } from './client';
+import { defaultMakeWorker, engineOptions, pageSearch, spawnEngineWorker, type EngineOptions, type EngineWorker, type Fault } from './handle';
+import type { RunResult } from './protocol';
 
 /** Largest pool `?pool=N` or the size option may ask for. */
 export const MAX_POOL_SIZE = 32;
@@ -65,12 +68,9 @@ export interface EnginePool {
   dispose(): void;
 }
 
-export interface PoolOptions {
+export interface PoolOptions extends EngineOptions {
   size?: number;
   makeWorker?: () => Worker;
-  /** Default wall-time budget per point, ms. 0 or absent: none. */
-  budgetMs?: number;
-  budgetGraceMs?: number;
 }
 
 /** `?pool=N` (1 ≤ N ≤ MAX_POOL_SIZE, whole) from a page URL's query string. */
@@ -87,14 +87,9 @@ export function defaultPoolSize(hardwareConcurrency: number | undefined): number
   return Number.isFinite(hc) && hc >= 1 ? Math.min(MAX_POOL_SIZE, Math.max(1, Math.floor(hc) - 1)) : 1;
 }
 
-function pageDefaults(): { size: number; budgetMs?: number; memoryBudgetMb?: number } {
-  const g = globalThis as { document?: unknown; location?: { search?: unknown }; navigator?: { hardwareConcurrency?: number } };
-  const search = typeof g.document !== 'undefined' && typeof g.location?.search === 'string' ? g.location.search : '';
-  return {
-    size: poolSizeFromSearch(search) ?? defaultPoolSize(g.navigator?.hardwareConcurrency),
-    budgetMs: budgetFromSearch(search),
-    memoryBudgetMb: memoryBudgetFromSearch(search),
-  };
+function pageSize(): number {
+  const g = globalThis as { navigator?: { hardwareConcurrency?: number } };
+  return poolSizeFromSearch(pageSearch()) ?? defaultPoolSize(g.navigator?.hardwareConcurrency);
 }
 
 interface Job {
@@ -103,11 +98,17 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
-  remote: Comlink.Remote<EngineWorkerApi>;
+  w: EngineWorker;
   job: Job | null;
   /** Terminates the worker (if still alive) and frees its place in the pool. */
   kill: () => void;
+}
+
+/** A fault as a sweep point reports it: its worker was replaced, the other points go on. */
+function faultPoint(f: Fault): PointResult {
+  if (f.kind === 'gone') return { kind: 'error', message: WORKER_GONE_MESSAGE };
+  if (f.kind === 'over-budget' || f.kind === 'unreadable') return { kind: 'error', message: f.kind === 'unreadable' ? `${f.message} It was replaced.` : f.message };
+  return { kind: 'error', message: `${f.message} It was replaced; the other points went on.` };
 }
 
 function pointOf(r: RunResult): PointResult {
@@ -117,46 +118,23 @@ function pointOf(r: RunResult): PointResult {
 }
 
 export function createEnginePool(options: PoolOptions = {}): EnginePool {
-  const page = pageDefaults();
-  const size = Math.max(1, Math.min(MAX_POOL_SIZE, Math.floor(options.size ?? page.size)));
-  const makeWorker = options.makeWorker ?? (() => new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' }));
-  const defaultBudget = options.budgetMs ?? page.budgetMs ?? 0;
-  const graceMs = options.budgetGraceMs ?? BUDGET_GRACE_MS;
+  const opt = engineOptions(options);
+  const size = Math.max(1, Math.min(MAX_POOL_SIZE, Math.floor(options.size ?? pageSize())));
+  const makeWorker = options.makeWorker ?? defaultMakeWorker;
   const slots: (Slot | null)[] = Array.from({ length: size }, () => null);
   /** Cancels the run in progress (null when idle). */
   let cancelCurrent: (() => void) | null = null;
 
   function spawn(i: number): Slot {
-    const worker = makeWorker();
-    const remote = Comlink.wrap<EngineWorkerApi>(worker);
-    let dead = false;
-    let exitWatch: AbortController | null = null;
+    const w = spawnEngineWorker(makeWorker);
     const slot: Slot = {
-      worker,
-      remote,
+      w,
       job: null,
       kill: () => {
         if (slots[i] === slot) slots[i] = null;
-        if (dead) return;
-        dead = true;
-        exitWatch?.abort();
-        worker.terminate();
-        remote[Comlink.releaseProxy]();
+        w.kill();
       },
     };
-    /** The worker is gone: fail its point (if any) and free the place for a fresh one. */
-    const died = (message: string) => {
-      const job = slot.job;
-      slot.job = null;
-      slot.kill();
-      job?.settle({ kind: 'error', message });
-    };
-    worker.addEventListener('error', (ev: ErrorEvent) => {
-      ev.preventDefault();
-      died(`The simulation worker crashed${ev.message ? `: ${ev.message}` : ''}. It was replaced; the other points went on.`);
-    });
-    worker.addEventListener('messageerror', () => died('The simulation worker sent data the page could not read. It was replaced.'));
-    exitWatch = watchForExit(remote, () => died(WORKER_GONE_MESSAGE));
     return slot;
   }
 
@@ -172,7 +150,7 @@ export function createEnginePool(options: PoolOptions = {}): EnginePool {
     run(scenarios, opts = {}) {
       cancel();
       const total = scenarios.length;
-      const budgetMs = Math.max(0, Number(opts.budgetMs ?? defaultBudget) || 0);
+      const budgetMs = Math.max(0, Number(opts.budgetMs ?? opt.budgetMs) || 0);
       const results: (PointResult | undefined)[] = new Array<PointResult | undefined>(total).fill(undefined);
       let next = 0;
       let done = 0;
@@ -229,6 +207,7 @@ export function createEnginePool(options: PoolOptions = {}): EnginePool {
           const index = next++;
           let slot: Slot;
           try {
+            if (slots[i]?.w.dead) slots[i] = null;
             slot = slots[i] ??= spawn(i);
           } catch (e) {
             const message = `The simulation worker could not be started: ${e instanceof Error ? e.message : String(e)}`;
@@ -236,13 +215,15 @@ export function createEnginePool(options: PoolOptions = {}): EnginePool {
             return;
           }
           let settled = false;
-          let timer: ReturnType<typeof setTimeout> | undefined;
+          // The worker stops a run over its budget itself; the guard's backstop fires if it
+          // cannot, and the heartbeat if it stops answering or advancing.
+          const guard = slot.w.guard({ budgetMs, graceMs: opt.budgetGraceMs, heartbeat: opt.heartbeat, framesPerSecond: 0 });
           const job: Job = {
             index,
             settle: (r) => {
               if (settled || over) return;
               settled = true;
-              if (timer !== undefined) clearTimeout(timer);
+              guard.stop();
               if (slot.job === job) slot.job = null;
               running--;
               if (record(index, r)) dispatch(i);
@@ -250,17 +231,16 @@ export function createEnginePool(options: PoolOptions = {}): EnginePool {
           };
           slot.job = job;
           running++;
-          if (budgetMs > 0) {
-            // The worker stops the run itself at the budget; this only fires if it cannot.
-            timer = setTimeout(() => {
-              if (slot.job !== job) return;
+          // The worker is gone: fail its point and free the place for a fresh one.
+          slot.w.onFault = (f) => {
+            if (slots[i] === slot) slots[i] = null;
+            if (slot.job === job) {
               slot.job = null;
-              slot.kill();
-              job.settle({ kind: 'error', message: `${budgetMessage(budgetMs)} The worker did not stop by itself and was replaced.` });
-            }, budgetMs + graceMs);
-          }
-          slot.remote
-            .runToEnd(scenarios[index]!, { ...(budgetMs > 0 ? { budgetMs } : {}), ...(page.memoryBudgetMb ? { memoryBudgetMb: page.memoryBudgetMb } : {}) })
+              job.settle(faultPoint(f));
+            }
+          };
+          slot.w.remote
+            .runToEnd(scenarios[index]!, { ...(budgetMs > 0 ? { budgetMs } : {}), ...(opt.memoryBudgetMib ? { memoryBudgetMib: opt.memoryBudgetMib } : {}) })
             .then(
               (r) => job.settle(pointOf(r)),
               (e: unknown) => job.settle({ kind: 'error', message: `The simulation failed: ${e instanceof Error ? e.message : String(e)}` }),

@@ -3,6 +3,7 @@
  * workers/client.ts (UI side); types, defaults and one message, so both sides can import it for free.
  */
 import type { FrameBatch, Scenario, SeriesInfo, Summary, TraceData } from '../src/engine';
+import { mib } from '../src/engine/budget';
 
 export interface RunOptions {
   /**
@@ -22,16 +23,18 @@ export interface RunOptions {
    */
   budgetMs?: number;
   /**
-   * Memory budget of the run's simulation state, MB (the typed arrays the engine allocates for
-   * rings, flow tables and LRO, measured by stateBytes right after set-up; it does not grow while
-   * the run advances). A scenario over it ends with an `error` result before the first step.
-   * Default DEFAULT_MEMORY_BUDGET_MB; the page sets it with `?budget_mb=N`.
+   * Memory budget of the run's simulation state, MiB (2^20 bytes: the typed arrays the engine
+   * allocates for rings, flow tables and LRO). The scenario's estimate (engine/budget.ts, an upper
+   * bound computed from its sizes) is checked before anything is allocated, and the measured
+   * stateBytes right after set-up; it does not grow while the run advances. A scenario over it
+   * ends with an `error` result before the first step. Default DEFAULT_MEMORY_BUDGET_MIB; the page
+   * sets it with `?budget_mb=N` (N in MiB; the parameter kept its name).
    */
-  memoryBudgetMb?: number;
+  memoryBudgetMib?: number;
 }
 
-/** The largest scenario the knobs allow needs ~96 MB (`npx tsx bench/footprint.ts`), so this only stops a mistake. */
-export const DEFAULT_MEMORY_BUDGET_MB = 256;
+/** The heaviest scenarios the knobs allow need ~370 MiB (`npx tsx bench/footprint.ts`); presets under 2 MiB. */
+export { DEFAULT_MEMORY_BUDGET_MIB } from '../src/engine/budget';
 
 export const DEFAULT_FRAMES_PER_SECOND = 100;
 export const DEFAULT_MAX_BATCHES_PER_SECOND = 30;
@@ -51,6 +54,21 @@ export interface RunProgress {
   series?: readonly SeriesInfo[];
 }
 
+/**
+ * What a run is doing: `computing` (engine slices), `pacing` (waiting for the next frame's time at
+ * the requested frames per second), `delivering` (waiting for the page to take a batch), `paused`;
+ * `idle` when the worker has no run.
+ */
+export type RunPhase = 'idle' | 'computing' | 'pacing' | 'delivering' | 'paused';
+
+export interface Beat {
+  phase: RunPhase;
+  /** Simulated time reached, ns (it moves inside a frame, between slices). */
+  simulatedNs: number;
+  /** Frames recorded. */
+  frames: number;
+}
+
 /** Called with each batch of new frames (never per packet). */
 export type FramesCallback = (batch: FrameBatch, progress: RunProgress) => void | Promise<void>;
 
@@ -58,7 +76,8 @@ export type FramesCallback = (batch: FrameBatch, progress: RunProgress) => void 
 export type RunResult =
   | { kind: 'done'; summary: Summary }
   | { kind: 'cancelled' }
-  | { kind: 'error'; message: string };
+  /** `restartable`: the worker failed (crashed, hung, stalled) and was replaced; the page offers Restart. */
+  | { kind: 'error'; message: string; restartable?: boolean };
 
 /** The API the worker exposes through Comlink. */
 export interface EngineWorkerApi {
@@ -72,7 +91,7 @@ export interface EngineWorkerApi {
    * in, one summary out. Only `budgetMs` of the options applies. Cancelled by reset() or another
    * start()/runToEnd() like start().
    */
-  runToEnd(scenario: Scenario, opts?: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMb'>): Promise<RunResult>;
+  runToEnd(scenario: Scenario, opts?: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib'>): Promise<RunResult>;
   /** Stop advancing the current run (no-op when idle). Paused time does not count in wall_ms. */
   pause(): void;
   resume(): void;
@@ -87,6 +106,12 @@ export interface EngineWorkerApi {
   /** Liveness check for the client. */
   ping(): string;
   /**
+   * The heartbeat (workers/handle.ts): what the current run is doing and how far it got. The
+   * worker answers between engine slices (≤ ~8 ms apart, even inside one long frame), so an
+   * unanswered beat means its event loop is stuck.
+   */
+  beat(): Beat;
+  /**
    * Take the Web Lock `name` and hold it for the worker's whole life; resolves true once held
    * (false where Web Locks do not exist). The client then queues for the same lock: it is granted
    * only when this worker is gone, which is how the page notices a worker that ended without an
@@ -99,11 +124,15 @@ function ms(x: number): string {
   return String(Number(x.toPrecision(4)));
 }
 
-/** The message of a run stopped by its wall-time budget (runner.ts; client.ts's backstop adds a sentence). */
-export function memoryMessage(needMb: number, budgetMb: number): string {
-  return `This scenario needs ${needMb.toFixed(1)} MB of simulation state (rings, flow tables, LRO arrays); the memory budget is ${budgetMb} MB. Use fewer flows, queues or descriptors, or raise the budget with ?budget_mb=N.`;
+/** How the page raises the memory budget (in budget messages). */
+export const MEMORY_BUDGET_HOW = '?budget_mb=N (MiB)';
+
+/** The message of a scenario whose measured state is over the budget (a backstop to the estimate). */
+export function memoryMessage(needBytes: number, budgetMib: number): string {
+  return `This scenario needs ${mib(needBytes)} of simulation state (rings, flow tables, LRO arrays); the memory budget is ${budgetMib} MiB. Use fewer flows, queues or descriptors, or raise the budget with ${MEMORY_BUDGET_HOW}.`;
 }
 
+/** The message of a run stopped by its wall-time budget (runner.ts; client.ts's backstop adds a sentence). */
 export function budgetMessage(budgetMs: number, simulatedMs?: number, totalMs?: number): string {
   const where = simulatedMs !== undefined && totalMs !== undefined ? ` at ${ms(simulatedMs)} of ${ms(totalMs)} ms simulated` : '';
   return `The run was stopped${where}: it used up its wall-time budget of ${ms(budgetMs)} ms. Shorten sim.duration_ms, choose a faster playback, or raise the budget.`;

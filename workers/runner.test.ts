@@ -140,14 +140,14 @@ describe('EngineRunner memory budget', () => {
     const big = setPath(setPath(small, 'traffic.flows', 500_000), 'queues.rx_desc', 4096);
     const r = new EngineRunner();
     const c = collector();
-    const res = await r.start(big, c.onFrames, { framesPerSecond: 0, memoryBudgetMb: 1 });
+    const res = await r.start(big, c.onFrames, { framesPerSecond: 0, memoryBudgetMib: 1 });
     expect(res.kind).toBe('error');
-    expect(res.kind === 'error' && res.message).toMatch(/needs \d+\.\d MB of simulation state .*budget is 1 MB.*\?budget_mb=/);
+    expect(res.kind === 'error' && res.message).toMatch(/needs about \d+\.\d MiB of simulation state \(.*\); the memory budget is 1 MiB\..*\?budget_mb=N \(MiB\)/);
     expect(c.frames()).toBe(0);
     // the same scenario runs under the default budget, and so does runToEnd
     const ok = await r.runToEnd(big);
     expect(ok.kind).toBe('done');
-    const refused = await r.runToEnd(big, { memoryBudgetMb: 1 });
+    const refused = await r.runToEnd(big, { memoryBudgetMib: 1 });
     expect(refused.kind).toBe('error');
   });
 });

@@ -12,14 +12,17 @@
  * stays stuck past the budget).
  */
 import * as Comlink from 'comlink';
-import { FRAMES_PER_RUN, Simulation, parseScenario, stateBytes, traceTransferables, type FrameBatch, type Scenario, type TraceData, type TraceRecorder } from '../src/engine';
+import { FRAMES_PER_RUN, MIB, Simulation, memoryBudgetProblem, parseScenario, stateBytes, traceTransferables, type FrameBatch, type Scenario, type TraceData, type TraceRecorder } from '../src/engine';
 import {
   budgetMessage,
   memoryMessage,
-  DEFAULT_MEMORY_BUDGET_MB,
+  DEFAULT_MEMORY_BUDGET_MIB,
+  MEMORY_BUDGET_HOW,
   DEFAULT_FRAMES_PER_SECOND,
   DEFAULT_MAX_BATCHES_PER_SECOND,
+  type Beat,
   type EngineWorkerApi,
+  type RunPhase,
   type FramesCallback,
   type RunOptions,
   type RunProgress,
@@ -28,6 +31,13 @@ import {
 
 /** Longest stretch of engine work between two returns to the event loop, ms. */
 const SLICE_MS = 8;
+
+/**
+ * Events per engine call (Simulation.advance's maxEvents): the clock is read between calls, so a
+ * slice ends within about this many events of SLICE_MS even inside one long frame (an event is
+ * one packet batch, a few µs at most), and the worker answers the page's heartbeat in time.
+ */
+const EVENTS_PER_CALL = 1024;
 
 type Yield = () => Promise<void>;
 
@@ -64,6 +74,10 @@ class ActiveRun {
   cancelled = false;
   /** The run's trace once it is done (sim.trace), for EngineRunner.trace(). */
   finishedTrace: TraceRecorder | null = null;
+  /** What the run loop is doing (the heartbeat reports it: workers/handle.ts). */
+  phase: RunPhase = 'computing';
+  /** The simulation once built (for the heartbeat's progress figures). */
+  sim: Simulation | null = null;
   private paused = false;
   private wakeUp: (() => void) | null = null;
   /** Time spent inside the engine (construction + advance), ms: what wall_ms reports. */
@@ -132,17 +146,22 @@ class ActiveRun {
     const overBudget = () => budgetMs > 0 && this.clock() >= budgetMs;
 
     this.activeSince = performance.now();
+    // The budget is checked from the scenario's sizes before anything is allocated (budget.ts).
+    const memoryBudgetMib = Number(this.opts.memoryBudgetMib ?? DEFAULT_MEMORY_BUDGET_MIB) || DEFAULT_MEMORY_BUDGET_MIB;
+    const tooBig = memoryBudgetProblem(parsed.value, memoryBudgetMib, MEMORY_BUDGET_HOW);
+    if (tooBig) return { kind: 'error', message: tooBig };
     let sim: Simulation;
     try {
       const t0 = performance.now();
       sim = new Simulation(parsed.value);
+      this.sim = sim;
       this.busyMs += performance.now() - t0;
     } catch (e) {
       return { kind: 'error', message: `The engine could not set up this scenario: ${errorMessage(e)}` };
     }
-    const memoryBudgetMb = Number(this.opts.memoryBudgetMb ?? DEFAULT_MEMORY_BUDGET_MB) || DEFAULT_MEMORY_BUDGET_MB;
-    const needMb = stateBytes(sim) / 2 ** 20;
-    if (needMb > memoryBudgetMb) return { kind: 'error', message: memoryMessage(needMb, memoryBudgetMb) };
+    // Backstop: the measured state (the estimate is an upper bound of it; budget.test.ts).
+    const needBytes = stateBytes(sim);
+    if (needBytes > memoryBudgetMib * MIB) return { kind: 'error', message: memoryMessage(needBytes, memoryBudgetMib) };
 
     // At most one batch is in flight to the UI; the engine keeps computing (within the pace) while
     // the page renders it, and the next batch goes out no sooner than batchGapMs after the page
@@ -173,6 +192,7 @@ class ActiveRun {
       if (deliveryError) return deliveryError;
       if (this.cancelled) return { kind: 'cancelled' };
       if (this.paused) {
+        this.phase = 'paused';
         await this.sleep(Infinity);
         continue;
       }
@@ -182,7 +202,8 @@ class ActiveRun {
       if (sim.frames.length < allowed) {
         const sliceStart = performance.now();
         try {
-          while (sim.frames.length < allowed && performance.now() - sliceStart < SLICE_MS) sim.advance(1);
+          this.phase = 'computing';
+          while (sim.frames.length < allowed && performance.now() - sliceStart < SLICE_MS) sim.advance(1, EVENTS_PER_CALL);
         } catch (e) {
           return { kind: 'error', message: `The engine stopped with an error: ${errorMessage(e)}` };
         } finally {
@@ -200,6 +221,7 @@ class ActiveRun {
         continue;
       }
       // Nothing to compute yet: wait for the next due frame, the next batch window, or an ack.
+      this.phase = !sim.done && fps > 0 && sim.frames.length >= allowed ? 'pacing' : 'delivering';
       let wait = Infinity;
       if (!sim.done && fps > 0) wait = (sim.frames.length * 1000) / fps - this.clock();
       if (pending && !inFlight) wait = Math.min(wait, lastFlush + batchGapMs - this.clock());
@@ -237,7 +259,7 @@ export class EngineRunner implements EngineWorkerApi {
         framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND,
         maxBatchesPerSecond: opts.maxBatchesPerSecond,
         budgetMs: opts.budgetMs,
-        memoryBudgetMb: opts.memoryBudgetMb,
+        memoryBudgetMib: opts.memoryBudgetMib,
       },
       this.yieldNow,
     );
@@ -266,8 +288,8 @@ export class EngineRunner implements EngineWorkerApi {
    * The same run loop as start() with the frames kept in the worker: nothing crosses to the page
    * until the summary (the batches go to a no-op sink here, never through postMessage).
    */
-  runToEnd(scenario: Scenario, opts: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMb'> = {}): Promise<RunResult> {
-    return this.start(scenario, () => {}, { framesPerSecond: 0, maxBatchesPerSecond: Infinity, budgetMs: opts.budgetMs, memoryBudgetMb: opts.memoryBudgetMb });
+  runToEnd(scenario: Scenario, opts: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib'> = {}): Promise<RunResult> {
+    return this.start(scenario, () => {}, { framesPerSecond: 0, maxBatchesPerSecond: Infinity, budgetMs: opts.budgetMs, memoryBudgetMib: opts.memoryBudgetMib });
   }
 
   pause(): void {
@@ -293,6 +315,13 @@ export class EngineRunner implements EngineWorkerApi {
 
   ping(): string {
     return 'pong';
+  }
+
+  beat(): Beat {
+    const run = this.current;
+    if (!run) return { phase: 'idle', simulatedNs: 0, frames: 0 };
+    const sim = run.sim;
+    return { phase: run.phase, simulatedNs: sim ? sim.simulatedMs * 1e6 : 0, frames: sim ? sim.frames.length : 0 };
   }
 
   holdLock(name: string): Promise<boolean> {

@@ -19,7 +19,7 @@ function scenarioOf(argv: string[]): Scenario {
 
 describe('parseArgs', () => {
   it('defaults to a text run of the defaults', () => {
-    expect(okValue(parseArgs([]))).toEqual<CliOptions>({ action: 'run', format: 'text', sets: [] });
+    expect(okValue(parseArgs([]))).toEqual<CliOptions>({ action: 'run', format: 'text', sets: [], quiet: false, scenarioOnly: false });
   });
 
   it('reads --flag value and --flag=value alike, keeping --set order', () => {
@@ -134,11 +134,39 @@ describe('resolveScenario', () => {
     expect(errorText(resolveScenario({ sets: [{ path: 'traffic.load', text: '' }] }))).toMatch(/traffic.load must be a number/);
   });
 
-  it('lists close matches for an unknown knob, or all knobs when nothing is close', () => {
+  it('takes numbers by the form\'s rule: plain decimal, or refused with the number to write', () => {
+    const cases: [string, RegExp][] = [
+      ['queues.rx_desc=0x400', /--set queues\.rx_desc=0x400: queues\.rx_desc: "0x400" is hexadecimal; give a decimal number; write 1024/],
+      ['queues.rx=0b11', /"0b11" is binary; give a decimal number; write 3/],
+      ['traffic.flows=1e1', /"1e1" has an exponent; traffic\.flows takes whole numbers in digits; write 10/],
+      ['sim.seed= 12 ', /" 12 " has spaces around it; write 12/],
+      ['queues.core_offset=-0', /"-0" is minus zero; write 0/],
+      ['nic.link_gbps=0x28', /"0x28" is hexadecimal; give a decimal number; write 40/],
+    ];
+    for (const [set, msg] of cases) {
+      const at = set.indexOf('=');
+      const r = resolveScenario({ sets: [{ path: set.slice(0, at), text: set.slice(at + 1) }] });
+      expect(r.ok, set).toBe(false);
+      if (!r.ok) expect(r.error.lines, set).toHaveLength(1);
+      expect(errorText(r)).toMatch(msg);
+    }
+    const seed = resolveScenario({ sets: [{ path: 'sim.seed', text: '12345678901234567890' }] });
+    expect(!seed.ok && seed.error.lines).toEqual(['--set sim.seed=12345678901234567890: sim.seed must be at most 4294967295 (allowed 0–4294967295)']);
+    const ok = resolveScenario({ sets: [{ path: 'traffic.loss', text: '1e-3' }, { path: 'sim.seed', text: '0' }] });
+    expect(ok.ok && ok.value.scenario.traffic.loss).toBe(0.001);
+    expect(errorText(parseSweep('traffic.flows=0x10..100'))).toMatch(/--sweep traffic\.flows: start "0x10": traffic\.flows: "0x10" is hexadecimal; give a decimal number; write 16/);
+  });
+
+  it('names the closest few knobs for an unknown knob, never all of them', () => {
     expect(errorText(resolveScenario({ sets: [{ path: 'traffic.lod', text: '1' }] }))).toMatch(/unknown knob "traffic.lod"; did you mean "traffic.load"/);
     expect(errorText(resolveScenario({ sets: [{ path: 'seed', text: '1' }] }))).toMatch(/did you mean "sim.seed"/);
-    const all = errorText(resolveScenario({ sets: [{ path: 'zzz.qqq', text: '1' }] }));
-    for (const k of KNOBS) expect(all).toContain(k.path);
+    const none = errorText(resolveScenario({ sets: [{ path: 'zzz.qqq', text: '1' }] }));
+    expect(none).toMatch(/unknown knob "zzz.qqq"/);
+    expect(none).toMatch(/run --list-knobs/);
+    expect(KNOBS.filter((k) => none.includes(k.path))).toEqual([]);
+    // A word close to many knobs names at most three.
+    const many = errorText(resolveScenario({ sets: [{ path: 'queues.', text: '1' }] }));
+    expect(KNOBS.filter((k) => many.includes(`"${k.path}"`)).length).toBeLessThanOrEqual(3);
   });
 
   it('reports every bad --set at once', () => {

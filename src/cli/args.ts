@@ -10,17 +10,21 @@
  * so put explicit overrides of those (e.g. queues.tx_desc) after them.
  */
 import {
-  KNOBS,
   KNOB_BY_PATH,
+  didYouMean,
+  echoKey,
+  echoQuoted,
+  unknownKnobMessage,
+  DEFAULT_MEMORY_BUDGET_MIB,
+  type LinkState,
   PRESETS,
   applyKnob,
-  coerceKnobText,
+  parseKnobText,
   decodeLink,
   defaultScenario,
   findPreset,
   parseScenario,
   presetScenario,
-  validateKnob,
   parseSweepSpec,
   BUILTIN_SWEEPS,
   type Scenario,
@@ -31,6 +35,8 @@ import {
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
 export const EXIT_USAGE = 2;
+/** A limit stopped the command: --max-wall-s ran out. */
+export const EXIT_STOPPED = 3;
 
 export interface CliError {
   code: number;
@@ -60,6 +66,14 @@ export type Action = 'run' | 'help' | 'version' | 'list-knobs' | 'list-presets';
 export interface CliOptions {
   action: Action;
   format: Format;
+  /** `--max-wall-s S`: stop (exit 3) once the command has run S seconds of wall time. */
+  maxWallS?: number;
+  /** `--max-mib N`: refuse (exit 2) any scenario whose simulation state would exceed N MiB. */
+  maxMib?: number;
+  /** `--quiet`: no progress on stderr. */
+  quiet: boolean;
+  /** `--scenario-only`: with --link, run only its scenario, not its baseline or sweep. */
+  scenarioOnly: boolean;
   preset?: string;
   link?: string;
   sets: SetArg[];
@@ -70,6 +84,8 @@ export interface CliOptions {
   /** `--trace FILE`, `--trace-window A..B` (trace.ts). */
   trace?: string;
   traceWindow?: string;
+  /** Raw `--shard i/N`: run only every N-th point of the sweep (shard.ts). */
+  shard?: string;
 }
 
 interface FlagSpec {
@@ -92,7 +108,16 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: '--trace', value: 'FILE', help: 'also record a trace of the run (sim.trace) and write it to FILE as Chrome trace JSON (Perfetto UI, chrome://tracing)' },
   { name: '--trace-window', value: 'A..B', help: 'the traced span of simulated time with --trace, e.g. 1ms..1.2ms (default: 200 µs after the warm-up)' },
+  { name: '--shard', value: 'i/N', help: 'with a sweep: run only points k with k mod N = i and print them as JSON lines (for --merge)' },
+  { name: '--merge', value: 'FILE…', help: 'join the JSON lines of every --shard into the sweep\'s csv (default) or --format json' },
   { name: '--format', value: 'text|json|csv', help: 'text: short summary (default); json: the Summary object; csv: the recorded frames' },
+  {
+    name: '--scenario-only',
+    help: 'with --link: run only the link\'s scenario (by default a link\'s sweep runs, or its pinned baseline is compared)',
+  },
+  { name: '--max-wall-s', value: 'S', help: 'stop after S seconds of wall time (exit 3); finished sweep rows stay printed' },
+  { name: '--max-mib', value: 'N', help: `refuse a scenario whose simulation state would exceed N MiB (default ${DEFAULT_MEMORY_BUDGET_MIB}), before building it` },
+  { name: '--quiet', help: 'no progress on stderr (progress shows after 2 s: a bar on a terminal, a line every 10 s otherwise)' },
   { name: '--list-knobs', help: 'list every knob: path, range or options, default, unit, FreeBSD name' },
   { name: '--list-presets', help: 'list the presets: name, title, description' },
   { name: '--version', help: 'print the engine version' },
@@ -101,47 +126,21 @@ export const FLAGS: readonly FlagSpec[] = [
 
 const SHORT: Record<string, string> = { '-h': '--help', '-V': '--version' };
 
-/** Edit distance, for "did you mean" suggestions. */
-export function levenshtein(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
+export { closeMatches, levenshtein } from '../engine';
 
-/** Candidates close to `word`: small edit distance, or one contains the other's last segment. */
-export function closeMatches(word: string, candidates: readonly string[]): string[] {
-  const w = word.toLowerCase();
-  const leaf = (s: string) => s.slice(s.lastIndexOf('.') + 1);
-  const scored = candidates
-    .map((c) => {
-      const cl = c.toLowerCase();
-      let d = levenshtein(w, cl);
-      const wl = leaf(w);
-      if (wl.length >= 3 && (leaf(cl).includes(wl) || wl.includes(leaf(cl)))) d = Math.min(d, 1);
-      return { c, d };
-    })
-    .filter(({ c, d }) => d <= Math.max(2, Math.floor(c.length / 5)))
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
-  return scored.map((s) => s.c);
-}
-
-function suggest(word: string, candidates: readonly string[], noun: string): string {
-  const near = closeMatches(word, candidates);
-  if (near.length) return `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?`;
-  return `known ${noun}: ${candidates.join(', ')}`;
+/**
+ * "did you mean" with the closest few names; with nothing close, a short list (`listAll`: the
+ * flags) names them all, a long one (47 knobs, the presets) points to its listing instead.
+ */
+function suggest(word: string, candidates: readonly string[], noun: string, listAll = false): string {
+  const near = didYouMean(word, candidates);
+  if (near) return near;
+  return listAll ? `known ${noun}: ${candidates.join(', ')}` : `no ${noun.replace(/s$/, '')} has a similar name`;
 }
 
 /** argv (without node and script) → options. Syntax only; knob values are checked later. */
 export function parseArgs(argv: readonly string[]): Result<CliOptions> {
-  const opts: CliOptions = { action: 'run', format: 'text', sets: [] };
+  const opts: CliOptions = { action: 'run', format: 'text', sets: [], quiet: false, scenarioOnly: false };
   const actions: Action[] = [];
   let formatGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -154,7 +153,7 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     name = SHORT[name] ?? name;
     const spec = FLAGS.find((f) => f.name === name);
     if (!spec) {
-      return fail(`unknown option ${name}; ${suggest(name, FLAGS.map((f) => f.name), 'options')}`, '  see --help');
+      return fail(`unknown option ${echoKey(name)}; ${suggest(name, FLAGS.map((f) => f.name), 'options', true)}`, '  see --help');
     }
     let value: string | undefined;
     if (spec.value) {
@@ -217,6 +216,25 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
         if (name === '--trace') opts.trace = value!;
         else opts.traceWindow = value!;
         break;
+      case '--quiet':
+        opts.quiet = true;
+        break;
+      case '--scenario-only':
+        opts.scenarioOnly = true;
+        break;
+      case '--max-wall-s':
+      case '--max-mib': {
+        // The number rule of knobs (engine/knobtext.ts): plain decimal, above 0.
+        const n = /^(0|[1-9]\d*)(\.\d+)?$/.test(value!) ? Number(value) : NaN;
+        if (!(n > 0) || !Number.isFinite(n)) return fail(`${name} needs a number above 0 in plain decimal, not ${echoQuoted(value!)}`);
+        if (name === '--max-wall-s') opts.maxWallS = n;
+        else opts.maxMib = n;
+        break;
+      }
+      case '--shard':
+        if (opts.shard !== undefined) return fail('--shard given twice; give it once');
+        opts.shard = value!;
+        break;
     }
   }
   // --help wins over everything, then --version; the two listings are separate documents.
@@ -228,6 +246,9 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
   if (opts.action === 'run' && opts.builtinSweep !== undefined && (opts.preset !== undefined || opts.link !== undefined)) {
     return fail('--builtin-sweep brings its own preset; it cannot be combined with --preset or --link', '  use --set to change the preset\'s knobs');
   }
+  if (opts.action === 'run' && opts.scenarioOnly && opts.link === undefined) {
+    return fail('--scenario-only goes with --link: it runs a link\'s scenario without its baseline or sweep');
+  }
   if (opts.action === 'run' && opts.preset !== undefined && opts.link !== undefined) {
     return fail('--preset and --link cannot be combined: a link already holds a whole scenario', '  use --link with --set to change it');
   }
@@ -238,9 +259,9 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
 export function parseSetValue(set: SetArg): Result<unknown> {
   const knob = KNOB_BY_PATH.get(set.path);
   if (!knob) {
-    return fail(`unknown knob "${set.path}"; ${suggest(set.path, KNOBS.map((k) => k.path), 'knobs')}`, '  run --list-knobs for all knobs');
+    return fail(unknownKnobMessage(set.path), '  run --list-knobs for all knobs');
   }
-  const v = validateKnob(set.path, coerceKnobText(set.path, set.text));
+  const v = parseKnobText(set.path, set.text);
   if (!v.ok) return fail(...v.errors.map((e) => `--set ${set.path}=${set.text}: ${e}`));
   return ok(v.value);
 }
@@ -261,18 +282,20 @@ export interface KnobValue {
 export function resolveScenario(
   opts: Pick<CliOptions, 'preset' | 'link' | 'sets'>,
   after: readonly KnobValue[] = [],
-): Result<{ scenario: Scenario; base: ScenarioBase }> {
+): Result<{ scenario: Scenario; base: ScenarioBase; link?: LinkState }> {
   let scenario: Scenario;
   let base: ScenarioBase;
+  let link: LinkState | undefined;
   if (opts.link !== undefined) {
     const d = decodeLink(opts.link);
     if (!d.ok) return fail(`--link: ${d.message}`, ...d.details.map((x) => `  ${x}`));
     if (d.empty) return fail('--link: this link holds no scenario (nothing after the #)');
     scenario = d.state.scenario;
+    link = d.state;
     base = { kind: 'link' };
   } else if (opts.preset !== undefined) {
     const p = findPreset(opts.preset);
-    if (!p) return fail(`unknown preset "${opts.preset}"; ${suggest(opts.preset, PRESETS.map((x) => x.name), 'presets')}`, '  run --list-presets for all presets');
+    if (!p) return fail(`unknown preset ${echoQuoted(opts.preset)}; ${suggest(opts.preset, PRESETS.map((x) => x.name), 'presets')}`, '  run --list-presets for all presets');
     scenario = presetScenario(p);
     base = { kind: 'preset', name: p.name };
   } else {
@@ -289,7 +312,7 @@ export function resolveScenario(
   for (const a of after) scenario = applyKnob(scenario, a.path, a.value);
   const full = parseScenario(scenario);
   if (!full.ok) return fail(...full.errors);
-  return ok({ scenario: full.value, base });
+  return ok({ scenario: full.value, base, ...(link ? { link } : {}) });
 }
 
 // ---------------------------------------------------------------- sweeps
@@ -302,7 +325,8 @@ export function parseSweep(spec: string): Result<SweepRange> {
   const at = spec.indexOf('=');
   const path = at > 0 ? spec.slice(0, at).trim() : '';
   if (at > 0 && !KNOB_BY_PATH.get(path)) {
-    return fail(`unknown knob "${path}" in --sweep; ${suggest(path, KNOBS.map((k) => k.path), 'knobs')}`, '  run --list-knobs for all knobs');
+    const r = parseSweepSpec(spec, '--sweep');
+    return fail(...(r.ok ? [] : r.errors), '  run --list-knobs for all knobs');
   }
   const r = parseSweepSpec(spec, '--sweep');
   return r.ok ? ok(r.value) : fail(...r.errors);

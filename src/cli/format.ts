@@ -11,6 +11,9 @@ import {
   SCHEMA_VERSION,
   getPath,
   SWEEP_OUTPUTS,
+  DEFAULT_MEMORY_BUDGET_MIB,
+  columnsCsv,
+  csvRow,
   type FrameBatch,
   type Knob,
   type Preset,
@@ -43,15 +46,8 @@ export function micros(us: number): string {
   return fixed(us, 1);
 }
 
-/** CSV-safe field: numbers verbatim (full precision, round-trips), strings quoted when needed. */
-export function csvField(v: unknown): string {
-  const s = typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : typeof v === 'string' ? v : JSON.stringify(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvRow(fields: readonly unknown[]): string {
-  return `${fields.map(csvField).join(',')}\n`;
-}
+/** Every CSV goes through the engine's one writer (engine/csv.ts), shared with the page's exports. */
+export { csvField, csvRow } from '../engine';
 
 // ---------------------------------------------------------------- scenario & summary
 
@@ -79,7 +75,7 @@ export function summaryText(s: Summary): string {
     `delivered   ${mpps(s.delivered_pps)}${s.forwarded_pps > 0 ? ` (forwarded ${mpps(s.forwarded_pps)})` : ''}, on the wire ${mpps(s.tx_pps)}`,
     `drops       ${count(dropsTotal)} (${fixed(dropPct, 2)} % of offered${where.length ? `; ${where.join(', ')}` : ''})`,
     `latency     mean ${micros(s.latency_us.mean)} µs, p50 ${micros(s.latency_us.p50)} µs, p99 ${micros(s.latency_us.p99)} µs`,
-    `bottleneck  ${s.bottleneck}`,
+    `bottleneck  ${s.bottleneck.text}`,
     ...s.notes.map((n, i) => `${i === 0 ? 'notes       ' : '            '}${n}`),
     ...(s.invariants.conservation && s.invariants.ring_conservation ? [] : ['WARNING     packet conservation check failed: please report this run (its link is below)']),
     `link        ${s.link}`,
@@ -99,11 +95,7 @@ export function summaryJson(s: Summary): string {
 export function framesCsv(frames: FrameBatch): string {
   const keys: string[] = FRAME_SERIES.map((f) => f.key);
   for (const k of Object.keys(frames.columns)) if (!keys.includes(k)) keys.push(k);
-  const cols = keys.map((k) => frames.columns[k]);
-  const n = cols[0]?.length ?? 0;
-  let out = csvRow(keys);
-  for (let i = 0; i < n; i++) out += csvRow(cols.map((c) => (c ? c[i] : '')));
-  return out;
+  return columnsCsv(keys, frames.columns, frames.columns[keys[0]!]?.length ?? 0);
 }
 
 // ---------------------------------------------------------------- knobs
@@ -259,7 +251,7 @@ function sweepCells(s: Summary): [string, unknown][] {
   ];
   const named = new Set(fixed.map(([k]) => k));
   const outputs = SWEEP_OUTPUTS.filter((o) => !named.has(o.key)).map((o): [string, unknown] => [o.key, o.get(s)]);
-  return [...fixed, ...outputs, ['bottleneck', s.bottleneck], ['link', s.link]];
+  return [...fixed, ...outputs, ['bottleneck', s.bottleneck.text], ['link', s.link]];
 }
 
 export function sweepColumns(path: string, sample: Summary): string[] {
@@ -268,6 +260,83 @@ export function sweepColumns(path: string, sample: Summary): string[] {
 
 export function sweepRow(value: unknown, s: Summary): unknown[] {
   return [value, ...sweepCells(s).map(([, v]) => v)];
+}
+
+// ---------------------------------------------------------------- compare (a link's pinned baseline)
+
+/** One figure of the comparison: A (the link's pinned baseline), B (its scenario), B/A. */
+export interface CompareRow {
+  key: string;
+  label: string;
+  unit: string;
+  baseline: number;
+  scenario: number;
+  /** B/A; null when it has no meaning (A is 0, a value is missing), as in the page's compare table. */
+  ratio: number | null;
+}
+
+export interface SettingDiff {
+  knob: string;
+  baseline: unknown;
+  scenario: unknown;
+}
+
+const COMPARE_EXTRA = [{ key: 'packets_simulated', label: 'Packets simulated', unit: 'packets', get: (s: Summary) => s.packets_simulated }];
+
+export function compareRows(a: Summary, b: Summary): CompareRow[] {
+  return [...SWEEP_OUTPUTS, ...COMPARE_EXTRA].map((o) => {
+    const x = o.get(a);
+    const y = o.get(b);
+    return { key: o.key, label: o.label, unit: o.unit, baseline: x, scenario: y, ratio: Number.isFinite(x) && Number.isFinite(y) && x !== 0 ? y / x : null };
+  });
+}
+
+export function settingDiffs(a: Scenario, b: Scenario): SettingDiff[] {
+  return KNOBS.filter((k) => getPath(a, k.path) !== getPath(b, k.path)).map((k) => ({ knob: k.path, baseline: getPath(a, k.path), scenario: getPath(b, k.path) }));
+}
+
+function figureText(x: number, unit: string): string {
+  if (!Number.isFinite(x)) return '—';
+  if (unit === 'pps') return mpps(x);
+  if (Number.isInteger(x)) return count(x);
+  return `${Number(x.toPrecision(4))} ${unit}`;
+}
+
+/** The comparison as text: a table of figures with B/A, the settings that differ, both links. */
+export function compareText(a: Summary, b: Summary): string {
+  const rows = compareRows(a, b);
+  const w = Math.max(...rows.map((r) => r.key.length)) + 2;
+  const cells = rows.map((r) => [figureText(r.baseline, r.unit), figureText(r.scenario, r.unit)]);
+  const wa = Math.max(14, ...cells.map((c) => c[0]!.length)) + 2;
+  const wb = Math.max(14, ...cells.map((c) => c[1]!.length)) + 2;
+  const lines = [
+    `compare     A = the link's pinned baseline, B = its scenario (${b.engine})`,
+    '',
+    `${pad('figure', w)}${pad('A', wa)}${pad('B', wb)}B/A`,
+    ...rows.map((r, i) => `${pad(r.key, w)}${pad(cells[i]![0]!, wa)}${pad(cells[i]![1]!, wb)}${r.ratio === null ? '—' : `${r.ratio.toFixed(3)}×`}`),
+    '',
+  ];
+  const diffs = settingDiffs(a.scenario, b.scenario);
+  lines.push(diffs.length ? 'settings that differ (A → B)' : 'settings      A and B have the same settings');
+  for (const d of diffs) lines.push(`  ${d.knob}: ${String(d.baseline)} → ${String(d.scenario)}`);
+  lines.push('', `link A      ${a.link}`, `link B      ${b.link}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `{ baseline, scenario, figures, differs }`: both Summaries as the engine writes them. */
+export function compareJson(a: Summary, b: Summary): string {
+  return `${JSON.stringify({ baseline: a, scenario: b, figures: compareRows(a, b), differs: settingDiffs(a.scenario, b.scenario) }, null, 2)}\n`;
+}
+
+/** One table: `kind,key,unit,baseline,scenario,ratio`, figures first, then each differing setting. */
+export function compareCsv(a: Summary, b: Summary): string {
+  let out = csvRow(['kind', 'key', 'unit', 'baseline', 'scenario', 'ratio']);
+  for (const r of compareRows(a, b)) out += csvRow(['figure', r.key, r.unit, r.baseline, r.scenario, r.ratio ?? NaN]);
+  for (const d of settingDiffs(a.scenario, b.scenario)) {
+    const k = KNOBS.find((x) => x.path === d.knob)!;
+    out += csvRow(['setting', d.knob, knobUnit(k), d.baseline, d.scenario, NaN]);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- help
@@ -280,6 +349,7 @@ export function helpText(): string {
 Usage
   npm run -s sim -- [--preset NAME | --link L] [--set path=value]... [--format text|json|csv]
   npm run -s sim -- --sweep path=a..b[:lin|:log][:N] [--preset NAME | --link L] [--set ...]
+  npm run -s sim -- --link L [--scenario-only] [--max-wall-s S] [--max-mib N] [--quiet]
   npm run -s sim -- --list-knobs | --list-presets [--format json]
 
 Options
@@ -289,6 +359,22 @@ Scenario precedence
   The run starts from the defaults, or from --preset, or from --link (never both), then applies
   every --set in command-line order; a later --set of the same knob wins. With --link, the --set
   overrides apply on top of the linked scenario, and the printed link is the new scenario's.
+  Numbers are written in plain decimal (16, 0.5, 1e-3 for non-integer knobs); 0x10, 1e1 for a
+  whole-number knob, " 12 " or -0 are refused with the number to write instead.
+
+A whole link
+  --link runs what the link holds: its sweep (as --sweep would, series included), or, with a
+  pinned baseline, both runs and their comparison: every sweep output of A (the baseline) and B
+  (the scenario, with any --set) with B/A, and the settings that differ (text; --format json:
+  {baseline, scenario, figures, differs}; csv: kind,key,unit,baseline,scenario,ratio). Whatever
+  it does not run (a baseline next to a sweep, or all of it with --scenario-only) is named in a
+  note on stderr.
+
+Long runs
+  After 2 s, progress goes to stderr (a bar on a terminal, a line every 10 s otherwise; --quiet
+  for none): percent, the run of a sweep, simulated time, elapsed time and ETA. --max-wall-s S
+  stops the command after S seconds (exit 3; finished sweep rows stay printed). Every scenario is
+  checked against the memory budget (--max-mib, default ${DEFAULT_MEMORY_BUDGET_MIB} MiB) before anything is built.
   Like the UI, --set host.preset=… or --set nic.model=… also sets the knobs that host or NIC
   determines (cores, clock, link speed, ring sizes…): put explicit overrides after them.
 
@@ -323,7 +409,22 @@ Examples
   own banner does not precede the output.
 
 Exit status
-  0 success; 2 unknown option, unknown knob, bad value, unknown preset or bad link (the message
-  names the knob and its allowed range); 1 internal error (set RINGLAB_DEBUG=1 for the stack).
+  0 success; 2 unknown option, unknown knob, bad value, unknown preset, bad link or a scenario
+  over the memory budget (the message names the knob and its allowed range); 3 stopped by
+  --max-wall-s; 1 internal error (set RINGLAB_DEBUG=1 for the stack).
 `;
+}
+
+const MAX_ERROR_LINE = 500;
+
+/**
+ * Error text can quote a share link's content (unknown key names): show control characters
+ * (terminal escapes, carriage returns, bidi overrides) as \u{…} escapes so a hostile link cannot
+ * rewrite the terminal, and cut very long lines.
+ */
+export function terminalSafe(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = line.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+  const chars = [...safe];
+  return chars.length > MAX_ERROR_LINE ? `${chars.slice(0, MAX_ERROR_LINE).join('')}… (${chars.length - MAX_ERROR_LINE} more characters)` : safe;
 }

@@ -18,6 +18,9 @@ try {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     writeFile: (path, text) => writeFileSync(path, text),
+    now: () => performance.now(),
+    errIsTTY: process.stderr.isTTY === true,
+    columns: process.stderr.columns,
   });
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));

@@ -4,9 +4,22 @@
  *
  * A new feature is a new Action in args.ts plus a case in `runCli`.
  */
-import { BUILTIN_SWEEPS, ENGINE_ID, findBuiltinSweep, getPath, planSweep, runScenario, type Scenario, type SweepPlan, type Summary } from '../engine';
+import {
+  BUILTIN_SWEEPS,
+  DEFAULT_MEMORY_BUDGET_MIB,
+  ENGINE_ID,
+  echoQuoted,
+  findBuiltinSweep,
+  getPath,
+  memoryBudgetProblem,
+  planSweep,
+  type Scenario,
+  type SweepPlan,
+  type Summary,
+} from '../engine';
 import {
   EXIT_OK,
+  EXIT_STOPPED,
   EXIT_USAGE,
   parseArgs,
   parseSweep,
@@ -15,6 +28,9 @@ import {
   type CliOptions,
 } from './args';
 import {
+  compareCsv,
+  compareJson,
+  compareText,
   csvRow,
   framesCsv,
   helpText,
@@ -28,30 +44,27 @@ import {
   summaryText,
   sweepColumns,
   sweepRow,
+  terminalSafe,
 } from './format';
 import { runTraceCommand } from './trace';
+import { Progress, execute } from './progress';
+import { isMerge, parseShardSpec, runMerge, runShard } from './shard';
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   /** Write a whole file (--trace); main.ts binds it to the file system. */
   writeFile?(path: string, text: string): void;
+  /** Wall clock, ms (default performance.now). */
+  now?(): number;
+  /** stderr is a terminal: progress is a bar redrawn in place (else plain lines). */
+  errIsTTY?: boolean;
+  /** Terminal width. */
+  columns?: number;
 }
 
 /** Longest error line printed; longer ones (a link can name a 100 kB key) are cut. */
-const MAX_ERROR_LINE = 500;
-
-/**
- * Error text can quote a share link's content (unknown key names): show control characters
- * (terminal escapes, carriage returns, bidi overrides) as \u{…} escapes so a hostile link cannot
- * rewrite the terminal, and cut very long lines.
- */
-export function terminalSafe(line: string): string {
-  // eslint-disable-next-line no-control-regex
-  const safe = line.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
-  const chars = [...safe];
-  return chars.length > MAX_ERROR_LINE ? `${chars.slice(0, MAX_ERROR_LINE).join('')}… (${chars.length - MAX_ERROR_LINE} more characters)` : safe;
-}
+export { terminalSafe };
 
 function report(io: CliIo, e: CliError): number {
   for (const raw of e.lines.length ? e.lines : ['error']) {
@@ -61,7 +74,60 @@ function report(io: CliIo, e: CliError): number {
   return e.code;
 }
 
+/** What one command runs with: output, the clock, progress, the wall-clock deadline, the memory budget. */
+interface Ctx {
+  io: CliIo;
+  opts: CliOptions;
+  now: () => number;
+  progress: Progress;
+  deadline: number;
+  /** A note on stderr (the progress line is erased first). */
+  note(text: string): void;
+  /** Results on stdout (the progress line is erased first). */
+  out(text: string): void;
+}
+
+function context(io: CliIo, opts: CliOptions): Ctx {
+  const now = io.now ? () => io.now!() : () => performance.now();
+  const progress = new Progress({ err: (t) => io.err(t), now, isTTY: io.errIsTTY === true, columns: io.columns }, opts.quiet);
+  const start = now();
+  return {
+    io,
+    opts,
+    now,
+    progress,
+    deadline: opts.maxWallS !== undefined ? start + opts.maxWallS * 1000 : Infinity,
+    note(text) {
+      progress.finish();
+      io.err(`ringlab: note: ${terminalSafe(text)}\n`);
+    },
+    out(text) {
+      progress.finish();
+      io.out(text);
+    },
+  };
+}
+
+/** Every scenario of the command checked against the memory budget before any is built. */
+function checkMemory(ctx: Ctx, scenarios: readonly Scenario[]): CliError | null {
+  const budget = ctx.opts.maxMib ?? DEFAULT_MEMORY_BUDGET_MIB;
+  for (const [i, s] of scenarios.entries()) {
+    const problem = memoryBudgetProblem(s, budget, '--max-mib N');
+    if (problem) return { code: EXIT_USAGE, lines: [scenarios.length > 1 ? `run ${i + 1} of ${scenarios.length}: ${problem}` : problem] };
+  }
+  return null;
+}
+
+function stoppedError(ctx: Ctx, what: string, simulatedMs: number, totalMs: number): CliError {
+  ctx.progress.finish();
+  return {
+    code: EXIT_STOPPED,
+    lines: [`stopped by --max-wall-s ${ctx.opts.maxWallS}: ${what} was at ${Number(simulatedMs.toPrecision(4))} of ${totalMs} ms simulated`],
+  };
+}
+
 export function runCli(argv: readonly string[], io: CliIo): number {
+  if (isMerge(argv)) return runMerge(argv, io);
   const parsed = parseArgs(argv);
   if (!parsed.ok) return report(io, parsed.error);
   const opts = parsed.value;
@@ -81,10 +147,18 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     case 'run':
       break;
   }
-  if (opts.builtinSweep !== undefined) return runBuiltinSweep(opts, io);
+  if (opts.shard !== undefined) {
+    if (opts.sweep === undefined && opts.builtinSweep === undefined) return report(io, { code: EXIT_USAGE, lines: ['--shard cuts a sweep: give --sweep or --builtin-sweep too'] });
+    if (opts.format !== 'text' && opts.format !== 'json') return report(io, { code: EXIT_USAGE, lines: [`--shard prints JSON lines; --format ${opts.format} belongs to --merge`] });
+    const spec = parseShardSpec(opts.shard);
+    if (!spec.ok) return report(io, spec.error);
+  }
+  const ctx = context(io, opts);
+  if (opts.builtinSweep !== undefined) return runBuiltinSweep(ctx);
   const resolved = resolveScenario(opts);
   if (!resolved.ok) return report(io, resolved.error);
   const scenario = resolved.value.scenario;
+  const link = resolved.value.link;
   if (opts.trace !== undefined || opts.traceWindow !== undefined) return runTraceCommand(scenario, opts, io);
 
   if (opts.sweep !== undefined) {
@@ -98,13 +172,52 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     }
     const plan = planSweep(scenario, { spec: opts.sweep, series: [], y: 'delivered_pps' }, '--sweep');
     if (!plan.ok) return report(io, { code: EXIT_USAGE, lines: plan.errors });
-    return runPlan(plan.value, opts, scenario, io);
+    if (link?.sweep) ctx.note(`the link's own sweep (${link.sweep.spec}) was not run: --sweep ${plan.value.range.path} runs instead`);
+    if (link?.baseline) ctx.note("the link's pinned baseline was not compared: --sweep runs the link's scenario only");
+    return runPlan(ctx, plan.value, scenario);
   }
 
-  const { summary, frames } = runScenario(scenario);
-  if (opts.format === 'json') io.out(summaryJson(summary));
-  else if (opts.format === 'csv') io.out(framesCsv(frames));
-  else io.out(summaryText(summary));
+  if (link && !opts.scenarioOnly && link.sweep) {
+    const plan = planSweep(scenario, link.sweep, "the link's sweep");
+    if (!plan.ok) return report(io, { code: EXIT_USAGE, lines: plan.errors });
+    if (link.baseline) ctx.note("the link's pinned baseline was not compared: its sweep ran instead (--scenario-only runs just the scenario)");
+    return runPlan(ctx, plan.value, scenario);
+  }
+  if (link && !opts.scenarioOnly && link.baseline) return runCompare(ctx, link.baseline, scenario);
+  if (link && opts.scenarioOnly) {
+    const left = [link.sweep ? `its sweep (${link.sweep.spec})` : '', link.baseline ? 'its pinned baseline' : ''].filter(Boolean);
+    if (left.length) ctx.note(`ran only the link's scenario (--scenario-only); ${left.join(' and ')} did not run`);
+  }
+
+  const mem = checkMemory(ctx, [scenario]);
+  if (mem) return report(io, mem);
+  ctx.progress.startRun(0, 1, scenario.sim.duration_ms);
+  const r = execute(scenario, ctx, ctx.progress, ctx.deadline);
+  if (r.kind === 'stopped') return report(io, stoppedError(ctx, 'the run', r.simulatedMs, r.totalMs));
+  const { summary, frames } = r;
+  if (opts.format === 'json') ctx.out(summaryJson(summary));
+  else if (opts.format === 'csv') ctx.out(framesCsv(frames));
+  else ctx.out(summaryText(summary));
+  return EXIT_OK;
+}
+
+/**
+ * A link with a pinned baseline: A (the baseline) and B (the link's scenario, with any --set) are
+ * both run, and the comparison printed: figures with B/A and the settings that differ.
+ */
+function runCompare(ctx: Ctx, baseline: Scenario, scenario: Scenario): number {
+  const mem = checkMemory(ctx, [baseline, scenario]);
+  if (mem) return report(ctx.io, mem);
+  const done: Summary[] = [];
+  for (const [i, s] of [baseline, scenario].entries()) {
+    ctx.progress.startRun(i, 2, s.sim.duration_ms);
+    const r = execute(s, ctx, ctx.progress, ctx.deadline);
+    if (r.kind === 'stopped') return report(ctx.io, stoppedError(ctx, i === 0 ? 'the baseline (A)' : 'the scenario (B)', r.simulatedMs, r.totalMs));
+    done.push(r.summary);
+  }
+  const [a, b] = done as [Summary, Summary];
+  const f = ctx.opts.format;
+  ctx.out(f === 'json' ? compareJson(a, b) : f === 'csv' ? compareCsv(a, b) : compareText(a, b));
   return EXIT_OK;
 }
 
@@ -112,29 +225,34 @@ export function runCli(argv: readonly string[], io: CliIo): number {
  * `--builtin-sweep NAME`: the sweep the UI's Sweep tab offers under that name. Base = its preset
  * plus every --set; --sweep replaces its range (the series stay). CSV rows carry the series label.
  */
-function runBuiltinSweep(opts: CliOptions, io: CliIo): number {
+function runBuiltinSweep(ctx: Ctx): number {
+  const opts = ctx.opts;
   const name = opts.builtinSweep!;
   const b = findBuiltinSweep(name);
   if (!b) {
-    return report(io, { code: EXIT_USAGE, lines: [`unknown built-in sweep "${name}"`, `  built-in sweeps: ${BUILTIN_SWEEPS.map((x) => x.name).join(', ')}`] });
+    return report(ctx.io, { code: EXIT_USAGE, lines: [`unknown built-in sweep ${echoQuoted(name)}`, `  built-in sweeps: ${BUILTIN_SWEEPS.map((x) => x.name).join(', ')}`] });
   }
   const resolved = resolveScenario({ ...opts, preset: b.preset ?? undefined });
-  if (!resolved.ok) return report(io, resolved.error);
+  if (!resolved.ok) return report(ctx.io, resolved.error);
   const spec = opts.sweep ?? b.def.spec;
   const plan = planSweep(resolved.value.scenario, { ...b.def, spec }, opts.sweep !== undefined ? '--sweep' : `--builtin-sweep ${b.name}`);
-  if (!plan.ok) return report(io, { code: EXIT_USAGE, lines: plan.errors });
-  return runPlan(plan.value, opts, resolved.value.scenario, io);
+  if (!plan.ok) return report(ctx.io, { code: EXIT_USAGE, lines: plan.errors });
+  return runPlan(ctx, plan.value, resolved.value.scenario);
 }
 
 /**
  * Runs a planned sweep (engine/sweep.ts: the base, then each series' knobs, then the swept knob,
  * every scenario checked before anything runs), point by point, series-major. Each point is an
- * independent runScenario call, so a row equals running that point on its own. CSV streams a row
- * per run, so a long sweep shows progress and can be cut short; with series, rows start with the
- * series label. Notes on stderr name every --set that a series or the swept knob (host.preset,
- * nic.model) replaces at some point.
+ * independent run, so a row equals running that point on its own. CSV streams a row per run, so a
+ * long sweep shows progress and can be cut short (by --max-wall-s too: the finished rows stay);
+ * with series, rows start with the series label. Notes on stderr name every --set that a series
+ * or the swept knob (host.preset, nic.model) replaces at some point.
  */
-function runPlan(plan: SweepPlan, opts: CliOptions, base: Scenario, io: CliIo): number {
+function runPlan(ctx: Ctx, plan: SweepPlan, base: Scenario): number {
+  const { opts, io } = ctx;
+  const mem = checkMemory(ctx, plan.runs.map((r) => r.scenario));
+  if (mem) return report(io, mem);
+  const shard = opts.shard !== undefined ? parseShardSpec(opts.shard) : null;
   const path = plan.range.path;
   const overridden = new Set<string>();
   for (const run of plan.runs) {
@@ -145,16 +263,26 @@ function runPlan(plan: SweepPlan, opts: CliOptions, base: Scenario, io: CliIo): 
   const labelled = plan.labels.some((l) => l !== '');
   const last = labelled ? 'the series and the swept knob are applied last' : 'the swept knob is applied last';
   for (const p of overridden) io.err(`ringlab: note: --sweep ${path} also sets ${p} at some points, replacing --set ${p} (${last})\n`);
+  if (shard?.ok) return runShard(plan, shard.value, io.out);
   const results: { series?: string; value: unknown; summary: Summary }[] = [];
+  const total = plan.runs.length;
   for (const [i, run] of plan.runs.entries()) {
-    const { summary } = runScenario(run.scenario);
+    ctx.progress.startRun(i, total, run.scenario.sim.duration_ms);
+    const r = execute(run.scenario, ctx, ctx.progress, ctx.deadline);
+    if (r.kind === 'stopped') {
+      const kept = opts.format === 'json' ? 'nothing was printed (JSON is written whole at the end)' : `the ${i} finished row${i === 1 ? ' is' : 's are'} printed`;
+      const e = stoppedError(ctx, `point ${i + 1} of ${total} (${path}=${String(run.value)})`, r.simulatedMs, r.totalMs);
+      return report(io, { ...e, lines: [...e.lines, `  ${kept}`] });
+    }
+    const summary = r.summary;
     const label = plan.labels[run.series] ?? '';
     if (opts.format === 'json') results.push({ ...(labelled ? { series: label } : {}), value: run.value, summary });
     else {
-      if (i === 0) io.out(csvRow([...(labelled ? ['series'] : []), ...sweepColumns(path, summary)]));
-      io.out(csvRow([...(labelled ? [label] : []), ...sweepRow(run.value, summary)]));
+      if (i === 0) ctx.out(csvRow([...(labelled ? ['series'] : []), ...sweepColumns(path, summary)]));
+      ctx.out(csvRow([...(labelled ? [label] : []), ...sweepRow(run.value, summary)]));
     }
   }
-  if (opts.format === 'json') io.out(`${JSON.stringify({ knob: path, ...(labelled ? { series: plan.labels } : {}), points: results }, null, 2)}\n`);
+  ctx.progress.finish();
+  if (opts.format === 'json') ctx.out(`${JSON.stringify({ knob: path, ...(labelled ? { series: plan.labels } : {}), points: results }, null, 2)}\n`);
   return EXIT_OK;
 }

@@ -124,6 +124,16 @@ export class BufRing {
     return k;
   }
 
+  /** The item `i` places after the consumer index (0: the oldest). */
+  peekAt(i: number): number {
+    return this.ring[(this.idx[1]! + i) & this.mask]!;
+  }
+
+  /** The slot the next enqueue takes (its index, usable as an id for data kept beside the ring). */
+  get headSlot(): number {
+    return this.idx[0]!;
+  }
+
   /** drbr_peek (buf_ring_peek_clear_sc): the oldest item into dst[off] without removing it; false if empty. */
   peek(dst: Int32Array, off: number): boolean {
     if (this.empty) return false;

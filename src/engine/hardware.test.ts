@@ -43,7 +43,7 @@ describe('NIC presets', () => {
   it('are internally consistent', () => {
     expect(new Set(NICS.map((n) => n.id)).size).toBe(NICS.length);
     expect(NICS.map((n) => n.id).sort()).toEqual([
-      'cxgbe-t520', 'cxgbe-t580', 'cxgbe-t62100', 'igb-i350', 'ix-82599', 'ixl-x710', 'ixl-xl710', 'mlx5-cx4lx', 'mlx5-cx5-100g',
+      'cxgbe-t520', 'cxgbe-t540', 'cxgbe-t580', 'cxgbe-t62100', 'igb-i210', 'igb-i350', 'ix-82599', 'ixl-x710', 'ixl-xl710', 'mlx5-cx4lx', 'mlx5-cx5-100g',
     ]);
     for (const n of NICS) {
       expect(n.speedsGbps).toContain(n.linkGbps);

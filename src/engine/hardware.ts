@@ -8,7 +8,7 @@
 // Hosts
 // ---------------------------------------------------------------------------------------------
 
-export type HostId = 'xeon-e5-2650v4-2s' | 'ryzen7-8845hs' | 'xeon-e5-2697av4' | 'atom-c2758' | 'custom';
+export type HostId = 'xeon-e5-2650v4-2s' | 'ryzen7-8845hs' | 'xeon-e5-2697av4' | 'xeon-e5-2697av4-2s' | 'atom-c2758' | 'apu2-gx412tc' | 'custom';
 
 export interface HostPreset {
   readonly id: HostId;
@@ -70,6 +70,32 @@ export const HOSTS: readonly HostPreset[] = [
     description: 'One 16-core socket, the kind of box used for 40G tests: no cross-domain traffic.',
   },
   {
+    id: 'xeon-e5-2697av4-2s',
+    title: '2× Xeon E5-2697A v4 (Broadwell-EP)',
+    cores: 32, // ARK: 16 cores per socket; calibration.md "2x Xeon E5-2697A v4 (2x16 cores, 2.6 GHz)"
+    ghz: 2.6, // ARK base clock
+    smtCapable: true, // ARK: 32 threads per socket
+    numaDomains: 2,
+    coresPerDomain: 16,
+    llcMB: 40, // ARK: 40 MB per socket
+    remoteMissNs: 50, // prior, as the E5-2650 v4 (same QPI generation)
+    custom: false,
+    description: 'The two-socket 40G forwarding box of calibration.md (Chelsio T580): 32 cores, 64 threads.',
+  },
+  {
+    id: 'apu2-gx412tc',
+    title: 'PC Engines APU2 (AMD GX-412TC)',
+    cores: 4, // AMD GX-412TC: 4 Jaguar cores (calibration.md: "4 cores, 1 GHz")
+    ghz: 1.0, // calibration.md; the part's base clock
+    smtCapable: false,
+    numaDomains: 1,
+    coresPerDomain: 4,
+    llcMB: 2, // 2 MB L2 shared by the four cores, no L3 (AMD GX-412TC data sheet)
+    remoteMissNs: 0,
+    custom: false,
+    description: 'The small-router board of calibration.md: four 1 GHz cores, Intel i210 ports (igb through iflib).',
+  },
+  {
     id: 'atom-c2758',
     title: 'Atom C2758 (Rangeley)',
     cores: 8, // ARK: 8 cores
@@ -112,7 +138,7 @@ export function hostCpus(host: HostPreset, smtEnabled: boolean): number {
 
 export type NicId =
   | 'ixl-x710' | 'ixl-xl710' | 'mlx5-cx4lx' | 'mlx5-cx5-100g'
-  | 'cxgbe-t520' | 'cxgbe-t580' | 'cxgbe-t62100' | 'ix-82599' | 'igb-i350';
+  | 'cxgbe-t520' | 'cxgbe-t540' | 'cxgbe-t580' | 'cxgbe-t62100' | 'ix-82599' | 'igb-i350' | 'igb-i210';
 
 export type NicDriver = 'ixl' | 'ix' | 'igb' | 'mlx5en' | 'cxgbe';
 
@@ -157,10 +183,36 @@ export interface NicPreset {
    * 45 Mpps at 64 bytes, where the CPU side could go faster), so these are fitted, not cited.
    */
   readonly txCeilingPps: number | null;
+  /** The cost parameter (costs.ts) holding that ceiling in Mpps when it is fitted, else null. */
+  readonly txCeilingParam: string | null;
+  /**
+   * Cost-parameter name of a per-queue TX rate limit (Mpps), where rows show one: a queue's DMA
+   * pipeline (descriptor and frame reads in flight over PCIe) bounds what one queue sends; null: none.
+   */
+  readonly txQueueCeilingParam: string | null;
   /** Software TX ring in front of each hardware queue (mp_ring entries); null when there is none. */
   readonly txRingDefaultSoftware: number | null;
+  /**
+   * iflib's isc_tx_nsegments and isc_tx_tso_segments_max (MAX_TX_DESC is the larger, the TSO
+   * figure capped at ntxd / MAX_SINGLE_PACKET_FRACTION = 12): a drain stops while no more than
+   * MAX_TX_DESC + 2 descriptors are free. Non-iflib drivers: the descriptors one frame needs.
+   */
+  readonly txNsegments: number;
+  readonly txTsoSegmentsMax: number;
+  /**
+   * Bytes of NIC-written completion the CPU reads per received packet (the RX descriptor or CQE)
+   * and per TX drain call (the head write-back word or the descriptors' DD bits the credits update
+   * reads). With the packet header line they are the NIC-written lines a packet costs.
+   */
+  readonly rxCompletionBytes: number;
+  readonly txCompletionBytes: number;
   /** Allocates its ifnet on the device's NUMA domain (if_alloc_dev). */
   readonly numaAware: boolean;
+  /**
+   * The driver gives received UDP packets an RSS hash type, so a forwarded packet's TX queue is
+   * picked by flowid; without one iflib_if_transmit sends it to TX queue 0 (igb before D58513).
+   */
+  readonly udpHashType: boolean;
   readonly description: string;
 }
 
@@ -192,8 +244,15 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: 512, // isc_rss_table_size = func_caps.rss_table_size
     hwCeilingPps: null, // no public figure below 10G line rate
     txCeilingPps: null,
+    txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
+    txNsegments: 8, // ixl_if_attach_pre: IXL_MAX_TX_SEGS, IXL_MAX_TSO_SEGS
+    txTsoSegmentsMax: 128,
+    rxCompletionBytes: 32, // ixl_txrx.c: 32-byte RX descriptors; TX head write-back (ixl_isc_txd_credits_update reads one word)
+    txCompletionBytes: 64,
     numaAware: false, // iflib uses plain if_alloc
+    udpHashType: true,
     description: 'Fortville at 10G through iflib: mp_ring of 2048 in front of 1024 descriptors.',
   },
   {
@@ -220,8 +279,15 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: 512,
     hwCeilingPps: null, // no citable datasheet figure; netmap reached 32 Mpps (meeting notes), a lower bound
     txCeilingPps: 32e6, // fitted: netmap pkt-gen reached 32 Mpps on ixl (meeting notes)
+    txCeilingParam: 'ceil.xl710_tx_mpps',
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
+    txNsegments: 8, // as X710
+    txTsoSegmentsMax: 128,
+    rxCompletionBytes: 32, // as X710
+    txCompletionBytes: 64,
     numaAware: false,
+    udpHashType: true,
     description: 'The 40G Fortville of the meeting: 12 Mpps through iflib/mp_ring, 32 Mpps with netmap.',
   },
   {
@@ -248,8 +314,15 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: null,
     hwCeilingPps: null,
     txCeilingPps: null,
+    txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: null, // mlx5e_xmit: straight into the SQ under its lock (older trees: 4096-entry drbr)
+    txNsegments: 1, // mlx5e_sq_xmit: one WQE; no iflib reserve
+    txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // mlx5e_poll_rx_cq: one 64-byte CQE per packet; TX CQEs polled
+    txCompletionBytes: 64,
     numaAware: true, // if_alloc_dev (reference doc)
+    udpHashType: true,
     description: 'Native (non-iflib) driver, one channel per completion vector: 1.58 Mpps forwarded on 1 queue, 12.67 on 24.',
   },
   {
@@ -276,8 +349,15 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: null,
     hwCeilingPps: null, // vendor message-rate claims are not per-port 64B forwarding figures
     txCeilingPps: null,
+    txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: null,
+    txNsegments: 1, // as ConnectX-4 Lx
+    txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // as ConnectX-4 Lx
+    txCompletionBytes: 64,
     numaAware: true,
+    udpHashType: true,
     description: 'The mce of the meeting: 19 Mpps of netperf UDP transmit.',
   },
   {
@@ -304,8 +384,50 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: null,
     hwCeilingPps: null,
     txCeilingPps: null,
+    txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
+    txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
+    txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // t4_sge.c: 64-byte ingress-queue entries; egress updates (CPL_SGE_EGR_UPDATE)
+    txCompletionBytes: 64,
     numaAware: true, // if_alloc_dev (reference doc)
+    udpHashType: true,
+    description: 'Its own mp_ring per TX queue (where mp_ring came from): 14.21 Mpps forwarded on the NIC\'s NUMA domain.',
+  },
+  {
+    id: 'cxgbe-t540',
+    driver: 'cxgbe',
+    ifname: 'cxl',
+    title: 'Chelsio T540-CR 10GbE (cxgbe)',
+    linkGbps: 10,
+    speedsGbps: [1, 10],
+    ports: 4, // T540-CR: four 10G ports
+    usesIflib: false,
+    queueRule: 'cxgbe',
+    maxQueues: 63, // t5fw_cfg.txt: PF4 has 128 MSI-X; − T4_EXTRA_INTR (2), ÷ 2 ports
+    maxTxQueues: 512, // prior: t5fw_cfg.txt PF4 nethctrl = 1024 Ethernet egress queues ÷ 2 ports
+    msixVectors: 128, // t5fw_cfg.txt [function "4"]
+    defaultRxDesc: 1024, // adapter.h RX_IQ_QSIZE
+    defaultTxDesc: 1024, // adapter.h TX_EQ_QSIZE
+    minDesc: 128, // t4_main.c tweak_tunables raises qsize_{tx,rx}q to 128
+    maxDesc: 65528, // prior: 16-bit queue-size fields, rounded down to a multiple of 8; the driver sets no cap
+    descPow2Required: false,
+    rxDescMultiple: 8, // tweak_tunables rounds qsize_rxq up to a multiple of 8
+    txDescMultiple: 1,
+    rssTableEntries: 128, // prior: firmware-assigned vi->rss_size, read at attach
+    txFlowidTableSize: null,
+    hwCeilingPps: null,
+    txCeilingPps: null,
+    txCeilingParam: null,
+    txQueueCeilingParam: null,
+    txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
+    txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
+    txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // as T520
+    txCompletionBytes: 64,
+    numaAware: true, // if_alloc_dev (reference doc)
+    udpHashType: true,
     description: 'Its own mp_ring per TX queue (where mp_ring came from): 14.21 Mpps forwarded on the NIC\'s NUMA domain.',
   },
   {
@@ -332,8 +454,15 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: null,
     hwCeilingPps: null,
     txCeilingPps: 45e6, // fitted: netmap pkt-gen reached 45 Mpps on cxgbe (meeting notes)
+    txCeilingParam: 'ceil.t580_tx_mpps',
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: 1023,
+    txNsegments: 1, // as T520
+    txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // as T520
+    txCompletionBytes: 64,
     numaAware: true,
+    udpHashType: true,
     description: 'The meeting\'s cxgbe: 12 Mpps through the kernel, 45 Mpps with netmap.',
   },
   {
@@ -360,8 +489,15 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: null,
     hwCeilingPps: null,
     txCeilingPps: null,
+    txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: 1023,
+    txNsegments: 1, // as T520
+    txTsoSegmentsMax: 1,
+    rxCompletionBytes: 64, // as T520
+    txCompletionBytes: 64,
     numaAware: true,
+    udpHashType: true,
     description: 'T6 at 100G: same driver rules as T5.',
   },
   {
@@ -388,8 +524,15 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: 128,
     hwCeilingPps: null, // reaches 14.88 Mpps line rate (netmap)
     txCeilingPps: null,
+    txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
+    txNsegments: 32, // ixgbe_if_attach_pre: IXGBE_82599_SCATTER for both
+    txTsoSegmentsMax: 32,
+    rxCompletionBytes: 16, // ix_txrx.c: 16-byte advanced RX descriptors; TX DD bits read from the RS descriptors
+    txCompletionBytes: 64,
     numaAware: false,
+    udpHashType: true,
     description: 'The classic 10G part: 0.587 Mpps forwarded on 1 queue, 9.67 on its default 16.',
   },
   {
@@ -416,11 +559,66 @@ export const NICS: readonly NicPreset[] = [
     txFlowidTableSize: 64, // em_if_attach_pre leaves isc_rss_table_size unset: iflib defaults to 64
     hwCeilingPps: null,
     txCeilingPps: null,
+    txCeilingParam: null,
+    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
+    txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
+    txTsoSegmentsMax: 40,
+    rxCompletionBytes: 16, // igb_txrx.c: 16-byte advanced RX descriptors; TX DD bits
+    txCompletionBytes: 64,
     numaAware: false,
+    udpHashType: false, // as the i210 (same driver; calibration.md, D58513)
     description: 'Gigabit igb under iflib (sys/dev/e1000): up to 8 queues, 1.488 Mpps line rate.',
   },
+  {
+    id: 'igb-i210',
+    driver: 'igb',
+    ifname: 'igb',
+    title: 'Intel i210 1GbE (igb)',
+    linkGbps: 1,
+    speedsGbps: [0.01, 0.1, 1],
+    ports: 1, // one port per i210; the APU2 carries three
+    usesIflib: true,
+    queueRule: 'iflib',
+    maxQueues: 4, // if_em.c em_set_num_queues: 4 for I210
+    maxTxQueues: 4,
+    msixVectors: 5, // i210 datasheet: 5 MSI-X vectors (4 queues + link)
+    defaultRxDesc: 1024, // if_em.h EM_DEFAULT_RXD via igb_sctx_init
+    defaultTxDesc: 1024, // EM_DEFAULT_TXD
+    minDesc: 128, // EM_MIN_{TX,RX}D
+    maxDesc: 4096, // IGB_MAX_{TX,RX}D
+    descPow2Required: true,
+    rxDescMultiple: 8, // EM_DBA_ALIGN 128 ÷ 16-byte descriptor (if_em.h comment: TDLEN % 128 == 0)
+    txDescMultiple: 8,
+    rssTableEntries: 128, // igb_initialize_rss_mapping: 32 RETA registers × 4 entries
+    txFlowidTableSize: 64, // em_if_attach_pre leaves isc_rss_table_size unset: iflib defaults to 64
+    hwCeilingPps: null,
+    txCeilingPps: null,
+    txCeilingParam: null,
+    txQueueCeilingParam: 'ceil.i210_txq_mpps', // fitted: the APU2 rows with every packet on TX queue 0
+    txRingDefaultSoftware: IFLIB_MP_RING,
+    txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
+    txTsoSegmentsMax: 40,
+    rxCompletionBytes: 16, // as I350
+    txCompletionBytes: 64,
+    numaAware: false,
+    udpHashType: false, // calibration.md (D58513): igb gave forwarded UDP no RSS hash type before that change
+    description: 'The APU2\'s 1G port: igb through iflib, 4 queues; forwarded UDP has no RSS hash type before D58513.',
+  },
 ];
+
+/** The NIC's TX packet-rate ceiling under `params` (a fitted constant where one exists). */
+export function txCeiling(nic: NicPreset, params: Readonly<Record<string, number>>): number | null {
+  if (nic.txCeilingParam) return (params[nic.txCeilingParam] ?? 0) * 1e6 || nic.txCeilingPps;
+  return nic.txCeilingPps;
+}
+
+/** MAX_TX_DESC + 2 for a ring of `ntxd` descriptors: iflib's drain keeps this many free. */
+export function txReserve(nic: NicPreset, ntxd: number): number {
+  if (!nic.usesIflib) return 2;
+  const tso = Math.min(nic.txTsoSegmentsMax, Math.max(1, Math.floor(ntxd / 12)));
+  return Math.max(nic.txNsegments, tso) + 2;
+}
 
 export function findNic(id: string): NicPreset | undefined {
   return NICS.find((n) => n.id === id);

@@ -32,4 +32,21 @@ describe('Histogram', () => {
     expect(h.quantile(0.5)).toBe(0);
     expect(h.mean()).toBe(0);
   });
+
+  it('setTotals after bucketing in a hot loop gives what record gives', () => {
+    const a = new Histogram(), b = new Histogram();
+    const r = new Prng(3);
+    let n = a.count, sum = a.sum, min = a.min, max = a.max;
+    for (let i = 0; i < 1000; i++) {
+      const v = r.exponential(80);
+      a.counts[bucketOf(v)]! += 1;
+      n++; sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      b.record(v);
+    }
+    a.setTotals(n, sum, min, max);
+    expect([a.count, a.sum, a.min, a.max, a.quantile(0.5), a.quantile(0.99)]).toEqual([b.count, b.sum, b.min, b.max, b.quantile(0.5), b.quantile(0.99)]);
+    expect(Array.from(a.counts)).toEqual(Array.from(b.counts));
+  });
 });

@@ -155,6 +155,15 @@ describe('share links: baseline and sweep', () => {
     expectCleanError(wrongShape);
   });
 
+  it('refuses a sweep whose series label holds bidi or control characters, and escapes record keys it names', () => {
+    const bidi = decodeLink(fragment({ v: SCHEMA_VERSION, scenario: defaultScenario(), sweep: { ...sweep, series: [{ label: 'gpj.\u202eexe', set: {} }] } }));
+    expectCleanError(bidi);
+    expect(!bidi.ok && bidi.details.join(' ')).toMatch(/series\.0\.label: a series label must be printable text/);
+    const key = decodeLink(fragment({ v: SCHEMA_VERSION, scenario: defaultScenario(), sweep: { ...sweep, series: [{ label: 'x', set: { ['<b>' + 'k'.repeat(100)]: 'v'.repeat(100) } }] } }));
+    expectCleanError(key);
+    expect(!key.ok && key.details.join(' ')).not.toMatch(/<b>|k{41}/);
+  });
+
   it('refuses oversized and deeply nested data before parsing it', () => {
     const big = decodeLink(fragment({ v: SCHEMA_VERSION, scenario: defaultScenario(), pad: 'x'.repeat(70_000) }));
     expectCleanError(big);

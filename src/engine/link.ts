@@ -5,8 +5,9 @@
  * (which knob, which limit) for those who want them.
  */
 import LZString from 'lz-string';
-import { SCHEMA_VERSION, addKnobsOf, defaultScenarioAt, parseScenario, type Scenario } from './scenario';
-import { SweepDefSchema, planSweep, type SweepDef } from './sweep';
+import { decompressFromURIComponentBounded } from './lzdecode';
+import { SCHEMA_VERSION, addKnobsOf, defaultScenarioAt, echoKey, parseScenario, type Scenario } from './scenario';
+import { SweepDefSchema, planSweep, sweepShapeErrors, type SweepDef } from './sweep';
 
 /**
  * What a link holds: the scenario, and optionally the run pinned as the comparison baseline (its
@@ -27,8 +28,9 @@ export type DecodeResult =
 export const MAX_LINK_CHARS = 16_384;
 
 /**
- * Most characters of decompressed JSON we parse. A scenario, a baseline and a sweep are ~6 kB; a
- * 16 kB lz-string link can expand to 16 MB of nested JSON, which takes JSON.parse seconds.
+ * Most characters of decompressed JSON we parse (UTF-16 code units). A scenario, a baseline and a
+ * sweep are ~6 kB; a 16 kB lz-string link can expand to ~32 MB of nested JSON, so decompression
+ * itself stops at this size.
  */
 export const MAX_PAYLOAD_CHARS = 65_536;
 
@@ -97,6 +99,23 @@ function mergeOnto(base: unknown, over: unknown): unknown {
   return out;
 }
 
+const REFUSED = 'This link asks for settings ringlab does not accept, so it was not applied.';
+
+/** Keys that name an object's prototype machinery, never a knob. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Dotted paths (echoed safely) of every reserved key inside plain objects of `v`. */
+function reservedKeys(v: unknown, at: string, depth = 0): string[] {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || depth > MAX_PAYLOAD_DEPTH) return [];
+  const out: string[] = [];
+  for (const k of Object.keys(v)) {
+    const path = at ? `${at}.${echoKey(k)}` : echoKey(k);
+    if (RESERVED_KEYS.has(k)) out.push(path);
+    else out.push(...reservedKeys((v as Record<string, unknown>)[k], path, depth + 1));
+  }
+  return out;
+}
+
 export function encodeLink(state: LinkState): string {
   const payload: Record<string, unknown> = { v: SCHEMA_VERSION, scenario: state.scenario };
   if (state.baseline) payload.baseline = state.baseline;
@@ -129,22 +148,21 @@ export function decodeLink(input: string): DecodeResult {
     };
   }
   if (version < 1) return { ok: false, message: 'This is not a ringlab scenario link.', details: [`format v${version} never existed`] };
-  let json: string | null;
-  try {
-    json = LZString.decompressFromEncodedURIComponent(m[2]!);
-  } catch {
-    json = null;
+  // Decompression stops as soon as the text passes the cap (lzdecode.ts): a 16 kB link can
+  // expand to ~32 MB, and none of that is built.
+  const inflated = decompressFromURIComponentBounded(m[2]!, MAX_PAYLOAD_CHARS);
+  if (!inflated.ok) {
+    return { ok: false, message: 'This link is too large to be a ringlab scenario.', details: [`more than ${MAX_PAYLOAD_CHARS} characters of data`] };
   }
+  const json = inflated.text;
   if (!json) return { ok: false, message: damaged, details: ['the data did not decompress'] };
-  if (json.length > MAX_PAYLOAD_CHARS) {
-    return { ok: false, message: 'This link is too large to be a ringlab scenario.', details: [`${json.length} characters of data; at most ${MAX_PAYLOAD_CHARS}`] };
-  }
   if (jsonDepth(json, MAX_PAYLOAD_DEPTH) > MAX_PAYLOAD_DEPTH) {
     return { ok: false, message: damaged, details: [`the data is nested more than ${MAX_PAYLOAD_DEPTH} levels deep`] };
   }
   let payload: unknown;
   try {
-    payload = JSON.parse(json);
+    // -0 is read as 0 (the same knob value; it must not print or divide differently).
+    payload = JSON.parse(json, (_k, v: unknown) => (v === 0 ? 0 : v));
   } catch {
     return { ok: false, message: damaged, details: ['the data is not valid JSON'] };
   }
@@ -153,6 +171,15 @@ export function decodeLink(input: string): DecodeResult {
   }
   let p = payload as Record<string, unknown>;
   if (p.v !== version) return { ok: false, message: damaged, details: ['the version inside the data does not match the link'] };
+  // A migration merges an old scenario onto new defaults, which would drop these keys without a
+  // word; a current-format link is refused for them (they are unknown knobs), so an old one is too.
+  if (version < SCHEMA_VERSION) {
+    const hostile = [...reservedKeys(p.scenario, ''), ...reservedKeys(p.baseline, '')];
+    if (hostile.length) {
+      const named = hostile.slice(0, 5).join(', ');
+      return { ok: false, message: REFUSED, details: [`unknown knob${hostile.length > 1 ? 's' : ''}: ${named}${hostile.length > 5 ? ` and ${hostile.length - 5} more` : ''}`] };
+    }
+  }
   for (let v = version; v < SCHEMA_VERSION; v++) {
     const step = MIGRATIONS[v];
     if (!step) return { ok: false, message: `Links of format v${v} can no longer be opened.`, details: [`no migration from v${v}`] };
@@ -165,9 +192,7 @@ export function decodeLink(input: string): DecodeResult {
     }
   }
   const parsed = parseScenario(p.scenario);
-  if (!parsed.ok) {
-    return { ok: false, message: 'This link asks for settings ringlab does not accept, so it was not applied.', details: parsed.errors };
-  }
+  if (!parsed.ok) return { ok: false, message: REFUSED, details: parsed.errors };
   const state: LinkState = { scenario: parsed.value };
   // Baseline and sweep exist from v3 on; a link that carries them and cannot use them is refused
   // whole rather than opened without them (that would silently change what was shared).
@@ -182,7 +207,7 @@ export function decodeLink(input: string): DecodeResult {
     const shape = SweepDefSchema.safeParse(p.sweep);
     const plan = shape.success ? planSweep(parsed.value, shape.data) : null;
     if (!shape.success || !plan?.ok) {
-      const details = !shape.success ? shape.error.issues.slice(0, 5).map((i) => `sweep.${i.path.join('.')}: ${i.message}`) : plan && !plan.ok ? plan.errors : [];
+      const details = !shape.success ? sweepShapeErrors(shape.error) : plan && !plan.ok ? plan.errors : [];
       return { ok: false, message: 'The sweep in this link cannot be run here, so the link was not applied.', details };
     }
     state.sweep = shape.data;

@@ -8,8 +8,8 @@
  * Seeded (the engine's own PRNG), so a failure names a case that can be replayed.
  */
 import LZString from 'lz-string';
-import { describe, expect, it } from 'vitest';
-import { KNOBS, MAX_LINK_CHARS, SCHEMA_VERSION, decodeLink, defaultScenario, encodeLink, parseScenario, setPath, type DecodeResult, type Scenario } from './index';
+import { describe, expect, it, vi } from 'vitest';
+import { KNOBS, MAX_LINK_CHARS, MAX_PAYLOAD_CHARS, SCHEMA_VERSION, decodeLink, defaultScenario, encodeLink, parseScenario, setPath, type DecodeResult, type Scenario } from './index';
 import { Prng } from './prng';
 
 const lz = (text: string) => LZString.compressToEncodedURIComponent(text);
@@ -285,7 +285,66 @@ describe('decodeLink under hostile input', () => {
     console.log(`linkfuzz: ${counts.total} inputs, ${counts.refused} refused, ${counts.opened} opened, ${headlines.size} distinct headlines`);
   });
 
-  // Known gaps in link.ts (owned by the engine team; see the hardening report):
-  it.todo('caps the decompressed size: a 16 kB link of nested brackets decompresses to 16 MB and JSON.parse takes seconds');
-  it.todo('quotes unknown keys in details safely: control characters escaped, length capped (a 100 000-character key is echoed whole)');
+  it('stops decompressing at the size cap: a short link of nested brackets is never inflated', () => {
+    // A run of one character compresses to O(√n) codes: 2 M brackets fit in a ~4 kB link (16 kB,
+    // the longest link accepted, holds ~32 M).
+    const data = lz(`{"v":${SCHEMA_VERSION},"scenario":${'['.repeat(2_000_000)}`);
+    const link = `#v${SCHEMA_VERSION}.${data}`;
+    expect(link.length).toBeLessThan(MAX_LINK_CHARS);
+    expect(LZString.decompressFromEncodedURIComponent(data).length).toBeGreaterThan(2_000_000);
+    const inflate = vi.spyOn(LZString, 'decompressFromEncodedURIComponent');
+    try {
+      const d = feed(link);
+      expect(d.ok).toBe(false);
+      if (!d.ok) {
+        expect(d.message).toMatch(/too large/);
+        expect(d.details).toEqual([`more than ${MAX_PAYLOAD_CHARS} characters of data`]);
+      }
+      expect(inflate).not.toHaveBeenCalled();
+    } finally {
+      inflate.mockRestore();
+    }
+  });
+
+  it('quotes unknown keys in details safely: control characters escaped, length capped', () => {
+    const key = `\u001b[2J<b>${'k'.repeat(30_000)}`;
+    const d = feed(frag(JSON.stringify({ v: SCHEMA_VERSION, scenario: { ...defaultScenario(), [key]: 1 } })));
+    expect(d.ok).toBe(false);
+    if (d.ok) return;
+    const text = d.details.join('\n');
+    expect(text.length).toBeLessThan(200);
+    expect(text).toContain('\\u001b[2J\\u003cb\\u003e');
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u001f<>]/);
+  });
+
+  it('refuses __proto__, constructor and prototype keys in v1, v2 and v3 links as in current ones', () => {
+    const cur = feed(frag(`{"v":${SCHEMA_VERSION},"scenario":${JSON.stringify(defaultScenario()).replace(/^\{/, '{"__proto__":{"polluted":1},')}}`));
+    expect(cur.ok).toBe(false);
+    const refusal = !cur.ok ? cur.message : '';
+    const old = [
+      frag(`{"v":1,"scenario":${JSON.stringify(v1Scenario()).replace(/^\{/, '{"__proto__":{"polluted":1},')}}`, 1),
+      frag(`{"v":1,"scenario":${withRawKnob(v1Scenario(), 'traffic.constructor', '{"prototype":{"polluted":1}}')}}`, 1),
+      frag(`{"v":2,"scenario":${withRawKnob(v1Scenario(), 'nic.prototype', '1')}}`, 2),
+      frag(`{"v":3,"scenario":${JSON.stringify(defaultScenario()).replace(/^\{/, '{"constructor":1,')}}`, 3),
+      frag(`{"v":3,"scenario":${JSON.stringify(defaultScenario())},"baseline":${JSON.stringify(defaultScenario()).replace(/^\{/, '{"__proto__":1,')}}`, 3),
+    ];
+    for (const link of old) {
+      const d = feed(link);
+      expect(d.ok, link).toBe(false);
+      if (d.ok) continue;
+      expect(d.message).toBe(refusal);
+      expect(d.details.join(' ')).toMatch(/^unknown knobs?: .*(__proto__|constructor|prototype)/);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('reads -0 as 0, and a 20-digit seed gets one message', () => {
+    const d = feed(frag(withRawKnob(JSON.parse(`{"v":${SCHEMA_VERSION},"scenario":${JSON.stringify(defaultScenario())}}`), 'scenario.queues.core_offset', '-0')));
+    expect(d.ok && !d.empty && Object.is(d.state.scenario.queues.core_offset, 0)).toBe(true);
+    const v1 = feed(frag(`{"v":1,"scenario":${withRawKnob(v1Scenario(), 'sim.seed', '-0')}}`, 1));
+    expect(v1.ok && !v1.empty && Object.is(v1.state.scenario.sim.seed, 0)).toBe(true);
+    const seed = feed(frag(`{"v":${SCHEMA_VERSION},"scenario":${withRawKnob(defaultScenario(), 'sim.seed', '12345678901234567890')}}`));
+    expect(!seed.ok && seed.details).toEqual(['sim.seed must be at most 4294967295 (allowed 0–4294967295)']);
+  });
 });

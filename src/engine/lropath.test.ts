@@ -53,7 +53,9 @@ describe('LRO on the receive path', () => {
     expect(pass.drops.rx_ring).toBeGreaterThan(0);
     expect(pass.lro!.flush_reasons.seq_gap ?? 0).toBe(0);
     expect(big.lro!.flush_reasons.seq_gap).toBeGreaterThan(0);
-    expect(big.lro!.aggregation_ratio.data).toBeLessThan(0.7 * pass.lro!.aggregation_ratio.data);
+    // each hole a held aggregate meets costs a segment: fewer packets per segment than per pass
+    // (how many fewer depends on the packets per flow in a pass: docs/MODEL.md)
+    expect(big.lro!.aggregation_ratio.data).toBeLessThan(0.95 * pass.lro!.aggregation_ratio.data);
   });
 
   it('non-TCP traffic costs LRO work unless the TCP hint bypasses it', () => {

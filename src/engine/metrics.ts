@@ -9,19 +9,30 @@ export interface SeriesInfo {
   label: string;
   unit: string;
   /** Grouping for views: totals, drops by location, per queue, per CPU. */
-  group: 'rate' | 'drops' | 'queue' | 'cpu' | 'latency' | 'ring' | 'lro';
+  group: 'rate' | 'drops' | 'queue' | 'cpu' | 'latency' | 'ring' | 'lro' | 'stage';
+  /**
+   * What the series is, for views that must not parse keys or labels: the run totals by name,
+   * `drop_at` (one drop location, `id`), `queue` / `cpu` (`index`), `stage` (a path stage, `id`).
+   */
+  role?: 'time' | 'offered' | 'rx' | 'delivered' | 'tx' | 'drops' | 'occupancy' | 'latency' | 'drop_at' | 'queue' | 'cpu' | 'lro' | 'stage';
+  /** Queue or CPU number (role queue / cpu). */
+  index?: number;
+  /** Drop location or stage id (role drop_at / stage). */
+  id?: string;
+  /** Short title without the unit, for legends. */
+  title?: string;
 }
 
 /** Series every run records, in column order. */
 export const FRAME_SERIES = [
-  { key: 't_ms', label: 'Simulated time', unit: 'ms', group: 'rate' },
-  { key: 'offered_pps', label: 'Offered', unit: 'pps', group: 'rate' },
-  { key: 'rx_pps', label: 'Received into RX rings', unit: 'pps', group: 'rate' },
-  { key: 'delivered_pps', label: 'Delivered', unit: 'pps', group: 'rate' },
-  { key: 'tx_pps', label: 'Transmitted on the wire', unit: 'pps', group: 'rate' },
-  { key: 'drops_pps', label: 'Drops (all locations)', unit: 'pps', group: 'drops' },
-  { key: 'tx_ring_occupancy', label: 'TX ring occupancy (sum over TX queues, time-mean over the frame)', unit: 'descriptors', group: 'ring' },
-  { key: 'latency_us', label: 'Mean latency of packets delivered', unit: 'µs', group: 'latency' },
+  { key: 't_ms', label: 'Simulated time', unit: 'ms', group: 'rate', role: 'time' },
+  { key: 'offered_pps', label: 'Offered', unit: 'pps', group: 'rate', role: 'offered' },
+  { key: 'rx_pps', label: 'Received into RX rings', unit: 'pps', group: 'rate', role: 'rx' },
+  { key: 'delivered_pps', label: 'Delivered', unit: 'pps', group: 'rate', role: 'delivered' },
+  { key: 'tx_pps', label: 'Transmitted on the wire', unit: 'pps', group: 'rate', role: 'tx' },
+  { key: 'drops_pps', label: 'Drops (all locations)', unit: 'pps', group: 'drops', role: 'drops' },
+  { key: 'tx_ring_occupancy', label: 'TX ring occupancy (sum over TX queues, time-mean over the frame)', unit: 'descriptors', group: 'ring', role: 'occupancy' },
+  { key: 'latency_us', label: 'Mean latency of packets delivered', unit: 'µs', group: 'latency', role: 'latency' },
 ] as const satisfies readonly SeriesInfo[];
 
 export type BaseSeriesKey = (typeof FRAME_SERIES)[number]['key'];

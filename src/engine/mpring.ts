@@ -113,6 +113,8 @@ const HEAD = 0, TAIL = 1, CIDX = 2, FLAGS = 3;
 const C_ENQ = 0, C_DROPS = 1, C_STARTS = 2, C_STALLS = 3, C_RESTARTS = 4, C_ABD = 5, C_PUBS = 6, C_CAS = 7;
 // the consumer duty handed out with MP_CONSUME: [owed, prev flags, budget, pidx_tail at handoff]
 const D_OWED = 0, D_PREV = 1, D_BUDGET = 2, D_PIDX = 3;
+// the running consumer: [on, prev flags, budget, pidx_tail seen, its cidx, pending, total]
+const K_ON = 0, K_PREV = 1, K_BUDGET = 2, K_PIDX = 3, K_CIDX = 4, K_PENDING = 5, K_TOTAL = 6;
 
 export class MpRing {
   readonly size: number;
@@ -124,6 +126,8 @@ export class MpRing {
   private readonly st = new Uint16Array(4);
   private readonly ctr = new Float64Array(8);
   private readonly duty = new Int32Array(4);
+  private readonly cons = new Int32Array(7);
+  private readonly stepOut = new Int32Array(MP_OUT_LEN);
 
   /**
    * `size` 2..65536 as ifmp_ring_alloc allows (indices are 16 bits). mp_ring itself needs no power
@@ -147,6 +151,10 @@ export class MpRing {
   get capacity(): number { return this.size - 2; }
   /** Slots held by reserved or published items not yet published as consumed. */
   get occupancy(): number { return this.diff(this.st[HEAD]!, this.st[CIDX]!); }
+  /** Items producers published or reserved that no consumer has taken yet (its own cidx counts). */
+  get unconsumed(): number {
+    return this.diff(this.st[HEAD]!, this.cons[K_ON] !== 0 ? this.cons[K_CIDX]! : this.st[CIDX]!);
+  }
   /** Largest n an enqueue would accept now; occupancy + free = capacity. */
   get free(): number {
     const f = this.size - 2 - this.occupancy;
@@ -322,62 +330,114 @@ export class MpRing {
    * suffice unless the callback enqueues).
    */
   drain(out: Int32Array, taken?: Int32Array, takenOff = 0): void {
-    const d = this.duty;
-    if (d[D_OWED] === 0) throw new Error('MpRing.drain without consumer duty (call it only after MP_CONSUME)');
-    d[D_OWED] = 0;
-    const prev = d[D_PREV]!, budget = d[D_BUDGET]!;
-    const s = this.st, ctr = this.ctr, size = this.size, ring = this.items;
-    let pidx = d[D_PIDX]!;
-    let cidx = s[CIDX]!;
-    if (prev === MP_IDLE) ctr[C_STARTS]! += 1;
-    let pending = 0, total = 0, calls = 0, pubs = 0, cas = 0, w = takenOff;
-    for (;;) {
-      const avail = this.diff(pidx, cidx);
+    this.beginConsume();
+    const ring = this.items, size = this.size, c = this.cons;
+    let calls = 0, pubs = 0, cas = 0, w = takenOff, f: MpState;
+    do {
+      const cidx = c[K_CIDX]!;
+      const avail = this.consumerAvail;
       calls++;
       const n = this.drainFn(this, cidx, avail);
       if (!Number.isInteger(n) || n < 0 || n > avail) throw new RangeError(`drain callback took ${n} of ${avail} items`);
-      if (n === 0) {
-        s[CIDX] = cidx;
-        s[FLAGS] = MP_STALLED;
-        cas++;
-        if (prev !== MP_STALLED) ctr[C_STALLS]! += 1;
-        else if (total > 0) {
-          ctr[C_RESTARTS]! += 1;
-          ctr[C_STALLS]! += 1;
-        }
-        break;
-      }
-      if (taken) {
+      if (taken && n > 0) {
         if (w + n > taken.length) throw new RangeError('MpRing.drain: `taken` is too short');
         for (let k = 0, i = cidx; k < n; k++) {
           taken[w++] = ring[i]!;
           if (++i === size) i = 0;
         }
       }
-      cidx = this.inc(cidx, n);
-      pending += n;
-      total += n;
-      if (cidx !== pidx && pending < MP_PUBLISH_EVERY && total < budget) continue;
-      s[CIDX] = cidx;
-      cas++;
-      pubs++;
-      const f = this.flagsAfter(cidx, total >= budget);
-      s[FLAGS] = f;
-      if (f === MP_ABDICATED) ctr[C_ABD]! += 1;
-      if (f !== MP_BUSY) {
-        if (prev === MP_STALLED) ctr[C_RESTARTS]! += 1;
-        break;
-      }
-      pidx = s[TAIL]!;
-      pending = 0;
-    }
-    ctr[C_PUBS]! += pubs;
-    ctr[C_CAS]! += cas;
-    out[DRN_TAKEN] = total;
-    out[DRN_STATE] = s[FLAGS]!;
+      f = this.consumed(n, this.stepOut);
+      pubs += this.stepOut[DRN_PUBLISHES]!;
+      cas += this.stepOut[DRN_CAS]!;
+    } while (f === MP_BUSY);
+    out[DRN_TAKEN] = c[K_TOTAL]!;
+    out[DRN_STATE] = f;
     out[DRN_PUBLISHES] = pubs;
     out[DRN_CAS] = cas;
     out[DRN_CALLS] = calls;
+  }
+
+  /**
+   * The consumer loop one driver call at a time, for a simulator that gives each call its own
+   * moment: after an MP_CONSUME result, `beginConsume()` takes the duty; then for each call read
+   * `consumerAvail` (items from the consumer's cidx to the pidx_tail it last saw, `consumerPeek`
+   * reads them), let the driver take n, and report it with `consumed(n)`. Its result is MP_BUSY
+   * while the consumer must call the driver again, else the flags it left (IDLE, ABDICATED,
+   * STALLED), exactly as `drain` decides them.
+   */
+  beginConsume(): void {
+    const d = this.duty;
+    if (d[D_OWED] === 0) throw new Error('MpRing: no consumer duty (consume only after MP_CONSUME)');
+    d[D_OWED] = 0;
+    const c = this.cons;
+    c[K_ON] = 1;
+    c[K_PREV] = d[D_PREV]!;
+    c[K_BUDGET] = d[D_BUDGET]!;
+    c[K_PIDX] = d[D_PIDX]!;
+    c[K_CIDX] = this.st[CIDX]!;
+    c[K_PENDING] = 0;
+    c[K_TOTAL] = 0;
+    if (c[K_PREV] === MP_IDLE) this.ctr[C_STARTS]! += 1;
+  }
+
+  /** True between `beginConsume` and the `consumed` call that lets go. */
+  get consuming(): boolean { return this.cons[K_ON] !== 0; }
+  /** Items the next driver call is offered. */
+  get consumerAvail(): number { return this.diff(this.cons[K_PIDX]!, this.cons[K_CIDX]!); }
+  /** Item `i` of the consumer's window. */
+  consumerPeek(i: number): number { return this.items[(this.cons[K_CIDX]! + i) % this.size]!; }
+  /** Items consumed since `beginConsume`. */
+  get consumerTotal(): number { return this.cons[K_TOTAL]!; }
+
+  /** One driver call took `n` items (0: the driver could take none). See `beginConsume`. */
+  consumed(n: number, out: Int32Array): MpState {
+    const c = this.cons, s = this.st, ctr = this.ctr;
+    if (c[K_ON] === 0) throw new Error('MpRing.consumed without a consumer');
+    if (!Number.isInteger(n) || n < 0 || n > this.consumerAvail) throw new RangeError(`drain callback took ${n} of ${this.consumerAvail} items`);
+    const prev = c[K_PREV]!;
+    out[DRN_TAKEN] = n;
+    out[DRN_PUBLISHES] = 0;
+    out[DRN_CAS] = 0;
+    if (n === 0) {
+      s[CIDX] = c[K_CIDX]!;
+      s[FLAGS] = MP_STALLED;
+      ctr[C_CAS]! += 1;
+      out[DRN_CAS] = 1;
+      if (prev !== MP_STALLED) ctr[C_STALLS]! += 1;
+      else if (c[K_TOTAL]! > 0) {
+        ctr[C_RESTARTS]! += 1;
+        ctr[C_STALLS]! += 1;
+      }
+      c[K_ON] = 0;
+      out[DRN_STATE] = MP_STALLED;
+      return MP_STALLED;
+    }
+    const cidx = this.inc(c[K_CIDX]!, n);
+    c[K_CIDX] = cidx;
+    c[K_PENDING]! += n;
+    c[K_TOTAL]! += n;
+    const total = c[K_TOTAL]!;
+    if (cidx !== c[K_PIDX] && c[K_PENDING]! < MP_PUBLISH_EVERY && total < c[K_BUDGET]!) {
+      out[DRN_STATE] = MP_BUSY;
+      return MP_BUSY;
+    }
+    s[CIDX] = cidx;
+    ctr[C_CAS]! += 1;
+    ctr[C_PUBS]! += 1;
+    out[DRN_CAS] = 1;
+    out[DRN_PUBLISHES] = 1;
+    const f = this.flagsAfter(cidx, total >= c[K_BUDGET]!);
+    s[FLAGS] = f;
+    if (f === MP_ABDICATED) ctr[C_ABD]! += 1;
+    out[DRN_STATE] = f;
+    if (f !== MP_BUSY) {
+      if (prev === MP_STALLED) ctr[C_RESTARTS]! += 1;
+      c[K_ON] = 0;
+      return f;
+    }
+    c[K_PIDX] = s[TAIL]!;
+    c[K_PENDING] = 0;
+    return MP_BUSY;
   }
 
   /** As iflib's ring_state sysctl (mp_ring_state_handler): `%04hd` of each index, then the flags. */

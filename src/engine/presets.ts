@@ -18,7 +18,16 @@ export interface CalibrationTarget {
    * this fraction of `measured` (the healthy figure it collapses from), not when it matches it.
    */
   collapseBelow?: number;
+  /**
+   * How far the fitted model may miss this row (a fraction; default CALIBRATION_TOLERANCE). A row
+   * given more says why in `gap`: what the model does not yet capture.
+   */
+  tolerance?: number;
+  gap?: string;
 }
+
+/** Default stated tolerance of a calibration row: the fitted model within ±15% of the measurement. */
+export const CALIBRATION_TOLERANCE = 0.15;
 
 export interface Preset {
   name: string;
@@ -30,23 +39,24 @@ export interface Preset {
 }
 
 const BENCH_LAB = 'calibration.md, forwarding benchmarks (BSDRP bench lab)';
+const MORE_ROWS = 'calibration.md, more forwarding rows';
 
 export const PRESETS: readonly Preset[] = [
   {
     name: 'fwd-mlx5-cx4lx-e5v4',
     title: 'Forwarding: ConnectX-4 Lx (mlx5en) on 2× E5-2650 v4',
     description: 'The bench lab router at 10G line rate, 64-byte frames from 2000 flows, 24 queues over two NUMA domains.',
-    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'host.freebsd': 12, 'nic.model': 'mlx5-cx4lx', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'host.freebsd': 12, 'nic.model': 'mlx5-cx4lx', 'traffic.workload': 'forward', 'forward.ip_redirect': false, 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
     targets: [
       { set: { 'queues.rx': 1, 'queues.tx': 1 }, metric: 'forwarded_pps', measured: 1.58e6, source: `${BENCH_LAB}: mlx5en, 12-stable, 1 queue` },
-      { set: {}, metric: 'forwarded_pps', measured: 12.67e6, source: `${BENCH_LAB}: mlx5en, 12-stable, 24 queues (default)` },
+      { set: {}, metric: 'forwarded_pps', measured: 12.67e6, source: `${BENCH_LAB}: mlx5en, 12-stable, 24 queues (default)`, tolerance: 0.2, gap: "24 queues reach 10G line rate in the model (14.6 of 14.88 Mpps); the bench lab measured 12.67: 12-stable mlx5en scales sub-linearly over two sockets, and the model's NUMA, SQ-lock and queue-state mechanisms cost little here" },
     ],
   },
   {
     name: 'fwd-ix-82599-e5v4',
     title: 'Forwarding: 82599ES (ix, iflib) on 2× E5-2650 v4',
     description: 'The 2018 iflib ix driver in the bench lab: 16 queues (the 82599 maximum) on 24 cores.',
-    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'host.freebsd': 12, 'nic.model': 'ix-82599', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'host.freebsd': 12, 'nic.model': 'ix-82599', 'traffic.workload': 'forward', 'forward.ip_redirect': false, 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
     targets: [
       { set: { 'queues.rx': 1, 'queues.tx': 1 }, metric: 'forwarded_pps', measured: 0.587e6, source: `${BENCH_LAB}: ix (iflib), 12-head 2018, 1 queue` },
       { set: {}, metric: 'forwarded_pps', measured: 9.67e6, source: `${BENCH_LAB}: ix (iflib), 12-head 2018, 16 queues (default)` },
@@ -55,23 +65,79 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'fwd-cxgbe-t520-e5v4',
     title: 'Forwarding: Chelsio T520 (cxgbe) on 2× E5-2650 v4',
-    description: 'cxgbe with its default 8 RX queues, in and out on the NIC\'s NUMA domain.',
-    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'host.freebsd': 13, 'nic.model': 'cxgbe-t520', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64, 'nic.numa_domain': 0, 'forward.egress_numa_domain': 0 },
-    targets: [{ set: {}, metric: 'forwarded_pps', measured: 14.21e6, source: `${BENCH_LAB}: cxgbe, 13-head, default queues, NIC-local domain` }],
+    description: 'cxgbe with its default 8 RX queues, in and out on the NIC\'s NUMA domain. 13-head spans Oct 2018 – Jan 2021 and the run\'s date is not given; most of that time precedes D25454 (Jul 2020), so eth_tx runs without cross-call coalescing.',
+    set: { 'host.preset': 'xeon-e5-2650v4-2s', 'host.freebsd': 13, 'nic.tx_coalesce': false, 'nic.model': 'cxgbe-t520', 'traffic.workload': 'forward', 'forward.ip_redirect': false, 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64, 'nic.numa_domain': 0, 'forward.egress_numa_domain': 0 },
+    targets: [{ set: {}, metric: 'forwarded_pps', measured: 14.21e6, source: `${BENCH_LAB}: cxgbe, 13-head, default queues, NIC-local domain`, tolerance: 0.55, gap: "cxgbe's constants are shared with the T580 13-head rows, which need about 2.5× the cycles per packet this row does on a similar host and the same kernel generation; the robust fit follows the T580 rows. Nothing in the model tells the two apart (10G vs 40G offered, 12 vs 16 cores per socket)" }],
   },
   {
     name: 'fwd-ixl-x710-ryzen',
     title: 'Forwarding: X710 (ixl, iflib) on Ryzen 7 PRO 8845HS',
     description: 'ixl through iflib on an 8-core single-domain host, default queues, tx_abdicate=0.',
-    set: { 'host.preset': 'ryzen7-8845hs', 'host.freebsd': 15, 'nic.model': 'ixl-x710', 'traffic.workload': 'forward', 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    set: { 'host.preset': 'ryzen7-8845hs', 'host.freebsd': 15, 'nic.model': 'ixl-x710', 'traffic.workload': 'forward', 'forward.ip_redirect': false, 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
     targets: [{ set: {}, metric: 'forwarded_pps', measured: 7.17e6, source: `${BENCH_LAB}: ixl (iflib), 15-current, default queues, tx_abdicate=0` }],
+  },
+  {
+    name: 'fwd-igb-i210-apu2',
+    title: 'Forwarding: i210 (igb, iflib) on a PC Engines APU2',
+    description: 'Four 1 GHz cores forward 64-byte UDP at 1G through iflib. Without a UDP hash type (before D58513) every packet goes to TX queue 0, so tx_abdicate changes nothing; give UDP one and each CPU\'s packets spread over the TX queues, where a producer that finds a ring idle drains one packet with its own doorbells.',
+    set: { 'host.preset': 'apu2-gx412tc', 'host.freebsd': 16, 'nic.model': 'igb-i210', 'traffic.workload': 'forward', 'forward.ip_redirect': false, 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [
+      { set: {}, metric: 'forwarded_pps', measured: 874e3, source: `${MORE_ROWS}: APU2, igb, 16-current, default (mp_ring, tx_abdicate=0)`, tolerance: 0.2, gap: "every UDP packet on TX queue 0: one consumer drains all four CPUs' packets; the model's consumer is a little slower than the board's" },
+      { set: { 'iflib.tx_abdicate': true }, metric: 'forwarded_pps', measured: 871e3, source: `${MORE_ROWS}: APU2, igb, 16-current, tx_abdicate=1`, tolerance: 0.2, gap: "as the default row: one TX queue, abdication changes nothing, and the model's single consumer is a little slow" },
+      { set: { 'tx.path': 'simple' }, metric: 'forwarded_pps', measured: 380e3, source: `${MORE_ROWS}: APU2, igb, 16-current, simple_tx=1 (iflib_simple_transmit)`, tolerance: 0.95, gap: "iflib_simple_transmit with all four CPUs on TX queue 0's lock: 380 kpps means a ~2.6 µs critical section per packet; the model's (iflib_encap, the doorbell, the reclaim, the queue state moving between cores) is about half that" },
+      { set: { 'nic.udp_hashtype': true }, metric: 'forwarded_pps', measured: 482e3, source: `${MORE_ROWS}: APU2, igb, 16-current with D58513, default`, tolerance: 0.5, gap: 'each CPU drains its own TX queue one packet at a time; on the board that costs twice what iflib_simple_transmit does per packet, in the model the extra work (mp_ring CASes, up to three iflib_txd_db_check doorbells per call, the drain call) is much less' },
+      { set: { 'nic.udp_hashtype': true, 'iflib.tx_abdicate': true }, metric: 'forwarded_pps', measured: 963e3, source: `${MORE_ROWS}: APU2, igb, 16-current with D58513, tx_abdicate=1`, tolerance: 0.25, gap: "batched drains on the TX task: the model's per-packet RX and forwarding work on the Jaguar cores is a little high" },
+      { set: { 'nic.udp_hashtype': true, 'tx.path': 'simple' }, metric: 'forwarded_pps', measured: 1001e3, source: `${MORE_ROWS}: APU2, igb, 16-current with D58513, simple_tx=1`, tolerance: 0.2, gap: "as the tx_abdicate row: the model's per-packet RX and forwarding work on the Jaguar cores is a little high" },
+    ],
+  },
+  {
+    name: 'fwd-igb-i210-apu2-fbsd12',
+    title: 'Forwarding: i210 on an APU2 with FreeBSD 12-head (2017), before and after D12439',
+    description: 'The same board on 12-head r323724: D12439 let ifmp_ring_enqueue abdicate the drain to the TX task (modelled as tx_abdicate) and claimed 30% on small-packet forwarding.',
+    set: { 'host.preset': 'apu2-gx412tc', 'host.freebsd': 12, 'host.afdata_rlock': true, 'nic.model': 'igb-i210', 'nic.udp_hashtype': true, 'traffic.workload': 'forward', 'forward.ip_redirect': false, 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [
+      { set: { 'iflib.tx_abdicate': false }, metric: 'forwarded_pps', measured: 497e3, source: `${MORE_ROWS}: APU2, igb, 12-head r323724, before D12439`, tolerance: 0.4, gap: 'the same single-packet drains as the D58513 default row, which the model makes too cheap' },
+      { set: { 'iflib.tx_abdicate': true }, metric: 'forwarded_pps', measured: 703e3, source: `${MORE_ROWS}: APU2, igb, 12-head r323724, after D12439` },
+    ],
+  },
+  {
+    name: 'fwd-cxgbe-t540-atom',
+    title: 'Forwarding: Chelsio T540 (cxgbe) on an Atom C2758',
+    description: 'cxgbe\'s own mp_ring on eight slow cores with no L3 cache.',
+    set: { 'host.preset': 'atom-c2758', 'host.freebsd': 14, 'nic.model': 'cxgbe-t540', 'traffic.workload': 'forward', 'forward.ip_redirect': false, 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [{ set: {}, metric: 'forwarded_pps', measured: 5.84e6, source: `${MORE_ROWS}: Atom C2758, cxgbe T540, 14-head, default` }],
+  },
+  {
+    name: 'fwd-cxgbe-t580-e5v4-2s',
+    title: 'Forwarding: Chelsio T580 40G (cxgbe) on 2× E5-2697A v4',
+    description: 'A 40G router with 32 cores over two sockets; 13-head runs with 8, 16 and 32 queues (32 on the SMT threads too). 13-head is modelled before D25454 (most of 13-head precedes it; the runs\' date is not given): no cross-call TX coalescing.',
+    set: { 'host.preset': 'xeon-e5-2697av4-2s', 'host.freebsd': 14, 'nic.model': 'cxgbe-t580', 'traffic.workload': 'forward', 'forward.ip_redirect': false, 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [
+      { set: {}, metric: 'forwarded_pps', measured: 28.82e6, source: `${MORE_ROWS}: 2× E5-2697A v4, cxgbe T580, 14-head, default`, tolerance: 0.75, gap: "14-head forwards 3.6 Mpps per RX core (8 RX queues by calculate_nqueues); with cxgbe's constants fitted to the 13-head rows the model gives ~1.1. D25454's TX coalescing is modelled; the other 13 → 14 changes (mp_ring consumer lock and takeover, network-epoch widening, the nexthop rewrite) are not" },
+      { set: { 'host.freebsd': 13, 'nic.tx_coalesce': false, 'queues.rx': 8, 'queues.tx': 8 }, metric: 'forwarded_pps', measured: 8.23e6, source: `${MORE_ROWS}: 2× E5-2697A v4, cxgbe T580, 13-head, 8 queues` },
+      { set: { 'host.freebsd': 13, 'nic.tx_coalesce': false, 'queues.rx': 16, 'queues.tx': 16 }, metric: 'forwarded_pps', measured: 10.82e6, source: `${MORE_ROWS}: 2× E5-2697A v4, cxgbe T580, 13-head, 16 queues`, tolerance: 0.55, gap: '13-head gains only 31% from 8 to 16 queues (and 77% more from 32 queues on SMT threads): something per queue limits it; the model scales with cores' },
+      { set: { 'host.freebsd': 13, 'nic.tx_coalesce': false, 'host.smt': true, 'queues.use_logical_cores': true, 'queues.rx': 32, 'queues.tx': 32 }, metric: 'forwarded_pps', measured: 19.11e6, source: `${MORE_ROWS}: 2× E5-2697A v4, cxgbe T580, 13-head, 32 queues (on the SMT threads too)` },
+    ],
+  },
+  {
+    name: 'fwd-ix-82599-atom',
+    title: 'Forwarding: 82599ES (ix, iflib) on an Atom C2758: ring sizes and reclaim',
+    description: 'iflib ix on eight Atom cores: bigger rings cost a little (cache footprint), a reclaim threshold batches the TX cleanup.',
+    set: { 'host.preset': 'atom-c2758', 'host.freebsd': 15, 'nic.model': 'ix-82599', 'traffic.workload': 'forward', 'forward.ip_redirect': false, 'traffic.flows': 2000, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
+    targets: [
+      { set: { 'queues.rx_desc': 1024, 'queues.tx_desc': 1024 }, metric: 'forwarded_pps', measured: 4.80e6, source: `${MORE_ROWS}: Atom C2758, ix, 15-current, 1024 descriptors` },
+      { set: {}, metric: 'forwarded_pps', measured: 4.57e6, source: `${MORE_ROWS}: Atom C2758, ix, 15-current, 2048 descriptors (default)` },
+      { set: { 'queues.rx_desc': 4096, 'queues.tx_desc': 4096 }, metric: 'forwarded_pps', measured: 4.50e6, source: `${MORE_ROWS}: Atom C2758, ix, 15-current, 4096 descriptors` },
+      { set: { 'iflib.tx_reclaim_thresh': 512 }, metric: 'forwarded_pps', measured: 5.05e6, source: `${MORE_ROWS}: Atom C2758, ix, 15-current, tx_reclaim_thresh 25% of the ring` },
+      { set: { 'iflib.tx_reclaim_thresh': 1024 }, metric: 'forwarded_pps', measured: 4.68e6, source: `${MORE_ROWS}: Atom C2758, ix, 15-current, tx_reclaim_thresh 50% of the ring` },
+    ],
   },
   {
     name: 'ixl-40g-kernel-tx',
     title: 'Transmit: XL710 40G (ixl), kernel UDP through mp_ring',
     description: '16 sender threads calling sendto() on a 16-core Xeon: iflib_if_transmit → ifmp_ring_enqueue → drain → encap. The senders, not the NIC, are the limit.',
     set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'transmit', 'tx.path': 'mp_ring', 'traffic.senders': 16, 'traffic.load': 1, 'traffic.arrival': 'constant', 'traffic.frame_bytes': 64 },
-    targets: [{ set: {}, metric: 'tx_pps', measured: 12e6, source: 'iflib-meeting-notes.md: Drew, ixl plain kernel transmit 12 Mpps' }],
+    targets: [{ set: {}, metric: 'tx_pps', measured: 12e6, source: 'iflib-meeting-notes.md: Drew, ixl plain kernel transmit 12 Mpps', tolerance: 0.2, gap: 'sixteen sendto() senders on the Xeon: the model gives ixl 19% less than 12 Mpps while cxgbe on the same senders comes out right, so the gap is in ixl\'s own TX work (iflib_encap and its doorbells), fitted to the forwarding rows' }],
   },
   {
     name: 'ixl-40g-netmap-tx',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coerceKnobText, defaultScenario, getPath, KNOBS, parseScenario, setPath, validateKnob } from './scenario';
+import { coerceKnobText, defaultScenario, getPath, KNOBS, parseScenario, setPath, validateKnob, type Scenario } from './scenario';
 import { PRESETS, presetScenario } from './presets';
 
 describe('scenario schema', () => {
@@ -54,5 +54,21 @@ describe('scenario schema', () => {
       for (const path of Object.keys(p.set)) expect(KNOBS.some((k) => k.path === path), `${p.name}: ${path}`).toBe(true);
       expect(() => presetScenario(p)).not.toThrow();
     }
+  });
+});
+
+describe('the Scenario type is the knob table', () => {
+  it('types every knob from its kind (checked by tsc: a wrong value does not compile)', () => {
+    const s = defaultScenario();
+    const path: Scenario['tx']['path'] = s.tx.path;
+    const fbsd: Scenario['host']['freebsd'] = s.host.freebsd;
+    // @ts-expect-error: not one of tx.path's options
+    const bad: Scenario['tx']['path'] = 'bogus';
+    // @ts-expect-error: nic.udp_hashtype is a boolean knob
+    const num: Scenario['nic']['udp_hashtype'] = 1;
+    expect([path, fbsd, bad, num].length).toBe(4);
+    // and every knob path exists in the default scenario, nothing else does
+    const leaves = (o: unknown, at = ''): string[] => (o !== null && typeof o === 'object' ? Object.entries(o).flatMap(([k, v]) => leaves(v, at ? `${at}.${k}` : k)) : [at]);
+    expect(leaves(s).sort()).toEqual(KNOBS.map((k) => k.path).sort());
   });
 });

@@ -6,6 +6,13 @@
  * link.ts and a SCHEMA_VERSION bump.
  */
 import { z } from 'zod';
+
+// No JIT: zod 4 compiles parsers with `new Function` when it can, and its probe for that is a
+// violation of the page's Content-Security-Policy (script-src without 'unsafe-eval',
+// security.config.ts). Parsing a scenario is small work either way.
+z.config({ jitless: true });
+import { readNumberText, wholeNumberKnob } from './knobtext';
+import { didYouMean } from './suggest';
 import { HOSTS, NICS, defaultQueueCount, findHost, findNic, validateDescCount, validateQueueRequest } from './hardware';
 
 export const SCHEMA_VERSION = 4;
@@ -74,7 +81,8 @@ export type Knob = IntKnob | NumberKnob | ChoiceKnob | BoolKnob;
 const NIC_PATH: readonly Workload[] = ['forward', 'receive', 'transmit'];
 const RX_PATH: readonly Workload[] = ['forward', 'receive'];
 
-export const KNOBS: readonly Knob[] = [
+/** The knob table with its literal types (the Scenario type is derived from it). */
+const KNOB_TABLE = [
   // Host
   {
     path: 'host.preset', group: 'Host', kind: 'choice', label: 'Host', workloads: NIC_PATH,
@@ -98,9 +106,19 @@ export const KNOBS: readonly Knob[] = [
   },
   {
     path: 'host.freebsd', group: 'Host', kind: 'choice', label: 'FreeBSD version', workloads: NIC_PATH,
-    options: [12, 13, 14, 15], default: 14,
-    help: 'Kernel generation. 12 takes IF_AFDATA_RLOCK (one rwlock word shared by every CPU) in arpresolve for each forwarded packet; 13 and later look the next hop up under the network epoch without it.',
-    freebsd: 'arpresolve / IF_AFDATA_RLOCK (12) vs NET_EPOCH (13+)',
+    options: [12, 13, 14, 15, 16], default: 14,
+    help: 'Kernel generation. 12 forwards through ip_forward + ip_output (route references under the rtentry lock) unless net.inet.ip.redirect=0; 13 and later always take ip_tryforward, the next hop looked up under the network epoch. cxgbe\'s eth_tx coalesces across calls from 13 (D25454).',
+    freebsd: 'ip_input → ip_tryforward / ip_forward; t4_sge.c eth_tx',
+  },
+  {
+    path: 'host.afdata_rlock', group: 'Host', kind: 'bool', label: 'arpresolve IF_AFDATA_RLOCK', workloads: ['forward'], default: false, since: 4, legacy: true,
+    help: '12-head before r334118 (May 2018): arpresolve takes the egress ifnet\'s IF_AFDATA_RLOCK for every forwarded packet, a rwlock word every CPU writes. No effect on 13 and later.',
+    freebsd: 'arpresolve / IF_AFDATA_RLOCK (removed by r334118)',
+  },
+  {
+    path: 'forward.ip_redirect', group: 'Host', kind: 'bool', label: 'net.inet.ip.redirect', workloads: ['forward'], default: true, since: 4, legacy: false,
+    help: 'On 12, ip_input takes the ip_tryforward fast path only with redirects off; on (the default), each packet goes ip_forward → ip_output: two route lookups that take and drop a reference under the shared rtentry mutex, and a copy of the header. No effect on 13 and later.',
+    freebsd: 'net.inet.ip.redirect; ip_input, ip_forward, rtalloc1_fib (12)',
   },
   {
     path: 'host.numa_domains', group: 'Host', kind: 'int', label: 'NUMA domains', workloads: NIC_PATH,
@@ -124,6 +142,16 @@ export const KNOBS: readonly Knob[] = [
     path: 'nic.numa_domain', group: 'NUMA', kind: 'int', label: 'NIC domain', workloads: NIC_PATH,
     min: 0, max: 7, default: 0, unit: 'domain',
     help: 'NUMA domain the NIC is attached to (its PCIe root). DMA writes land in this domain\'s LLC (DDIO).', freebsd: 'dev.<drv>.<unit>.%domain (bus_get_domain)',
+  },
+  {
+    path: 'nic.udp_hashtype', group: 'NIC & queues', kind: 'bool', label: 'UDP hash type', workloads: ['forward'], default: true, since: 4, legacy: true,
+    help: 'The driver marks received UDP packets with an RSS hash type, so iflib picks a forwarded packet\'s TX queue by its flowid. Off (igb before D58513), iflib_if_transmit sends every such packet to TX queue 0 (iflib_simple_transmit to the last).',
+    freebsd: 'M_HASHTYPE_GET(m) in iflib_if_transmit; D58513 (igb)',
+  },
+  {
+    path: 'nic.tx_coalesce', group: 'NIC & queues', kind: 'bool', label: 'cxgbe TX coalescing', workloads: ['forward', 'transmit'], default: true, since: 4, legacy: false,
+    help: 'cxgbe only, FreeBSD 13 and later (D25454, r362905): eth_tx keeps a txpkts work request open across calls, packs up to 15 frames in it and rings ring_eq_db once per 8 descriptors. Off (and on 12): a work request and a doorbell per drain call.',
+    freebsd: 'hw.cxgbe.tx_coalesce; t4_sge.c eth_tx, add_to_txpkts',
   },
   {
     path: 'queues.rx', group: 'NIC & queues', kind: 'int', label: 'RX queues', workloads: RX_PATH,
@@ -180,24 +208,24 @@ export const KNOBS: readonly Knob[] = [
   },
   // TX path
   {
-    path: 'tx.path', group: 'TX path', kind: 'choice', label: 'TX software path', workloads: ['transmit'],
+    path: 'tx.path', group: 'TX path', kind: 'choice', label: 'TX software path', workloads: ['forward', 'transmit'],
     options: ['mp_ring', 'buf_ring', 'simple', 'netmap'], default: 'mp_ring',
-    help: 'mp_ring: iflib_if_transmit → ifmp_ring_enqueue; the producer that finds the ring idle drains it (or abdicates to the TX task). buf_ring: the older drbr design, producers enqueue and whoever gets the TX lock drains. simple: no software ring, lock + encap + doorbell per packet (iflib_simple_transmit). netmap: pkt-gen threads fill TX slots and call txsync, no mbufs, no stack.',
+    help: 'mp_ring: iflib_if_transmit → ifmp_ring_enqueue; the producer that finds the ring idle drains it (or abdicates to the TX task). buf_ring: the older drbr design, producers enqueue and whoever gets the TX lock drains. simple: no software ring, lock + encap + doorbell per packet (iflib_simple_transmit, iflib.simple_tx). netmap (transmit only): pkt-gen threads fill TX slots and call txsync, no mbufs, no stack. mlx5en and cxgbe have their own paths (mlx5e_xmit, cxgbe_transmit).',
     freebsd: 'ifmp_ring_enqueue / drbr_enqueue / iflib_simple_transmit',
   },
   {
-    path: 'tx.mp_ring_size', group: 'TX path', kind: 'int', label: 'Software ring size', workloads: ['transmit'],
+    path: 'tx.mp_ring_size', group: 'TX path', kind: 'int', label: 'Software ring size', workloads: ['forward', 'transmit'],
     min: 8, max: 65536, default: 2048, unit: 'entries',
     help: 'Entries of the software TX ring in front of each hardware queue (mp_ring holds size − 2). iflib hard-codes 2048 in iflib_queues_alloc; the meeting asked why it is smaller than a hardware ring.',
     freebsd: 'ifmp_ring_alloc(&txq->ift_br, 2048, …)',
   },
   {
-    path: 'iflib.tx_abdicate', group: 'TX path', kind: 'bool', label: 'TX abdicate', workloads: ['transmit'], default: false,
+    path: 'iflib.tx_abdicate', group: 'TX path', kind: 'bool', label: 'TX abdicate', workloads: ['forward', 'transmit'], default: false,
     help: 'Producers never drain: they mark the ring ABDICATED and the TX queue task drains it on its own CPU.',
     freebsd: 'dev.<drv>.<unit>.iflib.tx_abdicate',
   },
   {
-    path: 'iflib.tx_reclaim_thresh', group: 'TX path', kind: 'int', label: 'TX reclaim threshold', workloads: ['transmit'],
+    path: 'iflib.tx_reclaim_thresh', group: 'TX path', kind: 'int', label: 'TX reclaim threshold', workloads: ['forward', 'transmit'],
     min: 0, max: 4096, default: 0, unit: 'descriptors',
     help: 'A drain reclaims completed descriptors only once at least this many are done (0: always). Drivers set 0, except a few that batch reclaim.',
     freebsd: 'isc_tx_reclaim_thresh (iflib_completed_tx_reclaim)',
@@ -344,7 +372,10 @@ export const KNOBS: readonly Knob[] = [
     min: 1, max: 100000, default: 200, step: 1, unit: 'µs',
     help: 'Length of the trace window. The trace buffer holds 131 072 events, about 10 ms of the busiest preset (16 senders on 16 CPUs: ~12 events per µs); the summary says if it filled (then shorten the window).',
   },
-] as const;
+] as const satisfies readonly Knob[];
+
+/** Every knob, in form order. */
+export const KNOBS: readonly Knob[] = KNOB_TABLE;
 
 export const KNOB_BY_PATH: ReadonlyMap<string, Knob> = new Map(KNOBS.map((k) => [k.path, k]));
 
@@ -352,24 +383,42 @@ function isPow2(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
 }
 
+/** -0 is 0: a link's `-0` (or a sum that came out as -0) must not print or divide differently. */
+function noMinusZero(v: number): number {
+  return v === 0 ? 0 : v;
+}
+
 /** The zod type for one knob, with range messages that name the knob and its limits. */
 export function knobSchema(k: Knob): z.ZodType {
   const where = `${k.path}`;
   switch (k.kind) {
     case 'int': {
-      let s = z
-        .number({ error: `${where} must be a whole number from ${k.min} to ${k.max}` })
-        .int({ error: `${where} must be a whole number from ${k.min} to ${k.max}` })
-        .min(k.min, { error: `${where} must be at least ${k.min} (allowed ${k.min}–${k.max})` })
-        .max(k.max, { error: `${where} must be at most ${k.max} (allowed ${k.min}–${k.max})` });
-      if (k.pow2) s = s.refine(isPow2, { error: `${where} must be a power of two (${k.min}–${k.max})` }) as unknown as typeof s;
-      return s;
+      // One message per value, the first rule it breaks (zod's own .int() also refuses integers
+      // past 2^53, so a 20-digit seed got two messages for one mistake).
+      const whole = `${where} must be a whole number from ${k.min} to ${k.max}`;
+      return z
+        .number({ error: whole })
+        .check((ctx) => {
+          const v = ctx.value;
+          const msg = !Number.isInteger(v)
+            ? whole
+            : v < k.min
+              ? `${where} must be at least ${k.min} (allowed ${k.min}–${k.max})`
+              : v > k.max
+                ? `${where} must be at most ${k.max} (allowed ${k.min}–${k.max})`
+                : k.pow2 && !isPow2(v)
+                  ? `${where} must be a power of two (${k.min}–${k.max})`
+                  : null;
+          if (msg) ctx.issues.push({ code: 'custom', message: msg, input: v });
+        })
+        .transform(noMinusZero);
     }
     case 'number':
       return z
         .number({ error: `${where} must be a number from ${k.min} to ${k.max}` })
         .min(k.min, { error: `${where} must be at least ${k.min} (allowed ${k.min}–${k.max})` })
-        .max(k.max, { error: `${where} must be at most ${k.max} (allowed ${k.min}–${k.max})` });
+        .max(k.max, { error: `${where} must be at most ${k.max} (allowed ${k.min}–${k.max})` })
+        .transform(noMinusZero);
     case 'choice': {
       const allowed = k.options.map(String).join(' | ');
       return z.custom<string | number>((v) => k.options.includes(v as string | number), {
@@ -400,44 +449,25 @@ function toZod(t: Tree): z.ZodType {
   return z.strictObject(shape);
 }
 
-/** The scenario as the engine sees it. Kept as an explicit interface so engine code is typed. */
-export interface Scenario {
-  host: { preset: string; cores: number; ghz: number; smt: boolean; freebsd: 12 | 13 | 14 | 15; numa_domains: number };
-  nic: { model: string; link_gbps: 1 | 10 | 25 | 40 | 100; numa_domain: number };
-  queues: {
-    rx: number;
-    tx: number;
-    rx_desc: number;
-    tx_desc: number;
-    core_offset: number;
-    separate_txrx: boolean;
-    use_logical_cores: boolean;
-    irq_spread: boolean;
-  };
-  iflib: { rx_budget: number; itr_us: number; tx_abdicate: boolean; tx_reclaim_thresh: number };
-  tx: { path: 'mp_ring' | 'buf_ring' | 'simple' | 'netmap'; mp_ring_size: number };
-  netmap: { burst: number; tx_timer: 'tick' | 'sbt_1ms' | 'sbt_90us' };
-  kern: { hz: number };
-  numa: { if_alloc_dev: boolean };
-  lro: { mode: 'off' | 'legacy' | 'sorted'; entries: number; mbufs: number; batch: number; tcp_hint: boolean };
-  forward: { egress_numa_domain: number };
-  traffic: {
-    workload: Workload;
-    senders: number;
-    sender_cpu: number;
-    flows: number;
-    ack_share: number;
-    loss: number;
-    frame_bytes: number;
-    load: number;
-    arrival: 'constant' | 'poisson' | 'bursty';
-    mix: { tcp: number; udp: number; sctp: number };
-  };
-  sim: { seed: number; duration_ms: number; trace: boolean; trace_from_us: number; trace_us: number };
-}
+/** The value type of one knob: numbers, booleans, or the union of a choice's options. */
+type ValueOf<K> = K extends { kind: 'int' | 'number' } ? number
+  : K extends { kind: 'bool' } ? boolean
+  : K extends { kind: 'choice'; options: readonly (infer O)[] } ? O
+  : never;
+/** `a.b.c` with value V → { a: { b: { c: V } } }. */
+type Nest<P extends string, V> = P extends `${infer H}.${infer R}` ? { [k in H]: Nest<R, V> } : { [k in P]: V };
+type Intersect<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type Expand<T> = T extends object ? { [K in keyof T]: Expand<T[K]> } : T;
+type AllKnobs = (typeof KNOB_TABLE)[number];
+
+/**
+ * The scenario as the engine sees it: derived from KNOBS, so a knob cannot exist in the table and
+ * be missing from the type (or the other way round).
+ */
+export type Scenario = Expand<Intersect<AllKnobs extends infer K ? K extends { path: infer P extends string } ? Nest<P, ValueOf<K>> : never : never>>;
 
 /** Strict: unknown keys are errors (a typo must not silently fall back to a default). */
-export const ScenarioSchema = toZod(buildTree()) as z.ZodType<Scenario>;
+export const ScenarioSchema: z.ZodType = toZod(buildTree());
 
 export function getPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
@@ -493,8 +523,10 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: strin
 export function parseScenario(input: unknown): ParseResult<Scenario> {
   const r = ScenarioSchema.safeParse(input);
   if (!r.success) return { ok: false, errors: formatIssues(r.error) };
-  const cross = crossCheck(r.data);
-  return cross.length ? { ok: false, errors: cross } : { ok: true, value: r.data };
+  // The schema and the type are both built from KNOBS: data that passed the one has the other.
+  const value = r.data as Scenario;
+  const cross = crossCheck(value);
+  return cross.length ? { ok: false, errors: cross } : { ok: true, value };
 }
 
 /** Logical CPUs the host exposes. */
@@ -537,7 +569,8 @@ export function crossCheck(s: Scenario): string[] {
   errors.push(...validateDescCount(nic, s.queues.rx_desc, 'queues.rx_desc'));
   errors.push(...validateDescCount(nic, s.queues.tx_desc, 'queues.tx_desc'));
   if (s.queues.core_offset >= logicalCpus(s)) errors.push(`queues.core_offset = ${s.queues.core_offset} is past the last CPU (${logicalCpus(s) - 1})`);
-  if (s.traffic.workload === 'transmit' && s.tx.path === 'buf_ring' && (s.tx.mp_ring_size & (s.tx.mp_ring_size - 1)) !== 0) errors.push(`tx.mp_ring_size = ${s.tx.mp_ring_size} must be a power of two for buf_ring (buf_ring_alloc asserts powerof2)`);
+  if (s.traffic.workload === 'forward' && s.tx.path === 'netmap') errors.push('tx.path = netmap is a transmit path (pkt-gen writes netmap slots itself); forwarded packets go through the kernel\'s if_transmit: choose mp_ring, buf_ring or simple');
+  if (s.traffic.workload !== 'receive' && s.tx.path === 'buf_ring' && (s.tx.mp_ring_size & (s.tx.mp_ring_size - 1)) !== 0) errors.push(`tx.mp_ring_size = ${s.tx.mp_ring_size} must be a power of two for buf_ring (buf_ring_alloc asserts powerof2)`);
   if (s.traffic.workload === 'transmit' && s.traffic.sender_cpu >= logicalCpus(s)) errors.push(`traffic.sender_cpu = ${s.traffic.sender_cpu} is past the last CPU (${logicalCpus(s) - 1})`);
   const mix = s.traffic.mix.tcp + s.traffic.mix.udp + s.traffic.mix.sctp;
   if (Math.abs(mix - 1) > 1e-6) errors.push(`traffic.mix.tcp + traffic.mix.udp + traffic.mix.sctp must add up to 1 (they add up to ${+mix.toFixed(6)})`);
@@ -566,15 +599,22 @@ export function applyKnob(s: Scenario, path: string, value: unknown): Scenario {
       out = setPath(out, 'queues.rx_desc', n.defaultRxDesc);
       out = setPath(out, 'queues.tx_desc', n.defaultTxDesc);
       out = setPath(out, 'numa.if_alloc_dev', n.numaAware);
+      out = setPath(out, 'nic.udp_hashtype', n.udpHashType);
     }
   }
   return out;
 }
 
+/** `unknown knob "x"; did you mean "a", "b" or "c"?` (the closest few knobs, never all of them). */
+export function unknownKnobMessage(path: string): string {
+  const near = didYouMean(path, KNOBS.map((x) => x.path));
+  return `unknown knob ${echoQuoted(path)}${near ? `; ${near}` : ''}`;
+}
+
 /** Validate one knob value in isolation (inline form validation, CLI --set). */
 export function validateKnob(path: string, value: unknown): ParseResult<unknown> {
   const k = KNOB_BY_PATH.get(path);
-  if (!k) return { ok: false, errors: [`unknown knob "${path}"; known knobs: ${KNOBS.map((x) => x.path).join(', ')}`] };
+  if (!k) return { ok: false, errors: [unknownKnobMessage(path)] };
   const r = knobSchema(k).safeParse(value);
   return r.success ? { ok: true, value: r.data } : { ok: false, errors: formatIssues(r.error) };
 }
@@ -588,11 +628,20 @@ const MAX_KEYS_NAMED = 5;
  * that is not a plain knob-name character shown as a JSON escape, so a hostile name can neither
  * flood the message nor smuggle control characters or markup into it.
  */
-export function echoKey(k: string): string {
-  const long = k.length > 40;
-  const cut = long ? k.slice(0, 40) : k;
+export function echoKey(k: string, max = 40): string {
+  const long = k.length > max;
+  const cut = long ? k.slice(0, max) : k;
   const safe = cut.replace(/[^\x20-\x7e]|[<>&"\\]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return /^[A-Za-z0-9_.-]*$/.test(cut) ? `${cut}${long ? '…' : ''}` : `"${safe}"${long ? '…' : ''}`;
+}
+
+/**
+ * Outside text (a name, a spec, a label) echoed in a message, always in double quotes: escaped
+ * and cut as `echoKey` does, so `unknown output "<img …>"` arrives as `"\u003cimg …"`.
+ */
+export function echoQuoted(text: string, max = 40): string {
+  const e = echoKey(text, max);
+  return e.startsWith('"') ? e : `"${e}"`;
 }
 
 function formatIssues(err: z.ZodError): string[] {
@@ -611,13 +660,42 @@ function formatIssues(err: z.ZodError): string[] {
   return out;
 }
 
-/** Parse a CLI/text value for a knob: numbers for numeric knobs and numeric choices, booleans for bools. */
+/**
+ * A knob value typed as text (the form, CLI --set, sweep ranges and series), by the one rule of
+ * knobtext.ts for numbers: numbers for numeric knobs and numeric choices, booleans for bools
+ * (`true`/`1`, `false`/`0`), choices as written (trimmed). A number written any other way than
+ * that rule allows comes back as NaN here; `parseKnobText` says what to write instead.
+ */
 export function coerceKnobText(path: string, text: string): unknown {
   const k = KNOB_BY_PATH.get(path);
   if (!k) return text;
-  const t = text.trim();
-  if (k.kind === 'bool') return t === 'true' || t === '1' ? true : t === 'false' || t === '0' ? false : t;
-  if (k.kind === 'int' || k.kind === 'number') return t === '' ? NaN : Number(t);
-  if (k.kind === 'choice' && typeof k.default === 'number') return t === '' ? NaN : Number(t);
-  return t;
+  if (k.kind === 'bool') {
+    const t = text.trim();
+    return t === 'true' || t === '1' ? true : t === 'false' || t === '0' ? false : t;
+  }
+  if (k.kind === 'int' || k.kind === 'number' || wholeNumberKnob(k)) {
+    const r = readNumberText(k, text);
+    return r.ok ? r.value : NaN;
+  }
+  return text.trim();
+}
+
+/**
+ * Read and validate one knob's text: the number rule (knobtext.ts) first, with a message that
+ * names the number to write (`queues.rx_desc: "0x10" is hexadecimal; give a decimal number; write
+ * 16`), then the knob's range.
+ */
+export function parseKnobText(path: string, text: string): ParseResult<unknown> {
+  if (!KNOB_BY_PATH.has(path)) return { ok: false, errors: [unknownKnobMessage(path)] };
+  const problem = knobTextProblem(path, text);
+  if (problem) return { ok: false, errors: [problem] };
+  return validateKnob(path, coerceKnobText(path, text));
+}
+
+/** The number rule's message for a numeric knob's text (null: the text follows it, or is no number). */
+export function knobTextProblem(path: string, text: string): string | null {
+  const k = KNOB_BY_PATH.get(path);
+  if (!k || !(k.kind === 'int' || k.kind === 'number' || wholeNumberKnob(k))) return null;
+  const r = readNumberText(k, text);
+  return !r.ok && r.problem ? `${path}: ${echoQuoted(text)} ${r.problem}` : null;
 }

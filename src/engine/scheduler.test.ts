@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from './prng';
-import { Scheduler } from './scheduler';
+import { EV_TIMER, Scheduler } from './scheduler';
 
 describe('Scheduler', () => {
   it('pops events in time order, ties in insertion order, and advances the clock', () => {
@@ -32,5 +32,52 @@ describe('Scheduler', () => {
     expect(() => s.advanceTo(5)).toThrow(/backwards/);
     expect(() => s.schedule(9, 0)).toThrow(/past/);
     expect(s.peekTime()).toBe(Infinity);
+  });
+});
+
+describe('Scheduler timers', () => {
+  it('fire in time order with heap events, heap first on ties, slots by number on ties, and are one-shot', () => {
+    const s = new Scheduler(4, 5);
+    s.schedule(10, 7, 1);
+    s.setTimer(3, 10);
+    s.setTimer(1, 10);
+    s.setTimer(4, 5);
+    s.setTimer(0, 20);
+    s.setTimer(0, 12); // moved earlier
+    s.clearTimer(4);
+    const got: string[] = [];
+    for (let k = s.pop(); k !== -1; k = s.pop()) got.push(`${s.now}:${k === EV_TIMER ? `t${s.lastArg}` : `e${s.lastArg}`}`);
+    expect(got).toEqual(['10:e1', '10:t1', '10:t3', '12:t0']);
+    expect(s.peekTime()).toBe(Infinity);
+  });
+
+  it('agree with a sorted reference under random updates', () => {
+    const n = 13;
+    const s = new Scheduler(8, n);
+    const r = new Prng(7);
+    const ref = new Array<number>(n).fill(Infinity);
+    let now = 0;
+    for (let step = 0; step < 5000; step++) {
+      const slot = r.below(n);
+      if (r.nextFloat() < 0.2) { s.clearTimer(slot); ref[slot] = Infinity; }
+      else { const t = now + r.below(100); s.setTimer(slot, t); ref[slot] = t; }
+      if (r.nextFloat() < 0.5) {
+        let best = -1;
+        for (let j = 0; j < n; j++) if (ref[j]! < Infinity && (best < 0 || ref[j]! < ref[best]!)) best = j;
+        expect(s.peekTime()).toBe(best < 0 ? Infinity : ref[best]);
+        if (best >= 0) {
+          expect(s.pop()).toBe(EV_TIMER);
+          expect(s.lastArg).toBe(best);
+          now = s.now;
+          ref[best] = Infinity;
+        }
+      }
+    }
+  });
+
+  it('refuses a timer in the past', () => {
+    const s = new Scheduler(4, 2);
+    s.advanceTo(50);
+    expect(() => s.setTimer(0, 49)).toThrow(/past/);
   });
 });

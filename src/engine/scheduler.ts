@@ -9,9 +9,62 @@
  * arrivals until the next foreign event) call `advanceTo` themselves and consult `peekTime` as the
  * horizon; that is still this clock, and it refuses to go backwards.
  *
+ * Besides the heap there are timer slots: one pending time per slot, kept in a tournament tree,
+ * for the things that always have exactly one next moment (a CPU's next step). Updating a slot
+ * costs log2(slots) comparisons and moves no event, which is what per-packet CPU steps need.
+ * Order: earliest time first; at equal times heap events (in insertion order) before timers,
+ * timers by slot number. `pop` returns EV_TIMER for a timer and clears its slot.
+ *
  * Performance notes: the current time lives in a typed array (a plain field holding a changing
  * double is re-boxed on every store in V8), and the sift loops are written out inline.
  */
+/** Kind `pop` returns for a timer slot (its slot is `lastArg`). */
+export const EV_TIMER = 1000;
+
+/**
+ * Slots with one time each and their minimum, as a tournament tree: setting a slot replays the
+ * matches on its path to the root (log2(slots) comparisons, no data moved). Ties go to the lower
+ * slot number.
+ */
+export class Tournament {
+  /** t[slot] (Infinity when idle); t[n] is a sentinel that always loses. */
+  readonly t: Float64Array;
+  private readonly win: Int32Array;
+  private readonly leaves: number;
+
+  constructor(n: number) {
+    let p = 1;
+    while (p < n) p *= 2;
+    this.leaves = p;
+    this.t = new Float64Array(n + 1).fill(Infinity);
+    this.win = new Int32Array(2 * p);
+    for (let j = 0; j < p; j++) this.win[p + j] = j < n ? j : n;
+    for (let i = p - 1; i >= 1; i--) this.win[i] = this.win[2 * i]!;
+  }
+
+  /** The slot with the earliest time. */
+  get minSlot(): number {
+    return this.win[1]!;
+  }
+
+  /** The earliest time (Infinity when every slot is idle). */
+  get min(): number {
+    return this.t[this.win[1]!]!;
+  }
+
+  set(slot: number, time: number): void {
+    this.t[slot] = time;
+    const tt = this.t, win = this.win;
+    let i = (this.leaves + slot) >> 1;
+    while (i >= 1) {
+      const a = win[2 * i]!, b = win[2 * i + 1]!;
+      const ta = tt[a]!, tb = tt[b]!;
+      win[i] = ta < tb || (ta === tb && a < b) ? a : b;
+      i >>= 1;
+    }
+  }
+}
+
 export class Scheduler {
   private readonly tNow = new Float64Array(1);
   private size = 0;
@@ -23,11 +76,51 @@ export class Scheduler {
   /** Argument of the event returned by the last `pop`. */
   lastArg = 0;
 
-  constructor(capacity = 64) {
+  // timer slots; `fired` is the slot pop() just returned, whose stale time is cleared lazily
+  // (most are set again at once, which saves a second replay)
+  private timers = new Tournament(1);
+  private fired = -1;
+
+  constructor(capacity = 64, timerSlots = 1) {
     this.times = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
     this.kinds = new Int32Array(capacity);
     this.args = new Int32Array(capacity);
+    this.initTimers(timerSlots);
+  }
+
+  /** (Re)create `n` idle timer slots. */
+  initTimers(n: number): void {
+    this.timers = new Tournament(n);
+    this.fired = -1;
+  }
+
+  /** Set (or move) timer `slot` to fire at `time`. */
+  setTimer(slot: number, time: number): void {
+    if (time < this.tNow[0]!) past(time, this.tNow[0]!);
+    if (slot === this.fired) this.fired = -1;
+    this.timers.set(slot, time);
+  }
+
+  /** Cancel timer `slot`. */
+  clearTimer(slot: number): void {
+    if (slot === this.fired) this.fired = -1;
+    this.timers.set(slot, Infinity);
+  }
+
+  /** When timer `slot` fires (Infinity when idle). */
+  timerAt(slot: number): number {
+    if (slot === this.fired) return Infinity;
+    return this.timers.t[slot]!;
+  }
+
+  /** Clear the slot pop() returned if nobody set it again. */
+  private settle(): void {
+    if (this.fired >= 0) {
+      const f = this.fired;
+      this.fired = -1;
+      this.timers.set(f, Infinity);
+    }
   }
 
   /** Current simulated time in nanoseconds. */
@@ -40,6 +133,7 @@ export class Scheduler {
     return this.tNow;
   }
 
+  /** Heap events pending (timers not counted). */
   get pending(): number {
     return this.size;
   }
@@ -72,8 +166,16 @@ export class Scheduler {
     args[i] = arg;
   }
 
-  /** Time of the earliest pending event, or +Infinity. */
+  /** Time of the earliest pending event or timer, or +Infinity. */
   peekTime(): number {
+    this.settle();
+    const h = this.size > 0 ? this.times[0]! : Infinity;
+    const t = this.timers.min;
+    return t < h ? t : h;
+  }
+
+  /** Time of the earliest heap event (timers aside), or +Infinity. */
+  peekEvent(): number {
     return this.size > 0 ? this.times[0]! : Infinity;
   }
 
@@ -82,6 +184,17 @@ export class Scheduler {
    * Its argument is then available as `lastArg`.
    */
   pop(): number {
+    this.settle();
+    const timers = this.timers;
+    const slot = timers.minSlot;
+    const tt = timers.t[slot]!;
+    if (tt < (this.size > 0 ? this.times[0]! : Infinity)) {
+      if (tt < this.tNow[0]!) backwards(tt, this.tNow[0]!);
+      this.tNow[0] = tt;
+      this.lastArg = slot;
+      this.fired = slot;
+      return EV_TIMER;
+    }
     if (this.size === 0) return -1;
     const times = this.times, seqs = this.seqs, kinds = this.kinds, args = this.args;
     const time = times[0]!;

@@ -1,14 +1,17 @@
 /**
- * A cache line that many CPUs write with atomics: a lock word or a shared counter. Only one core
- * can own the line at a time, so the line is a single server: each acquisition holds it for an
- * atomic (when this core owned it last) or a cache-to-cache transfer (when another core did, more
- * when that core sits in another NUMA domain). When the line is busy, the core spins.
+ * A cache line that several CPUs write with atomics: a lock word, a ring's state word, a
+ * taskqueue mutex. Cache coherence lets one core own a line for writing at a time, so the line is
+ * a single server, and where it is decides what an atomic costs:
+ * - the acquiring core owned it last: one atomic on a line in its own cache;
+ * - another core owned it last: the line moves (a cache-to-cache transfer, dearer when that core
+ *   is in another NUMA domain), then the atomic;
+ * - the line is held or in transit for someone else: the core waits its turn (FIFO by request
+ *   time) — the time a CAS loop spins or a mutex spins.
+ * A lock's critical section (`criticalNs` per acquisition) keeps the line owned for that long.
  *
- * Modelled per task pass, not per packet: a pass of n packets asks for n acquisitions at its start
- * and reserves them back to back; the wait before its turn is `spin`. The chance that the line
- * moved away between two of this CPU's acquisitions is the share of other CPUs that used it in
- * the last `windowNs`; that keeps the cost of a lone user at one atomic and lets the line saturate
- * at roughly one transfer per acquisition when every CPU hammers it.
+ * Requests must arrive in time order (the simulator makes them at the moment they happen).
+ * Counters: acquisitions, waits (acquisitions that found it busy), the retries a CAS loop would
+ * make while it waits (failed attempts ≈ other owners served meanwhile), and the spin time.
  */
 export interface LineCosts {
   /** Atomic on a line this core already owns, ns. */
@@ -17,59 +20,71 @@ export interface LineCosts {
   intraNs: number;
   /** Transfer from another domain, ns. */
   crossNs: number;
-  /** How recently another CPU must have used the line to count as contending, ns. */
-  windowNs: number;
 }
 
 export class SharedLine {
-  private readonly lastUse: Float64Array;
-  // [0] time the line is next free, [1] total acquisitions, [2] total spin ns
-  private readonly st = new Float64Array(3);
+  // [0] time the line is next free, [1] acquisitions, [2] spin ns, [3] waits, [4] retries,
+  // [5] transfers, [6] ns one acquisition by the last owner kept it (hold + critical section)
+  private readonly st = new Float64Array(7);
+  private owner = -1;
 
   constructor(
     private readonly costs: LineCosts,
     private readonly domainOf: Int32Array,
-  ) {
-    this.lastUse = new Float64Array(domainOf.length).fill(-Infinity);
-  }
+  ) {}
 
-  get acquisitions(): number {
-    return this.st[1]!;
-  }
-
-  get spinNs(): number {
-    return this.st[2]!;
-  }
+  get acquisitions(): number { return this.st[1]!; }
+  get spinNs(): number { return this.st[2]!; }
+  /** Acquisitions that found the line held by another core. */
+  get waits(): number { return this.st[3]!; }
+  /** Failed CAS attempts a spinning core makes while it waits (one per owner served before it). */
+  get retries(): number { return this.st[4]!; }
+  /** Times the line moved between cores. */
+  get transfers(): number { return this.st[5]!; }
+  /** Core that owns it now (−1: never used). */
+  get lastOwner(): number { return this.owner; }
 
   /**
-   * `n` acquisitions by `cpu` starting at `t`. Returns the hold time (transfers and atomics) in
-   * `out[0]` and the wait for the line in `out[1]`, both ns. For a lock, `criticalNs` is the time
-   * it stays held per acquisition: others wait for it, the caller already pays it elsewhere.
+   * `n` back-to-back acquisitions by `cpu`, requested at `t`. Returns in `out[0]` the time the
+   * core spends doing them (transfer + atomics) and in `out[1]` its wait for the line, both ns.
    */
   acquire(cpu: number, t: number, n: number, out: Float64Array, criticalNs = 0): void {
-    const c = this.costs;
-    const since = t - c.windowNs;
-    const d = this.domainOf[cpu]!;
-    let others = 0, remote = 0;
-    const lu = this.lastUse;
-    for (let k = 0; k < lu.length; k++) {
-      if (k !== cpu && lu[k]! > since) {
-        others++;
-        if (this.domainOf[k] !== d) remote++;
-      }
+    this.io[0] = t;
+    this.io[1] = criticalNs;
+    this.acquireIo(cpu, n, this.io);
+    out[0] = this.io[2]!;
+    out[1] = this.io[3]!;
+  }
+  private readonly io = new Float64Array(4);
+
+  /**
+   * The same with doubles passed in a typed array (a double argument of a call V8 does not inline
+   * is boxed): io[0] the request time, io[1] the critical section; out io[2] hold, io[3] wait.
+   */
+  acquireIo(cpu: number, n: number, io: Float64Array): void {
+    const t = io[0]!, criticalNs = io[1]!;
+    const c = this.costs, st = this.st;
+    const prev = this.owner;
+    let hold = n * c.atomicNs;
+    if (prev !== cpu && prev >= 0) {
+      hold += this.domainOf[prev] === this.domainOf[cpu] ? c.intraNs : c.crossNs;
+      st[5]! += 1;
     }
-    const pMoved = others / (others + 1);
-    const transfer = others > 0 ? (remote * c.crossNs + (others - remote) * c.intraNs) / others : 0;
-    const hold = n * (c.atomicNs + pMoved * transfer);
-    // A lock stays owned through its critical section (already part of the caller's own cost).
+    const free = st[0]!;
+    let wait = 0;
+    if (free > t) {
+      wait = free - t;
+      st[3]! += 1;
+      const per = st[6]! > 0 ? st[6]! : hold / n;
+      st[4]! += Math.max(1, Math.round(wait / per));
+    }
     const busy = hold + n * criticalNs;
-    const free = this.st[0]!;
-    const start = t > free ? t : free;
-    this.st[0] = start + busy;
-    this.st[1]! += n;
-    this.st[2]! += start - t;
-    lu[cpu] = start + busy;
-    out[0] = hold;
-    out[1] = start - t;
+    st[0] = t + wait + busy;
+    st[1]! += n;
+    st[2]! += wait;
+    st[6] = busy / n;
+    this.owner = cpu;
+    io[2] = hold;
+    io[3] = wait;
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario, setPath, type Scenario } from './scenario';
 import { FRAMES_PER_RUN, Simulation, runScenario, type Summary } from './sim';
-import type { TxQueueSummary } from './path';
+import type { TxQueueSummary } from './index';
 import { lineRatePps, frameTimeNs } from './wire';
 import { decodeLink } from './link';
 

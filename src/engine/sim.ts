@@ -4,23 +4,31 @@
  * in any chunk size gives the same result as one call (frame boundaries are fixed in simulated
  * time).
  */
-import { STAGES } from './costs';
+import { explainBottleneck } from './bottleneck';
+import { EV_ARRIVAL, EV_FRAME } from './events';
 import { Histogram } from './histogram';
+import { HostPath, type TxPathKind } from './hostpath';
+import { C_OFFERED, C_RX_RING, C_SEND, DROP_LOCATIONS, type DropLocation } from './ledger';
 import { encodeLink } from './link';
 import { FRAME_SERIES, FrameRecorder, type FrameBatch, type SeriesInfo } from './metrics';
-import { DROP_LOCATIONS, EV_ARRIVAL, EV_CPU_DONE, EV_IRQ, EV_NM_WAKE, PathModel, type CoreSummary, type LroSummary, type DropLocation, type RxQueueSummary, type TxQueueSummary } from './path';
 import { Prng } from './prng';
+import { coreSummaries, costPerPacket, doorbellsPerPacket, stagePlan, stageReports, txQueueSummaries, type Bottleneck, type CoreSummary, type CostPerPacket, type StagePlan, type StageReport, type TxQueueSummary } from './report';
 import { RingModel } from './ringpath';
+import type { LroSummary } from './rxtask';
+import type { RxQueueSummary } from './rxqueue';
 import type { Scenario, Workload } from './scenario';
 import { Scheduler } from './scheduler';
-import { TraceRecorder, traceSummary, traceWindow, type TraceSummary } from './trace';
-import { PROBE_NOTE, PathTraceProbe, pathRecorder } from './traceprobe';
+import { TRACE_CAPACITY, TraceRecorder, traceSummary, traceWindow, type TraceSummary } from './trace';
+import type { TxPathNames } from './txpath/txpath';
 import { ENGINE_ID } from './version';
+import { STAGES, type Params } from './costs';
+
+export type { Bottleneck, CoreSummary, CostPerPacket, DropLocation, LroSummary, RxQueueSummary, StageReport, TxQueueSummary, TxPathNames };
+export { DROP_LOCATIONS };
+export { STAGES, STAGE_LABELS } from './costs';
 
 /** Frames per run: fixed, so chart resolution does not depend on duration. */
 export const FRAMES_PER_RUN = 200;
-
-const EV_FRAME = 1;
 
 export interface LatencySummary {
   mean: number;
@@ -51,7 +59,7 @@ export interface Summary {
   packets_simulated: number;
   line_rate_pps: number;
   offered_pps: number;
-  /** Packets admitted into RX descriptor rings (or sender backlogs) per second. */
+  /** Packets admitted into RX descriptor rings per second (transmit: sent by the applications). */
   rx_pps: number;
   /** Packets forwarded out of the egress port per second (forward workload; else 0). */
   forwarded_pps: number;
@@ -64,16 +72,45 @@ export interface Summary {
   latency_us: LatencySummary;
   queues: (RxQueueSummary | TxQueueSummary)[];
   cores: CoreSummary[];
-  /** One sentence: what limits packets per second in this run. */
-  bottleneck: string;
+  /** What limits packets per second: kind, stage, CPU, queue and one sentence. */
+  bottleneck: Bottleneck;
   notes: string[];
   invariants: Invariants;
+  /** The path's stages in order, with the driver's function names and their packets. */
+  stages: StageReport[];
+  /** The TX software path that ran and the FreeBSD functions of its stages (none for receive). */
+  tx_path: { kind: TxPathKind; names: TxPathNames | null };
+  /** Doorbell writes per packet handed to the NIC. */
+  doorbells_per_packet: number;
+  /** CPU time per packet that completed the path, by stage and CPU. */
+  cost_per_packet: CostPerPacket;
   /** receive with LRO: coalescing and what it saved. */
   lro?: LroSummary;
   /** netmap transmit: sleeps on a full TX ring and what woke the thread. */
   netmap?: { tx_timer: string; stalls: number; lost_wakeups: number; wakeups: { timer: number; iflib_timer: number } };
   /** With sim.trace: the recorded window and whether the trace buffer filled. */
   trace?: TraceSummary;
+}
+
+/** What the simulation drives: one model per run. */
+interface Model {
+  start(): void;
+  handle(kind: number, arg: number): void;
+  sync(t: number): void;
+}
+
+/** The `ring` workload behind the same interface. */
+class RingRun implements Model {
+  constructor(readonly m: RingModel) {}
+  start(): void { this.m.start(); }
+  handle(kind: number): void { if (kind === EV_ARRIVAL) this.m.arrivals(); }
+  sync(t: number): void { this.m.ring.observeUntil(t); }
+}
+
+/** Options of a run besides its scenario (the fitter's candidate constants). */
+export interface RunOptions {
+  /** Cost-model constants to use instead of the committed ones (costs.ts). */
+  params?: Params;
 }
 
 export class Simulation {
@@ -83,49 +120,56 @@ export class Simulation {
   readonly durationNs: number;
   readonly frameNs: number;
   private readonly clock = new Scheduler();
+  private readonly model: Model;
   private readonly ring: RingModel | null = null;
-  private readonly path: PathModel | null = null;
+  private readonly host: HostPath | null = null;
+  private readonly plan: StagePlan[] = [];
   private readonly row: Float64Array;
-  private prev = { offered: 0, admitted: 0, delivered: 0, tx: 0, drops: 0, area: 0, latSum: 0, latN: 0 };
-  private readonly prevTask: Float64Array;
-  private readonly prevBusy: Float64Array;
+  /** Running totals at the previous frame, by series column (rates are differences). */
+  private readonly prevTotals: Float64Array;
+  private readonly prev = { area: 0, latSum: 0, latN: 0 };
+  private readonly prevLro = new Float64Array(2);
   /** The run's trace (sim.trace), else null. */
   readonly trace: TraceRecorder | null = null;
-  private readonly probe: PathTraceProbe | null = null;
 
-  constructor(scenario: Scenario) {
+  constructor(scenario: Scenario, opts: RunOptions = {}) {
     this.scenario = scenario;
     this.durationNs = scenario.sim.duration_ms * 1e6;
     this.frameNs = this.durationNs / FRAMES_PER_RUN;
     const rng = new Prng(scenario.sim.seed);
-    const series: SeriesInfo[] = [...FRAME_SERIES];
-    if (scenario.traffic.workload === 'ring') {
+    const series: SeriesInfo[] = FRAME_SERIES.map((s) => ({ ...s }));
+    const w = scenario.traffic.workload;
+    const rxSeries = series.find((s) => s.key === 'rx_pps')!;
+    if (w === 'transmit') rxSeries.label = 'Sent by the applications';
+    else if (w === 'ring') rxSeries.label = 'Offered to the TX ring';
+    if (w === 'ring') {
       this.ring = new RingModel(scenario, this.clock, rng, this.durationNs);
-      this.ring.start();
-      this.prevTask = new Float64Array(0);
-      this.prevBusy = new Float64Array(0);
-      if (scenario.sim.trace) {
-        const w = traceWindow(scenario);
-        this.trace = new TraceRecorder({ fromNs: w.fromNs, toNs: w.toNs, capacity: 0, ncpu: 0, stages: STAGES });
-      }
+      this.model = new RingRun(this.ring);
     } else {
-      const p = new PathModel(scenario, this.clock, rng, this.durationNs);
-      this.path = p;
-      for (const loc of DROP_LOCATIONS) series.push({ key: `drops_${loc}_pps`, label: `Drops: ${loc}`, unit: 'pps', group: 'drops' });
-      const qname = p.workload === 'transmit' ? 'Sender' : 'RX queue';
-      for (let t = 0; t < p.ntask; t++) series.push({ key: `q${t}_pps`, label: `${qname} ${t} (CPU ${p.taskCpu[t]})`, unit: 'pps', group: 'queue' });
-      for (let c = 0; c < p.topo.ncpu; c++) series.push({ key: `cpu${c}_util`, label: `CPU ${c} (domain ${p.topo.domain[c]})`, unit: 'fraction busy', group: 'cpu' });
-      if (p.lros.length > 0) series.push({ key: 'lro_ratio', label: 'LRO aggregation (packets per segment to tcp_input)', unit: 'packets/segment', group: 'lro' });
-      if (scenario.sim.trace) {
-        this.trace = pathRecorder(scenario, p);
-        this.probe = new PathTraceProbe(this.trace, p, this.clock, scenario);
+      const h = new HostPath(scenario, this.clock, rng, this.durationNs, opts.params);
+      this.host = h;
+      this.model = h;
+      for (const loc of DROP_LOCATIONS) series.push({ key: `drops_${loc}_pps`, label: `Drops: ${loc}`, unit: 'pps', group: 'drops', role: 'drop_at', id: loc, title: loc });
+      const threads = h.senders ?? h.netmap;
+      const nq = threads ? threads.n : h.nrx;
+      const qname = h.netmap ? 'pkt-gen thread' : threads ? 'Sender' : 'RX queue';
+      for (let t = 0; t < nq; t++) {
+        const cpu = threads ? threads.cpu[t]! : h.rxCpu[t]!;
+        series.push({ key: `q${t}_pps`, label: `${qname} ${t} (CPU ${cpu})`, unit: 'pps', group: 'queue', role: 'queue', index: t, title: `${qname} ${t}` });
       }
-      p.start();
-      this.prevTask = new Float64Array(p.ntask);
-      this.prevBusy = new Float64Array(p.topo.ncpu);
+      for (let c = 0; c < h.topo.ncpu; c++) series.push({ key: `cpu${c}_util`, label: `CPU ${c} (domain ${h.topo.domain[c]})`, unit: 'fraction busy', group: 'cpu', role: 'cpu', index: c, title: `CPU ${c}` });
+      if (h.rxt && h.rxt.lros.length > 0) series.push({ key: 'lro_ratio', label: 'LRO aggregation (packets per segment to tcp_input)', unit: 'packets/segment', group: 'lro', role: 'lro' });
+      this.plan = stagePlan(h);
+      for (const p of this.plan) series.push({ key: `stage_${p.id}_pps`, label: `${p.title} (${p.fn})`, unit: 'pps', group: 'stage', role: 'stage', id: p.id, title: p.title });
     }
+    if (scenario.sim.trace) {
+      const tw = traceWindow(scenario);
+      this.trace = new TraceRecorder({ fromNs: tw.fromNs, toNs: tw.toNs, capacity: this.host ? TRACE_CAPACITY : 0, ncpu: this.host ? this.host.topo.ncpu : 0, stages: STAGES });
+    }
+    this.model.start();
     this.series = series;
     this.row = new Float64Array(series.length);
+    this.prevTotals = new Float64Array(series.length);
     this.frames = new FrameRecorder(FRAMES_PER_RUN, series);
     this.clock.schedule(this.frameNs, EV_FRAME, 1);
   }
@@ -138,46 +182,22 @@ export class Simulation {
     return this.clock.now / 1e6;
   }
 
-  /** Run until `maxFrames` more frames are recorded (or the run ends); returns those frames. */
-  advance(maxFrames = FRAMES_PER_RUN): FrameBatch {
-    if (this.probe) return this.advanceTraced(maxFrames);
+  /**
+   * Run until `maxFrames` more frames are recorded (or the run ends), or `maxEvents` events have
+   * been processed, whichever comes first; returns the frames recorded. The event bound keeps one
+   * call short however long a frame is (a worker or the CLI checks its clock between calls);
+   * slicing a run in any way gives the same result.
+   */
+  advance(maxFrames = FRAMES_PER_RUN, maxEvents = Infinity): FrameBatch {
     const from = this.frames.length;
     const target = Math.min(FRAMES_PER_RUN, from + maxFrames);
-    const clock = this.clock;
-    const path = this.path;
-    while (this.frames.length < target) {
+    const clock = this.clock, model = this.model;
+    let events = 0;
+    while (this.frames.length < target && events++ < maxEvents) {
       const kind = clock.pop();
-      if (kind === EV_ARRIVAL) {
-        if (path) path.arrivals();
-        else this.ring!.arrivals();
-      } else if (kind === EV_CPU_DONE) path!.cpuDone(clock.lastArg);
-      else if (kind === EV_IRQ) path!.irq(clock.lastArg);
-      else if (kind === EV_NM_WAKE) path!.nmWake(clock.lastArg);
-      else if (kind === EV_FRAME) this.frame(clock.lastArg);
-      else break;
-    }
-    return this.frames.since(from);
-  }
-
-  /** advance() with the trace probe told of the events around its window (a separate loop: no cost when off). */
-  private advanceTraced(maxFrames: number): FrameBatch {
-    const from = this.frames.length;
-    const target = Math.min(FRAMES_PER_RUN, from + maxFrames);
-    const clock = this.clock;
-    const path = this.path!;
-    const probe = this.probe!;
-    const pFrom = probe.fromNs, pTo = probe.toNs;
-    while (this.frames.length < target) {
-      const kind = clock.pop();
-      const arg = clock.lastArg;
-      if (kind === EV_ARRIVAL) path.arrivals();
-      else if (kind === EV_CPU_DONE) path.cpuDone(arg);
-      else if (kind === EV_IRQ) path.irq(arg);
-      else if (kind === EV_NM_WAKE) path.nmWake(arg);
-      else if (kind === EV_FRAME) this.frame(arg);
-      else break;
-      const t = clock.now;
-      if (t >= pFrom && t <= pTo) probe.after(kind, arg);
+      if (kind === EV_FRAME) this.frame(clock.lastArg);
+      else if (kind < 0) break;
+      else model.handle(kind, clock.lastArg);
     }
     return this.frames.since(from);
   }
@@ -187,57 +207,56 @@ export class Simulation {
       const r = this.ring.ring;
       return { offered: this.ring.offered, admitted: this.ring.offered, delivered: r.delivered, tx: r.delivered, drops: r.dropped, area: r.area, lat: r.latency };
     }
-    const p = this.path!;
-    let drops = 0;
-    for (const loc of DROP_LOCATIONS) drops += p.drops[loc];
+    const h = this.host!;
     let tx = 0, area = 0;
-    for (const r of p.txRings) { tx += r.delivered; area += r.area; }
-    return { offered: p.offered, admitted: p.admitted, delivered: p.delivered(), tx, drops, area, lat: p.latency };
+    for (const r of h.rings) { tx += r.delivered; area += r.area; }
+    return { offered: h.ledger.c[C_OFFERED]!, admitted: admittedOf(h), delivered: h.delivered(), tx, drops: h.ledger.dropTotal(), area, lat: h.latency };
   }
 
   private frame(index: number): void {
     const t = this.clock.now;
-    if (this.ring) this.ring.ring.observeUntil(t);
-    else this.path!.sync(t);
+    this.model.sync(t);
     const sec = this.frameNs / 1e9;
     const now = this.totals();
-    const row = this.row;
-    const pr = this.prev;
-    const latN = now.lat.count - pr.latN;
+    const row = this.row, prev = this.prevTotals;
+    // Cumulative counters into row, then differences over the frame where the series is a rate.
+    const rate = (i: number, total: number) => {
+      row[i] = (total - prev[i]!) / sec;
+      prev[i] = total;
+    };
     row[0] = t / 1e6;
-    row[1] = (now.offered - pr.offered) / sec;
-    row[2] = (now.admitted - pr.admitted) / sec;
-    row[3] = (now.delivered - pr.delivered) / sec;
-    row[4] = (now.tx - pr.tx) / sec;
-    row[5] = (now.drops - pr.drops) / sec;
-    row[6] = (now.area - pr.area) / this.frameNs;
-    row[7] = latN > 0 ? (now.lat.sum - pr.latSum) / latN / 1e3 : 0;
-    this.prev = { offered: now.offered, admitted: now.admitted, delivered: now.delivered, tx: now.tx, drops: now.drops, area: now.area, latSum: now.lat.sum, latN: now.lat.count };
-    const p = this.path;
-    if (p) {
+    rate(1, now.offered);
+    rate(2, now.admitted);
+    rate(3, now.delivered);
+    rate(4, now.tx);
+    rate(5, now.drops);
+    row[6] = (now.area - this.prev.area) / this.frameNs;
+    const latN = now.lat.count - this.prev.latN;
+    row[7] = latN > 0 ? (now.lat.sum - this.prev.latSum) / latN / 1e3 : 0;
+    this.prev.area = now.area;
+    this.prev.latSum = now.lat.sum;
+    this.prev.latN = now.lat.count;
+    const h = this.host;
+    if (h) {
       let i = FRAME_SERIES.length;
-      for (const loc of DROP_LOCATIONS) row[i++] = p.drops[loc]; // turned into rates below
-      for (let k = 0; k < DROP_LOCATIONS.length; k++) {
-        const j = FRAME_SERIES.length + k;
-        const total = row[j]!;
-        row[j] = (total - this.prevDrops[k]!) / sec;
-        this.prevDrops[k] = total;
+      for (let k = 0; k < DROP_LOCATIONS.length; k++) rate(i++, h.ledger.drops[k]!);
+      const threads = h.senders ?? h.netmap;
+      if (threads) for (let q = 0; q < threads.n; q++) rate(i++, threads.sent[q]!);
+      else for (let q = 0; q < h.nrx; q++) rate(i++, h.rx!.processed[q]!);
+      for (let c = 0; c < h.topo.ncpu; c++) {
+        const b = h.cpus.busyAcc[c]!;
+        row[i] = (b - prev[i]!) / this.frameNs;
+        prev[i++] = b;
       }
-      for (let q = 0; q < p.ntask; q++) {
-        row[i++] = (p.processed[q]! - this.prevTask[q]!) / sec;
-        this.prevTask[q] = p.processed[q]!;
-      }
-      for (let c = 0; c < p.topo.ncpu; c++) {
-        row[i++] = (p.busyAcc[c]! - this.prevBusy[c]!) / this.frameNs;
-        this.prevBusy[c] = p.busyAcc[c]!;
-      }
-      if (p.lros.length > 0) {
-        const dp = p.lroTotals[0]! - this.prevLro[0]!, ds = p.lroTotals[1]! - this.prevLro[1]!;
+      if (h.rxt && h.rxt.lros.length > 0) {
+        const tot = h.rxt.lroTotals;
+        const dp = tot[0]! - this.prevLro[0]!, ds = tot[1]! - this.prevLro[1]!;
         // No segment went up in this frame: there is no ratio (NaN; an empty CSV field), not 0.
         row[i++] = ds > 0 ? dp / ds : NaN;
-        this.prevLro[0] = p.lroTotals[0]!;
-        this.prevLro[1] = p.lroTotals[1]!;
+        this.prevLro[0] = tot[0]!;
+        this.prevLro[1] = tot[1]!;
       }
+      for (const p of this.plan) rate(i++, p.count());
     }
     this.frames.push(row);
     if (index < FRAMES_PER_RUN) {
@@ -246,9 +265,6 @@ export class Simulation {
       this.clock.schedule(next, EV_FRAME, index + 1);
     }
   }
-
-  private readonly prevDrops = new Float64Array(DROP_LOCATIONS.length);
-  private readonly prevLro = new Float64Array(2);
 
   summary(wallMs: number): Summary {
     const T = this.clock.now;
@@ -264,47 +280,17 @@ export class Simulation {
       simulated_ms: T / 1e6,
       wall_ms: wallMs,
       packets_simulated: tot.offered,
-      ...(this.trace ? { trace: traceSummary(this.trace, [...traceWindow(this.scenario).notes, this.ring ? 'the ring workload has no CPUs: nothing to trace' : PROBE_NOTE]) } : {}),
+      ...(this.trace ? { trace: traceSummary(this.trace, [...traceWindow(this.scenario).notes, ...(this.ring ? ['the ring workload has no CPUs: nothing to trace'] : [])]) } : {}),
     };
-    if (this.ring) {
-      const m = this.ring, r = m.ring;
-      const q: TxQueueSummary = {
-        id: 0, kind: 'tx', descriptors: r.capacity, enqueued: r.enqueued, delivered: r.delivered, dropped: r.dropped,
-        in_flight: r.inFlight, held: r.occupancy, max_occupancy: r.maxOccupancy, mean_occupancy: T > 0 ? r.area / T : 0,
-        littles_law_lambda_w: T > 0 ? r.sojournSum / T : 0, littles_law_residual: T > 0 ? r.inFlightAge(T) / T : 0, mean_latency_us: r.delivered ? r.latencySum / r.delivered / 1e3 : 0, pps: rate(r.delivered),
-      };
-      const drops = { wire: 0, nic: 0, rx_ring: 0, mp_ring: 0, buf_ring: 0, tx_ring: r.dropped, sender: 0 };
-      return {
-        ...base,
-        line_rate_pps: m.linePps,
-        offered_pps: rate(m.offered),
-        rx_pps: 0,
-        forwarded_pps: 0,
-        delivered_pps: rate(r.delivered),
-        tx_pps: rate(r.delivered),
-        drops,
-        in_flight: r.inFlight,
-        latency_us: lat(r.latency),
-        queues: [q],
-        cores: [],
-        bottleneck: r.dropped > 0 ? 'The wire: offered load exceeds what the TX ring and line rate can carry, so the ring overflows.' : 'Nothing saturates: every frame fits on the wire.',
-        notes: ['ring workload: no CPU or driver is modelled, only the TX descriptor ring and the wire'],
-        invariants: {
-          conservation: m.offered === r.delivered + r.dropped + r.inFlight,
-          ring_conservation: r.enqueued === r.delivered + r.inFlight && r.enqueued === r.reclaimed + r.occupancy,
-          littles_law_max_error: littleError(q.mean_occupancy, q.littles_law_lambda_w + q.littles_law_residual),
-        },
-      };
-    }
-    const p = this.path!;
-    const rxq = p.rxQueueSummaries(T);
-    const txq = p.txQueueSummaries(T);
-    const cores = p.coreSummaries(T);
-    const delivered = p.delivered();
-    const inFlight = p.inFlight();
-    const drops = { ...p.drops };
-    let dropTotal = 0;
-    for (const loc of DROP_LOCATIONS) dropTotal += drops[loc];
+    if (this.ring) return this.ringSummary(base, T, rate, lat);
+    const h = this.host!;
+    const rxq = h.rx ? h.rx.summaries(T, 'rx', h.rxCpu) : [];
+    const txq = txQueueSummaries(h, T);
+    const cores = coreSummaries(h, T);
+    const delivered = h.delivered();
+    const inFlight = h.inFlight();
+    const drops = h.ledger.dropRecord();
+    const dropTotal = h.ledger.dropTotal();
     let ringOk = true, lErr = 0;
     for (const q of rxq) {
       if (q.arrived !== q.processed + q.dropped + q.in_ring) ringOk = false;
@@ -315,30 +301,85 @@ export class Simulation {
       lErr = Math.max(lErr, littleError(q.mean_occupancy, q.littles_law_lambda_w + q.littles_law_residual));
     }
     const wireTx = txq.reduce((a, q) => a + q.delivered, 0);
+    const deliveredPps = rate(delivered);
+    const nm = h.netmap;
+    const lroSum = h.rxt?.lroSummary(this.scenario.lro.mode as 'legacy' | 'sorted', h.ghz);
     return {
       ...base,
-      line_rate_pps: p.linePps,
-      offered_pps: rate(p.offered),
-      rx_pps: rate(p.admitted),
-      forwarded_pps: p.workload === 'forward' ? rate(delivered) : 0,
-      delivered_pps: rate(delivered),
+      line_rate_pps: h.linePps,
+      offered_pps: rate(tot.offered),
+      rx_pps: rate(tot.admitted),
+      forwarded_pps: h.workload === 'forward' ? deliveredPps : 0,
+      delivered_pps: deliveredPps,
       tx_pps: rate(wireTx),
       drops,
       in_flight: inFlight,
-      latency_us: lat(p.latency),
+      latency_us: lat(h.latency),
       queues: [...rxq, ...txq],
       cores,
-      bottleneck: explainBottleneck(p, cores, rxq, drops, rate(delivered)),
-      notes: p.notes,
-      ...(p.lros.length > 0 ? { lro: p.lroSummary()! } : {}),
-      ...(p.txPath === 'netmap' ? { netmap: { tx_timer: this.scenario.netmap.tx_timer, stalls: p.netmapStats.stalls, lost_wakeups: p.netmapStats.lost_wakeups, wakeups: { ...p.netmapStats.wakeups } } } : {}),
+      bottleneck: explainBottleneck(h, cores, rxq, drops, deliveredPps, rate(tot.offered)),
+      notes: h.notes,
+      stages: stageReports(h, this.plan, T),
+      tx_path: { kind: h.txKind, names: h.tx ? h.tx.names : null },
+      doorbells_per_packet: doorbellsPerPacket(h),
+      cost_per_packet: costPerPacket(h, delivered),
+      ...(lroSum ? { lro: lroSum } : {}),
+      ...(nm ? { netmap: { tx_timer: this.scenario.netmap.tx_timer, stalls: nm.stats.stalls, lost_wakeups: nm.stats.lost_wakeups, wakeups: { ...nm.stats.wakeups } } } : {}),
       invariants: {
-        conservation: p.offered === delivered + dropTotal + inFlight,
+        conservation: tot.offered === delivered + dropTotal + inFlight,
         ring_conservation: ringOk,
         littles_law_max_error: lErr,
       },
     };
   }
+
+  private ringSummary(base: Omit<Summary, 'line_rate_pps' | 'offered_pps' | 'rx_pps' | 'forwarded_pps' | 'delivered_pps' | 'tx_pps' | 'drops' | 'in_flight' | 'latency_us' | 'queues' | 'cores' | 'bottleneck' | 'notes' | 'invariants' | 'stages' | 'tx_path' | 'doorbells_per_packet' | 'cost_per_packet'>, T: number, rate: (n: number) => number, lat: (h: Histogram) => LatencySummary): Summary {
+    const m = this.ring!, r = m.ring;
+    const q: TxQueueSummary = {
+      id: 0, kind: 'tx', cpu: 0, descriptors: r.capacity, enqueued: r.enqueued, delivered: r.delivered, dropped: r.dropped,
+      in_flight: r.inFlight, held: r.occupancy, max_occupancy: r.maxOccupancy, mean_occupancy: T > 0 ? r.area / T : 0,
+      littles_law_lambda_w: T > 0 ? r.sojournSum / T : 0, littles_law_residual: T > 0 ? r.inFlightAge(T) / T : 0, mean_latency_us: r.delivered ? r.latencySum / r.delivered / 1e3 : 0, pps: rate(r.delivered),
+    };
+    const drops = { wire: 0, nic: 0, rx_ring: 0, mp_ring: 0, buf_ring: 0, tx_ring: r.dropped, sender: 0 };
+    const sec = T / 1e9;
+    const stages: StageReport[] = [
+      { id: 'source', title: 'source', fn: 'arrival process', functions: 'The traffic source: constant, Poisson or bursty arrivals.', packets: m.offered, pps: sec > 0 ? m.offered / sec : 0, drops: {}, cpu_stages: [], ns_per_packet: 0 },
+      { id: 'tx_ring', title: 'TX ring', fn: 'TX descriptors', functions: 'The hardware TX descriptor ring: a frame holds a descriptor until its last bit leaves the wire; a full ring drops.', packets: m.offered, pps: sec > 0 ? m.offered / sec : 0, drops: { tx_ring: r.dropped }, cpu_stages: [], ns_per_packet: 0 },
+      { id: 'wire_out', title: 'wire', fn: 'egress port', functions: 'The wire at line rate.', packets: r.delivered, pps: sec > 0 ? r.delivered / sec : 0, drops: {}, cpu_stages: [], ns_per_packet: 0 },
+    ];
+    return {
+      ...base,
+      line_rate_pps: m.linePps,
+      offered_pps: rate(m.offered),
+      rx_pps: 0,
+      forwarded_pps: 0,
+      delivered_pps: rate(r.delivered),
+      tx_pps: rate(r.delivered),
+      drops,
+      in_flight: r.inFlight,
+      latency_us: lat(r.latency),
+      queues: [q],
+      cores: [],
+      bottleneck: r.dropped > 0
+        ? { kind: 'wire', stage: 'tx_ring', cpu: null, queue: 0, text: 'The wire: offered load exceeds what the TX ring and line rate can carry, so the ring overflows.' }
+        : { kind: 'none', stage: null, cpu: null, queue: null, text: 'Nothing saturates: every frame fits on the wire.' },
+      notes: ['ring workload: no CPU or driver is modelled, only the TX descriptor ring and the wire'],
+      stages,
+      tx_path: { kind: 'none', names: null },
+      doorbells_per_packet: 0,
+      cost_per_packet: { packets: r.delivered, total_ns: 0, total_cycles: 0, by_stage_ns: {} as CostPerPacket['by_stage_ns'], by_cpu_ns: [] },
+      invariants: {
+        conservation: m.offered === r.delivered + r.dropped + r.inFlight,
+        ring_conservation: r.enqueued === r.delivered + r.inFlight && r.enqueued === r.reclaimed + r.occupancy,
+        littles_law_max_error: littleError(q.mean_occupancy, q.littles_law_lambda_w + q.littles_law_residual),
+      },
+    };
+  }
+}
+
+/** Packets admitted into the RX rings (transmit: sent by the applications). */
+function admittedOf(h: HostPath): number {
+  return h.workload === 'transmit' ? h.ledger.c[C_SEND]! : h.ledger.c[C_RX_RING]!;
 }
 
 /** Relative gap between L and λW, ignoring rings that are nearly always empty. */
@@ -347,59 +388,10 @@ function littleError(L: number, lw: number): number {
   return Math.abs(L - lw) / Math.max(L, lw);
 }
 
-function pct(x: number): string {
-  return `${(x * 100).toFixed(0)}%`;
-}
-
-function explainBottleneck(p: PathModel, cores: CoreSummary[], rxq: RxQueueSummary[], drops: Record<DropLocation, number>, deliveredPps: number): string {
-  const parts: string[] = [];
-  const busiest = cores.reduce((a, c) => (c.utilization > a.utilization ? c : a), cores[0]!);
-  const topStage = (c: CoreSummary) => {
-    let best = '', bestV = -1, total = 0;
-    for (const st of STAGES) {
-      const v = c.cycles_by_stage[st];
-      total += v;
-      if (v > bestV) { bestV = v; best = st; }
-    }
-    return total > 0 ? `${best} ${pct(bestV / total)} of its busy cycles` : 'idle';
-  };
-  if (p.txPath === 'netmap') {
-    const st = p.netmapStats;
-    if (st.lost_wakeups > 0) {
-      return `pkt-gen sleeps on a full TX ring and nothing wakes it but iflib_timer every hz/2: iflib_timer re-armed the one-tick txq callout after the woken thread had armed it (${st.stalls} sleeps, ${st.lost_wakeups} wake-ups lost, ${st.wakeups.timer} by the tick, ${st.wakeups.iflib_timer} by iflib_timer). Delivered ${(deliveredPps / 1e6).toFixed(2)} Mpps.`;
-    }
-    const ceil = p.nic.txCeilingPps;
-    if (ceil && deliveredPps > 0.97 * ceil) return `The NIC's TX packet-rate ceiling (${(ceil / 1e6).toFixed(0)} Mpps): pkt-gen fills faster than the ${p.nic.title} sends; threads sleep on full rings ${st.stalls} times and the ${p.s.netmap.tx_timer} timer wakes them.`;
-  } else if (p.workload === 'transmit' && p.nic.txCeilingPps && deliveredPps > 0.97 * p.nic.txCeilingPps) {
-    return `The NIC's TX packet-rate ceiling (${(p.nic.txCeilingPps / 1e6).toFixed(0)} Mpps).`;
-  }
-  if (drops.wire > 0) parts.push('the offered load exceeds the ingress line rate (the sender drops the excess)');
-  if (drops.nic > 0) parts.push(`the NIC's packet-rate ceiling (${((p.nic.hwCeilingPps ?? 0) / 1e6).toFixed(2)} Mpps) drops packets before the rings`);
-  if (drops.rx_ring > 0 || drops.sender > 0) {
-    const worst = rxq.reduce((a, q) => (q.dropped > a.dropped ? q : a), rxq[0]!);
-    const c = cores[worst.cpu]!;
-    const what = p.workload === 'transmit' ? `sender ${worst.id}` : `RX queue ${worst.id}`;
-    parts.push(`CPU ${c.cpu} (${what}, domain ${c.domain}) is ${pct(c.utilization)} busy and its ring overflows: ${topStage(c)}`);
-    const busy = cores.filter((x) => x.utilization > 0.9).length;
-    const withWork = cores.filter((x) => x.tasks.length > 0).length;
-    if (withWork < cores.length) parts.push(`${cores.length - withWork} of ${cores.length} CPUs have no queue work`);
-    else if (busy > 1) parts.push(`${busy} CPUs are above 90%`);
-  }
-  if (drops.tx_ring > 0) parts.push('the egress TX rings overflow: the egress wire is at line rate');
-  if (parts.length === 0) {
-    const atLine = deliveredPps > 0.995 * p.linePps;
-    return atLine
-      ? `Line rate: the wire is the limit; busiest CPU ${busiest.cpu} is ${pct(busiest.utilization)} busy.`
-      : `Nothing saturates: every offered packet is delivered; busiest CPU ${busiest.cpu} is ${pct(busiest.utilization)} busy (${topStage(busiest)}).`;
-  }
-  const s = parts.join('; ');
-  return s.charAt(0).toUpperCase() + s.slice(1) + '.';
-}
-
 /** Run a scenario to completion (CLI, tests, benchmarks). */
-export function runScenario(scenario: Scenario): { summary: Summary; frames: FrameBatch } {
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): { summary: Summary; frames: FrameBatch } {
   const t0 = performance.now();
-  const sim = new Simulation(scenario);
+  const sim = new Simulation(scenario, opts);
   sim.advance(FRAMES_PER_RUN);
   const wall = performance.now() - t0;
   return { summary: sim.summary(wall), frames: sim.frames.since(0) };

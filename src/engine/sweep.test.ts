@@ -62,6 +62,62 @@ describe('planSweep', () => {
   });
 });
 
+describe('hostile sweep definitions (they come from links)', () => {
+  const base = defaultScenario();
+  const errs = (d: SweepDef) => {
+    const r = planSweep(base, d);
+    return r.ok ? [] : r.errors;
+  };
+  const markup = '<img src=x onerror=alert(1)>';
+  const plainEcho = (lines: string[]) => {
+    for (const l of lines) {
+      expect(l).not.toMatch(/[<>]/);
+      // eslint-disable-next-line no-control-regex
+      expect(l).not.toMatch(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/);
+      expect(l.length).toBeLessThan(300);
+    }
+  };
+
+  it('escapes and cuts an unknown output, and names the closest outputs', () => {
+    const e = errs(def('traffic.load=0.1..1', { y: markup + 'x'.repeat(50) }));
+    expect(e).toHaveLength(1);
+    expect(e[0]).toContain('unknown output "\\u003cimg src=x onerror=alert(1)\\u003exxxx');
+    plainEcho(e);
+    expect(errs(def('traffic.load=0.1..1', { y: 'lro_ratoi' }))[0]).toMatch(/unknown output "lro_ratoi" for the y axis; did you mean "lro_ratio"/);
+  });
+
+  it('escapes labels, set keys and specs it quotes, and names a few knobs, not all of them', () => {
+    const e = errs(def('traffic.load=0.1..1', { series: [{ label: markup, set: { [`${markup}\u202e`]: 1, 'lro.entrie': 2 } }] }));
+    plainEcho(e);
+    expect(e[0]).toContain('series "\\u003cimg src=x onerror=alert(1)\\u003e"');
+    expect(e[0]).toContain('unknown knob "\\u003cimg');
+    expect(e[0]).toContain('\\u202e');
+    expect(e[1]).toMatch(/unknown knob "lro\.entrie"; did you mean "lro\.entries"\?$/);
+    // Never the whole knob table (47 names) in one line.
+    for (const l of e) expect(l.split('"').length).toBeLessThan(12);
+    plainEcho(errs(def(`${markup}=1..2`)));
+    expect(errs(def(`${markup}=1..2`))[0]).toMatch(/^unknown knob "\\u003cimg src" in sweep$/);
+    plainEcho(errs(def(`traffic.load=${markup}..1`)));
+    plainEcho(errs(def(`traffic.load=0.1..1:${markup}`)));
+    plainEcho(errs(def(`traffic.load${markup}`)));
+    expect(errs(def('traffic.lod=0.1..1'))[0]).toMatch(/did you mean "traffic\.load"/);
+  });
+
+  it('refuses labels with control or bidi characters, with a message that says so', () => {
+    for (const bad of ['a\u202eb', 'x\u2066', 'tab\there', 'line\nbreak', '\u0000', 'lone \ud800', 'mark\u200f']) {
+      const d = def('traffic.load=0.1..1', { series: [{ label: bad, set: {} }] });
+      expect(SweepDefSchema.safeParse(d).success, JSON.stringify(bad)).toBe(false);
+      const e = errs(d);
+      expect(e[0], JSON.stringify(bad)).toMatch(/printable text: no control characters, line breaks or bidi controls/);
+      plainEcho(e);
+    }
+    // Markup, formula starts and any script are printable: allowed (escaped where echoed, neutralised in CSV).
+    for (const good of ['=HYPERLINK("x")', 'sorted, batch 1024', 'тест 🚀', 'עברית']) {
+      expect(SweepDefSchema.safeParse(def('traffic.load=0.1..1', { series: [{ label: good, set: {} }] })).success, good).toBe(true);
+    }
+  });
+});
+
 describe('built-in sweeps', () => {
   it('every built-in sweep plans on its preset and charts a known output', () => {
     for (const b of BUILTIN_SWEEPS) {

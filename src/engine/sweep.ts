@@ -7,9 +7,12 @@
  */
 import { z } from 'zod';
 import {
+  KNOBS,
   KNOB_BY_PATH,
   applyKnob,
-  coerceKnobText,
+  echoKey,
+  echoQuoted,
+  parseKnobText,
   parseScenario,
   validateKnob,
   type Knob,
@@ -17,6 +20,8 @@ import {
   type Scenario,
 } from './scenario';
 import type { Summary } from './sim';
+import { geometricPoints, nearestPow2, pow2LogPoints } from './spacing';
+import { didYouMean } from './suggest';
 
 export const DEFAULT_SWEEP_POINTS = 5;
 export const MAX_SWEEP_POINTS = 1000;
@@ -50,6 +55,22 @@ export interface SweepDef {
   y: string;
 }
 
+/**
+ * What a series label may not hold: C0 and C1 control characters (line breaks and tabs included),
+ * the bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069) and marks (U+200E, U+200F,
+ * U+061C), the line and paragraph separators, and unpaired surrogates. A label is shown in the
+ * chart legend, the data table and the CSV export, and it comes from links: it must read as it is.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** True when `label` is printable text without control or bidi characters (see UNPRINTABLE). */
+export function isPrintableLabel(label: string): boolean {
+  return !UNPRINTABLE.test(label);
+}
+
+export const LABEL_RULE = 'a series label must be printable text: no control characters, line breaks or bidi controls (U+202A–202E, U+2066–2069)';
+
 export const SweepDefSchema = z
   .object({
     spec: z.string().min(1).max(200),
@@ -57,7 +78,7 @@ export const SweepDefSchema = z
       .array(
         z
           .object({
-            label: z.string().min(1).max(60),
+            label: z.string().min(1).max(60).refine(isPrintableLabel, { error: LABEL_RULE }),
             set: z.record(z.string().max(80), z.union([z.string().max(80), z.number(), z.boolean()])),
           })
           .strict(),
@@ -70,28 +91,31 @@ export const SweepDefSchema = z
 const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
 const fail = (...errors: string[]): { ok: false; errors: string[] } => ({ ok: false, errors });
 
-/** Drop float noise (0.30000000000000004 → 0.3) without moving a value by more than 1e-12. */
+/** Drop float noise (0.30000000000000004 → 0.3): 12 significant digits (toPrecision is exactly specified). */
 function tidy(x: number): number {
   return Number(x.toPrecision(12));
 }
 
 /**
  * `path=a..b[:lin|:log][:N]` → the values to run. Numeric knobs get N points (default 5) spaced
- * linearly or geometrically, endpoints exact; int knobs are rounded, power-of-two knobs snap to
- * powers of two (and without N take every power of two in range); duplicates after rounding are
- * dropped. Choice knobs take every option from a to b in declared order (N and scale do not apply).
+ * linearly or geometrically (spacing.ts: + − × ÷ only, no Math.pow), endpoints exact; int knobs
+ * are rounded half up, other numbers to 12 significant digits, power-of-two knobs snap to powers
+ * of two (and without N take every power of two in range); duplicates after rounding are dropped. Choice knobs take every option from a to b in declared order (N and scale do not apply).
  * Messages start with `what` (the CLI passes `--sweep`).
  */
 export function parseSweepSpec(spec: string, what = 'sweep'): ParseResult<SweepRange> {
   const usage = `expected ${what} path=a..b[:lin|:log][:N], e.g. traffic.load=0.5..1.2:8`;
   const at = spec.indexOf('=');
-  if (at <= 0) return fail(`${what} "${spec.slice(0, 80)}": no knob path; ${usage}`);
+  if (at <= 0) return fail(`${what} ${echoQuoted(spec, 80)}: no knob path; ${usage}`);
   const path = spec.slice(0, at).trim();
   const knob = KNOB_BY_PATH.get(path);
-  if (!knob) return fail(`unknown knob "${path.slice(0, 80)}" in ${what}`);
+  if (!knob) {
+    const near = didYouMean(path, KNOBS.map((k) => k.path));
+    return fail(`unknown knob ${echoQuoted(path)} in ${what}${near ? `; ${near}` : ''}`);
+  }
   const [range = '', ...mods] = spec.slice(at + 1).split(':');
   const dots = range.indexOf('..');
-  if (dots < 0) return fail(`${what} ${path}: no range "a..b" in "${range.slice(0, 80)}"; ${usage}`);
+  if (dots < 0) return fail(`${what} ${path}: no range "a..b" in ${echoQuoted(range, 80)}; ${usage}`);
   const aText = range.slice(0, dots).trim();
   const bText = range.slice(dots + 2).trim();
   let scale: 'lin' | 'log' | undefined;
@@ -106,12 +130,12 @@ export function parseSweepSpec(spec: string, what = 'sweep'): ParseResult<SweepR
       n = Number(t);
       if (n < 1 || n > MAX_SWEEP_POINTS) return fail(`${what} ${path}: point count must be from 1 to ${MAX_SWEEP_POINTS}, not ${n}`);
     } else {
-      return fail(`${what} ${path}: unknown modifier ":${m.slice(0, 40)}"; ${usage}`);
+      return fail(`${what} ${path}: unknown modifier ${echoQuoted(`:${m}`)}; ${usage}`);
     }
   }
   const check = (text: string, which: string): ParseResult<unknown> => {
-    const v = validateKnob(path, coerceKnobText(path, text));
-    return v.ok ? v : fail(...v.errors.map((e) => `${what} ${path}: ${which} "${text.slice(0, 40)}": ${e}`));
+    const v = parseKnobText(path, text);
+    return v.ok ? v : fail(...v.errors.map((e) => `${what} ${path}: ${which} ${echoQuoted(text)}: ${e}`));
   };
   const a = check(aText, 'start');
   if (!a.ok) return a;
@@ -142,15 +166,12 @@ export function parseSweepSpec(spec: string, what = 'sweep'): ParseResult<SweepR
     const up = lo <= hi;
     for (let v = lo; up ? v <= hi : v >= hi; v = up ? v * 2 : v / 2) raw.push(v);
   } else {
+    // + − × ÷ only (spacing.ts): the same points in every engine by construction.
     const count = n ?? DEFAULT_SWEEP_POINTS;
-    raw = [];
-    for (let i = 0; i < count; i++) {
-      const f = count === 1 ? 0 : i / (count - 1);
-      let v = i === 0 ? lo : i === count - 1 ? hi : sc === 'lin' ? lo + (hi - lo) * f : lo * Math.pow(hi / lo, f);
-      if (pow2) v = 2 ** Math.round(Math.log2(v));
-      else if (knob.kind === 'int') v = Math.round(v);
-      else v = tidy(v);
-      raw.push(v);
+    if (pow2 && sc === 'log') raw = pow2LogPoints(lo, hi, count);
+    else {
+      raw = sc === 'log' ? geometricPoints(lo, hi, count) : Array.from({ length: count }, (_, i) => (i === 0 ? lo : i === count - 1 ? hi : lo + (hi - lo) * (i / (count - 1))));
+      raw = raw.map((v) => (pow2 ? nearestPow2(v) : knob.kind === 'int' ? Math.round(v) : tidy(v)));
     }
   }
   const values = raw.filter((v, i) => raw.indexOf(v) === i);
@@ -159,6 +180,14 @@ export function parseSweepSpec(spec: string, what = 'sweep'): ParseResult<SweepR
     if (!r.ok) return fail(...r.errors.map((e) => `${what} ${path}: point ${v}: ${e}`));
   }
   return ok({ path, knob, values });
+}
+
+/** A zod error on a sweep definition as lines, each path element escaped (record keys come from links). */
+export function sweepShapeErrors(err: z.ZodError, max = 5): string[] {
+  return err.issues.slice(0, max).map((i) => {
+    const where = i.path.map((p) => echoKey(String(p))).join('.');
+    return `sweep${where ? `.${where}` : ''}: ${i.message}`;
+  });
 }
 
 /** One run of a sweep: which series and point, and the exact scenario. */
@@ -184,11 +213,14 @@ export interface SweepPlan {
  */
 export function planSweep(base: Scenario, def: SweepDef, what = 'sweep'): ParseResult<SweepPlan> {
   const shape = SweepDefSchema.safeParse(def);
-  if (!shape.success) return fail(`${what}: not a sweep definition (${shape.error.issues[0]?.message ?? 'bad shape'})`);
+  if (!shape.success) return fail(`${what}: not a sweep definition (${sweepShapeErrors(shape.error)[0] ?? 'bad shape'})`);
   const r = parseSweepSpec(def.spec, what);
   if (!r.ok) return r;
   const range = r.value;
-  if (!SWEEP_OUTPUT_BY_KEY.has(def.y)) return fail(`${what}: unknown output "${def.y.slice(0, 80)}" for the y axis`);
+  if (!SWEEP_OUTPUT_BY_KEY.has(def.y)) {
+    const near = didYouMean(def.y, SWEEP_OUTPUTS.map((o) => o.key));
+    return fail(`${what}: unknown output ${echoQuoted(def.y)} for the y axis${near ? `; ${near}` : ''}`);
+  }
   const series: SweepSeries[] = def.series.length ? def.series : [{ label: '', set: {} }];
   if (series.length * range.values.length > MAX_SWEEP_RUNS) {
     return fail(`${what}: ${series.length} series × ${range.values.length} points is more than ${MAX_SWEEP_RUNS} runs`);
@@ -197,18 +229,19 @@ export function planSweep(base: Scenario, def: SweepDef, what = 'sweep'): ParseR
   const runs: SweepRun[] = [];
   series.forEach((s, si) => {
     let sb = base;
+    const label = echoQuoted(s.label);
     for (const [path, value] of Object.entries(s.set)) {
       if (path === range.path) {
-        errors.push(`${what}: series "${s.label}" sets ${path}, the knob being swept`);
+        errors.push(`${what}: series ${label} sets ${path}, the knob being swept`);
         continue;
       }
       const v = validateKnob(path, value);
-      if (!v.ok) errors.push(...v.errors.map((e) => `${what}: series "${s.label}": ${e}`));
+      if (!v.ok) errors.push(...v.errors.map((e) => `${what}: series ${label}: ${e}`));
       else sb = applyKnob(sb, path, v.value);
     }
     range.values.forEach((value, pi) => {
       const whole = parseScenario(applyKnob(sb, range.path, value));
-      if (!whole.ok) errors.push(...whole.errors.map((e) => `${what} point ${range.path}=${String(value)}${s.label ? ` (${s.label})` : ''}: ${e}`));
+      if (!whole.ok) errors.push(...whole.errors.map((e) => `${what} point ${range.path}=${String(value)}${s.label ? ` (${label})` : ''}: ${e}`));
       else runs.push({ series: si, point: pi, value, scenario: whole.value });
     });
   });

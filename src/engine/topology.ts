@@ -9,6 +9,11 @@
  * each queue gets a physical core. With `separate_txrx` the TX tasks are placed after the RX ones
  * instead of sharing their CPUs. With fewer queues than CPUs the rest get no queue work, unless
  * `irq_spread` (the meeting's patch) spreads the queues evenly over all CPUs.
+ *
+ * cxgbe does not place its own interrupts (t4_setup_intr_handlers binds them only under
+ * `options RSS`): x86 `intr_next_cpu(domain)` hands each vector the next CPU, round robin, among
+ * `intr_cpus` of the device's NUMA domain — physical cores only unless
+ * `machdep.hyperthreading_intr_allowed` (here `use_logical_cores`). `onlyDomain` ≥ 0 is that rule.
  */
 export interface Topology {
   /** Logical CPUs. */
@@ -41,6 +46,8 @@ export interface PlacementOptions {
   separateTxrx: boolean;
   useLogicalCores: boolean;
   irqSpread: boolean;
+  /** Place only on CPUs of this domain (cxgbe: intr_next_cpu); −1: every CPU. */
+  onlyDomain?: number;
 }
 
 /** CPUs iflib may use for queue tasks, in the order it hands them out. */
@@ -60,7 +67,9 @@ export function cpuOrder(t: Topology, useLogical: boolean): number[] {
  * CPU of each RX and TX queue task. `nrx`/`ntx` are the effective queue counts.
  */
 export function placeQueues(t: Topology, nrx: number, ntx: number, o: PlacementOptions): { rx: Int32Array; tx: Int32Array } {
-  const order = cpuOrder(t, o.useLogicalCores);
+  const all = cpuOrder(t, o.useLogicalCores);
+  const dom = o.onlyDomain ?? -1;
+  const order = dom >= 0 ? all.filter((c) => t.domain[c] === dom) : all;
   const n = order.length;
   const rx = new Int32Array(nrx), tx = new Int32Array(ntx);
   const slots = o.separateTxrx ? nrx + ntx : Math.max(nrx, ntx);

@@ -48,4 +48,23 @@ describe('TrafficSource', () => {
     expect(arrivals('poisson', 0.01, 10, 1)).not.toEqual(arrivals('poisson', 0.01, 10, 2));
     expect(new TrafficSource('poisson', 0, new Prng(1)).next).toBe(Infinity);
   });
+
+  it.each(['constant', 'poisson', 'bursty'] as const)('%s: fill gives the same times as next/advance, in blocks of any size', (p) => {
+    const seq = arrivals(p, 0.012, 5000, 9);
+    const s = new TrafficSource(p, 0.012, new Prng(9));
+    const got: number[] = [];
+    for (let size = 1; got.length < 5000; size = (size * 3) % 251 + 1) {
+      const out = new Float64Array(size);
+      s.fill(out, size);
+      got.push(...out);
+    }
+    expect(got.slice(0, 5000)).toEqual(seq);
+    expect(s.count).toBe(got.length + 1);
+  });
+
+  it('fill on a silent source gives +Infinity', () => {
+    const out = new Float64Array(4);
+    new TrafficSource('poisson', 0, new Prng(1)).fill(out, 4);
+    expect([...out]).toEqual([Infinity, Infinity, Infinity, Infinity]);
+  });
 });

@@ -3,7 +3,7 @@
  * Produces one arrival time at a time (no arrays, no allocation).
  *
  *  - constant: t_n = n / λ (computed by multiplication, so no drift over long runs)
- *  - poisson:  exponential gaps with mean 1/λ
+ *  - poisson:  exponential gaps with mean 1/λ (the PRNG's ziggurat: no logarithm on most draws)
  *  - bursty:   batches. Bursts of a geometric number of frames (mean BURST_MEAN_FRAMES) arrive
  *              together, as when a sender hands the driver a whole TX batch at once; bursts form a
  *              Poisson process with rate λ / mean, so the long-run rate is still λ. This is the
@@ -48,13 +48,30 @@ export class TrafficSource {
         this.nextT[0] = 0;
         break;
       case 'poisson':
-        this.nextT[0] = this.rng.exponential(this.gap);
+        this.nextT[0] = this.rng.standardExponential() * this.gap;
         break;
       case 'bursty':
         this.left = this.rng.geometric(BURST_MEAN_FRAMES) - 1;
-        this.nextT[0] = this.rng.exponential(this.burstGap);
+        this.nextT[0] = this.rng.standardExponential() * this.burstGap;
         break;
     }
+  }
+
+  /**
+   * out[0..n) = the next n arrival times, the first being `next`; `next` then is the one after
+   * them. The same times, from the same random draws, as reading `next` and calling `advance` n
+   * times; for a loop that consumes arrivals in blocks.
+   */
+  fill(out: Float64Array, n: number): void {
+    if (this.process !== 'poisson' || !(this.gap < Infinity)) {
+      for (let k = 0; k < n; k++) {
+        out[k] = this.nextT[0]!;
+        this.advance();
+      }
+      return;
+    }
+    this.nextT[0] = this.rng.fillExponentialSums(out, n, this.nextT[0]!, this.gap);
+    this.count += n;
   }
 
   /** Move `next` to the following arrival. */
@@ -64,14 +81,14 @@ export class TrafficSource {
         this.nextT[0] = this.count * this.gap;
         break;
       case 'poisson':
-        this.nextT[0]! += this.rng.exponential(this.gap);
+        this.nextT[0]! += this.rng.standardExponential() * this.gap;
         break;
       case 'bursty':
         if (this.left > 0) {
           this.left--; // same instant: the rest of the burst
         } else {
           this.left = this.rng.geometric(BURST_MEAN_FRAMES) - 1;
-          this.nextT[0]! += this.rng.exponential(this.burstGap);
+          this.nextT[0]! += this.rng.standardExponential() * this.burstGap;
         }
         break;
     }

@@ -11,6 +11,11 @@
  * driver reclaims it (`retireAt`, run at the start of each drain). Observing completions for
  * statistics (`observeAt`, at frame boundaries) gives nothing back.
  *
+ * The driver writes descriptors (`write`, iflib_encap → isc_txd_encap) before the NIC knows of
+ * them: they hold a descriptor but do not transmit until the doorbell (`doorbell`,
+ * isc_txd_flush writes the tail register), which hands every pending descriptor to the NIC at
+ * once. `offerFrom` is a write and a doorbell together.
+ *
  * With one ring of K descriptors this is exactly an M/D/1/K (poisson) or D/D/1/K (constant)
  * queue, which is what the textbook tests check.
  *
@@ -23,7 +28,14 @@ import { Histogram } from './histogram';
 export class Wire {
   /** [0]: departure time of the last frame handed to this wire (typed array: no boxing per write). */
   readonly last = new Float64Array(1);
-  constructor(readonly serviceNs: number) {}
+  constructor(
+    readonly serviceNs: number,
+    /**
+     * How long after a doorbell the NIC can start sending the first frame it announced: it reads
+     * the descriptors, then the frame, over PCIe (0: the ring workload's textbook queue).
+     */
+    readonly fetchNs = 0,
+  ) {}
 }
 
 export class TxRing {
@@ -34,6 +46,8 @@ export class TxRing {
   private head = 0; // oldest descriptor not yet reclaimed
   private n = 0; // descriptors held: enqueued, not yet reclaimed by the driver
   private doneAhead = 0; // of those, frames already observed complete on the wire
+  private pend = 0; // of those, the newest ones written but not yet doorbelled (no departure yet)
+  private ownLast = -Infinity; // departure of this ring's newest handed frame
   // Doubles updated per frame live in a typed array (V8 boxes double object fields on each write):
   // [0] time up to which `area` is integrated, [1] area, [2] sojourn sum, [3] latency sum.
   private readonly acc = new Float64Array(4);
@@ -63,6 +77,8 @@ export class TxRing {
      * workload: no driver in the loop). Off, descriptors wait for the driver's reclaim.
      */
     private readonly freeOnCompletion = false,
+    /** Least time between two of this ring's departures (a per-queue DMA limit), ns; 0: none. */
+    private readonly queueSpacingNs = 0,
   ) {
     this.capacity = capacity;
     this.arrive = new Float64Array(capacity);
@@ -87,9 +103,28 @@ export class TxRing {
     return this.enqueued - this.delivered;
   }
 
+  /** Departure of the newest frame the NIC has been handed (−Infinity: none held). */
+  lastHandedDeparture(): number {
+    const handed = this.n - this.pend;
+    if (handed <= 0) return -Infinity;
+    let i = this.head + handed - 1;
+    if (i >= this.capacity) i -= this.capacity;
+    return this.depart[i]!;
+  }
+
   /** Descriptors the driver can use now. */
   get free(): number {
     return this.capacity - this.n;
+  }
+
+  /** Descriptors written since the last doorbell (the NIC does not know of them yet). */
+  get pending(): number {
+    return this.pend;
+  }
+
+  /** Frames the NIC has finished that the driver has not reclaimed (as of the last observation). */
+  get completed(): number {
+    return this.doneAhead;
   }
 
   private readonly scratch = new Float64Array(2);
@@ -132,7 +167,8 @@ export class TxRing {
     }
     let i = this.head + this.doneAhead;
     if (i >= cap) i -= cap;
-    while (this.doneAhead < this.n) {
+    const visible = this.n - this.pend;
+    while (this.doneAhead < visible) {
       const d = this.depart[i]!;
       if (d > t) break;
       const lat = d - this.stamp[i]!;
@@ -206,6 +242,60 @@ export class TxRing {
     }
   }
 
+  /**
+   * The driver writes one descriptor at `times[ti]` for a frame stamped `stamps[si]`; the NIC sees
+   * it at the next `doorbell`. Returns false when no descriptor is free (the caller decides: iflib
+   * leaves the packet in its software ring; without one it is a drop, which `offerFrom` counts).
+   */
+  write(times: Float64Array, ti: number, stamps: Float64Array, si: number): boolean {
+    const t = times[ti]!;
+    if (this.n === this.capacity) return false;
+    const acc = this.acc;
+    if (t > acc[0]!) {
+      acc[1]! += this.n * (t - acc[0]!);
+      acc[0] = t;
+    }
+    let tail = this.head + this.n;
+    if (tail >= this.capacity) tail -= this.capacity;
+    this.arrive[tail] = t;
+    this.stamp[tail] = stamps[si]!;
+    this.depart[tail] = Infinity;
+    this.n++;
+    this.pend++;
+    this.enqueued++;
+    if (this.n > this.maxOccupancy) this.maxOccupancy = this.n;
+    return true;
+  }
+
+  /**
+   * The doorbell at `times[ti]`: the NIC learns of every pending descriptor and sends their
+   * frames in order after whatever the wire is busy with. Returns how many it handed over.
+   */
+  doorbell(times: Float64Array, ti: number): number {
+    const k = this.pend;
+    if (k === 0) return 0;
+    const cap = this.capacity;
+    const w = this.wire;
+    const t = times[ti]! + w.fetchNs;
+    let last = w.last[0]!;
+    let i = this.head + this.n - k;
+    if (i >= cap) i -= cap;
+    const sp = this.queueSpacingNs;
+    let own = this.ownLast;
+    for (let j = 0; j < k; j++) {
+      let d = (t > last ? t : last) + w.serviceNs;
+      if (sp > 0 && d < own + sp) d = own + sp;
+      this.depart[i] = d;
+      last = d;
+      own = d;
+      i = i + 1 === cap ? 0 : i + 1;
+    }
+    this.ownLast = own;
+    w.last[0] = last;
+    this.pend = 0;
+    return k;
+  }
+
   /** offer with the time read from `times[ti]` and the stamp from `stamps[si]`. */
   offerFrom(times: Float64Array, ti: number, stamps: Float64Array, si: number): boolean {
     const t = times[ti]!;
@@ -213,6 +303,7 @@ export class TxRing {
       this.dropped++;
       return false;
     }
+    if (this.pend > 0) throw new Error('TxRing.offerFrom with descriptors awaiting a doorbell');
     const acc = this.acc;
     if (t > acc[0]!) {
       acc[1]! += this.n * (t - acc[0]!);
@@ -222,7 +313,8 @@ export class TxRing {
     if (tail >= this.capacity) tail -= this.capacity;
     const w = this.wire;
     const last = w.last[0]!;
-    const d = (t > last ? t : last) + w.serviceNs;
+    const tf = t + w.fetchNs;
+    const d = (tf > last ? tf : last) + w.serviceNs;
     this.arrive[tail] = t;
     this.stamp[tail] = stamps[si]!;
     this.depart[tail] = d;

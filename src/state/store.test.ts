@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FRAMES_PER_RUN, FRAME_SERIES, PRESETS, decodeLink, defaultScenario, encodeLink, presetScenario, runScenario, setPath, type FrameBatch, type Scenario } from '../engine';
+import { FRAMES_PER_RUN, FRAME_SERIES, PRESETS, decodeLink, defaultScenario, encodeLink, getPath, presetScenario, runScenario, setPath, type FrameBatch, type Scenario } from '../engine';
 import type { EngineClient, FramesCallback, RunOptions, RunResult } from '../../workers/client';
 import { appendFrames, createAppStore, emptyFrames, knobNamedIn, splitCrossErrors } from './store';
 
@@ -65,9 +65,38 @@ describe('form state', () => {
     expect(store.getState().valid).toBe(true);
   });
 
+  it('refuses numbers written any other way than plain decimal, naming the number to write (the CLI\'s rule)', () => {
+    const store = createAppStore(fakeEngine().engine);
+    const cases: [string, string, RegExp][] = [
+      ['queues.rx_desc', '0x400', /queues\.rx_desc: "0x400" is hexadecimal; give a decimal number; write 1024/],
+      ['queues.rx', '0b11', /"0b11" is binary; give a decimal number; write 3/],
+      ['traffic.flows', '1e1', /"1e1" has an exponent; traffic\.flows takes whole numbers in digits; write 10/],
+      ['sim.seed', ' 12 ', /sim\.seed: " 12 " has spaces around it; write 12/],
+      ['queues.core_offset', '-0', /"-0" is minus zero; write 0/],
+      ['traffic.load', ' 0.5 ', /has spaces around it; write 0\.5/],
+      ['sim.seed', '007', /is not written as a plain decimal number; write 7/],
+    ];
+    const before = store.getState().scenario;
+    for (const [path, text, msg] of cases) {
+      store.getState().setKnobText(path, text);
+      const f = store.getState().fields[path]!;
+      expect(f.errors, `${path}=${JSON.stringify(text)}`).toHaveLength(1);
+      expect(f.errors[0]).toMatch(msg);
+      expect(store.getState().valid).toBe(false);
+      expect(store.getState().scenario).toEqual(before);
+      store.getState().setKnobText(path, String(getPath(before, path)));
+    }
+    // A 20-digit seed: one message, the range.
+    store.getState().setKnobText('sim.seed', '12345678901234567890');
+    expect(store.getState().fields['sim.seed']!.errors).toEqual(['sim.seed must be at most 4294967295 (allowed 0–4294967295)']);
+    // Exponents are plain decimal for non-integer knobs.
+    store.getState().setKnobText('traffic.loss', '1e-3');
+    expect(store.getState().scenario.traffic.loss).toBe(0.001);
+  });
+
   it('applies valid edits to the scenario and the share link', () => {
     const store = createAppStore(fakeEngine().engine);
-    store.getState().setKnobText('traffic.load', ' 0.5 ');
+    store.getState().setKnobText('traffic.load', '0.5');
     const st = store.getState();
     expect(st.scenario.traffic.load).toBe(0.5);
     expect(st.valid).toBe(true);
@@ -208,6 +237,22 @@ describe('runs', () => {
     await done;
     expect(store.getState().status).toBe('error');
     expect(store.getState().runError).toBe('boom');
+    expect(store.getState().runRestartable).toBe(false);
+  });
+
+  it('offers Restart when the worker failed (hung, stalled, crashed), and Restart runs the same scenario again', async () => {
+    const { engine, calls } = fakeEngine();
+    const store = createAppStore(engine);
+    const done = store.getState().run();
+    calls[0]!.finish({ kind: 'error', message: 'The simulation worker stopped answering …', restartable: true });
+    await done;
+    expect(store.getState().runRestartable).toBe(true);
+    const again = store.getState().run();
+    expect(store.getState().runRestartable).toBe(false);
+    expect(store.getState().status).toBe('running');
+    expect(calls[1]!.scenario).toEqual(calls[0]!.scenario);
+    calls[1]!.finish({ kind: 'cancelled' });
+    await again;
   });
 
   it('survives an engine client that throws', async () => {

@@ -11,7 +11,7 @@ import {
   applyKnob,
   FRAME_SERIES,
   KNOBS,
-  coerceKnobText,
+  parseKnobText,
   decodeLink,
   defaultScenario,
   encodeLink,
@@ -21,7 +21,6 @@ import {
   parseScenario,
   planSweep,
   presetScenario,
-  validateKnob,
   type FrameBatch,
   type Scenario,
   type SeriesInfo,
@@ -89,6 +88,8 @@ export interface AppState {
   frames: FrameColumns;
   summary: Summary | null;
   runError: string | null;
+  /** The run failed because its worker did (crashed, stopped answering, stalled): the page offers Restart. */
+  runRestartable: boolean;
   /** Pace of the frame stream (0 = as fast as possible). */
   framesPerSecond: number;
 
@@ -248,12 +249,13 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
       frames: emptyFrames(),
       summary: null,
       runError: null,
+      runRestartable: false,
       framesPerSecond: opts.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND,
 
       setKnobText(path, text) {
         const st = get();
         if (!(path in st.fields)) return;
-        const r = validateKnob(path, coerceKnobText(path, text));
+        const r = parseKnobText(path, text);
         let fields = { ...st.fields, [path]: { text, errors: r.ok ? [] : r.errors } };
         // applyKnob: choosing a host or NIC also sets the knobs it determines; show those too.
         const scenario = r.ok ? applyKnob(st.scenario, path, r.value) : st.scenario;
@@ -373,6 +375,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           frames: emptyFrames(),
           summary: null,
           runError: null,
+          runRestartable: false,
         });
         let result;
         try {
@@ -397,7 +400,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
             });
             break;
           case 'error':
-            set({ status: 'error', runError: result.message });
+            set({ status: 'error', runError: result.message, runRestartable: 'restartable' in result && result.restartable === true });
             break;
           case 'cancelled':
             set({ status: 'idle' });
@@ -429,6 +432,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
           frames: emptyFrames(),
           summary: null,
           runError: null,
+          runRestartable: false,
         });
         void engine.reset().catch(() => undefined);
       },

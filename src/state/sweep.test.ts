@@ -183,6 +183,8 @@ describe('sweep drafts', () => {
   it('read series rows as typed knob values, naming the mistakes', () => {
     expect(parseSeriesSet('lro.mode=sorted, lro.batch=1024', 's')).toEqual({ set: { 'lro.mode': 'sorted', 'lro.batch': 1024 }, errors: [] });
     expect(parseSeriesSet('lro.mod=sorted; oops', 's').errors).toEqual(['s: unknown knob "lro.mod"', 's: "oops" is not knob=value']);
+    // Numbers follow the form's rule; spaces around "=" and the separators are the list's syntax.
+    expect(parseSeriesSet('lro.batch = 1024 ; lro.entries=0x10', 's')).toEqual({ set: { 'lro.batch': 1024 }, errors: ['s: lro.entries: "0x10" is hexadecimal; give a decimal number; write 16'] });
     const d = { ...defaultDraft(), series: [{ label: '', set: 'sim.seed=2' }, { label: 'a', set: '' }, { label: 'a', set: '' }] };
     expect(defFromDraft(d).errors).toEqual(['series 1: give it a label (it names the line on the chart)', 'two series have the same label']);
   });

@@ -121,7 +121,7 @@ export function createSweepStore(pool: EnginePool, opts: { draft?: SweepDraft } 
               const run = runs[i]!;
               const point: SweepPoint =
                 r.kind === 'done'
-                  ? { series: run.series, point: run.point, value: run.value, figures: sweepFigures(r.summary), bottleneck: r.summary.bottleneck, link: r.summary.link, error: null }
+                  ? { series: run.series, point: run.point, value: run.value, figures: sweepFigures(r.summary), bottleneck: r.summary.bottleneck.text, link: r.summary.link, error: null }
                   : { series: run.series, point: run.point, value: run.value, figures: null, bottleneck: null, link: null, error: r.message };
               const points = get().points.slice();
               points[i] = point;

@@ -4,7 +4,7 @@
  * current scenario, it becomes the main store's `sweepDef` (and so the share link's). A def that
  * arrives from a link or a built-in sweep is turned back into a draft for the editor.
  */
-import { KNOBS, KNOB_BY_PATH, SWEEP_OUTPUT_BY_KEY, coerceKnobText, findBuiltinSweep, type Knob, type KnobValue, type SweepDef } from '../engine';
+import { KNOBS, KNOB_BY_PATH, SWEEP_OUTPUT_BY_KEY, coerceKnobText, findBuiltinSweep, knobTextProblem, type Knob, type KnobValue, type SweepDef } from '../engine';
 
 export interface SeriesDraft {
   label: string;
@@ -92,7 +92,12 @@ export function parseSeriesSet(text: string, where: string): { set: Record<strin
       errors.push(`${where}: unknown knob "${path.slice(0, 60)}"`);
       continue;
     }
-    set[path] = coerceKnobText(path, t.slice(at + 1)) as KnobValue;
+    // Spaces around `=` and the separators are the list's syntax; the value itself follows the
+    // number rule of the form and the CLI (engine/knobtext.ts).
+    const text = t.slice(at + 1).trim();
+    const problem = knobTextProblem(path, text);
+    if (problem) errors.push(`${where}: ${problem}`);
+    else set[path] = coerceKnobText(path, text) as KnobValue;
   }
   return { set, errors };
 }

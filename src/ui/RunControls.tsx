@@ -80,6 +80,9 @@ export function RunStatusBar() {
   const progress = useApp((s) => s.progress);
   const frames = useApp((s) => s.frames.count);
   const runError = useApp((s) => s.runError);
+  const restartable = useApp((s) => s.runRestartable);
+  const valid = useApp((s) => s.valid);
+  const run = useApp((s) => s.run);
   return (
     <div className="status-bar">
       <div className="status-line">
@@ -107,6 +110,11 @@ export function RunStatusBar() {
             <strong className="banner-title">The simulation stopped with an error.</strong>
             <p>{runError}</p>
           </div>
+          {restartable && (
+            <button type="button" className="btn" data-testid="restart-run" disabled={!valid} onClick={() => void run()}>
+              Restart
+            </button>
+          )}
         </div>
       )}
     </div>

@@ -221,7 +221,7 @@ export function SummaryPanel() {
       </p>
       <p className="bottleneck" data-testid="summary-bottleneck">
         <strong>Bottleneck: </strong>
-        {summary.bottleneck}
+        {summary.bottleneck.text}
         <BottleneckLink />
       </p>
       {stale && (

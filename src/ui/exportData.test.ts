@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_VERSION, PRESETS, defaultScenario, presetScenario, runScenario, setPath } from '../engine';
 import type { FrameColumns } from '../state/store';
+import { framesCsv as cliFramesCsv } from '../cli/format';
 import { exportName, framesCsv, presetOf, summaryExport, summaryJson } from './exportData';
 
 describe('exports', () => {
@@ -24,6 +25,11 @@ describe('exports', () => {
     // A missing value is an empty field.
     const gap: FrameColumns = { count: 2, columns: { t_ms: Float64Array.from([1, 2]), a: Float64Array.from([NaN, 3]) } };
     expect(framesCsv(gap, [{ key: 't_ms', label: '', unit: 'ms', group: 'rate' }])).toBe('t_ms,a\n1,\n2,3\n');
+    // ±Infinity is a value, written as the CLI writes it (one CSV writer), not an empty field.
+    const inf: FrameColumns = { count: 1, columns: { t_ms: Float64Array.from([1]), a: Float64Array.from([Infinity]), b: Float64Array.from([-Infinity]) } };
+    expect(framesCsv(inf, [])).toBe('t_ms,a,b\n1,Infinity,-Infinity\n');
+    // The page's export and `npm run sim -- --format csv` are the same text for the same run.
+    expect(framesCsv(frames, sim.series)).toBe(cliFramesCsv(run.frames));
   });
 
   it('names files after the preset, or "custom"', () => {

@@ -6,9 +6,10 @@
  * - Frames CSV: one header row of series keys (the run's columns, in the engine's order: the
  *   columns `npm run sim -- --format csv` prints), then one row per recorded frame. Units are in
  *   the keys (`t_ms`, `*_pps`, `latency_us`) or in SERIES_UNITS_NOTE; numbers are written in full
- *   precision, a missing value is an empty field.
+ *   precision, a missing value is an empty field (engine/csv.ts writes every CSV: ±Infinity as
+ *   `Infinity`/`-Infinity`, text that a spreadsheet would run as a formula prefixed with `'`).
  */
-import { ENGINE_VERSION, PRESETS, presetScenario, type Scenario, type SeriesInfo, type Summary } from '../engine';
+import { ENGINE_VERSION, PRESETS, columnsCsv, presetScenario, type Scenario, type SeriesInfo, type Summary } from '../engine';
 import { sameScenario } from '../state/compare';
 import type { FrameColumns } from '../state/store';
 
@@ -25,11 +26,6 @@ export function summaryJson(summary: Summary): string {
   return `${JSON.stringify(summaryExport(summary), null, 2)}\n`;
 }
 
-function csvField(v: string | number): string {
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** Every recorded column, in the run's series order (then any column the series list lacks). */
 export function csvKeys(frames: FrameColumns, series: readonly SeriesInfo[]): string[] {
   const keys = series.map((s) => s.key).filter((k) => frames.columns[k]);
@@ -38,11 +34,7 @@ export function csvKeys(frames: FrameColumns, series: readonly SeriesInfo[]): st
 }
 
 export function framesCsv(frames: FrameColumns, series: readonly SeriesInfo[]): string {
-  const keys = csvKeys(frames, series);
-  const cols = keys.map((k) => frames.columns[k]!);
-  const lines = [keys.map(csvField).join(',')];
-  for (let i = 0; i < frames.count; i++) lines.push(cols.map((c) => csvField(c[i] ?? NaN)).join(','));
-  return `${lines.join('\n')}\n`;
+  return columnsCsv(csvKeys(frames, series), frames.columns, frames.count);
 }
 
 let presetScenarios: { name: string; scenario: Scenario }[] | null = null;

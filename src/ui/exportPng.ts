@@ -45,14 +45,23 @@ const SVG_PROPS = [
   'visibility',
 ] as const;
 
+/**
+ * Copy the computed SVG properties onto the clone through the CSSOM (`style.setProperty`), not a
+ * `style` attribute: the page's Content-Security-Policy (no 'unsafe-inline' styles) refuses
+ * style attributes set from markup or setAttribute, but not the CSSOM. The serialised clone
+ * carries them as its style attributes all the same.
+ */
 function inlineStyles(src: Element, dst: Element): void {
   const cs = getComputedStyle(src);
-  let style = cs.display === 'none' ? 'display:none;' : '';
-  for (const p of SVG_PROPS) {
-    const v = cs.getPropertyValue(p);
-    if (v) style += `${p}:${v};`;
+  const style = (dst as SVGElement | HTMLElement).style;
+  if (style) {
+    style.cssText = '';
+    if (cs.display === 'none') style.setProperty('display', 'none');
+    for (const p of SVG_PROPS) {
+      const v = cs.getPropertyValue(p);
+      if (v) style.setProperty(p, v);
+    }
   }
-  dst.setAttribute('style', style);
   for (let i = 0; i < src.children.length; i++) {
     const d = dst.children[i];
     if (d) inlineStyles(src.children[i]!, d);

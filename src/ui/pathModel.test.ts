@@ -98,7 +98,7 @@ describe('buildDiagram', () => {
   it('CPU shares: hardware stages have none; drawn stages and the rest add up to all busy cycles', () => {
     const d = diagramOf('fewer-queues-than-cores');
     expect(d.stages.find((s) => s.id === 'tx_ring')!.cpuShare).toBeNull();
-    expect(d.stages.find((s) => s.id === 'rxeof')!.cpuShare!).toBeGreaterThan(0.3);
+    expect(d.stages.find((s) => s.id === 'rxeof')!.cpuShare!).toBeGreaterThan(0);
     const drawn = d.stages.reduce((a, s) => a + (s.cpuShare ?? 0), 0);
     const other = d.otherCpu.reduce((a, x) => a + x.share, 0);
     expect(drawn + other).toBeCloseTo(1, 9);
@@ -133,7 +133,7 @@ describe('buildDiagram', () => {
     const r = run('fewer-queues-than-cores');
     const calm: Summary = {
       ...r.summary,
-      bottleneck: 'Nothing saturates',
+      bottleneck: { kind: 'none', stage: null, cpu: null, queue: null, text: 'Nothing saturates' },
       drops: { wire: 0, nic: 0, rx_ring: 0, mp_ring: 0, buf_ring: 0, tx_ring: 0, sender: 0 },
       tx_pps: 1,
       cores: r.summary.cores.map((c) => ({ ...c, utilization: 0.2 })),

@@ -365,7 +365,7 @@ export function saturationFromSummary(s: Summary, stages: readonly StageDef[]): 
   if (s.netmap && s.netmap.lost_wakeups > 0 && has('txsync')) {
     return at('txsync', `pkt-gen sleeps on a full TX ring and its wake-up is lost: ${s.netmap.lost_wakeups} of ${s.netmap.stalls} sleeps waited for iflib_timer (hz/2)`);
   }
-  if (/TX packet-rate ceiling/.test(s.bottleneck) && has('tx_ring')) {
+  if (s.bottleneck.kind === 'tx_ceiling' && has('tx_ring')) {
     return at('tx_ring', "the NIC's TX packet-rate ceiling: the TX rings fill faster than the NIC sends");
   }
   const drops = DROP_LOCATION_ORDER.map((loc) => [loc, s.drops[loc] ?? 0] as const)
@@ -394,7 +394,7 @@ export function saturationFromSummary(s: Summary, stages: readonly StageDef[]): 
     const node = consumerOf(stages, loc);
     if (node) return at(node.id, `drops: ${DROP_LABELS[loc]}`);
   }
-  if (/^Line rate/.test(s.bottleneck) || (s.line_rate_pps > 0 && s.tx_pps >= 0.995 * s.line_rate_pps && has('wire_out'))) {
+  if (s.bottleneck.kind === 'line_rate' || (s.line_rate_pps > 0 && s.tx_pps >= 0.995 * s.line_rate_pps && has('wire_out'))) {
     return at('wire_out', 'line rate: the wire is the limit');
   }
   if (busiest && top && busiest.utilization >= 0.9) {

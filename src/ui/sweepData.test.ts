@@ -80,6 +80,16 @@ describe('sweep chart data', () => {
     expect(csvFileName(run)).toBe('ringlab-sweep-traffic.flows.csv');
   });
 
+  it('neutralises a label a link brought that a spreadsheet would run as a formula', () => {
+    const evil = '=HYPERLINK("http://evil.example","x")';
+    const r = { ...run, labels: [evil, '-1+2'] };
+    const lines = sweepCsv(r, points).trim().split('\n');
+    expect(lines[1]!.startsWith('"\'=HYPERLINK(""http://evil.example"",""x"")",1,')).toBe(true);
+    expect(lines[4]!.startsWith("'-1+2,100,")).toBe(true);
+    // No field of any row starts with a formula character.
+    for (const l of lines.slice(1)) expect(l).not.toMatch(/(^|,)"?[=+@\t]/);
+  });
+
   it('formats axes and values', () => {
     expect(logTicks(1, 10000)).toEqual([1, 10, 100, 1000, 10000]);
     expect(logTicks(3, 50)).toEqual([3, 10, 50]);

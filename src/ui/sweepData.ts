@@ -2,7 +2,7 @@
  * Data shaping for the Sweep tab: chart rows (one per point, one column per series), the data
  * table, the CSV export, log-axis ticks. Pure and tested (sweepData.test.ts).
  */
-import { KNOB_BY_PATH, SWEEP_OUTPUTS, SWEEP_OUTPUT_BY_KEY, type Knob, type KnobValue, type SweepOutput } from '../engine';
+import { KNOB_BY_PATH, SWEEP_OUTPUTS, SWEEP_OUTPUT_BY_KEY, csvTable, type Knob, type KnobValue, type SweepOutput } from '../engine';
 import type { SweepPoint, SweepRunInfo } from '../state/sweep';
 import { draftFromSpec, isNumericKnob } from '../state/sweepDraft';
 import type { TableSpec } from './ChartFigure';
@@ -102,27 +102,17 @@ export function sweepTable(run: SweepRunInfo, points: readonly (SweepPoint | nul
   };
 }
 
-function csvField(v: unknown): string {
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /**
  * Every output of every finished run, one row per run in plan order, full precision (the same
  * columns as the CLI's output keys): series, the swept knob, the outputs, bottleneck, error, link.
+ * Written by engine/csv.ts, so a label a link brought cannot become a spreadsheet formula.
  */
 export function sweepCsv(run: SweepRunInfo, points: readonly (SweepPoint | null)[]): string {
   const header = ['series', run.path, ...SWEEP_OUTPUTS.map((o) => o.key), 'bottleneck', 'error', 'link'];
-  const lines = [header.map(csvField).join(',')];
-  for (const p of points) {
-    if (!p) continue;
-    lines.push(
-      [run.labels[p.series] ?? '', p.value, ...SWEEP_OUTPUTS.map((o) => p.figures?.[o.key] ?? NaN), p.bottleneck, p.error, p.link]
-        .map(csvField)
-        .join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  const rows = points
+    .filter((p): p is SweepPoint => p !== null)
+    .map((p) => [run.labels[p.series] ?? '', p.value, ...SWEEP_OUTPUTS.map((o) => p.figures?.[o.key] ?? NaN), p.bottleneck, p.error, p.link]);
+  return csvTable(header, rows);
 }
 
 /** A file name for the export: `ringlab-sweep-traffic.flows.csv`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TxQueueSummary } from './path';
-import { applyKnob, defaultScenario, parseScenario, type Scenario } from './scenario';
-import { runScenario, type Summary } from './sim';
+import type { TxQueueSummary } from '../index';
+import { applyKnob, defaultScenario, parseScenario, type Scenario } from '../scenario';
+import { runScenario, type Summary } from '../sim';
 
 function tx(set: Record<string, unknown>): Summary {
   let s: Scenario = defaultScenario();
@@ -44,7 +44,9 @@ describe('TX software paths', () => {
   });
 
   it('a full TX descriptor ring stalls the mp_ring; later producers restart it', () => {
-    const s = tx({ 'tx.path': 'mp_ring', 'traffic.senders': 16, 'queues.rx': 1, 'queues.tx': 1, 'queues.tx_desc': 64, 'traffic.load': 1.2, 'nic.link_gbps': 10 });
+    // four senders into one 1G queue of 1518-byte frames (12 µs each on the wire): a drain call
+    // finds nothing completed and the ring full, takes nothing, and stalls the ring
+    const s = tx({ 'nic.model': 'igb-i350', 'tx.path': 'mp_ring', 'traffic.senders': 4, 'queues.rx': 1, 'queues.tx': 1, 'queues.tx_desc': 128, 'traffic.frame_bytes': 1518, 'traffic.load': 1.5, 'sim.duration_ms': 10 });
     const r = txq(s)[0]!.soft_ring!;
     expect(r.stalls).toBeGreaterThan(0);
     expect(r.restarts).toBeGreaterThan(0);
@@ -63,6 +65,15 @@ describe('TX software paths', () => {
     expect(s.drops.buf_ring).toBeGreaterThan(0);
     expect(txq(s)[0]!.soft_ring!.kind).toBe('buf_ring');
     expect(s.invariants.conservation).toBe(true);
+  });
+
+  it('senders block, they do not drop: what they manage to push is the offered load', () => {
+    const s = tx({ 'tx.path': 'mp_ring', 'traffic.senders': 2, 'queues.rx': 1, 'queues.tx': 1, 'traffic.load': 1 });
+    expect(s.drops.sender).toBe(0);
+    expect(s.offered_pps).toBeLessThan(0.2 * s.line_rate_pps);
+    expect(s.offered_pps).toBeCloseTo(s.tx_pps, -5);
+    expect(s.bottleneck.kind).toBe('cpu');
+    expect(s.bottleneck.text).toMatch(/sender/);
   });
 
   it('simple: every sender encapsulates under the queue lock; on one queue, lock time per packet grows with senders', () => {
@@ -101,7 +112,8 @@ describe('netmap', () => {
     expect(s.netmap!.wakeups.timer).toBeGreaterThan(0);
     expect(s.netmap!.wakeups.iflib_timer).toBe(0);
     expect(s.tx_pps).toBeGreaterThan(0.97 * 32e6);
-    expect(s.bottleneck).toMatch(/TX packet-rate ceiling/);
+    expect(s.bottleneck.kind).toBe('tx_ceiling');
+    expect(s.bottleneck.text).toMatch(/TX packet-rate ceiling/);
     expect(s.invariants.conservation).toBe(true);
   });
 
@@ -111,7 +123,8 @@ describe('netmap', () => {
     expect(s.tx_pps).toBeLessThan(0.05 * 32e6);
     // The collapse comes from sleeping, not from busy CPUs.
     expect(Math.max(...s.cores.map((c) => c.utilization))).toBeLessThan(0.2);
-    expect(s.bottleneck).toMatch(/iflib_timer/);
+    expect(s.bottleneck.kind).toBe('netmap_wakeup');
+    expect(s.bottleneck.text).toMatch(/iflib_timer/);
     // The same threads with the fixed 90 µs timer hold the rate.
     const fixed = nm({ 'netmap.tx_timer': 'sbt_90us', 'traffic.sender_cpu': 8, 'sim.duration_ms': 50 });
     expect(fixed.tx_pps).toBeGreaterThan(0.9 * 32e6);

@@ -1,0 +1,217 @@
+/**
+ * The fitter: robust least squares on log error, by Levenberg–Marquardt in log-parameter space.
+ *
+ * Residual of row i: r_i = ln(model_i / measured_i). Each row costs ρ(r) = c²·ln(1 + (r/c)²)
+ * (the Cauchy loss, c = ROBUST_SCALE): like r² for small errors, growing only logarithmically for
+ * large ones, so a row whose mechanism the model lacks (a 2× miss) cannot drag every shared
+ * constant towards it; the steps weigh each row by 1/(1 + (r/c)²) (iteratively reweighted). The
+ * free constants are the `fitted` specs
+ * of costs.ts, each kept within its bounds, with a weak log-normal prior around its starting
+ * value (a residual (θ − θ₀)/PRIOR_SIGMA per constant, σ = ln 100): it only decides directions the
+ * rows leave open (a ceiling no row reaches), and moves a constant the rows do constrain by
+ * less than a percent. The Jacobian is by forward differences (step
+ * FD_STEP in log space, large enough to step over the simulator's event-level granularity).
+ * Stop after MAX_ITER iterations or when an accepted step improves Σr² by less than TOL.
+ *
+ * Leave-one-out: for each row, the fit is redone without it, starting from the full fit and
+ * keeping the full fit's Jacobian (a few damped Gauss–Newton steps, each checked on the other
+ * rows); a constant that no other row constrains (|∂r/∂θ| < SENSITIVE on all of them) goes back
+ * to its starting value, since without that row nothing says what it is. Then the row is
+ * predicted. Everything is deterministic: same rows, same constants, same result.
+ */
+import { PARAM_SPECS, defaultParams, type Params } from '../engine/index';
+import type { RowPool } from './pool';
+import type { CalibrationRow } from './rows';
+
+export const FD_STEP = 0.05;
+export const MAX_ITER = 12;
+export const TOL = 1e-4;
+export const LOO_STEPS = 3;
+/** A row constrains a constant when a FD_STEP change of it moves the row's log error by this much per unit log. */
+export const SENSITIVE = 0.03;
+/**
+ * Width of each constant's prior, in log units: a factor 100 either way is one σ. It only breaks
+ * ties where no row says anything (a ceiling nothing reaches); it must not hold back a constant a
+ * row does constrain, whose robust cost (ROBUST_SCALE) stops growing for large errors.
+ */
+export const PRIOR_SIGMA = Math.log(100);
+/** Scale of the robust loss, in log units: errors beyond ~±30% weigh progressively less. */
+export const ROBUST_SCALE = Math.log(1.3);
+
+const rho = (r: number) => ROBUST_SCALE * ROBUST_SCALE * Math.log1p((r / ROBUST_SCALE) ** 2);
+const weight = (r: number) => 1 / (1 + (r / ROBUST_SCALE) ** 2);
+
+export interface FitResult {
+  free: string[];
+  values: Record<string, number>;
+  model: number[];
+  residuals: number[];
+  loo: number[];
+  /** Per constant: the rows (indices) that constrain it. */
+  constrainedBy: number[][];
+  iterations: number;
+  evaluations: number;
+  sse: number;
+}
+
+type Vec = number[];
+
+function solve(A: number[][], b: Vec): Vec {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]!]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[piv]![c]!)) piv = r;
+    [M[c], M[piv]] = [M[piv]!, M[c]!];
+    const d = M[c]![c]!;
+    if (Math.abs(d) < 1e-300) continue;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = M[r]![c]! / d;
+      if (f === 0) continue;
+      for (let k = c; k <= n; k++) M[r]![k]! -= f * M[c]![k]!;
+    }
+  }
+  return M.map((row, i) => (Math.abs(row[i]!) < 1e-300 ? 0 : row[n]! / row[i]!));
+}
+
+export class Fitter {
+  readonly free: string[];
+  private readonly lo: Vec;
+  private readonly hi: Vec;
+  private readonly start: Vec;
+  private readonly base: Record<string, number>;
+
+  constructor(private readonly rows: CalibrationRow[], private readonly pool: RowPool, private readonly log: (s: string) => void = () => {}) {
+    const specs = PARAM_SPECS.filter((p) => p.kind === 'fitted');
+    this.free = specs.map((p) => p.name);
+    this.lo = specs.map((p) => Math.log(p.lo!));
+    this.hi = specs.map((p) => Math.log(p.hi!));
+    this.start = specs.map((p) => Math.log(p.value));
+    this.base = { ...defaultParams() };
+  }
+
+  params(theta: Vec): Params {
+    const out = { ...this.base };
+    this.free.forEach((name, j) => { out[name] = Math.exp(theta[j]!); });
+    return out;
+  }
+
+  private clamp(theta: Vec): Vec {
+    return theta.map((v, j) => Math.min(this.hi[j]!, Math.max(this.lo[j]!, v)));
+  }
+
+  /** Log errors of `rows` (indices) under each θ of `thetas`, all in one batch. */
+  async residualsMany(thetas: Vec[], rows: number[]): Promise<Vec[]> {
+    const jobs = thetas.flatMap((t) => { const params = this.params(t); return rows.map((row) => ({ row, params })); });
+    const v = await this.pool.all(jobs);
+    return thetas.map((_, k) => rows.map((row, i) => Math.log(v[k * rows.length + i]! / this.rows[row]!.measured)));
+  }
+
+  async residuals(theta: Vec, rows: number[]): Promise<Vec> {
+    return (await this.residualsMany([theta], rows))[0]!;
+  }
+
+  async jacobian(theta: Vec, r0: Vec, rows: number[]): Promise<Vec[]> {
+    const shifted = this.free.map((_, j) => { const t = [...theta]; t[j] = t[j]! + (t[j]! + FD_STEP > this.hi[j]! ? -FD_STEP : FD_STEP); return t; });
+    const rs = await this.residualsMany(shifted, rows);
+    return rows.map((_, i) => this.free.map((_, j) => (rs[j]![i]! - r0[i]!) / (shifted[j]![j]! - theta[j]!)));
+  }
+
+  /** Σ of squared log errors plus the prior's terms. */
+  private cost(r: Vec, theta: Vec): number {
+    let s = 0;
+    for (const x of r) s += rho(x);
+    for (let j = 0; j < theta.length; j++) {
+      const z = (theta[j]! - this.start[j]!) / PRIOR_SIGMA;
+      s += z * z;
+    }
+    return s;
+  }
+
+  /** Damped Gauss–Newton step for residuals r with Jacobian J (and the prior at θ). */
+  private step(J: Vec[], r: Vec, lambda: number, keep: boolean[], theta: Vec): Vec {
+    const m = this.free.length;
+    const A: number[][] = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+    const g: Vec = new Array<number>(m).fill(0);
+    const w = 1 / (PRIOR_SIGMA * PRIOR_SIGMA);
+    for (let a = 0; a < m; a++) {
+      A[a]![a]! += w;
+      g[a]! += w * (theta[a]! - this.start[a]!);
+    }
+    for (let i = 0; i < r.length; i++) {
+      const wi = weight(r[i]!);
+      for (let a = 0; a < m; a++) {
+        g[a]! += wi * J[i]![a]! * r[i]!;
+        for (let b = 0; b < m; b++) A[a]![b]! += wi * J[i]![a]! * J[i]![b]!;
+      }
+    }
+    for (let a = 0; a < m; a++) A[a]![a]! += lambda * (A[a]![a]! + 1e-6) + (keep[a] ? 0 : 1e9);
+    return solve(A, g.map((x) => -x));
+  }
+
+  async fit(): Promise<FitResult> {
+    const all = this.rows.map((_, i) => i);
+    let theta = this.clamp(this.start);
+    let r = await this.residuals(theta, all);
+    let sse = this.cost(r, theta);
+    let lambda = 1e-2;
+    let J: Vec[] = [];
+    let iter = 0;
+    const keepAll = this.free.map(() => true);
+    for (; iter < MAX_ITER; iter++) {
+      J = await this.jacobian(theta, r, all);
+      let accepted = false;
+      for (let tries = 0; tries < 6; tries++) {
+        const d = this.step(J, r, lambda, keepAll, theta);
+        const t2 = this.clamp(theta.map((v, j) => v + d[j]!));
+        const r2 = await this.residuals(t2, all);
+        const sse2 = this.cost(r2, t2);
+        if (sse2 < sse) {
+          const gain = (sse - sse2) / sse;
+          theta = t2; r = r2; sse = sse2; lambda = Math.max(1e-6, lambda / 3); accepted = true;
+          this.log(`iteration ${iter + 1}: Σρ ${sse.toFixed(5)} (λ ${lambda.toExponential(1)})`);
+          if (gain < TOL) iter = MAX_ITER;
+          break;
+        }
+        lambda *= 4;
+      }
+      if (!accepted) break;
+    }
+    J = await this.jacobian(theta, r, all);
+    const constrainedBy = this.free.map((_, j) => all.filter((i) => Math.abs(J[i]![j]!) >= SENSITIVE));
+    // leave-one-out
+    const loo: number[] = [];
+    for (const i of all) {
+      const others = all.filter((k) => k !== i);
+      const keep = this.free.map((_, j) => constrainedBy[j]!.some((k) => k !== i));
+      let th = theta.map((v, j) => (keep[j] ? v : this.clamp(this.start)[j]!));
+      let ro = await this.residuals(th, others);
+      let s = this.cost(ro, th);
+      const Jo = others.map((k) => J[k]!);
+      let lam = 1e-2;
+      for (let st = 0; st < LOO_STEPS; st++) {
+        const d = this.step(Jo, ro, lam, keep, th);
+        const t2 = this.clamp(th.map((v, j) => v + d[j]!));
+        const r2 = await this.residuals(t2, others);
+        const s2 = this.cost(r2, t2);
+        if (s2 < s) { th = t2; ro = r2; s = s2; lam /= 3; } else lam *= 4;
+      }
+      const pred = (await this.residuals(th, [i]))[0]!;
+      loo.push(Math.exp(pred) - 1);
+      this.log(`leave-one-out ${i + 1}/${all.length} ${this.rows[i]!.name}: ${(100 * (Math.exp(pred) - 1)).toFixed(1)}%`);
+    }
+    const values: Record<string, number> = {};
+    this.free.forEach((name, j) => { values[name] = Number(Math.exp(theta[j]!).toPrecision(6)); });
+    // The committed values are rounded: report the table for exactly those.
+    const rounded = this.free.map((name) => Math.log(values[name]!));
+    // The figures themselves (not exp(residual) × measured, which is off in the last bits).
+    const params = this.params(rounded);
+    const model = await this.pool.all(all.map((row) => ({ row, params })));
+    const rr = model.map((v, i) => Math.log(v / this.rows[i]!.measured));
+    return {
+      free: this.free, values, residuals: rr, model, loo, constrainedBy,
+      iterations: iter, evaluations: this.pool.evaluations, sse: rr.reduce((a, x) => a + x * x, 0),
+    };
+  }
+}

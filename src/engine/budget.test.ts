@@ -1,0 +1,92 @@
+/**
+ * The pre-allocation estimate against the measured state: estimate ≥ stateBytes (so a scenario
+ * that passes the budget check cannot then allocate more) and within ESTIMATE_FACTOR of it, for
+ * every preset and the extremes of the knobs that size the state. An engine change that allocates
+ * more than budget.ts knows about fails here.
+ */
+import { describe, expect, it } from 'vitest';
+import { ESTIMATE_FACTOR, MIB, estimateStateBytes, memoryBudgetProblem } from './budget';
+import { stateBytes } from './footprint';
+import { PRESETS, presetScenario } from './presets';
+import { Prng } from './prng';
+import { applyKnob, defaultScenario, parseScenario, type Scenario } from './scenario';
+import { Simulation } from './sim';
+
+function build(base: Scenario, set: [string, unknown][]): Scenario {
+  let s = base;
+  for (const [k, v] of set) s = applyKnob(s, k, v);
+  const r = parseScenario(s);
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return r.value;
+}
+
+const mlx100 = applyKnob(defaultScenario(), 'nic.model', 'mlx5-cx5-100g');
+const EXTREMES: [string, Scenario][] = [
+  ['largest forward (256 cores, 8192-descriptor rings, 10^6 flows)', build(mlx100, [['host.cores', 256], ['queues.rx_desc', 8192], ['queues.tx_desc', 8192], ['traffic.flows', 1_000_000]])],
+  ['receive, LRO sorted, big arrays, 16 queues', build(mlx100, [['traffic.workload', 'receive'], ['queues.rx', 16], ['queues.tx', 16], ['queues.rx_desc', 8192], ['traffic.flows', 200_000], ['lro.mode', 'sorted'], ['lro.mbufs', 8192], ['lro.batch', 8192], ['lro.entries', 64]])],
+  ['receive, LRO legacy, one queue, one flow', build(defaultScenario(), [['traffic.workload', 'receive'], ['queues.rx', 1], ['traffic.flows', 1]])],
+  ['transmit, mp_ring of 65536 on 16 queues', build(mlx100, [['traffic.workload', 'transmit'], ['queues.tx', 16], ['queues.rx', 16], ['tx.mp_ring_size', 65536], ['queues.tx_desc', 8192]])],
+  ['transmit, buf_ring, 512 senders on 256 cores', build(mlx100, [['traffic.workload', 'transmit'], ['tx.path', 'buf_ring'], ['traffic.senders', 512], ['host.cores', 256]])],
+  ['transmit, netmap', build(mlx100, [['traffic.workload', 'transmit'], ['tx.path', 'netmap'], ['netmap.burst', 4096]])],
+  ['ring, 64 descriptors', build(defaultScenario(), [['traffic.workload', 'ring'], ['queues.tx_desc', 64]])],
+  ['ring, 16384 descriptors', build(defaultScenario(), [['traffic.workload', 'ring'], ['queues.tx_desc', 16384]])],
+  ['one core, one flow', build(defaultScenario(), [['host.cores', 1], ['host.numa_domains', 1], ['traffic.flows', 1]])],
+  ['SMT, logical cores, separate TX CPUs', build(defaultScenario(), [['host.smt', true], ['queues.use_logical_cores', true], ['queues.separate_txrx', true]])],
+];
+
+function check(name: string, s: Scenario): number {
+  const est = estimateStateBytes(s).bytes;
+  const measured = stateBytes(new Simulation(s));
+  expect(est, `${name}: estimate ${est} < measured ${measured}`).toBeGreaterThanOrEqual(measured);
+  expect(est / measured, `${name}: estimate ${est} vs measured ${measured}`).toBeLessThanOrEqual(ESTIMATE_FACTOR);
+  return est / measured;
+}
+
+describe('estimateStateBytes', () => {
+  it('bounds every preset from above, within the stated factor', () => {
+    check('defaults', defaultScenario());
+    for (const p of PRESETS) check(p.name, presetScenario(p));
+  });
+
+  it('bounds the extremes of every knob that sizes the state', () => {
+    for (const [name, s] of EXTREMES) check(name, s);
+  });
+
+  it('bounds random scenarios across workloads, queues, rings, flows and LRO sizes', () => {
+    const r = new Prng(2024);
+    const pick = <T>(xs: readonly T[]) => xs[r.below(xs.length)]!;
+    let n = 0;
+    for (let i = 0; i < 300 && n < 40; i++) {
+      let s: Scenario;
+      try {
+        s = build(pick([defaultScenario(), mlx100, ...PRESETS.map((p) => presetScenario(p))]), [
+          ['traffic.workload', pick(['forward', 'receive', 'transmit', 'ring'])],
+          ['traffic.flows', pick([1, 7, 2000, 65001, 150_000])],
+          ['queues.rx_desc', pick([64, 512, 2048, 4096])],
+          ['queues.tx_desc', pick([64, 1024, 4096])],
+          ['lro.mode', pick(['off', 'legacy', 'sorted'])],
+          ['lro.mbufs', pick([16, 1024, 8192])],
+          ['lro.batch', pick([1, 1024, 8192])],
+          ['lro.entries', pick([1, 8, 64])],
+          ['tx.path', pick(['mp_ring', 'buf_ring', 'simple', 'netmap'])],
+          ['tx.mp_ring_size', pick([8, 2048, 16384])],
+          ['traffic.senders', pick([0, 1, 37])],
+        ]);
+      } catch {
+        continue; // not a valid combination for that base: try another
+      }
+      check(`random ${i}`, s);
+      n++;
+    }
+    expect(n).toBe(40);
+  });
+
+  it('refuses over the budget before anything is built, naming MiB and the largest parts', () => {
+    const big = EXTREMES[0]![1];
+    const est = estimateStateBytes(big).bytes;
+    expect(est).toBeGreaterThan(64 * MIB);
+    const msg = memoryBudgetProblem(big, 64, '?budget_mb=N');
+    expect(msg).toMatch(/^This scenario needs about \d+\.\d MiB of simulation state \(tx rings [\d.]+ MiB, rx rings [\d.]+ MiB\); the memory budget is 64 MiB\. .*\?budget_mb=N\.$/);
+    expect(memoryBudgetProblem(big, 1024, '?budget_mb=N')).toBeNull();
+  });
+});

@@ -1,0 +1,10 @@
+/** The shape of the fitter's output (calibration.generated.ts), read by tests, the CLI and the UI. */
+export interface FitTable {
+  engine: string;
+  procedure: string;
+  row_duration_ms: number;
+  free_constants: number;
+  constants: { name: string; value: number; rows: string[]; unit: string }[];
+  rows: { name: string; measured_pps: number; model_pps: number; error: number; loo_error: number; source: string }[];
+  summary: { median_abs_error: number; worst_abs_error: number; median_abs_loo_error: number; worst_abs_loo_error: number };
+}

@@ -1,0 +1,500 @@
+/**
+ * The host packet path as one model: it builds the stages a scenario's workload needs and runs
+ * the CPUs' activities step by step.
+ *
+ *   forward   generator port → NIC (RSS) → RX rings → RX task (rxeof, then per packet
+ *             ip_tryforward → the driver's if_transmit) → TX software path → TX rings → wire
+ *   receive   … RX task (rxeof, LRO, ip_input → socket) → sink
+ *   transmit  sender threads (sendto → if_transmit) or pkt-gen threads (netmap) → … → wire
+ *
+ * Tasks are what FreeBSD queues on a CPU's taskqueue: RX queue tasks (ids 0…nrx−1), TX queue
+ * tasks (_task_fn_tx, nrx…nrx+ntx−1) and the transmit workload's threads after them. A CPU
+ * runs one task at a time; a task is an activity, and an activity may push another on top (a
+ * producer that became its ring's consumer drains there). Each step ends at the CPU's timer
+ * slot, where its effects apply; effects that touch shared state (ring state words, locks, the
+ * NIC's rings) therefore happen in time order across CPUs.
+ */
+import { A_DRAIN, A_NETMAP, A_RX_PASS, A_SENDER, A_TAIL, A_TX_TASK, STEP_DONE, STEP_PUSHED } from './activity';
+import { HOST_COSTS, PARAMS, STAGE_INDEX, type Params } from './costs';
+
+const SPIN = STAGE_INDEX.spin;
+import { CostModel, OP } from './costmodel';
+import { Cpus, STACK_DEPTH } from './cpus';
+import { EV_ARRIVAL, EV_EGR_UPDATE, EV_IRQ, EV_NM_WAKE, EV_SEND } from './events';
+import { Flows } from './flows';
+import { findHost, findNic, txCeiling, txReserve, type NicPreset } from './hardware';
+import { Histogram } from './histogram';
+import { Ingress } from './ingress';
+import { Ledger } from './ledger';
+import type { Prng } from './prng';
+import { RXQ_ARMED, RxQueues } from './rxqueue';
+import { RxTasks } from './rxtask';
+import { effectiveQueues, type Scenario } from './scenario';
+import { EV_TIMER, Tournament, type Scheduler } from './scheduler';
+import { Senders } from './senders';
+import { SharedLine } from './sharedline';
+import { SegmentBuffer, TcpFlows } from './tcpflows';
+import { buildTopology, placeQueues, placeSenders, type Topology } from './topology';
+import { TrafficSource } from './traffic';
+import { TxRing, Wire } from './txring';
+import { BufRingPath } from './txpath/bufringpath';
+import { LockedPath } from './txpath/locked';
+import { MpRingPath } from './txpath/mpringpath';
+import { NetmapSenders } from './txpath/netmap';
+import type { TxContext, TxPath } from './txpath/txpath';
+import { frameTimeNs, lineRatePps } from './wire';
+
+
+export type PathWorkload = 'forward' | 'receive' | 'transmit';
+
+/**
+ * Packets per pass of the drivers with their own RX loop (iflib drivers use iflib.rx_budget).
+ * mlx5en: MLX5E_BUDGET_MAX in mlx5e_poll_rx_cq; cxgbe: the free-list service budget of
+ * service_iq_fl. Priors pending confirmation in docs/MODEL.md.
+ */
+const OWN_RX_BUDGET: Readonly<Record<string, number>> = { mlx5en: 256, cxgbe: 64 };
+
+/** What actually runs the TX side of a run, by name (never a string compare in the hot loop). */
+export type TxPathKind = 'mp_ring' | 'buf_ring' | 'simple' | 'mlx5e_xmit' | 'cxgbe_mp_ring' | 'netmap' | 'none';
+
+export class HostPath implements TxContext {
+  readonly workload: PathWorkload;
+  readonly nic: NicPreset;
+  readonly topo: Topology;
+  readonly ghz: number;
+  readonly nrx: number;
+  readonly ntx: number;
+  readonly linePps: number;
+  readonly notes: string[] = [];
+  readonly ledger = new Ledger();
+  readonly latency = new Histogram();
+  readonly cost: CostModel;
+  readonly cpus: Cpus;
+  readonly rxCpu: Int32Array;
+  readonly txCpu: Int32Array;
+  readonly txReserve: number;
+  readonly reclaimThresh: number;
+  /** The NIC's TX packet-rate ceiling in this run (null: none). */
+  readonly txCeilingPps: number | null = null;
+  readonly rings: TxRing[];
+  readonly wire: Wire | null;
+  readonly txKind: TxPathKind;
+  readonly tx: TxPath | null;
+  readonly rx: RxQueues | null;
+  readonly rxt: RxTasks | null;
+  readonly flows: Flows | null;
+  readonly senders: Senders | null;
+  readonly netmap: NetmapSenders | null;
+  readonly ingress: Ingress | null;
+  readonly afdata: SharedLine | null;
+  /** FreeBSD 12 ip_forward: the route's rtentry mutex (RT_LOCK around each reference). */
+  readonly rtentry: SharedLine | null;
+  readonly time: Float64Array;
+  /**
+   * Per CPU: when its step in flight ends, if that moment may touch an RX ring (read or refill
+   * it, re-arm its interrupt, start the next task); Infinity for steps inside a pass that cannot.
+   * Arrivals run ahead up to the earliest of these and the next heap event.
+   */
+  private readonly rxTouch: Tournament;
+  /** Per task: kind of activity, its argument, its CPU. */
+  readonly taskKind: Int32Array;
+  readonly taskArg: Int32Array;
+  readonly taskCpu: Int32Array;
+  /** TX task queued (TASK_ENQUEUED): a GROUPTASK_ENQUEUE meanwhile is a no-op. */
+  private readonly txQueued: Uint8Array;
+  readonly txqOwner: Int32Array;
+  /** cxgbe: an egress update is on its way for this TX queue. */
+  private readonly egrDue: Uint8Array;
+  private readonly lineIo = new Float64Array(4);
+  private readonly lineCosts: { atomicNs: number; intraNs: number; crossNs: number };
+  private readonly tailPos: Uint8Array;
+
+  constructor(
+    readonly s: Scenario,
+    readonly clock: Scheduler,
+    rng: Prng,
+    readonly durationNs: number,
+    params: Params = PARAMS,
+  ) {
+    this.workload = s.traffic.workload as PathWorkload;
+    const nic = findNic(s.nic.model);
+    if (!nic) throw new Error(`unknown nic.model ${s.nic.model}`);
+    this.nic = nic;
+    const hostCosts = HOST_COSTS[s.host.preset] ?? HOST_COSTS.custom!;
+    this.lineCosts = { atomicNs: params['ns.atomic']!, intraNs: hostCosts.lineIntraNs, crossNs: hostCosts.lineCrossNs };
+    this.ghz = s.host.ghz;
+    this.time = clock.timeCell;
+    this.topo = buildTopology(s.host.cores, s.host.smt, s.host.numa_domains);
+    const q = effectiveQueues(s);
+    const transmit = this.workload === 'transmit';
+    this.nrx = transmit ? 0 : q.rx;
+    this.ntx = this.workload === 'receive' ? 0 : q.tx;
+    const place = placeQueues(this.topo, q.rx, q.tx, {
+      coreOffset: nic.driver === 'cxgbe' ? 0 : s.queues.core_offset, // an iflib sysctl
+      separateTxrx: s.queues.separate_txrx,
+      useLogicalCores: s.queues.use_logical_cores,
+      irqSpread: s.queues.irq_spread,
+      onlyDomain: nic.driver === 'cxgbe' && !transmit ? s.nic.numa_domain : -1,
+    });
+    this.rxCpu = place.rx;
+    this.txCpu = place.tx;
+    this.notes.push(`${q.rx} RX / ${q.tx} TX queues (${q.why})`);
+
+    // The TX software path: the driver's own where it has one, else tx.path.
+    const netmap = transmit && s.tx.path === 'netmap';
+    this.txKind = this.workload === 'receive' ? 'none' : netmap ? 'netmap' : nic.driver === 'mlx5en' ? 'mlx5e_xmit' : nic.driver === 'cxgbe' ? 'cxgbe_mp_ring' : s.tx.path as TxPathKind;
+    if (!netmap && this.workload !== 'receive' && !nic.usesIflib && s.tx.path !== 'mp_ring') {
+      this.notes.push(`${nic.driver} has its own transmit path (${nic.driver === 'mlx5en' ? 'mlx5e_xmit' : 'cxgbe_transmit → mp_ring'}): tx.path=${s.tx.path} does not apply`);
+    }
+
+    // Transmit threads (senders or pkt-gen), one per TX queue on its CPU unless set.
+    const nsend = transmit ? s.traffic.senders || q.tx : 0;
+    const sendCpu = transmit ? (s.traffic.senders ? placeSenders(this.topo, nsend, s.traffic.sender_cpu) : place.tx) : new Int32Array(0);
+
+    // Tasks.
+    const ntask = this.nrx + this.ntx + nsend;
+    this.taskKind = new Int32Array(ntask);
+    this.taskArg = new Int32Array(ntask);
+    this.taskCpu = new Int32Array(ntask);
+    for (let k = 0; k < this.nrx; k++) { this.taskKind[k] = A_RX_PASS; this.taskArg[k] = k; this.taskCpu[k] = place.rx[k]!; }
+    for (let k = 0; k < this.ntx; k++) { const t = this.nrx + k; this.taskKind[t] = A_TX_TASK; this.taskArg[t] = k; this.taskCpu[t] = place.tx[k]!; }
+    for (let k = 0; k < nsend; k++) { const t = this.nrx + this.ntx + k; this.taskKind[t] = netmap ? A_NETMAP : A_SENDER; this.taskArg[t] = k; this.taskCpu[t] = sendCpu[k]!; }
+    this.txQueued = new Uint8Array(this.ntx);
+    this.txqOwner = new Int32Array(this.ntx).fill(-1);
+    this.egrDue = new Uint8Array(this.ntx);
+
+    // Costs: which CPUs share a core with other queue or sender work, and the NUMA placement.
+    const ncpu = this.topo.ncpu;
+    const hasWork = new Uint8Array(ncpu);
+    for (let t = 0; t < ntask; t++) if (this.taskKind[t] !== A_TX_TASK) hasWork[this.taskCpu[t]!] = 1;
+    const siblingBusy = new Uint8Array(ncpu);
+    for (let c = 0; c < ncpu; c++) {
+      const sib = this.topo.sibling[c]!;
+      siblingBusy[c] = sib >= 0 && hasWork[sib] ? 1 : 0;
+    }
+    const nicDom = s.nic.numa_domain;
+    // Each CPU's software working set: the descriptors of the rings it serves.
+    const ringSlots = new Float64Array(ncpu);
+    for (let k = 0; k < this.nrx; k++) ringSlots[place.rx[k]!]! += s.queues.rx_desc;
+    for (let k = 0; k < this.ntx; k++) ringSlots[place.tx[k]!]! += s.queues.tx_desc;
+    const hostPreset = findHost(s.host.preset);
+    this.cost = new CostModel(s.host.preset, nic, this.ghz, this.topo, {
+      nicDomain: nicDom,
+      memDomain: s.numa.if_alloc_dev ? nicDom : 0,
+      egressDomain: this.workload === 'forward' ? s.forward.egress_numa_domain : nicDom,
+      siblingBusy,
+      ringSlots,
+      rxSlotsTotal: this.nrx * s.queues.rx_desc,
+      llcBytes: (hostPreset?.llcMB ?? 16) * (1 << 20),
+    }, params);
+    let perCpu = 0;
+    const count = new Int32Array(ncpu);
+    for (let t = 0; t < ntask; t++) perCpu = Math.max(perCpu, ++count[this.taskCpu[t]!]!);
+    this.cpus = new Cpus(ncpu, perCpu);
+    this.tailPos = new Uint8Array(ncpu);
+    this.rxTouch = new Tournament(ncpu);
+    clock.initTimers(ncpu);
+
+    // Egress: TX rings on one wire, no faster than the NIC's TX packet-rate ceiling.
+    this.linePps = lineRatePps(s.nic.link_gbps, s.traffic.frame_bytes);
+    const S = frameTimeNs(s.nic.link_gbps, s.traffic.frame_bytes);
+    if (this.workload === 'receive') {
+      this.wire = null;
+      this.rings = [];
+    } else {
+      const pps = txCeiling(nic, params);
+      this.txCeilingPps = pps;
+      const ceil = pps ? 1e9 / pps : 0;
+      this.wire = new Wire(Math.max(S, ceil), params['ns.tx_fetch']!);
+      if (ceil > S) this.notes.push(`the ${nic.title} sends at most ${(pps! / 1e6).toFixed(1)} Mpps (fitted TX ceiling, docs/MODEL.md)`);
+      const spacing = nic.txQueueCeilingParam ? 1e3 / params[nic.txQueueCeilingParam]! : 0;
+      this.rings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.wire!, this.latency, false, spacing));
+    }
+    this.txReserve = txReserve(nic, s.queues.tx_desc);
+    this.reclaimThresh = s.iflib.tx_reclaim_thresh;
+
+    // The TX path.
+    let tx: TxPath | null = null;
+    const abdicate = s.iflib.tx_abdicate;
+    switch (this.txKind) {
+      case 'mp_ring':
+        tx = new MpRingPath(this, q.tx, s.tx.mp_ring_size, abdicate, false);
+        this.notes.push(`tx.path=mp_ring: ${s.tx.mp_ring_size}-entry mp_ring per TX queue; ${abdicate ? 'producers abdicate, _task_fn_tx drains on the TX queue\'s CPU' : 'the producer that finds the ring idle drains it'}`);
+        break;
+      case 'cxgbe_mp_ring': {
+        const coalesce = s.nic.tx_coalesce && s.host.freebsd >= 13;
+        tx = new MpRingPath(this, q.tx, nic.txRingDefaultSoftware ?? 1023, false, true, coalesce);
+        if (abdicate) this.notes.push('iflib.tx_abdicate does not apply to cxgbe (its mp_ring never abdicates to a task)');
+        this.notes.push(coalesce
+          ? 'cxgbe eth_tx coalesces across calls (D25454): up to 15 frames per txpkts work request, ring_eq_db every 8 descriptors'
+          : `cxgbe eth_tx ${s.host.freebsd < 13 ? 'of FreeBSD 12 ' : ''}without cross-call coalescing: a work request per call's frames, ring_eq_db at 16 descriptors and at the end of each call`);
+        break;
+      }
+      case 'buf_ring':
+        tx = new BufRingPath(this, q.tx, s.tx.mp_ring_size);
+        this.notes.push(`tx.path=buf_ring: ${s.tx.mp_ring_size}-entry buf_ring per TX queue; the TX lock holder drains`);
+        break;
+      case 'simple':
+        tx = new LockedPath(this, q.tx, false);
+        this.notes.push('tx.path=simple: iflib_simple_transmit, no software ring: lock, encap and a doorbell per packet');
+        break;
+      case 'mlx5e_xmit':
+        tx = new LockedPath(this, q.tx, true);
+        break;
+      default:
+        break;
+    }
+    this.tx = tx;
+
+    // The RX side (forward, receive).
+    const lroOn = this.workload === 'receive' && s.lro.mode !== 'off';
+    if (!transmit) {
+      this.flows = new Flows(nic, {
+        flows: s.traffic.flows, mix: s.traffic.mix, nrxq: q.rx, ntxq: Math.max(1, q.tx),
+        udpHashType: s.nic.udp_hashtype, simpleTx: this.txKind === 'simple',
+      });
+      const budget = nic.usesIflib ? s.iflib.rx_budget : OWN_RX_BUDGET[nic.driver] ?? s.iflib.rx_budget;
+      if (!nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${budget} packets per pass (iflib.rx_budget does not apply)`);
+      this.rx = new RxQueues(q.rx, s.queues.rx_desc, s.iflib.itr_us * 1e3);
+      const fwd12 = this.workload === 'forward' && s.host.freebsd === 12;
+      this.afdata = fwd12 && s.host.afdata_rlock ? this.newLine() : null;
+      if (this.afdata) this.notes.push('FreeBSD 12-head before r334118: every forwarded packet takes and drops IF_AFDATA_RLOCK on the egress ifnet in arpresolve, a lock word shared by all CPUs');
+      this.rtentry = fwd12 && s.forward.ip_redirect ? this.newLine() : null;
+      if (this.rtentry) this.notes.push('FreeBSD 12 with net.inet.ip.redirect=1: no ip_tryforward; ip_forward → ip_output looks the route up twice, each time taking and dropping a reference under the rtentry mutex every CPU shares');
+      let seg: SegmentBuffer | null = null;
+      let tcp: TcpFlows | null = null;
+      if (lroOn) {
+        tcp = new TcpFlows(s.traffic.flows, {
+          frameBytes: Math.max(128, s.traffic.frame_bytes - 4),
+          mix: s.traffic.mix,
+          ackShare: s.traffic.ack_share,
+          lossProb: s.traffic.loss,
+          reorderProb: s.traffic.loss,
+          flowid: this.flows.hash,
+        }, rng);
+        seg = new SegmentBuffer(q.rx * s.queues.rx_desc);
+        this.notes.push(`LRO ${s.lro.mode}: ${s.lro.mode === 'legacy' ? `${s.lro.entries} entries per RX queue` : `${s.lro.mbufs}-packet sort array`}, flush_all every ${s.lro.batch > 1 ? `${s.lro.batch} packets` : 'rxeof pass'}${s.lro.tcp_hint ? ', TCP only (hash-type hint)' : ', every IP packet offered'}`);
+      }
+      this.rxt = new RxTasks(this, this.rx, this.flows, tx, {
+        budget, forward: this.workload === 'forward', afdata: this.afdata, rtentry: this.rtentry,
+        lockCriticalNs: Math.max(0, params['ns.spinlock']! - params['ns.atomic']!),
+        lro: lroOn ? { mode: s.lro.mode as 'legacy' | 'sorted', entries: s.lro.entries, mbufs: s.lro.mbufs, batch: s.lro.batch, tcpHint: s.lro.tcp_hint } : null,
+        seg, ghz: this.ghz,
+      });
+      const source = new TrafficSource(s.traffic.arrival, (s.traffic.load * this.linePps) / 1e9, rng);
+      const nicNs = nic.hwCeilingPps ? 1e9 / nic.hwCeilingPps : 0;
+      this.ingress = new Ingress(clock, source, rng, this.flows, this.rx, this.ledger, S, nicNs, durationNs, () => this.arrivalHorizon());
+      this.ingress.tcp = tcp;
+      this.ingress.seg = seg;
+      this.senders = null;
+      this.netmap = null;
+    } else {
+      this.flows = null;
+      this.rx = null;
+      this.rxt = null;
+      this.ingress = null;
+      this.afdata = null;
+      this.rtentry = null;
+      const rate = (s.traffic.load * this.linePps) / 1e9;
+      if (netmap) {
+        this.senders = null;
+        this.netmap = new NetmapSenders(this, sendCpu, s.netmap.burst, s.netmap.tx_timer, s.kern.hz, s.traffic.arrival, rate, rng, durationNs);
+        this.notes.push(`tx.path=netmap: ${nsend} pkt-gen thread(s), burst ${s.netmap.burst}, wake-up on a full ring by ${s.netmap.tx_timer}`);
+      } else {
+        this.netmap = null;
+        const txq = new Int32Array(nsend);
+        const flows = new Flows(nic, { flows: Math.max(1, nsend), mix: { tcp: 0, udp: 1, sctp: 0 }, nrxq: 1, ntxq: q.tx, udpHashType: true, simpleTx: this.txKind === 'simple' });
+        // Default senders are one per TX queue (sending on it); set ones pick by their flow's hash.
+        for (let k = 0; k < nsend; k++) txq[k] = s.traffic.senders ? flows.txq[k]! : k % q.tx;
+        this.senders = new Senders(this, tx!, sendCpu, txq, s.traffic.arrival, rate, rng, durationNs);
+      }
+    }
+  }
+
+  // ---- TxContext / RxTaskHost / SenderHost ---------------------------------------------------
+
+  newLine(): SharedLine {
+    return new SharedLine(this.lineCosts, this.topo.domain);
+  }
+
+  lineTime(line: SharedLine, cpu: number, n: number, criticalNs: number): void {
+    const io = this.lineIo;
+    io[0] = this.time[0]!;
+    io[1] = criticalNs;
+    line.acquireIo(cpu, n, io);
+    this.cost.chargeNs(this.cpus.stageNs, cpu, SPIN, io[2]! + io[3]!);
+  }
+
+  armRx(q: number): void {
+    this.rx!.state[q] = RXQ_ARMED;
+  }
+
+  /** How far arrivals may run ahead: the next heap event or RX-touching step end. */
+  arrivalHorizon(): number {
+    const e = this.clock.peekEvent(), r = this.rxTouch.min;
+    return e < r ? e : r;
+  }
+
+  egressUpdateAt(q: number, t: number): void {
+    if (this.egrDue[q]) return;
+    this.egrDue[q] = 1;
+    const now = this.time[0]!;
+    this.clock.schedule(t > now ? t : now, EV_EGR_UPDATE, q);
+  }
+
+  scheduleTxTask(q: number): void {
+    if (this.txQueued[q]) return;
+    this.txQueued[q] = 1;
+    this.wake(this.nrx + q);
+  }
+
+  pushActivity(cpu: number, kind: number, arg: number): void {
+    this.cpus.push(cpu, kind, arg, this.time[0]!);
+  }
+
+  requeueRx(q: number): void {
+    this.cpus.enqueue(this.rxCpu[q]!, q);
+  }
+
+  requeueSender(s: number): void {
+    const t = this.nrx + this.ntx + s;
+    this.cpus.enqueue(this.taskCpu[t]!, t);
+  }
+
+  // ---- running ---------------------------------------------------------------------------------
+
+  start(): void {
+    if (this.ingress) this.ingress.start();
+    const threads = this.senders ?? this.netmap;
+    if (threads) {
+      for (let k = 0; k < threads.n; k++) {
+        const due = threads.firstDue(k);
+        if (due < this.durationNs) this.clock.schedule(due, EV_SEND, k);
+      }
+    }
+  }
+
+  /** Handle one popped event. */
+  handle(kind: number, arg: number): void {
+    if (kind === EV_TIMER) this.run(arg);
+    else if (kind === EV_ARRIVAL) this.ingress!.arrivals();
+    else if (kind === EV_IRQ) {
+      this.rx!.fire(arg, this.time[0]!);
+      this.wake(arg);
+    } else if (kind === EV_SEND) this.wake(this.nrx + this.ntx + arg, true);
+    else if (kind === EV_EGR_UPDATE) {
+      this.egrDue[arg] = 0;
+      this.scheduleTxTask(arg);
+    } else if (kind === EV_NM_WAKE) {
+      if (this.netmap!.wake(arg)) this.wake(this.nrx + this.ntx + arg, true);
+    }
+  }
+
+  /** Queue a task on its CPU; an idle CPU starts it now (`woken`: it pays a wake-up). */
+  private wake(task: number, woken = false): void {
+    const cpu = this.taskCpu[task]!;
+    if (this.cpus.depth[cpu] === 0 && this.cpus.rqLen[cpu] === 0 && this.clock.timerAt(cpu) === Infinity) {
+      if (woken) this.cost.charge(this.cpus.stageNs, cpu, OP.IRQ, 1);
+      this.begin(cpu, task);
+      this.run(cpu);
+    } else this.cpus.enqueue(cpu, task);
+  }
+
+  private begin(cpu: number, task: number): void {
+    const kind = this.taskKind[task]!;
+    if (kind === A_TX_TASK) this.txQueued[this.taskArg[task]!] = 0;
+    this.cpus.push(cpu, kind, this.taskArg[task]!, this.time[0]!);
+  }
+
+  /** The CPU's step ended (or it was just given work): apply and plan until a step is in flight. */
+  private run(cpu: number): void {
+    const cpus = this.cpus, owe = this.cost.owe;
+    for (let guard = 0; guard < 100000; guard++) {
+      if (cpus.depth[cpu] === 0) {
+        const task = cpus.dequeue(cpu);
+        if (task >= 0) {
+          this.begin(cpu, task);
+          continue;
+        }
+        if (owe[cpu]! > 0) {
+          cpus.push(cpu, A_TAIL, 0, this.time[0]!);
+          continue;
+        }
+        if (this.rxTouch.t[cpu] !== Infinity) this.rxTouch.set(cpu, Infinity);
+        return;
+      }
+      const i = cpus.top(cpu);
+      const arg = cpus.arg[i]!;
+      let r: number;
+      switch (cpus.kind[i]) {
+        case A_RX_PASS: r = this.rxt!.step(cpu, arg); break;
+        case A_DRAIN: r = this.tx!.drainStep(cpu, arg, i); break;
+        case A_TX_TASK: r = this.tx ? this.tx.taskStep(cpu, arg, i) : STEP_DONE; break;
+        case A_SENDER: r = this.senders!.step(cpu, arg); break;
+        case A_NETMAP: r = this.netmap!.step(cpu, arg); break;
+        default:
+          // A_TAIL: the CPU finishes what it owes, then looks for work.
+          r = this.tailPos[cpu] === 0 ? 0 : STEP_DONE;
+          this.tailPos[cpu] = r === 0 ? 1 : 0;
+      }
+      if (r >= 0) {
+        const end = this.time[0]! + owe[cpu]!;
+        owe[cpu] = 0;
+        this.clock.setTimer(cpu, end);
+        if (this.ingress !== null) {
+          const touch = this.rxTouchAfter(cpu, end);
+          if (this.rxTouch.t[cpu] !== touch) this.rxTouch.set(cpu, touch);
+        }
+        return;
+      }
+      if (r === STEP_PUSHED) continue;
+      cpus.pop(cpu, this.time[0]!);
+    }
+    throw new Error(`CPU ${cpu}: its activities made no progress`);
+  }
+
+  /**
+   * The earliest moment the CPU can next touch an RX ring, given its step in flight ends at
+   * `end`: then, unless it is in the middle of forwarding a pass's packets (which it will go on
+   * doing, packet after packet, before the pass ends).
+   */
+  private rxTouchAfter(cpu: number, end: number): number {
+    const cpus = this.cpus;
+    if (cpus.kind[cpu * STACK_DEPTH] !== A_RX_PASS) return end;
+    return end + this.rxt!.nsUntilRxTouch(cpu, cpus.depth[cpu]! > 1);
+  }
+
+  // ---- observation -----------------------------------------------------------------------------
+
+  sync(t: number): void {
+    for (const r of this.rings) r.observeUntil(t);
+    this.rx?.sync(t);
+    this.cpus.sync(t);
+  }
+
+  /** Packets that completed the path: sent on the wire (forward, transmit) or delivered (receive). */
+  delivered(): number {
+    if (this.workload === 'receive') return this.rxt!.sunk;
+    let n = 0;
+    for (const r of this.rings) n += r.delivered;
+    return n;
+  }
+
+  /** Packets inside the host at this moment (for conservation). */
+  inFlight(): number {
+    let n = this.ingress?.inFlight ?? 0;
+    if (this.rx) n += this.rx.held;
+    if (this.rxt) n += this.rxt.inPass() + this.rxt.lroHeld() - this.lroPassOverlap();
+    for (const r of this.rings) n += r.inFlight;
+    if (this.tx) n += this.tx.inFlight();
+    if (this.senders) n += this.senders.inFlight();
+    if (this.netmap) n += this.netmap.inFlight();
+    return n;
+  }
+
+  /** Receive with LRO: a running pass's packets are already in LRO and still in their ring. */
+  private lroPassOverlap(): number {
+    if (!this.rxt || this.rxt.lros.length === 0) return 0;
+    return this.rxt.passInRing();
+  }
+}

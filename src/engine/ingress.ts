@@ -1,0 +1,146 @@
+/**
+ * Ingress: the traffic generator's port, the receiving NIC's packet-rate ceiling and RSS, up to
+ * the RX descriptor rings.
+ *
+ * - The generator (pkt-gen in the BSDRP bench lab) cannot put more than line rate on its wire:
+ *   a FIFO at line rate with SENDER_QUEUE frames of room; what does not fit is `drops.wire`. The
+ *   DUT sees a frame when its last bit has arrived.
+ * - A NIC with a known packet-rate ceiling serves frames no faster than that, from a buffer of
+ *   NIC_BUFFER frames (`drops.nic`).
+ * - Each packet belongs to a flow, chosen uniformly by the PRNG; RSS put every flow on its RX
+ *   queue (flows.ts).
+ *
+ * Run-ahead: arrivals are processed in one loop, ahead of the clock, up to the next moment
+ * anything looks at an RX ring or its interrupt (the host's horizon: a heap event, or a CPU step
+ * that reads, refills or re-arms a ring). Exact (nothing else depends on the rings in between)
+ * and cheap: CPU steps inside a pass do not stop it.
+ */
+import { EV_ARRIVAL, EV_IRQ } from './events';
+import type { Flows } from './flows';
+import { C_NIC_IN, C_OFFERED, C_RX_RING, DROP_NIC, DROP_RX_RING, DROP_WIRE, type Ledger } from './ledger';
+import type { Prng } from './prng';
+import { RXQ_ARMED, type RxQueues } from './rxqueue';
+import type { Scheduler } from './scheduler';
+import type { SegmentBuffer, TcpFlows } from './tcpflows';
+import type { TrafficSource } from './traffic';
+
+/** Frames the generator's port can queue before it drops (pkt-gen's TX ring). */
+export const SENDER_QUEUE = 1024;
+/** Frames a NIC buffers in front of its packet-rate ceiling (on-chip packet buffer). */
+export const NIC_BUFFER = 512;
+
+const WIRE_LAST = 0, NIC_LAST = 1, NEXT_T = 2;
+
+export class Ingress {
+  // [WIRE_LAST] the generator port's last departure, [NIC_LAST] the NIC limiter's, [NEXT_T]
+  // arrival at the RX ring of the pending packet (typed: V8 boxes changing double fields)
+  private readonly st = Float64Array.of(0, 0, Infinity);
+  private nextFlow = 0;
+  /** Optional per-flow TCP state filling each admitted packet's headers (LRO). */
+  tcp: TcpFlows | null = null;
+  seg: SegmentBuffer | null = null;
+
+  constructor(
+    private readonly clock: Scheduler,
+    private readonly source: TrafficSource,
+    private readonly rng: Prng,
+    private readonly flows: Flows,
+    private readonly rx: RxQueues,
+    private readonly ledger: Ledger,
+    /** Frame time on the generator's wire, ns (0: no wire in front). */
+    private readonly wireNs: number,
+    /** 1e9 / the NIC's RX packet-rate ceiling, ns (0: none). */
+    private readonly nicNs: number,
+    private readonly endNs: number,
+    /** How far arrivals may run ahead of the clock (nothing that looks at RX rings comes first). */
+    private readonly horizon: () => number,
+  ) {}
+
+  /** The arrival time of the pending packet (Infinity when the source has ended). */
+  get nextTime(): number {
+    return this.st[NEXT_T]!;
+  }
+
+  /** Packets on the generator's wire at this moment (the one-packet lookahead). */
+  get inFlight(): number {
+    return this.st[NEXT_T]! < Infinity ? 1 : 0;
+  }
+
+  start(): void {
+    this.pull();
+    const t = this.st[NEXT_T]!;
+    if (t < this.endNs) this.clock.schedule(t, EV_ARRIVAL);
+  }
+
+  /** Generate source packets until one reaches the NIC's rings (or the source passes the end). */
+  private pull(): void {
+    const src = this.source, st = this.st, c = this.ledger.c, drops = this.ledger.drops;
+    const nflows = this.flows.n;
+    for (;;) {
+      const t = src.next;
+      if (!(t < this.endNs)) {
+        st[NEXT_T] = Infinity;
+        return;
+      }
+      src.advance();
+      c[C_OFFERED]! += 1;
+      const flow = nflows > 1 ? this.rng.below(nflows) : 0;
+      let at = t;
+      if (this.wireNs > 0) {
+        const last = st[WIRE_LAST]!;
+        const start = t > last ? t : last;
+        if (start - t >= SENDER_QUEUE * this.wireNs) {
+          drops[DROP_WIRE]! += 1;
+          continue;
+        }
+        at = start + this.wireNs; // last bit received
+        st[WIRE_LAST] = at;
+      }
+      c[C_NIC_IN]! += 1;
+      if (this.nicNs > 0) {
+        const last = st[NIC_LAST]!;
+        const start = at > last ? at : last;
+        if (start - at >= NIC_BUFFER * this.nicNs) {
+          drops[DROP_NIC]! += 1;
+          continue;
+        }
+        at = start + this.nicNs;
+        st[NIC_LAST] = at;
+      }
+      st[NEXT_T] = at;
+      this.nextFlow = flow;
+      return;
+    }
+  }
+
+  /** EV_ARRIVAL: admit packets until the next foreign event, then re-arm. */
+  arrivals(): void {
+    const clock = this.clock, rx = this.rx, st = this.st, c = this.ledger.c, drops = this.ledger.drops;
+    const rxqOf = this.flows.rxq, state = rx.state;
+    const tcp = this.tcp, seg = this.seg;
+    const end = this.endNs;
+    let t = st[NEXT_T]!;
+    // The horizon changes only when this loop raises an interrupt: read it once, not per packet.
+    let peek = this.horizon();
+    while (t < end && t <= peek) {
+      const f = this.nextFlow;
+      const q = rxqOf[f]!;
+      const i = rx.push(q, t, t, f);
+      if (i < 0) {
+        // A dropped packet still advances its flow: the receiver sees a sequence gap.
+        if (tcp !== null) tcp.next(null, 0, f);
+        drops[DROP_RX_RING]! += 1;
+      } else {
+        if (tcp !== null) tcp.next(seg, i, f);
+        c[C_RX_RING]! += 1;
+        if (state[q] === RXQ_ARMED) {
+          clock.schedule(rx.raise(q, t), EV_IRQ, q);
+          peek = this.horizon();
+        }
+      }
+      this.pull();
+      t = st[NEXT_T]!;
+    }
+    if (t < end) clock.schedule(t, EV_ARRIVAL);
+  }
+}
