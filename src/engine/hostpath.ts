@@ -29,7 +29,7 @@ import { Ledger } from './ledger';
 import type { Prng } from './prng';
 import { RXQ_ARMED, RxQueues } from './rxqueue';
 import { RxTasks } from './rxtask';
-import { effectiveQueues, type Scenario } from './scenario';
+import { effectiveQueues, iflibDomainLocal, type Scenario } from './scenario';
 import { EV_TIMER, Tournament, type Scheduler } from './scheduler';
 import { Senders } from './senders';
 import { SharedLine } from './sharedline';
@@ -134,7 +134,7 @@ export class HostPath implements TxContext {
       separateTxrx: s.queues.separate_txrx,
       useLogicalCores: s.queues.use_logical_cores,
       irqSpread: s.queues.irq_spread,
-      onlyDomain: nic.driver === 'cxgbe' && !transmit ? s.nic.numa_domain : -1,
+      onlyDomain: (nic.driver === 'cxgbe' && !transmit) || iflibDomainLocal(s) ? s.nic.numa_domain : -1,
     });
     this.rxCpu = place.rx;
     this.txCpu = place.tx;

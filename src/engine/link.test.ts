@@ -2,7 +2,7 @@ import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import { decodeLink, encodeLink, MAX_LINK_CHARS, type DecodeResult } from './link';
 import { Prng } from './prng';
-import { applyKnob, defaultScenario, setPath, SCHEMA_VERSION } from './scenario';
+import { applyKnob, defaultScenario, defaultScenarioAt, getPath, KNOBS, setPath, SCHEMA_VERSION } from './scenario';
 
 const fragment = (payload: unknown, v = SCHEMA_VERSION) =>
   `#v${v}.${LZString.compressToEncodedURIComponent(JSON.stringify(payload))}`;
@@ -61,6 +61,22 @@ describe('share links', () => {
     const t = decodeLink(v2({ ...old, traffic: { ...oldTraffic, workload: 'transmit' } }));
     expectCleanError(t);
     if (!t.ok) expect(t.message).toMatch(/before ringlab modelled the TX software paths/);
+  });
+
+  it('migrates a v3 link\'s pinned baseline as its scenario: both gain the v4 knobs at their legacy values', () => {
+    // A v3 scenario: today's minus every knob added in format 4.
+    const v3 = defaultScenarioAt(3) as unknown as Record<string, unknown>;
+    const baseline = JSON.parse(JSON.stringify(v3)) as Record<string, Record<string, unknown>>;
+    baseline.traffic!.load = 0.5;
+    const r = decodeLink(fragment({ v: 3, scenario: v3, baseline }, 3));
+    expect(r.ok, r.ok ? '' : r.details.join('; ')).toBe(true);
+    if (!r.ok || r.empty) return;
+    for (const k of KNOBS.filter((x) => (x.since ?? 3) === 4)) {
+      const want = k.legacy ?? k.default;
+      expect(getPath(r.state.scenario, k.path), k.path).toEqual(want);
+      expect(getPath(r.state.baseline!, k.path), `baseline ${k.path}`).toEqual(want);
+    }
+    expect(r.state.baseline!.traffic.load).toBe(0.5);
   });
 
   it('refuses links from a newer format and mismatched inner versions', () => {

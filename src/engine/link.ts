@@ -78,7 +78,8 @@ const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, 
   },
   // v3 → v4 (forwarding through the TX software path, calibration, traffic and trace knobs): each
   // knob v4 added takes its `legacy` value from the knob table, the behaviour v3 links meant.
-  3: (p) => ({ ...p, v: 4, scenario: addKnobsOf(asObject(p.scenario), 3) }),
+  // A pinned baseline is a scenario of the same format and migrates the same way.
+  3: (p) => ({ ...p, v: 4, scenario: addKnobsOf(asObject(p.scenario), 3), ...(p.baseline !== undefined ? { baseline: addKnobsOf(asObject(p.baseline), 3) } : {}) }),
 };
 
 class MigrationRefused extends Error {}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coerceKnobText, defaultScenario, getPath, KNOBS, parseScenario, setPath, validateKnob, type Scenario } from './scenario';
+import { applyKnob, coerceKnobText, defaultScenario, getPath, KNOBS, parseScenario, setPath, validateKnob, type Scenario } from './scenario';
 import { PRESETS, presetScenario } from './presets';
 
 describe('scenario schema', () => {
@@ -70,5 +70,18 @@ describe('the Scenario type is the knob table', () => {
     // and every knob path exists in the default scenario, nothing else does
     const leaves = (o: unknown, at = ''): string[] => (o !== null && typeof o === 'object' ? Object.entries(o).flatMap(([k, v]) => leaves(v, at ? `${at}.${k}` : k)) : [at]);
     expect(leaves(s).sort()).toEqual(KNOBS.map((k) => k.path).sort());
+  });
+});
+
+describe('host facts across knobs', () => {
+  it('refuses SMT on a host without it, naming the knob and the host', () => {
+    for (const preset of ['atom-c2758', 'apu2-gx412tc']) {
+      const s = setPath(applyKnob(defaultScenario(), 'host.preset', preset), 'host.smt', true);
+      const r = parseScenario(s);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.errors.join('\n')).toMatch(/host\.smt: the .* has no SMT/);
+    }
+    const xeon = setPath(applyKnob(defaultScenario(), 'host.preset', 'xeon-e5-2650v4-2s'), 'host.smt', true);
+    expect(parseScenario(xeon).ok).toBe(true);
   });
 });

@@ -539,13 +539,36 @@ export function queueCpus(s: Scenario): number {
   return s.host.smt && !s.queues.use_logical_cores ? s.host.cores : logicalCpus(s);
 }
 
+/**
+ * Whether iflib hands queues to the NIC's NUMA domain only: `iflib_msix_init` sizes the queues and
+ * `iflib_irq_set_affinity` places them from `bus_get_cpus(dev, INTR_CPUS)`, which is the device's
+ * domain once the kernel has NUMA (amd64 GENERIC from late 2018: FreeBSD 13 on here); on 12 it is
+ * every CPU. cxgbe places its interrupts on its domain itself (topology.ts); mlx5en spreads its
+ * channels over every CPU.
+ */
+export function iflibDomainLocal(s: Scenario): boolean {
+  const nic = findNic(s.nic.model);
+  return !!nic && nic.usesIflib && s.host.freebsd >= 13 && s.host.numa_domains > 1;
+}
+
+/** CPUs in the set queues are placed on (queueCpus, or the NIC's domain's share of them). */
+export function intrCpus(s: Scenario): number {
+  const all = queueCpus(s);
+  if (!iflibDomainLocal(s)) return all;
+  // Domains own consecutive physical cores, ceil(cores / domains) each (topology.ts).
+  const D = s.host.numa_domains, per = Math.ceil(s.host.cores / D), d = s.nic.numa_domain;
+  const cores = Math.max(0, Math.min(s.host.cores, d === D - 1 ? s.host.cores : (d + 1) * per) - d * per);
+  return Math.max(1, cores * (all > s.host.cores ? 2 : 1));
+}
+
 /** The RX/TX queue counts the run will use: the knob, or the driver's default for 0. */
 export function effectiveQueues(s: Scenario): { rx: number; tx: number; why: string } {
   const nic = findNic(s.nic.model)!;
-  const d = defaultQueueCount(nic, queueCpus(s));
+  const d = defaultQueueCount(nic, nic.queueRule === 'cxgbe' ? queueCpus(s) : intrCpus(s));
   const rx = s.queues.rx || d.rx;
   const tx = s.queues.tx || (s.queues.rx && nic.queueRule !== 'cxgbe' ? s.queues.rx : d.tx);
-  return { rx, tx, why: s.queues.rx || s.queues.tx ? 'set by queues.rx / queues.tx' : d.why };
+  const local = iflibDomainLocal(s) ? ` on the ${intrCpus(s)} CPUs of the NIC's domain ${s.nic.numa_domain} (bus_get_cpus INTR_CPUS)` : '';
+  return { rx, tx, why: s.queues.rx || s.queues.tx ? `set by queues.rx / queues.tx${local}` : `${d.why}${local}` };
 }
 
 /**
@@ -559,7 +582,9 @@ export function crossCheck(s: Scenario): string[] {
   if (s.traffic.workload === 'ring') return errors; // only the TX ring and wire matter
   const nic = findNic(s.nic.model);
   if (!nic) return [...errors, `nic.model "${s.nic.model}" is not a known NIC`];
-  if (!findHost(s.host.preset)) errors.push(`host.preset "${s.host.preset}" is not a known host`);
+  const host = findHost(s.host.preset);
+  if (!host) errors.push(`host.preset "${s.host.preset}" is not a known host`);
+  else if (s.host.smt && !host.custom && !host.smtCapable) errors.push(`host.smt: the ${host.title} has no SMT (one hardware thread per core); turn host.smt off or choose host.preset=custom`);
   if (!nic.speedsGbps.includes(s.nic.link_gbps)) errors.push(`nic.link_gbps = ${s.nic.link_gbps} is not a speed of the ${nic.title} (allowed ${nic.speedsGbps.join(', ')})`);
   if (s.nic.numa_domain >= s.host.numa_domains) errors.push(`nic.numa_domain = ${s.nic.numa_domain} does not exist: the host has ${s.host.numa_domains} domain(s), 0–${s.host.numa_domains - 1}`);
   if (s.forward.egress_numa_domain >= s.host.numa_domains) errors.push(`forward.egress_numa_domain = ${s.forward.egress_numa_domain} does not exist: the host has ${s.host.numa_domains} domain(s), 0–${s.host.numa_domains - 1}`);

@@ -59,7 +59,10 @@ export class Tournament {
     while (i >= 1) {
       const a = win[2 * i]!, b = win[2 * i + 1]!;
       const ta = tt[a]!, tb = tt[b]!;
-      win[i] = ta < tb || (ta === tb && a < b) ? a : b;
+      const w = ta < tb || (ta === tb && a < b) ? a : b;
+      // The same winner as before, and not the slot that moved: nothing above changes.
+      if (w === win[i] && w !== slot) return;
+      win[i] = w;
       i >>= 1;
     }
   }
