@@ -25,6 +25,7 @@ import { LRO_REASONS, LRO_WORK_LEN, LRO_WORK_NAMES, Lro } from './lro';
 import type { RxQueues } from './rxqueue';
 import type { SharedLine } from './sharedline';
 import type { SegmentBuffer } from './tcpflows';
+import type { TraceTap } from './tracetap';
 import type { TxPath } from './txpath/txpath';
 import { STAGE_INDEX } from './costs';
 
@@ -42,6 +43,8 @@ export interface RxTaskHost {
   pushActivity(cpu: number, kind: number, arg: number): void;
   /** Acquire a contended line now: its hold and wait are added to what the CPU owes. */
   lineTime(line: SharedLine, cpu: number, n: number, criticalNs: number): void;
+  /** Trace sink (sim.trace), else null. */
+  readonly tap: TraceTap | null;
 }
 
 export interface LroSummary {
@@ -276,6 +279,7 @@ export class RxTasks {
     for (let k = 0; k < np; k++) lat.record(now - this.holdStamp[pb + ids[k]!]!);
     this.sunk += np;
     c[C_SOCKET]! += np;
+    if (h.tap !== null) h.tap.lroFlush(cpu, q, now, this.lros[q]!);
     out.clear();
   }
 

@@ -18,7 +18,8 @@ import type { LroSummary } from './rxtask';
 import type { RxQueueSummary } from './rxqueue';
 import type { Scenario, Workload } from './scenario';
 import { Scheduler } from './scheduler';
-import { TRACE_CAPACITY, TraceRecorder, traceSummary, traceWindow, type TraceSummary } from './trace';
+import { TraceRecorder, traceSummary, traceWindow, type TraceSummary } from './trace';
+import { attachTrace, hostRecorder, type TraceTap } from './tracetap';
 import type { TxPathNames } from './txpath/txpath';
 import { ENGINE_ID } from './version';
 import { STAGES, type Params } from './costs';
@@ -129,8 +130,9 @@ export class Simulation {
   private readonly prevTotals: Float64Array;
   private readonly prev = { area: 0, latSum: 0, latN: 0 };
   private readonly prevLro = new Float64Array(2);
-  /** The run's trace (sim.trace), else null. */
+  /** The run's trace (sim.trace), else null; the sink the packet path's trace sources call. */
   readonly trace: TraceRecorder | null = null;
+  private readonly tap: TraceTap | null = null;
 
   constructor(scenario: Scenario, opts: RunOptions = {}) {
     this.scenario = scenario;
@@ -163,8 +165,14 @@ export class Simulation {
       for (const p of this.plan) series.push({ key: `stage_${p.id}_pps`, label: `${p.title} (${p.fn})`, unit: 'pps', group: 'stage', role: 'stage', id: p.id, title: p.title });
     }
     if (scenario.sim.trace) {
-      const tw = traceWindow(scenario);
-      this.trace = new TraceRecorder({ fromNs: tw.fromNs, toNs: tw.toNs, capacity: this.host ? TRACE_CAPACITY : 0, ncpu: this.host ? this.host.topo.ncpu : 0, stages: STAGES });
+      if (this.host) {
+        this.tap = attachTrace(this.host, hostRecorder(scenario, this.host));
+        this.trace = this.tap.recorder;
+      }
+      else {
+        const tw = traceWindow(scenario);
+        this.trace = new TraceRecorder({ fromNs: tw.fromNs, toNs: tw.toNs, capacity: 0, counterCapacity: 0, flowCapacity: 0, ncpu: 0, stages: STAGES });
+      }
     }
     this.model.start();
     this.series = series;
@@ -216,6 +224,7 @@ export class Simulation {
   private frame(index: number): void {
     const t = this.clock.now;
     this.model.sync(t);
+    if (this.tap !== null) this.tap.frame(t);
     const sec = this.frameNs / 1e9;
     const now = this.totals();
     const row = this.row, prev = this.prevTotals;
@@ -280,7 +289,7 @@ export class Simulation {
       simulated_ms: T / 1e6,
       wall_ms: wallMs,
       packets_simulated: tot.offered,
-      ...(this.trace ? { trace: traceSummary(this.trace, [...traceWindow(this.scenario).notes, ...(this.ring ? ['the ring workload has no CPUs: nothing to trace'] : [])]) } : {}),
+      ...(this.trace ? { trace: traceSummary(this.trace, this.traceNotes()) } : {}),
     };
     if (this.ring) return this.ringSummary(base, T, rate, lat);
     const h = this.host!;
@@ -331,6 +340,14 @@ export class Simulation {
         littles_law_max_error: lErr,
       },
     };
+  }
+
+  private traceNotes(): string[] {
+    const notes = traceWindow(this.scenario).notes;
+    if (this.ring) notes.push('the ring workload has no CPUs: nothing to trace');
+    const cut = this.tap ? this.tap.cut : 0;
+    if (cut > 0) notes.push(`${cut} activit${cut === 1 ? 'y was' : 'ies were'} still running when the window closed (a sender that never yields, the pass around a drain): recorded up to the end of their step in flight at the first frame after the window`);
+    return notes;
   }
 
   private ringSummary(base: Omit<Summary, 'line_rate_pps' | 'offered_pps' | 'rx_pps' | 'forwarded_pps' | 'delivered_pps' | 'tx_pps' | 'drops' | 'in_flight' | 'latency_us' | 'queues' | 'cores' | 'bottleneck' | 'notes' | 'invariants' | 'stages' | 'tx_path' | 'doorbells_per_packet' | 'cost_per_packet'>, T: number, rate: (n: number) => number, lat: (h: Histogram) => LatencySummary): Summary {

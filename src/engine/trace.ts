@@ -44,6 +44,8 @@ export const TK = {
   NM_WAKE: 11,
   /** tcp_lro_flush_all: a=reason index (lro.ts LRO_REASONS), b=segments handed up. */
   LRO_FLUSH: 12,
+  /** Instant: cxgbe's egress update for a TX queue arrives (CPL_SGE_EGR_UPDATE); its handler drains. */
+  EGR_UPDATE: 13,
 } as const;
 export type TraceKind = (typeof TK)[keyof typeof TK];
 
@@ -268,6 +270,11 @@ export class TraceRecorder {
 
   get flows(): number {
     return this.fnum;
+  }
+
+  /** Counter tracks declared so far (the next declareCounter's index). */
+  get counterCount(): number {
+    return this.counterNames.length;
   }
 
   /**

@@ -52,11 +52,14 @@ export function cpuLabel(d: TraceData, cpu: number): string {
 export function eventArgs(d: TraceData, i: number): Record<string, number | string | boolean> {
   const k = d.kind[i]!, a = d.a[i]!, b = d.b[i]!;
   const out: Record<string, number | string | boolean> = {};
-  if (d.queue[i]! >= 0) out.queue = d.queue[i]!;
+  const netmap = k === TK.NM_TXSYNC || k === TK.NM_SLEEP || k === TK.NM_WAKE;
+  if (d.queue[i]! >= 0) out[netmap ? 'thread' : 'queue'] = d.queue[i]!;
   if (!d.instant[i]) out.packets = d.packets[i]!;
   switch (k) {
     case TK.RX_PASS: out.woken_by_interrupt = a === 1; break;
     case TK.DRAIN: out.doorbells = a; out.run_by = b === 1 ? 'TX task (abdicated)' : 'producer'; break;
+    case TK.TX_TASK: out.doorbells = a; break;
+    case TK.NM_TXSYNC: case TK.NM_SLEEP: out.tx_ring = a; break;
     case TK.LOCK_WAIT: out.line = d.lines[a] ?? `line ${a}`; out.acquisitions = b; break;
     case TK.CAS_RETRY: out.retries = a; break;
     case TK.MP_STATE: out.state = MP_STATES[a] ?? String(a); break;

@@ -47,6 +47,7 @@ const CAT: Record<number, string> = {
   [TK.RX_PASS]: 'rx', [TK.IRQ]: 'irq', [TK.DRAIN]: 'tx', [TK.TX_TASK]: 'tx', [TK.SENDER_PASS]: 'sender',
   [TK.LOCK_WAIT]: 'lock', [TK.CAS_RETRY]: 'mp_ring', [TK.MP_STATE]: 'mp_ring', [TK.DOORBELL]: 'tx',
   [TK.NM_TXSYNC]: 'netmap', [TK.NM_SLEEP]: 'netmap', [TK.NM_WAKE]: 'netmap', [TK.LRO_FLUSH]: 'lro',
+  [TK.EGR_UPDATE]: 'tx',
 };
 
 function stackAfterRx(meta: TraceMeta): string {
@@ -63,7 +64,9 @@ function iflibName(kind: number, meta: TraceMeta, a: number, b: number): [string
       if (meta.txPath === 'simple') return ['iflib_simple_transmit', 'iflib_simple_transmit: TX queue lock → iflib_encap → iflib_txd_db_check'];
       if (meta.txPath === 'buf_ring') return ['drbr_dequeue', 'the TX lock holder drains the buf_ring: drbr_dequeue → encap → doorbell (the pre-mp_ring drbr design)'];
       return ['iflib_txq_drain', `${b === 1 ? '_task_fn_tx → ifmp_ring_check_drainage' : 'ifmp_ring_enqueue (the producer became the consumer)'} → iflib_txq_drain → iflib_encap per packet → iflib_txd_db_check`];
-    case TK.TX_TASK: return ['_task_fn_tx', '_task_fn_tx → ifmp_ring_check_drainage → iflib_txq_drain'];
+    case TK.TX_TASK:
+      if (meta.txPath === 'simple') return ['_task_fn_tx', '_task_fn_tx with simple_tx: iflib_completed_tx_reclaim under the TX queue lock'];
+      return ['_task_fn_tx', '_task_fn_tx → ifmp_ring_check_drainage → iflib_txq_drain'];
     case TK.SENDER_PASS:
       if (meta.txPath === 'netmap') return ['pkt-gen', 'pkt-gen fills netmap TX slots'];
       return ['sendto', `sendto → udp_output → ip_output → ether_output → iflib_if_transmit → ${meta.txPath === 'buf_ring' ? 'drbr_enqueue' : meta.txPath === 'simple' ? 'iflib_simple_transmit' : 'ifmp_ring_enqueue'}`];
@@ -111,6 +114,7 @@ function cxgbeName(kind: number, meta: TraceMeta, a: number, b: number): [string
     case TK.DOORBELL: return ['ring_eq_db', 'ring_eq_db: the egress queue doorbell'];
     case TK.NM_TXSYNC: return ['cxgbe_netmap_txsync', 'ioctl(NIOCTXSYNC) → netmap_txsync → cxgbe_netmap_txsync'];
     case TK.NM_WAKE: return ['netmap_tx_irq', `${a === 1 ? 'the periodic (hz/2) timer' : 'the netmap TX timer'} → netmap_tx_irq wakes the thread`];
+    case TK.EGR_UPDATE: return ['handle_sge_egr_update', 'CPL_SGE_EGR_UPDATE from the chip → handle_sge_egr_update → handle_eth_egr_update: mp_ring_check_drainage (an open txpkts WR is sent, a stalled ring restarted)'];
     default: return ['', ''];
   }
 }
@@ -127,6 +131,7 @@ function genericName(kind: number, a: number): [string, string] {
     case TK.DOORBELL: return ['doorbell', 'a TX doorbell'];
     case TK.NM_TXSYNC: return ['txsync', 'netmap txsync'];
     case TK.NM_WAKE: return ['netmap_tx_irq', `woken by ${NM_WAKE_SOURCES[a] ?? a}`];
+    case TK.EGR_UPDATE: return ['egress update', 'the NIC reports transmit progress on the queue'];
     default: return ['', ''];
   }
 }
@@ -156,4 +161,5 @@ export const KIND_STAGE: Readonly<Record<number, string | null>> = {
   [TK.RX_PASS]: 'rxeof', [TK.IRQ]: 'irq', [TK.DRAIN]: 'drain', [TK.TX_TASK]: 'drain', [TK.SENDER_PASS]: 'sender',
   [TK.LOCK_WAIT]: 'spin', [TK.NM_TXSYNC]: 'encap', [TK.NM_SLEEP]: null, [TK.LRO_FLUSH]: 'lro',
   [TK.CAS_RETRY]: 'spin', [TK.MP_STATE]: 'tx_enqueue', [TK.DOORBELL]: 'doorbell', [TK.NM_WAKE]: 'sender',
+  [TK.EGR_UPDATE]: 'drain',
 };
