@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STAGES } from './costs';
-import { FRAMES_PER_RUN, Simulation, findPreset, presetScenario, setPath } from './index';
+import { FRAMES_PER_RUN, PRESETS, Simulation, findPreset, presetScenario, setPath } from './index';
 import { TK, TraceRecorder } from './trace';
 import { bottleneckRef, findBottleneckMoment, type BottleneckRef } from './traceexplain';
 import { synthMeta } from './tracesynth';
@@ -87,6 +87,15 @@ describe('findBottleneckMoment', () => {
     expect(m.toNs).toBeGreaterThan(20_000);
   });
 
+  it('work that began before the window (a long pass, a sender that never yields) counts from the window\'s start', () => {
+    const r = new TraceRecorder({ fromNs: 50_000, toNs: 100_000, capacity: 100, ncpu: 1, stages: STAGES, meta: synthMeta('ixl', 1) });
+    r.slice(TK.SENDER_PASS, 0, 0, 80_000, 0, 500, 0, 0);
+    r.slice(TK.SENDER_PASS, 0, 80_000, 120_000, 0, 200, 0, 0);
+    const m = findBottleneckMoment(ref({ cpu: 0 }), r.data())!;
+    expect(m.why).toBe('CPU 0 busy without a break for 50.0 µs from 50.0 µs (100% of the trace)');
+    expect(m.fromNs).toBe(50_000);
+  });
+
   it('the wire as the limit has nothing on a CPU to show', () => {
     const r = recorder();
     r.slice(TK.RX_PASS, 0, 0, 10, 0, 1, 0, 0);
@@ -100,15 +109,36 @@ describe('bottleneckRef', () => {
     const s = setPath(setPath(presetScenario(findPreset('fewer-queues-than-cores')!), 'sim.duration_ms', 2), 'sim.trace', true);
     const sim = new Simulation(s);
     sim.advance(FRAMES_PER_RUN);
-    const sum = sim.summary(0);
+    const full = sim.summary(0);
+    // a summary of before the structured bottleneck: the sentence only
+    const sum = { ...full, bottleneck: full.bottleneck.text } as unknown as typeof full;
     const b = bottleneckRef(sum)!;
     const worst = sum.queues.filter((q) => q.kind === 'rx').reduce((a, q) => (q.dropped > a.dropped ? q : a));
     expect(b.kind).toBe('ring_overflow');
     expect(b.queue).toBe(worst.id);
-    expect(b.text).toBe(sum.bottleneck);
+    expect(b.text).toBe(full.bottleneck.text);
     const m = findBottleneckMoment(b, sim.trace!.data())!;
     expect(m).not.toBeNull();
     expect(m.why).toMatch(new RegExp(`^rxq${worst.id} RX ring at its peak`));
+  });
+
+  it('every preset\'s own bottleneck: a moment inside the trace, or none where nothing on a CPU shows it', () => {
+    for (const p of PRESETS) {
+      const sim = new Simulation(setPath(setPath(presetScenario(p), 'sim.duration_ms', 2), 'sim.trace', true));
+      sim.advance(FRAMES_PER_RUN);
+      const sum = sim.summary(0), d = sim.trace!.data();
+      const b = bottleneckRef(sum)!;
+      expect(b.kind, p.name).toBe(sum.bottleneck.kind);
+      const m = findBottleneckMoment(b, d);
+      if (/line_rate|ceiling|generator|none|wire|tx_ring/.test(b.kind)) {
+        expect(m, p.name).toBeNull();
+        continue;
+      }
+      expect(m, p.name).not.toBeNull();
+      expect(m!.fromNs >= d.fromNs && m!.toNs <= d.toNs && m!.toNs > m!.fromNs, p.name).toBe(true);
+      const pct = /\((\d+)% of the trace\)/.exec(m!.why);
+      if (pct) expect(Number(pct[1]), p.name).toBeLessThanOrEqual(100);
+    }
   });
 
   it('takes a structured bottleneck as it is', () => {

@@ -83,16 +83,21 @@ function cpuSlices(L: TraceLayout, cpu: number): number[] {
   return out;
 }
 
-/** Longest run of `items` (by start) whose gaps are below `gap`: [first, last, span]. */
+/**
+ * Longest run of `items` (by start) whose gaps are below `gap`: [first, last, span], inside the
+ * trace's window (a slice that began before it, or ends after it, counts from or up to its edge).
+ */
 function longestRun(d: TraceData, L: TraceLayout, items: number[], gap: number): { a: number; b: number; from: number; to: number } | null {
   if (items.length === 0) return null;
+  const lo = d.fromNs, hi = d.toNs;
+  const t0 = (i: number) => (d.t0[i]! > lo ? d.t0[i]! : lo), t1 = (i: number) => (L.end[i]! < hi ? L.end[i]! : hi);
   const sorted = [...items].sort((x, y) => d.t0[x]! - d.t0[y]!);
-  let best = { a: sorted[0]!, b: sorted[0]!, from: d.t0[sorted[0]!]!, to: L.end[sorted[0]!]! };
+  let best = { a: sorted[0]!, b: sorted[0]!, from: t0(sorted[0]!), to: t1(sorted[0]!) };
   let cur = { ...best };
   for (const i of sorted.slice(1)) {
-    if (d.t0[i]! - cur.to <= gap) {
-      if (L.end[i]! > cur.to) { cur.to = L.end[i]!; cur.b = i; }
-    } else cur = { a: i, b: i, from: d.t0[i]!, to: L.end[i]! };
+    if (t0(i) - cur.to <= gap) {
+      if (t1(i) > cur.to) { cur.to = t1(i); cur.b = i; }
+    } else cur = { a: i, b: i, from: t0(i), to: t1(i) };
     if (cur.to - cur.from > best.to - best.from) best = { ...cur };
   }
   return best;
