@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateChromeTrace } from '../engine';
+import { encodeLink, findPreset, presetScenario, setPath, validateChromeTrace, type SweepDef } from '../engine';
 import { runCli } from './run';
 import { parseTraceWindow } from './trace';
 
@@ -59,7 +59,7 @@ describe('npm run sim -- --trace FILE', () => {
     const summary = JSON.parse(r.out);
     expect(summary.trace).toMatchObject({ from_us: 1000, to_us: 1100, overflowed: 0 });
     expect(summary.scenario.sim).toMatchObject({ trace: true, trace_from_us: 1000, trace_us: 100 });
-    expect(r.err).toMatch(/^ringlab: trace of 1000–1100 µs \(\d+ events, \d+ counter samples, \d+ flows\) written to out\.json; open it in Perfetto UI or chrome:\/\/tracing$/m);
+    expect(r.err).toMatch(/^ringlab: note: trace of 1000–1100 µs \(\d+ events, \d+ counter samples, \d+ flows\) written to out\.json; open it in Perfetto UI or chrome:\/\/tracing$/m);
   });
 
   it('defaults to the scenario\'s window: 200 µs after the warm-up', () => {
@@ -92,6 +92,21 @@ describe('npm run sim -- --trace FILE', () => {
       expect(r.files.size).toBe(0);
     }
     expect(cli([...RUN, '--trace', 't.json'], false).err).toMatch(/cannot write files/);
+  });
+
+  it('runs as any single run: --max-mib counts the trace buffer, a link\'s sweep is not run and says so', () => {
+    const small = cli([...RUN, '--trace', 't.json', '--max-mib', '10']);
+    expect(small.code).toBe(2);
+    expect(small.err).toMatch(/--max-mib/);
+    expect(small.files.size).toBe(0);
+    expect(cli([...RUN, '--max-mib', '10']).code).toBe(0); // the same run untraced fits
+    const short = setPath(presetScenario(findPreset('ixl-40g-kernel-tx')!), 'sim.duration_ms', 2);
+    const sweep: SweepDef = { spec: 'traffic.load=0.2..0.6:2', series: [], y: 'delivered_pps' };
+    const r = cli(['--link', encodeLink({ scenario: short, sweep }), '--trace', 't.json', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^ringlab: note: --trace records the link's scenario only; its sweep \(traffic\.load=0\.2\.\.0\.6:2\) did not run$/m);
+    expect(JSON.parse(r.out).trace.events).toBeGreaterThan(0);
+    expect(validateChromeTrace(JSON.parse(r.files.get('t.json')!)).errors).toEqual([]);
   });
 
   it('is in --help', () => {

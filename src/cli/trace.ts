@@ -3,11 +3,10 @@
  * --trace-window, else the scenario's own, by default 200 µs after the warm-up) and write the
  * trace to FILE as Chrome Trace Event Format JSON, which Perfetto UI and chrome://tracing open.
  * The summary is printed as without --trace (its `trace` field says what the file holds) and a
- * note on stderr says where the trace went. No I/O here but through `io`.
+ * note on stderr says where the trace went. No I/O here but through `io`; run.ts runs the scenario.
  */
-import { FRAMES_PER_RUN, KNOB_BY_PATH, Simulation, chromeTraceJson, parseScenario, setPath, type FrameBatch, type NumberKnob, type Scenario, type Summary } from '../engine';
-import { EXIT_OK, EXIT_USAGE, type CliError, type CliOptions, type Result } from './args';
-import { framesCsv, summaryJson, summaryText } from './format';
+import { KNOB_BY_PATH, chromeTraceJson, parseScenario, setPath, type NumberKnob, type Scenario, type Summary, type TraceRecorder } from '../engine';
+import { EXIT_USAGE, type CliError, type CliOptions, type Result } from './args';
 
 export interface TraceIo {
   out(text: string): void;
@@ -56,44 +55,34 @@ export function withTrace(s: Scenario, w: { fromUs: number; lenUs: number } | nu
   return r.ok ? { ok: true, value: r.value } : fail(...r.errors.map((e) => `--trace-window: ${e}`));
 }
 
-export function runTraced(s: Scenario): { summary: Summary; frames: FrameBatch; json: string } {
-  const t0 = performance.now();
-  const sim = new Simulation(s);
-  sim.advance(FRAMES_PER_RUN);
-  const wall = performance.now() - t0;
-  return { summary: sim.summary(wall), frames: sim.frames.since(0), json: chromeTraceJson(sim.trace!.data()) };
-}
-
-function report(io: TraceIo, e: CliError): number {
-  for (const l of e.lines) io.err(l.startsWith('  ') ? `${l}\n` : `ringlab: ${l}\n`);
-  return e.code;
-}
-
-/** The --trace command; run.ts calls it once the scenario is resolved. */
-export function runTraceCommand(scenario: Scenario, opts: CliOptions, io: TraceIo): number {
-  if (opts.trace === undefined) return report(io, { code: EXIT_USAGE, lines: ['--trace-window needs --trace FILE (the file the trace is written to)'] });
-  if (opts.sweep !== undefined || opts.builtinSweep !== undefined) return report(io, { code: EXIT_USAGE, lines: ['--trace records one run; it cannot be combined with --sweep or --builtin-sweep'] });
-  if (opts.trace.trim() === '') return report(io, { code: EXIT_USAGE, lines: ['--trace needs a file name'] });
-  if (!io.writeFile) return report(io, { code: EXIT_USAGE, lines: ['--trace: this CLI cannot write files'] });
+/**
+ * The --trace command's checks and scenario (run.ts then runs it as any single run, with the
+ * progress line, --max-wall-s and --max-mib): the scenario with tracing on over the window.
+ */
+export function traceScenario(scenario: Scenario, opts: CliOptions, io: TraceIo): Result<Scenario> {
+  if (opts.trace === undefined) return fail('--trace-window needs --trace FILE (the file the trace is written to)');
+  if (opts.sweep !== undefined || opts.builtinSweep !== undefined || opts.shard !== undefined) return fail('--trace records one run; it cannot be combined with --sweep, --builtin-sweep or --shard');
+  if (opts.trace.trim() === '') return fail('--trace needs a file name');
+  if (!io.writeFile) return fail('--trace: this CLI cannot write files');
   let w: { fromUs: number; lenUs: number } | null = null;
   if (opts.traceWindow !== undefined) {
     const p = parseTraceWindow(opts.traceWindow);
-    if (!p.ok) return report(io, p.error);
+    if (!p.ok) return p;
     w = p.value;
   }
-  const s = withTrace(scenario, w);
-  if (!s.ok) return report(io, s.error);
-  const { summary, frames, json } = runTraced(s.value);
+  return withTrace(scenario, w);
+}
+
+/** Write the finished run's trace to --trace's file; say on stderr what it holds. */
+export function writeTrace(summary: Summary, trace: TraceRecorder, opts: CliOptions, io: TraceIo, note: (text: string) => void): CliError | null {
+  const file = opts.trace!;
   try {
-    io.writeFile(opts.trace, json);
+    io.writeFile!(file, chromeTraceJson(trace.data()));
   } catch (e) {
-    return report(io, { code: EXIT_USAGE, lines: [`--trace: cannot write ${opts.trace}: ${e instanceof Error ? e.message : String(e)}`] });
+    return fail(`--trace: cannot write ${file}: ${e instanceof Error ? e.message : String(e)}`).error;
   }
   const t = summary.trace!;
-  io.err(`ringlab: trace of ${t.from_us}–${t.to_us} µs (${t.events} events, ${t.counter_samples} counter samples, ${t.flows} flows) written to ${opts.trace}; open it in Perfetto UI or chrome://tracing\n`);
-  for (const n of t.notes) io.err(`ringlab: note: trace: ${n}\n`);
-  if (opts.format === 'json') io.out(summaryJson(summary));
-  else if (opts.format === 'csv') io.out(framesCsv(frames));
-  else io.out(summaryText(summary));
-  return EXIT_OK;
+  note(`trace of ${t.from_us}–${t.to_us} µs (${t.events} events, ${t.counter_samples} counter samples, ${t.flows} flows) written to ${file}; open it in Perfetto UI or chrome://tracing`);
+  for (const n of t.notes) note(`trace: ${n}`);
+  return null;
 }
