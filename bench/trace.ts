@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ENGINE_ID, findPreset, presetScenario, runScenario, setPath, type Scenario, type Summary } from '../src/engine';
 
-const PRESETS = ['fwd-mlx5-cx4lx-e5v4', 'fwd-ixl-x710-ryzen', 'ixl-40g-kernel-tx', 'ixl-40g-netmap-tx', 'lro-many-flows-sorted'];
+const PRESETS = ['fwd-mlx5-cx4lx-e5v4', 'fwd-ixl-x710-ryzen', 'ixl-40g-kernel-tx', 'cxgbe-40g-kernel-tx', 'ixl-40g-netmap-tx', 'lro-many-flows-sorted'];
 const MODES = ['off', 'off again', 'on', 'on, whole run', 'other'] as const;
 type Mode = (typeof MODES)[number];
 

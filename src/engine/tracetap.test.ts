@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { FRAMES_PER_RUN, Simulation, applyKnob, defaultScenario, findPreset, lineRatePps, parseScenario, presetScenario, setPath, type Scenario, type Summary } from './index';
 import { MP_STATES, NM_WAKE_SOURCES, TK, type TraceData } from './trace';
 import { layoutTrace } from './tracelayout';
+import { eventName } from './tracenames';
 
 const GAP_NS = 20_000;
 
@@ -257,6 +258,23 @@ describe('kinds of busier runs, against what the model counted', () => {
       // no txsync of that thread between its sleep and this wake-up
       expect(syncs.some((x) => d.queue[x] === thread && d.t0[x]! > d.t0[s]! && d.t1[x]! < d.t0[w]!)).toBe(false);
     }
+  });
+});
+
+describe('names', () => {
+  it.each(['fwd-ixl-x710-ryzen', 'cxgbe-40g-kernel-tx', 'fwd-cxgbe-t540-atom', 'mlx5-netperf-udp'])('%s: drains, TX tasks and doorbells carry the driver\'s own functions, as the summary names them', (name) => {
+    const { d, summary } = run(setPath(setPath(presetScenario(findPreset(name)!), 'sim.duration_ms', 2), 'sim.trace', true));
+    const names = summary.tx_path.names!;
+    const field: Record<number, string | null> = { [TK.DRAIN]: names.drain, [TK.TX_TASK]: names.task, [TK.DOORBELL]: names.doorbell };
+    let checked = 0;
+    for (let i = 0; i < d.n; i++) {
+      const f = field[d.kind[i]!];
+      if (f === undefined || f === null) continue;
+      const n = eventName(d.meta, d.lines, d.kind[i]!, d.a[i]!, d.b[i]!).name;
+      expect(f.split(/ → |\(/).map((x) => x.trim()), `${n} in "${f}"`).toContain(n);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 });
 
