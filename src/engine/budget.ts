@@ -215,16 +215,16 @@ export function estimateStateBytes(s: Scenario): StateEstimate {
 /**
  * trace.ts TraceRecorder at its largest (its arrays grow up to the capacities: kind, instant, cpu,
  * t0, t1, queue, packets, a, b, stage ns and hasStages per event; track, time, value per counter
- * sample; two ends per flow) and tracetap.ts TraceTap (per activity slot: live, t0, serial, two
+ * sample; two ends and a time per flow) and tracetap.ts TraceTap (per activity slot: live, t0, serial, two
  * counters, flag, stage row, arrow list ends; per CPU last end and idle row; the serial ring; per
  * TX queue its producers and state; the arrow pool at its largest; LRO reason marks).
  */
 function traceBytes(ncpu: number, nrx: number, ntx: number, lro: boolean): number {
   const perEvent = 2 * U8 + 2 + 2 * F64 + 4 * I32 + NST * 4 + U8;
-  const recorder = TRACE_CAPACITY * perEvent + TRACE_COUNTER_CAPACITY * (2 + 2 * F64) + TRACE_FLOW_CAPACITY * 2 * I32 + 8 * (2 * F64 + 2 * U8);
+  const recorder = TRACE_CAPACITY * perEvent + TRACE_COUNTER_CAPACITY * (2 + 2 * F64) + TRACE_FLOW_CAPACITY * (2 * I32 + F64) + 8 * (2 * F64 + 2 * U8);
   const slots = ncpu * STACK_DEPTH;
   const tap = slots * (2 * U8 + 3 * F64 + 3 * I32 + NST * F64) + ncpu * (F64 + NST * F64) + NST * F64 + 2 * TAP_SERIALS * I32
-    + ntx * (2 * FLOW_FAN * I32 + I32 + U8) + 2 * TRACE_FLOW_CAPACITY * I32 + 8 * (2 * I32 + U8 + F64) + (lro ? nrx * LRO_REASONS.length * F64 : 0);
+    + ntx * (FLOW_FAN * (2 * I32 + F64) + I32 + U8) + TRACE_FLOW_CAPACITY * (2 * I32 + F64) + 8 * (2 * I32 + U8 + F64) + (lro ? nrx * LRO_REASONS.length * F64 : 0);
   return recorder + tap;
 }
 

@@ -25,8 +25,8 @@ describe('stateBytes', () => {
     const off = stateBytes(new Simulation(applyKnob(s, 'sim.trace', false)));
     const sim = new Simulation(s);
     const before = stateBytes(sim);
-    // 131072 events of 89 bytes, 131072 counter samples of 18, 65536 flows of 8 (and the probe's few arrays)
-    const full = 131072 * 89 + 131072 * 18 + 65536 * 8;
+    // 131072 events of 89 bytes, 131072 counter samples of 18, 65536 flows of 16 (and the tap's few arrays)
+    const full = 131072 * 89 + 131072 * 18 + 65536 * 16;
     expect(before - off).toBeGreaterThanOrEqual(full);
     expect(before - off).toBeLessThan(full + 65536);
     sim.advance(200);

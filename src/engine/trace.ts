@@ -126,10 +126,11 @@ export interface TraceData {
   ctrack: Uint16Array;
   ct: Float64Array;
   cv: Float64Array;
-  /** Flow arrows: event index → event index. */
+  /** Flow arrows: event index → event index, from time flowT (inside the producing slice). */
   fn: number;
   flowFrom: Int32Array;
   flowTo: Int32Array;
+  flowT: Float64Array;
   /** Events refused because the buffer was full, and the time of the first one (null: none). */
   overflowed: number;
   fullAtNs: number | null;
@@ -138,7 +139,7 @@ export interface TraceData {
 
 /** The buffers of `d`, for Comlink.transfer / postMessage. */
 export function traceTransferables(d: TraceData): ArrayBuffer[] {
-  return [d.kind, d.instant, d.cpu, d.t0, d.t1, d.queue, d.packets, d.a, d.b, d.stageNs, d.hasStages, d.ctrack, d.ct, d.cv, d.flowFrom, d.flowTo]
+  return [d.kind, d.instant, d.cpu, d.t0, d.t1, d.queue, d.packets, d.a, d.b, d.stageNs, d.hasStages, d.ctrack, d.ct, d.cv, d.flowFrom, d.flowTo, d.flowT]
     .map((x) => x.buffer as ArrayBuffer);
 }
 
@@ -199,6 +200,7 @@ export class TraceRecorder {
   private fnum = 0;
   private ff: Int32Array;
   private ft: Int32Array;
+  private fT: Float64Array;
   private readonly lineNames: string[] = [];
 
   constructor(o: TraceOptions) {
@@ -232,6 +234,7 @@ export class TraceRecorder {
     this.froom = fc;
     this.ff = new Int32Array(fc);
     this.ft = new Int32Array(fc);
+    this.fT = new Float64Array(fc);
   }
 
   /** Double the event arrays (up to the capacity). */
@@ -283,7 +286,7 @@ export class TraceRecorder {
    */
   get reservedBytes(): number {
     const perEvent = 1 + 1 + 2 + 8 + 8 + 4 * 4 + 4 * this.nst + 1;
-    return (this.capacity - this.room) * perEvent + (this.ccap - this.croom) * 18 + (this.fcap - this.froom) * 8;
+    return (this.capacity - this.room) * perEvent + (this.ccap - this.croom) * 18 + (this.fcap - this.froom) * 16;
   }
 
   /** Time of the first event refused for lack of room, or null. */
@@ -417,8 +420,11 @@ export class TraceRecorder {
     this.last[track] = v;
   }
 
-  /** An arrow from the slice that produced packets to the slice that sent them (RX pass → drain). */
-  flow(fromEv: number, toEv: number): void {
+  /**
+   * An arrow from the slice that produced packets to the slice that sent them (RX pass → drain),
+   * leaving the producer at `t` (when it handed the packets over; default: its end).
+   */
+  flow(fromEv: number, toEv: number, t = NaN): void {
     if (fromEv < 0 || toEv < 0 || fromEv >= this.n || toEv >= this.n || fromEv === toEv) return;
     const i = this.fnum;
     if (i >= this.froom) {
@@ -429,10 +435,12 @@ export class TraceRecorder {
       const n = Math.min(this.fcap, Math.max(INITIAL_ROOM, this.froom * 2));
       this.ff = grow(this.ff, n, Int32Array);
       this.ft = grow(this.ft, n, Int32Array);
+      this.fT = grow(this.fT, n, Float64Array);
       this.froom = n;
     }
     this.ff[i] = fromEv;
     this.ft[i] = toEv;
+    this.fT[i] = t === t ? t : this.t1[fromEv]!;
     this.fnum = i + 1;
   }
 
@@ -484,6 +492,7 @@ export class TraceRecorder {
       fn: this.fnum,
       flowFrom: this.ff.slice(0, this.fnum),
       flowTo: this.ft.slice(0, this.fnum),
+      flowT: this.fT.slice(0, this.fnum),
       overflowed: this.dropped,
       fullAtNs: this.dropped > 0 ? this.fullAt : null,
       capacity: this.capacity,

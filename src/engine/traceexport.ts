@@ -10,7 +10,7 @@
  * ns. tracevalidate.ts checks a file against the format's rules.
  */
 import { MP_STATES, NM_WAKE_SOURCES, TK, type TraceData } from './trace';
-import { layoutTrace } from './tracelayout';
+import { layoutTrace, type TraceLayout } from './tracelayout';
 import { LRO_REASONS } from './lro';
 import { eventName } from './tracenames';
 
@@ -46,6 +46,18 @@ export function cpuTid(cpu: number): number {
 
 export function cpuLabel(d: TraceData, cpu: number): string {
   return d.meta.cpuLabels?.[cpu] ?? `CPU ${cpu}`;
+}
+
+/**
+ * Where flow k leaves its producer, ns (rounded): when the producer handed its packets over, kept
+ * inside the producing slice and the window (a producer that began before the window hands over
+ * from the window's start at the earliest).
+ */
+export function flowStartNs(d: TraceData, L: TraceLayout, k: number): number {
+  const from = d.flowFrom[k]!;
+  const lo = Math.max(Math.round(d.t0[from]!), Math.ceil(d.fromNs)), hi = Math.max(lo, Math.round(L.end[from]!) - 1);
+  const t = Math.round(d.flowT[k]!);
+  return t < lo ? lo : t > hi ? hi : t;
 }
 
 /** Kind-specific args of event i, as the tooltip and the export show them. */
@@ -125,14 +137,16 @@ export function chromeTrace(d: TraceData): ChromeTrace {
     const name = `${c.name} (${c.unit})`;
     for (const j of L.counters[k]!) ev.push({ ph: 'C', name, cat: 'counter', pid, ts: us(d.ct[j]!), args: { value: d.cv[j]! } });
   }
-  // Flow arrows: the start binds inside the producing slice (1 ns before its end), the finish to
-  // the slice it enters (bp "e": the enclosing slice at its start).
+  // Flow arrows: the start binds inside the producing slice at the moment it handed the packets
+  // over, the finish to the slice it enters (bp "e": the enclosing slice) at its start, or at the
+  // arrow's start if the drain was already running then.
   for (let k = 0; k < d.fn; k++) {
     const from = d.flowFrom[k]!, to = d.flowTo[k]!;
     if (d.instant[from] || d.instant[to]) continue;
-    const sNs = Math.max(Math.round(d.t0[from]!), Math.round(L.end[from]!) - 1);
-    const fNs = Math.round(d.t0[to]!);
-    if (fNs < sNs) continue; // an arrow back in time cannot be drawn
+    const sNs = flowStartNs(d, L, k);
+    const fNs = Math.max(Math.round(d.t0[to]!), sNs);
+    // an arrow back in time, or out of the window, cannot be drawn
+    if (fNs > Math.round(L.end[to]!) || fNs > Math.floor(d.toNs) || sNs > Math.round(L.end[from]!)) continue;
     const id = k + 1;
     ev.push({ ph: 's', name: 'packets', cat: 'flow', id, pid, tid: cpuTid(d.cpu[from]!), ts: sNs / 1000, args: { packets: d.packets[from]! } });
     ev.push({ ph: 'f', bp: 'e', name: 'packets', cat: 'flow', id, pid, tid: cpuTid(d.cpu[to]!), ts: fNs / 1000, args: { packets: d.packets[to]! } });

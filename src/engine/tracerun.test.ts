@@ -66,6 +66,11 @@ describe.each(NAMES)('%s traced', (name) => {
     expect(layoutTrace(d).clipped).toBe(0);
     const check = validateChromeTrace(chromeTrace(d));
     expect(check.errors).toEqual([]);
+    // arrows are drawn where they leave their producer: inside it, and not after the drain ends
+    for (let k = 0; k < d.fn; k++) {
+      const from = d.flowFrom[k]!, to = d.flowTo[k]!;
+      expect(d.flowT[k]! >= d.t0[from]! - 1e-6 && d.flowT[k]! <= d.t1[from]! + 1e-6 && d.flowT[k]! <= d.t1[to]! + 1e-6).toBe(true);
+    }
   });
 });
 

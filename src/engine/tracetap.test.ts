@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { FRAMES_PER_RUN, Simulation, applyKnob, defaultScenario, findPreset, lineRatePps, parseScenario, presetScenario, setPath, type Scenario, type Summary } from './index';
 import { MP_STATES, NM_WAKE_SOURCES, TK, type TraceData } from './trace';
 import { layoutTrace } from './tracelayout';
+import { chromeTrace } from './traceexport';
 import { eventName } from './tracenames';
+import { validateChromeTrace } from './tracevalidate';
 
 const GAP_NS = 20_000;
 
@@ -84,7 +86,10 @@ describe('one forwarded packet every 20 µs', () => {
       // holds no more than an eighth of its descriptors: before the loop, after the packet, at the end), by the producer
       expect([d.packets[dr], d.a[dr], d.b[dr], d.queue[dr]]).toEqual([1, 3, 0, 0]);
       expect([d.flowFrom[k], d.flowTo[k]]).toEqual([p, dr]);
+      // it leaves the pass when the packet entered the mp_ring, just before the drain starts
+      expect(d.flowT[k]! > d.t0[p]! && d.flowT[k]! <= d.t0[dr]!).toBe(true);
     }
+    expect(validateChromeTrace(chromeTrace(d)).stats.flows).toBe(10); // every arrow exported
   });
 
   it('one doorbell hands the packet to the NIC at the end of each drain; the mp_ring goes BUSY, then IDLE', () => {

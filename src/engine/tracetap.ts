@@ -115,6 +115,7 @@ export class TraceTap {
   private readonly pendHead: Int32Array;
   private readonly pendTail: Int32Array;
   private poolEv: Int32Array = new Int32Array(256);
+  private poolT: Float64Array = new Float64Array(256);
   private poolNext: Int32Array = new Int32Array(256);
   private poolUsed = 0;
   private poolFree = -1;
@@ -130,6 +131,7 @@ export class TraceTap {
   // per TX queue: producers of its next drain, the state word last seen
   private readonly prod: Int32Array;
   private readonly prodSlot: Int32Array;
+  private readonly prodT: Float64Array;
   private readonly prodN: Int32Array;
   private readonly mpState: Int8Array;
   // counter tracks
@@ -167,6 +169,7 @@ export class TraceTap {
     const ntx = h.ntx;
     this.prod = new Int32Array(Math.max(1, ntx) * FLOW_FAN);
     this.prodSlot = new Int32Array(Math.max(1, ntx) * FLOW_FAN);
+    this.prodT = new Float64Array(Math.max(1, ntx) * FLOW_FAN);
     this.prodN = new Int32Array(ntx);
     this.mpState = new Int8Array(ntx).fill(-1);
     this.rxTrack = tr.counterCount;
@@ -273,7 +276,7 @@ export class TraceTap {
     if (this.serialTag[k] === s) this.serialEv[k] = ev;
     // arrows to the drains this activity fed that ended before it
     for (let i = this.pendHead[slot]!; i >= 0;) {
-      tr.flow(ev, this.poolEv[i]!);
+      tr.flow(ev, this.poolEv[i]!, this.poolT[i]!);
       const next = this.poolNext[i]!;
       this.poolNext[i] = this.poolFree;
       this.poolFree = i;
@@ -286,21 +289,24 @@ export class TraceTap {
   }
 
   /** An arrow from the activity in `slot` (running) to event `ev`, once the activity ends. */
-  private pend(slot: number, ev: number): void {
+  private pend(slot: number, ev: number, t: number): void {
     let i = this.poolFree;
     if (i >= 0) this.poolFree = this.poolNext[i]!;
     else {
       if (this.poolUsed === this.poolEv.length) {
         if (this.poolUsed >= TRACE_FLOW_CAPACITY) return; // more arrows than the trace holds
-        const n = this.poolUsed * 2, e = new Int32Array(n), x = new Int32Array(n);
+        const n = this.poolUsed * 2, e = new Int32Array(n), x = new Int32Array(n), tt = new Float64Array(n);
         e.set(this.poolEv);
         x.set(this.poolNext);
+        tt.set(this.poolT);
         this.poolEv = e;
         this.poolNext = x;
+        this.poolT = tt;
       }
       i = this.poolUsed++;
     }
     this.poolEv[i] = ev;
+    this.poolT[i] = t;
     this.poolNext[i] = -1;
     const tail = this.pendTail[slot]!;
     if (tail >= 0) this.poolNext[tail] = i;
@@ -344,11 +350,11 @@ export class TraceTap {
     this.prodN[q] = 0;
     if (ev < 0) return;
     for (let j = 0; j < n; j++) {
-      const s = this.prod[q * FLOW_FAN + j]!, slot = this.prodSlot[q * FLOW_FAN + j]!;
-      if (this.live[slot] === 1 && this.serialOf[slot] === s) this.pend(slot, ev); // still running
+      const s = this.prod[q * FLOW_FAN + j]!, slot = this.prodSlot[q * FLOW_FAN + j]!, t = this.prodT[q * FLOW_FAN + j]!;
+      if (this.live[slot] === 1 && this.serialOf[slot] === s) this.pend(slot, ev, t); // still running
       else {
         const k = s & SERIAL_MASK;
-        if (this.serialTag[k] === s && this.serialEv[k]! >= 0) this.tr.flow(this.serialEv[k]!, ev);
+        if (this.serialTag[k] === s && this.serialEv[k]! >= 0) this.tr.flow(this.serialEv[k]!, ev, t);
       }
     }
   }
@@ -393,9 +399,14 @@ export class TraceTap {
       const slot = this.h.cpus.top(cpu);
       if (slot >= cpu * STACK_DEPTH && this.live[slot] === 1) {
         const s = this.serialOf[slot]!, n = this.prodN[q]!, base = q * FLOW_FAN;
-        if (n < FLOW_FAN && (n === 0 || this.prod[base + n - 1] !== s)) {
+        // the arrow leaves the producer at its last enqueue before the drain (on the CPU's
+        // timeline: after what the step charged before it)
+        const at = t + this.h.cost.owe[cpu]!;
+        if (n > 0 && this.prod[base + n - 1] === s) this.prodT[base + n - 1] = at;
+        else if (n < FLOW_FAN) {
           this.prod[base + n] = s;
           this.prodSlot[base + n] = slot;
+          this.prodT[base + n] = at;
           this.prodN[q] = n + 1;
         }
       }

@@ -198,7 +198,9 @@ export function Timeline({ data, layout, focus }: { data: TraceData; layout: Tra
     ctx.globalAlpha = 0.7;
     for (let k = 0; k < data.fn && nflow <= MAX_FLOWS; k++) {
       const a = data.flowFrom[k]!, b = data.flowTo[k]!;
-      const ta = layout.end[a]!, tb = data.t0[b]!;
+      // from where the producer handed its packets over, to the drain (or into it, if it was running)
+      const fa = data.flowT[k]!, ta = fa < data.t0[a]! ? data.t0[a]! : fa > layout.end[a]! ? layout.end[a]! : fa;
+      const tb = data.t0[b]! > ta ? data.t0[b]! : ta;
       if (Math.max(ta, tb) < view.t0 || Math.min(ta, tb) > view.t1) continue;
       const ra = rowOf.get(data.cpu[a]!), rb = rowOf.get(data.cpu[b]!);
       if (ra === undefined || rb === undefined) continue;
