@@ -7,7 +7,7 @@
  * constant towards it; the steps weigh each row by 1/(1 + (r/c)²) (iteratively reweighted). The
  * free constants are the `fitted` specs
  * of costs.ts, each kept within its bounds, with a weak log-normal prior around its starting
- * value (a residual (θ − θ₀)/PRIOR_SIGMA per constant, σ = ln 100): it only decides directions the
+ * value (a residual (θ − θ₀)/PRIOR_SIGMA per constant; none now, see PRIOR_SIGMA): it only decides directions the
  * rows leave open (a ceiling no row reaches), and moves a constant the rows do constrain by
  * less than a percent. The Jacobian is by forward differences (step
  * FD_STEP in log space, large enough to step over the simulator's event-level granularity).
@@ -24,17 +24,26 @@ import type { RowPool } from './pool';
 import type { CalibrationRow } from './rows';
 
 export const FD_STEP = 0.05;
-export const MAX_ITER = 12;
+export const MAX_ITER = 30;
 export const TOL = 1e-4;
 export const LOO_STEPS = 3;
+/**
+ * After Levenberg–Marquardt, a compass search: each constant in turn tries these steps (log
+ * units) and keeps the best that lowers the cost, until a pass changes nothing (at most
+ * COMPASS_PASSES). The event-level model is flat in places (a ceiling that does not bind at the
+ * current point has no derivative), where a Jacobian sees nothing a step can reach.
+ */
+export const COMPASS_STEPS = [-0.4, -0.15, 0.15, 0.4];
+export const COMPASS_PASSES = 8;
 /** A row constrains a constant when a FD_STEP change of it moves the row's log error by this much per unit log. */
 export const SENSITIVE = 0.03;
 /**
- * Width of each constant's prior, in log units: a factor 100 either way is one σ. It only breaks
- * ties where no row says anything (a ceiling nothing reaches); it must not hold back a constant a
- * row does constrain, whose robust cost (ROBUST_SCALE) stops growing for large errors.
+ * Width of each constant's prior, in log units: none (Infinity). With the Cauchy loss a row's
+ * cost stops growing for large errors, so any finite prior outweighs the one row that constrains
+ * a constant (a ceiling fitted to its netmap row stayed near its start). A constant no row
+ * constrains has no gradient and stays at its start through the damping alone.
  */
-export const PRIOR_SIGMA = Math.log(100);
+export const PRIOR_SIGMA = Infinity;
 /** Scale of the robust loss, in log units: errors beyond ~±30% weigh progressively less. */
 export const ROBUST_SCALE = Math.log(1.3);
 
@@ -177,6 +186,30 @@ export class Fitter {
         lambda *= 4;
       }
       if (!accepted) break;
+    }
+    // compass search over the flat places (deterministic: constants in spec order, steps in order)
+    for (let pass = 0; pass < COMPASS_PASSES; pass++) {
+      let moved = false;
+      for (let j = 0; j < this.free.length; j++) {
+        const cands = COMPASS_STEPS.map((d) => this.clamp(theta.map((v, k) => (k === j ? v + d : v))));
+        const rs = await this.residualsMany(cands, all);
+        let best = -1, bestCost = sse;
+        rs.forEach((rr, c) => { const cc = this.cost(rr, cands[c]!); if (cc < bestCost - 1e-12) { bestCost = cc; best = c; } });
+        if (best >= 0) {
+          theta = cands[best]!; r = rs[best]!; sse = bestCost; moved = true;
+          this.log(`compass ${pass + 1}: ${this.free[j]} ×${Math.exp(COMPASS_STEPS[best]!).toFixed(2)} → Σρ ${sse.toFixed(5)}`);
+        }
+      }
+      if (!moved) break;
+      // then let LM refine from the new point
+      for (let k = 0; k < 3; k++) {
+        J = await this.jacobian(theta, r, all);
+        const d = this.step(J, r, lambda, keepAll, theta);
+        const t2 = this.clamp(theta.map((v, jj) => v + d[jj]!));
+        const r2 = await this.residuals(t2, all);
+        const s2 = this.cost(r2, t2);
+        if (s2 < sse) { theta = t2; r = r2; sse = s2; lambda = Math.max(1e-6, lambda / 3); this.log(`refine: Σρ ${sse.toFixed(5)}`); } else { lambda *= 4; break; }
+      }
     }
     J = await this.jacobian(theta, r, all);
     const constrainedBy = this.free.map((_, j) => all.filter((i) => Math.abs(J[i]![j]!) >= SENSITIVE));

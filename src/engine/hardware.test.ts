@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HOST_COSTS } from './costs';
 import {
   HOSTS, NICS, defaultQueueCount, findHost, findNic, hostCpus, validateDescCount, validateQueueRequest,
   type NicPreset,
@@ -19,9 +20,12 @@ describe('host presets', () => {
       expect(h.ghz).toBeGreaterThan(0);
       expect(h.llcMB).toBeGreaterThan(0);
       expect(h.numaDomains * h.coresPerDomain).toBe(h.cores);
-      expect(h.remoteMissNs).toBeGreaterThanOrEqual(0);
-      if (h.numaDomains === 1) expect(h.remoteMissNs).toBe(0);
-      else expect(h.remoteMissNs).toBeGreaterThan(0);
+      // the cross-domain cost lives in costs.ts HOST_COSTS (one constant, not two)
+      const hc = HOST_COSTS[h.id]!;
+      expect(hc, h.id).toBeDefined();
+      if (h.custom) expect(hc.remoteExtraNs).toBeGreaterThan(0); // its domains are the user's to set
+      else if (h.numaDomains === 1) expect(hc.remoteExtraNs).toBe(0);
+      else expect(hc.remoteExtraNs).toBeGreaterThan(0);
       expect(h.title.length).toBeGreaterThan(0);
       expect(h.description.length).toBeGreaterThan(0);
     }

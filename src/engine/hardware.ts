@@ -22,8 +22,6 @@ export interface HostPreset {
   readonly coresPerDomain: number;
   /** Last-level cache per domain (socket), MB. */
   readonly llcMB: number;
-  /** Extra ns to fetch a cache line from the other domain (0 with one domain). */
-  readonly remoteMissNs: number;
   /** True for the user-editable entry: its numbers are only starting values. */
   readonly custom: boolean;
   readonly description: string;
@@ -39,7 +37,6 @@ export const HOSTS: readonly HostPreset[] = [
     numaDomains: 2, // one per socket
     coresPerDomain: 12,
     llcMB: 30, // ARK: 30 MB smart cache per socket
-    remoteMissNs: 50, // prior: a QPI hop adds ~40–60 ns on Broadwell-EP on top of a local miss
     custom: false,
     description: 'The BSDRP bench-lab router: two sockets, two NUMA domains; the forwarding figures in calibration.md were measured here.',
   },
@@ -52,7 +49,6 @@ export const HOSTS: readonly HostPreset[] = [
     numaDomains: 1,
     coresPerDomain: 8,
     llcMB: 16, // AMD spec: 16 MB L3
-    remoteMissNs: 0,
     custom: false,
     description: 'A single-die mobile part, one domain; the ixl X710 forwarding run in calibration.md (7.17 Mpps) used it.',
   },
@@ -65,7 +61,6 @@ export const HOSTS: readonly HostPreset[] = [
     numaDomains: 1, // one socket populated
     coresPerDomain: 16,
     llcMB: 40, // ARK: 40 MB
-    remoteMissNs: 0,
     custom: false,
     description: 'One 16-core socket, the kind of box used for 40G tests: no cross-domain traffic.',
   },
@@ -78,7 +73,6 @@ export const HOSTS: readonly HostPreset[] = [
     numaDomains: 2,
     coresPerDomain: 16,
     llcMB: 40, // ARK: 40 MB per socket
-    remoteMissNs: 50, // prior, as the E5-2650 v4 (same QPI generation)
     custom: false,
     description: 'The two-socket 40G forwarding box of calibration.md (Chelsio T580): 32 cores, 64 threads.',
   },
@@ -91,7 +85,6 @@ export const HOSTS: readonly HostPreset[] = [
     numaDomains: 1,
     coresPerDomain: 4,
     llcMB: 2, // 2 MB L2 shared by the four cores, no L3 (AMD GX-412TC data sheet)
-    remoteMissNs: 0,
     custom: false,
     description: 'The small-router board of calibration.md: four 1 GHz cores, Intel i210 ports (igb through iflib).',
   },
@@ -104,7 +97,6 @@ export const HOSTS: readonly HostPreset[] = [
     numaDomains: 1,
     coresPerDomain: 8,
     llcMB: 4, // ARK: 4 MB L2 (1 MB per 2-core module), no L3
-    remoteMissNs: 0,
     custom: false,
     description: 'The low-power appliance CPU of many small FreeBSD routers: slow cores, no L3, no SMT.',
   },
@@ -117,7 +109,6 @@ export const HOSTS: readonly HostPreset[] = [
     numaDomains: 1,
     coresPerDomain: 8,
     llcMB: 16,
-    remoteMissNs: 0,
     custom: true,
     description: 'Your own numbers: cores, clock and NUMA layout.',
   },
@@ -185,11 +176,6 @@ export interface NicPreset {
   readonly txCeilingPps: number | null;
   /** The cost parameter (costs.ts) holding that ceiling in Mpps when it is fitted, else null. */
   readonly txCeilingParam: string | null;
-  /**
-   * Cost-parameter name of a per-queue TX rate limit (Mpps), where rows show one: a queue's DMA
-   * pipeline (descriptor and frame reads in flight over PCIe) bounds what one queue sends; null: none.
-   */
-  readonly txQueueCeilingParam: string | null;
   /** Software TX ring in front of each hardware queue (mp_ring entries); null when there is none. */
   readonly txRingDefaultSoftware: number | null;
   /**
@@ -245,7 +231,6 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null, // no public figure below 10G line rate
     txCeilingPps: null,
     txCeilingParam: null,
-    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 8, // ixl_if_attach_pre: IXL_MAX_TX_SEGS, IXL_MAX_TSO_SEGS
     txTsoSegmentsMax: 128,
@@ -280,7 +265,6 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null, // no citable datasheet figure; netmap reached 32 Mpps (meeting notes), a lower bound
     txCeilingPps: 32e6, // fitted: netmap pkt-gen reached 32 Mpps on ixl (meeting notes)
     txCeilingParam: 'ceil.xl710_tx_mpps',
-    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 8, // as X710
     txTsoSegmentsMax: 128,
@@ -315,7 +299,6 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
-    txQueueCeilingParam: null,
     txRingDefaultSoftware: null, // mlx5e_xmit: straight into the SQ under its lock (older trees: 4096-entry drbr)
     txNsegments: 1, // mlx5e_sq_xmit: one WQE; no iflib reserve
     txTsoSegmentsMax: 1,
@@ -350,7 +333,6 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null, // vendor message-rate claims are not per-port 64B forwarding figures
     txCeilingPps: null,
     txCeilingParam: null,
-    txQueueCeilingParam: null,
     txRingDefaultSoftware: null,
     txNsegments: 1, // as ConnectX-4 Lx
     txTsoSegmentsMax: 1,
@@ -385,7 +367,6 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
-    txQueueCeilingParam: null,
     txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
     txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
     txTsoSegmentsMax: 1,
@@ -405,8 +386,8 @@ export const NICS: readonly NicPreset[] = [
     ports: 4, // T540-CR: four 10G ports
     usesIflib: false,
     queueRule: 'cxgbe',
-    maxQueues: 63, // t5fw_cfg.txt: PF4 has 128 MSI-X; − T4_EXTRA_INTR (2), ÷ 2 ports
-    maxTxQueues: 512, // prior: t5fw_cfg.txt PF4 nethctrl = 1024 Ethernet egress queues ÷ 2 ports
+    maxQueues: 31, // t5fw_cfg.txt: PF4 has 128 MSI-X; − T4_EXTRA_INTR (2), ÷ 4 ports
+    maxTxQueues: 256, // prior: t5fw_cfg.txt PF4 nethctrl = 1024 Ethernet egress queues ÷ 4 ports
     msixVectors: 128, // t5fw_cfg.txt [function "4"]
     defaultRxDesc: 1024, // adapter.h RX_IQ_QSIZE
     defaultTxDesc: 1024, // adapter.h TX_EQ_QSIZE
@@ -420,7 +401,6 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
-    txQueueCeilingParam: null,
     txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
     txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
     txTsoSegmentsMax: 1,
@@ -428,7 +408,7 @@ export const NICS: readonly NicPreset[] = [
     txCompletionBytes: 64,
     numaAware: true, // if_alloc_dev (reference doc)
     udpHashType: true,
-    description: 'Its own mp_ring per TX queue (where mp_ring came from): 14.21 Mpps forwarded on the NIC\'s NUMA domain.',
+    description: 'The T5 with four 10G ports: cxgbe\'s own mp_ring per TX queue, as on the T520.',
   },
   {
     id: 'cxgbe-t580',
@@ -455,7 +435,6 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: 45e6, // fitted: netmap pkt-gen reached 45 Mpps on cxgbe (meeting notes)
     txCeilingParam: 'ceil.t580_tx_mpps',
-    txQueueCeilingParam: null,
     txRingDefaultSoftware: 1023,
     txNsegments: 1, // as T520
     txTsoSegmentsMax: 1,
@@ -490,7 +469,6 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
-    txQueueCeilingParam: null,
     txRingDefaultSoftware: 1023,
     txNsegments: 1, // as T520
     txTsoSegmentsMax: 1,
@@ -525,7 +503,6 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null, // reaches 14.88 Mpps line rate (netmap)
     txCeilingPps: null,
     txCeilingParam: null,
-    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 32, // ixgbe_if_attach_pre: IXGBE_82599_SCATTER for both
     txTsoSegmentsMax: 32,
@@ -560,7 +537,6 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
-    txQueueCeilingParam: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
     txTsoSegmentsMax: 40,
@@ -595,7 +571,6 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
-    txQueueCeilingParam: 'ceil.i210_txq_mpps', // fitted: the APU2 rows with every packet on TX queue 0
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
     txTsoSegmentsMax: 40,

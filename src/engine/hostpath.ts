@@ -50,7 +50,7 @@ export type PathWorkload = 'forward' | 'receive' | 'transmit';
 
 /**
  * Packets per pass of the drivers with their own RX loop (iflib drivers use iflib.rx_budget).
- * mlx5en: MLX5E_BUDGET_MAX in mlx5e_poll_rx_cq; cxgbe: the free-list service budget of
+ * mlx5en: MLX5E_RX_BUDGET_MAX per mlx5e_poll_rx_cq call (MLX5E_BUDGET_MAX, 8192, is per interrupt); cxgbe: the free-list service budget of
  * service_iq_fl. Priors pending confirmation in docs/MODEL.md.
  */
 const OWN_RX_BUDGET: Readonly<Record<string, number>> = { mlx5en: 256, cxgbe: 64 };
@@ -211,8 +211,7 @@ export class HostPath implements TxContext {
       const ceil = pps ? 1e9 / pps : 0;
       this.wire = new Wire(Math.max(S, ceil), params['ns.tx_fetch']!);
       if (ceil > S) this.notes.push(`the ${nic.title} sends at most ${(pps! / 1e6).toFixed(1)} Mpps (fitted TX ceiling, docs/MODEL.md)`);
-      const spacing = nic.txQueueCeilingParam ? 1e3 / params[nic.txQueueCeilingParam]! : 0;
-      this.rings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.wire!, this.latency, false, spacing));
+      this.rings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.wire!, this.latency));
     }
     this.txReserve = txReserve(nic, s.queues.tx_desc);
     this.reclaimThresh = s.iflib.tx_reclaim_thresh;
@@ -302,8 +301,8 @@ export class HostPath implements TxContext {
       const rate = (s.traffic.load * this.linePps) / 1e9;
       if (netmap) {
         this.senders = null;
-        this.netmap = new NetmapSenders(this, sendCpu, s.netmap.burst, s.netmap.tx_timer, s.kern.hz, s.traffic.arrival, rate, rng, durationNs);
-        this.notes.push(`tx.path=netmap: ${nsend} pkt-gen thread(s), burst ${s.netmap.burst}, wake-up on a full ring by ${s.netmap.tx_timer}`);
+        this.netmap = new NetmapSenders(this, sendCpu, s.netmap.burst, s.netmap.tx_timer, s.kern.hz, s.traffic.arrival, rate, rng, durationNs, !nic.usesIflib);
+        this.notes.push(`tx.path=netmap: ${nsend} pkt-gen thread(s), burst ${s.netmap.burst}, wake-up on a full ring by ${nic.usesIflib ? s.netmap.tx_timer : `the NIC's TX interrupt (${nic.driver} netmap; netmap.tx_timer is iflib's)`}`);
       } else {
         this.netmap = null;
         const txq = new Int32Array(nsend);

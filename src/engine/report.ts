@@ -210,7 +210,8 @@ export function stagePlan(h: HostPath): StagePlan[] {
   if (h.workload === 'forward') mk('stack', 'ip_tryforward', 'ip_tryforward', 'ether_input → ip_tryforward → fib4_lookup → ether_output (arpresolve)', C_STACK, [], ['stack']);
   if (h.netmap) {
     mk('pktgen', 'pkt-gen', 'pkt-gen', 'pkt-gen fills netmap TX slots (no mbufs, no stack)', C_SEND, [], ['sender']);
-    mk('txsync', 'txsync', 'iflib_netmap_txsync', 'poll/ioctl → netmap_txsync → iflib_netmap_txsync: one descriptor per slot, one doorbell', C_ENCAP, [], ['encap', 'doorbell', 'memory', 'numa']);
+    const fn = h.nic.usesIflib ? 'iflib_netmap_txsync' : h.nic.driver === 'cxgbe' ? 'cxgbe_netmap_txsync' : 'generic_netmap_txsync';
+    mk('txsync', 'txsync', fn, `poll/ioctl → netmap_txsync → ${fn}: one descriptor per slot, one doorbell`, C_ENCAP, [], ['encap', 'doorbell', 'memory', 'numa']);
   } else {
     const n = h.tx!.names;
     if (h.workload === 'transmit') mk('senders', 'senders', 'sendto', 'sendto → sosend_dgram → udp_output → ip_output', C_SEND, [], ['sender']);

@@ -150,7 +150,7 @@ const KNOB_TABLE = [
   },
   {
     path: 'nic.tx_coalesce', group: 'NIC & queues', kind: 'bool', label: 'cxgbe TX coalescing', workloads: ['forward', 'transmit'], default: true, since: 4, legacy: false,
-    help: 'cxgbe only, FreeBSD 13 and later (D25454, r362905): eth_tx keeps a txpkts work request open across calls, packs up to 15 frames in it and rings ring_eq_db once per 8 descriptors. Off (and on 12): a work request and a doorbell per drain call.',
+    help: 'cxgbe only, FreeBSD 13 and later (D25454, r362905): eth_tx keeps a txpkts work request open across calls, packs up to 15 frames in it and rings ring_eq_db once per 8 descriptors. Off (and on 12): work requests only from the frames of one call, ring_eq_db at 16 pending descriptors and at the end of each call.',
     freebsd: 'hw.cxgbe.tx_coalesce; t4_sge.c eth_tx, add_to_txpkts',
   },
   {

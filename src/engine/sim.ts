@@ -88,7 +88,7 @@ export interface Summary {
   /** receive with LRO: coalescing and what it saved. */
   lro?: LroSummary;
   /** netmap transmit: sleeps on a full TX ring and what woke the thread. */
-  netmap?: { tx_timer: string; stalls: number; lost_wakeups: number; wakeups: { timer: number; iflib_timer: number } };
+  netmap?: { tx_timer: string; stalls: number; lost_wakeups: number; wakeups: { timer: number; iflib_timer: number; tx_irq: number } };
   /** With sim.trace: the recorded window and whether the trace buffer filled. */
   trace?: TraceSummary;
 }

@@ -56,7 +56,7 @@ export const TK_COUNT = TK_NAMES.length;
 /** MP_STATE's `a`: mp_ring's consumer states (sys/net/mp_ring.c). */
 export const MP_STATES = ['IDLE', 'BUSY', 'STALLED', 'ABDICATED'] as const;
 /** NM_WAKE's `a`. */
-export const NM_WAKE_SOURCES = ['timer', 'iflib_timer'] as const;
+export const NM_WAKE_SOURCES = ['timer', 'iflib_timer', 'tx_irq'] as const;
 
 /** Events a run's recorder holds (slices and instants together): 89 bytes each, 11.7 MB in all (14.5 MB with counters and flows). */
 export const TRACE_CAPACITY = 1 << 17;

@@ -95,7 +95,7 @@ function mlx5Name(kind: number, meta: TraceMeta, a: number): [string, string] {
     case TK.MP_STATE: return [`soft ring → ${MP_STATES[a] ?? a}`, 'a software ring state change (mlx5en has no mp_ring)'];
     case TK.DOORBELL: return ['mlx5e_tx_notify_hw', 'mlx5e_tx_notify_hw: the send queue doorbell'];
     case TK.NM_TXSYNC: return ['generic_netmap_txsync', 'mlx5en has no native netmap: the emulated adapter, generic_netmap_txsync → if_transmit'];
-    case TK.NM_WAKE: return ['netmap_tx_irq', `${a === 1 ? 'the periodic (hz/2) timer' : 'the netmap TX timer'} → netmap_tx_irq wakes the thread`];
+    case TK.NM_WAKE: return ['netmap_tx_irq', `${a === 2 ? 'the TX completion queue at half a ring (mlx5e_tx_cq_comp)' : a === 1 ? 'the periodic (hz/2) timer' : 'the netmap TX timer'} → netmap_tx_irq wakes the thread`];
     default: return ['', ''];
   }
 }
@@ -113,7 +113,7 @@ function cxgbeName(kind: number, meta: TraceMeta, a: number, b: number): [string
     case TK.MP_STATE: return [`mp_ring → ${MP_STATES[a] ?? a}`, 'the mp_ring state word (t4_mp_ring.c)'];
     case TK.DOORBELL: return ['ring_eq_db', 'ring_eq_db: the egress queue doorbell'];
     case TK.NM_TXSYNC: return ['cxgbe_netmap_txsync', 'ioctl(NIOCTXSYNC) → netmap_txsync → cxgbe_netmap_txsync'];
-    case TK.NM_WAKE: return ['netmap_tx_irq', `${a === 1 ? 'the periodic (hz/2) timer' : 'the netmap TX timer'} → netmap_tx_irq wakes the thread`];
+    case TK.NM_WAKE: return ['netmap_tx_irq', `${a === 2 ? 'the egress queue\'s interrupt at half a ring (t4_nm_intr)' : a === 1 ? 'the periodic (hz/2) timer' : 'the netmap TX timer'} → netmap_tx_irq wakes the thread`];
     case TK.EGR_UPDATE: return ['handle_sge_egr_update', 'CPL_SGE_EGR_UPDATE from the chip → handle_sge_egr_update → handle_eth_egr_update: mp_ring_check_drainage (an open txpkts WR is sent, a stalled ring restarted)'];
     default: return ['', ''];
   }

@@ -206,10 +206,15 @@ describe('one received TCP packet every 20 µs with LRO', () => {
 });
 
 describe('kinds of busier runs, against what the model counted', () => {
-  it('FreeBSD 12 forwarding: waits for IF_AFDATA_RLOCK lie inside the pass that waited, and add to its spin time', () => {
-    const { d } = run(setPath(setPath(presetScenario(findPreset('fwd-igb-i210-apu2-fbsd12')!), 'sim.duration_ms', 2), 'sim.trace', true));
+  it('FreeBSD 12 forwarding on 12 queues: waits for IF_AFDATA_RLOCK lie inside the pass that waited, and add to its spin time', () => {
+    let s = setPath(setPath(presetScenario(findPreset('fwd-ix-82599-e5v4')!), 'sim.duration_ms', 2), 'sim.trace', true);
+    s = setPath(setPath(s, 'host.freebsd', 12), 'host.afdata_rlock', true);
+    const parsed = parseScenario(s);
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    const { d } = run(parsed.value);
     const waits = of(d, TK.LOCK_WAIT);
-    expect(waits.length).toBeGreaterThan(0);
+    expect(waits.length).toBeGreaterThan(100);
+    expect(d.lines).toContain('IF_AFDATA_RLOCK (egress ifnet)');
     const L = layoutTrace(d);
     expect(L.clipped).toBe(0);
     const slices = [...Array(d.n).keys()].filter((i) => !d.instant[i] && d.kind[i] !== TK.LOCK_WAIT);

@@ -47,7 +47,6 @@ export class TxRing {
   private n = 0; // descriptors held: enqueued, not yet reclaimed by the driver
   private doneAhead = 0; // of those, frames already observed complete on the wire
   private pend = 0; // of those, the newest ones written but not yet doorbelled (no departure yet)
-  private ownLast = -Infinity; // departure of this ring's newest handed frame
   // Doubles updated per frame live in a typed array (V8 boxes double object fields on each write):
   // [0] time up to which `area` is integrated, [1] area, [2] sojourn sum, [3] latency sum.
   private readonly acc = new Float64Array(4);
@@ -77,8 +76,6 @@ export class TxRing {
      * workload: no driver in the loop). Off, descriptors wait for the driver's reclaim.
      */
     private readonly freeOnCompletion = false,
-    /** Least time between two of this ring's departures (a per-queue DMA limit), ns; 0: none. */
-    private readonly queueSpacingNs = 0,
   ) {
     this.capacity = capacity;
     this.arrive = new Float64Array(capacity);
@@ -103,11 +100,28 @@ export class TxRing {
     return this.enqueued - this.delivered;
   }
 
+  /** ∫N dt up to t (held descriptors × time), before N changes at t. */
+  private integrateTo(t: number): void {
+    const acc = this.acc;
+    if (t > acc[0]!) {
+      acc[1]! += this.n * (t - acc[0]!);
+      acc[0] = t;
+    }
+  }
+
   /** Departure of the newest frame the NIC has been handed (−Infinity: none held). */
   lastHandedDeparture(): number {
     const handed = this.n - this.pend;
     if (handed <= 0) return -Infinity;
     let i = this.head + handed - 1;
+    if (i >= this.capacity) i -= this.capacity;
+    return this.depart[i]!;
+  }
+
+  /** Departure of the k-th oldest descriptor held (0 = oldest); −Infinity when k is out of range. */
+  departureOfHeld(k: number): number {
+    if (k < 0 || k >= this.n) return -Infinity;
+    let i = this.head + k;
     if (i >= this.capacity) i -= this.capacity;
     return this.depart[i]!;
   }
@@ -250,11 +264,7 @@ export class TxRing {
   write(times: Float64Array, ti: number, stamps: Float64Array, si: number): boolean {
     const t = times[ti]!;
     if (this.n === this.capacity) return false;
-    const acc = this.acc;
-    if (t > acc[0]!) {
-      acc[1]! += this.n * (t - acc[0]!);
-      acc[0] = t;
-    }
+    this.integrateTo(t);
     let tail = this.head + this.n;
     if (tail >= this.capacity) tail -= this.capacity;
     this.arrive[tail] = t;
@@ -280,17 +290,12 @@ export class TxRing {
     let last = w.last[0]!;
     let i = this.head + this.n - k;
     if (i >= cap) i -= cap;
-    const sp = this.queueSpacingNs;
-    let own = this.ownLast;
     for (let j = 0; j < k; j++) {
-      let d = (t > last ? t : last) + w.serviceNs;
-      if (sp > 0 && d < own + sp) d = own + sp;
+      const d = (t > last ? t : last) + w.serviceNs;
       this.depart[i] = d;
       last = d;
-      own = d;
       i = i + 1 === cap ? 0 : i + 1;
     }
-    this.ownLast = own;
     w.last[0] = last;
     this.pend = 0;
     return k;
@@ -304,11 +309,7 @@ export class TxRing {
       return false;
     }
     if (this.pend > 0) throw new Error('TxRing.offerFrom with descriptors awaiting a doorbell');
-    const acc = this.acc;
-    if (t > acc[0]!) {
-      acc[1]! += this.n * (t - acc[0]!);
-      acc[0] = t;
-    }
+    this.integrateTo(t);
     let tail = this.head + this.n;
     if (tail >= this.capacity) tail -= this.capacity;
     const w = this.wire;

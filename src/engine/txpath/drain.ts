@@ -150,7 +150,6 @@ export class DrainCalls {
       this.planEthTx(cpu, q, src, ctr, reclaimed);
       return;
     }
-    const cost = ctx.cost, stage = ctx.cpus.stageNs;
     let doorbells = 0;
     const size = ring.capacity;
     let pend = ring.pending, inUse = ring.occupancy;
@@ -168,7 +167,7 @@ export class DrainCalls {
     let consumed = 0, writes = 0, rungAt = 0, remote = 0;
     const free0 = ring.free;
     for (let i = 0; i < count; i++) {
-      if (free0 - writes <= ctx.txReserve) break;
+      if (free0 - writes < ctx.txReserve) break; // the loop runs while TXQ_AVAIL >= MAX_TX_DESC + 2
       const id = src.srcPeek(q, i);
       this.items[base + consumed] = id;
       consumed++;
@@ -190,16 +189,23 @@ export class DrainCalls {
     this.n[cpu] = consumed;
     this.writes[cpu] = writes;
     this.rung[cpu] = rungAt;
+    this.chargeCall(cpu, ctr, reclaimed, writes, 0, doorbells, remote);
+  }
+
+  /** What one drain call costs its CPU, and its counters. */
+  private chargeCall(cpu: number, ctr: TxQueueCounters, reclaimed: number, packets: number, wrs: number, doorbells: number, remoteNs: number): void {
+    const cost = this.ctx.cost, stage = this.ctx.cpus.stageNs;
     ctr.drainCalls++;
     ctr.doorbells += doorbells;
     cost.charge(stage, cpu, OP.DRAIN_CALL, 1);
     if (reclaimed > 0) cost.charge(stage, cpu, OP.RECLAIM, reclaimed);
-    if (writes > 0) {
-      cost.charge(stage, cpu, OP.DRAIN_PKT, writes);
-      cost.charge(stage, cpu, OP.ENCAP, writes);
+    if (packets > 0) {
+      cost.charge(stage, cpu, OP.DRAIN_PKT, packets);
+      cost.charge(stage, cpu, OP.ENCAP, packets);
     }
+    if (wrs > 0) cost.charge(stage, cpu, OP.TX_WR, wrs);
     if (doorbells > 0) cost.charge(stage, cpu, OP.DOORBELL, doorbells);
-    if (remote > 0) cost.chargeNs(stage, cpu, cost.memStage, remote);
+    if (remoteNs > 0) cost.chargeNs(stage, cpu, cost.memStage, remoteNs);
   }
 
   // the last producer → consumer transfer cost looked up (a consumer drains runs from one CPU)
@@ -300,7 +306,7 @@ export class DrainCalls {
   }
 
   private planEthTx(cpu: number, q: number, src: DrainSource, ctr: TxQueueCounters, reclaimed: number): void {
-    const ctx = this.ctx, ring = ctx.rings[q]!, cost = ctx.cost, stage = ctx.cpus.stageNs;
+    const ctx = this.ctx, ring = ctx.rings[q]!;
     const open0 = this.openN[q]!;
     const room = ring.free - ctx.txReserve - open0;
     const avail = src.srcAvail(q);
@@ -320,17 +326,7 @@ export class DrainCalls {
     this.ethTx(count, open0, hold, cpu, q, null);
     const wrs = this.ethOut[0]!, dbs = this.ethOut[1]!;
     this.n[cpu] = count;
-    ctr.drainCalls++;
-    ctr.doorbells += dbs;
-    cost.charge(stage, cpu, OP.DRAIN_CALL, 1);
-    if (reclaimed > 0) cost.charge(stage, cpu, OP.RECLAIM, reclaimed);
-    if (count > 0) {
-      cost.charge(stage, cpu, OP.DRAIN_PKT, count);
-      cost.charge(stage, cpu, OP.ENCAP, count);
-    }
-    if (wrs > 0) cost.charge(stage, cpu, OP.TX_WR, wrs);
-    if (dbs > 0) cost.charge(stage, cpu, OP.DOORBELL, dbs);
-    if (remote > 0) cost.chargeNs(stage, cpu, cost.memStage, remote);
+    this.chargeCall(cpu, ctr, reclaimed, count, wrs, dbs, remote);
   }
 
   private finishEthTx(cpu: number, q: number, src: DrainSource, ctr: TxQueueCounters): number {

@@ -18,7 +18,9 @@
  *
  * cxgbe (sys/dev/cxgbe/t4_main.c, t4_mp_ring.c, t4_sge.c): `cxgbe_transmit` → `parse_pkt` →
  * `mp_ring_enqueue(txq->r, items, 1, 4096)`; the producer that finds the ring idle drains it with
- * `eth_tx`; a stalled ring is restarted by the egress-update handler (here the TX task).
+ * `eth_tx`; the egress-update handler (`handle_eth_egr_update` → `mp_ring_check_drainage`, here the
+ * TX task on EV_EGR_UPDATE) sends a work request eth_tx left open. A ring stalled on a full
+ * hardware queue is restarted by the next producer (the egress update for it is not modelled).
  *
  * Every state transition is a CAS on the ring's state word: one cache line all producers and the
  * consumer take turns on (SharedLine), which is where CAS retries come from.

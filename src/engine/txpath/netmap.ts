@@ -43,14 +43,14 @@ export class NetmapSenders {
   readonly n: number;
   readonly cpu: Int32Array;
   /** Sleeps on a full ring, sleeps whose one-tick wake-up iflib_timer overwrote, wake-ups by source. */
-  readonly stats = { stalls: 0, lost_wakeups: 0, wakeups: { timer: 0, iflib_timer: 0 } };
+  readonly stats = { stalls: 0, lost_wakeups: 0, wakeups: { timer: 0, iflib_timer: 0, tx_irq: 0 } };
   private readonly src: TrafficSource[] = [];
   private readonly phase: Uint8Array;
   private readonly fill: Int32Array;
   /** Per TX ring: slots filled by threads whose txsync has not yet written them. */
   private readonly reserved: Int32Array;
   private readonly sleeping: Uint8Array;
-  /** 0: woken by the netmap timer, 1: by iflib_timer (hz/2). */
+  /** 0: woken by the netmap timer, 1: by iflib_timer (hz/2), 2: by the NIC's TX interrupt. */
   private readonly wakeSource: Uint8Array;
   /** tick mode: until when iflib_timer's hz/2 re-arm overwrites the txq callout, per ring. */
   private readonly override: Float64Array;
@@ -72,6 +72,12 @@ export class NetmapSenders {
     ratePerNs: number,
     rng: Prng,
     private readonly endNs: number,
+    /**
+     * The driver's netmap TX ring raises a completion interrupt (cxgbe: the egress update →
+     * t4_nm_intr → netmap_tx_irq; mlx5en: its TX CQ), so a thread asleep on a full ring is woken
+     * when the NIC has sent half of it; iflib has no TX interrupt and needs the timer.
+     */
+    private readonly txIrq = false,
   ) {
     this.n = cpus.length;
     this.cpu = cpus;
@@ -148,7 +154,12 @@ export class NetmapSenders {
     this.stats.stalls++;
     let at: number;
     this.wakeSource[t] = 0;
-    if (this.timer === 'sbt_90us') at = now + 90e3;
+    if (this.txIrq) {
+      const ring = this.h.rings[q]!;
+      const d = ring.departureOfHeld(ring.occupancy - (ring.capacity >> 1));
+      at = d > now ? d : now;
+      this.wakeSource[t] = 2;
+    } else if (this.timer === 'sbt_90us') at = now + 90e3;
     else if (this.timer === 'sbt_1ms') at = now + 1e6;
     else if (now < this.override[q]!) {
       at = this.override[q]!;
@@ -165,9 +176,10 @@ export class NetmapSenders {
     const now = this.h.clock.now;
     const q = t % this.ntx;
     if (this.wakeSource[t] === 1) this.stats.wakeups.iflib_timer++;
+    else if (this.wakeSource[t] === 2) this.stats.wakeups.tx_irq++;
     else this.stats.wakeups.timer++;
     if (this.h.tap !== null) this.h.tap.netmapWake(this.cpu[t]!, t, this.wakeSource[t]!, now);
-    if (this.timer === 'tick' && this.cpu[t] !== this.h.txCpu[q]) {
+    if (!this.txIrq && this.timer === 'tick' && this.cpu[t] !== this.h.txCpu[q]) {
       // iflib_timer finishes on the txq's CPU after the woken thread re-armed: hz/2 wins.
       this.override[q] = now + (this.tickNs * Math.floor(1e9 / this.tickNs)) / 2;
     }
