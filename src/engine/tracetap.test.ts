@@ -254,13 +254,14 @@ describe('kinds of busier runs, against what the model counted', () => {
     }
   });
 
-  it('a netmap thread on a full ring sleeps until a timer wakes it; nothing runs for it meanwhile', () => {
-    const { d, summary } = run(setPath(setPath(presetScenario(findPreset('ixl-netmap-stall')!), 'sim.duration_ms', 2), 'sim.trace', true));
+  it.each([['ixl-netmap-stall', ['timer', 'iflib_timer']], ['cxgbe-40g-netmap-tx', ['tx_irq']]])('%s: a netmap thread on a full ring sleeps until it is woken (by %j); nothing runs for it meanwhile', (name, sources) => {
+    const { d, summary } = run(setPath(setPath(presetScenario(findPreset(name)!), 'sim.duration_ms', 2), 'sim.trace', true));
     const sleeps = of(d, TK.NM_SLEEP), wakes = of(d, TK.NM_WAKE), syncs = of(d, TK.NM_TXSYNC);
     expect(sleeps.length).toBeGreaterThan(0);
     expect(summary.netmap!.stalls).toBeGreaterThanOrEqual(sleeps.length);
+    expect(wakes.length).toBeGreaterThan(0);
     for (const w of wakes) {
-      expect(NM_WAKE_SOURCES[d.a[w]!]).toBeDefined();
+      expect(sources).toContain(NM_WAKE_SOURCES[d.a[w]!]);
       const thread = d.queue[w]!;
       const before = sleeps.filter((s) => d.queue[s] === thread && d.t0[s]! <= d.t0[w]!);
       if (before.length === 0) continue; // asleep since before the window
