@@ -346,7 +346,7 @@ export class Simulation {
     const notes = traceWindow(this.scenario).notes;
     if (this.ring) notes.push('the ring workload has no CPUs: nothing to trace');
     const cut = this.tap ? this.tap.cut : 0;
-    if (cut > 0) notes.push(`${cut} activit${cut === 1 ? 'y was' : 'ies were'} still running when the window closed (a sender that never yields, the pass around a drain): recorded up to the end of their step in flight at the first frame after the window`);
+    if (cut > 0) notes.push(`${cut} activit${cut === 1 ? 'y was' : 'ies were'} still running when recording stopped (a sender that never yields, the pass around a drain), at the first frame after the window or when the buffer filled: recorded up to the end of their step in flight`);
     return notes;
   }
 

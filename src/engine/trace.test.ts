@@ -46,6 +46,20 @@ describe('TraceRecorder', () => {
     expect(r2.overflowed).toBe(0);
   });
 
+  it('keeps a reserve for the slices still open when it fills, then refuses everything', () => {
+    const r = rec(10);
+    r.reserve(3);
+    for (let k = 0; k < 9; k++) r.instant(TK.DOORBELL, 0, 1100 + k, 0, 1, 0);
+    expect([r.length, r.overflowed, r.eventsFull]).toEqual([7, 2, true]);
+    expect(r.slice(TK.RX_PASS, 0, 1000, 1500, 0, 1, 0, 0)).toBe(-1);
+    r.useReserve(() => {
+      expect(r.slice(TK.SENDER_PASS, 1, 900, 1900, 0, 40, 0, 0)).toBe(7);
+      expect(r.slice(TK.DRAIN, 1, 1800, 1900, 0, 2, 1, 0)).toBe(8);
+    });
+    expect(r.instant(TK.DOORBELL, 0, 1950, 0, 1, 0)).toBe(-1);
+    expect([r.length, r.overflowed]).toEqual([9, 4]);
+  });
+
   it('copies stage ns into the event row and marks it', () => {
     const r = rec();
     const ev = r.slice(TK.RX_PASS, 0, 1000, 1300, 0, 4, 0, 0);

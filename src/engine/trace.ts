@@ -171,6 +171,8 @@ export class TraceRecorder {
   private froom: number;
   private dropped = 0;
   private fullAt = -1;
+  /** Events beyond this index are refused (capacity less the reserve; see reserve()). */
+  private limit: number;
   private kind: Uint8Array;
   private inst: Uint8Array;
   private cpuOf: Uint16Array;
@@ -208,6 +210,7 @@ export class TraceRecorder {
     this.fromNs = o.fromNs;
     this.toNs = o.toNs;
     this.capacity = Math.max(0, Math.floor(o.capacity));
+    this.limit = this.capacity;
     this.ncpu = o.ncpu;
     this.stages = [...o.stages];
     this.meta = o.meta ?? EMPTY_META;
@@ -259,6 +262,11 @@ export class TraceRecorder {
     return this.dropped;
   }
 
+  /** No room left for slices and instants (the reserve aside). */
+  get eventsFull(): boolean {
+    return this.n >= this.limit;
+  }
+
   /** Events recorded so far. */
   get length(): number {
     return this.n;
@@ -294,6 +302,22 @@ export class TraceRecorder {
     return this.dropped > 0 ? this.fullAt : null;
   }
 
+  /**
+   * Keep the last `n` events of the capacity for slices still open when the buffer fills (the
+   * tap records activities when they end: one that began before and runs past the filling would
+   * otherwise be lost). Ordinary events are refused once the rest is used.
+   */
+  reserve(n: number): void {
+    this.limit = Math.max(0, this.capacity - Math.max(0, Math.floor(n)));
+  }
+
+  /** Record into the reserve (`f` records the open slices), then refuse everything after them. */
+  useReserve(f: () => void): void {
+    this.limit = this.capacity;
+    f();
+    this.limit = this.n;
+  }
+
   private full(t: number): number {
     if (this.dropped === 0) this.fullAt = t;
     this.dropped++;
@@ -309,6 +333,7 @@ export class TraceRecorder {
   slice(kind: number, cpu: number, t0: number, t1: number, queue: number, packets: number, a: number, b: number): number {
     if (t1 < this.fromNs || t0 > this.toNs) return -1;
     const i = this.n;
+    if (i >= this.limit) return this.full(t0);
     if (i >= this.room) {
       if (i >= this.capacity) return this.full(t0);
       this.growEvents();
@@ -342,6 +367,7 @@ export class TraceRecorder {
   instant(kind: number, cpu: number, t: number, queue: number, a: number, b: number): number {
     if (t < this.fromNs || t > this.toNs) return -1;
     const i = this.n;
+    if (i >= this.limit) return this.full(t);
     if (i >= this.room) {
       if (i >= this.capacity) return this.full(t);
       this.growEvents();

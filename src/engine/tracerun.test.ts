@@ -100,7 +100,12 @@ describe('trace determinism', () => {
   it('a window too long for the buffer fills it and the summary says so', () => {
     const s = setPath(setPath(traced(scenario('ixl-40g-kernel-tx', 20)), 'sim.trace_us', 15000), 'sim.trace_from_us', 1000);
     const { summary, trace } = run(s);
-    expect(trace!.n).toBe(trace!.capacity);
+    // filled up to the reserve, which then takes the activities still running (a sender's loop that
+    // began before the window): every busy CPU keeps its slice
+    expect(trace!.n).toBeGreaterThan(trace!.capacity - trace!.ncpu * 3);
+    expect(trace!.n).toBeLessThanOrEqual(trace!.capacity);
+    for (const c of summary.cores) if (c.utilization > 0.5) expect(trace!.cpu.includes(c.cpu), `CPU ${c.cpu}`).toBe(true);
+    expect(layoutTrace(trace!).clipped).toBe(0);
     expect(summary.trace!.overflowed).toBeGreaterThan(0);
     expect(summary.trace!.full_at_us).toBeGreaterThan(1000);
     expect(summary.trace!.notes.join(' ')).toMatch(/trace buffer \(131072 events\) filled at/);

@@ -149,6 +149,7 @@ export class TraceTap {
 
   constructor(private readonly h: HostPath, private readonly tr: TraceRecorder) {
     this.recorder = tr;
+    tr.reserve(h.cpus.ncpu * STACK_DEPTH);
     this.fromNs = tr.fromNs;
     this.toNs = tr.toNs;
     this.time = h.clock.timeCell;
@@ -232,6 +233,8 @@ export class TraceTap {
    */
   popped(cpu: number, slot: number, now: number): void {
     const h = this.h;
+    // the buffer has filled: what is still running goes into its reserve, then nothing more
+    if (!this.closed && this.tr.eventsFull) this.close(now);
     if (h.cpus.depth[cpu] === 0 && h.cost.owe[cpu] === 0) {
       // the CPU goes idle: its stage row now, for a wake-up charged before its next activity
       const row = h.cpus.stageNs, idle = this.idleRow, o = cpu * NST;
@@ -317,11 +320,22 @@ export class TraceTap {
   /**
    * A frame boundary at `t`: once past the window, the activities still running (a sender whose
    * loop never yields, a pass around them) are recorded as far as they have got, ending with their
-   * CPU's step in flight, and recording stops.
+   * CPU's step in flight, and recording stops (also done at the first pop once the buffer is full).
    */
   frame(t: number): void {
-    if (this.closed || t < this.toNs) return;
+    if (!this.closed && t >= this.toNs) this.close(t);
+  }
+
+  /**
+   * Stop recording at `t` (the window is over, or the buffer has filled): the activities still
+   * running are recorded as far as they have got, into the recorder's reserve.
+   */
+  private close(t: number): void {
     this.closed = true;
+    this.tr.useReserve(() => this.cutAll(t));
+  }
+
+  private cutAll(t: number): void {
     const cpus = this.h.cpus;
     for (let cpu = 0; cpu < cpus.ncpu; cpu++) {
       const base = cpu * STACK_DEPTH, depth = cpus.depth[cpu]!;
