@@ -20,6 +20,12 @@ for (const [k, v] of [['traffic.workload', 'receive'], ['lro.batch', 8192], ['lr
 const recvOk = parseScenario(recv);
 if (!recvOk.ok) throw new Error(recvOk.errors.join('; '));
 rows.push(['receive, LRO sorted 8192/8192, 253 queues, 10^6 flows', recvOk.value]);
+// The largest receive with the sender model: the same, 10^6 TCP senders in a closed loop.
+let tcpRx = recv;
+for (const [k, v] of [['traffic.mix.tcp', 1], ['traffic.mix.udp', 0], ['traffic.interleave', 'tso'], ['traffic.window', 'newreno']] as const) tcpRx = applyKnob(tcpRx, k, v);
+const tcpOk = parseScenario(tcpRx);
+if (!tcpOk.ok) throw new Error(tcpOk.errors.join('; '));
+rows.push(['receive, as above, 10^6 TCP senders in a closed loop', tcpOk.value]);
 let max = 0;
 for (const [name, s] of rows) {
   const t0 = performance.now();

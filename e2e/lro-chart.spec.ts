@@ -2,7 +2,7 @@ import { expect, test } from './fixtures';
 
 /** The live LRO chart: shown for receive runs with LRO, beside the packet-rate chart. */
 
-test('a sorted-LRO run draws the LRO aggregation chart beside the packet rate, with values above 1', async ({ page }) => {
+test('a sorted-LRO run draws the LRO aggregation chart beside the packet rate, its values at least 1 and most above', async ({ page }) => {
   await page.goto('/?fps=0');
   await page.getByTestId('preset').selectOption('lro-many-flows-sorted');
   await page.getByTestId('run').click();
@@ -29,13 +29,16 @@ test('a sorted-LRO run draws the LRO aggregation chart beside the packet rate, w
   await expect(lro.locator('.lro-tooltip')).toContainText('tcp_lro_rx');
   await page.mouse.move(0, 0);
 
-  // The table: one row per frame with a flush, every value above 1, with its unit.
+  // The table: one row per frame with a flush, with its unit; no value below 1, and most frames
+  // above it (a frame where the queue keeps going idle flushes single packets: the idle flush,
+  // docs/LRO-TRAFFIC.md; 16 of 200 frames with fit14's constants)
   await page.getByTestId('chart-lro-table-toggle').click();
   const table = page.getByTestId('chart-lro-table');
   await expect(table.locator('thead')).toContainText('packets/segment');
   const values = await table.locator('tbody tr td').allTextContents();
   expect(values.length).toBeGreaterThan(0);
-  for (const v of values) expect(Number(v)).toBeGreaterThan(1);
+  for (const v of values) expect(Number(v)).toBeGreaterThanOrEqual(1);
+  expect(values.filter((v) => Number(v) > 1).length).toBeGreaterThan(0.5 * values.length);
   // The summary has the run's figure too.
   expect(Number(await page.getByTestId('summary-lro.aggregation').textContent())).toBeGreaterThan(1);
 });

@@ -5,10 +5,24 @@
  * be conserved (offered = delivered + dropped + in flight, per ring as well). Every eighth
  * scenario also runs in event slices of a few events, which must give the same result.
  *
+ * A scenario that replays a capture (traffic.interleave=pcap in the receive workload) replays a
+ * committed one, `src/engine/fixtures/pcap/iperf3-p8.pcap` (its link names that capture).
+ *
  * Seeded with the engine's own PRNG: a failure names the seed and index, which replay it.
  */
-import { FRAMES_PER_RUN, KNOBS, Simulation, applyKnob, defaultScenario, encodeLink, parseScenario, runScenario, type Knob, type Scenario } from '../src/engine';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { FRAMES_PER_RUN, KNOBS, Simulation, applyKnob, bytesReader, defaultScenario, encodeLink, openCapture, parseScenario, runScenario, type Capture, type Knob, type Scenario } from '../src/engine';
 import { Prng } from '../src/engine/prng';
+
+const CAPTURE_FILE = 'iperf3-p8.pcap';
+let fixture: Capture | null = null;
+/** The committed capture a pcap scenario replays (read once). */
+function fuzzCapture(): Capture {
+  fixture ??= openCapture(bytesReader(new Uint8Array(readFileSync(fileURLToPath(new URL(`../src/engine/fixtures/pcap/${CAPTURE_FILE}`, import.meta.url))))), CAPTURE_FILE);
+  return fixture;
+}
+const needsCapture = (s: Scenario) => s.traffic.workload === 'receive' && s.traffic.interleave === 'pcap';
 
 export interface ScenarioFuzzResult {
   total: number;
@@ -85,12 +99,13 @@ export function fuzzScenarios(seed: number, n: number, opts: ScenarioFuzzOptions
     const { scenario, redrawn } = randomScenario(r, opts);
     out.redrawn += redrawn;
     out.total++;
-    const where = `seed ${seed} #${i} ${encodeLink({ scenario })}`;
+    const capture = needsCapture(scenario) ? fuzzCapture() : undefined;
+    const where = `seed ${seed} #${i} ${encodeLink({ scenario, ...(capture ? { capture: { name: capture.info.name, sha256: capture.info.sha256 } } : {}) })}`;
     try {
       const t0 = performance.now();
-      const a = run(scenario);
+      const a = run(scenario, { capture });
       out.maxRunMs = Math.max(out.maxRunMs, performance.now() - t0);
-      const b = run(scenario);
+      const b = run(scenario, { capture });
       out.packets += a.summary.packets_simulated;
       if (strip(a.summary) !== strip(b.summary)) out.failures.push(`${where}: two runs gave different summaries`);
       if (strip(a.frames) !== strip(b.frames)) out.failures.push(`${where}: two runs gave different frames`);
@@ -98,7 +113,7 @@ export function fuzzScenarios(seed: number, n: number, opts: ScenarioFuzzOptions
       if (!a.summary.invariants.ring_conservation) out.failures.push(`${where}: ring conservation broken`);
       if (a.frames.columns.t_ms?.length !== FRAMES_PER_RUN) out.failures.push(`${where}: ${a.frames.columns.t_ms?.length} frames`);
       if (i % 8 === 0) {
-        const sim = new Simulation(scenario);
+        const sim = new Simulation(scenario, { capture });
         for (let k = 0; !sim.done; k++) sim.advance(FRAMES_PER_RUN, 1 + (k % 13));
         if (strip(sim.summary(0)) !== strip(a.summary) || strip(sim.frames.since(0)) !== strip(a.frames)) out.failures.push(`${where}: an event-sliced run differs`);
       }

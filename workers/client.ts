@@ -27,9 +27,9 @@ import {
   type Fault,
   type Guard,
 } from './handle';
-import type { FramesCallback, RunOptions, RunResult } from './protocol';
+import type { CaptureResult, FramesCallback, RunOptions, RunResult } from './protocol';
 
-export type { FramesCallback, RunOptions, RunProgress, RunResult } from './protocol';
+export type { CaptureResult, FramesCallback, RunOptions, RunProgress, RunResult } from './protocol';
 export { BUDGET_GRACE_MS, budgetFromSearch, memoryBudgetFromSearch, watchForExit } from './handle';
 
 /** What the store needs from an engine; tests substitute a fake. */
@@ -43,6 +43,8 @@ export interface EngineClient {
   warm(): void;
   /** The last finished run's trace (sim.trace), transferred from the worker; null if none. */
   trace?(): Promise<TraceData | null>;
+  /** Read a capture in the worker (checks, flows, SHA-256); absent in engines that cannot replay one. */
+  inspectCapture?(data: Blob | Uint8Array, name: string): Promise<CaptureResult>;
   dispose(): void;
 }
 
@@ -189,6 +191,14 @@ export function createEngineClient(makeWorker: () => Worker = defaultMakeWorker,
         return await live.remote.trace();
       } catch {
         return null;
+      }
+    },
+    async inspectCapture(data, name) {
+      if (resetting) await resetting;
+      try {
+        return await get().remote.inspectCapture(data, name);
+      } catch (e) {
+        return { ok: false, message: `The simulation worker could not read the file: ${e instanceof Error ? e.message : String(e)}` };
       }
     },
     dispose() {

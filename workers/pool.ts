@@ -48,6 +48,8 @@ export interface PoolRunOptions {
   onProgress?: (progress: PoolProgress) => void;
   /** Wall-time budget per point, ms (overrides the pool's). 0: none. */
   budgetMs?: number;
+  /** The capture the points replay (traffic.interleave=pcap): every worker reads it once. */
+  capture?: { data: Blob | Uint8Array; name: string };
 }
 
 export type PoolOutcome =
@@ -240,7 +242,7 @@ export function createEnginePool(options: PoolOptions = {}): EnginePool {
             }
           };
           slot.w.remote
-            .runToEnd(scenarios[index]!, { ...(budgetMs > 0 ? { budgetMs } : {}), ...(opt.memoryBudgetMib ? { memoryBudgetMib: opt.memoryBudgetMib } : {}) })
+            .runToEnd(scenarios[index]!, { ...(budgetMs > 0 ? { budgetMs } : {}), ...(opt.memoryBudgetMib ? { memoryBudgetMib: opt.memoryBudgetMib } : {}), ...(opts.capture ? { capture: opts.capture } : {}) })
             .then(
               (r) => job.settle(pointOf(r)),
               (e: unknown) => job.settle({ kind: 'error', message: `The simulation failed: ${e instanceof Error ? e.message : String(e)}` }),

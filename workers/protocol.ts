@@ -2,7 +2,7 @@
  * The messages between the engine Worker and the UI. Shared by workers/runner.ts (worker side) and
  * workers/client.ts (UI side); types, defaults and one message, so both sides can import it for free.
  */
-import type { FrameBatch, Scenario, SeriesInfo, Summary, TraceData } from '../src/engine';
+import type { CaptureInfo, FrameBatch, Scenario, SeriesInfo, Summary, TraceData } from '../src/engine';
 import { mib } from '../src/engine/budget';
 
 export interface RunOptions {
@@ -31,9 +31,17 @@ export interface RunOptions {
    * sets it with `?budget_mb=N` (N in MiB; the parameter kept its name).
    */
   memoryBudgetMib?: number;
+  /**
+   * The capture a traffic.interleave=pcap scenario replays: the File (a reference; the worker
+   * reads it in chunks) or, in tests, its bytes.
+   */
+  capture?: { data: Blob | Uint8Array; name: string };
 }
 
-/** The heaviest scenarios the knobs allow need ~370 MiB (`npx tsx bench/footprint.ts`); presets under 2 MiB. */
+/** The first pass over a capture: its facts, or why it cannot be replayed (one line). */
+export type CaptureResult = { ok: true; info: CaptureInfo } | { ok: false; message: string };
+
+/** The heaviest scenarios the knobs allow need ~445 MiB (`npx tsx bench/footprint.ts`); presets under 2 MiB. */
 export { DEFAULT_MEMORY_BUDGET_MIB } from '../src/engine/budget';
 
 export const DEFAULT_FRAMES_PER_SECOND = 100;
@@ -91,7 +99,9 @@ export interface EngineWorkerApi {
    * in, one summary out. Only `budgetMs` of the options applies. Cancelled by reset() or another
    * start()/runToEnd() like start().
    */
-  runToEnd(scenario: Scenario, opts?: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib'>): Promise<RunResult>;
+  runToEnd(scenario: Scenario, opts?: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib' | 'capture'>): Promise<RunResult>;
+  /** Read a capture once (checks, flows, SHA-256) and keep it for the runs that replay it. */
+  inspectCapture(data: Blob | Uint8Array, name: string): Promise<CaptureResult>;
   /** Stop advancing the current run (no-op when idle). Paused time does not count in wall_ms. */
   pause(): void;
   resume(): void;

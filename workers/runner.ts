@@ -12,7 +12,8 @@
  * stays stuck past the budget).
  */
 import * as Comlink from 'comlink';
-import { FRAMES_PER_RUN, MIB, Simulation, memoryBudgetProblem, parseScenario, stateBytes, traceTransferables, type FrameBatch, type Scenario, type TraceData, type TraceRecorder } from '../src/engine';
+import { CaptureError, FRAMES_PER_RUN, MIB, Simulation, memoryBudgetProblem, parseScenario, stateBytes, traceTransferables, type Capture, type FrameBatch, type Scenario, type TraceData, type TraceRecorder } from '../src/engine';
+import { CaptureCache } from './capture';
 import {
   budgetMessage,
   memoryMessage,
@@ -21,6 +22,7 @@ import {
   DEFAULT_FRAMES_PER_SECOND,
   DEFAULT_MAX_BATCHES_PER_SECOND,
   type Beat,
+  type CaptureResult,
   type EngineWorkerApi,
   type RunPhase,
   type FramesCallback,
@@ -91,6 +93,7 @@ class ActiveRun {
     private readonly onFrames: FramesCallback,
     private readonly opts: RunOptions,
     private readonly yieldNow: Yield,
+    private readonly captures: CaptureCache,
   ) {}
 
   private clock(): number {
@@ -146,14 +149,24 @@ class ActiveRun {
     const overBudget = () => budgetMs > 0 && this.clock() >= budgetMs;
 
     this.activeSince = performance.now();
+    let capture: Capture | undefined;
+    if (parsed.value.traffic.interleave === 'pcap' && parsed.value.traffic.workload === 'receive') {
+      const c = this.opts.capture;
+      if (!c) return { kind: 'error', message: 'This scenario replays a capture: choose the capture file first.' };
+      try {
+        capture = this.captures.open(c.data, c.name);
+      } catch (e) {
+        return { kind: 'error', message: e instanceof CaptureError ? `${c.name}: ${e.message}` : `The capture could not be read: ${errorMessage(e)}` };
+      }
+    }
     // The budget is checked from the scenario's sizes before anything is allocated (budget.ts).
     const memoryBudgetMib = Number(this.opts.memoryBudgetMib ?? DEFAULT_MEMORY_BUDGET_MIB) || DEFAULT_MEMORY_BUDGET_MIB;
-    const tooBig = memoryBudgetProblem(parsed.value, memoryBudgetMib, MEMORY_BUDGET_HOW);
+    const tooBig = memoryBudgetProblem(parsed.value, memoryBudgetMib, MEMORY_BUDGET_HOW, { captureFlows: capture?.info.flows });
     if (tooBig) return { kind: 'error', message: tooBig };
     let sim: Simulation;
     try {
       const t0 = performance.now();
-      sim = new Simulation(parsed.value);
+      sim = new Simulation(parsed.value, { capture });
       this.sim = sim;
       this.busyMs += performance.now() - t0;
     } catch (e) {
@@ -244,6 +257,7 @@ export class EngineRunner implements EngineWorkerApi {
   private current: ActiveRun | null = null;
   private lastTrace: TraceRecorder | null = null;
   private readonly yieldNow: Yield;
+  private readonly captures = new CaptureCache();
 
   constructor(opts: { yieldNow?: Yield } = {}) {
     this.yieldNow = opts.yieldNow ?? defaultYield();
@@ -260,8 +274,10 @@ export class EngineRunner implements EngineWorkerApi {
         maxBatchesPerSecond: opts.maxBatchesPerSecond,
         budgetMs: opts.budgetMs,
         memoryBudgetMib: opts.memoryBudgetMib,
+        capture: opts.capture,
       },
       this.yieldNow,
+      this.captures,
     );
     this.current = run;
     try {
@@ -288,8 +304,16 @@ export class EngineRunner implements EngineWorkerApi {
    * The same run loop as start() with the frames kept in the worker: nothing crosses to the page
    * until the summary (the batches go to a no-op sink here, never through postMessage).
    */
-  runToEnd(scenario: Scenario, opts: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib'> = {}): Promise<RunResult> {
-    return this.start(scenario, () => {}, { framesPerSecond: 0, maxBatchesPerSecond: Infinity, budgetMs: opts.budgetMs, memoryBudgetMib: opts.memoryBudgetMib });
+  runToEnd(scenario: Scenario, opts: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib' | 'capture'> = {}): Promise<RunResult> {
+    return this.start(scenario, () => {}, { framesPerSecond: 0, maxBatchesPerSecond: Infinity, budgetMs: opts.budgetMs, memoryBudgetMib: opts.memoryBudgetMib, capture: opts.capture });
+  }
+
+  inspectCapture(data: Blob | Uint8Array, name: string): Promise<CaptureResult> {
+    try {
+      return Promise.resolve({ ok: true, info: this.captures.open(data, name).info });
+    } catch (e) {
+      return Promise.resolve({ ok: false, message: e instanceof CaptureError ? e.message : `The capture could not be read: ${errorMessage(e)}` });
+    }
   }
 
   pause(): void {

@@ -84,6 +84,8 @@ export interface CliOptions {
   /** `--trace FILE`, `--trace-window A..B` (trace.ts). */
   trace?: string;
   traceWindow?: string;
+  /** `--pcap FILE`: replay a capture (cli/pcap.ts). */
+  pcap?: string;
   /** Raw `--shard i/N`: run only every N-th point of the sweep (shard.ts). */
   shard?: string;
 }
@@ -108,6 +110,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: '--trace', value: 'FILE', help: 'also record a trace of the run (sim.trace) and write it to FILE as Chrome trace JSON (Perfetto UI, chrome://tracing)' },
   { name: '--trace-window', value: 'A..B', help: 'the traced span of simulated time with --trace, e.g. 1ms..1.2ms (default: 200 µs after the warm-up)' },
+  { name: '--pcap', value: 'FILE', help: 'replay a pcap or pcapng capture (Ethernet, up to 4 GiB) through the receive path: its flows, TCP headers and timing' },
   { name: '--shard', value: 'i/N', help: 'with a sweep: run only points k with k mod N = i and print them as JSON lines (for --merge)' },
   { name: '--merge', value: 'FILE…', help: 'join the JSON lines of every --shard into the sweep\'s csv (default) or --format json' },
   { name: '--format', value: 'text|json|csv', help: 'text: short summary (default); json: the Summary object; csv: the recorded frames' },
@@ -216,6 +219,10 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
         if (name === '--trace') opts.trace = value!;
         else opts.traceWindow = value!;
         break;
+      case '--pcap':
+        if (opts.pcap !== undefined) return fail('--pcap given twice; one capture per run');
+        opts.pcap = value!;
+        break;
       case '--quiet':
         opts.quiet = true;
         break;
@@ -245,6 +252,9 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
   } else if (actions.length) opts.action = actions[0]!;
   if (opts.action === 'run' && opts.builtinSweep !== undefined && (opts.preset !== undefined || opts.link !== undefined)) {
     return fail('--builtin-sweep brings its own preset; it cannot be combined with --preset or --link', '  use --set to change the preset\'s knobs');
+  }
+  if (opts.action === 'run' && opts.pcap !== undefined && (opts.sweep !== undefined || opts.builtinSweep !== undefined)) {
+    return fail('--pcap cannot be combined with --sweep or --builtin-sweep: run the capture once per setting', '  e.g. --pcap FILE --set lro.mode=legacy, then --set lro.mode=sorted');
   }
   if (opts.action === 'run' && opts.scenarioOnly && opts.link === undefined) {
     return fail('--scenario-only goes with --link: it runs a link\'s scenario without its baseline or sweep');

@@ -98,7 +98,7 @@ describe('--max-mib', () => {
   it('the default budget (256 MiB) refuses the heaviest scenarios the knobs allow', () => {
     const r = cli(['--set', 'nic.model=mlx5-cx5-100g', '--set', 'traffic.workload=receive', '--set', 'host.cores=256', '--set', 'queues.rx_desc=8192', '--set', 'traffic.flows=1000000', '--set', 'lro.mode=sorted', '--set', 'lro.mbufs=8192', '--set', 'lro.batch=8192']);
     expect(r.code).toBe(EXIT_USAGE);
-    expect(r.err).toMatch(/needs about 3\d\d\.\d MiB .*the memory budget is 256 MiB/);
+    expect(r.err).toMatch(/needs about [34]\d\d\.\d MiB .*the memory budget is 256 MiB/);
   });
 
   it('checks every point of a sweep before running any', () => {

@@ -28,6 +28,7 @@ import {
   type CliError,
   type CliOptions,
 } from './args';
+import { pcapMissing, runPcap } from './pcap';
 import {
   compareCsv,
   compareJson,
@@ -159,6 +160,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   const resolved = resolveScenario(opts);
   if (!resolved.ok) return report(io, resolved.error);
   const scenario = resolved.value.scenario;
+  if (opts.pcap !== undefined) return runPcap(opts, scenario, io);
+  if (scenario.traffic.interleave === 'pcap' && scenario.traffic.workload === 'receive') return report(io, pcapMissing(opts));
   const link = resolved.value.link;
   if (opts.trace !== undefined || opts.traceWindow !== undefined) return runTracedCommand(ctx, scenario, link);
 

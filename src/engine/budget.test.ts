@@ -5,7 +5,10 @@
  * more than budget.ts knows about fails here.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ESTIMATE_FACTOR, MIB, estimateStateBytes, memoryBudgetProblem } from './budget';
+import { bytesReader, openCapture } from './pcap';
 import { stateBytes } from './footprint';
 import { PRESETS, presetScenario } from './presets';
 import { Prng } from './prng';
@@ -24,6 +27,10 @@ const mlx100 = applyKnob(defaultScenario(), 'nic.model', 'mlx5-cx5-100g');
 const EXTREMES: [string, Scenario][] = [
   ['largest forward (256 cores, 8192-descriptor rings, 10^6 flows)', build(mlx100, [['host.cores', 256], ['queues.rx_desc', 8192], ['queues.tx_desc', 8192], ['traffic.flows', 1_000_000]])],
   ['receive, LRO sorted, big arrays, 16 queues', build(mlx100, [['traffic.workload', 'receive'], ['queues.rx', 16], ['queues.tx', 16], ['queues.rx_desc', 8192], ['traffic.flows', 200_000], ['lro.mode', 'sorted'], ['lro.mbufs', 8192], ['lro.batch', 8192], ['lro.entries', 64]])],
+  ['receive, 200,000 TCP senders in a closed loop, LRO sorted (13+)', build(mlx100, [['traffic.workload', 'receive'], ['queues.rx', 8], ['queues.tx', 8], ['traffic.flows', 200_000], ['traffic.mix.tcp', 1], ['traffic.mix.udp', 0], ['traffic.window', 'newreno'], ['lro.mode', 'sorted']])],
+  ['receive, 1000 sender hosts of 200,000 flows, classic LRO on 12', build(mlx100, [['traffic.workload', 'receive'], ['host.freebsd', 12], ['traffic.flows', 200_000], ['traffic.active_senders', 1000], ['lro.entries', 64]])],
+  ['receive, v3 uniform traffic', build(mlx100, [['traffic.workload', 'receive'], ['traffic.interleave', 'uniform'], ['traffic.flows', 200_000]])],
+  ['forward, LRO enabled on the router', build(defaultScenario(), [['lro.forwarding', true], ['lro.tcp_hint', true]])],
   ['receive, LRO legacy, one queue, one flow', build(defaultScenario(), [['traffic.workload', 'receive'], ['queues.rx', 1], ['traffic.flows', 1]])],
   ['transmit, mp_ring of 65536 on 16 queues', build(mlx100, [['traffic.workload', 'transmit'], ['queues.tx', 16], ['queues.rx', 16], ['tx.mp_ring_size', 65536], ['queues.tx_desc', 8192]])],
   ['transmit, buf_ring, 512 senders on 256 cores', build(mlx100, [['traffic.workload', 'transmit'], ['tx.path', 'buf_ring'], ['traffic.senders', 512], ['host.cores', 256]])],
@@ -84,6 +91,10 @@ describe('estimateStateBytes', () => {
           ['tx.path', pick(['mp_ring', 'buf_ring', 'simple', 'netmap'])],
           ['tx.mp_ring_size', pick([8, 2048, 16384])],
           ['traffic.senders', pick([0, 1, 37])],
+          ['traffic.interleave', pick(['uniform', 'tso'])],
+          ['traffic.window', pick(['open', 'newreno'])],
+          ['traffic.active_senders', pick([0, 3, 1000])],
+          ['host.freebsd', pick([12, 14])],
         ]);
       } catch {
         continue; // not a valid combination for that base: try another
@@ -92,6 +103,19 @@ describe('estimateStateBytes', () => {
       n++;
     }
     expect(n).toBe(40);
+  });
+
+  it('bounds a capture replay: with the capture\'s flows, and with the most a capture may have', () => {
+    const cap = openCapture(bytesReader(new Uint8Array(readFileSync(join(__dirname, 'fixtures', 'pcap', 'iperf3-p8.pcap')))), 'iperf3-p8.pcap');
+    for (const mode of ['off', 'sorted']) {
+      const s = build(defaultScenario(), [['traffic.workload', 'receive'], ['traffic.interleave', 'pcap'], ['lro.mode', mode], ['sim.duration_ms', 1]]);
+      const measured = stateBytes(new Simulation(s, { capture: cap }));
+      const est = estimateStateBytes(s, { captureFlows: cap.info.flows }).bytes;
+      expect(est, `lro ${mode}: estimate ${est} < measured ${measured}`).toBeGreaterThanOrEqual(measured);
+      expect(est / measured).toBeLessThanOrEqual(ESTIMATE_FACTOR);
+      // not knowing the capture, the estimate takes a million flows: an upper bound, refused sooner
+      expect(estimateStateBytes(s).bytes).toBeGreaterThan(est + 10 * MIB);
+    }
   });
 
   it('refuses over the budget before anything is built, naming MiB and the largest parts', () => {

@@ -12,7 +12,12 @@
  * change to the engine's allocations that outgrows the estimate fails there).
  * Not covered: LRO's output and packet-chain arrays grow by doubling during a run when a flush
  * hands up, or an entry chains, more packets than they hold (lro.ts LroOutput growSegs/growPkts,
- * Lro growNodes); the estimate counts their set-up size, as stateBytes does.
+ * Lro growNodes), and so does a closed loop's queue of ACKs in flight (tcpsenders.ts growAcks);
+ * the estimate counts their set-up size, as stateBytes does.
+ *
+ * A capture replay's flows are the capture's: `captureFlows` when the caller has opened it (the
+ * worker, the CLI), else the most a capture may have (MAX_CAPTURE_FLOWS), an upper bound. Its
+ * flow table (pcapflows.ts) belongs to the opened capture and is counted, as stateBytes sees it.
  *
  * Units: bytes; MiB = 2^20 bytes (what the budget, `?budget_mb=` and `--max-mib`, counts in).
  */
@@ -20,11 +25,14 @@ import { NOP, NST } from './costmodel';
 import { STACK_DEPTH } from './cpus';
 import { findNic } from './hardware';
 import { DROP_LOCATIONS, NCOUNTERS } from './ledger';
-import { LRO_REASONS, LRO_WORK_LEN, phashinitSize } from './lro';
+import { LRO_REASONS, LRO_WORK_LEN, REC, lroCodeOf, phashinitSize } from './lro';
 import { FRAME_SERIES } from './metrics';
 import { MP_OUT_LEN, TX_BATCH_SIZE } from './mpring';
 import { ARRIVALS_PER_EVENT } from './ringpath';
 import { effectiveQueues, logicalCpus, type Scenario } from './scenario';
+import { rxSourceKind } from './makesource';
+import { PCAP_LIMITS } from './pcap';
+import { KEY_WORDS, MAX_CAPTURE_FLOWS } from './pcapflows';
 import { PK_REC } from './tcpflows';
 import { TRACE_CAPACITY, TRACE_COUNTER_CAPACITY, TRACE_FLOW_CAPACITY } from './trace';
 import { FLOW_FAN, TAP_SERIALS } from './tracetap';
@@ -37,8 +45,9 @@ export const ESTIMATE_FACTOR = 1.5;
 
 /**
  * Default memory budget of one run's simulation state, MiB (the page's `?budget_mb=N`, the CLI's
- * `--max-mib N`). The heaviest scenarios the knobs allow need ~370 MiB (a receive run with LRO
- * sorted on 253 queues of 8192 descriptors, a million flows); the presets need 0.1–2.1 MiB.
+ * `--max-mib N`). The heaviest scenarios the knobs allow need ~445 MiB (a receive run with LRO
+ * sorted on 253 queues of 8192 descriptors, a million TCP senders in a closed loop; 411 MiB open
+ * loop); the presets need 0.1–2.1 MiB.
  */
 export const DEFAULT_MEMORY_BUDGET_MIB = 256;
 
@@ -75,6 +84,11 @@ const heapBytes = (events: number) => {
 /** metrics.ts FrameRecorder columns (FRAMES doubles per series) and sim.ts row, prevTotals, prevLro. */
 const framesBytes = (series: number) => series * FRAMES * F64 + 2 * series * F64 + 2 * F64;
 
+export interface EstimateOptions {
+  /** Flows of the capture a pcap scenario replays (default: MAX_CAPTURE_FLOWS). */
+  captureFlows?: number;
+}
+
 export interface StateEstimate {
   /** Upper bound on stateBytes of the Simulation this scenario builds. */
   bytes: number;
@@ -87,7 +101,7 @@ export interface StateEstimate {
  * Each term mirrors one module's allocation in the constructors `new Simulation(s)` runs (named
  * after that module); sizes that depend on placement (tasks per CPU) are bounded from above.
  */
-export function estimateStateBytes(s: Scenario): StateEstimate {
+export function estimateStateBytes(s: Scenario, opts: EstimateOptions = {}): StateEstimate {
   const parts: Record<string, number> = {};
   if (s.traffic.workload === 'ring') {
     // ringpath.ts HwRing: arrival and departure per slot (slots: tx_desc rounded up to 2^k), its
@@ -185,7 +199,11 @@ export function estimateStateBytes(s: Scenario): StateEstimate {
       ? nsend * (3 * U8 + I32 + F64 + TRAFFIC_SOURCE) + ntx * (I32 + F64) + F64
       : nsend * (F64 + 2 * U8 + I32 + F64 + I32 + TRAFFIC_SOURCE)) + PRNG;
   } else {
-    const F = s.traffic.flows;
+    // The packets' source (makesource.ts): a capture brings its own flows.
+    const kind = rxSourceKind(s);
+    const tso = kind === 'tso' && s.traffic.load > 0;
+    const pcap = kind === 'pcap';
+    const F = pcap ? Math.max(1, Math.min(MAX_CAPTURE_FLOWS, opts.captureFlows ?? MAX_CAPTURE_FLOWS)) : s.traffic.flows;
     // flows.ts: hash (Uint32), proto and hashed (Uint8), rxq and txq (Int32) per flow.
     parts.flows = F * (I32 + 2 * U8 + 2 * I32);
     // rxqueue.ts: per slot arrival time, stamp (Float64) and flow (Int32); per queue head, count,
@@ -197,12 +215,15 @@ export function estimateStateBytes(s: Scenario): StateEstimate {
     const hold = lro ? 2 * (Math.max(s.lro.mbufs, s.lro.batch) + budget) : 0;
     parts.rxtask = ncpu * (U8 + 2 * I32 + F64 + budget * (I32 + F64)) + LRO_WORK_LEN * F64 + 2 * F64
       + (lro ? nrx * (hold * F64 + I32 + LRO_WORK_LEN * F64) : 0);
-    // ingress.ts: its state cell, the traffic source and the PRNG.
-    parts.ingress = 3 * F64 + TRAFFIC_SOURCE + PRNG;
+    // ingress.ts: its state cell and the PRNG; the source (rxsource.ts UniformSource: its cell and
+    // a TrafficSource; tcpsenders.ts; pcapreplay.ts)
+    parts.ingress = 3 * F64 + PRNG + (tso || pcap ? 0 : 2 * F64 + TRAFFIC_SOURCE);
+    if (tso) parts.tcpsenders = tcpSendersBytes(s);
+    if (pcap) parts.pcap = pcapBytes(F);
     if (lro) {
       // tcpflows.ts: TcpFlows (kind byte and 16 Int32 words per flow, stats) and the SegmentBuffer
       // (one PK_REC-word record per RX ring slot).
-      parts.tcpflows = F * (U8 + 16 * I32) + 4 * F64 + nrx * s.queues.rx_desc * PK_REC * I32;
+      parts.tcpflows = (pcap ? 0 : F * (U8 + 16 * I32) + 4 * F64) + nrx * s.queues.rx_desc * PK_REC * I32;
       parts.lro = nrx * lroBytes(s);
     }
   }
@@ -226,6 +247,34 @@ function traceBytes(ncpu: number, nrx: number, ntx: number, lro: boolean): numbe
   const tap = slots * (2 * U8 + 3 * F64 + 3 * I32 + NST * F64) + ncpu * (F64 + NST * F64) + NST * F64 + 2 * TAP_SERIALS * I32
     + ntx * (FLOW_FAN * (2 * I32 + F64) + I32 + U8) + TRACE_FLOW_CAPACITY * (2 * I32 + F64) + 8 * (2 * I32 + U8 + F64) + (lro ? nrx * LRO_REASONS.length * F64 : 0);
   return recorder + tap;
+}
+
+/**
+ * tcpsenders.ts TcpSenders: its cell, stats, the flows' kinds (makesource.ts) and burst sizes; per
+ * host the next time, burst flow, packets left, burst length, round-robin position, heap index and
+ * heap slot; a closed loop's per-flow window state (5 Int32, 2 Float64) and its ACK FIFO (1024
+ * entries of 2 Float64 + 2 Int32 at set-up).
+ */
+function tcpSendersBytes(s: Scenario): number {
+  const F = s.traffic.flows;
+  const H = s.traffic.active_senders > 0 ? Math.min(s.traffic.active_senders, F) : F;
+  const closed = s.traffic.window === 'newreno';
+  return 7 * F64 + F * (U8 + I32) + H * (F64 + 6 * I32) + (closed ? F * (5 * I32 + 2 * F64) + 1024 * (2 * F64 + 2 * I32) : 0);
+}
+
+/**
+ * pcapreplay.ts PcapReplay (cell, record, the flows' hashes and hash types) and its PacketReader
+ * (a chunk plus the largest record, key and record words); pcapflows.ts FlowTable of the capture
+ * (open addressing at most half full, from 1024 slots: keys and index; per flow, in arrays grown
+ * by doubling from 64, its key, hash and hash type).
+ */
+function pcapBytes(flows: number): number {
+  let slots = 1024;
+  while ((flows + 1) * 2 > slots) slots *= 2;
+  let per = 64;
+  while (per < flows) per *= 2;
+  const reader = PCAP_LIMITS.chunk + PCAP_LIMITS.maxRecord + 64 + (KEY_WORDS + PK_REC) * I32;
+  return 2 * F64 + PK_REC * I32 + flows * (I32 + U8) + reader + slots * (KEY_WORDS + 1) * I32 + per * (KEY_WORDS * I32 + I32 + U8);
 }
 
 /** drain.ts DrainCalls: items per CPU, n/writes/rung, ethOut; cxgbe: open WRs per queue, hold per CPU. */
@@ -262,7 +311,11 @@ function stageCount(workload: string, txKind: string, lro: boolean): number {
   return n + 2;
 }
 
-/** lro.ts: one RX queue's Lro (the output segments, entries, hash buckets, free list, chain nodes, sort arrays). */
+/**
+ * lro.ts: one RX queue's Lro (the output segments, entries, hash buckets, free list, chain nodes,
+ * sort arrays). The 13+ engine (lro13.ts) keeps 22 words per entry and, per chain node, the
+ * queued packet's record; the classic one (lroclassic.ts) 16 words and a link.
+ */
 function lroBytes(s: Scenario): number {
   const E = s.lro.entries;
   const M = s.lro.mbufs;
@@ -274,10 +327,11 @@ function lroBytes(s: Scenario): number {
   const pkts = sorted ? M + 64 : 1024;
   b += segs * (4 * I32 + 2 * U8) + pkts * I32;
   b += (LRO_WORK_LEN + LRO_REASONS.length + 8) * F64; // work, reasons, counters
-  b += E * 16 * I32; // entries, 16 words each
+  const rewrite = lroCodeOf(s.host.freebsd, s.lro.code) === 'freebsd13';
+  b += E * (rewrite ? 22 : 16) * I32; // entries
   b += phashinitSize(Math.max(E, M)) * I32; // hash buckets
   b += E * I32; // free list
-  b += Math.max(64, 4 * E) * 2 * I32; // packet chain nodes
+  b += rewrite ? Math.max(64, 8 * E) * (2 + REC) * I32 : Math.max(64, 4 * E) * 2 * I32; // packet chain nodes
   b += Math.max(1, Q) * PK_REC * I32 + 5 * Q * I32; // queued records, ids, keys, sort scratch
   b += 2048 * I32 + 4 * I32; // radix counts, key accumulators
   return b;
@@ -308,8 +362,8 @@ export function largestParts(e: StateEstimate, n = 2): string {
  * The refusal for a scenario over a memory budget of `budgetMib` MiB, or null when it fits. `how`
  * says how to raise the budget (`?budget_mb=N`, `--max-mib N`).
  */
-export function memoryBudgetProblem(s: Scenario, budgetMib: number, how: string): string | null {
-  const e = estimateStateBytes(s);
+export function memoryBudgetProblem(s: Scenario, budgetMib: number, how: string, opts: EstimateOptions = {}): string | null {
+  const e = estimateStateBytes(s, opts);
   if (e.bytes <= budgetMib * MIB) return null;
   return `This scenario needs about ${mib(e.bytes)} of simulation state (${largestParts(e)}); the memory budget is ${budgetMib} MiB. Use fewer flows, queues or descriptors, or raise the budget with ${how}.`;
 }

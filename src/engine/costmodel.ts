@@ -17,6 +17,7 @@
  */
 import { HOST_COSTS, MBUF_XFER_LINES, PARAMS, TXQ_STATE_LINES, STAGE_INDEX, STAGES, type HostCosts, type Params, type Stage } from './costs';
 import type { NicPreset } from './hardware';
+import { LRO_CHECK_CYCLES, LRO_FWD_READ_CYCLES } from './lrocheck';
 import type { Topology } from './topology';
 
 /** Operations a stage charges, each to one CPU stage (plus memory and NUMA stalls). */
@@ -39,13 +40,15 @@ export const OP = {
   TASK: 15, // a grouptask run (_task_fn_tx entry)
   IP_FORWARD: 16, // FreeBSD 12 ip_forward → ip_output over the fast path
   TX_WR: 17, // cxgbe: one work request
+  LRO_CHECK: 18, // iflib_check_lro_possible on one packet (LRO enabled on a router)
+  LRO_PASS: 19, // iflib_get_ip_forwarding, once per rxeof pass with LRO enabled
 } as const;
-export const NOP = 18;
+export const NOP = 20;
 export const NST = STAGES.length;
 
 /** CPU stage each operation's cycles are charged to. */
 const OP_STAGE: readonly Stage[] = [
-  'irq', 'rxeof', 'rxeof', 'stack', 'stack', 'tx_enqueue', 'drain', 'drain', 'encap', 'doorbell', 'reclaim', 'sender', 'sender', 'encap', 'sender', 'drain', 'stack', 'encap',
+  'irq', 'rxeof', 'rxeof', 'stack', 'stack', 'tx_enqueue', 'drain', 'drain', 'encap', 'doorbell', 'reclaim', 'sender', 'sender', 'encap', 'sender', 'drain', 'stack', 'encap', 'lro', 'lro',
 ];
 
 /** Lines of software state a packet touches (mbuf header, iflib/driver descriptor arrays). */
@@ -137,6 +140,9 @@ export class CostModel {
     cycles[OP.TASK] = P('cyc.task');
     cycles[OP.IP_FORWARD] = P('cyc.ip_forward');
     cycles[OP.TX_WR] = P('cyc.tx_wr');
+    // priors from lrocheck.ts (a call and a header compare; two forwarding loads under CURVNET_SET)
+    cycles[OP.LRO_CHECK] = LRO_CHECK_CYCLES;
+    cycles[OP.LRO_PASS] = LRO_FWD_READ_CYCLES;
     const mlp = P('mlp');
     const missNs = h.dramNs / mlp;
     // NIC-written lines: the LLC while DDIO holds the DMA working set, else DRAM.

@@ -16,9 +16,15 @@
  * A forwarded packet keeps the flowid and hash type the receiving NIC gave it. Whether UDP gets a
  * hash type is the driver's (`rss.udp_hashtype`: igb before D58513 gives UDP none, so iflib sends
  * every forwarded UDP packet to one TX queue).
+ *
+ * A capture replay (pcapreplay.ts) brings its own flows: their RSS hashes and hash types, as
+ * pcapflows.ts computed them from the captured 5-tuples, replace the pkt-gen tuples.
  */
 import type { NicPreset } from './hardware';
+import { isTcpHashType } from './lrodefs';
+import { M_HASHTYPE_RSS_UDP_IPV6 } from './pcapflows';
 import { MS_TOEPLITZ, RssIndirection } from './rss';
+import { M_HASHTYPE_RSS_UDP_IPV4 } from './tcpflows';
 
 /** How a driver picks the TX queue of a packet. */
 export const TXQ_IFLIB = 0, TXQ_IFLIB_SIMPLE = 1, TXQ_CXGBE = 2, TXQ_MLX5 = 3;
@@ -38,7 +44,7 @@ export function txQueueRule(nic: NicPreset, simple: boolean): number {
   return simple ? TXQ_IFLIB_SIMPLE : TXQ_IFLIB;
 }
 
-/** Protocol of a flow. */
+/** Protocol of a flow (PROTO_SCTP: SCTP, or a capture's other IP protocols: hashed on addresses only). */
 export const PROTO_TCP = 0, PROTO_UDP = 1, PROTO_SCTP = 2;
 
 export interface FlowOptions {
@@ -50,6 +56,8 @@ export interface FlowOptions {
   udpHashType: boolean;
   /** Use iflib_simple_transmit's queue pick. */
   simpleTx: boolean;
+  /** Flows a traffic source defines (a capture): RSS hash and M_HASHTYPE of each; `flows` is then their count. */
+  defined?: { hash: Uint32Array; hashType: Uint8Array } | null;
 }
 
 export class Flows {
@@ -74,13 +82,21 @@ export class Flows {
     this.txRule = txQueueRule(nic, o.simpleTx);
     const reta = new RssIndirection(nic.rssTableEntries, Math.max(1, o.nrxq));
     const mask = nic.txFlowidTableSize ? nic.txFlowidTableSize - 1 : 0xffffffff;
+    const def = o.defined ?? null;
     for (let f = 0; f < F; f++) {
-      const src = (0xc6120000 + 1 + (f % 65000)) >>> 0;
-      const dst = (0xc6130000 + 1 + Math.floor(f / 65000)) >>> 0;
-      const u = (f + 0.5) / F;
-      const proto = u < o.mix.tcp ? PROTO_TCP : u < o.mix.tcp + o.mix.udp ? PROTO_UDP : PROTO_SCTP;
-      // The NIC hashes TCP and UDP over the 4-tuple, SCTP over the addresses only.
-      const hash = proto === PROTO_SCTP ? MS_TOEPLITZ.v4(src, dst) : MS_TOEPLITZ.v4Ports(src, dst, 2000, 2000);
+      let proto: number, hash: number;
+      if (def !== null) {
+        const t = def.hashType[f]!;
+        proto = isTcpHashType(t) ? PROTO_TCP : t === M_HASHTYPE_RSS_UDP_IPV4 || t === M_HASHTYPE_RSS_UDP_IPV6 ? PROTO_UDP : PROTO_SCTP;
+        hash = def.hash[f]!;
+      } else {
+        const src = (0xc6120000 + 1 + (f % 65000)) >>> 0;
+        const dst = (0xc6130000 + 1 + Math.floor(f / 65000)) >>> 0;
+        const u = (f + 0.5) / F;
+        proto = u < o.mix.tcp ? PROTO_TCP : u < o.mix.tcp + o.mix.udp ? PROTO_UDP : PROTO_SCTP;
+        // The NIC hashes TCP and UDP over the 4-tuple, SCTP over the addresses only.
+        hash = proto === PROTO_SCTP ? MS_TOEPLITZ.v4(src, dst) : MS_TOEPLITZ.v4Ports(src, dst, 2000, 2000);
+      }
       const hashed = proto !== PROTO_UDP || o.udpHashType;
       this.hash[f] = hash;
       this.proto[f] = proto;

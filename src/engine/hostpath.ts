@@ -26,7 +26,11 @@ import { findHost, findNic, txCeiling, txReserve, type NicPreset } from './hardw
 import { Histogram } from './histogram';
 import { Ingress } from './ingress';
 import { Ledger } from './ledger';
+import { lroCodeOf } from './lro';
+import { makeRxSource, rxSourceKind } from './makesource';
+import type { Capture } from './pcap';
 import type { Prng } from './prng';
+import type { RxSource } from './rxsource';
 import { RXQ_ARMED, RxQueues } from './rxqueue';
 import { RxTasks } from './rxtask';
 import { effectiveQueues, iflibDomainLocal, type Scenario } from './scenario';
@@ -36,7 +40,6 @@ import { SharedLine } from './sharedline';
 import { SegmentBuffer, TcpFlows } from './tcpflows';
 import { buildTopology, placeQueues, placeSenders, type Topology } from './topology';
 import type { LineLabel, TraceTap } from './tracetap';
-import { TrafficSource } from './traffic';
 import { TxRing, Wire } from './txring';
 import { BufRingPath } from './txpath/bufringpath';
 import { LockedPath } from './txpath/locked';
@@ -87,6 +90,8 @@ export class HostPath implements TxContext {
   readonly senders: Senders | null;
   readonly netmap: NetmapSenders | null;
   readonly ingress: Ingress | null;
+  /** Where the received packets come from (traffic.interleave; forward: v3's uniform generator). */
+  readonly source: RxSource | null;
   readonly afdata: SharedLine | null;
   /** FreeBSD 12 ip_forward: the route's rtentry mutex (RT_LOCK around each reference). */
   readonly rtentry: SharedLine | null;
@@ -119,6 +124,8 @@ export class HostPath implements TxContext {
     rng: Prng,
     readonly durationNs: number,
     params: Params = PARAMS,
+    /** The capture a traffic.interleave=pcap run replays. */
+    capture?: Capture,
   ) {
     this.workload = s.traffic.workload as PathWorkload;
     const nic = findNic(s.nic.model);
@@ -252,9 +259,14 @@ export class HostPath implements TxContext {
     // The RX side (forward, receive).
     const lroOn = this.workload === 'receive' && s.lro.mode !== 'off';
     if (!transmit) {
+      // The packets' source (traffic.interleave). A capture defines its own flows, so it is made
+      // first; the generators after TcpFlows, whose PRNG draws come first (v3's order).
+      const srcCtx = { rate: (s.traffic.load * this.linePps) / 1e9, capture };
+      const replay = rxSourceKind(s) === 'pcap' ? makeRxSource(s, rng, srcCtx) : null;
       this.flows = new Flows(nic, {
-        flows: s.traffic.flows, mix: s.traffic.mix, nrxq: q.rx, ntxq: Math.max(1, q.tx),
+        flows: replay ? replay.nflows : s.traffic.flows, mix: s.traffic.mix, nrxq: q.rx, ntxq: Math.max(1, q.tx),
         udpHashType: s.nic.udp_hashtype, simpleTx: this.txKind === 'simple',
+        defined: replay ? { hash: replay.flowHash!, hashType: replay.hashType! } : null,
       });
       const budget = nic.usesIflib ? s.iflib.rx_budget : OWN_RX_BUDGET[nic.driver] ?? s.iflib.rx_budget;
       if (!nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${budget} packets per pass (iflib.rx_budget does not apply)`);
@@ -266,28 +278,35 @@ export class HostPath implements TxContext {
       if (this.rtentry) this.notes.push('FreeBSD 12 with net.inet.ip.redirect=1: no ip_tryforward; ip_forward → ip_output looks the route up twice, each time taking and dropping a reference under the rtentry mutex every CPU shares');
       let seg: SegmentBuffer | null = null;
       let tcp: TcpFlows | null = null;
+      const code = lroCodeOf(s.host.freebsd, s.lro.code);
       if (lroOn) {
-        tcp = new TcpFlows(s.traffic.flows, {
-          frameBytes: Math.max(128, s.traffic.frame_bytes - 4),
-          mix: s.traffic.mix,
-          ackShare: s.traffic.ack_share,
-          lossProb: s.traffic.loss,
-          reorderProb: s.traffic.loss,
-          flowid: this.flows.hash,
-        }, rng);
+        if (!replay) {
+          tcp = new TcpFlows(s.traffic.flows, {
+            frameBytes: Math.max(128, s.traffic.frame_bytes - 4),
+            mix: s.traffic.mix,
+            ackShare: s.traffic.ack_share,
+            lossProb: s.traffic.loss,
+            reorderProb: s.traffic.loss,
+            flowid: this.flows.hash,
+          }, rng);
+        }
         seg = new SegmentBuffer(q.rx * s.queues.rx_desc);
-        this.notes.push(`LRO ${s.lro.mode}: ${s.lro.mode === 'legacy' ? `${s.lro.entries} entries per RX queue` : `${s.lro.mbufs}-packet sort array`}, flush_all every ${s.lro.batch > 1 ? `${s.lro.batch} packets` : 'rxeof pass'}${s.lro.tcp_hint ? ', TCP only (hash-type hint)' : ', every IP packet offered'}`);
+        this.notes.push(`LRO ${s.lro.mode} (${code === 'classic' ? 'classic tcp_lro.c' : 'FreeBSD 13+ tcp_lro.c'}): ${s.lro.mode === 'legacy' ? `${s.lro.entries} entries per RX queue` : `${s.lro.mbufs}-packet sort array`}, flush_all every ${s.lro.batch > 1 ? `${s.lro.batch} packets (or when the queue goes idle)` : 'rxeof pass'}${s.lro.tcp_hint ? ', TCP only (hash-type hint)' : ', every IP packet offered'}`);
       }
+      const lroCheck = this.workload === 'forward' && s.lro.forwarding ? { tcpHint: s.lro.tcp_hint } : null;
+      if (lroCheck) this.notes.push(`LRO enabled on the router: iflib_check_lro_possible on every forwarded packet${lroCheck.tcpHint ? ' with a TCP hash type (lro.tcp_hint)' : ''}, none of them coalesced (ip forwarding is on)`);
+      const source = replay ?? makeRxSource(s, rng, srcCtx);
+      if (tcp) source.attachTcp(tcp);
+      this.source = source;
+      this.notes.push(...source.notes);
       this.rxt = new RxTasks(this, this.rx, this.flows, tx, {
         budget, forward: this.workload === 'forward', afdata: this.afdata, rtentry: this.rtentry,
         lockCriticalNs: Math.max(0, params['ns.spinlock']! - params['ns.atomic']!),
-        lro: lroOn ? { mode: s.lro.mode as 'legacy' | 'sorted', entries: s.lro.entries, mbufs: s.lro.mbufs, batch: s.lro.batch, tcpHint: s.lro.tcp_hint } : null,
-        seg, ghz: this.ghz,
+        lro: lroOn ? { mode: s.lro.mode as 'legacy' | 'sorted', code, entries: s.lro.entries, mbufs: s.lro.mbufs, batch: s.lro.batch, tcpHint: s.lro.tcp_hint } : null,
+        lroCheck, seg, ghz: this.ghz, source,
       });
-      const source = new TrafficSource(s.traffic.arrival, (s.traffic.load * this.linePps) / 1e9, rng);
       const nicNs = nic.hwCeilingPps ? 1e9 / nic.hwCeilingPps : 0;
-      this.ingress = new Ingress(clock, source, rng, this.flows, this.rx, this.ledger, S, nicNs, durationNs, () => this.arrivalHorizon());
-      this.ingress.tcp = tcp;
+      this.ingress = new Ingress(clock, source, this.flows, this.rx, this.ledger, S, nicNs, durationNs, () => this.arrivalHorizon(), s.nic.link_gbps);
       this.ingress.seg = seg;
       this.senders = null;
       this.netmap = null;
@@ -296,6 +315,7 @@ export class HostPath implements TxContext {
       this.rx = null;
       this.rxt = null;
       this.ingress = null;
+      this.source = null;
       this.afdata = null;
       this.rtentry = null;
       const rate = (s.traffic.load * this.linePps) / 1e9;
@@ -334,6 +354,10 @@ export class HostPath implements TxContext {
 
   armRx(q: number): void {
     this.rx!.state[q] = RXQ_ARMED;
+  }
+
+  resumeArrivals(): void {
+    this.ingress!.resume();
   }
 
   /** How far arrivals may run ahead: the next heap event or RX-touching step end. */

@@ -7,8 +7,13 @@
  *   DUT sees a frame when its last bit has arrived.
  * - A NIC with a known packet-rate ceiling serves frames no faster than that, from a buffer of
  *   NIC_BUFFER frames (`drops.nic`).
- * - Each packet belongs to a flow, chosen uniformly by the PRNG; RSS put every flow on its RX
- *   queue (flows.ts).
+ * - The packets, their flows and times come from the RxSource (rxsource.ts, `traffic.interleave`):
+ *   v3's uniformly random flow per packet, TCP senders' TSO trains, or a capture; RSS put every
+ *   flow on its RX queue (flows.ts). A frame of its own size (a capture's) occupies the port for
+ *   that size. The source writes each admitted packet's headers (TCP state for LRO) and hears of
+ *   the packets lost before the stack: on the port or the NIC (`lostInNetwork`), at the ring
+ *   (`dropped`). A closed-loop source may have nothing to send until ACKs come back: the RX task
+ *   calls `resume` after deliveries.
  *
  * Run-ahead: arrivals are processed in one loop, ahead of the clock, up to the next moment
  * anything looks at an RX ring or its interrupt (the host's horizon: a heap event, or a CPU step
@@ -18,11 +23,10 @@
 import { EV_ARRIVAL, EV_IRQ } from './events';
 import type { Flows } from './flows';
 import { C_NIC_IN, C_OFFERED, C_RX_RING, DROP_NIC, DROP_RX_RING, DROP_WIRE, type Ledger } from './ledger';
-import type { Prng } from './prng';
 import { RXQ_ARMED, type RxQueues } from './rxqueue';
+import { C_FRAME, C_TIME, type RxSource } from './rxsource';
 import type { Scheduler } from './scheduler';
-import type { SegmentBuffer, TcpFlows } from './tcpflows';
-import type { TrafficSource } from './traffic';
+import type { SegmentBuffer } from './tcpflows';
 
 /** Frames the generator's port can queue before it drops (pkt-gen's TX ring). */
 export const SENDER_QUEUE = 1024;
@@ -36,14 +40,14 @@ export class Ingress {
   // arrival at the RX ring of the pending packet (typed: V8 boxes changing double fields)
   private readonly st = Float64Array.of(0, 0, Infinity);
   private nextFlow = 0;
-  /** Optional per-flow TCP state filling each admitted packet's headers (LRO). */
-  tcp: TcpFlows | null = null;
+  /** Headers of admitted packets go here (LRO), else nowhere. */
   seg: SegmentBuffer | null = null;
+  /** ns per byte on the generator's wire (a frame of its own size: `(bytes + 20) × wireByteNs`). */
+  private readonly wireByteNs: number;
 
   constructor(
     private readonly clock: Scheduler,
-    private readonly source: TrafficSource,
-    private readonly rng: Prng,
+    private readonly source: RxSource,
     private readonly flows: Flows,
     private readonly rx: RxQueues,
     private readonly ledger: Ledger,
@@ -54,7 +58,11 @@ export class Ingress {
     private readonly endNs: number,
     /** How far arrivals may run ahead of the clock (nothing that looks at RX rings comes first). */
     private readonly horizon: () => number,
-  ) {}
+    /** The generator's link, Gbit/s (for frames of their own size). */
+    linkGbps: number,
+  ) {
+    this.wireByteNs = wireNs > 0 ? 8 / linkGbps : 0;
+  }
 
   /** The arrival time of the pending packet (Infinity when the source has ended). */
   get nextTime(): number {
@@ -74,26 +82,26 @@ export class Ingress {
 
   /** Generate source packets until one reaches the NIC's rings (or the source passes the end). */
   private pull(): void {
-    const src = this.source, st = this.st, c = this.ledger.c, drops = this.ledger.drops;
-    const nflows = this.flows.n;
+    const src = this.source, cell = src.cell, st = this.st, c = this.ledger.c, drops = this.ledger.drops;
     for (;;) {
-      const t = src.next;
-      if (!(t < this.endNs)) {
+      const flow = src.next(this.endNs);
+      if (flow < 0) {
         st[NEXT_T] = Infinity;
         return;
       }
-      src.advance();
+      const t = cell[C_TIME]!;
       c[C_OFFERED]! += 1;
-      const flow = nflows > 1 ? this.rng.below(nflows) : 0;
       let at = t;
       if (this.wireNs > 0) {
         const last = st[WIRE_LAST]!;
         const start = t > last ? t : last;
         if (start - t >= SENDER_QUEUE * this.wireNs) {
           drops[DROP_WIRE]! += 1;
+          src.lostInNetwork();
           continue;
         }
-        at = start + this.wireNs; // last bit received
+        const fb = cell[C_FRAME]!;
+        at = start + (fb > 0 ? (fb + 20) * this.wireByteNs : this.wireNs); // last bit received
         st[WIRE_LAST] = at;
       }
       c[C_NIC_IN]! += 1;
@@ -102,6 +110,7 @@ export class Ingress {
         const start = at > last ? at : last;
         if (start - at >= NIC_BUFFER * this.nicNs) {
           drops[DROP_NIC]! += 1;
+          src.lostInNetwork();
           continue;
         }
         at = start + this.nicNs;
@@ -113,11 +122,22 @@ export class Ingress {
     }
   }
 
+  /**
+   * A closed-loop source that had nothing to send (NEXT_T = Infinity) may have been given window
+   * by the deliveries just reported: pull again and re-arm the arrival event.
+   */
+  resume(): void {
+    if (this.st[NEXT_T] !== Infinity) return;
+    this.pull();
+    const t = this.st[NEXT_T]!;
+    if (t < this.endNs) this.clock.schedule(t, EV_ARRIVAL);
+  }
+
   /** EV_ARRIVAL: admit packets until the next foreign event, then re-arm. */
   arrivals(): void {
     const clock = this.clock, rx = this.rx, st = this.st, c = this.ledger.c, drops = this.ledger.drops;
     const rxqOf = this.flows.rxq, state = rx.state;
-    const tcp = this.tcp, seg = this.seg;
+    const src = this.source, seg = this.seg;
     const end = this.endNs;
     let t = st[NEXT_T]!;
     // The horizon changes only when this loop raises an interrupt: read it once, not per packet.
@@ -128,10 +148,11 @@ export class Ingress {
       const i = rx.push(q, t, t, f);
       if (i < 0) {
         // A dropped packet still advances its flow: the receiver sees a sequence gap.
-        if (tcp !== null) tcp.next(null, 0, f);
+        src.header(null, 0);
+        src.dropped(f, t);
         drops[DROP_RX_RING]! += 1;
       } else {
-        if (tcp !== null) tcp.next(seg, i, f);
+        src.header(seg, i);
         c[C_RX_RING]! += 1;
         if (state[q] === RXQ_ARMED) {
           clock.schedule(rx.raise(q, t), EV_IRQ, q);

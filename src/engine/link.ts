@@ -17,6 +17,11 @@ export interface LinkState {
   scenario: Scenario;
   baseline?: Scenario;
   sweep?: SweepDef;
+  /**
+   * The capture a traffic.interleave=pcap scenario replays: a link cannot carry the file, so it
+   * names it and its SHA-256; the page asks for the file and refuses one with another hash.
+   */
+  capture?: CaptureRef;
 }
 
 export type DecodeResult =
@@ -100,6 +105,26 @@ function mergeOnto(base: unknown, over: unknown): unknown {
   return out;
 }
 
+/** A capture as a link names it. */
+export interface CaptureRef {
+  name: string;
+  sha256: string;
+}
+
+/** Longest capture file name a link carries. */
+export const MAX_CAPTURE_NAME = 255;
+
+/** Why `ref` is not a capture reference a link may carry (null: it is). */
+export function captureRefProblem(ref: unknown): string | null {
+  if (ref === null || typeof ref !== 'object' || Array.isArray(ref)) return 'capture: not an object';
+  const r = ref as Record<string, unknown>;
+  const extra = Object.keys(r).filter((k) => k !== 'name' && k !== 'sha256');
+  if (extra.length) return `capture: unknown key ${echoKey(extra[0]!)}`;
+  if (typeof r.name !== 'string' || r.name.length === 0 || r.name.length > MAX_CAPTURE_NAME) return `capture.name must be a file name of 1 to ${MAX_CAPTURE_NAME} characters`;
+  if (typeof r.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.sha256)) return 'capture.sha256 must be 64 lowercase hexadecimal digits';
+  return null;
+}
+
 const REFUSED = 'This link asks for settings ringlab does not accept, so it was not applied.';
 
 /** Keys that name an object's prototype machinery, never a knob. */
@@ -121,6 +146,7 @@ export function encodeLink(state: LinkState): string {
   const payload: Record<string, unknown> = { v: SCHEMA_VERSION, scenario: state.scenario };
   if (state.baseline) payload.baseline = state.baseline;
   if (state.sweep) payload.sweep = state.sweep;
+  if (state.capture) payload.capture = { name: state.capture.name, sha256: state.capture.sha256 };
   const json = JSON.stringify(payload);
   return `#v${SCHEMA_VERSION}.${LZString.compressToEncodedURIComponent(json)}`;
 }
@@ -212,6 +238,17 @@ export function decodeLink(input: string): DecodeResult {
       return { ok: false, message: 'The sweep in this link cannot be run here, so the link was not applied.', details };
     }
     state.sweep = shape.data;
+  }
+  // A capture replay names its capture; anything else must not (v4 on)
+  const pcap = parsed.value.traffic.interleave === 'pcap';
+  if (p.capture !== undefined) {
+    const problem = captureRefProblem(p.capture);
+    if (problem) return { ok: false, message: 'The capture this link names cannot be read, so the link was not applied.', details: [problem] };
+    if (!pcap) return { ok: false, message: 'This link names a capture but does not replay one, so it was not applied.', details: ['capture is set but traffic.interleave is not pcap'] };
+    const c = p.capture as CaptureRef;
+    state.capture = { name: c.name, sha256: c.sha256 };
+  } else if (pcap) {
+    return { ok: false, message: 'This link replays a capture but does not say which one, so it was not applied.', details: ['traffic.interleave = pcap needs capture.name and capture.sha256'] };
   }
   return { ok: true, state, empty: false };
 }

@@ -177,20 +177,20 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'lro-many-flows-legacy',
     title: 'LRO with 1000 connections: the classic table',
-    description: 'One XL710 RX queue receiving 1000 interleaved TCP streams: the 8-entry table is always full, so almost every packet goes up alone (no_entries).',
-    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.flows': 1000, 'traffic.load': 1, 'lro.mode': 'legacy', 'sim.duration_ms': 10 },
+    description: 'One XL710 RX queue receiving TCP from 1000 senders on 1 Gbit/s links at half of 40G: their 64 KB TSO bursts arrive about 20 at once, interleaved, so the 8-entry table is always full, almost every packet goes up alone (no_entries) and the queue falls behind.',
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.flows': 1000, 'traffic.interleave': 'tso', 'traffic.sender_gbps': 1, 'traffic.load': 0.5, 'lro.mode': 'legacy', 'sim.duration_ms': 20 },
   },
   {
     name: 'lro-many-flows-sorted',
     title: 'LRO with 1000 connections: sorted queue, batch of 1024',
-    description: 'The same traffic through tcp_lro_queue_mbuf with iflib induced to batch 1024 packets before tcp_lro_flush_all: packets of one connection meet after the sort.',
-    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.flows': 1000, 'traffic.load': 1, 'lro.mode': 'sorted', 'lro.batch': 1024, 'sim.duration_ms': 10 },
+    description: 'The same 1000 senders through tcp_lro_queue_mbuf with a batch of up to 1024 packets before tcp_lro_flush_all: the sort brings each connection\'s packets together (a few per segment against the table\'s one) and the queue keeps up. The batch rarely fills: LRO flushes whenever the ring empties, every few dozen packets here; with more traffic.load the CPU falls behind, the batch fills and it merges several times more.',
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.flows': 1000, 'traffic.interleave': 'tso', 'traffic.sender_gbps': 1, 'traffic.load': 0.5, 'lro.mode': 'sorted', 'lro.batch': 1024, 'sim.duration_ms': 20 },
   },
   {
     name: 'lro-ack-storm',
     title: 'LRO ACK storm: pure ACKs from 1000 bulk senders',
-    description: 'The reverse direction of many bulk transfers: 64-byte pure ACKs at 10G line rate into one RX queue; the table absorbs ACKs only when a connection has an entry.',
-    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-x710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 64, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.ack_share': 1, 'traffic.flows': 1000, 'traffic.load': 1, 'lro.mode': 'legacy', 'sim.duration_ms': 5 },
+    description: 'The reverse direction of many bulk transfers: 64-byte pure ACKs from 1000 hosts on 1 Gbit/s links, 10G line rate into one RX queue; the table absorbs ACKs only when a connection has an entry.',
+    set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-x710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 64, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.ack_share': 1, 'traffic.flows': 1000, 'traffic.interleave': 'tso', 'traffic.sender_gbps': 1, 'traffic.load': 1, 'lro.mode': 'legacy', 'sim.duration_ms': 5 },
   },
   {
     name: 'fewer-queues-than-cores',

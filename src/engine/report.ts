@@ -198,7 +198,9 @@ export function stagePlan(h: HostPath): StagePlan[] {
   if (h.workload !== 'transmit') {
     mk('wire_in', 'wire in', 'ingress port', "The traffic generator's port: frames at up to line rate (each frame plus 20 bytes of preamble and inter-frame gap).", C_OFFERED, ['wire'], []);
     mk('nic_rx', 'NIC RX queues', 'RSS → RX rings', "The NIC hashes each flow (Toeplitz RSS, indirection table) to an RX queue and DMAs the frame into that queue's descriptor ring; a full ring drops (missed packets).", C_NIC_IN, ['nic', 'rx_ring'], []);
-    mk('rxeof', 'rxeof', rxn.fn, rxn.chain, C_RXEOF, [], ['irq', 'rxeof', 'memory']);
+    // a router with LRO enabled pays iflib_check_lro_possible inside iflib_rxeof (stage lro)
+    const lroCheck = h.workload === 'forward' && h.s.lro.forwarding;
+    mk('rxeof', 'rxeof', rxn.fn, rxn.chain, C_RXEOF, [], lroCheck ? ['irq', 'rxeof', 'memory', 'lro'] : ['irq', 'rxeof', 'memory']);
   }
   if (h.workload === 'receive') {
     const lro = h.rxt !== null && h.rxt.lros.length > 0;

@@ -11,8 +11,17 @@
  *    there (an activity on top of the pass) before the next packet. For receive, `ip_input` →
  *    `udp_input`/`tcp_input` → the socket, or LRO first (`tcp_lro_rx` / `tcp_lro_queue_mbuf`, then
  *    `tcp_lro_flush_all` at the end of the pass or of `lro.batch`): one step for the whole pass.
+ *    With LRO enabled on a router (`lro.forwarding`), each forwarded packet first pays
+ *    `iflib_check_lro_possible` (lrocheck.ts; none with `lro.tcp_hint` for a non-TCP hash type)
+ *    and each pass `iflib_get_ip_forwarding`; none of them reaches LRO.
  * 3. The task re-queues itself (GROUPTASK_ENQUEUE) while descriptors remain, else re-enables the
- *    queue's interrupt.
+ *    queue's interrupt. Before it does, a queue going idle (its ring empty) flushes what LRO still
+ *    holds of a partial `lro.batch` (`tcp_lro_flush_all`, one step), as a driver flushes before it
+ *    sleeps: a batch larger than what the senders have in flight cannot stall a closed loop.
+ *
+ * Delivered packets are reported to the traffic source (rxsource.ts) when it closes the loop
+ * (`feedback`): per segment handed to tcp_input, with its packets, so LRO's aggregates become
+ * stretch ACKs; after which the ingress resumes a source that was waiting for them.
  */
 import { A_DRAIN, STEP, STEP_DONE, STEP_PUSHED } from './activity';
 import { LRO_COST } from './costs';
@@ -21,8 +30,11 @@ import type { Cpus } from './cpus';
 import type { Flows } from './flows';
 import type { Histogram } from './histogram';
 import { C_RXEOF, C_SOCKET, C_STACK, type Ledger } from './ledger';
-import { LRO_REASONS, LRO_WORK_LEN, LRO_WORK_NAMES, Lro } from './lro';
+import { PROTO_TCP } from './flows';
+import { LRO_REASONS, LRO_WORK_LEN, LRO_WORK_NAMES, Lro, type LroCode } from './lro';
+import { lroChecks } from './lrocheck';
 import type { RxQueues } from './rxqueue';
+import type { RxSource } from './rxsource';
 import type { SharedLine } from './sharedline';
 import type { SegmentBuffer } from './tcpflows';
 import type { TraceTap } from './tracetap';
@@ -45,6 +57,8 @@ export interface RxTaskHost {
   lineTime(line: SharedLine, cpu: number, n: number, criticalNs: number): void;
   /** Trace sink (sim.trace), else null. */
   readonly tap: TraceTap | null;
+  /** A closed-loop source was told of deliveries: the ingress pulls again if it was waiting. */
+  resumeArrivals(): void;
 }
 
 export interface LroSummary {
@@ -64,7 +78,7 @@ export interface LroSummary {
   held: number;
 }
 
-const P_START = 0, P_RXEOF = 1, P_PLAN = 2, P_PACKET = 3;
+const P_START = 0, P_RXEOF = 1, P_PLAN = 2, P_PACKET = 3, P_FLUSH = 4;
 
 export interface RxTaskOptions {
   budget: number;
@@ -75,14 +89,20 @@ export interface RxTaskOptions {
   rtentry: SharedLine | null;
   /** A mutex cycle's hold beyond its atomic (ns.spinlock − ns.atomic). */
   lockCriticalNs: number;
-  lro: { mode: 'legacy' | 'sorted'; entries: number; mbufs: number; batch: number; tcpHint: boolean } | null;
+  lro: { mode: 'legacy' | 'sorted'; code: LroCode; entries: number; mbufs: number; batch: number; tcpHint: boolean } | null;
+  /** Forward with LRO enabled on the interface: iflib_check_lro_possible per packet (tcpHint: only TCP hash types). */
+  lroCheck: { tcpHint: boolean } | null;
   seg: SegmentBuffer | null;
   ghz: number;
+  /** The traffic source, told of each delivery when it closes the loop (`feedback`). */
+  source: RxSource | null;
 }
 
 export class RxTasks {
   readonly budget: number;
   private readonly forward: boolean;
+  /** The source wants deliveries reported (closed loop), else null. */
+  private readonly fb: RxSource | null;
   // per CPU: the pass in flight
   private readonly phase: Uint8Array;
   private readonly passN: Int32Array;
@@ -118,6 +138,7 @@ export class RxTasks {
   ) {
     this.budget = o.budget;
     this.forward = o.forward;
+    this.fb = o.source && o.source.feedback ? o.source : null;
     const ncpu = h.cpus.ncpu, B = o.budget;
     this.phase = new Uint8Array(ncpu);
     this.passN = new Int32Array(ncpu);
@@ -128,7 +149,7 @@ export class RxTasks {
     for (let c = 0; c < ncpu; c++) this.fwdNs[c] = h.cost.totalNs[c * NOP + OP.FORWARD]!;
     if (o.lro) {
       const nq = this.rx.n;
-      for (let k = 0; k < nq; k++) this.lros.push(new Lro({ mode: o.lro.mode, entries: o.lro.entries, mbufs: o.lro.mbufs, batch: o.lro.batch, tcpHint: o.lro.tcpHint }));
+      for (let k = 0; k < nq; k++) this.lros.push(new Lro({ mode: o.lro.mode, code: o.lro.code, entries: o.lro.entries, mbufs: o.lro.mbufs, batch: o.lro.batch, tcpHint: o.lro.tcpHint }));
       // Ids of packets inside LRO or handed up by the running pass, for their arrival stamps: at
       // most the sort array or the batch (whichever flushes first) plus one pass, so twice that
       // never wraps onto a packet still in flight.
@@ -152,9 +173,10 @@ export class RxTasks {
           rx.woken[q] = 0;
           cost.charge(stage, cpu, OP.IRQ, 1);
         }
-        if (n === 0) return this.endPass(q);
+        if (n === 0) return this.idle(cpu, q);
         cost.charge(stage, cpu, OP.RXEOF_PASS, 1);
         cost.charge(stage, cpu, OP.RX_PKT, n);
+        if (this.o.lroCheck !== null) this.chargeLroCheck(cpu, q, n);
         this.passN[cpu] = n;
         if (!this.forward) this.up(cpu, q, n);
         this.phase[cpu] = P_RXEOF;
@@ -173,11 +195,16 @@ export class RxTasks {
         h.ledger.c[C_RXEOF]! += n;
         if (!this.forward) {
           this.deliver(cpu, q, n, now);
-          return this.endPass(q);
+          return this.idle(cpu, q);
         }
         this.passK[cpu] = 0;
         this.phase[cpu] = P_PLAN;
         continue;
+      }
+      if (ph === P_FLUSH) {
+        // the idle flush's segments reach the socket; then the task re-arms (or re-queues)
+        this.deliver(cpu, q, 0, h.time[0]!);
+        return this.endPass(q);
       }
       if (ph === P_PLAN) {
         if (this.passK[cpu] === this.passN[cpu]) return this.endPass(q);
@@ -219,6 +246,38 @@ export class RxTasks {
     return left > 0 ? left * this.fwdNs[cpu]! : 0;
   }
 
+  /**
+   * The pass is over. A queue whose ring is empty is about to re-arm its interrupt: LRO first
+   * flushes what a partial batch still holds (tcp_lro_flush_all, R_IDLE), in a step of its own.
+   */
+  private idle(cpu: number, q: number): number {
+    if (this.lros.length > 0 && this.rx.count[q] === 0) {
+      const lro = this.lros[q]!;
+      if (lro.heldPackets > 0) {
+        lro.flushAll();
+        this.chargeLro(cpu, q);
+        this.phase[cpu] = P_FLUSH;
+        return STEP;
+      }
+    }
+    return this.endPass(q);
+  }
+
+  /** Forward with IFCAP_LRO: iflib_get_ip_forwarding per pass, iflib_check_lro_possible per packet it runs on. */
+  private chargeLroCheck(cpu: number, q: number, n: number): void {
+    const cost = this.h.cost, stage = this.h.cpus.stageNs;
+    let tcp = 0;
+    if (this.o.lroCheck!.tcpHint) {
+      const rx = this.rx, proto = this.flows.proto, hashed = this.flows.hashed;
+      for (let k = 0; k < n; k++) {
+        const f = rx.ringFlow[rx.slot(q, k)]!;
+        if (proto[f] === PROTO_TCP && hashed[f] === 1) tcp++;
+      }
+    }
+    cost.charge(stage, cpu, OP.LRO_PASS, 1);
+    cost.charge(stage, cpu, OP.LRO_CHECK, lroChecks(n, tcp, 0, true, this.o.lroCheck!.tcpHint));
+  }
+
   private endPass(q: number): number {
     const rx = this.rx;
     this.phase[this.rxCpuOf(q)] = P_START;
@@ -246,9 +305,16 @@ export class RxTasks {
     }
     this.serial[q] = id;
     // flush_all at the end of the pass; with a larger lro.batch, held packets wait for more
-    // (even across interrupts: that is the latency price of the batch).
+    // while the ring keeps them coming (idle() flushes them when it empties): the batch's
+    // latency price.
     lro.endOfPass();
-    const out = lro.out;
+    this.chargeLro(cpu, q);
+  }
+
+  /** What LRO did since the last charge on queue q (its work, tcp_input per segment it handed up). */
+  private chargeLro(cpu: number, q: number): void {
+    const cost = this.h.cost, stage = this.h.cpus.stageNs;
+    const lro = this.lros[q]!, out = lro.out;
     this.lroTotals[0]! += out.npkt;
     this.lroTotals[1]! += out.nseg;
     const w = lro.work, mark = this.lroMark, ob = q * LRO_WORK_LEN;
@@ -272,6 +338,11 @@ export class RxTasks {
       for (let k = 0; k < n; k++) lat.record(now - this.passStamp[cpu * B + k]!);
       this.sunk += n;
       c[C_SOCKET]! += n;
+      const src = this.fb;
+      if (src !== null) {
+        for (let k = 0; k < n; k++) src.delivered(this.passFlow[cpu * B + k]!, 1, 1, now);
+        h.resumeArrivals();
+      }
       return;
     }
     const out = this.lros[q]!.out;
@@ -280,6 +351,12 @@ export class RxTasks {
     this.sunk += np;
     c[C_SOCKET]! += np;
     if (h.tap !== null) h.tap.lroFlush(cpu, q, now, this.lros[q]!);
+    const src = this.fb;
+    if (src !== null && out.nseg > 0) {
+      const flow = out.flow, count = out.count;
+      for (let k = 0; k < out.nseg; k++) src.delivered(flow[k]!, count[k]!, 1, now);
+      h.resumeArrivals();
+    }
     out.clear();
   }
 

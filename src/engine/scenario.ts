@@ -271,9 +271,21 @@ const KNOB_TABLE = [
     help: 'Packets accumulated across rxeof passes before tcp_lro_flush_all (1 = every pass, as iflib does today). The meeting\'s task 1: induce iflib to create a large batch.',
   },
   {
-    path: 'lro.tcp_hint', group: 'LRO', kind: 'bool', label: 'TCP hint', workloads: ['receive'], default: false,
-    help: 'Send only packets whose RSS hash type says TCP (M_HASHTYPE_RSS_TCP_*) to LRO; off, iflib_check_lro_possible sends every IP packet, UDP and SCTP included.',
+    path: 'lro.tcp_hint', group: 'LRO', kind: 'bool', label: 'TCP hint', workloads: ['receive', 'forward'], default: false,
+    help: 'Send only packets whose RSS hash type says TCP (M_HASHTYPE_RSS_TCP_*) to LRO; off, iflib_check_lro_possible sends every IP packet, UDP and SCTP included. On a router with LRO enabled (lro.forwarding), packets of other hash types skip the check.',
     freebsd: 'iflib_check_lro_possible / M_HASHTYPE_RSS_TCP_IPV4',
+  },
+  {
+    path: 'lro.forwarding', group: 'LRO', kind: 'bool', label: 'LRO on the router', workloads: ['forward'], default: false, since: 4, legacy: false,
+    help: 'The forwarding interface has LRO enabled (ifconfig lro): iflib_rxeof reads the forwarding sysctls each pass and runs iflib_check_lro_possible on every packet, which returns false on a router, so every packet pays the check and none is coalesced. Off (ifconfig -lro): the forwarding figures the model is calibrated on.',
+    freebsd: 'IFCAP_LRO / iflib_get_ip_forwarding / iflib_check_lro_possible',
+  },
+  {
+    path: 'lro.code', group: 'LRO', kind: 'choice', label: 'tcp_lro.c', workloads: ['receive'], since: 4, legacy: 'classic',
+    options: ['by_version', 'classic'], default: 'by_version',
+    optionLabels: { by_version: 'by host.freebsd (12 classic, 13+ rewrite)', classic: 'classic (11–12) always' },
+    help: 'Which LRO code merges: by_version runs FreeBSD 12\'s classic tcp_lro_rx2 for host.freebsd = 12 and the 13+ rewrite (packets queued per entry, merged by tcp_lro_condense at flush, holes start a new aggregate) for 13 and later; classic runs the 12 code whatever the version (what links from before v4 meant).',
+    freebsd: 'sys/netinet/tcp_lro.c: tcp_lro_rx2 (12) / tcp_lro_rx_common + tcp_lro_condense (13+)',
   },
   // NUMA
   {
@@ -305,7 +317,7 @@ const KNOB_TABLE = [
   {
     path: 'traffic.flows', group: 'Traffic', kind: 'int', label: 'Flows', workloads: NIC_PATH,
     min: 1, max: 1000000, default: 2000, unit: 'flows',
-    help: 'Distinct 5-tuples; each packet belongs to a uniformly chosen flow. RSS hashes each flow to a queue.',
+    help: 'Distinct 5-tuples (TCP connections for the receive workload\'s senders). With traffic.interleave=uniform each packet belongs to a uniformly chosen flow; a capture replay has its own. RSS hashes each flow to a queue.',
   },
   {
     path: 'traffic.frame_bytes', group: 'Traffic', kind: 'int', label: 'Frame size',
@@ -320,7 +332,51 @@ const KNOB_TABLE = [
   {
     path: 'traffic.arrival', group: 'Traffic', kind: 'choice', label: 'Arrival process',
     options: ['constant', 'poisson', 'bursty'], default: 'constant',
-    help: 'constant: evenly spaced (pkt-gen); poisson: exponential gaps; bursty: bursts of a geometric number of frames (mean 32: one iflib TX batch) arriving together, Poisson between bursts; same mean rate.',
+    help: 'constant: evenly spaced (pkt-gen); poisson: exponential gaps; bursty: bursts of a geometric number of frames (mean 32: one iflib TX batch) arriving together, Poisson between bursts; same mean rate. (The receive workload\'s TCP senders and capture replays bring their own timing.)',
+  },
+  {
+    path: 'traffic.interleave', group: 'Traffic', kind: 'choice', label: 'Packet order', workloads: ['receive'], since: 4, legacy: 'uniform',
+    options: ['uniform', 'tso', 'pcap'], default: 'tso',
+    optionLabels: { uniform: 'uniform: each packet a random flow', tso: 'TCP senders: TSO bursts', pcap: 'a capture (pcap / pcapng)' },
+    help: 'How the flows\' packets follow each other at the receiver. uniform: every packet of a random flow (the worst case for LRO; links from before v4); tso: TCP senders emitting TSO bursts at their own link rate, merged by the switch; pcap: replay a capture (a file in the UI, --pcap in the CLI).',
+  },
+  {
+    path: 'traffic.tso_kb', group: 'Traffic', kind: 'int', label: 'TSO burst', workloads: ['receive'], since: 4, legacy: 64,
+    min: 1, max: 64, default: 64, unit: 'KB',
+    help: 'Largest send a TCP sender hands its NIC at once (TSO); the NIC cuts it into back-to-back MSS frames. 64 KB is ~45 frames of 1448 bytes (if_hw_tsomax 65518).',
+    freebsd: 'tcp_output / if_hw_tsomax',
+  },
+  {
+    path: 'traffic.sender_gbps', group: 'Traffic', kind: 'choice', label: 'Sender link', workloads: ['receive'], since: 4, legacy: 0,
+    options: [0, 1, 10, 25, 40, 100], default: 0, unit: 'Gbit/s (0 = as the receiver)',
+    help: 'Link speed of each sending host: the frames of one TSO burst leave it this fast. 0: the receiver\'s nic.link_gbps (identical NICs on both ends, as in the bench lab).',
+  },
+  {
+    path: 'traffic.active_senders', group: 'Traffic', kind: 'int', label: 'Sender hosts', workloads: ['receive'], since: 4, legacy: 0,
+    min: 0, max: 1000000, default: 0, unit: 'hosts (0 = one per flow)',
+    help: 'Hosts sending at once; the flows are spread over them and each host sends one TSO burst at a time, its flows in turn. Their bursts interleave at the switch about as many ways as there are hosts sending at the same instant.',
+  },
+  {
+    path: 'traffic.pacing', group: 'Traffic', kind: 'bool', label: 'Pacing', workloads: ['receive'], since: 4, legacy: false, default: false,
+    help: 'Senders pace: bursts of about 1 ms of the flow\'s rate (at least 2 segments, Linux tcp_tso_autosize) at evenly spaced times. Off: full TSO bursts at random times (FreeBSD\'s default stack does not pace).',
+  },
+  {
+    path: 'traffic.window', group: 'Traffic', kind: 'choice', label: 'Congestion control', workloads: ['receive'], since: 4, legacy: 'open',
+    options: ['open', 'newreno'], default: 'open',
+    optionLabels: { open: 'open loop (offer traffic.load)', newreno: 'closed loop, NewReno' },
+    help: 'open: senders offer traffic.load whatever happens to their packets. newreno: each flow has a window; ACKs of what the receiver delivered (after traffic.rtt_us) open it, a drop halves it (once per window), so an overflowing ring makes the senders slow down.',
+    freebsd: 'cc_newreno (newreno_ack_received, newreno_cong_signal)',
+  },
+  {
+    path: 'traffic.rtt_us', group: 'Traffic', kind: 'number', label: 'Round-trip time', workloads: ['receive'], since: 4, legacy: 100,
+    min: 1, max: 100000, default: 100, step: 1, unit: 'µs',
+    help: 'Time from the receiver\'s stack to the sender and back, for the ACKs and loss signals of the closed loop.',
+  },
+  {
+    path: 'traffic.pcap_timing', group: 'Traffic', kind: 'choice', label: 'Capture timing', workloads: ['receive'], since: 4, legacy: 'kept',
+    options: ['kept', 'scaled'], default: 'kept',
+    optionLabels: { kept: 'as captured', scaled: 'scaled to traffic.load' },
+    help: 'kept: replay the capture at its own timestamps; scaled: stretch or squeeze its gaps so that its mean bit rate is traffic.load × the link rate.',
   },
   {
     path: 'traffic.ack_share', group: 'Traffic', kind: 'number', label: 'ACK-only share', workloads: ['receive'],

@@ -11,6 +11,7 @@ import { HostPath, type TxPathKind } from './hostpath';
 import { C_OFFERED, C_RX_RING, C_SEND, DROP_LOCATIONS, type DropLocation } from './ledger';
 import { encodeLink } from './link';
 import { FRAME_SERIES, FrameRecorder, type FrameBatch, type SeriesInfo } from './metrics';
+import type { Capture } from './pcap';
 import { Prng } from './prng';
 import { coreSummaries, costPerPacket, doorbellsPerPacket, stagePlan, stageReports, txQueueSummaries, type Bottleneck, type CoreSummary, type CostPerPacket, type StagePlan, type StageReport, type TxQueueSummary } from './report';
 import { RingModel } from './ringpath';
@@ -108,10 +109,12 @@ class RingRun implements Model {
   sync(t: number): void { this.m.ring.observeUntil(t); }
 }
 
-/** Options of a run besides its scenario (the fitter's candidate constants). */
+/** Options of a run besides its scenario (the fitter's candidate constants, the capture it replays). */
 export interface RunOptions {
   /** Cost-model constants to use instead of the committed ones (costs.ts). */
   params?: Params;
+  /** The capture a traffic.interleave=pcap run replays (its share link names it). */
+  capture?: Capture;
 }
 
 export class Simulation {
@@ -133,8 +136,10 @@ export class Simulation {
   /** The run's trace (sim.trace), else null; the sink the packet path's trace sources call. */
   readonly trace: TraceRecorder | null = null;
   private readonly tap: TraceTap | null = null;
+  private readonly capture: Capture | undefined;
 
   constructor(scenario: Scenario, opts: RunOptions = {}) {
+    this.capture = opts.capture;
     this.scenario = scenario;
     this.durationNs = scenario.sim.duration_ms * 1e6;
     this.frameNs = this.durationNs / FRAMES_PER_RUN;
@@ -148,7 +153,7 @@ export class Simulation {
       this.ring = new RingModel(scenario, this.clock, rng, this.durationNs);
       this.model = new RingRun(this.ring);
     } else {
-      const h = new HostPath(scenario, this.clock, rng, this.durationNs, opts.params);
+      const h = new HostPath(scenario, this.clock, rng, this.durationNs, opts.params, opts.capture);
       this.host = h;
       this.model = h;
       for (const loc of DROP_LOCATIONS) series.push({ key: `drops_${loc}_pps`, label: `Drops: ${loc}`, unit: 'pps', group: 'drops', role: 'drop_at', id: loc, title: loc });
@@ -284,7 +289,7 @@ export class Simulation {
     const base = {
       engine: ENGINE_ID,
       scenario: this.scenario,
-      link: encodeLink({ scenario: this.scenario }),
+      link: encodeLink({ scenario: this.scenario, ...(this.capture ? { capture: { name: this.capture.info.name, sha256: this.capture.info.sha256 } } : {}) }),
       workload: this.scenario.traffic.workload,
       simulated_ms: T / 1e6,
       wall_ms: wallMs,

@@ -171,6 +171,16 @@ export const FLOW_ACK = 1;
 export const FLOW_UDP = 2;
 export const FLOW_SCTP = 3;
 
+/**
+ * The kind of flow `f` of `nflows`: protocol and stream direction by position (no PRNG draw), as
+ * path.ts assigns protocols: the first `mix.tcp · ackShare` are ACK-only streams, then data
+ * streams, then UDP, then SCTP.
+ */
+export function flowKindAt(f: number, nflows: number, mix: { tcp: number; udp: number }, ackShare: number): number {
+  const u = (f + 0.5) / nflows;
+  return u < mix.tcp * ackShare ? FLOW_ACK : u < mix.tcp ? FLOW_DATA : u < mix.tcp + mix.udp ? FLOW_UDP : FLOW_SCTP;
+}
+
 export interface TcpFlowsOptions {
   /** Ethernet frame of a full data segment (no FCS). Default 1514. */
   frameBytes?: number;
@@ -279,9 +289,7 @@ export class TcpFlows {
     const mix = opts.mix ?? { tcp: 1, udp: 0, sctp: 0 };
     const ackShare = opts.ackShare ?? 0;
     for (let f = 0; f < F; f++) {
-      // protocol and stream direction by position, as path.ts assigns protocols
-      const u = (f + 0.5) / F;
-      const k = u < mix.tcp * ackShare ? FLOW_ACK : u < mix.tcp ? FLOW_DATA : u < mix.tcp + mix.udp ? FLOW_UDP : FLOW_SCTP;
+      const k = flowKindAt(f, F, mix, ackShare);
       this.kind[f] = k;
       const proto = k === FLOW_UDP ? IPPROTO_UDP : k === FLOW_SCTP ? IPPROTO_SCTP : IPPROTO_TCP;
       const o = f * FS, st = this.fs;

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FRAMES_PER_RUN, Simulation, applyKnob, defaultScenario, findPreset, lineRatePps, parseScenario, presetScenario, setPath, type Scenario, type Summary } from './index';
+import { LRO_REASONS } from './lro';
 import { MP_STATES, NM_WAKE_SOURCES, TK, type TraceData } from './trace';
 import { layoutTrace } from './tracelayout';
 import { chromeTrace } from './traceexport';
@@ -194,18 +195,31 @@ describe('one sender, one TX queue, a packet every 20 µs', () => {
 
 describe('one received TCP packet every 20 µs with LRO', () => {
   it('each pass flushes one segment up at its end (tcp_lro_flush_all, batch_end)', () => {
-    const { d } = run(oneQueue('receive', { 'lro.mode': 'legacy', 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.frame_bytes': 1518, 'traffic.load': 1e9 / GAP_NS / lineRatePps(10, 1518) }));
+    // one TCP flow of evenly spaced packets (traffic.interleave uniform: not TSO bursts)
+    const { d } = run(oneQueue('receive', { 'lro.mode': 'legacy', 'traffic.interleave': 'uniform', 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.frame_bytes': 1518, 'traffic.load': 1e9 / GAP_NS / lineRatePps(10, 1518) }));
     const passes = of(d, TK.RX_PASS), flushes = of(d, TK.LRO_FLUSH);
     expect(passes.length).toBe(10);
     expect(flushes.length).toBe(10);
     for (const [k, f] of flushes.entries()) {
       expect(d.b[f]).toBe(1); // one segment
+      expect(LRO_REASONS[d.a[f]!]).toBe('batch_end');
       expect(d.t0[f]! > d.t0[passes[k]!]! && d.t0[f]! <= d.t1[passes[k]!]!).toBe(true);
     }
   });
 });
 
 describe('kinds of busier runs, against what the model counted', () => {
+  it('the sorted queue with a batch of 1024 flushes when the queue goes idle: the flush is named by its trigger', () => {
+    const { d, summary } = run(setPath(setPath(presetScenario(findPreset('lro-many-flows-sorted')!), 'sim.duration_ms', 20), 'sim.trace', true));
+    const flushes = of(d, TK.LRO_FLUSH);
+    expect(flushes.length).toBeGreaterThan(0);
+    expect(summary.lro!.flush_reasons.idle).toBeGreaterThan(0);
+    for (const f of flushes) {
+      expect(['idle', 'batch_end', 'queue_full']).toContain(LRO_REASONS[d.a[f]!]);
+      expect(d.b[f]).toBeGreaterThan(0);
+    }
+  });
+
   it('FreeBSD 12 forwarding on 12 queues: waits for IF_AFDATA_RLOCK lie inside the pass that waited, and add to its spin time', () => {
     let s = setPath(setPath(presetScenario(findPreset('fwd-ix-82599-e5v4')!), 'sim.duration_ms', 2), 'sim.trace', true);
     s = setPath(setPath(s, 'host.freebsd', 12), 'host.afdata_rlock', true);

@@ -43,7 +43,7 @@ import { NST } from './costmodel';
 import { STACK_DEPTH } from './cpus';
 import { findHost } from './hardware';
 import type { HostPath } from './hostpath';
-import type { Lro } from './lro';
+import { R_BATCH_END, R_IDLE, R_QUEUE_FULL, type Lro } from './lro';
 import type { Scenario } from './scenario';
 import type { SharedLine } from './sharedline';
 import { TK, TRACE_CAPACITY, TRACE_FLOW_CAPACITY, TraceRecorder, traceWindow, type TraceMeta } from './trace';
@@ -479,12 +479,16 @@ export class TraceTap {
   /** RX queue q's pass on `cpu` ends at `t` with LRO: what tcp_lro_flush_all handed up, and why. */
   lroFlush(cpu: number, q: number, t: number, lro: Lro): void {
     const R = this.nreasons, mark = this.lroMark, base = q * R, reasons = lro.reasons;
-    let best = -1, bestD = 0;
+    // what triggered tcp_lro_flush_all (the batch, the queue going idle, a full sort array) names
+    // it; else the reason most of its segments were closed for
+    let best = -1, bestD = 0, trigger = -1, triggerD = 0;
     for (let k = 0; k < R; k++) {
       const d = reasons[k]! - mark[base + k]!;
       mark[base + k] = reasons[k]!;
       if (d > bestD) { bestD = d; best = k; }
+      if ((k === R_BATCH_END || k === R_IDLE || k === R_QUEUE_FULL) && d > triggerD) { triggerD = d; trigger = k; }
     }
+    if (trigger >= 0) best = trigger;
     const seg = lro.out.nseg;
     if (seg > 0 && t >= this.fromNs && t <= this.toNs) this.tr.instant(TK.LRO_FLUSH, cpu, t, q, best < 0 ? 0 : best, seg);
   }

@@ -21,6 +21,9 @@ import {
   parseScenario,
   planSweep,
   presetScenario,
+  replayDurationNs,
+  type CaptureInfo,
+  type CaptureRef,
   type FrameBatch,
   type Scenario,
   type SeriesInfo,
@@ -53,6 +56,18 @@ export interface LinkError {
   details: string[];
 }
 
+/** A capture the page has read (the file stays on disk; the worker reads it in chunks). */
+export interface LoadedCapture {
+  file: Blob;
+  info: CaptureInfo;
+}
+
+/** A pcap scenario needs a capture to name (the share link carries it) before it is valid. */
+export function pcapProblem(s: Scenario, ref: CaptureRef | null): string | null {
+  if (s.traffic.workload !== 'receive' || s.traffic.interleave !== 'pcap' || ref) return null;
+  return 'traffic.interleave = pcap replays a capture: choose the capture file under “Replay a capture”';
+}
+
 export interface AppState {
   /** The scenario built from every valid field (an invalid field keeps its last valid value). */
   scenario: Scenario;
@@ -75,6 +90,13 @@ export interface AppState {
   baselineScenario: Scenario | null;
   /** The sweep being set up or shown (the share link carries it), or null. */
   sweepDef: SweepDef | null;
+  /** The capture read from the file the user chose, or null. */
+  capture: LoadedCapture | null;
+  /** The capture a link names that the page does not have yet: the user is asked for the file. */
+  captureWanted: CaptureRef | null;
+  /** Why the last file chosen was not taken (a bad capture, or another one than the link's). */
+  captureMessage: string | null;
+  captureBusy: boolean;
 
   status: RunStatus;
   /** Increases on every run and reset; stale callbacks from older runs are ignored. */
@@ -107,6 +129,12 @@ export interface AppState {
   setBaselineScenario(s: Scenario | null): void;
   /** Set (or clear) the sweep definition; the share link follows. */
   setSweepDef(def: SweepDef | null): void;
+  /**
+   * Read a capture file in the worker. Taken: the form switches to replaying it (receive workload,
+   * traffic.interleave = pcap, sim.duration_ms the replay's length + 1 ms). Refused when it is not a
+   * capture, or when a link asked for another one (by SHA-256).
+   */
+  chooseCapture(file: Blob, name: string): Promise<void>;
 
   run(): Promise<void>;
   pause(): void;
@@ -217,17 +245,23 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
     // A link whose sweep does not plan against its scenario is refused whole (link.ts), so while a
     // settings change makes the sweep impossible (say, more queues than the new host has cores)
     // the link leaves the sweep out; it comes back as soon as the sweep plans again.
-    const hashFor = (scenario: Scenario, baseline = get().baselineScenario, sweep = get().sweepDef) =>
-      encodeLink({ scenario, ...(baseline ? { baseline } : {}), ...(sweep && planSweep(scenario, sweep).ok ? { sweep } : {}) });
+    const refOf = (st: Pick<AppState, 'capture' | 'captureWanted'> = get()): CaptureRef | null =>
+      st.capture ? { name: st.capture.info.name, sha256: st.capture.info.sha256 } : st.captureWanted;
+    const hashFor = (scenario: Scenario, baseline = get().baselineScenario, sweep = get().sweepDef, ref = refOf()) => {
+      const capture = scenario.traffic.workload === 'receive' && scenario.traffic.interleave === 'pcap' && ref ? ref : null;
+      return encodeLink({ scenario, ...(baseline ? { baseline } : {}), ...(sweep && planSweep(scenario, sweep).ok ? { sweep } : {}), ...(capture ? { capture } : {}) });
+    };
     /** Everything derived from a fully valid scenario. */
-    const validState = (scenario: Scenario, baseline?: Scenario | null, sweep?: SweepDef | null) => ({
-      scenario,
-      fields: fieldsFor(scenario),
-      crossErrors: {},
-      formErrors: [],
-      valid: true,
-      shareHash: hashFor(scenario, baseline, sweep),
-    });
+    const validState = (scenario: Scenario, baseline?: Scenario | null, sweep?: SweepDef | null, ref: CaptureRef | null = refOf()) => {
+      const pcapError = pcapProblem(scenario, ref);
+      return {
+        scenario,
+        fields: fieldsFor(scenario),
+        ...splitCrossErrors(pcapError ? [pcapError] : []),
+        valid: !pcapError,
+        shareHash: pcapError ? get().shareHash : hashFor(scenario, baseline, sweep, ref),
+      };
+    };
 
     return {
       scenario: initial,
@@ -240,6 +274,10 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
       linkError: null,
       baselineScenario: null,
       sweepDef: null,
+      capture: null,
+      captureWanted: null,
+      captureMessage: null,
+      captureBusy: false,
       status: 'idle',
       runId: 0,
       runScenario: null,
@@ -267,8 +305,9 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
         const allFieldsOk = Object.values(fields).every((f) => f.errors.length === 0);
         // Whole-scenario rules only make sense once every knob is valid on its own.
         const whole = allFieldsOk ? parseScenario(scenario) : null;
-        const split = splitCrossErrors(whole && !whole.ok ? whole.errors : []);
-        const valid = allFieldsOk && whole !== null && whole.ok;
+        const pcapError = whole?.ok ? pcapProblem(scenario, refOf(st)) : null;
+        const split = splitCrossErrors(whole && !whole.ok ? whole.errors : pcapError ? [pcapError] : []);
+        const valid = allFieldsOk && whole !== null && whole.ok && !pcapError;
         set({
           fields,
           scenario,
@@ -321,13 +360,18 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
         if (r.ok) {
           const baseline = r.state.baseline ?? null;
           const sweep = r.state.sweep ?? null;
+          const want = r.state.capture ?? null;
+          // the capture the page holds stays if it is the one the link names; else the link's is asked for
+          const keep = want && st.capture && st.capture.info.sha256 === want.sha256 ? st.capture : null;
+          const capture = { capture: keep, captureWanted: keep ? null : want, captureMessage: null };
           const extrasSame =
-            JSON.stringify(baseline) === JSON.stringify(st.baselineScenario) && JSON.stringify(sweep) === JSON.stringify(st.sweepDef);
+            JSON.stringify(baseline) === JSON.stringify(st.baselineScenario) && JSON.stringify(sweep) === JSON.stringify(st.sweepDef) &&
+            JSON.stringify(refOf(capture)) === JSON.stringify(refOf(st));
           if (st.valid && sameScenario(r.state.scenario, st.scenario) && extrasSame) {
             set({ linkError: null });
             return false;
           }
-          set({ ...validState(r.state.scenario, baseline, sweep), baselineScenario: baseline, sweepDef: sweep, presetName: null, linkError: null });
+          set({ ...capture, ...validState(r.state.scenario, baseline, sweep, refOf(capture)), baselineScenario: baseline, sweepDef: sweep, presetName: null, linkError: null });
           return true;
         }
         set({
@@ -354,6 +398,37 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
         set({ linkError: null });
       },
 
+      async chooseCapture(file, name) {
+        if (!engine.inspectCapture) {
+          set({ captureMessage: 'This page cannot read captures (no simulation worker).' });
+          return;
+        }
+        set({ captureBusy: true, captureMessage: null });
+        const r = await engine.inspectCapture(file, name);
+        set({ captureBusy: false });
+        if (!r.ok) {
+          set({ captureMessage: `${name}: ${r.message}` });
+          return;
+        }
+        const st = get();
+        const want = st.captureWanted;
+        if (want && want.sha256 !== r.info.sha256) {
+          set({ captureMessage: `${name} is not the capture this link replays: it asks for ${want.name} with SHA-256 ${want.sha256}; this file's is ${r.info.sha256}.` });
+          return;
+        }
+        const capture: LoadedCapture = { file, info: r.info };
+        set({ capture, captureWanted: null, captureMessage: null });
+        // replay it: receive workload, the capture's packet order, long enough to play it through
+        let scenario = applyKnob(applyKnob(st.scenario, 'traffic.workload', 'receive'), 'traffic.interleave', 'pcap');
+        if (!want) {
+          const ns = replayDurationNs(r.info, { scaled: scenario.traffic.pcap_timing === 'scaled', targetBitsPerNs: scenario.traffic.load * scenario.nic.link_gbps });
+          scenario = applyKnob(scenario, 'sim.duration_ms', Math.min(600000, Math.ceil(ns / 1e5) / 10 + 1));
+        }
+        const ok = parseScenario(scenario);
+        if (ok.ok) set({ ...validState(ok.value, st.baselineScenario, st.sweepDef, { name: r.info.name, sha256: r.info.sha256 }), presetName: null });
+        else set({ ...validState(st.scenario), captureMessage: ok.errors.join('; ') });
+      },
+
       setFramesPerSecond(fps) {
         if (Number.isFinite(fps) && fps >= 0) set({ framesPerSecond: fps });
       },
@@ -364,6 +439,12 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
         const whole = parseScenario(st.scenario);
         if (!whole.ok) return; // invalid values never reach the engine
         const scenario = whole.value;
+        const pcapRun = scenario.traffic.workload === 'receive' && scenario.traffic.interleave === 'pcap';
+        if (pcapRun && !st.capture) {
+          const w = st.captureWanted;
+          set({ status: 'error', runError: w ? `Choose the capture ${w.name} (SHA-256 ${w.sha256.slice(0, 12)}…) to run this link.` : 'Choose a capture file to replay first.' });
+          return;
+        }
         const runId = st.runId + 1;
         set({
           status: 'running',
@@ -381,6 +462,7 @@ export function createAppStore(engine: EngineClient, opts: StoreOptions = {}): A
         try {
           result = await engine.run(scenario, (batch, progress) => get().receiveFrames(runId, batch, progress), {
             framesPerSecond: st.framesPerSecond,
+            ...(pcapRun && st.capture ? { capture: { data: st.capture.file, name: st.capture.info.name } } : {}),
           });
         } catch (e) {
           result = { kind: 'error' as const, message: `The simulation failed: ${e instanceof Error ? e.message : String(e)}` };

@@ -59,7 +59,7 @@ export interface SweepState {
 
   setDraft(d: SweepDraft): void;
   /** Plan `def` on `base` and run it; false (with `errors` set) when it cannot be planned. */
-  start(base: Scenario, def: SweepDef): boolean;
+  start(base: Scenario, def: SweepDef, capture?: { data: Blob | Uint8Array; name: string }): boolean;
   cancel(): void;
 }
 
@@ -84,7 +84,7 @@ export function createSweepStore(pool: EnginePool, opts: { draft?: SweepDraft } 
       set({ draft: d });
     },
 
-    start(base, def) {
+    start(base, def, capture) {
       if (get().status === 'running') pool.cancel();
       const sweepId = get().sweepId + 1;
       const plan = planSweep(base, def);
@@ -130,6 +130,7 @@ export function createSweepStore(pool: EnginePool, opts: { draft?: SweepDraft } 
             onProgress: (p) => {
               if (current()) set({ progress: p });
             },
+            ...(capture ? { capture } : {}),
           },
         )
         .then(

@@ -61,7 +61,8 @@ export function runSweep(): boolean {
   const c = checkDraft(sweepStore.getState().draft);
   if (c.errors.length) return false;
   if (!sameDef(c.def, app.sweepDef)) app.setSweepDef(c.def);
-  return sweepStore.getState().start(app.scenario, c.def);
+  const capture = app.capture ? { data: app.capture.file, name: app.capture.info.name } : undefined;
+  return sweepStore.getState().start(app.scenario, c.def, capture);
 }
 
 declare global {

@@ -1,6 +1,7 @@
 import { Suspense, lazy, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { PRESETS } from '../engine';
 import { appStore, useApp } from '../state/app';
+import { CapturePanel } from './CapturePanel';
 import { ComparePanel } from './ComparePanel';
 import { ConfigForm } from './ConfigForm';
 import { LinkErrorBanner } from './LinkErrorBanner';
@@ -83,6 +84,7 @@ export function App() {
       <main className="layout">
         <aside className="panel side">
           <RunControls />
+          <CapturePanel />
           <ConfigForm />
         </aside>
         <section className="panel results" aria-label="Results">

@@ -1,4 +1,4 @@
-import type { Summary } from '../engine';
+import { lroFacts, type CaptureInfo, type Summary } from '../engine';
 import { appStore, useApp, useCompare } from '../state/app';
 import { sameScenario } from '../state/compare';
 import { exportName, framesCsv, summaryJson } from './exportData';
@@ -28,7 +28,7 @@ function rateRow(key: string, label: string, pps: number, line: number): Row {
   return { key, label, value: formatInt(pps), unit: 'pps', note: `${formatMpps(pps)} Mpps, ${formatPercent(pps, line)} of line rate` };
 }
 
-function rows(s: Summary): Row[] {
+function rows(s: Summary, capture: CaptureInfo | null): Row[] {
   const line = s.line_rate_pps;
   const r: Row[] = [rateRow('offered_pps', 'Offered', s.offered_pps, line)];
   if (s.workload !== 'ring') r.push(rateRow('rx_pps', s.workload === 'transmit' ? 'Accepted by the sender threads' : 'Received into RX rings', s.rx_pps, line));
@@ -78,6 +78,33 @@ function rows(s: Summary): Row[] {
       unit: 'packets/segment',
       note: `${l.mode} LRO; data ${formatSig(l.aggregation_ratio.data)}, pure ACKs ${formatSig(l.aggregation_ratio.ack)}; ${formatInt(l.packets_in)} packets → ${formatInt(l.segments_out)} segments`,
     });
+    const f = lroFacts(s, capture);
+    if (f) {
+      r.push(
+        { key: 'lro.code', label: 'LRO: merge code', value: f.code === 'classic' ? 'classic' : '13+', unit: '', note: f.codeLabel },
+        {
+          key: 'lro.connections',
+          label: 'LRO: TCP connections per RX queue',
+          value: formatInt(f.perQueue),
+          unit: 'connections',
+          note: `${formatInt(f.tcpConnections)} TCP of ${formatInt(f.connections)} flows on ${f.rxQueues} RX queue(s); the table holds ${f.entries} per queue${f.overTable ? ': more than it holds' : ''}`,
+        },
+        {
+          key: 'lro.held',
+          label: 'LRO: packets held at the end',
+          value: formatInt(f.held),
+          unit: 'packets',
+          note: f.batch > 1 ? `tcp_lro_flush_all waits for ${formatInt(f.batch)} packets: the latency above includes that wait` : 'tcp_lro_flush_all at the end of every rxeof pass',
+        },
+      );
+    }
+  }
+  if (capture && s.scenario.traffic.interleave === 'pcap') {
+    r.push(
+      { key: 'capture.name', label: 'Capture replayed', value: capture.name, unit: '', note: `${capture.format}, SHA-256 ${capture.sha256.slice(0, 16)}…` },
+      { key: 'capture.flows', label: 'Capture: flows', value: formatInt(capture.flows), unit: 'flows', note: `${formatInt(capture.tcpFlows)} TCP; ${formatInt(capture.replayed)} IP packets replayed, ${formatInt(capture.nonIp + capture.cut)} frames skipped` },
+      { key: 'capture.duration', label: 'Capture: duration', value: formatSig(capture.durationNs / 1e6), unit: 'ms', note: 'first to last replayed packet, as captured' },
+    );
   }
   r.push(
     { key: 'in_flight', label: 'In flight at the end', value: formatInt(s.in_flight), unit: 'packets' },
@@ -90,8 +117,11 @@ function rows(s: Summary): Row[] {
 }
 
 function describe(s: Summary['scenario']): string {
-  const parts = [`${s.traffic.workload}`, `${s.nic.link_gbps} Gbit/s`, `${s.traffic.frame_bytes}-byte frames`, `load ${s.traffic.load}× (${s.traffic.arrival})`];
-  if (s.traffic.workload !== 'ring') parts.push(`${s.nic.model} on ${s.host.preset}`, `${s.traffic.flows} flows`);
+  const replay = s.traffic.workload === 'receive' && s.traffic.interleave === 'pcap';
+  const parts = [`${s.traffic.workload}`, `${s.nic.link_gbps} Gbit/s`];
+  if (replay) parts.push(`capture replay (timing ${s.traffic.pcap_timing === 'scaled' ? `scaled to load ${s.traffic.load}×` : 'as captured'})`);
+  else parts.push(`${s.traffic.frame_bytes}-byte frames`, `load ${s.traffic.load}× (${s.traffic.workload === 'receive' && s.traffic.interleave === 'tso' ? 'TCP senders' : s.traffic.arrival})`);
+  if (s.traffic.workload !== 'ring') parts.push(`${s.nic.model} on ${s.host.preset}`, ...(replay ? [] : [`${s.traffic.flows} flows`]));
   parts.push(`seed ${s.sim.seed}`, `${s.sim.duration_ms} ms`);
   return parts.join(' · ');
 }
@@ -204,6 +234,7 @@ function RunActions({ summary }: { summary: Summary }) {
 
 export function SummaryPanel() {
   const summary = useApp((s) => s.summary);
+  const capture = useApp((s) => s.capture?.info ?? null);
   const formScenario = useApp((s) => s.scenario);
   if (!summary) return null;
   // The link also carries a pinned baseline or a sweep: compare the settings, not the links.
@@ -241,7 +272,7 @@ export function SummaryPanel() {
           </tr>
         </thead>
         <tbody>
-          {rows(summary).map((r) => (
+          {rows(summary, capture).map((r) => (
             <tr key={r.key}>
               <th scope="row">{r.label}</th>
               <td className="num" data-testid={`summary-${r.key}`}>

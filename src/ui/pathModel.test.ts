@@ -39,6 +39,13 @@ describe('stagesFor: the path adapts to the workload', () => {
     expect(st.find((x) => x.id === 'stack')!.fn).toBe('ip_tryforward');
     expect(new Set(st.map((x) => x.row))).toEqual(new Set([0, 1]));
   });
+  it('forward with LRO enabled on the router: rxeof carries the LRO checks\' cycles', () => {
+    const s = preset('fwd-ix-82599-e5v4');
+    expect(stagesFor(s).find((x) => x.id === 'rxeof')!.cpu).not.toContain('lro');
+    const on = stagesFor(setPath(s, 'lro.forwarding', true) as Scenario).find((x) => x.id === 'rxeof')!;
+    expect(on.cpu).toContain('lro');
+    expect(on.functions).toMatch(/iflib_check_lro_possible/);
+  });
   it('receive ends in the socket sink, with LRO (not modelled) after rxeof', () => {
     const s = setPath(defaultScenario(), 'traffic.workload', 'receive') as Scenario;
     expect(ids(s)).toEqual<StageId[]>(['wire_in', 'nic_rx', 'rxeof', 'lro', 'stack', 'sink']);

@@ -151,10 +151,14 @@ export function stagesFor(s: Scenario): StageDef[] {
   }
   if (workload === 'forward') {
     const fbsd12 = s.host.freebsd === 12;
+    // LRO enabled on the router: iflib_rxeof's LRO checks are rxeof's cycles (engine stage lro)
+    const rxeof: StageDef = s.lro.forwarding
+      ? { ...RXEOF, cpu: ['irq', 'rxeof', 'lro'], functions: `${RXEOF.functions} With LRO enabled (lro.forwarding): iflib_get_ip_forwarding once per pass and iflib_check_lro_possible on every packet (false on a router: none is coalesced).` }
+      : RXEOF;
     return [
       WIRE_IN,
       NIC_RX,
-      RXEOF,
+      rxeof,
       {
         id: 'stack', label: 'forward', fn: 'ip_tryforward', row: 0,
         functions: `ip_tryforward → fib4_lookup → ether_output → arpresolve${fbsd12 ? ' (FreeBSD 12: IF_AFDATA_RLOCK on the egress ifnet, a lock word every CPU shares; its contention is counted here)' : ' (FreeBSD 13+: under the network epoch, no IF_AFDATA lock)'}.`,
