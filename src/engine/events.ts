@@ -14,3 +14,5 @@ export const EV_NM_WAKE = 4;
 export const EV_SEND = 5;
 /** cxgbe: the chip's egress update for a TX queue arrives (arg: queue); its handler drains. */
 export const EV_EGR_UPDATE = 6;
+/** An idle RX queue's partial LRO batch is due for its inactivity flush (arg: queue). */
+export const EV_LRO_FLUSH = 7;

@@ -20,7 +20,7 @@ import { HOST_COSTS, PARAMS, STAGE_INDEX, type Params } from './costs';
 const SPIN = STAGE_INDEX.spin;
 import { CostModel, OP } from './costmodel';
 import { Cpus, STACK_DEPTH } from './cpus';
-import { EV_ARRIVAL, EV_EGR_UPDATE, EV_IRQ, EV_NM_WAKE, EV_SEND } from './events';
+import { EV_ARRIVAL, EV_EGR_UPDATE, EV_IRQ, EV_LRO_FLUSH, EV_NM_WAKE, EV_SEND } from './events';
 import { Flows } from './flows';
 import { findHost, findNic, txCeiling, txReserve, type NicPreset } from './hardware';
 import { Histogram } from './histogram';
@@ -31,7 +31,7 @@ import { makeRxSource, rxSourceKind } from './makesource';
 import type { Capture } from './pcap';
 import type { Prng } from './prng';
 import type { RxSource } from './rxsource';
-import { RXQ_ARMED, RxQueues } from './rxqueue';
+import { RXQ_ARMED, RXQ_QUEUED, RxQueues } from './rxqueue';
 import { RxTasks } from './rxtask';
 import { effectiveQueues, iflibDomainLocal, type Scenario } from './scenario';
 import { EV_TIMER, Tournament, type Scheduler } from './scheduler';
@@ -111,6 +111,8 @@ export class HostPath implements TxContext {
   readonly txqOwner: Int32Array;
   /** cxgbe: an egress update is on its way for this TX queue. */
   private readonly egrDue: Uint8Array;
+  /** Per RX queue: an LRO inactivity flush is scheduled. */
+  private readonly lroFlushDue: Uint8Array;
   private readonly lineIo = new Float64Array(4);
   private readonly lineCosts: { atomicNs: number; intraNs: number; crossNs: number };
   private readonly tailPos: Uint8Array;
@@ -173,6 +175,7 @@ export class HostPath implements TxContext {
     this.txQueued = new Uint8Array(this.ntx);
     this.txqOwner = new Int32Array(this.ntx).fill(-1);
     this.egrDue = new Uint8Array(this.ntx);
+    this.lroFlushDue = new Uint8Array(Math.max(1, this.nrx));
 
     // Costs: which CPUs share a core with other queue or sender work, and the NUMA placement.
     const ncpu = this.topo.ncpu;
@@ -303,6 +306,7 @@ export class HostPath implements TxContext {
         budget, forward: this.workload === 'forward', afdata: this.afdata, rtentry: this.rtentry,
         lockCriticalNs: Math.max(0, params['ns.spinlock']! - params['ns.atomic']!),
         lro: lroOn ? { mode: s.lro.mode as 'legacy' | 'sorted', code, entries: s.lro.entries, mbufs: s.lro.mbufs, batch: s.lro.batch, tcpHint: s.lro.tcp_hint } : null,
+        idleFlushNs: s.lro.idle_flush_us >= 1e6 ? Infinity : s.lro.idle_flush_us * 1e3,
         lroCheck, seg, ghz: this.ghz, source,
       });
       const nicNs = nic.hwCeilingPps ? 1e9 / nic.hwCeilingPps : 0;
@@ -366,6 +370,12 @@ export class HostPath implements TxContext {
     return e < r ? e : r;
   }
 
+  lroFlushAt(q: number, t: number): void {
+    if (this.lroFlushDue[q] || t >= this.durationNs) return;
+    this.lroFlushDue[q] = 1;
+    this.clock.schedule(t, EV_LRO_FLUSH, q);
+  }
+
   egressUpdateAt(q: number, t: number): void {
     if (this.egrDue[q]) return;
     this.egrDue[q] = 1;
@@ -414,7 +424,15 @@ export class HostPath implements TxContext {
       if (this.tap !== null) this.tap.irq(arg, this.rxCpu[arg]!, this.time[0]!);
       this.wake(arg);
     } else if (kind === EV_SEND) this.wake(this.nrx + this.ntx + arg, true);
-    else if (kind === EV_EGR_UPDATE) {
+    else if (kind === EV_LRO_FLUSH) {
+      // tcp_lro_flush_inactive's turn: an idle queue's task runs once to flush (rxtask idle())
+      this.lroFlushDue[arg] = 0;
+      const rx = this.rx!;
+      if (rx.state[arg] === RXQ_ARMED && rx.count[arg] === 0) {
+        rx.state[arg] = RXQ_QUEUED;
+        this.wake(arg);
+      }
+    } else if (kind === EV_EGR_UPDATE) {
       this.egrDue[arg] = 0;
       if (this.tap !== null) this.tap.egressUpdate(arg, this.txCpu[arg]!, this.time[0]!);
       this.scheduleTxTask(arg);

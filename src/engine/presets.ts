@@ -183,7 +183,7 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'lro-many-flows-sorted',
     title: 'LRO with 1000 connections: sorted queue, batch of 1024',
-    description: 'The same 1000 senders through tcp_lro_queue_mbuf with a batch of up to 1024 packets before tcp_lro_flush_all: the sort brings each connection\'s packets together (a few per segment against the table\'s one) and the queue keeps up. The batch rarely fills: LRO flushes whenever the ring empties, every few dozen packets here; with more traffic.load the CPU falls behind, the batch fills and it merges several times more.',
+    description: 'The same 1000 senders through tcp_lro_queue_mbuf with a batch of up to 1024 packets before tcp_lro_flush_all: the sort brings each connection\'s packets together (8.9 per segment against the table\'s 1.0) and the queue keeps up. When the ring empties, a partial batch waits up to lro.idle_flush_us (100 µs, cxgbe\'s lro_timeout) for more before it is flushed; set it to 0 to see what flushing at once costs (1.8 per segment).',
     set: { 'host.preset': 'xeon-e5-2697av4', 'nic.model': 'ixl-xl710', 'traffic.workload': 'receive', 'queues.rx': 1, 'queues.tx': 1, 'traffic.frame_bytes': 1518, 'traffic.mix.tcp': 1, 'traffic.mix.udp': 0, 'traffic.flows': 1000, 'traffic.interleave': 'tso', 'traffic.sender_gbps': 1, 'traffic.load': 0.5, 'lro.mode': 'sorted', 'lro.batch': 1024, 'sim.duration_ms': 20 },
   },
   {
@@ -195,7 +195,7 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'fewer-queues-than-cores',
     title: 'Fewer queues than cores: 4 ix queues on 24 cores',
-    description: 'Four RX queues on a 24-core router: 20 cores idle while four saturate. Toggle queues.irq_spread to try the meeting\'s proposal.',
+    description: 'Four RX queues on a 24-core router: 20 cores idle while four saturate. Toggle queues.irq_spread (Stephen\'s patch in the iflib meeting: spread the queues\' interrupts over more cores): here the four already sit on separate physical cores of the NIC\'s domain, so the model finds nothing to gain; iflib.tx_abdicate moves their drains to the TX tasks and does.',
     set: { 'host.preset': 'xeon-e5-2650v4-2s', 'nic.model': 'ix-82599', 'traffic.workload': 'forward', 'queues.rx': 4, 'queues.tx': 4, 'traffic.load': 1, 'traffic.arrival': 'constant' },
   },
   {

@@ -59,6 +59,8 @@ export interface RxTaskHost {
   readonly tap: TraceTap | null;
   /** A closed-loop source was told of deliveries: the ingress pulls again if it was waiting. */
   resumeArrivals(): void;
+  /** Queue q's idle LRO batch is due for its inactivity flush at t (EV_LRO_FLUSH). */
+  lroFlushAt(q: number, t: number): void;
 }
 
 export interface LroSummary {
@@ -90,6 +92,8 @@ export interface RxTaskOptions {
   /** A mutex cycle's hold beyond its atomic (ns.spinlock − ns.atomic). */
   lockCriticalNs: number;
   lro: { mode: 'legacy' | 'sorted'; code: LroCode; entries: number; mbufs: number; batch: number; tcpHint: boolean } | null;
+  /** How long an idle queue's partial batch may wait before its flush, ns (Infinity: never). */
+  idleFlushNs: number;
   /** Forward with LRO enabled on the interface: iflib_check_lro_possible per packet (tcpHint: only TCP hash types). */
   lroCheck: { tcpHint: boolean } | null;
   seg: SegmentBuffer | null;
@@ -124,6 +128,8 @@ export class RxTasks {
   private readonly serial: Int32Array = new Int32Array(0);
   private readonly lroMark: Float64Array = new Float64Array(0);
   private readonly lroOpCycles = new Float64Array(LRO_WORK_LEN);
+  /** Per RX queue: arrival of the oldest packet LRO holds (the batch's start), for the idle flush. */
+  private batchStart: Float64Array = new Float64Array(0);
   /** [0] packets delivered in segments, [1] segments: totals for the frames' aggregation ratio. */
   readonly lroTotals = new Float64Array(2);
   private lroNs = 0;
@@ -150,6 +156,7 @@ export class RxTasks {
     if (o.lro) {
       const nq = this.rx.n;
       for (let k = 0; k < nq; k++) this.lros.push(new Lro({ mode: o.lro.mode, code: o.lro.code, entries: o.lro.entries, mbufs: o.lro.mbufs, batch: o.lro.batch, tcpHint: o.lro.tcpHint }));
+      this.batchStart = new Float64Array(nq);
       // Ids of packets inside LRO or handed up by the running pass, for their arrival stamps: at
       // most the sort array or the batch (whichever flushes first) plus one pass, so twice that
       // never wraps onto a packet still in flight.
@@ -254,6 +261,12 @@ export class RxTasks {
     if (this.lros.length > 0 && this.rx.count[q] === 0) {
       const lro = this.lros[q]!;
       if (lro.heldPackets > 0) {
+        // tcp_lro_flush_inactive: only once the batch's oldest packet has waited idleFlushNs
+        const due = this.batchStart[q]! + this.o.idleFlushNs, now = this.h.time[0]!;
+        if (now < due) {
+          this.h.lroFlushAt(q, due);
+          return this.endPass(q);
+        }
         lro.flushAll();
         this.chargeLro(cpu, q);
         this.phase[cpu] = P_FLUSH;
@@ -300,6 +313,7 @@ export class RxTasks {
     for (let k = 0; k < n; k++) {
       const i = rx.slot(q, k);
       this.holdStamp[hb + id] = rx.ringStamp[i]!;
+      if (lro.heldPackets === 0) this.batchStart[q] = rx.ringStamp[i]!;
       lro.input(this.o.seg!, i, id);
       id = id + 1 === hold ? 0 : id + 1;
     }

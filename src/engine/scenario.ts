@@ -271,6 +271,11 @@ const KNOB_TABLE = [
     help: 'Packets accumulated across rxeof passes before tcp_lro_flush_all (1 = every pass, as iflib does today). The meeting\'s task 1: induce iflib to create a large batch.',
   },
   {
+    path: 'lro.idle_flush_us', group: 'LRO', kind: 'int', label: 'Idle flush after', workloads: ['receive'], since: 4, legacy: 1000000,
+    min: 0, max: 1000000, default: 100, unit: 'µs',
+    help: 'A partial lro.batch on a queue that went idle (its ring empty, the interrupt re-armed) is flushed once its oldest packet has waited this long (tcp_lro_flush_inactive; 100 µs is cxgbe\'s default, sc->lro_timeout in t4_main.c, sysctl dev.t5nex.N.lro_timeout). 0 flushes at once; the maximum, never (the batch waits for more packets).',
+  },
+  {
     path: 'lro.tcp_hint', group: 'LRO', kind: 'bool', label: 'TCP hint', workloads: ['receive', 'forward'], default: false,
     help: 'Send only packets whose RSS hash type says TCP (M_HASHTYPE_RSS_TCP_*) to LRO; off, iflib_check_lro_possible sends every IP packet, UDP and SCTP included. On a router with LRO enabled (lro.forwarding), packets of other hash types skip the check.',
     freebsd: 'iflib_check_lro_possible / M_HASHTYPE_RSS_TCP_IPV4',

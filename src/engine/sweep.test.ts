@@ -127,7 +127,7 @@ describe('built-in sweeps', () => {
       expect(r.ok, `${b.name}: ${r.ok ? '' : r.errors.join('; ')}`).toBe(true);
     }
   });
-  it('the LRO sweep: alike below the table\'s 8 entries, the table collapsing above, the sorted queue merging more; the batch only fills once the queue stays busy', () => {
+  it('the LRO sweep: alike below the table\'s 8 entries, the table collapsing above, the sorted queue with a batch merging many', () => {
     const b = BUILTIN_SWEEPS.find((x) => x.name === 'lro-flows')!;
     const base = presetScenario(findPreset(b.preset!)!);
     const r = planSweep(base, { ...b.def, spec: 'traffic.flows=4..1000:log:2' });
@@ -139,27 +139,22 @@ describe('built-in sweeps', () => {
     const [pass4, table4, sorted4] = [at(0, 0), at(1, 0), at(2, 0)];
     const [pass1000, table1000] = [at(0, 1), at(1, 1)];
     const sorted = run(2, 1), sorted1000 = ratio.get(sorted);
-    // 4 connections: the table and the sorted queue merge alike, and a batch gathers more than a
-    // pass; but 4 senders' 0.3 Mpps leave the queue idle every few dozen packets, and it flushes
-    // then: nowhere near a batch of 1024
+    // 4 connections: the table and the sorted queue merge alike, and a batch (held across idle
+    // spells up to lro.idle_flush_us) gathers more than a pass
     expect(Math.abs(table4 - sorted4) / sorted4).toBeLessThan(0.15);
-    expect(table4).toBeGreaterThan(pass4);
-    expect(table4).toBeLessThan(4);
+    expect(table4).toBeGreaterThan(2 * pass4);
     // 1000 connections: the table is full (no_entries) with or without the batch and falls behind;
-    // the sorted queue merges more and keeps up with what is offered
+    // the sorted queue merges many per segment and keeps up with what is offered
     const table = run(1, 1);
     expect(table1000).toBeLessThan(1.5);
     expect(pass1000).toBeLessThan(1.2);
-    expect(sorted1000).toBeGreaterThan(table1000);
+    expect(sorted1000).toBeGreaterThan(3 * table1000);
     expect(table.delivered_pps).toBeLessThan(0.95 * table.offered_pps);
     expect(sorted.delivered_pps).toBeGreaterThan(0.99 * sorted.offered_pps);
-    // It keeps up, so its ring empties often and LRO flushes each time (the idle flush). With more
-    // load the CPU falls behind, the ring rarely empties, the batch fills and each connection's
-    // bursts meet (where that happens depends on the host's fitted costs: look for it)
-    const idleShare = (x: typeof sorted) => (x.lro!.flush_reasons.idle ?? 0) / x.lro!.packets_in;
-    const loaded = [0.6, 0.7, 0.8].map((l) => runScenario(setPath(sorted.scenario, 'traffic.load', l)).summary);
-    const best = loaded.reduce((a, b) => (ratio.get(b) > ratio.get(a) ? b : a));
-    expect(ratio.get(best)).toBeGreaterThan(3 * sorted1000);
-    expect(idleShare(best)).toBeLessThan(0.2 * idleShare(sorted));
+    // flushing an idle queue's batch at once (lro.idle_flush_us = 0) throws most of that away:
+    // the queue keeps up, its ring empties every few dozen packets
+    const atOnce = runScenario(setPath(sorted.scenario, 'lro.idle_flush_us', 0)).summary;
+    expect(ratio.get(atOnce)).toBeLessThan(0.5 * sorted1000);
+    expect(atOnce.lro!.flush_reasons.idle ?? 0).toBeGreaterThan(sorted.lro!.flush_reasons.idle ?? 0);
   });
 });
