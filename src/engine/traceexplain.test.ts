@@ -96,6 +96,20 @@ describe('findBottleneckMoment', () => {
     expect(m.fromNs).toBe(50_000);
   });
 
+  it('the slice selected is the one that spent most in the CPU\'s top stage, around the stretch too; a lock wait counts only for spin', () => {
+    const r = new TraceRecorder({ fromNs: 50_000, toNs: 100_000, capacity: 100, ncpu: 1, stages: STAGES, meta: synthMeta('ixl', 1) });
+    const row = new Float64Array(STAGES.length);
+    const loop = r.slice(TK.SENDER_PASS, 0, 0, 120_000, 0, 500, 0, 0); // a sender's loop around the whole window
+    row[STAGES.indexOf('doorbell')] = 60_000;
+    r.stageNs(loop, row, 0);
+    const line = r.declareLine('txq7 ifmp_ring state word');
+    r.slice(TK.LOCK_WAIT, 0, 51_000, 51_500, 7, 0, line, 1);
+    const d = r.data();
+    // the summary's stage is the diagram's ('encap' groups encap and doorbell); the CPU's is doorbell
+    expect(findBottleneckMoment(ref({ cpu: 0, stage: 'encap', cpuStage: 'doorbell' }), d)!.ev).toBe(loop);
+    expect(findBottleneckMoment(ref({ kind: 'cpu', cpu: 0, cpuStage: 'spin' }), d)!.ev).toBe(loop + 1);
+  });
+
   it('the wire as the limit has nothing on a CPU to show', () => {
     const r = recorder();
     r.slice(TK.RX_PASS, 0, 0, 10, 0, 1, 0, 0);
@@ -143,6 +157,6 @@ describe('bottleneckRef', () => {
 
   it('takes a structured bottleneck as it is', () => {
     const sum = { bottleneck: { kind: 'cas', stage: 'spin', cpu: 3, queue: 1, text: 'CPU 3 waits' }, cores: [], queues: [] } as unknown as Parameters<typeof bottleneckRef>[0];
-    expect(bottleneckRef(sum)).toEqual({ kind: 'cas', stage: 'spin', cpu: 3, queue: 1, text: 'CPU 3 waits' });
+    expect(bottleneckRef(sum)).toEqual({ kind: 'cas', stage: 'spin', cpu: 3, queue: 1, text: 'CPU 3 waits', cpuStage: null });
   });
 });

@@ -21,6 +21,7 @@ import { STAGES } from './costs';
 import type { Summary } from './sim';
 import { TK, type TraceData } from './trace';
 import { layoutTrace, type TraceLayout } from './tracelayout';
+import { KIND_STAGE } from './tracenames';
 
 export interface BottleneckRef {
   kind: string;
@@ -28,6 +29,11 @@ export interface BottleneckRef {
   cpu: number | null;
   queue: number | null;
   text: string;
+  /**
+   * The CPU stage (costs.ts STAGES) that took most of the bottleneck CPU's cycles: the summary's
+   * `stage` names a packet-path stage (the diagram's), which may group several CPU stages.
+   */
+  cpuStage?: string | null;
 }
 
 export interface TraceMoment {
@@ -54,7 +60,8 @@ export function bottleneckRef(s: Summary): BottleneckRef | null {
   if (raw && typeof raw === 'object') {
     const b = raw as Structured;
     const num = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : null);
-    return { kind: String(b.kind ?? ''), stage: typeof b.stage === 'string' ? b.stage : null, cpu: num(b.cpu), queue: num(b.queue), text: String(b.text ?? '') };
+    const cpu = num(b.cpu);
+    return { kind: String(b.kind ?? ''), stage: typeof b.stage === 'string' ? b.stage : null, cpu, queue: num(b.queue), text: String(b.text ?? ''), cpuStage: cpu === null ? null : topStage(s, cpu) };
   }
   const text = typeof raw === 'string' ? raw : '';
   if (s.cores.length === 0) return null;
@@ -103,9 +110,11 @@ function longestRun(d: TraceData, L: TraceLayout, items: number[], gap: number):
   return best;
 }
 
+/** ns slice i spent in `stage` (a CPU stage): its split, or all of it when its kind is drawn in that stage; any stage: its length. */
 function stageNsOf(d: TraceData, i: number, stage: string | null): number {
   const k = stage ? d.stages.indexOf(stage) : -1;
-  if (k < 0 || !d.hasStages[i]) return L_DUR(d, i);
+  if (k < 0) return L_DUR(d, i);
+  if (!d.hasStages[i]) return KIND_STAGE[d.kind[i]!] === stage ? L_DUR(d, i) : 0;
   return d.stageNs[i * d.stages.length + k]!;
 }
 const L_DUR = (d: TraceData, i: number) => d.t1[i]! - d.t0[i]!;
@@ -207,10 +216,12 @@ export function findBottleneckMoment(ref: BottleneckRef, d: TraceData, L: TraceL
   if (!best) return null;
   const span = d.toNs - d.fromNs;
   const from0 = best.run.from, to0 = Math.min(best.run.to, from0 + Math.max(0.1 * span, 2000));
+  // the slice there (or around it: a sender's loop) that spent most in the CPU's top stage
+  const stage = ref.cpuStage ?? ref.stage;
   let ev = -1, v = -1;
   for (const i of cpuSlices(L, best.cpu)) {
-    if (d.t0[i]! < from0 || d.t0[i]! > to0) continue;
-    const x = stageNsOf(d, i, ref.stage);
+    if (L.end[i]! < from0 || d.t0[i]! > to0) continue;
+    const x = stageNsOf(d, i, stage);
     if (x > v) { v = x; ev = i; }
   }
   const [from, to] = pad(d, from0, to0);
