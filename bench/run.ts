@@ -31,6 +31,7 @@ import { benchScenario, getGc, scenariosOf, type EngineApi, type Row } from './h
 import { anchorRatio } from './lindley';
 import { poolFigures, poolText } from './pool';
 import { DEFAULT_MIN_RATIO, checkAgainstBaseline, gateText, incomparable, makeBaseline, type Baseline, type GateResult } from './gate';
+import { benchTrace } from './trace';
 
 const DEFAULT_BASELINE = fileURLToPath(new URL('./baseline.json', import.meta.url));
 
@@ -83,7 +84,8 @@ const USAGE = `usage: npm run bench -- [--json] [--shared] [--repeats N] [--warm
   --scenarios A,B  only these scenarios (--against)
   --ui             also print the UI figures: e2e/perf.spec.ts in headless Chromium (fps and
                    main-thread long tasks while a run streams; work per keystroke in the form with
-                   a 2000-run sweep defined; builds the app, port $E2E_PORT or 4192)`;
+                   a 2000-run sweep defined; builds the app, port $E2E_PORT or 4192)
+  --trace          what tracing costs instead (bench/trace.ts; --trace --help for its options)`;
 
 function parseOptions(argv: string[]): Options | string {
   const o: Options = {
@@ -417,4 +419,5 @@ function uiFigures(): UiFigures | string {
   return r.status === 0 ? figures : `${JSON.stringify(figures)} but the spec failed (exit ${String(r.status)})`;
 }
 
-process.exitCode = main();
+if (process.argv[2] === '--trace') void benchTrace(process.argv.slice(3)).then((c) => (process.exitCode = c));
+else process.exitCode = main();

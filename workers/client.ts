@@ -17,7 +17,7 @@
  * the sweep pool.
  */
 import * as Comlink from 'comlink';
-import type { Scenario } from '../src/engine';
+import type { Scenario, TraceData } from '../src/engine';
 import {
   engineOptions,
   spawnEngineWorker,
@@ -41,6 +41,8 @@ export interface EngineClient {
   reset(): Promise<void>;
   /** Start the worker ahead of the first run (optional; run() starts it on demand). */
   warm(): void;
+  /** The last finished run's trace (sim.trace), transferred from the worker; null if none. */
+  trace?(): Promise<TraceData | null>;
   /** Read a capture in the worker (checks, flows, SHA-256); absent in engines that cannot replay one. */
   inspectCapture?(data: Blob | Uint8Array, name: string): Promise<CaptureResult>;
   dispose(): void;
@@ -182,6 +184,14 @@ export function createEngineClient(makeWorker: () => Worker = defaultMakeWorker,
     },
     warm() {
       get().remote.ping().catch(() => undefined);
+    },
+    async trace() {
+      if (!live || live.dead || resetting) return null;
+      try {
+        return await live.remote.trace();
+      } catch {
+        return null;
+      }
     },
     async inspectCapture(data, name) {
       if (resetting) await resetting;

@@ -2,7 +2,7 @@
  * The messages between the engine Worker and the UI. Shared by workers/runner.ts (worker side) and
  * workers/client.ts (UI side); types, defaults and one message, so both sides can import it for free.
  */
-import type { CaptureInfo, FrameBatch, Scenario, SeriesInfo, Summary } from '../src/engine';
+import type { CaptureInfo, FrameBatch, Scenario, SeriesInfo, Summary, TraceData } from '../src/engine';
 import { mib } from '../src/engine/budget';
 
 export interface RunOptions {
@@ -107,6 +107,12 @@ export interface EngineWorkerApi {
   resume(): void;
   /** Cancel the current run; its start() resolves with `{ kind: 'cancelled' }`. */
   reset(): void;
+  /**
+   * The trace of the last run that finished (`done`) with sim.trace on, its typed arrays
+   * transferred (not copied, not JSON); null when it had none or it was already taken. A new
+   * start() or runToEnd() discards it.
+   */
+  trace(): TraceData | null;
   /** Liveness check for the client. */
   ping(): string;
   /**

@@ -12,7 +12,7 @@
  * stays stuck past the budget).
  */
 import * as Comlink from 'comlink';
-import { CaptureError, FRAMES_PER_RUN, MIB, Simulation, memoryBudgetProblem, parseScenario, stateBytes, type Capture, type FrameBatch, type Scenario } from '../src/engine';
+import { CaptureError, FRAMES_PER_RUN, MIB, Simulation, memoryBudgetProblem, parseScenario, stateBytes, traceTransferables, type Capture, type FrameBatch, type Scenario, type TraceData, type TraceRecorder } from '../src/engine';
 import { CaptureCache } from './capture';
 import {
   budgetMessage,
@@ -74,6 +74,8 @@ function transferable(batch: FrameBatch): FrameBatch {
 
 class ActiveRun {
   cancelled = false;
+  /** The run's trace once it is done (sim.trace), for EngineRunner.trace(). */
+  finishedTrace: TraceRecorder | null = null;
   /** What the run loop is doing (the heartbeat reports it: workers/handle.ts). */
   phase: RunPhase = 'computing';
   /** The simulation once built (for the heartbeat's progress figures). */
@@ -242,7 +244,9 @@ class ActiveRun {
     if (deliveryError) return deliveryError;
     if (this.cancelled) return { kind: 'cancelled' };
     try {
-      return { kind: 'done', summary: sim.summary(this.busyMs) };
+      const summary = sim.summary(this.busyMs);
+      this.finishedTrace = sim.trace;
+      return { kind: 'done', summary };
     } catch (e) {
       return { kind: 'error', message: `The engine could not summarise the run: ${errorMessage(e)}` };
     }
@@ -251,6 +255,7 @@ class ActiveRun {
 
 export class EngineRunner implements EngineWorkerApi {
   private current: ActiveRun | null = null;
+  private lastTrace: TraceRecorder | null = null;
   private readonly yieldNow: Yield;
   private readonly captures = new CaptureCache();
 
@@ -260,6 +265,7 @@ export class EngineRunner implements EngineWorkerApi {
 
   async start(scenario: Scenario, onFrames: FramesCallback, opts: Partial<RunOptions> = {}): Promise<RunResult> {
     this.current?.cancel();
+    this.lastTrace = null;
     const run = new ActiveRun(
       scenario,
       onFrames,
@@ -275,7 +281,9 @@ export class EngineRunner implements EngineWorkerApi {
     );
     this.current = run;
     try {
-      return await run.execute();
+      const result = await run.execute();
+      if (result.kind === 'done' && this.current === run) this.lastTrace = run.finishedTrace;
+      return result;
     } catch (e) {
       return { kind: 'error', message: `The simulation failed: ${errorMessage(e)}` };
     } finally {
@@ -319,6 +327,14 @@ export class EngineRunner implements EngineWorkerApi {
   reset(): void {
     this.current?.cancel();
     this.current = null;
+  }
+
+  trace(): TraceData | null {
+    const r = this.lastTrace;
+    this.lastTrace = null;
+    if (!r) return null;
+    const d = r.data();
+    return Comlink.transfer(d, traceTransferables(d));
   }
 
   ping(): string {

@@ -81,6 +81,9 @@ export interface CliOptions {
   sweep?: string;
   /** `--builtin-sweep NAME`: a sweep from BUILTIN_SWEEPS, with its preset and series. */
   builtinSweep?: string;
+  /** `--trace FILE`, `--trace-window A..B` (trace.ts). */
+  trace?: string;
+  traceWindow?: string;
   /** `--pcap FILE`: replay a capture (cli/pcap.ts). */
   pcap?: string;
   /** Raw `--shard i/N`: run only every N-th point of the sweep (shard.ts). */
@@ -105,6 +108,8 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'NAME',
     help: `run a built-in sweep (its preset, series and range; --set and --sweep adjust it): ${BUILTIN_SWEEPS.map((b) => b.name).join(', ')}`,
   },
+  { name: '--trace', value: 'FILE', help: 'also record a trace of the run (sim.trace) and write it to FILE as Chrome trace JSON (Perfetto UI, chrome://tracing)' },
+  { name: '--trace-window', value: 'A..B', help: 'the traced span of simulated time with --trace, e.g. 1ms..1.2ms (default: 200 µs after the warm-up)' },
   { name: '--pcap', value: 'FILE', help: 'replay a pcap or pcapng capture (Ethernet, up to 4 GiB) through the receive path: its flows, TCP headers and timing' },
   { name: '--shard', value: 'i/N', help: 'with a sweep: run only points k with k mod N = i and print them as JSON lines (for --merge)' },
   { name: '--merge', value: 'FILE…', help: 'join the JSON lines of every --shard into the sweep\'s csv (default) or --format json' },
@@ -207,6 +212,12 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
       case '--builtin-sweep':
         if (opts.builtinSweep !== undefined) return fail('--builtin-sweep given twice; give it once');
         opts.builtinSweep = value!;
+        break;
+      case '--trace':
+      case '--trace-window':
+        if ((name === '--trace' ? opts.trace : opts.traceWindow) !== undefined) return fail(`${name} given twice; give it once`);
+        if (name === '--trace') opts.trace = value!;
+        else opts.traceWindow = value!;
         break;
       case '--pcap':
         if (opts.pcap !== undefined) return fail('--pcap given twice; one capture per run');

@@ -3,6 +3,7 @@
  * (`… | head`) end the program quietly; anything unexpected prints one line, not a stack
  * (RINGLAB_DEBUG=1 shows it).
  */
+import { writeFileSync } from 'node:fs';
 import { EXIT_INTERNAL } from './args';
 import { runCli } from './run';
 
@@ -16,6 +17,7 @@ try {
   process.exitCode = runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
+    writeFile: (path, text) => writeFileSync(path, text),
     now: () => performance.now(),
     errIsTTY: process.stderr.isTTY === true,
     columns: process.stderr.columns,

@@ -14,7 +14,7 @@ import {
   type CaptureInfo, type ChunkReader, type Scenario,
 } from '../engine';
 import { EXIT_OK, EXIT_USAGE, type CliError, type CliOptions } from './args';
-import { framesCsv, summaryJson, summaryText } from './format';
+import { framesCsv, summaryJson, summaryText, terminalSafe } from './format';
 
 export interface PcapIo {
   out(text: string): void;
@@ -70,12 +70,14 @@ export function pcapMissing(opts: CliOptions): CliError {
 /** `base`: the scenario from the base and every --set. */
 export function runPcap(opts: CliOptions, base: Scenario, io: PcapIo): number {
   const file = opts.pcap!;
+  // the file name and a link's capture name are the user's text: no terminal escapes on stderr
+  const say = (line: string) => io.err(`ringlab: ${terminalSafe(line)}\n`);
   let capture: Capture;
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch (e) {
-    io.err(`ringlab: --pcap ${file}: cannot open it (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
+    say(`--pcap ${file}: cannot open it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     return EXIT_USAGE;
   }
   try {
@@ -83,12 +85,12 @@ export function runPcap(opts: CliOptions, base: Scenario, io: PcapIo): number {
       capture = openCapture(fileReader(fd), basename(file));
     } catch (e) {
       if (!(e instanceof CaptureError)) throw e;
-      io.err(`ringlab: --pcap ${file}: ${e.message}\n`);
+      say(`--pcap ${file}: ${e.message}`);
       return EXIT_USAGE;
     }
     const named = linkCapture(opts);
     if (named && named.sha256 !== capture.info.sha256) {
-      io.err(`ringlab: --pcap ${file}: the link replays ${named.name} with sha256 ${named.sha256}; this file's is ${capture.info.sha256}\n`);
+      say(`--pcap ${file}: the link replays ${named.name} with sha256 ${named.sha256}; this file's is ${capture.info.sha256}`);
       return EXIT_USAGE;
     }
     let s = base;
@@ -96,7 +98,7 @@ export function runPcap(opts: CliOptions, base: Scenario, io: PcapIo): number {
     for (const [path, v] of [['traffic.workload', 'receive'], ['traffic.interleave', 'pcap']] as const) {
       const given = opts.sets.find((x) => x.path === path);
       if (given && given.text.trim() !== v) {
-        io.err(`ringlab: --pcap replays into ${path}=${v}; it cannot be combined with --set ${path}=${given.text}\n`);
+        say(`--pcap replays into ${path}=${v}; it cannot be combined with --set ${path}=${given.text}`);
         return EXIT_USAGE;
       }
       if ((path === 'traffic.workload' ? s.traffic.workload : s.traffic.interleave) !== v) forced.push(`${path}=${v}`);
@@ -108,15 +110,15 @@ export function runPcap(opts: CliOptions, base: Scenario, io: PcapIo): number {
       if (ms !== s.sim.duration_ms) forced.push(`sim.duration_ms=${ms} (the replay's ${(replayNs / 1e6).toPrecision(4)} ms + 1 ms)`);
       s = applyKnob(s, 'sim.duration_ms', ms);
     }
-    if (forced.length) io.err(`ringlab: note: --pcap sets ${forced.join(', ')}\n`);
+    if (forced.length) say(`note: --pcap sets ${forced.join(', ')}`);
     const parsed = parseScenario(s);
     if (!parsed.ok) {
-      for (const e of parsed.errors) io.err(`ringlab: ${e}\n`);
+      for (const e of parsed.errors) say(`${e}`);
       return EXIT_USAGE;
     }
     const tooBig = memoryBudgetProblem(parsed.value, opts.maxMib ?? DEFAULT_MEMORY_BUDGET_MIB, '--max-mib N', { captureFlows: capture.info.flows });
     if (tooBig) {
-      io.err(`ringlab: ${tooBig}\n`);
+      say(`${tooBig}`);
       return EXIT_USAGE;
     }
     const { summary, frames } = runScenario(parsed.value, { capture });

@@ -13,7 +13,7 @@
  * Percent and ETA count each run of a sweep or a comparison as an equal share, and simulated time
  * within the run. stdout (the results) is never touched here.
  */
-import { FRAMES_PER_RUN, Simulation, type FrameBatch, type Scenario, type Summary } from '../engine';
+import { FRAMES_PER_RUN, Simulation, type FrameBatch, type Scenario, type Summary, type TraceRecorder } from '../engine';
 
 /** Events per engine call: the clock is read between calls (an event is a few µs at most). */
 export const EVENTS_PER_CALL = 4096;
@@ -115,7 +115,7 @@ export class Progress {
 }
 
 export type Executed =
-  | { kind: 'done'; summary: Summary; frames: FrameBatch }
+  | { kind: 'done'; summary: Summary; frames: FrameBatch; trace: TraceRecorder | null }
   | { kind: 'stopped'; simulatedMs: number; totalMs: number };
 
 /**
@@ -135,5 +135,5 @@ export function execute(scenario: Scenario, io: Pick<ProgressIo, 'now'>, progres
     progress.update(sim.simulatedMs);
     if (!sim.done && now > deadline) return { kind: 'stopped', simulatedMs: sim.simulatedMs, totalMs };
   }
-  return { kind: 'done', summary: sim.summary(busy), frames: sim.frames.since(0) };
+  return { kind: 'done', summary: sim.summary(busy), frames: sim.frames.since(0), trace: sim.trace };
 }

@@ -13,6 +13,7 @@ import {
   getPath,
   memoryBudgetProblem,
   planSweep,
+  type LinkState,
   type Scenario,
   type SweepPlan,
   type Summary,
@@ -47,12 +48,15 @@ import {
   sweepRow,
   terminalSafe,
 } from './format';
+import { traceScenario, writeTrace } from './trace';
 import { Progress, execute } from './progress';
 import { isMerge, parseShardSpec, runMerge, runShard } from './shard';
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Write a whole file (--trace); main.ts binds it to the file system. */
+  writeFile?(path: string, text: string): void;
   /** Wall clock, ms (default performance.now). */
   now?(): number;
   /** stderr is a terminal: progress is a bar redrawn in place (else plain lines). */
@@ -159,6 +163,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   if (opts.pcap !== undefined) return runPcap(opts, scenario, io);
   if (scenario.traffic.interleave === 'pcap' && scenario.traffic.workload === 'receive') return report(io, pcapMissing(opts));
   const link = resolved.value.link;
+  if (opts.trace !== undefined || opts.traceWindow !== undefined) return runTracedCommand(ctx, scenario, link);
 
   if (opts.sweep !== undefined) {
     const sweep = parseSweep(opts.sweep);
@@ -197,6 +202,29 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   if (opts.format === 'json') ctx.out(summaryJson(summary));
   else if (opts.format === 'csv') ctx.out(framesCsv(frames));
   else ctx.out(summaryText(summary));
+  return EXIT_OK;
+}
+
+/**
+ * `--trace FILE`: the one scenario (a link's sweep or baseline is not run, and says so) with
+ * tracing on, run as any single run, its trace written to FILE.
+ */
+function runTracedCommand(ctx: Ctx, scenario: Scenario, link: LinkState | undefined): number {
+  const io = ctx.io, opts = ctx.opts;
+  const s = traceScenario(scenario, opts, io);
+  if (!s.ok) return report(io, s.error);
+  const left = [link?.sweep ? `its sweep (${link.sweep.spec})` : '', link?.baseline ? 'its pinned baseline' : ''].filter(Boolean);
+  if (left.length) ctx.note(`--trace records the link's scenario only; ${left.join(' and ')} did not run`);
+  const mem = checkMemory(ctx, [s.value]);
+  if (mem) return report(io, mem);
+  ctx.progress.startRun(0, 1, s.value.sim.duration_ms);
+  const r = execute(s.value, ctx, ctx.progress, ctx.deadline);
+  if (r.kind === 'stopped') return report(io, stoppedError(ctx, 'the traced run', r.simulatedMs, r.totalMs));
+  const err = writeTrace(r.summary, r.trace!, opts, io, (t) => ctx.note(t));
+  if (err) return report(io, err);
+  if (opts.format === 'json') ctx.out(summaryJson(r.summary));
+  else if (opts.format === 'csv') ctx.out(framesCsv(r.frames));
+  else ctx.out(summaryText(r.summary));
   return EXIT_OK;
 }
 

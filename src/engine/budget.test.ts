@@ -55,6 +55,19 @@ describe('estimateStateBytes', () => {
     for (const p of PRESETS) check(p.name, presetScenario(p));
   });
 
+  it('bounds traced runs (sim.trace: the recorder and its tap at their largest), before and after recording', () => {
+    for (const name of ['fwd-ix-82599-e5v4', 'cxgbe-40g-kernel-tx', 'ixl-netmap-stall', 'lro-many-flows-sorted']) {
+      const s = applyKnob(applyKnob(presetScenario(PRESETS.find((p) => p.name === name)!), 'sim.trace', true), 'sim.duration_ms', 2);
+      check(`${name} traced`, s);
+      const sim = new Simulation(s);
+      sim.advance(200);
+      expect(sim.trace!.length, name).toBeGreaterThan(0);
+      expect(estimateStateBytes(s).bytes, name).toBeGreaterThanOrEqual(stateBytes(sim));
+      expect(estimateStateBytes(s).parts.trace, name).toBeGreaterThan(14 * MIB);
+    }
+    check('ring traced', applyKnob(build(defaultScenario(), [['traffic.workload', 'ring']]), 'sim.trace', true));
+  });
+
   it('bounds the extremes of every knob that sizes the state', () => {
     for (const [name, s] of EXTREMES) check(name, s);
   });

@@ -35,6 +35,8 @@ import { rxSourceKind } from './makesource';
 import { PCAP_LIMITS } from './pcap';
 import { KEY_WORDS, MAX_CAPTURE_FLOWS } from './pcapflows';
 import { PK_REC } from './tcpflows';
+import { TRACE_CAPACITY, TRACE_COUNTER_CAPACITY, TRACE_FLOW_CAPACITY } from './trace';
+import { FLOW_FAN, TAP_SERIALS } from './tracetap';
 import { CXGBE_TXPKTS_MAX } from './txpath/drain';
 
 export const MIB = 2 ** 20;
@@ -229,7 +231,24 @@ export function estimateStateBytes(s: Scenario, opts: EstimateOptions = {}): Sta
   }
 
   parts.frames = framesBytes(FRAME_SERIES.length + DROP_LOCATIONS.length + (transmit ? nsend : nrx) + ncpu + (lro ? 1 : 0) + stagesOf(s).length);
+  if (s.sim.trace) parts.trace = traceBytes(ncpu, nrx, ntx, lro);
   return total(parts);
+}
+
+/**
+ * trace.ts TraceRecorder at its largest (its arrays grow up to the capacities: kind, instant, cpu,
+ * t0, t1, queue, packets, a, b, stage ns and hasStages per event; track, time, value per counter
+ * sample; two ends and a time per flow) and tracetap.ts TraceTap (per activity slot: live, t0, serial, two
+ * counters, flag, stage row, arrow list ends; per CPU last end and idle row; the serial ring; per
+ * TX queue its producers and state; the arrow pool at its largest; LRO reason marks).
+ */
+function traceBytes(ncpu: number, nrx: number, ntx: number, lro: boolean): number {
+  const perEvent = 2 * U8 + 2 + 2 * F64 + 4 * I32 + NST * 4 + U8;
+  const recorder = TRACE_CAPACITY * perEvent + TRACE_COUNTER_CAPACITY * (2 + 2 * F64) + TRACE_FLOW_CAPACITY * (2 * I32 + F64) + 8 * (2 * F64 + 2 * U8);
+  const slots = ncpu * STACK_DEPTH;
+  const tap = slots * (2 * U8 + 3 * F64 + 3 * I32 + NST * F64) + ncpu * (F64 + NST * F64) + NST * F64 + 2 * TAP_SERIALS * I32
+    + ntx * (FLOW_FAN * (2 * I32 + F64) + I32 + U8) + TRACE_FLOW_CAPACITY * (2 * I32 + F64) + 8 * (2 * I32 + U8 + F64) + (lro ? nrx * LRO_REASONS.length * F64 : 0);
+  return recorder + tap;
 }
 
 /**

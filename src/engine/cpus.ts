@@ -8,6 +8,7 @@
  * stage, the run queues); what a step does is the model's (host.ts).
  */
 import { NST } from './costmodel';
+import type { TraceTap } from './tracetap';
 
 /** Deepest activity stack: a pass, a drain inside it, one spare. */
 export const STACK_DEPTH = 3;
@@ -29,6 +30,8 @@ export class Cpus {
   readonly busyAcc: Float64Array;
   /** ns charged to each stage, per CPU (ncpu × STAGES). */
   readonly stageNs: Float64Array;
+  /** Trace source (sim.trace): told of each activity's start and end. */
+  tap: TraceTap | null = null;
 
   constructor(ncpu: number, maxTasksPerCpu: number) {
     this.ncpu = ncpu;
@@ -60,6 +63,7 @@ export class Cpus {
     this.arg[i] = arg;
     this.pos[i] = 0;
     this.depth[cpu] = d + 1;
+    if (this.tap !== null) this.tap.pushed(cpu, i, kind, arg, now);
   }
 
   /** The top activity is finished; returns the remaining depth (0: the CPU went idle). */
@@ -67,6 +71,7 @@ export class Cpus {
     const d = this.depth[cpu]! - 1;
     this.depth[cpu] = d;
     if (d === 0) this.busyAcc[cpu]! += now - this.busyFrom[cpu]!;
+    if (this.tap !== null) this.tap.popped(cpu, cpu * STACK_DEPTH + d, now);
     return d;
   }
 

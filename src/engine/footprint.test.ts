@@ -19,4 +19,18 @@ describe('stateBytes', () => {
     small.advance(50);
     expect(stateBytes(small)).toBe(before);
   });
+
+  it('counts a trace at its largest from the start, and the same while it records', () => {
+    const s = applyKnob(applyKnob(defaultScenario(), 'sim.trace', true), 'sim.duration_ms', 3);
+    const off = stateBytes(new Simulation(applyKnob(s, 'sim.trace', false)));
+    const sim = new Simulation(s);
+    const before = stateBytes(sim);
+    // 131072 events of 89 bytes, 131072 counter samples of 18, 65536 flows of 16 (and the tap's few arrays)
+    const full = 131072 * 89 + 131072 * 18 + 65536 * 16;
+    expect(before - off).toBeGreaterThanOrEqual(full);
+    expect(before - off).toBeLessThan(full + 65536);
+    sim.advance(200);
+    expect(sim.trace!.length).toBeGreaterThan(1024); // grown past its first arrays
+    expect(stateBytes(sim)).toBe(before);
+  });
 });

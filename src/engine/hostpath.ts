@@ -39,6 +39,7 @@ import { Senders } from './senders';
 import { SharedLine } from './sharedline';
 import { SegmentBuffer, TcpFlows } from './tcpflows';
 import { buildTopology, placeQueues, placeSenders, type Topology } from './topology';
+import type { LineLabel, TraceTap } from './tracetap';
 import { TxRing, Wire } from './txring';
 import { BufRingPath } from './txpath/bufringpath';
 import { LockedPath } from './txpath/locked';
@@ -115,6 +116,9 @@ export class HostPath implements TxContext {
   private readonly lineIo = new Float64Array(4);
   private readonly lineCosts: { atomicNs: number; intraNs: number; crossNs: number };
   private readonly tailPos: Uint8Array;
+  /** Trace sink (sim.trace, tracetap.ts), else null; and what each contended line is, for it. */
+  tap: TraceTap | null = null;
+  private readonly lineLabels = new Map<SharedLine, LineLabel>();
 
   constructor(
     readonly s: Scenario,
@@ -271,9 +275,9 @@ export class HostPath implements TxContext {
       if (!nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${budget} packets per pass (iflib.rx_budget does not apply)`);
       this.rx = new RxQueues(q.rx, s.queues.rx_desc, s.iflib.itr_us * 1e3);
       const fwd12 = this.workload === 'forward' && s.host.freebsd === 12;
-      this.afdata = fwd12 && s.host.afdata_rlock ? this.newLine() : null;
+      this.afdata = fwd12 && s.host.afdata_rlock ? this.newLine({ name: 'IF_AFDATA_RLOCK (egress ifnet)' }) : null;
       if (this.afdata) this.notes.push('FreeBSD 12-head before r334118: every forwarded packet takes and drops IF_AFDATA_RLOCK on the egress ifnet in arpresolve, a lock word shared by all CPUs');
-      this.rtentry = fwd12 && s.forward.ip_redirect ? this.newLine() : null;
+      this.rtentry = fwd12 && s.forward.ip_redirect ? this.newLine({ name: 'rtentry mutex (RT_LOCK)' }) : null;
       if (this.rtentry) this.notes.push('FreeBSD 12 with net.inet.ip.redirect=1: no ip_tryforward; ip_forward → ip_output looks the route up twice, each time taking and dropping a reference under the rtentry mutex every CPU shares');
       let seg: SegmentBuffer | null = null;
       let tcp: TcpFlows | null = null;
@@ -336,8 +340,10 @@ export class HostPath implements TxContext {
 
   // ---- TxContext / RxTaskHost / SenderHost ---------------------------------------------------
 
-  newLine(): SharedLine {
-    return new SharedLine(this.lineCosts, this.topo.domain);
+  newLine(label?: LineLabel): SharedLine {
+    const line = new SharedLine(this.lineCosts, this.topo.domain);
+    if (label) this.lineLabels.set(line, label);
+    return line;
   }
 
   lineTime(line: SharedLine, cpu: number, n: number, criticalNs: number): void {
@@ -346,6 +352,8 @@ export class HostPath implements TxContext {
     io[1] = criticalNs;
     line.acquireIo(cpu, n, io);
     this.cost.chargeNs(this.cpus.stageNs, cpu, SPIN, io[2]! + io[3]!);
+    // on the CPU's timeline the wait comes after what the step charged before it
+    if (this.tap !== null && io[3]! > 0) this.tap.lineWait(line, cpu, io[0]! + this.cost.owe[cpu]! - io[2]! - io[3]!, io[3]!, n, this.lineLabels.get(line));
   }
 
   armRx(q: number): void {
@@ -413,6 +421,7 @@ export class HostPath implements TxContext {
     else if (kind === EV_ARRIVAL) this.ingress!.arrivals();
     else if (kind === EV_IRQ) {
       this.rx!.fire(arg, this.time[0]!);
+      if (this.tap !== null) this.tap.irq(arg, this.rxCpu[arg]!, this.time[0]!);
       this.wake(arg);
     } else if (kind === EV_SEND) this.wake(this.nrx + this.ntx + arg, true);
     else if (kind === EV_LRO_FLUSH) {
@@ -425,6 +434,7 @@ export class HostPath implements TxContext {
       }
     } else if (kind === EV_EGR_UPDATE) {
       this.egrDue[arg] = 0;
+      if (this.tap !== null) this.tap.egressUpdate(arg, this.txCpu[arg]!, this.time[0]!);
       this.scheduleTxTask(arg);
     } else if (kind === EV_NM_WAKE) {
       if (this.netmap!.wake(arg)) this.wake(this.nrx + this.ntx + arg, true);

@@ -13,6 +13,8 @@
  * sojourns, so Little's law on it is a real check. State is struct-of-arrays by queue.
  */
 
+import type { TraceTap } from './tracetap';
+
 /** Interrupt enabled, task idle. */
 export const RXQ_ARMED = 0;
 /** Interrupt raised (after moderation), task not yet queued. */
@@ -66,6 +68,8 @@ export class RxQueues {
   private readonly area: Float64Array;
   private readonly areaT: Float64Array;
   private readonly sojourn: Float64Array;
+  /** Trace source (sim.trace): told of each ring's occupancy when it changes. */
+  tap: TraceTap | null = null;
 
   constructor(n: number, cap: number, itrNs: number) {
     this.n = n;
@@ -112,6 +116,7 @@ export class RxQueues {
     this.ringFlow[i] = flow;
     this.count[q] = n + 1;
     if (n + 1 > this.maxOcc[q]!) this.maxOcc[q] = n + 1;
+    if (this.tap !== null) this.tap.rxRing(q, t, n + 1);
     return i;
   }
 
@@ -153,6 +158,7 @@ export class RxQueues {
     this.count[q] = cnt - n;
     this.sojourn[q]! += soj;
     this.processed[q]! += n;
+    if (this.tap !== null) this.tap.rxRing(q, now, cnt - n);
   }
 
   /** Bring the occupancy integrals up to t. */

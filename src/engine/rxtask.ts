@@ -37,6 +37,7 @@ import type { RxQueues } from './rxqueue';
 import type { RxSource } from './rxsource';
 import type { SharedLine } from './sharedline';
 import type { SegmentBuffer } from './tcpflows';
+import type { TraceTap } from './tracetap';
 import type { TxPath } from './txpath/txpath';
 import { STAGE_INDEX } from './costs';
 
@@ -54,6 +55,8 @@ export interface RxTaskHost {
   pushActivity(cpu: number, kind: number, arg: number): void;
   /** Acquire a contended line now: its hold and wait are added to what the CPU owes. */
   lineTime(line: SharedLine, cpu: number, n: number, criticalNs: number): void;
+  /** Trace sink (sim.trace), else null. */
+  readonly tap: TraceTap | null;
   /** A closed-loop source was told of deliveries: the ingress pulls again if it was waiting. */
   resumeArrivals(): void;
   /** Queue q's idle LRO batch is due for its inactivity flush at t (EV_LRO_FLUSH). */
@@ -361,6 +364,7 @@ export class RxTasks {
     for (let k = 0; k < np; k++) lat.record(now - this.holdStamp[pb + ids[k]!]!);
     this.sunk += np;
     c[C_SOCKET]! += np;
+    if (h.tap !== null) h.tap.lroFlush(cpu, q, now, this.lros[q]!);
     const src = this.fb;
     if (src !== null && out.nseg > 0) {
       const flow = out.flow, count = out.count;

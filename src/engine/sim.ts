@@ -19,9 +19,11 @@ import type { LroSummary } from './rxtask';
 import type { RxQueueSummary } from './rxqueue';
 import type { Scenario, Workload } from './scenario';
 import { Scheduler } from './scheduler';
+import { TraceRecorder, traceSummary, traceWindow, type TraceSummary } from './trace';
+import { attachTrace, hostRecorder, type TraceTap } from './tracetap';
 import type { TxPathNames } from './txpath/txpath';
 import { ENGINE_ID } from './version';
-import type { Params } from './costs';
+import { STAGES, type Params } from './costs';
 
 export type { Bottleneck, CoreSummary, CostPerPacket, DropLocation, LroSummary, RxQueueSummary, StageReport, TxQueueSummary, TxPathNames };
 export { DROP_LOCATIONS };
@@ -88,6 +90,8 @@ export interface Summary {
   lro?: LroSummary;
   /** netmap transmit: sleeps on a full TX ring and what woke the thread. */
   netmap?: { tx_timer: string; stalls: number; lost_wakeups: number; wakeups: { timer: number; iflib_timer: number; tx_irq: number } };
+  /** With sim.trace: the recorded window and whether the trace buffer filled. */
+  trace?: TraceSummary;
 }
 
 /** What the simulation drives: one model per run. */
@@ -129,6 +133,9 @@ export class Simulation {
   private readonly prevTotals: Float64Array;
   private readonly prev = { area: 0, latSum: 0, latN: 0 };
   private readonly prevLro = new Float64Array(2);
+  /** The run's trace (sim.trace), else null; the sink the packet path's trace sources call. */
+  readonly trace: TraceRecorder | null = null;
+  private readonly tap: TraceTap | null = null;
   private readonly capture: Capture | undefined;
 
   constructor(scenario: Scenario, opts: RunOptions = {}) {
@@ -169,6 +176,16 @@ export class Simulation {
       this.plan = stagePlan(h);
     }
     for (const p of this.plan) series.push({ key: `stage_${p.id}_pps`, label: `${p.title} (${p.fn})`, unit: 'pps', group: 'stage', role: 'stage', id: p.id, title: p.title });
+    if (scenario.sim.trace) {
+      if (this.host) {
+        this.tap = attachTrace(this.host, hostRecorder(scenario, this.host));
+        this.trace = this.tap.recorder;
+      }
+      else {
+        const tw = traceWindow(scenario);
+        this.trace = new TraceRecorder({ fromNs: tw.fromNs, toNs: tw.toNs, capacity: 0, counterCapacity: 0, flowCapacity: 0, ncpu: 0, stages: STAGES });
+      }
+    }
     this.model.start();
     this.series = series;
     this.row = new Float64Array(series.length);
@@ -219,6 +236,7 @@ export class Simulation {
   private frame(index: number): void {
     const t = this.clock.now;
     this.model.sync(t);
+    if (this.tap !== null) this.tap.frame(t);
     const sec = this.frameNs / 1e9;
     const now = this.totals();
     const row = this.row, prev = this.prevTotals;
@@ -284,6 +302,7 @@ export class Simulation {
       simulated_ms: T / 1e6,
       wall_ms: wallMs,
       packets_simulated: tot.offered,
+      ...(this.trace ? { trace: traceSummary(this.trace, this.traceNotes()) } : {}),
     };
     if (this.ring) return this.ringSummary(base, T, rate, lat);
     const h = this.host!;
@@ -334,6 +353,14 @@ export class Simulation {
         littles_law_max_error: lErr,
       },
     };
+  }
+
+  private traceNotes(): string[] {
+    const notes = traceWindow(this.scenario).notes;
+    if (this.ring) notes.push('the ring workload has no CPUs: nothing to trace');
+    const cut = this.tap ? this.tap.cut : 0;
+    if (cut > 0) notes.push(`${cut} activit${cut === 1 ? 'y was' : 'ies were'} still running when recording stopped (a sender that never yields, the pass around a drain), at the first frame after the window or when the buffer filled: recorded up to the end of their step in flight`);
+    return notes;
   }
 
   private ringSummary(base: Omit<Summary, 'line_rate_pps' | 'offered_pps' | 'rx_pps' | 'forwarded_pps' | 'delivered_pps' | 'tx_pps' | 'drops' | 'in_flight' | 'latency_us' | 'queues' | 'cores' | 'bottleneck' | 'notes' | 'invariants' | 'stages' | 'tx_path' | 'doorbells_per_packet' | 'cost_per_packet'>, T: number, rate: (n: number) => number, lat: (h: Histogram) => LatencySummary): Summary {

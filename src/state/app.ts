@@ -5,6 +5,7 @@ import { createCompareStore, type CompareState } from './compare';
 import { createShownStore, type ShownState } from './shown';
 import { createAppStore, type AppState } from './store';
 import { createThemeStore, type Theme, type ThemeState } from './theme';
+import { createTraceStore, type TraceState } from './trace';
 
 /** `?fps=N` sets the initial frame pace (0 = as fast as possible); e2e tests use it. */
 function initialFps(): number | undefined {
@@ -40,6 +41,13 @@ export function useCompare<T>(selector: (s: CompareState) => T): T {
   return useStore(compareStore, selector);
 }
 
+/** The last run's trace (sim.trace), fetched from the main engine's worker when the run is done. */
+export const traceStore = createTraceStore(appStore, engineClient);
+
+export function useTrace<T>(selector: (s: TraceState) => T): T {
+  return useStore(traceStore, selector);
+}
+
 function storage(): Storage | null {
   try {
     return window.localStorage;
@@ -68,6 +76,9 @@ declare global {
   interface Window {
     /** Read-only test/debug hook: the page's store (e2e tests read run state through it). */
     __ringlab?: typeof appStore;
+    /** Read-only test/debug hook: the trace store (e2e tests and the timeline benchmark use it). */
+    __ringlabTrace?: typeof traceStore;
   }
 }
 window.__ringlab = appStore;
+window.__ringlabTrace = traceStore;

@@ -12,6 +12,7 @@ import { ShareLink } from './ShareLink';
 import { SummaryPanel } from './SummaryPanel';
 import { ThemeToggle } from './ThemeToggle';
 import { useReportShown } from './useThrottled';
+import { TracePanel } from './TracePanel';
 
 // Recharts is most of the bundle: load it in parallel with the first paint.
 const Charts = lazy(() => import('./Charts').then((m) => ({ default: m.Charts })));
@@ -123,6 +124,7 @@ export function App() {
             </Suspense>
             <ComparePanel />
             <SummaryPanel />
+            <TracePanel />
           </div>
           <div role="tabpanel" id="tabpanel-presets" aria-labelledby="tab-presets" hidden={tab !== 'presets'}>
             {/* Mounted only while shown: the cards repeat the preset descriptions the form shows. */}

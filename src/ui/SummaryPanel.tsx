@@ -3,6 +3,7 @@ import { appStore, useApp, useCompare } from '../state/app';
 import { sameScenario } from '../state/compare';
 import { exportName, framesCsv, summaryJson } from './exportData';
 import { downloadText } from './exportPng';
+import { BottleneckLink } from './TracePanel';
 import { formatInt, formatMpps, formatPercent, formatSig, formatTrim, formatWallMs } from './format';
 
 interface Row {
@@ -309,6 +310,7 @@ export function SummaryPanel() {
       <p className="bottleneck" data-testid="summary-bottleneck">
         <strong>Bottleneck: </strong>
         {summary.bottleneck.text}
+        <BottleneckLink />
       </p>
       {stale && (
         <p className="note" data-testid="stale-note">

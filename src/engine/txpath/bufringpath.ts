@@ -47,8 +47,8 @@ export class BufRingPath implements TxPath, DrainSource {
     this.tkPhase = new Uint8Array(ncpu);
     for (let q = 0; q < ntx; q++) {
       this.br.push(new BufRing(size));
-      this.prodLines.push(ctx.newLine());
-      this.locks.push(ctx.newLine());
+      this.prodLines.push(ctx.newLine({ name: `txq${q} buf_ring br_prod_head`, queue: q, cas: true }));
+      this.locks.push(ctx.newLine({ name: `txq${q} TX lock (ift_mtx)`, queue: q }));
     }
   }
 
@@ -72,6 +72,7 @@ export class BufRingPath implements TxPath, DrainSource {
     this.srcCpu[q * this.srcSize + slot] = cpu;
     ctr.enqueues++;
     c[C_SOFT_RING]! += 1;
+    if (ctx.tap !== null) ctx.tap.softRing(cpu, q, -1, b.count, true);
     // mtx_trylock(&txq->ift_mtx): one atomic on the lock word either way.
     this.cas(this.locks[q]!, cpu, q);
     if (!this.held[q]) {
@@ -86,6 +87,7 @@ export class BufRingPath implements TxPath, DrainSource {
     if (this.drPhase[cpu] === 1) {
       const n = this.calls.finish(cpu, q, this, ctr);
       b.dequeue(this.scratch, 0, n);
+      if (this.ctx.tap !== null) this.ctx.tap.softRing(cpu, q, -1, b.count, false);
       if (n > 0 && b.count > 0 && ring.free > this.ctx.txReserve) {
         this.calls.plan(cpu, q, this, ctr);
         return STEP;

@@ -156,7 +156,7 @@ export class DrainCalls {
     let rang = false;
     // iflib_txd_db_check(txq, reclaimed, in_use) before the loop
     if (reclaimed > 0 || pend >= dbDeferLimit(size, inUse) || ring.free <= ctx.txReserve) {
-      ctx.ledger.c[C_NIC_TX]! += ring.doorbell(this.time, 0);
+      this.bell(cpu, q);
       doorbells++;
       rang = true;
       pend = 0;
@@ -236,6 +236,7 @@ export class DrainCalls {
     c[C_DRAINED]! += written;
     c[C_ENCAP]! += written;
     c[C_NIC_TX]! += handed;
+    if (ctx.tap !== null && rungAt > 0) ctx.tap.doorbell(cpu, q, handed);
     ctr.drained += written;
     this.markers = n - written;
     return n;
@@ -272,7 +273,7 @@ export class DrainCalls {
         if (db) {
           dbs++;
           desc = 0;
-          if (src !== null) this.ctx.ledger.c[C_NIC_TX]! += this.ctx.rings[q]!.doorbell(this.time, 0);
+          if (src !== null) this.bell(cpu, q);
         }
       }
     }
@@ -284,11 +285,18 @@ export class DrainCalls {
     }
     if (desc > 0) {
       dbs++;
-      if (src !== null) this.ctx.ledger.c[C_NIC_TX]! += this.ctx.rings[q]!.doorbell(this.time, 0);
+      if (src !== null) this.bell(cpu, q);
     }
     if (src !== null) this.openN[q] = open;
     this.ethOut[0] = wrs;
     this.ethOut[1] = dbs;
+  }
+
+  /** The doorbell of TX queue q, rung by `cpu` now (ring_eq_db / isc_txd_flush). */
+  private bell(cpu: number, q: number): void {
+    const k = this.ctx.rings[q]!.doorbell(this.time, 0);
+    this.ctx.ledger.c[C_NIC_TX]! += k;
+    if (this.ctx.tap !== null) this.ctx.tap.doorbell(cpu, q, k);
   }
 
   private writeWr(q: number, n: number): void {
@@ -342,7 +350,7 @@ export class DrainCalls {
     touchTxq(this.ctx, q, cpu);
     this.writeWr(q, open);
     this.openN[q] = 0;
-    this.ctx.ledger.c[C_NIC_TX]! += this.ctx.rings[q]!.doorbell(this.time, 0);
+    this.bell(cpu, q);
     ctr.doorbells++;
     const cost = this.ctx.cost, stage = this.ctx.cpus.stageNs;
     cost.charge(stage, cpu, OP.TX_WR, 1);

@@ -39,7 +39,7 @@ export class LockedPath implements TxPath {
   constructor(private readonly ctx: TxContext, ntx: number, mlx5: boolean) {
     this.names = mlx5 ? MLX5_NAMES : SIMPLE_NAMES;
     this.counters = newCounters(ntx);
-    for (let q = 0; q < ntx; q++) this.locks.push(ctx.newLine());
+    for (let q = 0; q < ntx; q++) this.locks.push(ctx.newLine({ name: mlx5 ? `sq${q} lock (sq->lock)` : `txq${q} TX lock (ift_mtx)`, queue: q }));
     this.time = ctx.clock.timeCell;
     this.tkPhase = new Uint8Array(ctx.cpus.ncpu);
   }
@@ -60,7 +60,9 @@ export class LockedPath implements TxPath {
       cost.charge(stage, cpu, OP.ENCAP, 1);
       cost.charge(stage, cpu, OP.DOORBELL, 1);
       c[C_ENCAP]! += 1;
-      c[C_NIC_TX]! += ring.doorbell(this.time, 0);
+      const k = ring.doorbell(this.time, 0);
+      c[C_NIC_TX]! += k;
+      if (ctx.tap !== null) ctx.tap.doorbell(cpu, q, k);
       ctr.enqueues++;
       ctr.doorbells++;
     } else {

@@ -89,7 +89,7 @@ export class MpRingPath implements TxPath, DrainSource {
     this.calls = new DrainCalls(ctx, !cxgbe ? DRAIN_IFLIB : coalesce ? DRAIN_CXGBE_COALESCE : DRAIN_CXGBE, ncpu, size, ntx);
     this.drPhase = new Uint8Array(ncpu);
     this.tkPhase = new Uint8Array(ncpu);
-    this.tqLines = Array.from({ length: ncpu }, () => ctx.newLine());
+    this.tqLines = Array.from({ length: ncpu }, (_, c) => ctx.newLine({ name: `CPU ${c} taskqueue mutex (GROUPTASK_ENQUEUE)` }));
     this.markers = new Int32Array(ntx);
     for (let q = 0; q < ntx; q++) {
       const ring = ctx.rings[q]!;
@@ -100,7 +100,7 @@ export class MpRingPath implements TxPath, DrainSource {
         ring.observeAt(cell, 0);
         return ring.completed > 0;
       }));
-      this.lines.push(ctx.newLine());
+      this.lines.push(ctx.newLine({ name: `txq${q} ${cxgbe ? 'mp_ring' : 'ifmp_ring'} state word`, queue: q, cas: true }));
     }
   }
 
@@ -137,6 +137,7 @@ export class MpRingPath implements TxPath, DrainSource {
     this.item[0] = start;
     m.publish(start, this.item, 0, 1, this.budget, this.abdicate, out);
     this.line(cpu, q, 2); // reserve + publish
+    if (ctx.tap !== null) ctx.tap.softRing(cpu, q, m.state, m.occupancy, true);
     ctr.enqueues++;
     c[C_SOFT_RING]! += 1;
     if (out[ENQ_CODE] === MP_CONSUME) {
@@ -160,6 +161,7 @@ export class MpRingPath implements TxPath, DrainSource {
     const f = m.consumed(n, this.out);
     const cas = this.out[DRN_CAS]!;
     if (cas > 0) this.line(cpu, q, cas);
+    if (this.ctx.tap !== null) this.ctx.tap.softRing(cpu, q, m.state, m.occupancy, false);
     if (f === MP_BUSY) {
       this.calls.plan(cpu, q, this, ctr);
       return STEP;
@@ -194,6 +196,7 @@ export class MpRingPath implements TxPath, DrainSource {
         m.publish(out[ENQ_START]!, this.item, 0, 1, TX_BATCH_SIZE, this.abdicate, out);
         this.markers[q]! += 1;
         this.line(cpu, q, 2);
+        if (ctx.tap !== null) ctx.tap.softRing(cpu, q, m.state, m.occupancy, false);
         touched = true;
         if (out[ENQ_CODE] === MP_CONSUME) this.consumer = q;
       }
@@ -224,6 +227,7 @@ export class MpRingPath implements TxPath, DrainSource {
     const m = this.mp[q]!;
     m.checkDrainage(budget, this.out);
     this.line(cpu, q, 1);
+    if (this.ctx.tap !== null) this.ctx.tap.softRing(cpu, q, m.state, m.occupancy, false);
     if (this.out[ENQ_CODE] === MP_CONSUME) this.consumer = q;
   }
 

@@ -22,6 +22,7 @@ import { C_ENCAP, C_NIC_TX, C_OFFERED, C_SEND, type Ledger } from '../ledger';
 import type { Prng } from '../prng';
 import type { Scheduler } from '../scheduler';
 import { TrafficSource, type ArrivalProcess } from '../traffic';
+import type { TraceTap } from '../tracetap';
 import type { TxRing } from '../txring';
 
 export type NetmapTimer = 'tick' | 'sbt_1ms' | 'sbt_90us';
@@ -34,6 +35,8 @@ export interface NetmapHost {
   readonly rings: readonly TxRing[];
   readonly txCpu: Int32Array;
   requeueSender(t: number): void;
+  /** Trace sink (sim.trace), else null. */
+  readonly tap: TraceTap | null;
 }
 
 export class NetmapSenders {
@@ -105,7 +108,9 @@ export class NetmapSenders {
       for (let k = 0; k < n; k++) ring.write(h.clock.timeCell, 0, this.stampCell, 0);
       this.reserved[t % this.ntx]! -= n;
       c[C_ENCAP]! += n;
-      c[C_NIC_TX]! += ring.doorbell(h.clock.timeCell, 0);
+      const k = ring.doorbell(h.clock.timeCell, 0);
+      c[C_NIC_TX]! += k;
+      if (h.tap !== null) h.tap.doorbell(cpu, t % this.ntx, k);
       this.sent[t]! += n;
       this.doorbells++;
       this.fill[t] = 0;
@@ -162,6 +167,7 @@ export class NetmapSenders {
       this.stats.lost_wakeups++;
     } else at = (Math.floor(now / this.tickNs) + 1) * this.tickNs;
     if (at < this.endNs) this.h.clock.schedule(at, EV_NM_WAKE, t);
+    if (this.h.tap !== null) this.h.tap.netmapSleep(this.cpu[t]!, t, q, now);
   }
 
   /** EV_NM_WAKE: the timer fires; netmap_tx_irq wakes the thread. Returns false if it was awake. */
@@ -172,6 +178,7 @@ export class NetmapSenders {
     if (this.wakeSource[t] === 1) this.stats.wakeups.iflib_timer++;
     else if (this.wakeSource[t] === 2) this.stats.wakeups.tx_irq++;
     else this.stats.wakeups.timer++;
+    if (this.h.tap !== null) this.h.tap.netmapWake(this.cpu[t]!, t, this.wakeSource[t]!, now);
     if (!this.txIrq && this.timer === 'tick' && this.cpu[t] !== this.h.txCpu[q]) {
       // iflib_timer finishes on the txq's CPU after the woken thread re-armed: hz/2 wins.
       this.override[q] = now + (this.tickNs * Math.floor(1e9 / this.tickNs)) / 2;

@@ -17,6 +17,7 @@ import type { Cpus } from '../cpus';
 import type { Ledger } from '../ledger';
 import type { Scheduler } from '../scheduler';
 import type { SharedLine } from '../sharedline';
+import type { LineLabel, TraceTap } from '../tracetap';
 import type { TxRing } from '../txring';
 
 /** Per TX queue counters every path reports (the summary's `soft_ring` and queue tables). */
@@ -76,8 +77,10 @@ export interface TxContext {
   readonly reclaimThresh: number;
   /** CPU that last wrote each TX queue's driver state (−1: none yet). */
   readonly txqOwner: Int32Array;
-  /** A contended line (ring state word, lock, taskqueue mutex) on this host. */
-  newLine(): SharedLine;
+  /** A contended line (ring state word, lock, taskqueue mutex) on this host; `label` says which. */
+  newLine(label?: LineLabel): SharedLine;
+  /** Trace sink (sim.trace), else null: the path's trace sources call it. */
+  readonly tap: TraceTap | null;
   /** Acquire `line` `n` times on `cpu` now; its hold and wait go to `spin` and to what the CPU owes. */
   lineTime(line: SharedLine, cpu: number, n: number, criticalNs: number): void;
   /** GROUPTASK_ENQUEUE(&txq->ift_task): queue TX queue q's task on its CPU (once while queued). */
