@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STAGES, TK, TraceRecorder, layoutTrace, synthTrace } from '../engine';
+import { STAGES, STAGE_LABELS, TK, TraceRecorder, layoutTrace, synthTrace } from '../engine';
 import { synthMeta } from '../engine/tracesynth';
 import {
   DrawBuffer, MIN_SPAN_NS, clampView, counterDraws, describeEvent, fullView, instantAt, instantDraws, laneDraws, panView, prepare, sliceAt, stageParts, stepEvent, ticks, zoomView,
@@ -112,6 +112,20 @@ describe('picking and stepping', () => {
     expect(t.lines.join('\n')).toMatch(/by stage: rxeof \d+ ns/);
     const parts = stageParts(d, pass);
     expect(parts.reduce((a, [, f]) => a + f, 0)).toBeCloseTo(1, 9);
+  });
+
+  it('the tooltip names each stage as the cycles chart and the bottleneck do (STAGE_LABELS), not by its id', () => {
+    const r = new TraceRecorder({ fromNs: 0, toNs: 1000, capacity: 4, ncpu: 1, stages: STAGES, meta: synthMeta('ixl', 1) });
+    const e = r.slice(TK.RX_PASS, 0, 0, 900, 0, 1, 0, 0);
+    const row = new Float64Array(STAGES.length);
+    row[STAGES.indexOf('irq')] = 100;
+    row[STAGES.indexOf('memory')] = 300;
+    row[STAGES.indexOf('spin')] = 500;
+    r.stageNs(e, row, 0);
+    const t = describeEvent(r.data(), layoutTrace(r.data()), e);
+    const line = t.lines.find((l) => l.startsWith('by stage: '));
+    expect(line).toBe(`by stage: ${STAGE_LABELS.irq} 100 ns, ${STAGE_LABELS.memory} 300 ns, ${STAGE_LABELS.spin} 500 ns`);
+    expect(line).toBe('by stage: interrupt 100 ns, memory stalls 300 ns, lock / CAS contention 500 ns');
   });
 
   it('instants and counters are decimated per pixel', () => {

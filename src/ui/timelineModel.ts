@@ -6,7 +6,7 @@
  * keyboard navigation and the tooltip's text. Only visible events are visited: each lane is found
  * by binary search on time (tracelayout.ts), so a 100k-event trace costs what is on screen.
  */
-import { KIND_STAGE, STAGES, cpuLabel, eventArgs, eventName, laneRange, lowerBound, upperBound, type Lane, type TraceData, type TraceLayout } from '../engine';
+import { KIND_STAGE, STAGES, STAGE_LABELS, cpuLabel, eventArgs, eventName, laneRange, lowerBound, upperBound, type Lane, type TraceData, type TraceLayout } from '../engine';
 
 export interface View {
   t0: number;
@@ -269,6 +269,9 @@ export function stepEvent(d: TraceData, L: TraceLayout, cpu: number, from: numbe
   return k >= 0 && k < lane.ev.length ? lane.ev[k]! : from;
 }
 
+/** A trace's stage id by the engine's one name for it (STAGE_LABELS, as the cycles chart, the cost chart and the bottleneck say it). */
+const stageLabel = (id: string): string => (Object.hasOwn(STAGE_LABELS, id) ? STAGE_LABELS[id as keyof typeof STAGE_LABELS] : id);
+
 const fmtUs = (ns: number) => `${(ns / 1e3).toFixed(3)} µs`;
 const fmtDur = (ns: number) => (ns < 1000 ? `${ns.toFixed(ns < 10 ? 2 : 0)} ns` : `${(ns / 1e3).toFixed(3)} µs`);
 
@@ -288,7 +291,7 @@ export function describeEvent(d: TraceData, L: TraceLayout, i: number): { title:
     const st: string[] = [];
     for (let k = 0; k < nst; k++) {
       const x = d.stageNs[i * nst + k]!;
-      if (x > 0) st.push(`${d.stages[k]} ${fmtDur(x)}`);
+      if (x > 0) st.push(`${stageLabel(d.stages[k]!)} ${fmtDur(x)}`);
     }
     if (st.length) lines.push(`by stage: ${st.join(', ')}`);
   }
