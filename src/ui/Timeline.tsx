@@ -148,6 +148,7 @@ export function Timeline({ data, layout, focus }: { data: TraceData; layout: Tra
       ctx.fillStyle = pal.axis;
       ctx.fillText(cpuLabel(data, cpu).replace(/ \(.*\)$/, ''), 6, y + ROW_H / 2);
       const lanes = layout.lanesByCpu[cpu] ?? [];
+      const labels: { L: number; R: number; by: number; bh: number; text: string }[] = [];
       lanes.forEach((lane, depth) => {
         visited += laneDraws(lane, prepared, view, plotW, out);
         const by = depth === 0 ? y + 8 : y + 14;
@@ -172,19 +173,26 @@ export function Timeline({ data, layout, focus }: { data: TraceData; layout: Tra
             // a 1 px gap at the end of a slice wide enough to see it: back-to-back passes stay apart
             ctx.fillRect(L, by, Math.max(1, R - L - (ev >= 0 && R - L >= 4 ? 1 : 0)), bh);
           }
-          if (depth === 0 && ev >= 0 && R - L > 70) {
-            ctx.save();
-            ctx.beginPath();
-            ctx.rect(L, by, R - L, bh);
-            ctx.clip();
-            ctx.fillStyle = '#111';
-            ctx.font = '10px system-ui, sans-serif';
-            ctx.fillText(describeEvent(data, layout, ev).title, L + 3, by + bh / 2 + 0.5);
-            ctx.restore();
-          }
+          if (depth === 0 && ev >= 0 && R - L > 70) labels.push({ L, R, by, bh, text: describeEvent(data, layout, ev).title });
           drawn++;
         }
       });
+      // Names after the nested lanes, which cover the lower half of a top-level slice (they hid
+      // half of every 'sendto' whose drain runs inside it); a light halo keeps them legible there.
+      for (const lb of labels) {
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(lb.L, lb.by, lb.R - lb.L, lb.bh);
+        ctx.clip();
+        ctx.font = '10px system-ui, sans-serif';
+        ctx.lineJoin = 'round';
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = 'rgba(255, 255, 255, 0.75)';
+        ctx.strokeText(lb.text, lb.L + 3, lb.by + lb.bh / 2 + 0.5);
+        ctx.fillStyle = '#111';
+        ctx.fillText(lb.text, lb.L + 3, lb.by + lb.bh / 2 + 0.5);
+        ctx.restore();
+      }
       for (const it of instantDraws(layout, data, cpu, view, plotW)) {
         ctx.fillStyle = stageColour(pal, prepared.stage[it.ev]!);
         ctx.fillRect(x0 + it.x, y + 1, 2, 6);
