@@ -31,7 +31,7 @@ test('a sorted-LRO run draws the LRO aggregation chart beside the packet rate, i
 
   // The table: one row per frame with a flush, with its unit; no value below 1, and most frames
   // above it (a frame where the queue keeps going idle flushes single packets: the idle flush,
-  // docs/LRO-TRAFFIC.md; 16 of 200 frames with fit14's constants)
+  // docs/MODEL.md §3, when LRO flushes; 16 of 200 frames with fit14's constants)
   await page.getByTestId('chart-lro-table-toggle').click();
   const table = page.getByTestId('chart-lro-table');
   await expect(table.locator('thead')).toContainText('packets/segment');

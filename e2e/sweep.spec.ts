@@ -88,7 +88,7 @@ test('the LRO flows sweep: points arrive, the chart and table fill, the table co
     expect(sorted, `row ${r.join(' | ')}`).toBeGreaterThan(table);
   }
   // With one flow, the table and the sorted queue are alike; a batch gathers more than one pass
-  // (until the queue goes idle and LRO flushes what it holds: docs/LRO-TRAFFIC.md).
+  // (until the queue goes idle and LRO flushes what it holds: docs/MODEL.md §3, when LRO flushes).
   expect(Number(rows[0]![3])).toBeGreaterThan(Number(rows[0]![1]));
   expect(Math.abs(Number(rows[0]![2]) - Number(rows[0]![3]))).toBeLessThan(0.1 * Number(rows[0]![3]));
 

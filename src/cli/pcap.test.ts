@@ -59,6 +59,7 @@ describe('--pcap FILE', () => {
       [badCopy('sll.pcap', (b) => { new DataView(b.buffer).setUint32(20, 113, true); return b; }), /link type 113 .* is not Ethernet/],
       [badCopy('snap.pcap', (b) => { new DataView(b.buffer).setUint32(16, 32, true); return b; }), /snaplen 32 cuts the TCP header/],
       [join(tmp, 'missing.pcap'), /cannot open it \(ENOENT\)/],
+      [tmp, /is a directory; give a \.pcap or \.pcapng file/],
     ];
     for (const [file, message] of cases) {
       const r = cli(['--pcap', file, '--format', 'json']);

@@ -81,11 +81,18 @@ export function runPcap(opts: CliOptions, base: Scenario, io: PcapIo): number {
     return EXIT_USAGE;
   }
   try {
+    // a directory opens on Linux and fails only at the first read (EISDIR); a FIFO has no size
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) {
+      say(`--pcap ${file}: ${stat.isDirectory() ? 'is a directory' : 'is not a regular file'}; give a .pcap or .pcapng file`);
+      return EXIT_USAGE;
+    }
     try {
       capture = openCapture(fileReader(fd), basename(file));
     } catch (e) {
-      if (!(e instanceof CaptureError)) throw e;
-      say(`--pcap ${file}: ${e.message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!(e instanceof CaptureError) && typeof code !== 'string') throw e;
+      say(`--pcap ${file}: ${e instanceof CaptureError ? e.message : `cannot read it (${code})`}`);
       return EXIT_USAGE;
     }
     const named = linkCapture(opts);

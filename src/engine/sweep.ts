@@ -374,7 +374,7 @@ export const BUILTIN_SWEEPS: readonly BuiltinSweep[] = [
     preset: 'lro-many-flows-legacy',
     // Half line rate (the preset's): one core keeps up with the sorted queue, so ring overflow (and
     // the seq_gap flushes it causes, docs/MODEL.md) does not blur the comparison of the schemes. The
-    // price: its ring empties often, and each time LRO flushes (docs/LRO-TRAFFIC.md, idle flush).
+    // price: its ring empties often, and each time LRO flushes (docs/MODEL.md §3, when LRO flushes).
     def: {
       spec: 'traffic.flows=1..10000:log:9',
       series: [

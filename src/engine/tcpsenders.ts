@@ -1,6 +1,6 @@
 /**
  * TCP senders towards the receiver (`traffic.interleave=tso`): the structure a real receiver's
- * LRO sees. Sources for every default are in docs/LRO-TRAFFIC.md.
+ * LRO sees. Sources for every default are in docs/MODEL.md §3 (the sender model).
  *
  * - Senders. `senders` hosts (0 = one per flow), flow f on host f mod senders. A host sends one
  *   TSO burst at a time (its NIC cuts the 64 KB send into back-to-back MSS frames at the host's

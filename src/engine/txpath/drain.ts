@@ -167,7 +167,7 @@ export class DrainCalls {
     let consumed = 0, writes = 0, rungAt = 0, remote = 0;
     const free0 = ring.free;
     for (let i = 0; i < count; i++) {
-      if (free0 - writes < ctx.txReserve) break; // the loop runs while TXQ_AVAIL >= MAX_TX_DESC + 2
+      if (free0 - writes <= ctx.txReserve) break; // the loop runs while TXQ_AVAIL > MAX_TX_DESC + 2
       const id = src.srcPeek(q, i);
       this.items[base + consumed] = id;
       consumed++;
