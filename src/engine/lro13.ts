@@ -29,6 +29,7 @@ import {
   R_LEN_LIMIT, R_NOT_TCP, R_NO_ENTRIES, R_OPTIONS, R_SEQ_GAP, R_TS_BACKWARDS, REC, SEG_ACK, SEG_DATA, W_ALLOCS,
   W_FLUSHES, W_LOOKUPS, W_MERGES, W_OFFERED, W_RX_DONE, W_SCANNED, type MergeEngine,
 } from './lrodefs';
+import { findEntry, PacketNodes, type EntryLayout } from './lroentries';
 import type { EngineLimits } from './lroclassic';
 import { IPPROTO_TCP, OPT_OTHER, OPT_TS, TH_ACK, TH_PUSH, TH_SYN } from './tcpflows';
 
@@ -47,6 +48,7 @@ const E_AHEAD = 10, E_ATAIL = 11, E_ACNT = 12;
 const E_QHEAD = 13, E_QTAIL = 14;
 /** lro_active links (newest first), hash bucket links and bucket. */
 const E_ANEXT = 15, E_APREV = 16, E_BNEXT = 17, E_BPREV = 18, E_BUCKET = 19;
+const LAYOUT: EntryLayout = { words: ES, flow: E_FLOW, activeNext: E_ANEXT, bucketNext: E_BNEXT };
 
 /** int32 difference as TCP compares sequence numbers and timestamps (SEQ_LT, TSTMP_GT). */
 const sdiff = (a: number, b: number) => (a - b) | 0;
@@ -63,10 +65,8 @@ export class Rewrite13Engine implements MergeEngine {
   private readonly bHead: Int32Array;
   private readonly freeStack: Int32Array;
   private nfree: number;
-  // nodes: [next, id] pairs, and each node's packet record (REC words) for queued packets
-  private nodes: Int32Array;
-  private nrec: Int32Array;
-  private freeNode = -1;
+  // packet chains: the aggregate's and the queue's nodes, each with its packet record (REC words)
+  private readonly pool: PacketNodes;
 
   constructor(core: LroCore, l: EngineLimits) {
     this.core = core;
@@ -84,10 +84,7 @@ export class Rewrite13Engine implements MergeEngine {
     this.freeStack = new Int32Array(E);
     for (let k = 0; k < E; k++) this.freeStack[k] = k;
     this.nfree = E;
-    const n = Math.max(64, 8 * E);
-    this.nodes = new Int32Array(n * 2);
-    this.nrec = new Int32Array(n * REC);
-    this.linkFreeNodes(0, n);
+    this.pool = new PacketNodes(Math.max(64, 8 * E), REC);
   }
 
   get activeEntries(): number { return this.nent - this.nfree; }
@@ -104,24 +101,8 @@ export class Rewrite13Engine implements MergeEngine {
     const flow = r[o + F_FLOW]!;
     const E = this.ent;
     w[W_LOOKUPS]! += 1;
-    let bucket = 0, e = -1, scanned = 0;
-    if (useHash) {
-      bucket = (r[o + F_FLOWID]! >>> 0) % this.hashsz;
-      e = this.bHead[bucket]!;
-      while (e >= 0) {
-        scanned++;
-        if (E[e * ES + E_FLOW] === flow) break;
-        e = E[e * ES + E_BNEXT]!;
-      }
-    } else {
-      e = this.activeHead;
-      while (e >= 0) {
-        scanned++;
-        if (E[e * ES + E_FLOW] === flow) break;
-        e = E[e * ES + E_ANEXT]!;
-      }
-    }
-    w[W_SCANNED]! += scanned;
+    const bucket = useHash ? (r[o + F_FLOWID]! >>> 0) % this.hashsz : 0;
+    const e = findEntry(E, LAYOUT, useHash ? this.bHead[bucket]! : this.activeHead, useHash, flow, w, W_SCANNED);
     if (e >= 0) {
       const eo = e * ES;
       // no data and an ACK older than the entry's: freed now (it goes up inside the aggregate)
@@ -131,11 +112,11 @@ export class Rewrite13Engine implements MergeEngine {
         return HELD;
       }
       // the mbuf queue: le->m_last_mbuf->m_nextpkt = m
-      const k = this.takeNode(id);
-      const d = this.nrec, q = k * REC;
+      const k = this.pool.take(id);
+      const d = this.pool.rec, q = k * REC;
       for (let x = 0; x < REC; x++) d[q + x] = r[o + x]!;
       const t = E[eo + E_QTAIL]!;
-      if (t >= 0) this.nodes[2 * t] = k; else E[eo + E_QHEAD] = k;
+      if (t >= 0) this.pool.nodes[2 * t] = k; else E[eo + E_QHEAD] = k;
       E[eo + E_QTAIL] = k;
       return HELD;
     }
@@ -173,17 +154,7 @@ export class Rewrite13Engine implements MergeEngine {
 
   /** A one-packet stream: entry, nothing to condense, flushed at the next rx_done. */
   single(r: Int32Array, o: number, id: number, reason: number): void {
-    const w = this.core.work;
-    w[W_OFFERED]! += 1;
-    w[W_LOOKUPS]! += 1;
-    w[W_ALLOCS]! += 1;
-    w[W_FLUSHES]! += 1;
-    const bytes = r[o + F_LENWIN]! & 0xffff;
-    const kind = bytes > 0 ? SEG_DATA : SEG_ACK;
-    const out = this.core.out;
-    out.pushPkt(out.beginSeg(r[o + F_FLOW]!, kind, reason, bytes), id);
-    this.core.held--;
-    this.core.count(kind, 1, bytes, reason);
+    this.core.single(r, o, id, reason);
   }
 
   rxDone(reason: number): void {
@@ -233,8 +204,10 @@ export class Rewrite13Engine implements MergeEngine {
 
   /** tcp_lro_condense: merge the queue into the head, in order. */
   private condense(e: number): void {
-    const E = this.ent, eo = e * ES, nodes = this.nodes, q = this.nrec, w = this.core.work;
+    const E = this.ent, eo = e * ES, w = this.core.work;
     for (let k = E[eo + E_QHEAD]!; k >= 0;) {
+      // read after every take: appending to the aggregate may grow the node arrays
+      const nodes = this.pool.nodes, q = this.pool.rec;
       const next = nodes[2 * k]!;
       E[eo + E_QHEAD] = next;
       if (next < 0) E[eo + E_QTAIL] = -1;
@@ -256,7 +229,7 @@ export class Rewrite13Engine implements MergeEngine {
         this.flushOut(e, stop);
         this.setEntry(e, q, o);
         this.aggAppend(e, id);
-        this.freeNodeAt(k);
+        this.pool.release(k);
         k = next;
         continue;
       }
@@ -277,7 +250,7 @@ export class Rewrite13Engine implements MergeEngine {
         E[eo + E_NSEGS]! += 1;
       }
       this.aggAppend(e, id);
-      this.freeNodeAt(k);
+      this.pool.release(k);
       k = next;
     }
   }
@@ -290,12 +263,12 @@ export class Rewrite13Engine implements MergeEngine {
     const kind = bytes > 0 ? SEG_DATA : SEG_ACK;
     const out = this.core.out;
     const s = out.beginSeg(E[eo + E_FLOW]!, kind, reason, bytes);
-    const nodes = this.nodes;
+    const nodes = this.pool.nodes;
     let k = E[eo + E_AHEAD]!, cnt = 0;
     while (k >= 0) {
       out.pushPkt(s, nodes[2 * k + 1]!);
       const nx = nodes[2 * k]!;
-      this.freeNodeAt(k);
+      this.pool.release(k);
       k = nx;
       cnt++;
     }
@@ -307,41 +280,11 @@ export class Rewrite13Engine implements MergeEngine {
   }
 
   private aggAppend(e: number, id: number): void {
-    const k = this.takeNode(id);
+    const k = this.pool.take(id);
     const E = this.ent, eo = e * ES;
     const t = E[eo + E_ATAIL]!;
-    if (t >= 0) this.nodes[2 * t] = k; else E[eo + E_AHEAD] = k;
+    if (t >= 0) this.pool.nodes[2 * t] = k; else E[eo + E_AHEAD] = k;
     E[eo + E_ATAIL] = k;
     E[eo + E_ACNT]! += 1;
-  }
-
-  private takeNode(id: number): number {
-    if (this.freeNode < 0) this.growNodes();
-    const k = this.freeNode;
-    this.freeNode = this.nodes[2 * k]!;
-    this.nodes[2 * k] = -1;
-    this.nodes[2 * k + 1] = id;
-    return k;
-  }
-
-  private freeNodeAt(k: number): void {
-    this.nodes[2 * k] = this.freeNode;
-    this.freeNode = k;
-  }
-
-  private growNodes(): void {
-    const old = this.nodes.length >> 1, n = old * 2;
-    const nn = new Int32Array(n * 2);
-    nn.set(this.nodes);
-    this.nodes = nn;
-    const nr = new Int32Array(n * REC);
-    nr.set(this.nrec);
-    this.nrec = nr;
-    this.linkFreeNodes(old, n);
-  }
-
-  private linkFreeNodes(from: number, to: number): void {
-    for (let k = from; k < to; k++) this.nodes[2 * k] = k + 1 < to ? k + 1 : this.freeNode;
-    this.freeNode = from;
   }
 }

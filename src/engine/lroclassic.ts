@@ -10,6 +10,7 @@ import {
   R_SEQ_GAP, R_TS_BACKWARDS, SEG_ACK, SEG_DATA, W_ALLOCS, W_FLUSHES, W_LOOKUPS, W_MERGES, W_OFFERED, W_RX_DONE,
   W_SCANNED, F_ACK, F_FLOW, F_FLOWID, F_LENWIN, F_PROTO, F_SEQ, F_TSECR, F_TSVAL, type MergeEngine,
 } from './lrodefs';
+import { findEntry, PacketNodes, type EntryLayout } from './lroentries';
 import { IPPROTO_TCP, OPT_OTHER, OPT_TS, TCPOLEN_TSTAMP_APPA, TH_ACK, TH_PUSH, TH_SYN } from './tcpflows';
 
 // struct lro_entry as ES int32 words in ClassicEngine.ent
@@ -27,6 +28,7 @@ const E_HEAD = 9, E_TAIL = 10;
 const E_ANEXT = 11, E_APREV = 12;
 /** Hash bucket links (legacy mode) and the bucket. */
 const E_BNEXT = 13, E_BPREV = 14, E_BUCKET = 15;
+const LAYOUT: EntryLayout = { words: ES, flow: E_FLOW, activeNext: E_ANEXT, bucketNext: E_BNEXT };
 
 export interface EngineLimits {
   entries: number;
@@ -54,9 +56,8 @@ export class ClassicEngine implements MergeEngine {
   // lro_free (LIFO)
   private readonly freeStack: Int32Array;
   private nfree: number;
-  // packet-id chain nodes of the entries: [next, id] pairs
-  private nodes: Int32Array;
-  private freeNode = -1;
+  // packet-id chains of the entries
+  private readonly pool: PacketNodes;
 
   constructor(core: LroCore, l: EngineLimits) {
     this.core = core;
@@ -75,9 +76,7 @@ export class ClassicEngine implements MergeEngine {
     // tcp_lro_init_args pushes entries 0..E−1 with LIST_INSERT_HEAD: the last one is taken first
     for (let k = 0; k < E; k++) this.freeStack[k] = k;
     this.nfree = E;
-    const nodes = Math.max(64, 4 * E);
-    this.nodes = new Int32Array(nodes * 2);
-    this.linkFreeNodes(0, nodes);
+    this.pool = new PacketNodes(Math.max(64, 4 * E), 0);
   }
 
   get activeEntries(): number { return this.nent - this.nfree; }
@@ -105,26 +104,8 @@ export class ClassicEngine implements MergeEngine {
     const flow = r[o + F_FLOW]!;
     const E = this.ent;
     w[W_LOOKUPS]! += 1;
-    let bucket = 0, e = -1, scanned = 0;
-    if (useHash) {
-      bucket = (r[o + F_FLOWID]! >>> 0) % this.hashsz;
-      e = this.bHead[bucket]!;
-      while (e >= 0) {
-        scanned++;
-        if (E[e * ES + E_FLOW] === flow) break;
-        e = E[e * ES + E_BNEXT]!;
-      }
-    } else {
-      // one bucket (tcp_lro_rx2 without a hash): it holds every active entry, in lro_active's
-      // order (both lists insert at the head and lose an entry when it is flushed), so walk that
-      e = this.activeHead;
-      while (e >= 0) {
-        scanned++;
-        if (E[e * ES + E_FLOW] === flow) break;
-        e = E[e * ES + E_ANEXT]!;
-      }
-    }
-    w[W_SCANNED]! += scanned;
+    const bucket = useHash ? (r[o + F_FLOWID]! >>> 0) % this.hashsz : 0;
+    const e = findEntry(E, LAYOUT, useHash ? this.bHead[bucket]! : this.activeHead, useHash, flow, w, W_SCANNED);
     if (e >= 0) {
       const eo = e * ES;
       if (force !== HELD) {
@@ -220,17 +201,7 @@ export class ClassicEngine implements MergeEngine {
    * began, so only the counters and the output move.
    */
   single(r: Int32Array, o: number, id: number, reason: number): void {
-    const w = this.core.work;
-    w[W_OFFERED]! += 1;
-    w[W_LOOKUPS]! += 1;
-    w[W_ALLOCS]! += 1;
-    w[W_FLUSHES]! += 1;
-    const bytes = r[o + F_LENWIN]! & 0xffff;
-    const kind = bytes > 0 ? SEG_DATA : SEG_ACK;
-    const out = this.core.out;
-    out.pushPkt(out.beginSeg(r[o + F_FLOW]!, kind, reason, bytes), id);
-    this.core.held--;
-    this.core.count(kind, 1, bytes, reason);
+    this.core.single(r, o, id, reason);
   }
 
   /** tcp_lro_rx_done: flush every active entry, head of lro_active first. */
@@ -255,13 +226,12 @@ export class ClassicEngine implements MergeEngine {
     const kind = bytes > 0 ? SEG_DATA : SEG_ACK;
     const out = this.core.out;
     const s = out.beginSeg(E[eo + E_FLOW]!, kind, reason, bytes);
-    const nodes = this.nodes;
+    const pool = this.pool, nodes = pool.nodes;
     let k = E[eo + E_HEAD]!, cnt = 0;
     while (k >= 0) {
       out.pushPkt(s, nodes[2 * k + 1]!);
       const nx = nodes[2 * k]!;
-      nodes[2 * k] = this.freeNode;
-      this.freeNode = k;
+      pool.release(k);
       k = nx;
       cnt++;
     }
@@ -274,27 +244,10 @@ export class ClassicEngine implements MergeEngine {
   }
 
   private chainAppend(e: number, id: number): void {
-    if (this.freeNode < 0) this.growNodes();
-    const nodes = this.nodes, E = this.ent;
-    const k = this.freeNode;
-    this.freeNode = nodes[2 * k]!;
-    nodes[2 * k] = -1;
-    nodes[2 * k + 1] = id;
+    const k = this.pool.take(id);
+    const E = this.ent;
     const t = E[e * ES + E_TAIL]!;
-    if (t >= 0) nodes[2 * t] = k; else E[e * ES + E_HEAD] = k;
+    if (t >= 0) this.pool.nodes[2 * t] = k; else E[e * ES + E_HEAD] = k;
     E[e * ES + E_TAIL] = k;
-  }
-
-  private growNodes(): void {
-    const old = this.nodes.length >> 1, n = old * 2;
-    const nn = new Int32Array(n * 2);
-    nn.set(this.nodes);
-    this.nodes = nn;
-    this.linkFreeNodes(old, n);
-  }
-
-  private linkFreeNodes(from: number, to: number): void {
-    for (let k = from; k < to; k++) this.nodes[2 * k] = k + 1 < to ? k + 1 : this.freeNode;
-    this.freeNode = from;
   }
 }

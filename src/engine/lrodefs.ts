@@ -280,6 +280,23 @@ export class LroCore {
     this.out = out;
   }
 
+  /**
+   * A one-packet stream that went through an entry: looked up, allocated, flushed alone at the
+   * next rx_done (both merge engines count it the same way).
+   */
+  single(r: Int32Array, o: number, id: number, reason: number): void {
+    const w = this.work;
+    w[W_OFFERED]! += 1;
+    w[W_LOOKUPS]! += 1;
+    w[W_ALLOCS]! += 1;
+    w[W_FLUSHES]! += 1;
+    const bytes = r[o + F_LENWIN]! & 0xffff;
+    const kind = bytes > 0 ? SEG_DATA : SEG_ACK;
+    this.out.pushPkt(this.out.beginSeg(r[o + F_FLOW]!, kind, reason, bytes), id);
+    this.held--;
+    this.count(kind, 1, bytes, reason);
+  }
+
   /** if_input of one packet, from its record. */
   passUp(r: Int32Array, o: number, id: number, reason: number): void {
     this.passUpAlone(r[o + F_FLOW]!, r[o + F_PROTO]! & 0xff, r[o + F_LENWIN]! & 0xffff, id, reason);
