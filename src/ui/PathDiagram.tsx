@@ -130,25 +130,32 @@ function StageBox(props: StageProps) {
   return props.stacked ? <StageRow {...props} /> : <StageTile {...props} />;
 }
 
+/** What a stage's group carries in both layouts: its place, its role and tab stop, its figures as data attributes. */
+function stageAttrs(p: StageProps['p'], active: boolean, tabbable: boolean) {
+  const s = p.stage;
+  return {
+    className: ['pd-stage', s.saturated ? 'saturated' : '', active ? 'active' : ''].filter(Boolean).join(' '),
+    transform: `translate(${p.x.toFixed(1)} ${p.y})`,
+    role: 'listitem',
+    tabIndex: tabbable ? 0 : -1,
+    'aria-label': ariaText(s),
+    'data-testid': `stage-${s.id}`,
+    'data-rate': s.pps ?? '',
+    'data-drops': s.dropsTotalPps,
+    'data-cpu-share': s.cpuShare ?? '',
+    'data-saturated': s.saturated ? 'true' : 'false',
+  };
+}
+
 /** The stage as one full-width row: name and function left, rate and drops right, CPU share below. */
 function StageRow({ p, active, onActive, tabbable, onKey }: StageProps) {
-  const { stage: s, x, y, w } = p;
+  const { stage: s, w } = p;
   const hasDrops = s.dropsTotalPps > 0;
-  const cls = ['pd-stage', s.saturated ? 'saturated' : '', active ? 'active' : ''].filter(Boolean).join(' ');
   const barX = 74;
   const barW = Math.max(10, Math.min(140, w / 2 - barX));
   return (
     <g
-      className={cls}
-      transform={`translate(${x.toFixed(1)} ${y})`}
-      role="listitem"
-      tabIndex={tabbable ? 0 : -1}
-      aria-label={ariaText(s)}
-      data-testid={`stage-${s.id}`}
-      data-rate={s.pps ?? ''}
-      data-drops={s.dropsTotalPps}
-      data-cpu-share={s.cpuShare ?? ''}
-      data-saturated={s.saturated ? 'true' : 'false'}
+      {...stageAttrs(p, active, tabbable)}
       onFocus={() => onActive(s.id)}
       onBlur={() => onActive(null)}
       onClick={() => onActive(active ? null : s.id)}
@@ -195,23 +202,13 @@ function StageRow({ p, active, onActive, tabbable, onKey }: StageProps) {
 }
 
 function StageTile({ p, active, onActive, tabbable, onKey }: StageProps) {
-  const { stage: s, x, y, w } = p;
+  const { stage: s, w } = p;
   const hasDrops = s.dropsTotalPps > 0;
-  const cls = ['pd-stage', s.saturated ? 'saturated' : '', active ? 'active' : ''].filter(Boolean).join(' ');
   const barX = 78;
   const barW = Math.max(10, w - barX - 10);
   return (
     <g
-      className={cls}
-      transform={`translate(${x.toFixed(1)} ${y})`}
-      role="listitem"
-      tabIndex={tabbable ? 0 : -1}
-      aria-label={ariaText(s)}
-      data-testid={`stage-${s.id}`}
-      data-rate={s.pps ?? ''}
-      data-drops={s.dropsTotalPps}
-      data-cpu-share={s.cpuShare ?? ''}
-      data-saturated={s.saturated ? 'true' : 'false'}
+      {...stageAttrs(p, active, tabbable)}
       onMouseEnter={() => onActive(s.id)}
       onMouseLeave={() => onActive(null)}
       onFocus={() => onActive(s.id)}
