@@ -40,7 +40,12 @@ export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueu
   const busiest = cores.reduce((a, c) => (c.utilization > a.utilization ? c : a), cores[0]!);
   const describe = (c: CoreSummary) => {
     const t = topStage(c);
-    return t.stage ? `${STAGE_LABELS[t.stage]} ${pct(t.share)} of its busy cycles` : 'idle';
+    if (!t.stage) return 'idle';
+    // the diagram draws some CPU stages inside another box (doorbells in encap, reclaim in drain):
+    // say which, so the saturated box and the sentence name the same thing
+    const box = pathStage(h, t.stage);
+    const inBox = box !== t.stage && t.stage !== 'sender' ? ` (in ${box})` : '';
+    return `${STAGE_LABELS[t.stage]}${inBox} ${pct(t.share)} of its busy cycles`;
   };
   const nm = h.netmap;
   if (nm && nm.stats.lost_wakeups > 0) {
