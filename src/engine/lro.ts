@@ -138,7 +138,7 @@ export class Lro {
     this.reasons = this.core.reasons;
     this.ctr = this.core.ctr;
     const limits = {
-      entries: this.entries, hashsz: this.hashsz, hashed: this.mode === 'legacy', lengthLim: this.lengthLim,
+      entries: this.entries, hashsz: this.hashsz, lengthLim: this.lengthLim,
       ackcntLim: this.ackcntLim, mtu: this.mtu,
     };
     this.engine = code === 'classic' ? new ClassicEngine(this.core, limits) : new Rewrite13Engine(this.core, limits);

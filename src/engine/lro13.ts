@@ -29,7 +29,7 @@ import {
   R_LEN_LIMIT, R_NOT_TCP, R_NO_ENTRIES, R_OPTIONS, R_SEQ_GAP, R_TS_BACKWARDS, REC, SEG_ACK, SEG_DATA, W_ALLOCS,
   W_FLUSHES, W_LOOKUPS, W_MERGES, W_OFFERED, W_RX_DONE, W_SCANNED, type MergeEngine,
 } from './lrodefs';
-import { findEntry, PacketNodes, type EntryLayout } from './lroentries';
+import { EntryTable, PacketNodes, type TableLayout } from './lroentries';
 import type { EngineLimits } from './lroclassic';
 import { IPPROTO_TCP, OPT_OTHER, OPT_TS, TH_ACK, TH_PUSH, TH_SYN } from './tcpflows';
 
@@ -48,7 +48,7 @@ const E_AHEAD = 10, E_ATAIL = 11, E_ACNT = 12;
 const E_QHEAD = 13, E_QTAIL = 14;
 /** lro_active links (newest first), hash bucket links and bucket. */
 const E_ANEXT = 15, E_APREV = 16, E_BNEXT = 17, E_BPREV = 18, E_BUCKET = 19;
-const LAYOUT: EntryLayout = { words: ES, flow: E_FLOW, activeNext: E_ANEXT, bucketNext: E_BNEXT };
+const LAYOUT: TableLayout = { words: ES, flow: E_FLOW, activeNext: E_ANEXT, activePrev: E_APREV, bucketNext: E_BNEXT, bucketPrev: E_BPREV, bucket: E_BUCKET };
 
 /** int32 difference as TCP compares sequence numbers and timestamps (SEQ_LT, TSTMP_GT). */
 const sdiff = (a: number, b: number) => (a - b) | 0;
@@ -58,13 +58,8 @@ export class Rewrite13Engine implements MergeEngine {
   private readonly lengthLim: number;
   private readonly ackcntLim: number;
   private readonly hashsz: number;
-  private readonly hashed: boolean;
-  private readonly nent: number;
+  private readonly table: EntryTable;
   private readonly ent: Int32Array;
-  private activeHead = -1;
-  private readonly bHead: Int32Array;
-  private readonly freeStack: Int32Array;
-  private nfree: number;
   // packet chains: the aggregate's and the queue's nodes, each with its packet record (REC words)
   private readonly pool: PacketNodes;
 
@@ -73,22 +68,14 @@ export class Rewrite13Engine implements MergeEngine {
     this.lengthLim = l.lengthLim;
     this.ackcntLim = l.ackcntLim;
     this.hashsz = l.hashsz;
-    this.hashed = l.hashed;
     const E = l.entries;
-    this.nent = E;
-    this.ent = new Int32Array(E * ES);
-    for (let e = 0; e < E; e++) {
-      for (const k of [E_AHEAD, E_ATAIL, E_QHEAD, E_QTAIL, E_ANEXT, E_APREV, E_BNEXT, E_BPREV, E_BUCKET]) this.ent[e * ES + k] = -1;
-    }
-    this.bHead = new Int32Array(this.hashsz).fill(-1);
-    this.freeStack = new Int32Array(E);
-    for (let k = 0; k < E; k++) this.freeStack[k] = k;
-    this.nfree = E;
+    this.table = new EntryTable(LAYOUT, E, l.hashsz, [E_AHEAD, E_ATAIL, E_QHEAD, E_QTAIL, E_ANEXT, E_APREV, E_BNEXT, E_BPREV, E_BUCKET]);
+    this.ent = this.table.ent;
     this.pool = new PacketNodes(Math.max(64, 8 * E), REC);
   }
 
-  get activeEntries(): number { return this.nent - this.nfree; }
-  hasActive(): boolean { return this.activeHead >= 0; }
+  get activeEntries(): number { return this.table.active; }
+  hasActive(): boolean { return this.table.activeHead >= 0; }
 
   /** tcp_lro_rx_common: queue the packet on its entry, or start one, or refuse it. */
   rx(r: Int32Array, o: number, id: number, useHash: boolean): number {
@@ -102,7 +89,7 @@ export class Rewrite13Engine implements MergeEngine {
     const E = this.ent;
     w[W_LOOKUPS]! += 1;
     const bucket = useHash ? (r[o + F_FLOWID]! >>> 0) % this.hashsz : 0;
-    const e = findEntry(E, LAYOUT, useHash ? this.bHead[bucket]! : this.activeHead, useHash, flow, w, W_SCANNED);
+    const e = this.table.find(flow, bucket, useHash, w, W_SCANNED);
     if (e >= 0) {
       const eo = e * ES;
       // no data and an ACK older than the entry's: freed now (it goes up inside the aggregate)
@@ -120,23 +107,10 @@ export class Rewrite13Engine implements MergeEngine {
       E[eo + E_QTAIL] = k;
       return HELD;
     }
-    if (this.nfree === 0) return R_NO_ENTRIES;
-    const n = this.freeStack[--this.nfree]!;
+    const n = this.table.alloc(bucket, useHash);
+    if (n < 0) return R_NO_ENTRIES;
     const no = n * ES;
     w[W_ALLOCS]! += 1;
-    const ah = this.activeHead;
-    E[no + E_APREV] = -1;
-    E[no + E_ANEXT] = ah;
-    if (ah >= 0) E[ah * ES + E_APREV] = n;
-    this.activeHead = n;
-    if (useHash) {
-      const bh = this.bHead[bucket]!;
-      E[no + E_BPREV] = -1;
-      E[no + E_BNEXT] = bh;
-      if (bh >= 0) E[bh * ES + E_BPREV] = n;
-      this.bHead[bucket] = n;
-      E[no + E_BUCKET] = bucket;
-    } else E[no + E_BUCKET] = -1;
     E[no + E_FLOW] = flow;
     E[no + E_TSVAL] = 0;
     this.setEntry(n, r, o);
@@ -149,7 +123,8 @@ export class Rewrite13Engine implements MergeEngine {
    * segment carries the refused packet's reason: it went up so that packet would not overtake it.
    */
   refused(reason: number): void {
-    if (this.activeHead >= 0) this.flushEntry(this.activeHead, reason);
+    const t = this.table;
+    if (t.activeHead >= 0) this.flushEntry(t.activeHead, reason);
   }
 
   /** A one-packet stream: entry, nothing to condense, flushed at the next rx_done. */
@@ -159,7 +134,8 @@ export class Rewrite13Engine implements MergeEngine {
 
   rxDone(reason: number): void {
     this.core.work[W_RX_DONE]! += 1;
-    while (this.activeHead >= 0) this.flushEntry(this.activeHead, reason);
+    const t = this.table;
+    while (t.activeHead >= 0) this.flushEntry(t.activeHead, reason);
   }
 
   /** tcp_set_entry_to_mbuf: the entry's head is now the packet `r` at `o`. */
@@ -185,21 +161,12 @@ export class Rewrite13Engine implements MergeEngine {
    */
   private flushEntry(e: number, reason: number): void {
     const E = this.ent, eo = e * ES;
-    const an = E[eo + E_ANEXT]!, ap = E[eo + E_APREV]!;
-    if (ap >= 0) E[ap * ES + E_ANEXT] = an; else this.activeHead = an;
-    if (an >= 0) E[an * ES + E_APREV] = ap;
-    const b = E[eo + E_BUCKET]!;
-    if (b >= 0) {
-      const bn = E[eo + E_BNEXT]!, bp = E[eo + E_BPREV]!;
-      if (bp >= 0) E[bp * ES + E_BNEXT] = bn; else this.bHead[b] = bn;
-      if (bn >= 0) E[bn * ES + E_BPREV] = bp;
-    }
+    this.table.unlink(e);
     this.condense(e);
     this.flushOut(e, reason);
     E[eo + E_FLOW] = -1;
     E[eo + E_TSVAL] = 0;
-    E[eo + E_BUCKET] = -1;
-    this.freeStack[this.nfree++] = e;
+    this.table.free(e);
   }
 
   /** tcp_lro_condense: merge the queue into the head, in order. */

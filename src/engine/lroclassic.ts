@@ -10,7 +10,7 @@ import {
   R_SEQ_GAP, R_TS_BACKWARDS, SEG_ACK, SEG_DATA, W_ALLOCS, W_FLUSHES, W_LOOKUPS, W_MERGES, W_OFFERED, W_RX_DONE,
   W_SCANNED, F_ACK, F_FLOW, F_FLOWID, F_LENWIN, F_PROTO, F_SEQ, F_TSECR, F_TSVAL, type MergeEngine,
 } from './lrodefs';
-import { findEntry, PacketNodes, type EntryLayout } from './lroentries';
+import { EntryTable, PacketNodes, type TableLayout } from './lroentries';
 import { IPPROTO_TCP, OPT_OTHER, OPT_TS, TCPOLEN_TSTAMP_APPA, TH_ACK, TH_PUSH, TH_SYN } from './tcpflows';
 
 // struct lro_entry as ES int32 words in ClassicEngine.ent
@@ -28,12 +28,11 @@ const E_HEAD = 9, E_TAIL = 10;
 const E_ANEXT = 11, E_APREV = 12;
 /** Hash bucket links (legacy mode) and the bucket. */
 const E_BNEXT = 13, E_BPREV = 14, E_BUCKET = 15;
-const LAYOUT: EntryLayout = { words: ES, flow: E_FLOW, activeNext: E_ANEXT, bucketNext: E_BNEXT };
+const LAYOUT: TableLayout = { words: ES, flow: E_FLOW, activeNext: E_ANEXT, activePrev: E_APREV, bucketNext: E_BNEXT, bucketPrev: E_BPREV, bucket: E_BUCKET };
 
 export interface EngineLimits {
   entries: number;
   hashsz: number;
-  hashed: boolean;
   lengthLim: number;
   ackcntLim: number;
   mtu: number;
@@ -45,17 +44,11 @@ export class ClassicEngine implements MergeEngine {
   private readonly ackcntLim: number;
   private readonly mtu: number;
   private readonly hashsz: number;
-  /** Entries are found through the flowid hash (legacy); sorted mode walks lro_active instead. */
-  private readonly hashed: boolean;
-  private readonly nent: number;
   // entries (struct lro_entry): ES int32 words each in one array (E_* offsets), seq/ack/ts as int32
-  // bits of the wire values; with the lro_active list and the hash bucket links
+  // bits of the wire values; with lro_free, lro_active and the hash buckets (legacy mode finds
+  // entries through the flowid hash, sorted mode walks lro_active)
+  private readonly table: EntryTable;
   private readonly ent: Int32Array;
-  private activeHead = -1;
-  private readonly bHead: Int32Array;
-  // lro_free (LIFO)
-  private readonly freeStack: Int32Array;
-  private nfree: number;
   // packet-id chains of the entries
   private readonly pool: PacketNodes;
 
@@ -65,22 +58,14 @@ export class ClassicEngine implements MergeEngine {
     this.ackcntLim = l.ackcntLim;
     this.mtu = l.mtu;
     this.hashsz = l.hashsz;
-    this.hashed = l.hashed;
     const E = l.entries;
-    this.nent = E;
-    this.ent = new Int32Array(E * ES);
-    const unlinked = [E_HEAD, E_TAIL, E_ANEXT, E_APREV, E_BNEXT, E_BPREV, E_BUCKET];
-    for (let e = 0; e < E; e++) for (const k of unlinked) this.ent[e * ES + k] = -1;
-    this.bHead = new Int32Array(this.hashsz).fill(-1);
-    this.freeStack = new Int32Array(E);
-    // tcp_lro_init_args pushes entries 0..E−1 with LIST_INSERT_HEAD: the last one is taken first
-    for (let k = 0; k < E; k++) this.freeStack[k] = k;
-    this.nfree = E;
+    this.table = new EntryTable(LAYOUT, E, l.hashsz, [E_HEAD, E_TAIL, E_ANEXT, E_APREV, E_BNEXT, E_BPREV, E_BUCKET]);
+    this.ent = this.table.ent;
     this.pool = new PacketNodes(Math.max(64, 4 * E), 0);
   }
 
-  get activeEntries(): number { return this.nent - this.nfree; }
-  hasActive(): boolean { return this.activeHead >= 0; }
+  get activeEntries(): number { return this.table.active; }
+  hasActive(): boolean { return this.table.activeHead >= 0; }
 
   /** 12's tcp_lro_rx and flush_all pass a refused packet up and leave the entries as they are. */
   refused(): void {}
@@ -105,7 +90,7 @@ export class ClassicEngine implements MergeEngine {
     const E = this.ent;
     w[W_LOOKUPS]! += 1;
     const bucket = useHash ? (r[o + F_FLOWID]! >>> 0) % this.hashsz : 0;
-    const e = findEntry(E, LAYOUT, useHash ? this.bHead[bucket]! : this.activeHead, useHash, flow, w, W_SCANNED);
+    const e = this.table.find(flow, bucket, useHash, w, W_SCANNED);
     if (e >= 0) {
       const eo = e * ES;
       if (force !== HELD) {
@@ -160,24 +145,11 @@ export class ClassicEngine implements MergeEngine {
       }
     }
     if (force !== HELD) return force;
-    if (this.nfree === 0) return R_NO_ENTRIES;
     // start a new entry: LIST_FIRST(&lc->lro_free), onto the active list and the bucket, heads
-    const n = this.freeStack[--this.nfree]!;
+    const n = this.table.alloc(bucket, useHash);
+    if (n < 0) return R_NO_ENTRIES;
     const no = n * ES;
     w[W_ALLOCS]! += 1;
-    const ah = this.activeHead;
-    E[no + E_APREV] = -1;
-    E[no + E_ANEXT] = ah;
-    if (ah >= 0) E[ah * ES + E_APREV] = n;
-    this.activeHead = n;
-    if (useHash) {
-      const bh = this.bHead[bucket]!;
-      E[no + E_BPREV] = -1;
-      E[no + E_BNEXT] = bh;
-      if (bh >= 0) E[bh * ES + E_BPREV] = n;
-      this.bHead[bucket] = n;
-      E[no + E_BUCKET] = bucket;
-    }
     const ts = (opts & OPT_TS) !== 0;
     E[no + E_FLOW] = flow;
     E[no + E_NEXTSEQ] = (r[o + F_SEQ]! + dlen) | 0;
@@ -207,21 +179,15 @@ export class ClassicEngine implements MergeEngine {
   /** tcp_lro_rx_done: flush every active entry, head of lro_active first. */
   rxDone(reason: number): void {
     this.core.work[W_RX_DONE]! += 1;
-    while (this.activeHead >= 0) this.flushEntry(this.activeHead, reason);
+    const t = this.table;
+    while (t.activeHead >= 0) this.flushEntry(t.activeHead, reason);
   }
 
   /** tcp_lro_active_remove + tcp_lro_flush: the entry goes up as one segment and is freed. */
   private flushEntry(e: number, reason: number): void {
     this.core.work[W_FLUSHES]! += 1;
     const E = this.ent, eo = e * ES;
-    const an = E[eo + E_ANEXT]!, ap = E[eo + E_APREV]!;
-    if (ap >= 0) E[ap * ES + E_ANEXT] = an; else this.activeHead = an;
-    if (an >= 0) E[an * ES + E_APREV] = ap;
-    if (this.hashed) {
-      const bn = E[eo + E_BNEXT]!, bp = E[eo + E_BPREV]!;
-      if (bp >= 0) E[bp * ES + E_BNEXT] = bn; else this.bHead[E[eo + E_BUCKET]!] = bn;
-      if (bn >= 0) E[bn * ES + E_BPREV] = bp;
-    }
+    this.table.unlink(e);
     const bytes = E[eo + E_BYTES]!;
     const kind = bytes > 0 ? SEG_DATA : SEG_ACK;
     const out = this.core.out;
@@ -239,7 +205,7 @@ export class ClassicEngine implements MergeEngine {
     E[eo + E_HEAD] = -1;
     E[eo + E_TAIL] = -1;
     E[eo + E_FLOW] = -1;
-    this.freeStack[this.nfree++] = e;
+    this.table.free(e);
     this.core.count(kind, cnt, bytes, reason);
   }
 

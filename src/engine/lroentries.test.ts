@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PacketNodes, findEntry, type EntryLayout } from './lroentries';
+import { EntryTable, PacketNodes, findEntry, type EntryLayout } from './lroentries';
 
 describe('PacketNodes', () => {
   it('hands out nodes, grows past its size keeping every chain and record, and reuses what is released', () => {
@@ -45,5 +45,37 @@ describe('findEntry', () => {
     expect(scanned[1]).toBe(6);
     expect(findEntry(ent, L, -1, false, 5, scanned, 1)).toBe(-1); // nothing active
     expect(scanned[1]).toBe(6);
+  });
+});
+
+describe('EntryTable', () => {
+  // 6 words: flow, active next/prev, bucket next/prev, bucket
+  const L = { words: 6, flow: 0, activeNext: 1, activePrev: 2, bucketNext: 3, bucketPrev: 4, bucket: 5 };
+  it('takes the last free entry first, puts new entries at the heads, and unlinks from the middle', () => {
+    const t = new EntryTable(L, 3, 4, [1, 2, 3, 4, 5]);
+    const a = t.alloc(1, true), b = t.alloc(1, true), c = t.alloc(2, true);
+    expect([a, b, c]).toEqual([2, 1, 0]); // tcp_lro_init_args's LIST_INSERT_HEAD order
+    expect(t.alloc(0, true)).toBe(-1);
+    expect(t.active).toBe(3);
+    t.ent[a * 6] = 7;
+    t.ent[b * 6] = 8;
+    t.ent[c * 6] = 9;
+    const scanned = new Float64Array(1);
+    expect(t.find(7, 1, true, scanned, 0)).toBe(a); // bucket 1: b then a
+    expect(scanned[0]).toBe(2);
+    expect(t.find(9, 1, true, scanned, 0)).toBe(-1); // 9 is in bucket 2
+    expect(t.find(7, 0, false, scanned, 0)).toBe(a); // lro_active: c, b, a
+    t.unlink(b);
+    t.free(b);
+    expect(t.ent[b * 6 + 5]).toBe(-1);
+    expect(t.find(7, 1, true, scanned, 0)).toBe(a);
+    expect(t.activeHead).toBe(c);
+    expect(t.ent[c * 6 + 1]).toBe(a); // c → a on lro_active
+    expect(t.alloc(3, false)).toBe(b); // the one just freed; in no bucket
+    expect(t.ent[b * 6 + 5]).toBe(-1);
+    t.unlink(b);
+    t.unlink(c);
+    t.unlink(a);
+    expect(t.activeHead).toBe(-1);
   });
 });
