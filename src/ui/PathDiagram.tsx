@@ -147,6 +147,31 @@ function stageAttrs(p: StageProps['p'], active: boolean, tabbable: boolean) {
   };
 }
 
+/** A stage's share of the busy CPU cycles: the figure, then a bar of it (at least 2 px when > 0). */
+function CpuBar({ share, textY, barX, barY, barW }: { share: number; textY: number; barX: number; barY: number; barW: number }) {
+  return (
+    <g className="pd-cpu">
+      <text x={10} y={textY}>
+        CPU {pct(share)}
+      </text>
+      <rect className="pd-bar-track" x={barX} y={barY} width={barW} height={7} rx={3} />
+      <rect className="pd-bar" x={barX} y={barY} width={Math.max(share > 0 ? 2 : 0, barW * Math.min(1, share))} height={7} rx={3} />
+    </g>
+  );
+}
+
+/** The badge on the engine's bottleneck stage, centred at `x` on the box's top edge, `h` tall. */
+function SaturatedBadge({ x, h }: { x: number; h: number }) {
+  return (
+    <g className="pd-badge" transform={`translate(${x} 0)`}>
+      <rect x={-44} y={-Math.ceil(h / 2) - 1} width={88} height={h} rx={h / 2} />
+      <text x={0} y={3} textAnchor="middle">
+        SATURATED
+      </text>
+    </g>
+  );
+}
+
 /** The stage as one full-width row: name and function left, rate and drops right, CPU share below. */
 function StageRow({ p, active, onActive, tabbable, onKey }: StageProps) {
   const { stage: s, w } = p;
@@ -180,23 +205,8 @@ function StageRow({ p, active, onActive, tabbable, onKey }: StageProps) {
           {hasDrops ? `▼ ${formatRate(s.dropsTotalPps)} Mpps dropped` : 'no drops'}
         </text>
       )}
-      {s.cpuShare !== null && (
-        <g className="pd-cpu">
-          <text x={10} y={56}>
-            CPU {pct(s.cpuShare)}
-          </text>
-          <rect className="pd-bar-track" x={barX} y={49} width={barW} height={7} rx={3} />
-          <rect className="pd-bar" x={barX} y={49} width={Math.max(s.cpuShare > 0 ? 2 : 0, barW * Math.min(1, s.cpuShare))} height={7} rx={3} />
-        </g>
-      )}
-      {s.saturated && (
-        <g className="pd-badge" transform={`translate(${w - 54} 0)`}>
-          <rect x={-44} y={-10} width={88} height={18} rx={9} />
-          <text x={0} y={3} textAnchor="middle">
-            SATURATED
-          </text>
-        </g>
-      )}
+      {s.cpuShare !== null && <CpuBar share={s.cpuShare} textY={56} barX={barX} barY={49} barW={barW} />}
+      {s.saturated && <SaturatedBadge x={w - 54} h={18} />}
     </g>
   );
 }
@@ -236,23 +246,8 @@ function StageTile({ p, active, onActive, tabbable, onKey }: StageProps) {
           {hasDrops ? `▼ ${formatRate(s.dropsTotalPps)} Mpps${w >= 160 ? ' dropped' : ''}` : 'no drops'}
         </text>
       )}
-      {s.cpuShare !== null && (
-        <g className="pd-cpu">
-          <text x={10} y={103}>
-            CPU {pct(s.cpuShare)}
-          </text>
-          <rect className="pd-bar-track" x={barX} y={96} width={barW} height={7} rx={3} />
-          <rect className="pd-bar" x={barX} y={96} width={Math.max(s.cpuShare > 0 ? 2 : 0, barW * Math.min(1, s.cpuShare))} height={7} rx={3} />
-        </g>
-      )}
-      {s.saturated && (
-        <g className="pd-badge" transform={`translate(${w / 2} 0)`}>
-          <rect x={-44} y={-11} width={88} height={20} rx={10} />
-          <text x={0} y={3} textAnchor="middle">
-            SATURATED
-          </text>
-        </g>
-      )}
+      {s.cpuShare !== null && <CpuBar share={s.cpuShare} textY={103} barX={barX} barY={96} barW={barW} />}
+      {s.saturated && <SaturatedBadge x={w / 2} h={20} />}
     </g>
   );
 }
