@@ -1,6 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
-import { FRAMES_PER_RUN, FRAME_SERIES, defaultScenario, runScenario, setPath, type FrameBatch, type Scenario, type Summary } from '../engine';
-import type { EngineClient, FramesCallback, RunOptions, RunResult } from '../../workers/client';
+import { describe, expect, it } from 'vitest';
+import { FRAMES_PER_RUN, defaultScenario, runScenario, setPath, type Summary } from '../engine';
+import { batch, fakeEngine, tick } from './testEngine';
 import {
   LONG_RUN_MS,
   PROBE_FROM_PACKETS,
@@ -17,28 +17,6 @@ import {
 } from './longRun';
 import { createAppStore } from './store';
 
-function fakeEngine() {
-  const calls: { scenario: Scenario; onFrames: FramesCallback; opts: RunOptions; finish: (r: RunResult) => void }[] = [];
-  const engine: EngineClient = {
-    run: vi.fn((scenario: Scenario, onFrames: FramesCallback, opts: RunOptions) => new Promise<RunResult>((finish) => calls.push({ scenario, onFrames, opts, finish }))),
-    pause: vi.fn(async () => {}),
-    resume: vi.fn(async () => {}),
-    reset: vi.fn(async () => {}),
-    warm: vi.fn(),
-    dispose: vi.fn(),
-  };
-  return { engine, calls };
-}
-
-function batch(start: number, n: number): FrameBatch {
-  const columns = {} as FrameBatch['columns'];
-  FRAME_SERIES.forEach((s, j) => {
-    columns[s.key] = Float64Array.from({ length: n }, (_, i) => (start + i) * 10 + j);
-  });
-  return { start, columns };
-}
-
-const tick = () => new Promise((r) => setTimeout(r, 0));
 const small = runScenario(setPath(defaultScenario(), 'sim.duration_ms', 0.1)).summary;
 /** A trial run's summary: `simMs` simulated in `wallMs` of engine time. */
 const trial = (simMs: number, wallMs: number): Summary => ({ ...small, simulated_ms: simMs, wall_ms: wallMs });

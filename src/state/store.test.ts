@@ -1,31 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
-import { FRAMES_PER_RUN, FRAME_SERIES, PRESETS, decodeLink, defaultScenario, encodeLink, getPath, presetScenario, runScenario, setPath, type FrameBatch, type Scenario } from '../engine';
-import type { EngineClient, FramesCallback, RunOptions, RunResult } from '../../workers/client';
+import { describe, expect, it } from 'vitest';
+import { FRAMES_PER_RUN, FRAME_SERIES, PRESETS, decodeLink, defaultScenario, encodeLink, getPath, presetScenario, runScenario, setPath } from '../engine';
+import { batch, fakeEngine, tick } from './testEngine';
 import { appendFrames, createAppStore, emptyFrames, splitCrossIssues } from './store';
-
-/** An engine double: records calls; the test decides when frames arrive and how the run ends. */
-function fakeEngine() {
-  const calls: { scenario: Scenario; onFrames: FramesCallback; opts: RunOptions; finish: (r: RunResult) => void }[] = [];
-  const engine: EngineClient = {
-    run: vi.fn((scenario: Scenario, onFrames: FramesCallback, opts: RunOptions) => new Promise<RunResult>((finish) => calls.push({ scenario, onFrames, opts, finish }))),
-    pause: vi.fn(async () => {}),
-    resume: vi.fn(async () => {}),
-    reset: vi.fn(async () => {}),
-    warm: vi.fn(),
-    dispose: vi.fn(),
-  };
-  return { engine, calls };
-}
-
-function batch(start: number, n: number, base = 0): FrameBatch {
-  const columns = {} as FrameBatch['columns'];
-  FRAME_SERIES.forEach((s, j) => {
-    columns[s.key] = Float64Array.from({ length: n }, (_, i) => base + (start + i) * 10 + j);
-  });
-  return { start, columns };
-}
-
-const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('form state', () => {
   it('starts from the defaults, valid, with the defaults link', () => {
