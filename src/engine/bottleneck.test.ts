@@ -22,4 +22,13 @@ describe('explainBottleneck', () => {
     }
     expect(seen.length, 'some preset names a stage drawn inside another box').toBeGreaterThan(0);
   });
+
+  it('a CPU stage with a box of its own name is not said twice', () => {
+    // every preset's sentence: the senders' loop is the top stage of kernel transmit's CPUs
+    for (const name of PRESETS.map((p) => p.name)) {
+      const s = runScenario(setPath(presetScenario(PRESETS.find((p) => p.name === name)!), 'sim.duration_ms', 0.5)).summary;
+      expect(s.bottleneck.text, name).not.toMatch(/(\w+) \(in \1\)/);
+      expect(s.bottleneck.text, name).not.toMatch(/sender \(in senders\)/);
+    }
+  });
 });

@@ -43,9 +43,9 @@ export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueu
     if (!t.stage) return 'idle';
     // the diagram draws some CPU stages inside another box (doorbells in encap, reclaim in drain):
     // say which, so the saturated box and the sentence name the same thing
-    const box = pathStage(h, t.stage);
-    const inBox = box !== t.stage && t.stage !== 'sender' ? ` (in ${box})` : '';
-    return `${STAGE_LABELS[t.stage]}${inBox} ${pct(t.share)} of its busy cycles`;
+    const label = STAGE_LABELS[t.stage], box = pathStage(h, t.stage);
+    const inBox = box.startsWith(label) ? '' : ` (in ${box})`; // not "if_transmit (in if_transmit)"
+    return `${label}${inBox} ${pct(t.share)} of its busy cycles`;
   };
   const nm = h.netmap;
   if (nm && nm.stats.lost_wakeups > 0) {
