@@ -33,7 +33,15 @@ export class Cpus {
   /** Trace source (sim.trace): told of each activity's start and end. */
   tap: TraceTap | null = null;
 
-  constructor(ncpu: number, maxTasksPerCpu: number) {
+  constructor(
+    ncpu: number,
+    maxTasksPerCpu: number,
+    /**
+     * The clock's time cell (Scheduler.timeCell): push and pop happen now. Read here rather than
+     * passed: a double argument to a call V8 does not inline is boxed into a heap number.
+     */
+    private readonly time: Float64Array,
+  ) {
     this.ncpu = ncpu;
     this.rqCap = Math.max(2, maxTasksPerCpu + 1);
     this.rq = new Int32Array(ncpu * this.rqCap);
@@ -53,8 +61,9 @@ export class Cpus {
     return this.depth[cpu] === 0;
   }
 
-  /** Start an activity on top of the CPU's stack (the CPU becomes busy if it was idle). */
-  push(cpu: number, kind: number, arg: number, now: number): void {
+  /** Start an activity on top of the CPU's stack now (the CPU becomes busy if it was idle). */
+  push(cpu: number, kind: number, arg: number): void {
+    const now = this.time[0]!;
     const d = this.depth[cpu]!;
     if (d >= STACK_DEPTH) throw new Error(`CPU ${cpu}: activity stack overflow`);
     if (d === 0) this.busyFrom[cpu] = now;
@@ -66,8 +75,9 @@ export class Cpus {
     if (this.tap !== null) this.tap.pushed(cpu, i, kind, arg, now);
   }
 
-  /** The top activity is finished; returns the remaining depth (0: the CPU went idle). */
-  pop(cpu: number, now: number): number {
+  /** The top activity is finished now; returns the remaining depth (0: the CPU went idle). */
+  pop(cpu: number): number {
+    const now = this.time[0]!;
     const d = this.depth[cpu]! - 1;
     this.depth[cpu] = d;
     if (d === 0) this.busyAcc[cpu]! += now - this.busyFrom[cpu]!;

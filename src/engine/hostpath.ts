@@ -204,7 +204,7 @@ export class HostPath implements TxContext {
     let perCpu = 0;
     const count = new Int32Array(ncpu);
     for (let t = 0; t < ntask; t++) perCpu = Math.max(perCpu, ++count[this.taskCpu[t]!]!);
-    this.cpus = new Cpus(ncpu, perCpu);
+    this.cpus = new Cpus(ncpu, perCpu, clock.timeCell);
     this.tailPos = new Uint8Array(ncpu);
     this.rxTouch = new Tournament(ncpu);
     clock.initTimers(ncpu);
@@ -310,7 +310,7 @@ export class HostPath implements TxContext {
         lroCheck, seg, ghz: this.ghz, source,
       });
       const nicNs = nic.hwCeilingPps ? 1e9 / nic.hwCeilingPps : 0;
-      this.ingress = new Ingress(clock, source, this.flows, this.rx, this.ledger, S, nicNs, durationNs, () => this.arrivalHorizon(), s.nic.link_gbps);
+      this.ingress = new Ingress(clock, source, this.flows, this.rx, this.ledger, S, nicNs, durationNs, this.rxTouch, s.nic.link_gbps);
       this.ingress.seg = seg;
       this.senders = null;
       this.netmap = null;
@@ -364,12 +364,6 @@ export class HostPath implements TxContext {
     this.ingress!.resume();
   }
 
-  /** How far arrivals may run ahead: the next heap event or RX-touching step end. */
-  arrivalHorizon(): number {
-    const e = this.clock.peekEvent(), r = this.rxTouch.min;
-    return e < r ? e : r;
-  }
-
   lroFlushAt(q: number, t: number): void {
     if (this.lroFlushDue[q] || t >= this.durationNs) return;
     this.lroFlushDue[q] = 1;
@@ -390,7 +384,7 @@ export class HostPath implements TxContext {
   }
 
   pushActivity(cpu: number, kind: number, arg: number): void {
-    this.cpus.push(cpu, kind, arg, this.time[0]!);
+    this.cpus.push(cpu, kind, arg);
   }
 
   requeueRx(q: number): void {
@@ -420,7 +414,7 @@ export class HostPath implements TxContext {
     if (kind === EV_TIMER) this.run(arg);
     else if (kind === EV_ARRIVAL) this.ingress!.arrivals();
     else if (kind === EV_IRQ) {
-      this.rx!.fire(arg, this.time[0]!);
+      this.rx!.fireAt(arg, this.time, 0);
       if (this.tap !== null) this.tap.irq(arg, this.rxCpu[arg]!, this.time[0]!);
       this.wake(arg);
     } else if (kind === EV_SEND) this.wake(this.nrx + this.ntx + arg, true);
@@ -454,7 +448,7 @@ export class HostPath implements TxContext {
   private begin(cpu: number, task: number): void {
     const kind = this.taskKind[task]!;
     if (kind === A_TX_TASK) this.txQueued[this.taskArg[task]!] = 0;
-    this.cpus.push(cpu, kind, this.taskArg[task]!, this.time[0]!);
+    this.cpus.push(cpu, kind, this.taskArg[task]!);
   }
 
   /** The CPU's step ended (or it was just given work): apply and plan until a step is in flight. */
@@ -468,7 +462,7 @@ export class HostPath implements TxContext {
           continue;
         }
         if (owe[cpu]! > 0) {
-          cpus.push(cpu, A_TAIL, 0, this.time[0]!);
+          cpus.push(cpu, A_TAIL, 0);
           continue;
         }
         if (this.rxTouch.t[cpu] !== Infinity) this.rxTouch.set(cpu, Infinity);
@@ -499,7 +493,7 @@ export class HostPath implements TxContext {
         return;
       }
       if (r === STEP_PUSHED) continue;
-      cpus.pop(cpu, this.time[0]!);
+      cpus.pop(cpu);
     }
     throw new Error(`CPU ${cpu}: its activities made no progress`);
   }

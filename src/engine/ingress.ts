@@ -25,7 +25,7 @@ import type { Flows } from './flows';
 import { C_NIC_IN, C_OFFERED, C_RX_RING, DROP_NIC, DROP_RX_RING, DROP_WIRE, type Ledger } from './ledger';
 import { RXQ_ARMED, type RxQueues } from './rxqueue';
 import { C_FRAME, C_TIME, type RxSource } from './rxsource';
-import type { Scheduler } from './scheduler';
+import type { Scheduler, Tournament } from './scheduler';
 import type { SegmentBuffer } from './tcpflows';
 
 /** Frames the generator's port can queue before it drops (pkt-gen's TX ring). */
@@ -33,12 +33,13 @@ export const SENDER_QUEUE = 1024;
 /** Frames a NIC buffers in front of its packet-rate ceiling (on-chip packet buffer). */
 export const NIC_BUFFER = 512;
 
-const WIRE_LAST = 0, NIC_LAST = 1, NEXT_T = 2;
+const WIRE_LAST = 0, NIC_LAST = 1, NEXT_T = 2, PEEK = 3;
 
 export class Ingress {
   // [WIRE_LAST] the generator port's last departure, [NIC_LAST] the NIC limiter's, [NEXT_T]
-  // arrival at the RX ring of the pending packet (typed: V8 boxes changing double fields)
-  private readonly st = Float64Array.of(0, 0, Infinity);
+  // arrival at the RX ring of the pending packet, [PEEK] the run-ahead horizon of `arrivals`
+  // (typed: V8 boxes changing double fields)
+  private readonly st = Float64Array.of(0, 0, Infinity, 0);
   private nextFlow = 0;
   /** Headers of admitted packets go here (LRO), else nowhere. */
   seg: SegmentBuffer | null = null;
@@ -56,8 +57,12 @@ export class Ingress {
     /** 1e9 / the NIC's RX packet-rate ceiling, ns (0: none). */
     private readonly nicNs: number,
     private readonly endNs: number,
-    /** How far arrivals may run ahead of the clock (nothing that looks at RX rings comes first). */
-    private readonly horizon: () => number,
+    /**
+     * Per CPU, the earliest moment its step in flight may touch an RX ring: arrivals run ahead of
+     * the clock up to the earliest of these and the next heap event (nothing that looks at RX
+     * rings comes first).
+     */
+    private readonly rxTouch: Tournament,
     /** The generator's link, Gbit/s (for frames of their own size). */
     linkGbps: number,
   ) {
@@ -133,35 +138,44 @@ export class Ingress {
     if (t < this.endNs) this.clock.schedule(t, EV_ARRIVAL);
   }
 
-  /** EV_ARRIVAL: admit packets until the next foreign event, then re-arm. */
+  /** How far arrivals may run ahead: the next heap event or RX-touching step end, into st[PEEK]. */
+  private horizon(): void {
+    const e = this.clock.peekEvent(), r = this.rxTouch.min;
+    this.st[PEEK] = e < r ? e : r;
+  }
+
+  /**
+   * EV_ARRIVAL: admit packets until the next foreign event, then re-arm. The loop keeps its times
+   * in `st`, not in locals: a loop-carried double that also reaches a call V8 did not inline (a
+   * source's `dropped`, cold until a ring overflows) is kept boxed, a heap number per packet.
+   */
   arrivals(): void {
     const clock = this.clock, rx = this.rx, st = this.st, c = this.ledger.c, drops = this.ledger.drops;
     const rxqOf = this.flows.rxq, state = rx.state;
     const src = this.source, seg = this.seg;
     const end = this.endNs;
-    let t = st[NEXT_T]!;
     // The horizon changes only when this loop raises an interrupt: read it once, not per packet.
-    let peek = this.horizon();
-    while (t < end && t <= peek) {
+    this.horizon();
+    while (st[NEXT_T]! < end && st[NEXT_T]! <= st[PEEK]!) {
       const f = this.nextFlow;
       const q = rxqOf[f]!;
-      const i = rx.push(q, t, t, f);
+      const i = rx.pushFrom(q, st, NEXT_T, st, NEXT_T, f);
       if (i < 0) {
         // A dropped packet still advances its flow: the receiver sees a sequence gap.
         src.header(null, 0);
-        src.dropped(f, t);
+        src.dropped(f, st[NEXT_T]!);
         drops[DROP_RX_RING]! += 1;
       } else {
         src.header(seg, i);
         c[C_RX_RING]! += 1;
         if (state[q] === RXQ_ARMED) {
-          clock.schedule(rx.raise(q, t), EV_IRQ, q);
-          peek = this.horizon();
+          rx.raiseAt(q, st, NEXT_T);
+          clock.scheduleAt(rx.irqAt, 0, EV_IRQ, q);
+          this.horizon();
         }
       }
       this.pull();
-      t = st[NEXT_T]!;
     }
-    if (t < end) clock.schedule(t, EV_ARRIVAL);
+    if (st[NEXT_T]! < end) clock.scheduleAt(st, NEXT_T, EV_ARRIVAL, 0);
   }
 }

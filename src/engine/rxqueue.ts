@@ -95,11 +95,14 @@ export class RxQueues {
   }
 
   /**
-   * The NIC (or an application) puts a packet on queue q at time t. Returns the ring slot index
-   * (q × cap + slot) it took, or −1 when the ring was full (dropped). The caller checks `state`
-   * to raise the interrupt.
+   * The NIC (or an application) puts a packet on queue q at time `times[ti]`, end-to-end stamp
+   * `stamps[si]`. Returns the ring slot index (q × cap + slot) it took, or −1 when the ring was
+   * full (dropped). The caller checks `state` to raise the interrupt. Times come in typed arrays,
+   * here and below: a double argument to a call V8 does not inline is boxed into a fresh heap
+   * number every time, and this runs per packet.
    */
-  push(q: number, t: number, stamp: number, flow: number): number {
+  pushFrom(q: number, times: Float64Array, ti: number, stamps: Float64Array, si: number, flow: number): number {
+    const t = times[ti]!, stamp = stamps[si]!;
     this.arrived[q]! += 1;
     const n = this.count[q]!;
     if (n >= this.cap) {
@@ -120,16 +123,23 @@ export class RxQueues {
     return i;
   }
 
-  /** When an interrupt raised by a packet at t fires (ITR moderation); marks it pending. */
-  raise(q: number, t: number): number {
+  /** When the interrupt of the last `raiseAt` fires (read it at once). */
+  readonly irqAt = new Float64Array(1);
+
+  /**
+   * A packet at `times[ti]` raises the queue's interrupt: marks it pending; it fires at
+   * max(t, last interrupt + itr) (ITR moderation), written to `irqAt[0]`.
+   */
+  raiseAt(q: number, times: Float64Array, ti: number): void {
+    const t = times[ti]!;
     this.state[q] = RXQ_IRQ_PENDING;
     const at = this.lastIrq[q]! + this.itrNs;
-    return t > at ? t : at;
+    this.irqAt[0] = t > at ? t : at;
   }
 
-  /** The interrupt fires: the filter queues the task. */
-  fire(q: number, t: number): void {
-    this.lastIrq[q] = t;
+  /** The interrupt fires at `times[ti]`: the filter queues the task. */
+  fireAt(q: number, times: Float64Array, ti: number): void {
+    this.lastIrq[q] = times[ti]!;
     this.irqs[q]! += 1;
     this.state[q] = RXQ_QUEUED;
     this.woken[q] = 1;

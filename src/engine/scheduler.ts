@@ -16,7 +16,11 @@
  * timers by slot number. `pop` returns EV_TIMER for a timer and clears its slot.
  *
  * Performance notes: the current time lives in a typed array (a plain field holding a changing
- * double is re-boxed on every store in V8), and the sift loops are written out inline.
+ * double is re-boxed on every store in V8), and the sift loops are written out inline. Hot code
+ * writes +Infinity as `1 / 0` (folded to a number constant by V8's bytecode generator): a bare
+ * `Infinity` is a global load, and in a branch that never ran before optimisation (the heap is
+ * never empty while frames remain) it stays a generic load whose tagged result forces the double
+ * of the other branch into a fresh heap number — an allocation per call.
  */
 /** Kind `pop` returns for a timer slot (its slot is `lastArg`). */
 export const EV_TIMER = 1000;
@@ -113,7 +117,7 @@ export class Scheduler {
 
   /** When timer `slot` fires (Infinity when idle). */
   timerAt(slot: number): number {
-    if (slot === this.fired) return Infinity;
+    if (slot === this.fired) return 1 / 0;
     return this.timers.t[slot]!;
   }
 
@@ -147,23 +151,33 @@ export class Scheduler {
   }
 
   schedule(time: number, kind: number, arg = 0): void {
+    const io = this.io;
+    io[0] = time;
+    this.scheduleAt(io, 0, kind, arg);
+  }
+
+  private readonly io = new Float64Array(1);
+
+  /** `schedule` at `times[ti]` (hot callers pass doubles in typed arrays: no boxing at the call). */
+  scheduleAt(times: Float64Array, ti: number, kind: number, arg: number): void {
+    const time = times[ti]!;
     if (time < this.tNow[0]!) past(time, this.tNow[0]!);
     if (this.size === this.times.length) this.grow();
-    const times = this.times, seqs = this.seqs, kinds = this.kinds, args = this.args;
+    const tt = this.times, seqs = this.seqs, kinds = this.kinds, args = this.args;
     let i = this.size++;
     const s = this.seq++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const tp = times[p]!;
+      const tp = tt[p]!;
       if (time < tp || (time === tp && s < seqs[p]!)) {
-        times[i] = tp;
+        tt[i] = tp;
         seqs[i] = seqs[p]!;
         kinds[i] = kinds[p]!;
         args[i] = args[p]!;
         i = p;
       } else break;
     }
-    times[i] = time;
+    tt[i] = time;
     seqs[i] = s;
     kinds[i] = kind;
     args[i] = arg;
@@ -172,14 +186,14 @@ export class Scheduler {
   /** Time of the earliest pending event or timer, or +Infinity. */
   peekTime(): number {
     this.settle();
-    const h = this.size > 0 ? this.times[0]! : Infinity;
+    const h = this.size > 0 ? this.times[0]! : 1 / 0;
     const t = this.timers.min;
     return t < h ? t : h;
   }
 
   /** Time of the earliest heap event (timers aside), or +Infinity. */
   peekEvent(): number {
-    return this.size > 0 ? this.times[0]! : Infinity;
+    return this.size > 0 ? this.times[0]! : 1 / 0;
   }
 
   /**
@@ -191,7 +205,7 @@ export class Scheduler {
     const timers = this.timers;
     const slot = timers.minSlot;
     const tt = timers.t[slot]!;
-    if (tt < (this.size > 0 ? this.times[0]! : Infinity)) {
+    if (tt < (this.size > 0 ? this.times[0]! : 1 / 0)) {
       if (tt < this.tNow[0]!) backwards(tt, this.tNow[0]!);
       this.tNow[0] = tt;
       this.lastArg = slot;

@@ -100,14 +100,6 @@ export class TxRing {
     return this.enqueued - this.delivered;
   }
 
-  /** ∫N dt up to t (held descriptors × time), before N changes at t. */
-  private integrateTo(t: number): void {
-    const acc = this.acc;
-    if (t > acc[0]!) {
-      acc[1]! += this.n * (t - acc[0]!);
-      acc[0] = t;
-    }
-  }
 
   /** Departure of the newest frame the NIC has been handed (−Infinity: none held). */
   lastHandedDeparture(): number {
@@ -264,7 +256,13 @@ export class TxRing {
   write(times: Float64Array, ti: number, stamps: Float64Array, si: number): boolean {
     const t = times[ti]!;
     if (this.n === this.capacity) return false;
-    this.integrateTo(t);
+    // ∫N dt up to t, before N changes at t (written out: a double argument to a call V8 does not
+    // inline is boxed into a fresh heap number, once per frame here)
+    const acc = this.acc;
+    if (t > acc[0]!) {
+      acc[1]! += this.n * (t - acc[0]!);
+      acc[0] = t;
+    }
     let tail = this.head + this.n;
     if (tail >= this.capacity) tail -= this.capacity;
     this.arrive[tail] = t;
@@ -309,7 +307,13 @@ export class TxRing {
       return false;
     }
     if (this.pend > 0) throw new Error('TxRing.offerFrom with descriptors awaiting a doorbell');
-    this.integrateTo(t);
+    // ∫N dt up to t, before N changes at t (written out: a double argument to a call V8 does not
+    // inline is boxed into a fresh heap number, once per frame here)
+    const acc = this.acc;
+    if (t > acc[0]!) {
+      acc[1]! += this.n * (t - acc[0]!);
+      acc[0] = t;
+    }
     let tail = this.head + this.n;
     if (tail >= this.capacity) tail -= this.capacity;
     const w = this.wire;
