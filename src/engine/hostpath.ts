@@ -34,7 +34,7 @@ import type { RxSource } from './rxsource';
 import { RXQ_ARMED, RXQ_QUEUED, RxQueues } from './rxqueue';
 import { RxTasks } from './rxtask';
 import { effectiveQueues, iflibDomainLocal, type Scenario } from './scenario';
-import { EV_TIMER, Tournament, type Scheduler } from './scheduler';
+import { EV_TIMER, LazyMin, type Scheduler } from './scheduler';
 import { Senders } from './senders';
 import { SharedLine } from './sharedline';
 import { SegmentBuffer, TcpFlows } from './tcpflows';
@@ -101,7 +101,7 @@ export class HostPath implements TxContext {
    * it, re-arm its interrupt, start the next task); Infinity for steps inside a pass that cannot.
    * Arrivals run ahead up to the earliest of these and the next heap event.
    */
-  private readonly rxTouch: Tournament;
+  private readonly rxTouch: LazyMin;
   /** Per task: kind of activity, its argument, its CPU. */
   readonly taskKind: Int32Array;
   readonly taskArg: Int32Array;
@@ -206,7 +206,7 @@ export class HostPath implements TxContext {
     for (let t = 0; t < ntask; t++) perCpu = Math.max(perCpu, ++count[this.taskCpu[t]!]!);
     this.cpus = new Cpus(ncpu, perCpu, clock.timeCell);
     this.tailPos = new Uint8Array(ncpu);
-    this.rxTouch = new Tournament(ncpu);
+    this.rxTouch = new LazyMin(ncpu);
     clock.initTimers(ncpu);
 
     // Egress: TX rings on one wire, no faster than the NIC's TX packet-rate ceiling.

@@ -25,7 +25,7 @@ import type { Flows } from './flows';
 import { C_NIC_IN, C_OFFERED, C_RX_RING, DROP_NIC, DROP_RX_RING, DROP_WIRE, type Ledger } from './ledger';
 import { RXQ_ARMED, type RxQueues } from './rxqueue';
 import { C_FRAME, C_TIME, type RxSource } from './rxsource';
-import type { Scheduler, Tournament } from './scheduler';
+import type { LazyMin, Scheduler } from './scheduler';
 import type { SegmentBuffer } from './tcpflows';
 
 /** Frames the generator's port can queue before it drops (pkt-gen's TX ring). */
@@ -62,7 +62,7 @@ export class Ingress {
      * the clock up to the earliest of these and the next heap event (nothing that looks at RX
      * rings comes first).
      */
-    private readonly rxTouch: Tournament,
+    private readonly rxTouch: LazyMin,
     /** The generator's link, Gbit/s (for frames of their own size). */
     linkGbps: number,
   ) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from './prng';
-import { EV_TIMER, Scheduler } from './scheduler';
+import { EV_TIMER, LazyMin, Scheduler } from './scheduler';
 
 describe('Scheduler', () => {
   it('pops events in time order, ties in insertion order, and advances the clock', () => {
@@ -79,5 +79,27 @@ describe('Scheduler timers', () => {
     const s = new Scheduler(4, 2);
     s.advanceTo(50);
     expect(() => s.setTimer(0, 49)).toThrow(/past/);
+  });
+});
+
+describe('LazyMin', () => {
+  it('gives the minimum of its slots after any sequence of sets, idle slots included', () => {
+    for (const n of [1, 3, 8, 33]) {
+      const m = new LazyMin(n);
+      const ref = new Float64Array(n).fill(Infinity);
+      const r = new Prng(n);
+      expect(m.min).toBe(Infinity);
+      for (let i = 0; i < 2000; i++) {
+        const slot = Math.floor(r.nextFloat() * n);
+        // moves later, earlier, to an equal time, or idle
+        const u = r.nextFloat();
+        const t = u < 0.1 ? Infinity : u < 0.2 ? ref[slot]! : Math.floor(r.nextFloat() * 40);
+        m.set(slot, t);
+        ref[slot] = t;
+        expect(m.t[slot]).toBe(t);
+        // read the minimum only now and then, as the ingress does
+        if (r.nextFloat() < 0.3) expect(m.min).toBe(Math.min(...ref));
+      }
+    }
   });
 });
