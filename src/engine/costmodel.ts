@@ -45,6 +45,7 @@ export const OP = {
 } as const;
 export const NOP = 20;
 export const NST = STAGES.length;
+const MEM_STAGE = STAGE_INDEX.memory, NUMA_STAGE = STAGE_INDEX.numa;
 
 /** CPU stage each operation's cycles are charged to. */
 const OP_STAGE: readonly Stage[] = [
@@ -77,10 +78,11 @@ export class CostModel {
   readonly ncpu: number;
   readonly host: HostCosts;
   readonly params: Params;
-  /** Per CPU per op: ns of the code (cycles at this CPU's speed), memory stall, NUMA stall. */
-  readonly cycNs: Float64Array;
-  readonly memNs: Float64Array;
-  readonly numaNs: Float64Array;
+  /**
+   * Per CPU per op, three doubles: ns of the code (cycles at this CPU's speed), memory stall,
+   * NUMA stall — interleaved, so `charge` (several times per packet) reads one array.
+   */
+  private readonly opNs: Float64Array;
   /** Per CPU per op: the three together. */
   readonly totalNs: Float64Array;
   /** Per CPU: ns the CPU owes before its current step ends (the step's duration being built). */
@@ -89,6 +91,7 @@ export class CostModel {
   readonly nsPerCycle: Float64Array;
   /** Stage index of each op's cycles. */
   readonly opStage: Int32Array;
+
   readonly memStage = STAGE_INDEX.memory;
   readonly numaStage = STAGE_INDEX.numa;
   /** What a consumer pays per packet produced on another CPU, same domain / across, ns. */
@@ -114,9 +117,9 @@ export class CostModel {
     const fam = nic.usesIflib ? 'iflib' : nic.driver;
     const ipc = h.microarch === 'broadwell' ? 1 : P(`ipc.${h.microarch}`);
     const n = topo.ncpu;
-    this.cycNs = new Float64Array(n * NOP);
-    this.memNs = new Float64Array(n * NOP);
-    this.numaNs = new Float64Array(n * NOP);
+    const cycNs = new Float64Array(n * NOP);
+    const memNs = new Float64Array(n * NOP);
+    const numaNs = new Float64Array(n * NOP);
     this.totalNs = new Float64Array(n * NOP);
     this.owe = new Float64Array(n);
     this.nsPerCycle = new Float64Array(n);
@@ -173,17 +176,23 @@ export class CostModel {
       this.swHit[c] = hit;
       const swNs = SW_LINES_PER_PACKET * (1 - hit) * missNs;
       const o = c * NOP;
-      for (let k = 0; k < NOP; k++) this.cycNs[o + k] = cycles[k]! * npc;
-      this.cycNs[o + OP.DOORBELL] = doorbell;
-      this.memNs[o + OP.RX_PKT] = rxNicLines * nicLineNs + swNs;
-      this.numaNs[o + OP.RX_PKT] = remote(rxNicLines, place.nicDomain) + remote(SW_LINES_PER_PACKET, place.memDomain);
-      this.memNs[o + OP.DRAIN_CALL] = txNicLines * nicLineNs;
-      this.numaNs[o + OP.DRAIN_CALL] = remote(txNicLines, place.egressDomain);
-      this.numaNs[o + OP.ENCAP] = remote(1, place.egressDomain); // the TX descriptor line
-      this.numaNs[o + OP.DOORBELL] = remote(1, place.egressDomain);
-      this.numaNs[o + OP.SEND] = remote(SW_LINES_PER_PACKET, place.memDomain);
-      this.numaNs[o + OP.NM_SLOT] = remote(1, place.egressDomain);
-      for (let k = 0; k < NOP; k++) this.totalNs[o + k] = this.cycNs[o + k]! + this.memNs[o + k]! + this.numaNs[o + k]!;
+      for (let k = 0; k < NOP; k++) cycNs[o + k] = cycles[k]! * npc;
+      cycNs[o + OP.DOORBELL] = doorbell;
+      memNs[o + OP.RX_PKT] = rxNicLines * nicLineNs + swNs;
+      numaNs[o + OP.RX_PKT] = remote(rxNicLines, place.nicDomain) + remote(SW_LINES_PER_PACKET, place.memDomain);
+      memNs[o + OP.DRAIN_CALL] = txNicLines * nicLineNs;
+      numaNs[o + OP.DRAIN_CALL] = remote(txNicLines, place.egressDomain);
+      numaNs[o + OP.ENCAP] = remote(1, place.egressDomain); // the TX descriptor line
+      numaNs[o + OP.DOORBELL] = remote(1, place.egressDomain);
+      numaNs[o + OP.SEND] = remote(SW_LINES_PER_PACKET, place.memDomain);
+      numaNs[o + OP.NM_SLOT] = remote(1, place.egressDomain);
+      for (let k = 0; k < NOP; k++) this.totalNs[o + k] = cycNs[o + k]! + memNs[o + k]! + numaNs[o + k]!;
+    }
+    this.opNs = new Float64Array(3 * n * NOP);
+    for (let o = 0; o < n * NOP; o++) {
+      this.opNs[3 * o] = cycNs[o]!;
+      this.opNs[3 * o + 1] = memNs[o]!;
+      this.opNs[3 * o + 2] = numaNs[o]!;
     }
   }
 
@@ -211,11 +220,11 @@ export class CostModel {
    * call V8 does not inline is a heap allocation, and this runs several times per packet.
    */
   charge(stageNs: Float64Array, cpu: number, op: number, count: number): void {
-    const o = cpu * NOP + op, s = cpu * NST;
-    const cyc = this.cycNs[o]! * count, mem = this.memNs[o]! * count, numa = this.numaNs[o]! * count;
+    const tab = this.opNs, o = 3 * (cpu * NOP + op), s = cpu * NST;
+    const cyc = tab[o]! * count, mem = tab[o + 1]! * count, numa = tab[o + 2]! * count;
     stageNs[s + this.opStage[op]!]! += cyc;
-    if (mem !== 0) stageNs[s + this.memStage]! += mem;
-    if (numa !== 0) stageNs[s + this.numaStage]! += numa;
+    if (mem !== 0) stageNs[s + MEM_STAGE]! += mem;
+    if (numa !== 0) stageNs[s + NUMA_STAGE]! += numa;
     this.owe[cpu]! += cyc + mem + numa;
   }
 

@@ -28,12 +28,15 @@ export const EV_TIMER = 1000;
 /**
  * Slots with one time each and their minimum, as a tournament tree: setting a slot replays the
  * matches on its path to the root (log2(slots) comparisons, no data moved). Ties go to the lower
- * slot number.
+ * slot number. Each node keeps its winner's time beside its winner, so a match reads the
+ * sibling's winner and time and nothing else.
  */
 export class Tournament {
   /** t[slot] (Infinity when idle); t[n] is a sentinel that always loses. */
   readonly t: Float64Array;
   private readonly win: Int32Array;
+  /** wt[node] = t[win[node]]. */
+  private readonly wt: Float64Array;
   private readonly leaves: number;
 
   constructor(n: number) {
@@ -42,6 +45,7 @@ export class Tournament {
     this.leaves = p;
     this.t = new Float64Array(n + 1).fill(Infinity);
     this.win = new Int32Array(2 * p);
+    this.wt = new Float64Array(2 * p).fill(Infinity);
     for (let j = 0; j < p; j++) this.win[p + j] = j < n ? j : n;
     for (let i = p - 1; i >= 1; i--) this.win[i] = this.win[2 * i]!;
   }
@@ -58,16 +62,22 @@ export class Tournament {
 
   set(slot: number, time: number): void {
     this.t[slot] = time;
-    const tt = this.t, win = this.win;
-    let i = (this.leaves + slot) >> 1;
-    while (i >= 1) {
-      const a = win[2 * i]!, b = win[2 * i + 1]!;
-      const ta = tt[a]!, tb = tt[b]!;
-      const w = ta < tb || (ta === tb && a < b) ? a : b;
+    const win = this.win, wt = this.wt;
+    let node = this.leaves + slot;
+    wt[node] = time;
+    let w = slot, tw = time;
+    while (node > 1) {
+      const sib = node ^ 1, ws = win[sib]!, ts = wt[sib]!;
+      const parent = node >> 1;
+      if (ts < tw || (ts === tw && ws < w)) {
+        w = ws;
+        tw = ts;
+      }
       // The same winner as before, and not the slot that moved: nothing above changes.
-      if (w === win[i] && w !== slot) return;
-      win[i] = w;
-      i >>= 1;
+      if (w !== slot && win[parent] === w) return;
+      win[parent] = w;
+      wt[parent] = tw;
+      node = parent;
     }
   }
 }
