@@ -263,6 +263,11 @@ export class Scheduler {
       this.fired = slot;
       return EV_TIMER;
     }
+    return this.popHeap();
+  }
+
+  /** pop's heap half (out of line, so the timer half is small enough to inline). */
+  private popHeap(): number {
     if (this.size === 0) return -1;
     const times = this.times, seqs = this.seqs, kinds = this.kinds, args = this.args;
     const time = times[0]!;
