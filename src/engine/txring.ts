@@ -200,13 +200,7 @@ export class TxRing {
     // iflib_completed_tx_reclaim returns early while fewer than isc_tx_reclaim_thresh are done.
     if (k === 0 || k < threshold) return;
     if (reportEvery > 0) {
-      // The NIC reports completion only for descriptors with the RS bit (netmap sets it at slot 0
-      // and half the ring): the driver sees up to the last completed RS slot, nothing past it.
-      let seen = 0;
-      for (let j = 0, h = this.head; j < k; j++, h = h + 1 === this.capacity ? 0 : h + 1) {
-        if (h % reportEvery === 0) seen = j + 1;
-      }
-      k = seen;
+      k = this.reported(k, reportEvery);
       if (k === 0) return;
     }
     const t = times[ti]!;
@@ -222,6 +216,19 @@ export class TxRing {
     this.n -= k;
     this.reclaimed += k;
     this.doneAhead -= k;
+  }
+
+  /**
+   * Of the k oldest completed descriptors, those the driver sees: the NIC reports completion only
+   * for descriptors with the RS bit (netmap sets it at slot 0 and half the ring), so up to the
+   * last completed RS slot, nothing past it. (Out of retireAt, which then inlines more often.)
+   */
+  private reported(k: number, reportEvery: number): number {
+    let seen = 0;
+    for (let j = 0, h = this.head; j < k; j++, h = h + 1 === this.capacity ? 0 : h + 1) {
+      if (h % reportEvery === 0) seen = j + 1;
+    }
+    return seen;
   }
 
   /** Hardware-only ring: each frame frees its descriptor at its departure instant. */
