@@ -44,6 +44,8 @@ export const OP = {
   LRO_PASS: 19, // iflib_get_ip_forwarding, once per rxeof pass with LRO enabled
 } as const;
 export const NOP = 20;
+/** The ops of one drain call, in the order `chargeDrainCall` charges them. */
+const DRAIN_OPS = Int32Array.of(OP.DRAIN_CALL, OP.RECLAIM, OP.DRAIN_PKT, OP.ENCAP, OP.TX_WR, OP.DOORBELL);
 export const NST = STAGES.length;
 const MEM_STAGE = STAGE_INDEX.memory, NUMA_STAGE = STAGE_INDEX.numa;
 
@@ -226,6 +228,38 @@ export class CostModel {
     if (mem !== 0) stageNs[s + MEM_STAGE]! += mem;
     if (numa !== 0) stageNs[s + NUMA_STAGE]! += numa;
     this.owe[cpu]! += cyc + mem + numa;
+  }
+
+  private readonly drainCounts = new Float64Array(DRAIN_OPS.length);
+
+  /**
+   * One drain call's work on cpu, exactly as the charges of DRAIN_OPS in order (each only when
+   * its count is positive): the call, `reclaimed` descriptors reclaimed, `packets` through the
+   * drain loop and iflib_encap, `wrs` work requests, `doorbells` doorbell writes. One pass with the
+   * tables and what the CPU owes in locals; the same additions in the same order as separate
+   * `charge` calls, so the same doubles.
+   */
+  chargeDrainCall(stageNs: Float64Array, cpu: number, reclaimed: number, packets: number, wrs: number, doorbells: number): void {
+    const counts = this.drainCounts;
+    counts[0] = 1;
+    counts[1] = reclaimed;
+    counts[2] = packets;
+    counts[3] = packets;
+    counts[4] = wrs;
+    counts[5] = doorbells;
+    const tab = this.opNs, opStage = this.opStage, s = cpu * NST, base = 3 * cpu * NOP;
+    let owe = this.owe[cpu]!;
+    for (let k = 0; k < DRAIN_OPS.length; k++) {
+      const n = counts[k]!;
+      if (!(n > 0)) continue;
+      const op = DRAIN_OPS[k]!, o = base + 3 * op;
+      const cyc = tab[o]! * n, mem = tab[o + 1]! * n, numa = tab[o + 2]! * n;
+      stageNs[s + opStage[op]!]! += cyc;
+      if (mem !== 0) stageNs[s + MEM_STAGE]! += mem;
+      if (numa !== 0) stageNs[s + NUMA_STAGE]! += numa;
+      owe += cyc + mem + numa;
+    }
+    this.owe[cpu] = owe;
   }
 
   /** Charge `ns` to one stage of cpu (and to what it owes). */

@@ -60,7 +60,7 @@ export function cxgbeWrDescs(n: number): number {
 
 /** txq_max_db_deferred: descriptors iflib lets pile up before it writes the doorbell. */
 export function dbDeferLimit(size: number, inUse: number): number {
-  const notify = Math.floor(size / 16) - 1; // TXD_NOTIFY_COUNT with ift_update_freq = 16
+  const notify = (size >> 4) - 1; // TXD_NOTIFY_COUNT with ift_update_freq = 16 (size/16, floored)
   const min = size >> 3;
   if (inUse > 4 * min) return notify;
   if (inUse > 2 * min) return notify >> 1;
@@ -197,14 +197,8 @@ export class DrainCalls {
     const cost = this.ctx.cost, stage = this.ctx.cpus.stageNs;
     ctr.drainCalls++;
     ctr.doorbells += doorbells;
-    cost.charge(stage, cpu, OP.DRAIN_CALL, 1);
-    if (reclaimed > 0) cost.charge(stage, cpu, OP.RECLAIM, reclaimed);
-    if (packets > 0) {
-      cost.charge(stage, cpu, OP.DRAIN_PKT, packets);
-      cost.charge(stage, cpu, OP.ENCAP, packets);
-    }
-    if (wrs > 0) cost.charge(stage, cpu, OP.TX_WR, wrs);
-    if (doorbells > 0) cost.charge(stage, cpu, OP.DOORBELL, doorbells);
+    // the call, reclaim, drain loop and encap per packet, work requests, doorbells
+    cost.chargeDrainCall(stage, cpu, reclaimed, packets, wrs, doorbells);
     if (remoteNs > 0) cost.chargeNs(stage, cpu, cost.memStage, remoteNs);
   }
 
