@@ -262,6 +262,23 @@ export class CostModel {
     this.owe[cpu] = owe;
   }
 
+  /**
+   * Charge `ns[a] + ns[b]` to one stage of cpu (and to what it owes): chargeNs for a sum the
+   * caller has in a typed array (a double argument to a call V8 does not inline is boxed).
+   */
+  chargeNsSum(stageNs: Float64Array, cpu: number, stage: number, ns: Float64Array, a: number, b: number): void {
+    const v = ns[a]! + ns[b]!;
+    stageNs[cpu * NST + stage]! += v;
+    this.owe[cpu]! += v;
+  }
+
+  /** chargeNs of `ns[i]`. */
+  chargeNsAt(stageNs: Float64Array, cpu: number, stage: number, ns: Float64Array, i: number): void {
+    const v = ns[i]!;
+    stageNs[cpu * NST + stage]! += v;
+    this.owe[cpu]! += v;
+  }
+
   /** Charge `ns` to one stage of cpu (and to what it owes). */
   chargeNs(stageNs: Float64Array, cpu: number, stage: number, ns: number): void {
     stageNs[cpu * NST + stage]! += ns;

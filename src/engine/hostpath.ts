@@ -351,7 +351,7 @@ export class HostPath implements TxContext {
     io[0] = this.time[0]!;
     io[1] = criticalNs;
     line.acquireIo(cpu, n, io);
-    this.cost.chargeNs(this.cpus.stageNs, cpu, SPIN, io[2]! + io[3]!);
+    this.cost.chargeNsSum(this.cpus.stageNs, cpu, SPIN, io, 2, 3); // hold + wait
     // on the CPU's timeline the wait comes after what the step charged before it
     if (this.tap !== null && io[3]! > 0) this.tap.lineWait(line, cpu, io[0]! + this.cost.owe[cpu]! - io[2]! - io[3]!, io[3]!, n, this.lineLabels.get(line));
   }

@@ -110,16 +110,18 @@ export class LazyMin {
     } else if (old === m[0]) this.stale = 1;
   }
 
-  /** The earliest time (Infinity when every slot is idle). */
+  /** The earliest time (Infinity when every slot is idle). Small, so it inlines: no boxed return. */
   get min(): number {
-    if (this.stale !== 0) {
-      const t = this.t;
-      let v = 1 / 0;
-      for (let k = 0; k < t.length; k++) if (t[k]! < v) v = t[k]!;
-      this.m[0] = v;
-      this.stale = 0;
-    }
+    if (this.stale !== 0) this.rescan();
     return this.m[0]!;
+  }
+
+  private rescan(): void {
+    const t = this.t;
+    let v = 1 / 0;
+    for (let k = 0; k < t.length; k++) if (t[k]! < v) v = t[k]!;
+    this.m[0] = v;
+    this.stale = 0;
   }
 }
 

@@ -23,7 +23,7 @@ function takenWith(held: number, reserve: number, offered: number): number {
   for (let i = 0; i < held; i++) expect(ring.offer(0)).toBe(true);
   const ctx = {
     clock: { timeCell: time },
-    cost: { charge() {}, chargeDrainCall() {}, chargeNs() {}, memStage: 0, txqXferNs: () => 0, xferNs: () => 0 },
+    cost: { charge() {}, chargeDrainCall() {}, chargeNs() {}, chargeNsAt() {}, memStage: 0, txqXferNs: () => 0, xferNs: () => 0 },
     cpus: { stageNs: new Float64Array(64) },
     rings: [ring],
     txReserve: reserve,

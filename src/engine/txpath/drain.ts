@@ -43,6 +43,7 @@ import { TX_BATCH_SIZE } from '../mpring';
 import { touchTxq, type TxContext, type TxQueueCounters } from './txpath';
 
 export const DRAIN_IFLIB = 0, DRAIN_CXGBE = 1, DRAIN_CXGBE_COALESCE = 2;
+const XF_REMOTE = 0, XF_LAST = 1;
 
 /** Old eth_tx rings the doorbell once this many descriptors are pending (t4_sge.c `dbdiff >= 16`)… */
 export const CXGBE_DB_EVERY = 16;
@@ -164,7 +165,9 @@ export class DrainCalls {
     const avail = src.srcAvail(q);
     const count = avail < this.maxItems ? avail : this.maxItems;
     const base = cpu * this.maxItems;
-    let consumed = 0, writes = 0, rungAt = 0, remote = 0;
+    let consumed = 0, writes = 0, rungAt = 0;
+    const xf = this.xf;
+    xf[XF_REMOTE] = 0;
     const free0 = ring.free;
     for (let i = 0; i < count; i++) {
       if (free0 - writes <= ctx.txReserve) break; // the loop runs while TXQ_AVAIL > MAX_TX_DESC + 2
@@ -176,7 +179,7 @@ export class DrainCalls {
       pend++;
       inUse++;
       const p = src.srcCpu[q * src.srcSize + id]!;
-      if (p !== cpu) remote += p === this.lastFrom && cpu === this.lastTo ? this.lastXfer : this.xfer(p, cpu);
+      if (p !== cpu) this.addXfer(p, cpu);
       rang = pend >= dbDeferLimit(size, inUse) || free0 - writes <= ctx.txReserve;
       if (rang) { doorbells++; pend = 0; rungAt = writes; }
     }
@@ -189,28 +192,36 @@ export class DrainCalls {
     this.n[cpu] = consumed;
     this.writes[cpu] = writes;
     this.rung[cpu] = rungAt;
-    this.chargeCall(cpu, ctr, reclaimed, writes, 0, doorbells, remote);
+    this.chargeCall(cpu, ctr, reclaimed, writes, 0, doorbells);
   }
 
-  /** What one drain call costs its CPU, and its counters. */
-  private chargeCall(cpu: number, ctr: TxQueueCounters, reclaimed: number, packets: number, wrs: number, doorbells: number, remoteNs: number): void {
+  /** What one drain call costs its CPU (its transfers: xf[XF_REMOTE]), and its counters. */
+  private chargeCall(cpu: number, ctr: TxQueueCounters, reclaimed: number, packets: number, wrs: number, doorbells: number): void {
     const cost = this.ctx.cost, stage = this.ctx.cpus.stageNs;
     ctr.drainCalls++;
     ctr.doorbells += doorbells;
     // the call, reclaim, drain loop and encap per packet, work requests, doorbells
     cost.chargeDrainCall(stage, cpu, reclaimed, packets, wrs, doorbells);
-    if (remoteNs > 0) cost.chargeNs(stage, cpu, cost.memStage, remoteNs);
+    if (this.xf[XF_REMOTE]! > 0) cost.chargeNsAt(stage, cpu, cost.memStage, this.xf, XF_REMOTE);
   }
 
-  // the last producer → consumer transfer cost looked up (a consumer drains runs from one CPU)
+  // The call's producer → consumer transfers: [XF_REMOTE] their ns so far in the call being
+  // planned, [XF_LAST] the cost last looked up, for the pair (lastFrom, lastTo): a consumer drains
+  // runs from one CPU. Doubles in a typed array: a loop-carried double that reaches a call V8 did
+  // not inline stays boxed, a heap number per packet.
+  private readonly xf = new Float64Array(2);
   private lastFrom = -1;
   private lastTo = -1;
-  private lastXfer = 0;
-  private xfer(from: number, to: number): number {
-    this.lastFrom = from;
-    this.lastTo = to;
-    this.lastXfer = this.ctx.cost.xferNs(from, to);
-    return this.lastXfer;
+
+  /** Add the transfer of a packet produced on `from` to the call on `to`. */
+  private addXfer(from: number, to: number): void {
+    const xf = this.xf;
+    if (from !== this.lastFrom || to !== this.lastTo) {
+      this.lastFrom = from;
+      this.lastTo = to;
+      xf[XF_LAST] = this.ctx.cost.xferNs(from, to);
+    }
+    xf[XF_REMOTE]! += xf[XF_LAST]!;
   }
 
   /** The call in flight on `cpu` ends now: write its descriptors, ring where it rang. */
@@ -307,12 +318,12 @@ export class DrainCalls {
     let count = avail < this.maxItems ? avail : this.maxItems;
     if (count > room) count = room > 0 ? room : 0;
     const base = cpu * this.maxItems;
-    let remote = 0;
+    this.xf[XF_REMOTE] = 0;
     for (let i = 0; i < count; i++) {
       const id = src.srcPeek(q, i);
       this.items[base + i] = id;
       const p = src.srcCpu[q * src.srcSize + id]!;
-      if (p !== cpu) remote += p === this.lastFrom && cpu === this.lastTo ? this.lastXfer : this.xfer(p, cpu);
+      if (p !== cpu) this.addXfer(p, cpu);
     }
     // A partial WR stays open only while an egress update is due: frames the NIC still has.
     const hold = this.policy === DRAIN_CXGBE_COALESCE && ring.inFlight - ring.pending > 0;
@@ -320,7 +331,7 @@ export class DrainCalls {
     this.ethTx(count, open0, hold, cpu, q, null);
     const wrs = this.ethOut[0]!, dbs = this.ethOut[1]!;
     this.n[cpu] = count;
-    this.chargeCall(cpu, ctr, reclaimed, count, wrs, dbs, remote);
+    this.chargeCall(cpu, ctr, reclaimed, count, wrs, dbs);
   }
 
   private finishEthTx(cpu: number, q: number, src: DrainSource, ctr: TxQueueCounters): number {
