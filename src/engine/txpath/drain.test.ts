@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Prng } from '../prng';
 import { TxRing, Wire } from '../txring';
 import { DRAIN_IFLIB, DrainCalls, dbDeferLimit, type DrainSource } from './drain';
 import type { TxContext, TxQueueCounters } from './txpath';
@@ -15,12 +16,13 @@ describe('txq_max_db_deferred', () => {
   });
 });
 
-/** One iflib drain call planned on a ring holding `held` descriptors; what it takes. */
-function takenWith(held: number, reserve: number, offered: number): number {
+/** One iflib drain call planned on a ring holding `held` descriptors (`pending` of them not yet rung); what it takes and rings. */
+function planWith(held: number, reserve: number, offered: number, size = 64, pending = 0): { taken: number; doorbells: number } {
   const time = new Float64Array(1);
   // the NIC never finishes a frame in this test (a wire slower than the run): nothing to reclaim
-  const ring = new TxRing(64, new Wire(1e12));
-  for (let i = 0; i < held; i++) expect(ring.offer(0)).toBe(true);
+  const ring = new TxRing(size, new Wire(1e12));
+  for (let i = 0; i < held - pending; i++) expect(ring.offer(0)).toBe(true);
+  for (let i = 0; i < pending; i++) expect(ring.write(time, 0, time, 0)).toBe(true);
   const ctx = {
     clock: { timeCell: time },
     cost: { charge() {}, chargeDrainCall() {}, chargeNs() {}, chargeNsAt() {}, memStage: 0, txqXferNs: () => 0, xferNs: () => 0 },
@@ -39,9 +41,27 @@ function takenWith(held: number, reserve: number, offered: number): number {
     srcCpu: new Int32Array(offered),
     srcSize: offered,
   };
-  const calls = new DrainCalls(ctx, DRAIN_IFLIB, 1, 64, 1);
-  calls.plan(0, 0, src, { drainCalls: 0, doorbells: 0 } as unknown as TxQueueCounters);
-  return calls.taken(0);
+  const calls = new DrainCalls(ctx, DRAIN_IFLIB, 1, size, 1);
+  const ctr = { drainCalls: 0, doorbells: 0 } as unknown as TxQueueCounters;
+  calls.plan(0, 0, src, ctr);
+  return { taken: calls.taken(0), doorbells: ctr.doorbells };
+}
+
+function takenWith(held: number, reserve: number, offered: number): number {
+  return planWith(held, reserve, offered).taken;
+}
+
+/** The doorbells of one iflib_txq_drain call by the rule, with dbDeferLimit (nothing reclaimed). */
+function doorbellsByRule(size: number, held: number, pending: number, reserve: number, offered: number): number {
+  let db = 0, pend = pending, inUse = held, free = size - held, rang = false;
+  if (pend >= dbDeferLimit(size, inUse) || free <= reserve) { db++; pend = 0; rang = true; }
+  for (let i = 0; i < Math.min(offered, 32) && free > reserve; i++) {
+    free--; pend++; inUse++;
+    rang = pend >= dbDeferLimit(size, inUse) || free <= reserve;
+    if (rang) { db++; pend = 0; }
+  }
+  if ((!rang && free < reserve - 2) || pend >= dbDeferLimit(size, inUse) || free <= reserve) db++;
+  return db;
 }
 
 describe('iflib_txq_drain', () => {
@@ -51,5 +71,19 @@ describe('iflib_txq_drain', () => {
     expect(takenWith(64 - reserve - 3, reserve, 5)).toBe(3); // 13 free: 13, 12, 11 pass the test
     expect(takenWith(64 - reserve - 1, reserve, 5)).toBe(1); // 11 free: one, then 10 is not > 10
     expect(takenWith(64 - reserve, reserve, 5)).toBe(0); // exactly the reserve free: none
+  });
+
+  it('rings where iflib_txd_db_check does, txq_max_db_deferred of the ring as it fills', () => {
+    const r = new Prng(11);
+    let deferred = 0;
+    for (let k = 0; k < 400; k++) {
+      const size = [64, 256, 1024][r.below(3)]!, reserve = 2 + r.below(10);
+      const held = r.below(size - reserve), pending = r.below(held + 1), offered = 1 + r.below(40);
+      const got = planWith(held, reserve, offered, size, pending).doorbells;
+      expect(got, `size ${size} held ${held} pending ${pending} reserve ${reserve} offered ${offered}`).toBe(doorbellsByRule(size, held, pending, reserve, offered));
+      if (got < Math.min(offered, 32)) deferred++;
+    }
+    // the states cover deferral, not only a doorbell per packet
+    expect(deferred).toBeGreaterThan(50);
   });
 });
