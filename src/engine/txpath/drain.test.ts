@@ -28,6 +28,7 @@ function takenWith(held: number, reserve: number, offered: number): number {
     rings: [ring],
     txReserve: reserve,
     reclaimThresh: 0,
+    reclaimKeep: 0,
     txqOwner: new Int32Array([-1]),
     ledger: { c: new Float64Array(64) },
     tap: null,
