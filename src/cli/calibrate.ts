@@ -14,17 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { FIT } from '../engine/calibration.generated';
 import type { FitTable } from '../engine/fittable';
 import { PARAM_SPECS, ENGINE_ID } from '../engine/index';
-import { COMPASS_PASSES, COMPASS_STEPS, Fitter, FD_STEP, LOO_STEPS, MAX_ITER, PRIOR_SIGMA, ROBUST_SCALE } from '../calibration/fit';
+import { COMPASS_PASSES, COMPASS_STEPS, Fitter, FD_STEP, median, LOO_STEPS, MAX_ITER, PRIOR_SIGMA, ROBUST_SCALE } from '../calibration/fit';
 import { RowPool } from '../calibration/pool';
 import { ROW_DURATION_MS, calibrationRows } from '../calibration/rows';
 
-const PROCEDURE = `Levenberg–Marquardt on ln(model/measured) in log-parameter space with the Cauchy loss (scale ln ${Math.exp(ROBUST_SCALE).toFixed(2)})${Number.isFinite(PRIOR_SIGMA) ? ` and a log-normal prior (σ = ln ${Math.exp(PRIOR_SIGMA).toFixed(0)}) around each constant's start` : ', no prior (a constant no row constrains stays at its start)'} (forward-difference Jacobian, step ${FD_STEP}, ≤ ${MAX_ITER} iterations), then a compass search (steps ×${COMPASS_STEPS.map((d) => Math.exp(d).toFixed(2)).join('/')} per constant, ≤ ${COMPASS_PASSES} passes) over the model's flat places; leave-one-out: refit without the row from the full fit (${LOO_STEPS} damped Gauss–Newton steps on the full fit's Jacobian; constants only that row constrains back to their start), then predict it`;
+const PROCEDURE = `From each of two starts (the specs' starts; the previously committed fit), Levenberg–Marquardt on ln(model/measured) in log-parameter space with the Cauchy loss (scale ln ${Math.exp(ROBUST_SCALE).toFixed(2)})${Number.isFinite(PRIOR_SIGMA) ? ` and a log-normal prior (σ = ln ${Math.exp(PRIOR_SIGMA).toFixed(0)}) around each constant's start` : ', no prior (a constant no row constrains stays at its start)'} (forward-difference Jacobian, step ${FD_STEP}, ≤ ${MAX_ITER} iterations), then a compass search (steps ×${COMPASS_STEPS.map((d) => Math.exp(d).toFixed(2)).join('/')} per constant, ≤ ${COMPASS_PASSES} passes) over the model's flat places; leave-one-out: refit without the row from the full fit (${LOO_STEPS} damped Gauss–Newton steps on the full fit's Jacobian; constants only that row constrains back to their start), then predict it; of the two starts' fits the one with the lower median leave-one-out error is kept (ties: the lower cost)`;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n === 0 ? 0 : n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-}
 
 export function formatTable(t: FitTable): string {
   const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}%`;

@@ -78,6 +78,7 @@ export class HostPath implements TxContext {
   readonly txCpu: Int32Array;
   readonly txReserve: number;
   readonly reclaimThresh: number;
+  readonly reclaimKeep: number;
   /** The NIC's TX packet-rate ceiling in this run (null: none). */
   readonly txCeilingPps: number | null = null;
   readonly rings: TxRing[];
@@ -225,6 +226,8 @@ export class HostPath implements TxContext {
     }
     this.txReserve = txReserve(nic, s.queues.tx_desc);
     this.reclaimThresh = s.iflib.tx_reclaim_thresh;
+    // DESC_RECLAIMABLE subtracts isc_tx_nsegments (iflib drivers only; cxgbe and mlx5en reclaim their own way)
+    this.reclaimKeep = nic.usesIflib ? nic.txNsegments : 0;
 
     // The TX path.
     let tx: TxPath | null = null;

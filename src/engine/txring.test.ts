@@ -17,15 +17,30 @@ describe('TxRing (lazy reclaim, as iflib)', () => {
     expect(ring.offer(100)).toBe(true);
   });
 
-  it('a reclaim threshold leaves completed descriptors held until enough are done', () => {
+  it('a reclaim threshold leaves completed descriptors held until more than it are done', () => {
     const ring = new TxRing(8, new Wire(10));
-    for (let i = 0; i < 4; i++) ring.offer(0);
-    const t = new Float64Array([25]); // two frames done
-    ring.retireAt(t, 0, 3);
-    expect(ring.occupancy).toBe(4);
-    t[0] = 35; // three done
+    for (let i = 0; i < 5; i++) ring.offer(0);
+    const t = new Float64Array([35]); // three frames done
+    ring.retireAt(t, 0, 3); // iflib_completed_tx_reclaim: reclaim <= thresh frees nothing
+    expect(ring.occupancy).toBe(5);
+    t[0] = 45; // four done
     ring.retireAt(t, 0, 3);
     expect(ring.occupancy).toBe(1);
+  });
+
+  it('as DESC_RECLAIMABLE, the newest isc_tx_nsegments completed descriptors stay held', () => {
+    const ring = new TxRing(16, new Wire(10));
+    for (let i = 0; i < 10; i++) ring.offer(0); // departures 10..100
+    const t = new Float64Array([65]); // six done
+    ring.retireAt(t, 0, 0, 0, 8); // fewer done than the 8 kept: nothing reclaimable
+    expect(ring.occupancy).toBe(10);
+    t[0] = 105; // all ten done: 10 − 8 = 2 reclaimed, the 8 newest stay
+    ring.retireAt(t, 0, 0, 0, 8);
+    expect(ring.reclaimed).toBe(2);
+    expect(ring.occupancy).toBe(8);
+    expect(ring.delivered).toBe(10);
+    ring.retireAt(t, 0, 0, 0, 0); // without the reserve the rest goes
+    expect(ring.occupancy).toBe(0);
   });
 
   it('with report-status at slot 0 and half the ring, the driver sees completions in chunks', () => {

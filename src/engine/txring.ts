@@ -191,18 +191,22 @@ export class TxRing {
   }
 
   /**
-   * The driver reclaims every completed descriptor at `times[ti]` (iflib_completed_tx_reclaim,
-   * run at the start of each drain). Until then a finished frame still holds its descriptor.
+   * The driver reclaims completed descriptors at `times[ti]` (iflib_completed_tx_reclaim, run at
+   * the start of each drain). Until then a finished frame still holds its descriptor. As iflib's
+   * DESC_RECLAIMABLE, the newest `keep` completed descriptors stay (processed − cleaned −
+   * isc_tx_nsegments), and nothing is freed unless more than `threshold` are reclaimable.
    */
-  retireAt(times: Float64Array, ti: number, threshold = 0, reportEvery = 0): void {
+  retireAt(times: Float64Array, ti: number, threshold = 0, reportEvery = 0, keep = 0): void {
     this.observeAt(times, ti);
     let k = this.doneAhead;
-    // iflib_completed_tx_reclaim returns early while fewer than isc_tx_reclaim_thresh are done.
-    if (k === 0 || k < threshold) return;
+    if (k === 0) return;
     if (reportEvery > 0) {
       k = this.reported(k, reportEvery);
       if (k === 0) return;
     }
+    // iflib_completed_tx_reclaim: `reclaim <= thresh` returns without freeing anything.
+    k -= keep;
+    if (k <= 0 || k <= threshold) return;
     const t = times[ti]!;
     const cap = this.capacity;
     let soj = 0;

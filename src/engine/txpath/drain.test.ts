@@ -30,6 +30,7 @@ function planWith(held: number, reserve: number, offered: number, size = 64, pen
     rings: [ring],
     txReserve: reserve,
     reclaimThresh: 0,
+    reclaimKeep: 0,
     txqOwner: new Int32Array([-1]),
     ledger: { c: new Float64Array(64) },
     tap: null,

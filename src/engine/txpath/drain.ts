@@ -145,7 +145,7 @@ export class DrainCalls {
     const ctx = this.ctx, ring = ctx.rings[q]!;
     touchTxq(ctx, q, cpu);
     const before = ring.reclaimed;
-    ring.retireAt(this.time, 0, ctx.reclaimThresh);
+    ring.retireAt(this.time, 0, ctx.reclaimThresh, 0, ctx.reclaimKeep);
     const reclaimed = ring.reclaimed - before;
     if (this.policy !== DRAIN_IFLIB) {
       this.planEthTx(cpu, q, src, ctr, reclaimed);

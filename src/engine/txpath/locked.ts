@@ -69,7 +69,7 @@ export class LockedPath implements TxPath {
       ctx.ledger.drops[DROP_TX_RING]! += 1;
       ctr.drops++;
     }
-    ring.retireAt(this.time, 0, ctx.reclaimThresh);
+    ring.retireAt(this.time, 0, ctx.reclaimThresh, 0, ctx.reclaimKeep);
     const reclaimed = ring.reclaimed - before;
     if (reclaimed > 0) cost.charge(stage, cpu, OP.RECLAIM, reclaimed);
     const lock = this.locks[q]!;
@@ -93,7 +93,7 @@ export class LockedPath implements TxPath {
     const ctx = this.ctx, ring = ctx.rings[q]!;
     touchTxq(ctx, q, cpu);
     const before = ring.reclaimed;
-    ring.retireAt(this.time, 0, ctx.reclaimThresh);
+    ring.retireAt(this.time, 0, ctx.reclaimThresh, 0, ctx.reclaimKeep);
     const r = ring.reclaimed - before;
     this.tkPhase[cpu] = 1;
     ctx.cost.charge(ctx.cpus.stageNs, cpu, OP.TASK, 1);

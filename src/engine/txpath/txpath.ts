@@ -75,6 +75,8 @@ export interface TxContext {
   readonly txReserve: number;
   /** isc_tx_reclaim_thresh / iflib.tx_reclaim_thresh. */
   readonly reclaimThresh: number;
+  /** Completed descriptors iflib_completed_tx_reclaim leaves (isc_tx_nsegments; 0 off iflib). */
+  readonly reclaimKeep: number;
   /** CPU that last wrote each TX queue's driver state (−1: none yet). */
   readonly txqOwner: Int32Array;
   /** A contended line (ring state word, lock, taskqueue mutex) on this host; `label` says which. */
