@@ -62,7 +62,7 @@ export function log(x: number): number {
   let k = 0;
   if (!(hi >= 0x00100000 && hi < 0x7ff00000)) {
     // not a positive normal number
-    if (!(x > 0)) return x === 0 ? -Infinity : NaN; // −0 too; NaN and negatives
+    if (!(x > 0)) return x === 0 ? -1 / 0 : 0 / 0; // −0 too; NaN and negatives (literals: an inlined global load boxes the result)
     if (x === Infinity) return x;
     x *= TWO54; // subnormal: scale into the normal range, exactly
     f64[0] = x;
@@ -90,8 +90,8 @@ export function log(x: number): number {
  */
 export function exp2i(k: number): number {
   k = Math.floor(k);
-  if (k !== k) return NaN;
-  if (k > 1023) return Infinity;
+  if (k !== k) return 0 / 0;
+  if (k > 1023) return 1 / 0;
   if (k < -1074) return 0;
   if (k < -1022) return exp2i(k + 54) / TWO54; // subnormal: exact, a power of two
   u32[LO] = 0;

@@ -196,7 +196,8 @@ export class MpRing {
 
   /** The item `i` places after ring index `cidx`: what the driver reads in its drain callback. */
   peek(cidx: number, i: number): number {
-    return this.items[(cidx + i) % this.size]!;
+    const j = cidx + i; // no division unless it wraps
+    return this.items[j < this.size ? j : j % this.size]!;
   }
 
   /**
@@ -385,7 +386,10 @@ export class MpRing {
   /** Items the next driver call is offered. */
   get consumerAvail(): number { return this.diff(this.cons[K_PIDX]!, this.cons[K_CIDX]!); }
   /** Item `i` of the consumer's window. */
-  consumerPeek(i: number): number { return this.items[(this.cons[K_CIDX]! + i) % this.size]!; }
+  consumerPeek(i: number): number {
+    const j = this.cons[K_CIDX]! + i;
+    return this.items[j < this.size ? j : j % this.size]!;
+  }
   /** Items consumed since `beginConsume`. */
   get consumerTotal(): number { return this.cons[K_TOTAL]!; }
 

@@ -198,7 +198,7 @@ export class RxTasks {
           this.passFlow[cpu * B + k] = rx.ringFlow[i]!;
           this.passStamp[cpu * B + k] = rx.ringStamp[i]!;
         }
-        rx.consume(q, n, now);
+        rx.consume(q, n, h.time);
         h.ledger.c[C_RXEOF]! += n;
         if (!this.forward) {
           this.deliver(cpu, q, n, now);

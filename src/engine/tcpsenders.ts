@@ -194,7 +194,7 @@ export class TcpSenders implements RxSource {
 
   next(end: number): number {
     for (;;) {
-      const top = this.hn > 0 ? this.nextT[this.heap[0]!]! : Infinity;
+      const top = this.hn > 0 ? this.nextT[this.heap[0]!]! : 1 / 0; // (a literal, not the global: no boxing of `top`)
       // ACKs that arrive before the next send may release an earlier one
       if (this.aLen > 0 && this.ackT[this.aHead]! <= top) {
         this.takeAck();
