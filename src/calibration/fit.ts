@@ -31,7 +31,7 @@ import type { CalibrationRow } from './rows';
 export const FD_STEP = 0.05;
 export const MAX_ITER = 30;
 export const TOL = 1e-4;
-export const LOO_STEPS = 3;
+export const LOO_STEPS = 30;
 /**
  * After Levenberg–Marquardt, a compass search: each constant in turn tries these steps (log
  * units) and keeps the best that lowers the cost, until a pass changes nothing (at most
