@@ -70,12 +70,14 @@ const SLACK = 4096;
 /** hostpath.ts OWN_RX_BUDGET: the RX pass of the drivers with their own RX loop. */
 const OWN_RX_BUDGET: Readonly<Record<string, number>> = { mlx5en: 256, cxgbe: 64 };
 
-/** scheduler.ts Tournament(n): n + 1 times (Float64) and 2p winners (Int32), p = n rounded up to 2^k. */
+/** scheduler.ts Tournament(n): n + 1 times (Float64), 2p winners (Int32) and their times (Float64), p = n rounded up to 2^k. */
 const tournamentBytes = (n: number) => {
   let p = 1;
   while (p < n) p *= 2;
-  return (n + 1) * F64 + 2 * p * I32;
+  return (n + 1) * F64 + 2 * p * (I32 + F64);
 };
+/** scheduler.ts LazyMin(n): n times and the cached minimum (Float64). */
+const lazyMinBytes = (n: number) => (n + 1) * F64;
 /** scheduler.ts heap: starts at 64 events and doubles (times, seqs: Float64; kinds, args: Int32). */
 const heapBytes = (events: number) => {
   let cap = 64;
@@ -153,11 +155,11 @@ export function estimateStateBytes(s: Scenario, opts: EstimateOptions = {}): Sta
   // (kind, arg, pos × STACK_DEPTH), busyFrom, busyAcc, and ns per stage.
   const rqCap = Math.max(2, tasksPerCpuBound(s, nic?.driver === 'cxgbe' && !transmit, q.rx, q.tx, nrx, ntx, nsend) + 1);
   parts.cpus = ncpu * (rqCap * I32 + 3 * I32 + 3 * STACK_DEPTH * I32 + 2 * F64 + NST * F64);
-  // scheduler.ts: timer slots (one per CPU) and hostpath's rxTouch tournament, the clock cell;
+  // scheduler.ts: timer slots (one per CPU, a Tournament) and hostpath's rxTouch (a LazyMin), the clock cell;
   // the heap holds at most an arrival, a frame, an IRQ per RX queue, an egress update per TX
   // queue, a send per thread and a wake-up per netmap thread at once, so its size here bounds it
   // for the whole run (it grows by doubling), not only at set-up.
-  parts.scheduler = 2 * tournamentBytes(ncpu) + heapBytes(2 + nrx + ntx + (netmap ? 2 : 1) * nsend) + F64;
+  parts.scheduler = tournamentBytes(ncpu) + lazyMinBytes(ncpu) + heapBytes(2 + nrx + ntx + (netmap ? 2 : 1) * nsend) + F64;
 
   // txring.ts: per TX queue, arrive/stamp/depart per descriptor, acc and scratch.
   if (!receive) parts.tx_rings = ntx * (s.queues.tx_desc * 3 * F64 + 4 * F64 + 2 * F64);
