@@ -142,7 +142,7 @@ export function estimateStateBytes(s: Scenario, opts: EstimateOptions = {}): Sta
   // (not for receive), FreeBSD 12 forwarding's shared lines (IF_AFDATA_RLOCK, rtentry mutex).
   const fwd12 = workload === 'forward' && s.host.freebsd === 12;
   const fwdLines = fwd12 ? (s.host.afdata_rlock ? 1 : 0) + (s.forward.ip_redirect ? 1 : 0) : 0;
-  parts.hostpath = 3 * ntask * I32 + ntx * (2 * U8 + I32) + (q.rx + q.tx) * I32 + (transmit && s.traffic.senders ? nsend * I32 : 0)
+  parts.hostpath = 3 * ntask * I32 + ntx * (2 * U8 + I32) + (q.rx + q.tx) * I32 + Math.max(1, q.tx) * I32 + (transmit && s.traffic.senders ? nsend * I32 : 0)
     + ncpu * U8 + 4 * F64 + (receive ? 0 : F64) + fwdLines * SHARED_LINE;
   // topology.ts: core, domain and sibling of each CPU (Int32).
   parts.topology = 3 * ncpu * I32;
@@ -161,8 +161,8 @@ export function estimateStateBytes(s: Scenario, opts: EstimateOptions = {}): Sta
   // for the whole run (it grows by doubling), not only at set-up.
   parts.scheduler = tournamentBytes(ncpu) + lazyMinBytes(ncpu) + heapBytes(2 + nrx + ntx + (netmap ? 2 : 1) * nsend) + F64;
 
-  // txring.ts: per TX queue, arrive/stamp/depart per descriptor, acc and scratch.
-  if (!receive) parts.tx_rings = ntx * (s.queues.tx_desc * 3 * F64 + 4 * F64 + 2 * F64);
+  // txring.ts: per TX queue, arrive/stamp/depart and the RS flag per descriptor, acc and scratch.
+  if (!receive) parts.tx_rings = ntx * (s.queues.tx_desc * (3 * F64 + U8) + 4 * F64 + 2 * F64);
 
   // The TX path (txpath/*.ts).
   const size = s.tx.mp_ring_size;

@@ -192,6 +192,13 @@ export interface NicPreset {
    */
   readonly rxCompletionBytes: number;
   readonly txCompletionBytes: number;
+  /**
+   * TX completions are read from the DD bit of the descriptors iflib marked Report Status
+   * (IPI_TX_INTR → the driver's tx_rsq; ix, igb, em), so a reclaim sees completions only up to the
+   * last finished RS descriptor. False: the NIC writes back a head index (ixl's default
+   * hw.ixl.enable_head_writeback=1) or the driver has its own completion path (cxgbe, mlx5en).
+   */
+  readonly txReportsRs: boolean;
   /** Allocates its ifnet on the device's NUMA domain (if_alloc_dev). */
   readonly numaAware: boolean;
   /**
@@ -236,6 +243,7 @@ export const NICS: readonly NicPreset[] = [
     txTsoSegmentsMax: 128,
     rxCompletionBytes: 32, // ixl_txrx.c: 32-byte RX descriptors; TX head write-back (ixl_isc_txd_credits_update reads one word)
     txCompletionBytes: 64,
+    txReportsRs: false,
     numaAware: false, // iflib uses plain if_alloc
     udpHashType: true,
     description: 'Fortville at 10G through iflib: mp_ring of 2048 in front of 1024 descriptors.',
@@ -270,6 +278,7 @@ export const NICS: readonly NicPreset[] = [
     txTsoSegmentsMax: 128,
     rxCompletionBytes: 32, // as X710
     txCompletionBytes: 64,
+    txReportsRs: false,
     numaAware: false,
     udpHashType: true,
     description: 'The 40G Fortville of the meeting: 12 Mpps through iflib/mp_ring, 32 Mpps with netmap.',
@@ -304,6 +313,7 @@ export const NICS: readonly NicPreset[] = [
     txTsoSegmentsMax: 1,
     rxCompletionBytes: 64, // mlx5e_poll_rx_cq: one 64-byte CQE per packet; TX CQEs polled
     txCompletionBytes: 64,
+    txReportsRs: false,
     numaAware: true, // if_alloc_dev (reference doc)
     udpHashType: true,
     description: 'Native (non-iflib) driver, one channel per completion vector: 1.58 Mpps forwarded on 1 queue, 12.67 on 24.',
@@ -338,6 +348,7 @@ export const NICS: readonly NicPreset[] = [
     txTsoSegmentsMax: 1,
     rxCompletionBytes: 64, // as ConnectX-4 Lx
     txCompletionBytes: 64,
+    txReportsRs: false,
     numaAware: true,
     udpHashType: true,
     description: 'The mce of the meeting: 19 Mpps of netperf UDP transmit.',
@@ -372,6 +383,7 @@ export const NICS: readonly NicPreset[] = [
     txTsoSegmentsMax: 1,
     rxCompletionBytes: 64, // t4_sge.c: 64-byte ingress-queue entries; egress updates (CPL_SGE_EGR_UPDATE)
     txCompletionBytes: 64,
+    txReportsRs: false,
     numaAware: true, // if_alloc_dev (reference doc)
     udpHashType: true,
     description: 'Its own mp_ring per TX queue (where mp_ring came from): 14.21 Mpps forwarded on the NIC\'s NUMA domain.',
@@ -406,6 +418,7 @@ export const NICS: readonly NicPreset[] = [
     txTsoSegmentsMax: 1,
     rxCompletionBytes: 64, // as T520
     txCompletionBytes: 64,
+    txReportsRs: false,
     numaAware: true, // if_alloc_dev (reference doc)
     udpHashType: true,
     description: 'The T5 with four 10G ports: cxgbe\'s own mp_ring per TX queue, as on the T520.',
@@ -440,6 +453,7 @@ export const NICS: readonly NicPreset[] = [
     txTsoSegmentsMax: 1,
     rxCompletionBytes: 64, // as T520
     txCompletionBytes: 64,
+    txReportsRs: false,
     numaAware: true,
     udpHashType: true,
     description: 'The meeting\'s cxgbe: 12 Mpps through the kernel, 45 Mpps with netmap.',
@@ -474,6 +488,7 @@ export const NICS: readonly NicPreset[] = [
     txTsoSegmentsMax: 1,
     rxCompletionBytes: 64, // as T520
     txCompletionBytes: 64,
+    txReportsRs: false,
     numaAware: true,
     udpHashType: true,
     description: 'T6 at 100G: same driver rules as T5.',
@@ -508,6 +523,7 @@ export const NICS: readonly NicPreset[] = [
     txTsoSegmentsMax: 32,
     rxCompletionBytes: 16, // ix_txrx.c: 16-byte advanced RX descriptors; TX DD bits read from the RS descriptors
     txCompletionBytes: 64,
+    txReportsRs: true, // iflib_encap sets IPI_TX_INTR by txq_max_rs_deferred; credits_update walks tx_rsq
     numaAware: false,
     udpHashType: true,
     description: 'The classic 10G part: 0.587 Mpps forwarded on 1 queue, 9.67 on its default 16.',
@@ -542,6 +558,7 @@ export const NICS: readonly NicPreset[] = [
     txTsoSegmentsMax: 40,
     rxCompletionBytes: 16, // igb_txrx.c: 16-byte advanced RX descriptors; TX DD bits
     txCompletionBytes: 64,
+    txReportsRs: true, // iflib_encap sets IPI_TX_INTR by txq_max_rs_deferred; credits_update walks tx_rsq
     numaAware: false,
     udpHashType: false, // as the i210 (same driver; calibration.md, D58513)
     description: 'Gigabit igb under iflib (sys/dev/e1000): up to 8 queues, 1.488 Mpps line rate.',
@@ -576,6 +593,7 @@ export const NICS: readonly NicPreset[] = [
     txTsoSegmentsMax: 40,
     rxCompletionBytes: 16, // as I350
     txCompletionBytes: 64,
+    txReportsRs: true, // iflib_encap sets IPI_TX_INTR by txq_max_rs_deferred; credits_update walks tx_rsq
     numaAware: false,
     udpHashType: false, // calibration.md (D58513): igb gave forwarded UDP no RSS hash type before that change
     description: 'The APU2\'s 1G port: igb through iflib, 4 queues; forwarded UDP has no RSS hash type before D58513.',

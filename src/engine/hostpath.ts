@@ -79,6 +79,8 @@ export class HostPath implements TxContext {
   readonly txReserve: number;
   readonly reclaimThresh: number;
   readonly reclaimKeep: number;
+  readonly reportsRs: boolean;
+  readonly rsPending: Int32Array;
   /** The NIC's TX packet-rate ceiling in this run (null: none). */
   readonly txCeilingPps: number | null = null;
   readonly rings: TxRing[];
@@ -228,6 +230,9 @@ export class HostPath implements TxContext {
     this.reclaimThresh = s.iflib.tx_reclaim_thresh;
     // DESC_RECLAIMABLE subtracts isc_tx_nsegments (iflib drivers only; cxgbe and mlx5en reclaim their own way)
     this.reclaimKeep = nic.usesIflib ? nic.txNsegments : 0;
+    // ix and igb read TX completions from the DD bits of the descriptors iflib marked RS
+    this.reportsRs = nic.usesIflib && nic.txReportsRs;
+    this.rsPending = new Int32Array(Math.max(1, q.tx));
 
     // The TX path.
     let tx: TxPath | null = null;

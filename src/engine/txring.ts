@@ -43,6 +43,8 @@ export class TxRing {
   private readonly arrive: Float64Array;
   private readonly stamp: Float64Array;
   private readonly depart: Float64Array;
+  /** Per slot: the descriptor asks for a completion report (RS; 1 unless the writer says). */
+  private readonly rs: Uint8Array;
   private head = 0; // oldest descriptor not yet reclaimed
   private n = 0; // descriptors held: enqueued, not yet reclaimed by the driver
   private doneAhead = 0; // of those, frames already observed complete on the wire
@@ -81,6 +83,7 @@ export class TxRing {
     this.arrive = new Float64Array(capacity);
     this.stamp = new Float64Array(capacity);
     this.depart = new Float64Array(capacity);
+    this.rs = new Uint8Array(capacity);
   }
 
   /** Sum over descriptors still held of how long they have been held by time T. */
@@ -194,14 +197,19 @@ export class TxRing {
    * The driver reclaims completed descriptors at `times[ti]` (iflib_completed_tx_reclaim, run at
    * the start of each drain). Until then a finished frame still holds its descriptor. As iflib's
    * DESC_RECLAIMABLE, the newest `keep` completed descriptors stay (processed − cleaned −
-   * isc_tx_nsegments), and nothing is freed unless more than `threshold` are reclaimable.
+   * isc_tx_nsegments), and nothing is freed unless more than `threshold` are reclaimable. With
+   * `rsOnly` the driver sees completions only up to the last finished descriptor written with RS
+   * (the DD bits its credits update reads, ix and igb).
    */
-  retireAt(times: Float64Array, ti: number, threshold = 0, reportEvery = 0, keep = 0): void {
+  retireAt(times: Float64Array, ti: number, threshold = 0, reportEvery = 0, keep = 0, rsOnly = false): void {
     this.observeAt(times, ti);
     let k = this.doneAhead;
     if (k === 0) return;
     if (reportEvery > 0) {
       k = this.reported(k, reportEvery);
+      if (k === 0) return;
+    } else if (rsOnly) {
+      k = this.reportedRs(k);
       if (k === 0) return;
     }
     // iflib_completed_tx_reclaim: `reclaim <= thresh` returns without freeing anything.
@@ -235,6 +243,15 @@ export class TxRing {
     return seen;
   }
 
+  /** Of the k oldest completed descriptors, those up to the last one written with RS. */
+  private reportedRs(k: number): number {
+    let seen = 0;
+    for (let j = 0, h = this.head; j < k; j++, h = h + 1 === this.capacity ? 0 : h + 1) {
+      if (this.rs[h] !== 0) seen = j + 1;
+    }
+    return seen;
+  }
+
   /** Hardware-only ring: each frame frees its descriptor at its departure instant. */
   private completeAndFree(t: number): void {
     const cap = this.capacity;
@@ -263,8 +280,9 @@ export class TxRing {
    * The driver writes one descriptor at `times[ti]` for a frame stamped `stamps[si]`; the NIC sees
    * it at the next `doorbell`. Returns false when no descriptor is free (the caller decides: iflib
    * leaves the packet in its software ring; without one it is a drop, which `offerFrom` counts).
+   * `rs` 0: the descriptor asks for no completion report (see retireAt's `rsOnly`).
    */
-  write(times: Float64Array, ti: number, stamps: Float64Array, si: number): boolean {
+  write(times: Float64Array, ti: number, stamps: Float64Array, si: number, rs = 1): boolean {
     const t = times[ti]!;
     if (this.n === this.capacity) return false;
     // ∫N dt up to t, before N changes at t (written out: a double argument to a call V8 does not
@@ -279,6 +297,7 @@ export class TxRing {
     this.arrive[tail] = t;
     this.stamp[tail] = stamps[si]!;
     this.depart[tail] = Infinity;
+    this.rs[tail] = rs;
     this.n++;
     this.pend++;
     this.enqueued++;
@@ -334,6 +353,7 @@ export class TxRing {
     this.arrive[tail] = t;
     this.stamp[tail] = stamps[si]!;
     this.depart[tail] = d;
+    this.rs[tail] = 1;
     w.last[0] = d;
     this.n++;
     this.enqueued++;

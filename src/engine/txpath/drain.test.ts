@@ -31,6 +31,8 @@ function planWith(held: number, reserve: number, offered: number, size = 64, pen
     txReserve: reserve,
     reclaimThresh: 0,
     reclaimKeep: 0,
+    reportsRs: false,
+    rsPending: new Int32Array(1),
     txqOwner: new Int32Array([-1]),
     ledger: { c: new Float64Array(64) },
     tap: null,

@@ -40,7 +40,7 @@
 import { OP } from '../costmodel';
 import { C_DRAINED, C_ENCAP, C_NIC_TX } from '../ledger';
 import { TX_BATCH_SIZE } from '../mpring';
-import { touchTxq, type TxContext, type TxQueueCounters } from './txpath';
+import { iflibReportStatus, touchTxq, type TxContext, type TxQueueCounters } from './txpath';
 
 export const DRAIN_IFLIB = 0, DRAIN_CXGBE = 1, DRAIN_CXGBE_COALESCE = 2;
 const XF_REMOTE = 0, XF_LAST = 1;
@@ -145,7 +145,7 @@ export class DrainCalls {
     const ctx = this.ctx, ring = ctx.rings[q]!;
     touchTxq(ctx, q, cpu);
     const before = ring.reclaimed;
-    ring.retireAt(this.time, 0, ctx.reclaimThresh, 0, ctx.reclaimKeep);
+    ring.retireAt(this.time, 0, ctx.reclaimThresh, 0, ctx.reclaimKeep, ctx.reportsRs);
     const reclaimed = ring.reclaimed - before;
     if (this.policy !== DRAIN_IFLIB) {
       this.planEthTx(cpu, q, src, ctr, reclaimed);
@@ -234,7 +234,7 @@ export class DrainCalls {
     for (let k = 0; k < n; k++) {
       const id = this.items[base + k]!;
       if (id < 0) continue;
-      ring.write(this.time, 0, stamps, off + id);
+      ring.write(this.time, 0, stamps, off + id, ctx.reportsRs ? iflibReportStatus(ctx, q, ring) : 1);
       written++;
       if (written === rungAt) handed += ring.doorbell(this.time, 0);
     }

@@ -15,7 +15,7 @@ import { A_DRAIN, STEP, STEP_DONE } from '../activity';
 import { OP } from '../costmodel';
 import { C_ENCAP, C_IF_TRANSMIT, C_NIC_TX, DROP_TX_RING } from '../ledger';
 import type { SharedLine } from '../sharedline';
-import { newCounters, touchTxq, type TxContext, type TxPath, type TxPathNames, type TxQueueCounters } from './txpath';
+import { iflibReportStatus, newCounters, touchTxq, type TxContext, type TxPath, type TxPathNames, type TxQueueCounters } from './txpath';
 
 export const SIMPLE_NAMES: TxPathNames = {
   transmit: 'iflib_simple_transmit', softRing: null, drain: null, encap: 'iflib_encap → isc_txd_encap',
@@ -52,10 +52,10 @@ export class LockedPath implements TxPath {
     cost.charge(stage, cpu, OP.IF_TRANSMIT, 1);
     // Under the lock: encap (reclaiming first when short of room), the doorbell, the reclaim.
     const before = ring.reclaimed;
-    if (ring.free <= SIMPLE_RESERVE) ring.retireAt(this.time, 0, 0);
+    if (ring.free <= SIMPLE_RESERVE) ring.retireAt(this.time, 0, 0, 0, ctx.reclaimKeep, ctx.reportsRs);
     const start = owe[cpu]!;
     touchTxq(ctx, q, cpu);
-    const ok = ring.free > SIMPLE_RESERVE && ring.write(this.time, 0, stamps, si);
+    const ok = ring.free > SIMPLE_RESERVE && ring.write(this.time, 0, stamps, si, ctx.reportsRs ? iflibReportStatus(ctx, q, ring) : 1);
     if (ok) {
       cost.charge(stage, cpu, OP.ENCAP, 1);
       cost.charge(stage, cpu, OP.DOORBELL, 1);
@@ -69,7 +69,7 @@ export class LockedPath implements TxPath {
       ctx.ledger.drops[DROP_TX_RING]! += 1;
       ctr.drops++;
     }
-    ring.retireAt(this.time, 0, ctx.reclaimThresh, 0, ctx.reclaimKeep);
+    ring.retireAt(this.time, 0, ctx.reclaimThresh, 0, ctx.reclaimKeep, ctx.reportsRs);
     const reclaimed = ring.reclaimed - before;
     if (reclaimed > 0) cost.charge(stage, cpu, OP.RECLAIM, reclaimed);
     const lock = this.locks[q]!;
@@ -93,7 +93,7 @@ export class LockedPath implements TxPath {
     const ctx = this.ctx, ring = ctx.rings[q]!;
     touchTxq(ctx, q, cpu);
     const before = ring.reclaimed;
-    ring.retireAt(this.time, 0, ctx.reclaimThresh, 0, ctx.reclaimKeep);
+    ring.retireAt(this.time, 0, ctx.reclaimThresh, 0, ctx.reclaimKeep, ctx.reportsRs);
     const r = ring.reclaimed - before;
     this.tkPhase[cpu] = 1;
     ctx.cost.charge(ctx.cpus.stageNs, cpu, OP.TASK, 1);

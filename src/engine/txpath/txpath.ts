@@ -77,6 +77,10 @@ export interface TxContext {
   readonly reclaimThresh: number;
   /** Completed descriptors iflib_completed_tx_reclaim leaves (isc_tx_nsegments; 0 off iflib). */
   readonly reclaimKeep: number;
+  /** Completions come from the DD bits of RS descriptors (NicPreset.txReportsRs, iflib drivers). */
+  readonly reportsRs: boolean;
+  /** Per TX queue: iflib's ift_rs_pending (descriptors since the last RS). */
+  readonly rsPending: Int32Array;
   /** CPU that last wrote each TX queue's driver state (−1: none yet). */
   readonly txqOwner: Int32Array;
   /** A contended line (ring state word, lock, taskqueue mutex) on this host; `label` says which. */
@@ -147,4 +151,24 @@ export function touchTxq(ctx: TxContext, q: number, cpu: number): number {
   const ns = ctx.cost.txqXferNs(prev, cpu);
   ctx.cost.chargeNs(ctx.cpus.stageNs, cpu, ctx.cost.memStage, ns);
   return ns;
+}
+
+/**
+ * iflib_encap's IPI_TX_INTR for the frame about to be written on TX queue q (one segment): whether
+ * its descriptor asks for a completion report. ift_rs_pending grows by nsegs + 1 per frame; the
+ * report is asked once it passes txq_max_rs_deferred(in_use) — 2 while the ring holds at most
+ * size/8 descriptors, then TXD_NOTIFY_COUNT >> 2, >> 1 and the whole above size/8, size/4 and
+ * size/2 — or when the ring is at its edge. 1: RS, 0: none.
+ */
+export function iflibReportStatus(ctx: TxContext, q: number, ring: TxRing): number {
+  const pending = ctx.rsPending[q]! + 2;
+  const size = ring.capacity, inUse = ring.occupancy, min = size >> 3;
+  const notify = (size >> 4) - 1; // TXD_NOTIFY_COUNT with ift_update_freq = 16
+  const max = inUse > 4 * min ? notify : inUse > 2 * min ? notify >> 1 : inUse > min ? notify >> 2 : 2;
+  if (pending > max || ring.free - 1 <= ctx.txReserve) {
+    ctx.rsPending[q] = 0;
+    return 1;
+  }
+  ctx.rsPending[q] = pending;
+  return 0;
 }
