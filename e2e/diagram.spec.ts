@@ -116,3 +116,18 @@ test('kernel transmit through mp_ring: a sender CPU\'s stage saturates; the soft
   await expect(page.getByTestId('summary-soft.enqueues')).toBeVisible();
   await expect(page.getByTestId('summary-soft.mp')).toBeVisible();
 });
+
+test('after the run, the packets still inside each stage are listed, and they add up to the summary\'s in flight', async ({ page }) => {
+  await page.goto('/?fps=0');
+  await runCard(page, 'fwd-ix-82599-atom');
+  await expect(page.getByTestId('summary')).toBeVisible({ timeout: 60_000 });
+  const held = page.getByTestId('diagram-held');
+  await expect(held).toContainText('NIC RX queues');
+  const text = (await held.textContent())!;
+  const counts = text.split(':').slice(1).join(':').split(' · ').map((part) => Number(part.match(/([\d,]+)(?: packets\.)?\s*$/)![1]!.replace(/,/g, '')));
+  const inFlight = Number((await page.getByTestId('summary-in_flight').textContent())!.replace(/[^\d]/g, ''));
+  expect(counts.length).toBeGreaterThan(1);
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(inFlight);
+  await page.getByTestId('stage-nic_rx').hover();
+  await expect(page.getByTestId('diagram-details')).toContainText('packets were still inside it when the run ended');
+});

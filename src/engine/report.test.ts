@@ -78,3 +78,20 @@ describe('stage counts', () => {
     expect(c.by_cpu_ns.reduce((a, b) => a + b, 0)).toBeCloseTo(c.total_ns, 6);
   });
 });
+
+describe('stage reports: where the packets are when the run ends', () => {
+  it('each stage holds what entered it, minus its drops, minus what entered the next; together they are in_flight', () => {
+    for (const { name, s } of scenarios()) {
+      const sum = runScenario({ ...s, sim: { ...s.sim, duration_ms: 2 } }).summary;
+      const st = sum.stages;
+      let total = 0;
+      st.forEach((x, i) => {
+        expect(x.held, `${name} ${x.id}`).toBeGreaterThanOrEqual(0);
+        if (i + 1 === st.length) expect(x.held, `${name} ${x.id}`).toBe(0);
+        total += x.held;
+      });
+      // in_flight is counted from the rings, passes and soft rings themselves (conservation), not from the stage counters
+      expect(total, name).toBe(sum.in_flight);
+    }
+  });
+});

@@ -107,6 +107,12 @@ export interface StageReport {
   cpu_stages: Stage[];
   /** CPU ns spent in those stages per packet that entered (0 for hardware stages). */
   ns_per_packet: number;
+  /**
+   * Packets inside the stage when the run ended: they entered it, were not dropped there and have
+   * not entered the next stage yet (packets − drops − the next stage's packets; 0 for the last).
+   * Over all stages it is the summary's `in_flight`.
+   */
+  held: number;
 }
 
 export interface CostPerPacket {
@@ -366,18 +372,30 @@ export function ringStagePlan(m: RingModel | null): StagePlan[] {
 /** The ring workload's stages' whole-run figures. */
 export function ringStageReports(plan: readonly StagePlan[], m: RingModel, T: number): StageReport[] {
   const sec = T / 1e9;
-  return plan.map((p) => {
+  const out = plan.map((p): StageReport => {
     const packets = p.count();
     const drops: Partial<Record<DropLocation, number>> = {};
     for (const l of p.drops) drops[l] = l === 'tx_ring' ? m.ring.dropped : 0;
-    return { id: p.id, title: p.title, fn: p.fn, functions: p.functions, packets, pps: sec > 0 ? packets / sec : 0, drops, cpu_stages: p.cpu, ns_per_packet: 0 };
+    return { id: p.id, title: p.title, fn: p.fn, functions: p.functions, packets, pps: sec > 0 ? packets / sec : 0, drops, cpu_stages: p.cpu, ns_per_packet: 0, held: 0 };
   });
+  return withHeld(out);
+}
+
+/** Each stage's `held`: what entered it and neither was dropped there nor entered the next one. */
+function withHeld(stages: StageReport[]): StageReport[] {
+  for (let i = 0; i + 1 < stages.length; i++) {
+    const s = stages[i]!;
+    let dropped = 0;
+    for (const v of Object.values(s.drops)) dropped += v ?? 0;
+    s.held = s.packets - dropped - stages[i + 1]!.packets;
+  }
+  return stages;
 }
 
 /** The stages' whole-run figures. */
 export function stageReports(h: HostPath, plan: readonly StagePlan[], T: number): StageReport[] {
   const d = h.ledger.drops, sec = T / 1e9, st = h.cpus.stageNs;
-  return plan.map((p) => {
+  const out = plan.map((p): StageReport => {
     const packets = p.count();
     let ns = 0;
     for (const name of p.cpu) {
@@ -386,8 +404,9 @@ export function stageReports(h: HostPath, plan: readonly StagePlan[], T: number)
     }
     const drops: Partial<Record<DropLocation, number>> = {};
     for (const l of p.drops) drops[l] = d[DROP_LOCATIONS.indexOf(l)]!;
-    return { id: p.id, title: p.title, fn: p.fn, functions: p.functions, packets, pps: sec > 0 ? packets / sec : 0, drops, cpu_stages: p.cpu, ns_per_packet: packets > 0 && p.cpu.length ? ns / packets : 0 };
+    return { id: p.id, title: p.title, fn: p.fn, functions: p.functions, packets, pps: sec > 0 ? packets / sec : 0, drops, cpu_stages: p.cpu, ns_per_packet: packets > 0 && p.cpu.length ? ns / packets : 0, held: 0 };
   });
+  return withHeld(out);
 }
 
 export type { RxQueueSummary };

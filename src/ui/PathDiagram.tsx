@@ -322,8 +322,26 @@ function Details({ d, active }: { d: Diagram; active: StageId | null }) {
           ` Drops: ${s.drops.map((x) => `${x.label} ${formatRate(x.pps)} Mpps (FreeBSD: ${x.freebsd})`).join(', ')}${s.dropsTotal !== null ? `; ${formatInt(s.dropsTotal)} packets in ${d.window.kind === 'run' ? 'the run' : 'the run so far'}` : ''}.`}
         {s.cpuShare !== null && ` CPU: ${s.cpuParts.map((x) => `${x.label} ${pct(x.share)}`).join(', ')} of all busy cycles.`}
         {s.nsPerPacket !== null && ` ${formatSig(s.nsPerPacket, 3)} ns of CPU time per packet that entered.`}
+        {s.held !== null && s.held > 0 && ` ${formatInt(s.held)} packets were still inside it when the run ended.`}
       </p>
     </div>
+  );
+}
+
+/**
+ * Where the packets were when the run ended: what entered a stage and was neither dropped there
+ * nor passed on (the engine's `held`), so each box's rate is its drops, the next box's rate and
+ * this, and their sum is the summary's packets in flight.
+ */
+function Held({ d }: { d: Diagram }) {
+  if (d.window.kind !== 'run') return null;
+  const inside = d.stages.filter((s) => s.held !== null && s.held > 0);
+  if (inside.length === 0) return null;
+  return (
+    <p className="pd-held small muted" data-testid="diagram-held">
+      Still inside at the end of the run (entered, neither dropped nor passed on):{' '}
+      {inside.map((s) => `${s.title} ${formatInt(s.held!)}`).join(' · ')} packets.
+    </p>
   );
 }
 
@@ -436,6 +454,7 @@ export function PathDiagram() {
           </span>
         )}
       </div>
+      <Held d={d} />
     </figure>
   );
 }

@@ -203,3 +203,26 @@ describe('formatRate', () => {
     expect(formatRate(null)).toBe('—');
   });
 });
+
+describe('packets still inside when the run ended', () => {
+  it('after the run each stage carries the engine\'s held count, and rate × time = drops + next stage + held', () => {
+    for (const name of ['fwd-ix-82599-atom', 'fwd-igb-i210-apu2', 'ixl-40g-netmap-tx', 'lro-many-flows-sorted', 'cxgbe-40g-kernel-tx']) {
+      const r = run(name);
+      const d = diagramOf(r);
+      const sec = r.summary.simulated_ms / 1e3;
+      let total = 0;
+      d.stages.forEach((s, i) => {
+        expect(s.held, `${name} ${s.id}`).toBe(r.summary.stages[i]!.held);
+        total += s.held!;
+        const next = d.stages[i + 1];
+        if (next) expect(s.pps! * sec, `${name} ${s.id}`).toBeCloseTo(s.dropsTotal! + next.pps! * sec + s.held!, 6);
+      });
+      expect(total, name).toBe(r.summary.in_flight);
+    }
+  });
+
+  it('while running there is no held count (the window is still open)', () => {
+    const r = run('fwd-ix-82599-atom');
+    expect(diagramOf(r, 50).stages.every((s) => s.held === null)).toBe(true);
+  });
+});

@@ -44,6 +44,11 @@ export interface DiagramStage extends StageInfo {
   cpuParts: { stage: CpuStage; label: string; share: number }[];
   /** CPU time per packet that entered the stage, ns (after the run; null for hardware). */
   nsPerPacket: number | null;
+  /**
+   * Packets still inside the stage when the run ended (the engine's `held`: entered, not dropped
+   * there, not yet in the next stage); null while running.
+   */
+  held: number | null;
   saturated: boolean;
   /** 0: first row; 1: second row (long paths are drawn in two rows). */
   row: 0 | 1;
@@ -207,6 +212,7 @@ export function buildDiagram({ scenario, frames, series, summary }: DiagramInput
       cpuShare: hasCpu && info.cpu_stages.length > 0 ? cpuParts.reduce((a, x) => a + x.share, 0) : null,
       cpuParts,
       nsPerPacket: report && info.cpu_stages.length > 0 ? report.ns_per_packet : null,
+      held: report ? report.held : null,
       saturated: saturated?.id === info.id,
       row: i < wrap ? 0 : 1,
     };
