@@ -149,7 +149,7 @@ const INITIAL_ROOM = 1024;
 type TypedCtor<T> = new (n: number) => T;
 
 /** A copy of `a` in a new array of length n (n ≥ a.length). */
-function grow<T extends Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array>(a: T, n: number, C: TypedCtor<T>): T {
+export function grow<T extends Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array>(a: T, n: number, C: TypedCtor<T>): T {
   const b = new C(n);
   b.set(a as never);
   return b;
@@ -332,23 +332,7 @@ export class TraceRecorder {
    */
   slice(kind: number, cpu: number, t0: number, t1: number, queue: number, packets: number, a: number, b: number): number {
     if (t1 < this.fromNs || t0 > this.toNs) return -1;
-    const i = this.n;
-    if (i >= this.limit) return this.full(t0);
-    if (i >= this.room) {
-      if (i >= this.capacity) return this.full(t0);
-      this.growEvents();
-    }
-    this.kind[i] = kind;
-    this.inst[i] = 0;
-    this.cpuOf[i] = cpu;
-    this.t0[i] = t0;
-    this.t1[i] = t1 > t0 ? t1 : t0;
-    this.q[i] = queue;
-    this.pk[i] = packets;
-    this.ea[i] = a;
-    this.eb[i] = b;
-    this.n = i + 1;
-    return i;
+    return this.record(kind, 0, cpu, t0, t1 > t0 ? t1 : t0, queue, packets, a, b);
   }
 
   /** ns by stage of a recorded slice, copied from src[off .. off+stages.length). */
@@ -366,19 +350,24 @@ export class TraceRecorder {
    */
   instant(kind: number, cpu: number, t: number, queue: number, a: number, b: number): number {
     if (t < this.fromNs || t > this.toNs) return -1;
+    return this.record(kind, 1, cpu, t, t, queue, 0, a, b);
+  }
+
+  /** One event into the next row (slices and instants alike); -1 once the trace is full. */
+  private record(kind: number, inst: number, cpu: number, t0: number, t1: number, queue: number, packets: number, a: number, b: number): number {
     const i = this.n;
-    if (i >= this.limit) return this.full(t);
+    if (i >= this.limit) return this.full(t0);
     if (i >= this.room) {
-      if (i >= this.capacity) return this.full(t);
+      if (i >= this.capacity) return this.full(t0);
       this.growEvents();
     }
     this.kind[i] = kind;
-    this.inst[i] = 1;
+    this.inst[i] = inst;
     this.cpuOf[i] = cpu;
-    this.t0[i] = t;
-    this.t1[i] = t;
+    this.t0[i] = t0;
+    this.t1[i] = t1;
     this.q[i] = queue;
-    this.pk[i] = 0;
+    this.pk[i] = packets;
     this.ea[i] = a;
     this.eb[i] = b;
     this.n = i + 1;
@@ -390,11 +379,11 @@ export class TraceRecorder {
     const k = this.counterNames.length;
     this.counterNames.push({ name, unit });
     if (k >= this.pre.length) {
-      const grow = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => { const b = make(a.length * 2); b.set(a); return b; };
-      this.pre = grow(this.pre, (n) => new Float64Array(n));
-      this.hasPre = grow(this.hasPre, (n) => new Uint8Array(n));
-      this.last = grow(this.last, (n) => new Float64Array(n));
-      this.started = grow(this.started, (n) => new Uint8Array(n));
+      const n = this.pre.length * 2;
+      this.pre = grow(this.pre, n, Float64Array);
+      this.hasPre = grow(this.hasPre, n, Uint8Array);
+      this.last = grow(this.last, n, Float64Array);
+      this.started = grow(this.started, n, Uint8Array);
     }
     return k;
   }

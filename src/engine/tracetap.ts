@@ -46,7 +46,7 @@ import type { HostPath } from './hostpath';
 import { R_BATCH_END, R_IDLE, R_QUEUE_FULL, type Lro } from './lro';
 import type { Scenario } from './scenario';
 import type { SharedLine } from './sharedline';
-import { TK, TRACE_CAPACITY, TRACE_FLOW_CAPACITY, TraceRecorder, traceWindow, type TraceMeta } from './trace';
+import { TK, TRACE_CAPACITY, TRACE_FLOW_CAPACITY, TraceRecorder, grow, traceWindow, type TraceMeta } from './trace';
 
 /** Producers a TX queue keeps for its next drain's arrows. */
 export const FLOW_FAN = 8;
@@ -298,13 +298,10 @@ export class TraceTap {
     else {
       if (this.poolUsed === this.poolEv.length) {
         if (this.poolUsed >= TRACE_FLOW_CAPACITY) return; // more arrows than the trace holds
-        const n = this.poolUsed * 2, e = new Int32Array(n), x = new Int32Array(n), tt = new Float64Array(n);
-        e.set(this.poolEv);
-        x.set(this.poolNext);
-        tt.set(this.poolT);
-        this.poolEv = e;
-        this.poolNext = x;
-        this.poolT = tt;
+        const n = this.poolUsed * 2;
+        this.poolEv = grow(this.poolEv, n, Int32Array);
+        this.poolNext = grow(this.poolNext, n, Int32Array);
+        this.poolT = grow(this.poolT, n, Float64Array);
       }
       i = this.poolUsed++;
     }
@@ -452,13 +449,9 @@ export class TraceTap {
     this.lineId.set(line, id);
     if (id >= this.lineQueue.length) {
       const n = this.lineQueue.length * 2;
-      const q = new Int32Array(n), c = new Uint8Array(n), r = new Float64Array(n);
-      q.set(this.lineQueue);
-      c.set(this.lineCas);
-      r.set(this.lineRetries);
-      this.lineQueue = q;
-      this.lineCas = c;
-      this.lineRetries = r;
+      this.lineQueue = grow(this.lineQueue, n, Int32Array);
+      this.lineCas = grow(this.lineCas, n, Uint8Array);
+      this.lineRetries = grow(this.lineRetries, n, Float64Array);
     }
     this.lineQueue[id] = label?.queue ?? -1;
     this.lineCas[id] = label?.cas ? 1 : 0;
