@@ -58,7 +58,8 @@ export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueu
   const ceil = h.txCeilingPps;
   if (h.workload !== 'receive' && ceil && deliveredPps > 0.97 * ceil) {
     const extra = nm ? `: pkt-gen fills faster than the ${h.nic.title} sends; threads sleep on full rings ${nm.stats.stalls} times and the ${h.s.netmap.tx_timer} timer wakes them` : '';
-    return { kind: 'tx_ceiling', stage: 'wire_out', cpu: null, queue: null, text: `The NIC's TX packet-rate ceiling (${(ceil / 1e6).toFixed(0)} Mpps)${extra}.` };
+    const what = ceil === h.device.tx ? `The device's packet-processing limit (${(h.nic.deviceLimit!.pps / 1e6).toFixed(0)} Mpps for the whole ${h.nic.title} below ${h.nic.deviceLimit!.belowBytes} bytes, Intel's specification update${ceil < h.nic.deviceLimit!.pps ? `; ${(ceil / 1e6).toFixed(1)} Mpps of it for TX` : ''})` : `The NIC's TX packet-rate ceiling (${(ceil / 1e6).toFixed(0)} Mpps)`;
+    return { kind: 'tx_ceiling', stage: 'wire_out', cpu: null, queue: null, text: `${what}${extra}.` };
   }
   const parts: string[] = [];
   let head: Bottleneck | null = null;
@@ -68,7 +69,7 @@ export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueu
     set({ kind: 'generator', stage: 'wire_in', cpu: null, queue: null });
   }
   if (drops.nic > 0) {
-    parts.push(`the NIC's packet-rate ceiling (${((h.nic.hwCeilingPps ?? 0) / 1e6).toFixed(2)} Mpps) drops packets before the rings`);
+    parts.push(`the NIC's packet-rate ceiling (${((h.rxCeilingPps ?? 0) / 1e6).toFixed(2)} Mpps${h.rxCeilingPps === h.device.rx ? ', its share of the device limit' : ''}) drops packets before the rings`);
     set({ kind: 'nic_ceiling', stage: 'nic_rx', cpu: null, queue: null });
   }
   // CPU-bound: rings overflow, or (before they have filled) a saturated CPU lets a backlog grow

@@ -101,7 +101,6 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: 'ns.spinlock', kind: 'sourced', value: 14, unit: 'ns', source: 'calibration.md: spin lock + unlock ~14 ns (a lock cycle holds its line this long; its atomics are ns.atomic of it)' },
   { name: 'smt.share', kind: 'prior', value: 0.6, unit: 'of a core', source: 'prior: two busy hardware threads each get ~0.6 of the core\'s execution (SMT ≈ 1.2× per core on integer code); memory and MMIO stalls overlap' },
   // --- hardware ceilings ---------------------------------------------------------------------
-  { name: 'ceil.xl710_tx_mpps', kind: 'fitted', value: 59.52, lo: 10, hi: 60, unit: 'Mpps', source: 'fitted to the ixl netmap row alone (start: 40G line rate, 59.52 Mpps of 64-byte frames): no public 64-byte TX rate' },
   { name: 'ceil.t580_tx_mpps', kind: 'fitted', value: 59.52, lo: 10, hi: 60, unit: 'Mpps', source: 'fitted to the cxgbe netmap row alone (start: 40G line rate, 59.52 Mpps of 64-byte frames): no public 64-byte TX rate' },
 ];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HOST_COSTS } from './costs';
 import {
-  HOSTS, NICS, defaultQueueCount, findHost, findNic, hostCpus, validateDescCount, validateQueueRequest,
+  HOSTS, NICS, defaultQueueCount, deviceShare, findHost, findNic, hostCpus, validateDescCount, validateQueueRequest,
   type NicPreset,
 } from './hardware';
 import { isPow2 } from './rss';
@@ -175,5 +175,21 @@ describe('validateDescCount', () => {
     expect(rx[0]).toContain('1008');
     expect(validateDescCount(t5, 100, 'queues.tx_desc')[0]).toContain('minimum of 128');
     expect(validateDescCount(t5, 0.5, 'queues.tx_desc')).toEqual(['queues.tx_desc must be a whole number of at least 1 (got 0.5)']);
+  });
+});
+
+describe('deviceShare', () => {
+  const xl = nic('ixl-xl710');
+  it('splits the Fortville limit between RX and TX when a forwarded packet crosses one card twice', () => {
+    expect(deviceShare(xl, 'forward', 64, true)).toEqual({ rx: 18.5e6, tx: 18.5e6 });
+    expect(deviceShare(xl, 'forward', 64, false)).toEqual({ rx: 37e6, tx: 37e6 });
+    expect(deviceShare(xl, 'transmit', 64, true)).toEqual({ rx: null, tx: 37e6 });
+    expect(deviceShare(xl, 'receive', 64, true)).toEqual({ rx: 37e6, tx: null });
+  });
+  it('applies below 160 bytes only, and only to the NICs whose vendor documents one', () => {
+    expect(deviceShare(xl, 'transmit', 160, true)).toEqual({ rx: null, tx: null });
+    expect(deviceShare(xl, 'transmit', 159, true).tx).toBe(37e6);
+    expect(nic('ixl-x710').deviceLimit?.pps).toBe(37e6);
+    for (const n of NICS.filter((x) => x.driver !== 'ixl')) expect(deviceShare(n, 'transmit', 64, true)).toEqual({ rx: null, tx: null });
   });
 });

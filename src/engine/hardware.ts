@@ -136,6 +136,25 @@ export type NicDriver = 'ixl' | 'ix' | 'igb' | 'mlx5en' | 'cxgbe';
 /** How the driver picks its default queue counts (see defaultQueueCount). */
 export type QueueRule = 'iflib' | 'mlx5' | 'cxgbe';
 
+/** A vendor-documented limit on the packets one device processes per second. */
+export interface DeviceLimit {
+  readonly pps: number;
+  /** It applies to frames shorter than this (bytes on the wire, FCS included). */
+  readonly belowBytes: number;
+  readonly source: string;
+}
+
+/**
+ * Intel Ethernet Controller X710/XXV710/XL710 Specification Update, "Throughput Limit" (quoted in
+ * Intel's XL710 documentation): for packets below 160 bytes the entire device processes about
+ * 37 Mpps.
+ */
+const FORTVILLE_LIMIT: DeviceLimit = {
+  pps: 37e6,
+  belowBytes: 160,
+  source: 'Intel X710/XXV710/XL710 Specification Update, "Throughput Limit": ~37 Mpps for the entire device below 160 bytes',
+};
+
 export interface NicPreset {
   readonly id: NicId;
   readonly driver: NicDriver;
@@ -176,6 +195,11 @@ export interface NicPreset {
   readonly txCeilingPps: number | null;
   /** The cost parameter (costs.ts) holding that ceiling in Mpps when it is fitted, else null. */
   readonly txCeilingParam: string | null;
+  /**
+   * A packet-processing limit of the whole device (all ports, RX and TX together) for frames below
+   * a size, from the vendor's documents; null when none is published.
+   */
+  readonly deviceLimit: DeviceLimit | null;
   /** Software TX ring in front of each hardware queue (mp_ring entries); null when there is none. */
   readonly txRingDefaultSoftware: number | null;
   /**
@@ -238,6 +262,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null, // no public figure below 10G line rate
     txCeilingPps: null,
     txCeilingParam: null,
+    deviceLimit: FORTVILLE_LIMIT,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 8, // ixl_if_attach_pre: IXL_MAX_TX_SEGS, IXL_MAX_TSO_SEGS
     txTsoSegmentsMax: 128,
@@ -270,9 +295,10 @@ export const NICS: readonly NicPreset[] = [
     txDescMultiple: 32,
     rssTableEntries: 512,
     txFlowidTableSize: 512,
-    hwCeilingPps: null, // no citable datasheet figure; netmap reached 32 Mpps (meeting notes), a lower bound
-    txCeilingPps: 32e6, // fitted: netmap pkt-gen reached 32 Mpps on ixl (meeting notes)
-    txCeilingParam: 'ceil.xl710_tx_mpps',
+    hwCeilingPps: null, // the device limit below covers RX
+    txCeilingPps: null, // ... and TX (it replaced a ceiling fitted to the 32-Mpps netmap row)
+    txCeilingParam: null,
+    deviceLimit: FORTVILLE_LIMIT,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 8, // as X710
     txTsoSegmentsMax: 128,
@@ -308,6 +334,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    deviceLimit: null,
     txRingDefaultSoftware: null, // mlx5e_xmit: straight into the SQ under its lock (older trees: 4096-entry drbr)
     txNsegments: 1, // mlx5e_sq_xmit: one WQE; no iflib reserve
     txTsoSegmentsMax: 1,
@@ -343,6 +370,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null, // vendor message-rate claims are not per-port 64B forwarding figures
     txCeilingPps: null,
     txCeilingParam: null,
+    deviceLimit: null,
     txRingDefaultSoftware: null,
     txNsegments: 1, // as ConnectX-4 Lx
     txTsoSegmentsMax: 1,
@@ -378,6 +406,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    deviceLimit: null,
     txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
     txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
     txTsoSegmentsMax: 1,
@@ -413,6 +442,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    deviceLimit: null,
     txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
     txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
     txTsoSegmentsMax: 1,
@@ -448,6 +478,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: 45e6, // fitted: netmap pkt-gen reached 45 Mpps on cxgbe (meeting notes)
     txCeilingParam: 'ceil.t580_tx_mpps',
+    deviceLimit: null,
     txRingDefaultSoftware: 1023,
     txNsegments: 1, // as T520
     txTsoSegmentsMax: 1,
@@ -483,6 +514,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    deviceLimit: null,
     txRingDefaultSoftware: 1023,
     txNsegments: 1, // as T520
     txTsoSegmentsMax: 1,
@@ -518,6 +550,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null, // reaches 14.88 Mpps line rate (netmap)
     txCeilingPps: null,
     txCeilingParam: null,
+    deviceLimit: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 32, // ixgbe_if_attach_pre: IXGBE_82599_SCATTER for both
     txTsoSegmentsMax: 32,
@@ -553,6 +586,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    deviceLimit: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
     txTsoSegmentsMax: 40,
@@ -588,6 +622,7 @@ export const NICS: readonly NicPreset[] = [
     hwCeilingPps: null,
     txCeilingPps: null,
     txCeilingParam: null,
+    deviceLimit: null,
     txRingDefaultSoftware: IFLIB_MP_RING,
     txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
     txTsoSegmentsMax: 40,
@@ -601,6 +636,20 @@ export const NICS: readonly NicPreset[] = [
 ];
 
 /** The NIC's TX packet-rate ceiling under `params` (a fitted constant where one exists). */
+/**
+ * What the device limit leaves the RX and the TX side, packets per second (null: no limit). A
+ * forwarded packet crosses the device twice when it leaves by the same card (egress on the NIC's
+ * own domain: the bench lab's two ports of one card), so each direction gets half; an egress NIC on
+ * another domain is another card, and each direction has a whole device.
+ */
+export function deviceShare(nic: NicPreset, workload: string, frameBytes: number, sameDevice: boolean): { rx: number | null; tx: number | null } {
+  const d = nic.deviceLimit;
+  if (!d || frameBytes >= d.belowBytes) return { rx: null, tx: null };
+  if (workload === 'forward') return sameDevice ? { rx: d.pps / 2, tx: d.pps / 2 } : { rx: d.pps, tx: d.pps };
+  if (workload === 'receive') return { rx: d.pps, tx: null };
+  return { rx: null, tx: d.pps };
+}
+
 export function txCeiling(nic: NicPreset, params: Readonly<Record<string, number>>): number | null {
   if (nic.txCeilingParam) return (params[nic.txCeilingParam] ?? 0) * 1e6 || nic.txCeilingPps;
   return nic.txCeilingPps;

@@ -18,11 +18,17 @@ import { A_DRAIN, A_NETMAP, A_RX_PASS, A_SENDER, A_TAIL, A_TX_TASK, STEP_DONE, S
 import { HOST_COSTS, PARAMS, STAGE_INDEX, type Params } from './costs';
 
 const SPIN = STAGE_INDEX.spin;
+
+/** The lower of two packet-rate ceilings (null: none). */
+function minCeiling(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  return b === null || a < b ? a : b;
+}
 import { CostModel, OP } from './costmodel';
 import { Cpus, STACK_DEPTH } from './cpus';
 import { EV_ARRIVAL, EV_EGR_UPDATE, EV_IRQ, EV_LRO_FLUSH, EV_NM_WAKE, EV_SEND } from './events';
 import { Flows } from './flows';
-import { findHost, findNic, txCeiling, txReserve, type NicPreset } from './hardware';
+import { deviceShare, findHost, findNic, txCeiling, txReserve, type NicPreset } from './hardware';
 import { Histogram } from './histogram';
 import { Ingress } from './ingress';
 import { Ledger } from './ledger';
@@ -83,6 +89,10 @@ export class HostPath implements TxContext {
   readonly rsPending: Int32Array;
   /** The NIC's TX packet-rate ceiling in this run (null: none). */
   readonly txCeilingPps: number | null = null;
+  /** The RX packet-rate ceiling the ingress applies (the NIC's own or its share of the device limit). */
+  readonly rxCeilingPps: number | null = null;
+  /** What the device's packet-processing limit leaves RX and TX (hardware.ts deviceShare). */
+  readonly device: { rx: number | null; tx: number | null };
   readonly rings: TxRing[];
   readonly wire: Wire | null;
   readonly txKind: TxPathKind;
@@ -214,16 +224,22 @@ export class HostPath implements TxContext {
 
     // Egress: TX rings on one wire, no faster than the NIC's TX packet-rate ceiling.
     this.linePps = lineRatePps(s.nic.link_gbps, s.traffic.frame_bytes);
+    this.device = deviceShare(nic, this.workload, s.traffic.frame_bytes, this.workload !== 'forward' || s.forward.egress_numa_domain === s.nic.numa_domain);
     const S = frameTimeNs(s.nic.link_gbps, s.traffic.frame_bytes);
     if (this.workload === 'receive') {
       this.wire = null;
       this.rings = [];
     } else {
-      const pps = txCeiling(nic, params);
+      const fitted = txCeiling(nic, params);
+      const dev = this.device.tx;
+      const pps = fitted !== null && (dev === null || fitted < dev) ? fitted : dev;
       this.txCeilingPps = pps;
       const ceil = pps ? 1e9 / pps : 0;
       this.wire = new Wire(Math.max(S, ceil), params['ns.tx_fetch']!);
-      if (ceil > S) this.notes.push(`the ${nic.title} sends at most ${(pps! / 1e6).toFixed(1)} Mpps (fitted TX ceiling, docs/MODEL.md)`);
+      if (ceil > S) {
+        const why = pps === fitted ? 'fitted TX ceiling, docs/MODEL.md' : this.deviceNote();
+        this.notes.push(`the ${nic.title} sends at most ${(pps! / 1e6).toFixed(1)} Mpps (${why})`);
+      }
       this.rings = Array.from({ length: q.tx }, () => new TxRing(s.queues.tx_desc, this.wire!, this.latency));
     }
     this.txReserve = txReserve(nic, s.queues.tx_desc);
@@ -317,7 +333,10 @@ export class HostPath implements TxContext {
         idleFlushNs: s.lro.idle_flush_us >= 1e6 ? Infinity : s.lro.idle_flush_us * 1e3,
         lroCheck, seg, ghz: this.ghz, source,
       });
-      const nicNs = nic.hwCeilingPps ? 1e9 / nic.hwCeilingPps : 0;
+      const rxCeil = minCeiling(nic.hwCeilingPps, this.device.rx);
+      this.rxCeilingPps = rxCeil;
+      const nicNs = rxCeil ? 1e9 / rxCeil : 0;
+      if (rxCeil !== null && rxCeil < this.linePps && rxCeil === this.device.rx) this.notes.push(`the ${nic.title} receives at most ${(rxCeil / 1e6).toFixed(1)} Mpps (${this.deviceNote()})`);
       this.ingress = new Ingress(clock, source, this.flows, this.rx, this.ledger, S, nicNs, durationNs, this.rxTouch, s.nic.link_gbps);
       this.ingress.seg = seg;
       this.senders = null;
@@ -443,6 +462,12 @@ export class HostPath implements TxContext {
     }
   }
 
+  /** Where the device-limit ceilings come from, for the notes. */
+  private deviceNote(): string {
+    const d = this.nic.deviceLimit!;
+    const half = this.device.rx !== null && this.device.tx !== null && this.device.rx < d.pps;
+    return `the whole device processes ${(d.pps / 1e6).toFixed(0)} Mpps below ${d.belowBytes} bytes${half ? ', shared by RX and TX of each forwarded packet' : ''}: ${d.source}`;
+  }
   /** Queue a task on its CPU; an idle CPU starts it now (`woken`: it pays a wake-up). */
   private wake(task: number, woken = false): void {
     const cpu = this.taskCpu[task]!;

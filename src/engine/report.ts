@@ -268,7 +268,7 @@ function outline(p: PathShape): Outlined[] {
     out.push({ id, title, fn, functions, counter, drop_locations: drops, cpu_stages: cpu });
   if (p.workload !== 'transmit') {
     mk('wire_in', 'wire in', 'ingress port', "The traffic generator's port: frames at up to line rate (each frame plus 20 bytes of preamble and inter-frame gap).", C_OFFERED, ['wire'], []);
-    mk('nic_rx', 'NIC RX queues', 'RSS → RX rings', "The NIC hashes each flow (Toeplitz RSS, indirection table) to an RX queue and DMAs the frame into that queue's descriptor ring; a full ring drops (missed packets).", C_NIC_IN, ['nic', 'rx_ring'], []);
+    mk('nic_rx', 'NIC RX queues', 'RSS → RX rings', "The NIC hashes each flow (Toeplitz RSS, indirection table) to an RX queue and DMAs the frame into that queue's descriptor ring; a full ring drops (missed packets), and so does a packet-rate ceiling in front of the rings (the X710/XL710's share of its documented device limit).", C_NIC_IN, ['nic', 'rx_ring'], []);
     // Receive: a pass hands its packets up the stack (C_STACK) in the step that takes them off the
     // ring and counts C_RXEOF one step later, at the refill; rxeof counts what the pass took, so a
     // pass in flight is never in LRO before it is in rxeof.
@@ -298,7 +298,7 @@ function outline(p: PathShape): Outlined[] {
     mk('encap', 'encap', n.encap.split(' ')[0]!, `${n.encap}; doorbell: ${n.doorbell}`, C_ENCAP, n.softRing ? [] : ['tx_ring'], ['encap', 'doorbell', 'numa']);
   }
   mk('tx_ring', 'TX ring', 'TX descriptors', 'The hardware TX descriptor ring: a frame holds a descriptor from its write until it has left the wire and the driver reclaims it; the NIC sees it at the doorbell.', C_NIC_TX, p.netmap || (p.tx && !p.tx.softRing) ? [] : ['tx_ring'], []);
-  mk('wire_out', 'wire out', 'egress port', "The egress wire at line rate (and the NIC's TX packet-rate ceiling, where one is known).", DELIVERED, [], []);
+  mk('wire_out', 'wire out', 'egress port', "The egress wire at line rate (and the NIC's TX packet-rate ceiling, or its share of a documented device limit, where one is known).", DELIVERED, [], []);
   return out;
 }
 
