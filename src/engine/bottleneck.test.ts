@@ -31,4 +31,28 @@ describe('explainBottleneck', () => {
       expect(s.bottleneck.text, name).not.toMatch(/sender \(in senders\)/);
     }
   });
+
+  it('kernel transmit says where a sent packet\'s CPU time goes: socket path, software ring, doorbells, driver, memory', () => {
+    const run = (name: string) => runScenario(setPath(presetScenario(PRESETS.find((x) => x.name === name)!), 'sim.duration_ms', 1)).summary;
+    for (const name of ['ixl-40g-kernel-tx', 'cxgbe-40g-kernel-tx', 'mlx5-netperf-udp']) {
+      const s = run(name), b = s.cost_per_packet.by_stage_ns, t = s.bottleneck.text;
+      // the figures are the summary's own cost per packet and doorbells per packet
+      expect(t, name).toContain(`per packet sent, ${s.cost_per_packet.total_ns.toFixed(0)} ns of CPU`);
+      expect(t, name).toContain(`(sendto → udp_output) ${b.sender.toFixed(0)} ns`);
+      expect(t, name).toContain(`doorbells ${b.doorbell.toFixed(0)} ns`);
+      expect(t, name).toContain(`${s.doorbells_per_packet.toFixed(2)} per packet`);
+      expect(t, name).toContain(`memory and NUMA stalls ${(b.memory + b.numa).toFixed(0)} ns`);
+      // the groups cover the whole cost: nothing is left over to an "other"
+      expect(t, name).not.toMatch(/other \d/);
+      if (name === 'mlx5-netperf-udp') {
+        expect(t).toContain('mlx5e_xmit and the TX lock');
+        expect(t).not.toMatch(/mp_ring|iflib/);
+      } else expect(t).toContain(`mp_ring ${(b.tx_enqueue + b.drain + b.spin).toFixed(0)} ns`);
+      if (name === 'cxgbe-40g-kernel-tx') expect(t).toContain('cxgbe_transmit, the drain');
+    }
+    // forwarding and netmap keep their own sentences
+    expect(run('fwd-ixl-x710-ryzen').bottleneck.text).not.toContain('per packet sent');
+    expect(run('ixl-40g-netmap-tx').bottleneck.text).not.toContain('per packet sent');
+  });
 });
+

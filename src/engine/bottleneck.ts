@@ -5,7 +5,7 @@
 import { STAGES, STAGE_LABELS, type Stage } from './costs';
 import type { HostPath } from './hostpath';
 import type { DropLocation } from './ledger';
-import type { Bottleneck, CoreSummary } from './report';
+import { doorbellsPerPacket, type Bottleneck, type CoreSummary, type CostPerPacket } from './report';
 import type { RxQueueSummary } from './rxqueue';
 
 function pct(x: number): string {
@@ -36,7 +36,33 @@ function pathStage(h: HostPath, st: Stage): string {
   }
 }
 
-export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueueSummary[], drops: Record<DropLocation, number>, deliveredPps: number, offeredPps: number): Bottleneck {
+/**
+ * Kernel transmit: where a sent packet's CPU time goes, all CPUs together, grouped as the meeting
+ * asked (the socket path, the software ring, doorbells, the driver's encap and reclaim, memory).
+ */
+export function transmitBreakdown(h: HostPath, cpp: CostPerPacket, doorbells: number): string {
+  const b = cpp.by_stage_ns, tot = cpp.total_ns;
+  if (!(tot > 0) || !h.tx) return '';
+  const names = h.tx.names, fn = names.transmit.split(' ')[0]!;
+  const ringNs = b.tx_enqueue + b.drain + b.spin;
+  const ring = names.softRing
+    ? `${names.softRing.split(' ')[0]} ${ns(ringNs, tot, `${fn}, the drain, CAS and lock waits`)}`
+    : `${fn} and the TX lock ${ns(ringNs, tot)}`;
+  const parts = [
+    `the socket path (sendto → udp_output) ${ns(b.sender, tot)}`, ring,
+    `doorbells ${ns(b.doorbell, tot, `${doorbells.toFixed(2)} per packet`)}`,
+    `encap and reclaim ${ns(b.encap + b.reclaim, tot)}`, `memory and NUMA stalls ${ns(b.memory + b.numa, tot)}`,
+  ];
+  const rest = tot - (b.sender + ringNs + b.doorbell + b.encap + b.reclaim + b.memory + b.numa);
+  if (rest > 0.005 * tot) parts.push(`other ${ns(rest, tot)}`);
+  return `per packet sent, ${tot.toFixed(0)} ns of CPU over all CPUs: ${parts.join(', ')}`;
+}
+
+function ns(v: number, tot: number, what = ''): string {
+  return `${v.toFixed(0)} ns (${((100 * v) / tot).toFixed(0)}%${what ? `: ${what}` : ''})`;
+}
+
+export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueueSummary[], drops: Record<DropLocation, number>, deliveredPps: number, offeredPps: number, cpp: CostPerPacket | null = null): Bottleneck {
   const busiest = cores.reduce((a, c) => (c.utilization > a.utilization ? c : a), cores[0]!);
   const describe = (c: CoreSummary) => {
     const t = topStage(c);
@@ -89,6 +115,10 @@ export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueu
     const withWork = cores.filter((x) => x.tasks.length > 0).length;
     if (withWork < cores.length && h.workload !== 'transmit') parts.push(`${cores.length - withWork} of ${cores.length} CPUs have no queue work`);
     else if (busy > 1) parts.push(`${busy} CPUs are above 90%`);
+    if (h.workload === 'transmit' && !h.netmap && cpp) {
+      const sum = transmitBreakdown(h, cpp, doorbellsPerPacket(h));
+      if (sum) parts.push(sum);
+    }
   }
   if (drops.mp_ring > 0 || drops.buf_ring > 0) {
     parts.push(`the software TX rings overflow (${drops.mp_ring + drops.buf_ring} ENOBUFS): their consumers cannot keep up`);

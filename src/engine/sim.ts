@@ -326,6 +326,7 @@ export class Simulation {
     const deliveredPps = rate(delivered);
     const nm = h.netmap;
     const lroSum = h.rxt?.lroSummary(this.scenario.lro.mode as 'legacy' | 'sorted', h.ghz);
+    const cpp = costPerPacket(h, delivered);
     return {
       ...base,
       line_rate_pps: h.linePps,
@@ -339,12 +340,12 @@ export class Simulation {
       latency_us: lat(h.latency),
       queues: [...rxq, ...txq],
       cores,
-      bottleneck: explainBottleneck(h, cores, rxq, drops, deliveredPps, rate(tot.offered)),
+      bottleneck: explainBottleneck(h, cores, rxq, drops, deliveredPps, rate(tot.offered), cpp),
       notes: h.notes,
       stages: stageReports(h, this.plan, T),
       tx_path: { kind: h.txKind, names: h.tx ? h.tx.names : null },
       doorbells_per_packet: doorbellsPerPacket(h),
-      cost_per_packet: costPerPacket(h, delivered),
+      cost_per_packet: cpp,
       ...(lroSum ? { lro: lroSum } : {}),
       ...(nm ? { netmap: { tx_timer: this.scenario.netmap.tx_timer, stalls: nm.stats.stalls, lost_wakeups: nm.stats.lost_wakeups, wakeups: { ...nm.stats.wakeups } } } : {}),
       invariants: {
