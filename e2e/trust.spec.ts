@@ -157,6 +157,23 @@ test('per-packet cost: a run shows it by stage and per CPU; Compare puts A and B
   await expect(page.getByTestId('compare-b-cost_ns')).toHaveAttribute('data-value', String(b.total_ns));
 });
 
+test('kernel transmit: the bottleneck\'s per-packet breakdown is the cost chart\'s and the summary\'s figure', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto('/?fps=0');
+  await choose(page, 'ixl-40g-kernel-tx');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  const s = await page.evaluate(() => window.__ringlab!.getState().summary!);
+  const c = s.cost_per_packet;
+  const text = page.getByTestId('summary-bottleneck');
+  await expect(text).toContainText(`per packet sent, ${c.total_ns.toFixed(0)} ns of CPU`);
+  await expect(text).toContainText(`doorbells ${c.by_stage_ns.doorbell.toFixed(0)} ns`);
+  await expect(text).toContainText(`${s.doorbells_per_packet.toFixed(2)} per packet`);
+  // the same total as the cost chart draws and the summary table lists
+  await expect(page.getByTestId('chart-cost')).toHaveAttribute('data-total-ns', String(c.total_ns));
+  await expect(page.getByTestId('summary-cost.total')).toBeVisible();
+});
+
 test('the real-time factor: while running, and after the run with the engine\'s own', async ({ page }) => {
   await page.goto('/?fps=25');
   await choose(page, 'fwd-ix-82599-e5v4');
