@@ -189,8 +189,9 @@ export interface NicPreset {
   readonly hwCeilingPps: number | null;
   /**
    * Most packets per second the NIC fetches and sends from its TX rings, below line rate; null when
-   * unknown. Only ixl XL710 and cxgbe T580 have one: the netmap figures of the meeting (32 and
-   * 45 Mpps at 64 bytes, where the CPU side could go faster), so these are fitted, not cited.
+   * unknown. Only the cxgbe T580 has one: the meeting's netmap figure (45 Mpps at 64 bytes, where
+   * the CPU side could go faster), so it is fitted, not cited. (The XL710's comes from its
+   * documented device limit, `deviceLimit`.)
    */
   readonly txCeilingPps: number | null;
   /** The cost parameter (costs.ts) holding that ceiling in Mpps when it is fitted, else null. */
