@@ -397,12 +397,15 @@ export class HostPath implements TxContext {
     this.clock.schedule(t, EV_LRO_FLUSH, q);
   }
 
-  egressUpdateAt(q: number, t: number): void {
+  egressUpdateAt(q: number, times: Float64Array, ti: number): void {
     if (this.egrDue[q]) return;
     this.egrDue[q] = 1;
-    const now = this.time[0]!;
-    this.clock.schedule(t > now ? t : now, EV_EGR_UPDATE, q);
+    // doubles stay in typed arrays up to the heap (a double argument to a call V8 does not inline is boxed)
+    const t = times[ti]!, now = this.time[0]!, cell = this.egrCell;
+    cell[0] = t > now ? t : now;
+    this.clock.scheduleAt(cell, 0, EV_EGR_UPDATE, q);
   }
+  private readonly egrCell = new Float64Array(1);
 
   scheduleTxTask(q: number): void {
     if (this.txQueued[q]) return;

@@ -104,13 +104,19 @@ export class TxRing {
   }
 
 
-  /** Departure of the newest frame the NIC has been handed (−Infinity: none held). */
-  lastHandedDeparture(): number {
+  /**
+   * Departure of the newest frame the NIC has been handed (−Infinity: none held), into out[oi]:
+   * a double returned from a call V8 does not inline is boxed into a fresh heap number.
+   */
+  lastHandedDepartureTo(out: Float64Array, oi: number): void {
     const handed = this.n - this.pend;
-    if (handed <= 0) return -Infinity;
+    if (handed <= 0) {
+      out[oi] = -1 / 0;
+      return;
+    }
     let i = this.head + handed - 1;
     if (i >= this.capacity) i -= this.capacity;
-    return this.depart[i]!;
+    out[oi] = this.depart[i]!;
   }
 
   /** Departure of the k-th oldest descriptor held (0 = oldest); −Infinity when k is out of range. */

@@ -250,6 +250,8 @@ export class DrainCalls {
   // ---- cxgbe eth_tx ------------------------------------------------------------------------------
 
   private readonly ethOut = new Int32Array(2);
+  /** The departure an open WR's egress update waits for (typed: a double argument is boxed). */
+  private readonly depCell = new Float64Array(1);
 
   /**
    * Walk one eth_tx call over `count` frames with `open0` already in the open WR: the WRs it
@@ -341,7 +343,10 @@ export class DrainCalls {
     this.ctx.ledger.c[C_ENCAP]! += n;
     ctr.drained += n;
     this.markers = 0;
-    if (this.openN[q]! > 0) this.ctx.egressUpdateAt(q, ring.lastHandedDeparture());
+    if (this.openN[q]! > 0) {
+      ring.lastHandedDepartureTo(this.depCell, 0);
+      this.ctx.egressUpdateAt(q, this.depCell, 0);
+    }
     return n;
   }
 

@@ -91,8 +91,8 @@ export interface TxContext {
   lineTime(line: SharedLine, cpu: number, n: number, criticalNs: number): void;
   /** GROUPTASK_ENQUEUE(&txq->ift_task): queue TX queue q's task on its CPU (once while queued). */
   scheduleTxTask(q: number): void;
-  /** cxgbe: queue q's egress update arrives at max(now, t) and runs its TX task. */
-  egressUpdateAt(q: number, t: number): void;
+  /** cxgbe: queue q's egress update arrives at max(now, times[ti]) and runs its TX task. */
+  egressUpdateAt(q: number, times: Float64Array, ti: number): void;
   /** Push an activity on `cpu` now (a drain the caller's producer became the consumer of). */
   pushActivity(cpu: number, kind: number, arg: number): void;
 }
