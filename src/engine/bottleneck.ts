@@ -84,7 +84,10 @@ export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueu
   const ceil = h.txCeilingPps;
   if (h.workload !== 'receive' && ceil && deliveredPps > 0.97 * ceil) {
     const extra = nm ? `: pkt-gen fills faster than the ${h.nic.title} sends; threads sleep on full rings ${nm.stats.stalls} times and the ${h.s.netmap.tx_timer} timer wakes them` : '';
-    const what = ceil === h.device.tx ? `The device's packet-processing limit (${(h.nic.deviceLimit!.pps / 1e6).toFixed(0)} Mpps for the whole ${h.nic.title} below ${h.nic.deviceLimit!.belowBytes} bytes, Intel's specification update${ceil < h.nic.deviceLimit!.pps ? `; ${(ceil / 1e6).toFixed(1)} Mpps of it for TX` : ''})` : `The NIC's TX packet-rate ceiling (${(ceil / 1e6).toFixed(0)} Mpps)`;
+    const d = h.nic.deviceLimit;
+    const what = d && ceil === h.device.tx
+      ? `The device's packet-processing limit (${(d.pps / 1e6).toFixed(0)} Mpps for the whole ${h.nic.title} below ${d.belowBytes} bytes, ${d.cite}${ceil < d.pps ? `; ${(ceil / 1e6).toFixed(1)} Mpps of it for TX` : ''})`
+      : `The NIC's TX packet-rate ceiling (${(ceil / 1e6).toFixed(0)} Mpps)`;
     return { kind: 'tx_ceiling', stage: 'wire_out', cpu: null, queue: null, text: `${what}${extra}.` };
   }
   const parts: string[] = [];

@@ -142,6 +142,8 @@ export interface DeviceLimit {
   /** It applies to frames shorter than this (bytes on the wire, FCS included). */
   readonly belowBytes: number;
   readonly source: string;
+  /** The source in a few words, for the bottleneck sentence. */
+  readonly cite: string;
 }
 
 /**
@@ -153,6 +155,7 @@ const FORTVILLE_LIMIT: DeviceLimit = {
   pps: 37e6,
   belowBytes: 160,
   source: 'Intel X710/XXV710/XL710 Specification Update, "Throughput Limit": ~37 Mpps for the entire device below 160 bytes',
+  cite: "Intel's specification update",
 };
 
 export interface NicPreset {
