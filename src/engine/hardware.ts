@@ -640,6 +640,12 @@ export const NICS: readonly NicPreset[] = [
 ];
 
 /** The NIC's TX packet-rate ceiling under `params` (a fitted constant where one exists). */
+/** The lower of two packet-rate ceilings (null: none). */
+export function minCeiling(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  return b === null || a < b ? a : b;
+}
+
 /**
  * What the device limit leaves the RX and the TX side, packets per second (null: no limit). A
  * forwarded packet crosses the device twice when it leaves by the same card (egress on the NIC's

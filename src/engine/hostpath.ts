@@ -19,16 +19,11 @@ import { HOST_COSTS, PARAMS, STAGE_INDEX, type Params } from './costs';
 
 const SPIN = STAGE_INDEX.spin;
 
-/** The lower of two packet-rate ceilings (null: none). */
-function minCeiling(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  return b === null || a < b ? a : b;
-}
 import { CostModel, OP } from './costmodel';
 import { Cpus, STACK_DEPTH } from './cpus';
 import { EV_ARRIVAL, EV_EGR_UPDATE, EV_IRQ, EV_LRO_FLUSH, EV_NM_WAKE, EV_SEND } from './events';
 import { Flows } from './flows';
-import { deviceShare, findHost, findNic, txCeiling, txReserve, type NicPreset } from './hardware';
+import { deviceShare, findHost, findNic, minCeiling, txCeiling, txReserve, type NicPreset } from './hardware';
 import { Histogram } from './histogram';
 import { Ingress } from './ingress';
 import { Ledger } from './ledger';
@@ -231,8 +226,7 @@ export class HostPath implements TxContext {
       this.rings = [];
     } else {
       const fitted = txCeiling(nic, params);
-      const dev = this.device.tx;
-      const pps = fitted !== null && (dev === null || fitted < dev) ? fitted : dev;
+      const pps = minCeiling(fitted, this.device.tx);
       this.txCeilingPps = pps;
       const ceil = pps ? 1e9 / pps : 0;
       this.wire = new Wire(Math.max(S, ceil), params['ns.tx_fetch']!);
