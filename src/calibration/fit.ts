@@ -61,6 +61,8 @@ export interface FitResult {
   model: number[];
   residuals: number[];
   loo: number[];
+  /** Per left-out row, per constant: the constant's value in that leave-one-out refit. */
+  looValues: number[][];
   /** Per constant: the rows (indices) that constrain it. */
   constrainedBy: number[][];
   iterations: number;
@@ -270,6 +272,7 @@ export class Fitter {
   private async finish(theta: Vec, J: Vec[], constrainedBy: number[][], iter: number, all: number[]): Promise<FitResult> {
     // leave-one-out
     const loo: number[] = [];
+    const looValues: number[][] = [];
     for (const i of all) {
       const others = all.filter((k) => k !== i);
       const keep = this.free.map((_, j) => constrainedBy[j]!.some((k) => k !== i));
@@ -287,6 +290,7 @@ export class Fitter {
       }
       const pred = (await this.residuals(th, [i]))[0]!;
       loo.push(Math.exp(pred) - 1);
+      looValues.push(th.map((v) => Math.exp(v)));
       this.log(`leave-one-out ${i + 1}/${all.length} ${this.rows[i]!.name}: ${(100 * (Math.exp(pred) - 1)).toFixed(1)}%`);
     }
     const values: Record<string, number> = {};
@@ -298,7 +302,7 @@ export class Fitter {
     const model = await this.pool.all(all.map((row) => ({ row, params })));
     const rr = model.map((v, i) => Math.log(v / this.rows[i]!.measured));
     return {
-      free: this.free, values, residuals: rr, model, loo, constrainedBy,
+      free: this.free, values, residuals: rr, model, loo, looValues, constrainedBy,
       iterations: iter, evaluations: this.pool.evaluations, sse: rr.reduce((a, x) => a + x * x, 0),
     };
   }

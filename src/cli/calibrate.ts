@@ -21,6 +21,13 @@ import { ROW_DURATION_MS, calibrationRows } from '../calibration/rows';
 const PROCEDURE = `From each of two starts (the specs' starts; the previously committed fit), Levenberg–Marquardt on ln(model/measured) in log-parameter space with the Cauchy loss (scale ln ${Math.exp(ROBUST_SCALE).toFixed(2)})${Number.isFinite(PRIOR_SIGMA) ? ` and a log-normal prior (σ = ln ${Math.exp(PRIOR_SIGMA).toFixed(0)}) around each constant's start` : ', no prior (a constant no row constrains stays at its start)'} (forward-difference Jacobian, step ${FD_STEP}, ≤ ${MAX_ITER} iterations), then a compass search (steps ×${COMPASS_STEPS.map((d) => Math.exp(d).toFixed(2)).join('/')} per constant, ≤ ${COMPASS_PASSES} passes) over the model's flat places; leave-one-out: refit without the row from the full fit (${LOO_STEPS} damped Gauss–Newton steps on the full fit's Jacobian; constants only that row constrains back to their start), then predict it; of the two starts' fits the one with the lower median leave-one-out error is kept (ties: the lower cost)`;
 
 
+/** The constant's least and greatest leave-one-out value, and the most either lies from the fit. */
+function looRange(c: FitTable['constants'][number]): string {
+  const [lo, hi] = c.loo_range;
+  const dev = Math.max(Math.abs(lo / c.value - 1), Math.abs(hi / c.value - 1));
+  return `${lo} – ${hi} (±${(100 * dev).toFixed(1)}%)`;
+}
+
 export function formatTable(t: FitTable): string {
   const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}%`;
   const lines = [
@@ -30,9 +37,9 @@ export function formatTable(t: FitTable): string {
     '',
     `${t.free_constants} free constants for ${t.rows.length} rows. |error| median ${pct(t.summary.median_abs_error)}, worst ${pct(t.summary.worst_abs_error)}; leave-one-out median ${pct(t.summary.median_abs_loo_error)}, worst ${pct(t.summary.worst_abs_loo_error)}.`,
     '',
-    `| constant | value | unit | rows that fix it |`,
-    `|---|---|---|---|`,
-    ...t.constants.map((c) => `| ${c.name} | ${c.value} | ${c.unit} | ${c.rows.length ? c.rows.join('; ') : '—'} |`),
+    `| constant | value | unit | leave-one-out range | rows that fix it |`,
+    `|---|---|---|---|---|`,
+    ...t.constants.map((c) => `| ${c.name} | ${c.value} | ${c.unit} | ${looRange(c)} | ${c.rows.length ? c.rows.join('; ') : '—'} |`),
   ];
   return lines.join('\n');
 }
@@ -57,7 +64,11 @@ async function main(argv: string[]): Promise<number> {
     procedure: PROCEDURE,
     row_duration_ms: ROW_DURATION_MS,
     free_constants: r.free.length,
-    constants: r.free.map((name, j) => ({ name, value: r.values[name]!, unit: specs.get(name)!.unit, rows: r.constrainedBy[j]!.map((i) => rows[i]!.name) })),
+    constants: r.free.map((name, j) => {
+      const vs = r.looValues.map((v) => v[j]!);
+      const sig = (x: number) => Number(x.toPrecision(6));
+      return { name, value: r.values[name]!, unit: specs.get(name)!.unit, rows: r.constrainedBy[j]!.map((i) => rows[i]!.name), loo_range: [sig(Math.min(...vs)), sig(Math.max(...vs))] as [number, number] };
+    }),
     rows: rows.map((row, i) => ({ name: row.name, measured_pps: row.measured, model_pps: r.model[i]!, error: r.model[i]! / row.measured - 1, loo_error: r.loo[i]!, source: row.source })),
     summary: {
       median_abs_error: median(r.model.map((m, i) => Math.abs(m / rows[i]!.measured - 1))),

@@ -22,6 +22,21 @@ describe('calibration', () => {
     expect(FIT.free_constants).toBe(fitted.length);
   });
 
+  it('each constant carries its range over the leave-one-out refits; one constrained by a single row falls back to its start there', () => {
+    for (const c of FIT.constants) {
+      const spec = PARAM_SPECS.find((p) => p.name === c.name)!;
+      const [lo, hi] = c.loo_range;
+      expect(lo, c.name).toBeLessThanOrEqual(hi);
+      expect(lo, c.name).toBeGreaterThanOrEqual(spec.lo! * (1 - 1e-5));
+      expect(hi, c.name).toBeLessThanOrEqual(spec.hi! * (1 + 1e-5));
+      // leaving out its only row sends it back to the specs' start (the leave-one-out rule, fit.ts)
+      if (c.rows.length === 1) {
+        expect(lo, c.name).toBeLessThanOrEqual(spec.value * (1 + 1e-5));
+        expect(hi, c.name).toBeGreaterThanOrEqual(spec.value * (1 - 1e-5));
+      }
+    }
+  });
+
   it('the fit covers every quantitative row of calibration.md, with no more free constants than half of them', () => {
     expect(FIT.rows.map((r) => r.name)).toEqual(rows.map((r) => r.name));
     expect(FIT.free_constants).toBeLessThanOrEqual(rows.length / 2);

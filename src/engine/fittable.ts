@@ -4,7 +4,11 @@ export interface FitTable {
   procedure: string;
   row_duration_ms: number;
   free_constants: number;
-  constants: { name: string; value: number; rows: string[]; unit: string }[];
+  /**
+   * `loo_range`: the least and greatest value the constant takes over the leave-one-out refits
+   * (one per row left out; a constant only that row constrains goes back to its start there).
+   */
+  constants: { name: string; value: number; rows: string[]; unit: string; loo_range: [number, number] }[];
   rows: { name: string; measured_pps: number; model_pps: number; error: number; loo_error: number; source: string }[];
   summary: { median_abs_error: number; worst_abs_error: number; median_abs_loo_error: number; worst_abs_loo_error: number };
 }
