@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../prng';
 import { TxRing, Wire } from '../txring';
-import { DRAIN_IFLIB, DrainCalls, dbDeferLimit, type DrainSource } from './drain';
+import { DRAIN_IFLIB, DrainCalls, type DrainSource } from './drain';
+import { dbDeferLimit } from './txpath';
 import type { TxContext, TxQueueCounters } from './txpath';
 
 describe('txq_max_db_deferred', () => {

@@ -40,7 +40,7 @@
 import { OP } from '../costmodel';
 import { C_DRAINED, C_ENCAP, C_NIC_TX } from '../ledger';
 import { TX_BATCH_SIZE } from '../mpring';
-import { iflibReportStatus, touchTxq, type TxContext, type TxQueueCounters } from './txpath';
+import { dbDeferLimit, iflibReportStatus, touchTxq, type TxContext, type TxQueueCounters } from './txpath';
 
 export const DRAIN_IFLIB = 0, DRAIN_CXGBE = 1, DRAIN_CXGBE_COALESCE = 2;
 const XF_REMOTE = 0, XF_LAST = 1;
@@ -57,16 +57,6 @@ export const CXGBE_TXPKTS_MAX = 15;
 /** Hardware descriptors (64 B) of a WR carrying n single-segment frames. */
 export function cxgbeWrDescs(n: number): number {
   return n === 1 ? 1 : Math.ceil((16 + 32 * n) / 64);
-}
-
-/** txq_max_db_deferred: descriptors iflib lets pile up before it writes the doorbell. */
-export function dbDeferLimit(size: number, inUse: number): number {
-  const notify = (size >> 4) - 1; // TXD_NOTIFY_COUNT with ift_update_freq = 16 (size/16, floored)
-  const min = size >> 3;
-  if (inUse > 4 * min) return notify;
-  if (inUse > 2 * min) return notify >> 1;
-  if (inUse > min) return notify >> 3;
-  return 0;
 }
 
 /** Where a consumer reads its packets: the software ring's consumer window. */
@@ -234,7 +224,7 @@ export class DrainCalls {
     for (let k = 0; k < n; k++) {
       const id = this.items[base + k]!;
       if (id < 0) continue;
-      ring.write(this.time, 0, stamps, off + id, ctx.reportsRs ? iflibReportStatus(ctx, q, ring) : 1);
+      ring.write(this.time, 0, stamps, off + id, iflibReportStatus(ctx, q, ring));
       written++;
       if (written === rungAt) handed += ring.doorbell(this.time, 0);
     }

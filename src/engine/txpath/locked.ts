@@ -55,7 +55,7 @@ export class LockedPath implements TxPath {
     if (ring.free <= SIMPLE_RESERVE) ring.retireAt(this.time, 0, 0, 0, ctx.reclaimKeep, ctx.reportsRs);
     const start = owe[cpu]!;
     touchTxq(ctx, q, cpu);
-    const ok = ring.free > SIMPLE_RESERVE && ring.write(this.time, 0, stamps, si, ctx.reportsRs ? iflibReportStatus(ctx, q, ring) : 1);
+    const ok = ring.free > SIMPLE_RESERVE && ring.write(this.time, 0, stamps, si, iflibReportStatus(ctx, q, ring));
     if (ok) {
       cost.charge(stage, cpu, OP.ENCAP, 1);
       cost.charge(stage, cpu, OP.DOORBELL, 1);

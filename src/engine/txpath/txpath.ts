@@ -153,19 +153,40 @@ export function touchTxq(ctx: TxContext, q: number, cpu: number): number {
   return ns;
 }
 
+/** TXD_NOTIFY_COUNT with ift_update_freq = 16 (size/16, floored), the top of both tier tables below. */
+function txdNotifyCount(size: number): number {
+  return (size >> 4) - 1;
+}
+
+/** txq_max_db_deferred: descriptors iflib lets pile up before it writes the doorbell. */
+export function dbDeferLimit(size: number, inUse: number): number {
+  const notify = txdNotifyCount(size), min = size >> 3;
+  if (inUse > 4 * min) return notify;
+  if (inUse > 2 * min) return notify >> 1;
+  if (inUse > min) return notify >> 3;
+  return 0;
+}
+
+/** txq_max_rs_deferred: the ift_rs_pending iflib_encap lets grow before it asks for a report. */
+export function rsDeferLimit(size: number, inUse: number): number {
+  const notify = txdNotifyCount(size), min = size >> 3;
+  if (inUse > 4 * min) return notify;
+  if (inUse > 2 * min) return notify >> 1;
+  if (inUse > min) return notify >> 2;
+  return 2;
+}
+
 /**
  * iflib_encap's IPI_TX_INTR for the frame about to be written on TX queue q (one segment): whether
  * its descriptor asks for a completion report. ift_rs_pending grows by nsegs + 1 per frame; the
- * report is asked once it passes txq_max_rs_deferred(in_use) — 2 while the ring holds at most
- * size/8 descriptors, then TXD_NOTIFY_COUNT >> 2, >> 1 and the whole above size/8, size/4 and
- * size/2 — or when the ring is at its edge. 1: RS, 0: none.
+ * report is asked once it passes txq_max_rs_deferred(in_use), or when the ring is at its edge.
+ * 1: RS, 0: none. A driver that reads a head index instead of DD bits (ctx.reportsRs false) marks
+ * every descriptor (nothing reads the mark).
  */
 export function iflibReportStatus(ctx: TxContext, q: number, ring: TxRing): number {
+  if (!ctx.reportsRs) return 1;
   const pending = ctx.rsPending[q]! + 2;
-  const size = ring.capacity, inUse = ring.occupancy, min = size >> 3;
-  const notify = (size >> 4) - 1; // TXD_NOTIFY_COUNT with ift_update_freq = 16
-  const max = inUse > 4 * min ? notify : inUse > 2 * min ? notify >> 1 : inUse > min ? notify >> 2 : 2;
-  if (pending > max || ring.free - 1 <= ctx.txReserve) {
+  if (pending > rsDeferLimit(ring.capacity, ring.occupancy) || ring.free - 1 <= ctx.txReserve) {
     ctx.rsPending[q] = 0;
     return 1;
   }
