@@ -20,7 +20,6 @@ import { ROW_DURATION_MS, calibrationRows } from '../calibration/rows';
 
 const PROCEDURE = `From each of two starts (the specs' starts; the previously committed fit), Levenberg–Marquardt on ln(model/measured) in log-parameter space with the Cauchy loss (scale ln ${Math.exp(ROBUST_SCALE).toFixed(2)})${Number.isFinite(PRIOR_SIGMA) ? ` and a log-normal prior (σ = ln ${Math.exp(PRIOR_SIGMA).toFixed(0)}) around each constant's start` : ', no prior (a constant no row constrains stays at its start)'} (forward-difference Jacobian, step ${FD_STEP}, ≤ ${MAX_ITER} iterations), then a compass search (steps ×${COMPASS_STEPS.map((d) => Math.exp(d).toFixed(2)).join('/')} per constant, ≤ ${COMPASS_PASSES} passes) over the model's flat places; leave-one-out: refit without the row from the full fit (${LOO_STEPS} damped Gauss–Newton steps on the full fit's Jacobian; constants only that row constrains back to their start), then predict it; of the two starts' fits the one with the lower median leave-one-out error is kept (ties: the lower cost)`;
 
-
 /** The constant's least and greatest leave-one-out value, and the most either lies from the fit. */
 function looRange(c: FitTable['constants'][number]): string {
   const [lo, hi] = c.loo_range;

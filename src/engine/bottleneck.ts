@@ -5,7 +5,7 @@
 import { STAGES, STAGE_LABELS, type Stage } from './costs';
 import type { HostPath } from './hostpath';
 import type { DropLocation } from './ledger';
-import { doorbellsPerPacket, type Bottleneck, type CoreSummary, type CostPerPacket } from './report';
+import type { Bottleneck, CoreSummary, CostPerPacket } from './report';
 import type { RxQueueSummary } from './rxqueue';
 
 function pct(x: number): string {
@@ -62,7 +62,7 @@ function ns(v: number, tot: number, what = ''): string {
   return `${v.toFixed(0)} ns (${((100 * v) / tot).toFixed(0)}%${what ? `: ${what}` : ''})`;
 }
 
-export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueueSummary[], drops: Record<DropLocation, number>, deliveredPps: number, offeredPps: number, cpp: CostPerPacket | null = null): Bottleneck {
+export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueueSummary[], drops: Record<DropLocation, number>, deliveredPps: number, offeredPps: number, cpp: CostPerPacket | null = null, doorbells = 0): Bottleneck {
   const busiest = cores.reduce((a, c) => (c.utilization > a.utilization ? c : a), cores[0]!);
   const describe = (c: CoreSummary) => {
     const t = topStage(c);
@@ -119,7 +119,7 @@ export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueu
     if (withWork < cores.length && h.workload !== 'transmit') parts.push(`${cores.length - withWork} of ${cores.length} CPUs have no queue work`);
     else if (busy > 1) parts.push(`${busy} CPUs are above 90%`);
     if (h.workload === 'transmit' && !h.netmap && cpp) {
-      const sum = transmitBreakdown(h, cpp, doorbellsPerPacket(h));
+      const sum = transmitBreakdown(h, cpp, doorbells);
       if (sum) parts.push(sum);
     }
   }

@@ -3,6 +3,7 @@
  * rules for queue counts and ring sizes. Every constant names its source: a freebsd-src file and
  * function, a vendor spec, or "prior" with the reasoning (docs/hardware-sources.md lists them all).
  */
+import type { Workload } from './scenario';
 
 // ---------------------------------------------------------------------------------------------
 // Hosts
@@ -639,7 +640,6 @@ export const NICS: readonly NicPreset[] = [
   },
 ];
 
-/** The NIC's TX packet-rate ceiling under `params` (a fitted constant where one exists). */
 /** The lower of two packet-rate ceilings (null: none). */
 export function minCeiling(a: number | null, b: number | null): number | null {
   if (a === null) return b;
@@ -652,7 +652,7 @@ export function minCeiling(a: number | null, b: number | null): number | null {
  * own domain: the bench lab's two ports of one card), so each direction gets half; an egress NIC on
  * another domain is another card, and each direction has a whole device.
  */
-export function deviceShare(nic: NicPreset, workload: string, frameBytes: number, sameDevice: boolean): { rx: number | null; tx: number | null } {
+export function deviceShare(nic: NicPreset, workload: Workload, frameBytes: number, sameDevice: boolean): { rx: number | null; tx: number | null } {
   const d = nic.deviceLimit;
   if (!d || frameBytes >= d.belowBytes) return { rx: null, tx: null };
   if (workload === 'forward') return sameDevice ? { rx: d.pps / 2, tx: d.pps / 2 } : { rx: d.pps, tx: d.pps };
@@ -660,6 +660,7 @@ export function deviceShare(nic: NicPreset, workload: string, frameBytes: number
   return { rx: null, tx: d.pps };
 }
 
+/** The NIC's TX packet-rate ceiling under `params` (a fitted constant where one exists). */
 export function txCeiling(nic: NicPreset, params: Readonly<Record<string, number>>): number | null {
   if (nic.txCeilingParam) return (params[nic.txCeilingParam] ?? 0) * 1e6 || nic.txCeilingPps;
   return nic.txCeilingPps;

@@ -18,7 +18,6 @@ import { A_DRAIN, A_NETMAP, A_RX_PASS, A_SENDER, A_TAIL, A_TX_TASK, STEP_DONE, S
 import { HOST_COSTS, PARAMS, STAGE_INDEX, type Params } from './costs';
 
 const SPIN = STAGE_INDEX.spin;
-
 import { CostModel, OP } from './costmodel';
 import { Cpus, STACK_DEPTH } from './cpus';
 import { EV_ARRIVAL, EV_EGR_UPDATE, EV_IRQ, EV_LRO_FLUSH, EV_NM_WAKE, EV_SEND } from './events';
@@ -465,6 +464,7 @@ export class HostPath implements TxContext {
     const half = this.device.rx !== null && this.device.tx !== null && this.device.rx < d.pps;
     return `the whole device processes ${(d.pps / 1e6).toFixed(0)} Mpps below ${d.belowBytes} bytes${half ? ', shared by RX and TX of each forwarded packet' : ''}: ${d.source}`;
   }
+
   /** Queue a task on its CPU; an idle CPU starts it now (`woken`: it pays a wake-up). */
   private wake(task: number, woken = false): void {
     const cpu = this.taskCpu[task]!;

@@ -326,7 +326,7 @@ export class Simulation {
     const deliveredPps = rate(delivered);
     const nm = h.netmap;
     const lroSum = h.rxt?.lroSummary(this.scenario.lro.mode as 'legacy' | 'sorted', h.ghz);
-    const cpp = costPerPacket(h, delivered);
+    const cpp = costPerPacket(h, delivered), dbpp = doorbellsPerPacket(h);
     return {
       ...base,
       line_rate_pps: h.linePps,
@@ -340,11 +340,11 @@ export class Simulation {
       latency_us: lat(h.latency),
       queues: [...rxq, ...txq],
       cores,
-      bottleneck: explainBottleneck(h, cores, rxq, drops, deliveredPps, rate(tot.offered), cpp),
+      bottleneck: explainBottleneck(h, cores, rxq, drops, deliveredPps, rate(tot.offered), cpp, dbpp),
       notes: h.notes,
       stages: stageReports(h, this.plan, T),
       tx_path: { kind: h.txKind, names: h.tx ? h.tx.names : null },
-      doorbells_per_packet: doorbellsPerPacket(h),
+      doorbells_per_packet: dbpp,
       cost_per_packet: cpp,
       ...(lroSum ? { lro: lroSum } : {}),
       ...(nm ? { netmap: { tx_timer: this.scenario.netmap.tx_timer, stalls: nm.stats.stalls, lost_wakeups: nm.stats.lost_wakeups, wakeups: { ...nm.stats.wakeups } } } : {}),

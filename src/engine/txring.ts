@@ -103,7 +103,6 @@ export class TxRing {
     return this.enqueued - this.delivered;
   }
 
-
   /**
    * Departure of the newest frame the NIC has been handed (−Infinity: none held), into out[oi]:
    * a double returned from a call V8 does not inline is boxed into a fresh heap number.
