@@ -153,27 +153,27 @@ export function touchTxq(ctx: TxContext, q: number, cpu: number): number {
   return ns;
 }
 
-/** TXD_NOTIFY_COUNT with ift_update_freq = 16 (size/16, floored), the top of both tier tables below. */
-function txdNotifyCount(size: number): number {
-  return (size >> 4) - 1;
+/**
+ * iflib's occupancy tiers, shared by txq_max_db_deferred and txq_max_rs_deferred: TXD_NOTIFY_COUNT
+ * (size/16 − 1, ift_update_freq = 16) above size/2 in use, half of it above size/4, `>> shift` of it
+ * above size/8, and `floor` below.
+ */
+function deferTier(size: number, inUse: number, shift: number, floor: number): number {
+  const notify = (size >> 4) - 1, min = size >> 3;
+  if (inUse > 4 * min) return notify;
+  if (inUse > 2 * min) return notify >> 1;
+  if (inUse > min) return notify >> shift;
+  return floor;
 }
 
 /** txq_max_db_deferred: descriptors iflib lets pile up before it writes the doorbell. */
 export function dbDeferLimit(size: number, inUse: number): number {
-  const notify = txdNotifyCount(size), min = size >> 3;
-  if (inUse > 4 * min) return notify;
-  if (inUse > 2 * min) return notify >> 1;
-  if (inUse > min) return notify >> 3;
-  return 0;
+  return deferTier(size, inUse, 3, 0);
 }
 
 /** txq_max_rs_deferred: the ift_rs_pending iflib_encap lets grow before it asks for a report. */
 export function rsDeferLimit(size: number, inUse: number): number {
-  const notify = txdNotifyCount(size), min = size >> 3;
-  if (inUse > 4 * min) return notify;
-  if (inUse > 2 * min) return notify >> 1;
-  if (inUse > min) return notify >> 2;
-  return 2;
+  return deferTier(size, inUse, 2, 2);
 }
 
 /**
