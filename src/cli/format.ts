@@ -20,6 +20,7 @@ import {
   type Scenario,
   type Summary,
 } from '../engine';
+import { formatInt } from '../engine/numtext';
 import { FLAGS } from './args';
 
 // ---------------------------------------------------------------- numbers
@@ -35,7 +36,7 @@ export function mpps(pps: number): string {
 
 /** Thousands separators with a thin, copy-safe comma: 1338981 → "1,338,981". */
 export function count(n: number): string {
-  return Number.isInteger(n) ? n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') : String(n);
+  return Number.isInteger(n) ? formatInt(n) : String(n);
 }
 
 /** Latency in µs with enough digits for sub-microsecond values. */

@@ -1,6 +1,7 @@
 /** The bottleneck sentence names the diagram box a CPU stage is drawn in, where the two differ. */
 import { describe, expect, it } from 'vitest';
 import { PRESETS, presetScenario, runScenario, setPath } from './index';
+import { formatNs } from './numtext';
 
 describe('explainBottleneck', () => {
   it('a CPU stage drawn inside another box says which ("doorbell (in encap)"), and that box is on the diagram', () => {
@@ -37,17 +38,18 @@ describe('explainBottleneck', () => {
     for (const name of ['ixl-40g-kernel-tx', 'cxgbe-40g-kernel-tx', 'mlx5-netperf-udp']) {
       const s = run(name), b = s.cost_per_packet.by_stage_ns, t = s.bottleneck.text;
       // the figures are the summary's own cost per packet and doorbells per packet
-      expect(t, name).toContain(`per packet sent, ${s.cost_per_packet.total_ns.toFixed(0)} ns of CPU`);
-      expect(t, name).toContain(`(sendto → udp_output) ${b.sender.toFixed(0)} ns`);
-      expect(t, name).toContain(`doorbells ${b.doorbell.toFixed(0)} ns`);
+      // (printed as the cost chart and the summary table print them: formatNs)
+      expect(t, name).toContain(`per packet sent, ${formatNs(s.cost_per_packet.total_ns)} ns of CPU`);
+      expect(t, name).toContain(`(sendto → udp_output) ${formatNs(b.sender)} ns`);
+      expect(t, name).toContain(`doorbells ${formatNs(b.doorbell)} ns`);
       expect(t, name).toContain(`${s.doorbells_per_packet.toFixed(2)} per packet`);
-      expect(t, name).toContain(`memory and NUMA stalls ${(b.memory + b.numa).toFixed(0)} ns`);
+      expect(t, name).toContain(`memory and NUMA stalls ${formatNs(b.memory + b.numa)} ns`);
       // the groups cover the whole cost: nothing is left over to an "other"
       expect(t, name).not.toMatch(/other \d/);
       if (name === 'mlx5-netperf-udp') {
         expect(t).toContain('mlx5e_xmit and the TX lock');
         expect(t).not.toMatch(/mp_ring|iflib/);
-      } else expect(t).toContain(`mp_ring ${(b.tx_enqueue + b.drain + b.spin).toFixed(0)} ns`);
+      } else expect(t).toContain(`mp_ring ${formatNs(b.tx_enqueue + b.drain + b.spin)} ns`);
       if (name === 'cxgbe-40g-kernel-tx') expect(t).toContain('cxgbe_transmit, the drain');
     }
     // forwarding and netmap keep their own sentences

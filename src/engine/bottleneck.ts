@@ -7,6 +7,7 @@ import type { HostPath } from './hostpath';
 import type { DropLocation } from './ledger';
 import type { Bottleneck, CoreSummary, CostPerPacket } from './report';
 import type { RxQueueSummary } from './rxqueue';
+import { formatNs } from './numtext';
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(0)}%`;
@@ -55,11 +56,12 @@ export function transmitBreakdown(h: HostPath, cpp: CostPerPacket, doorbells: nu
   ];
   const rest = tot - (b.sender + ringNs + b.doorbell + b.encap + b.reclaim + b.memory + b.numa);
   if (rest > 0.005 * tot) parts.push(`other ${ns(rest, tot)}`);
-  return `per packet sent, ${tot.toFixed(0)} ns of CPU over all CPUs: ${parts.join(', ')}`;
+  return `per packet sent, ${formatNs(tot)} ns of CPU over all CPUs: ${parts.join(', ')}`;
 }
 
+// the figures as the cost chart and the summary table print them (formatNs)
 function ns(v: number, tot: number, what = ''): string {
-  return `${v.toFixed(0)} ns (${((100 * v) / tot).toFixed(0)}%${what ? `: ${what}` : ''})`;
+  return `${formatNs(v)} ns (${((100 * v) / tot).toFixed(0)}%${what ? `: ${what}` : ''})`;
 }
 
 export function explainBottleneck(h: HostPath, cores: CoreSummary[], rxq: RxQueueSummary[], drops: Record<DropLocation, number>, deliveredPps: number, offeredPps: number, cpp: CostPerPacket | null = null, doorbells = 0): Bottleneck {

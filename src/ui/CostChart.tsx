@@ -14,10 +14,10 @@ import { ratio, formatRatio } from './compareData';
 import { costData, hasCost, type Cost, type CostData } from './costData';
 import { niceAxis } from './chartScale';
 import { chartPalette, muted } from './chartTheme';
-import { formatInt, formatSig } from './format';
+import { formatInt, formatNs } from './format';
 import { useReportShown } from './useThrottled';
 
-const costText = (c: Cost | null) => (c ? `${formatSig(c.ns, 3)} ns · ${formatInt(c.cycles)} cycles` : '—');
+const costText = (c: Cost | null) => (c ? `${formatNs(c.ns)} ns · ${formatInt(c.cycles)} cycles` : '—');
 
 export const CostChart = memo(function CostChart({ theme, pngName }: { theme: Theme; pngName?: string }) {
   const summary = useDeferredValue(useApp((s) => s.summary));
@@ -89,8 +89,8 @@ function CostFigure({ data, compared, b, theme, pngName }: { data: CostData; com
           })),
         ].map((r) => ({
           what: r.what,
-          ...(both ? { a_ns: r.a ? formatSig(r.a.ns, 4) : '—', a_cyc: r.a ? formatInt(r.a.cycles) : '—', ratio: formatRatio(ratio(r.a?.ns ?? NaN, r.b?.ns ?? null)) } : {}),
-          b_ns: r.b ? formatSig(r.b.ns, 4) : '—',
+          ...(both ? { a_ns: r.a ? formatNs(r.a.ns) : '—', a_cyc: r.a ? formatInt(r.a.cycles) : '—', ratio: formatRatio(ratio(r.a?.ns ?? NaN, r.b?.ns ?? null)) } : {}),
+          b_ns: r.b ? formatNs(r.b.ns) : '—',
           b_cyc: r.b ? formatInt(r.b.cycles) : '—',
         })),
       })}
@@ -129,7 +129,7 @@ function CostFigure({ data, compared, b, theme, pngName }: { data: CostData; com
                     ) : null,
                   )}
                   <text x={labelW + plotW + 8} y={y0 + (bars * ROW_H) / 2} dy="0.35em" fontSize={12} fill={pal.axis}>
-                    {narrow ? formatSig((r.b ?? r.a)!.ns, 3) : both ? `${r.a ? formatSig(r.a.ns, 3) : '—'} → ${r.b ? formatSig(r.b.ns, 3) : '—'} ns` : costText(r.b ?? r.a)}
+                    {narrow ? formatNs((r.b ?? r.a)!.ns) : both ? `${r.a ? formatNs(r.a.ns) : '—'} → ${r.b ? formatNs(r.b.ns) : '—'} ns` : costText(r.b ?? r.a)}
                   </text>
                 </g>
               );

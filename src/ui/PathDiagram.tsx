@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useApp } from '../state/app';
 import { REDRAW } from './chartCommon';
-import { formatInt, formatSig, formatTrim } from './format';
+import { formatInt, formatNs, formatTrim } from './format';
 import { buildDiagram, formatRate, type Diagram, type DiagramStage, type StageId } from './pathModel';
 import { useReportShown, useThrottled } from './useThrottled';
 import { useWidth } from './ChartParts';
@@ -321,7 +321,7 @@ function Details({ d, active }: { d: Diagram; active: StageId | null }) {
         {s.drops.length > 0 &&
           ` Drops: ${s.drops.map((x) => `${x.label} ${formatRate(x.pps)} Mpps (FreeBSD: ${x.freebsd})`).join(', ')}${s.dropsTotal !== null ? `; ${formatInt(s.dropsTotal)} packets in ${d.window.kind === 'run' ? 'the run' : 'the run so far'}` : ''}.`}
         {s.cpuShare !== null && ` CPU: ${s.cpuParts.map((x) => `${x.label} ${pct(x.share)}`).join(', ')} of all busy cycles.`}
-        {s.nsPerPacket !== null && ` ${formatSig(s.nsPerPacket, 3)} ns of CPU time per packet that entered.`}
+        {s.nsPerPacket !== null && ` ${formatNs(s.nsPerPacket)} ns of CPU time per packet that entered.`}
         {s.held !== null && s.held > 0 && ` ${formatInt(s.held)} packets were still inside it when the run ended.`}
       </p>
     </div>

@@ -4,7 +4,7 @@ import { sameScenario } from '../state/compare';
 import { exportName, framesCsv, summaryJson } from './exportData';
 import { downloadText } from './exportPng';
 import { BottleneckLink } from './TracePanel';
-import { formatInt, formatMpps, formatPercent, formatSig, formatTrim, formatWallMs } from './format';
+import { formatInt, formatMpps, formatNs, formatPercent, formatSig, formatTrim, formatWallMs } from './format';
 
 interface Row {
   key: string;
@@ -58,7 +58,7 @@ function rows(s: Summary, capture: CaptureInfo | null): Row[] {
 
   const c = s.cost_per_packet;
   if (c.packets > 0 && c.total_ns > 0) {
-    r.push({ key: 'cost.total', label: 'CPU time per packet', value: formatSig(c.total_ns, 4), unit: 'ns', note: `${formatInt(c.total_cycles)} cycles at ${s.scenario.host.ghz} GHz, all CPUs together, per packet that completed the path (by stage: the chart below)` });
+    r.push({ key: 'cost.total', label: 'CPU time per packet', value: formatNs(c.total_ns), unit: 'ns', note: `${formatInt(c.total_cycles)} cycles at ${s.scenario.host.ghz} GHz, all CPUs together, per packet that completed the path (by stage: the chart below)` });
   }
   r.push(
     { key: 'latency_us.mean', label: 'Latency, mean', value: formatSig(s.latency_us.mean), unit: 'µs', note: 'arrival → done, packets that completed the path' },

@@ -3,30 +3,12 @@
  * characters in every browser, so e2e tests (and people) can compare two runs exactly.
  */
 
+import { formatInt, formatSig } from '../engine/numtext';
+
+// integers and significant digits are the engine's (its sentences quote the same figures)
+export { formatInt, formatSig, formatNs } from '../engine/numtext';
+
 const DASH = '—';
-
-/** Whole number with comma thousands separators: 13389800 → "13,389,800". */
-export function formatInt(x: number): string {
-  if (!Number.isFinite(x)) return DASH;
-  const r = Math.round(x);
-  const neg = r < 0;
-  const digits = String(Math.abs(r));
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return (neg ? '-' : '') + grouped;
-}
-
-/**
- * `digits` significant digits, never in exponent form for everyday magnitudes: 0.37370 → "0.3737".
- * From 1000 up, whole numbers with separators (1021.3 → "1,021"), like the integer counters.
- */
-export function formatSig(x: number, digits = 4): string {
-  if (!Number.isFinite(x)) return DASH;
-  if (x === 0) return '0';
-  if (Math.abs(x) >= 1000) return formatInt(x);
-  const s = x.toPrecision(digits);
-  if (s.includes('e')) return x.toExponential(digits - 1);
-  return s;
-}
 
 /** Fixed decimals with trailing zeros removed: (100, 3) → "100", (0.125, 3) → "0.125". */
 export function formatTrim(x: number, decimals = 3): string {
