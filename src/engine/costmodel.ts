@@ -89,6 +89,10 @@ export class CostModel {
   readonly totalNs: Float64Array;
   /** Per CPU: ns the CPU owes before its current step ends (the step's duration being built). */
   readonly owe: Float64Array;
+  /** AMD: each uncached store first waits for the one before (txpath/uncached.ts). */
+  readonly uncachedWaitsEach: boolean;
+  /** Per CPU: when its last doorbell's uncached store completes, simulated ns. */
+  readonly uncachedFree: Float64Array;
   /** ns per Broadwell cycle on each CPU. */
   readonly nsPerCycle: Float64Array;
   /** Stage index of each op's cycles. */
@@ -165,6 +169,9 @@ export class CostModel {
     // Only the GX-412TC's MMIO store has a constant of its own (its rows need it); Zen 4 and the
     // Atom take the Broadwell figure (an assumption, docs/MODEL.md).
     const doorbell = P(h.microarch === 'jaguar' ? 'ns.doorbell.jaguar' : 'ns.doorbell');
+    // the AMD hosts (AMD64 APM vol. 2: a UC access first writes the write buffers out)
+    this.uncachedWaitsEach = h.microarch === 'jaguar' || h.microarch === 'zen4';
+    this.uncachedFree = new Float64Array(n);
     const smt = P('smt.share');
     for (let c = 0; c < n; c++) {
       const share = place.siblingBusy[c] ? smt : 1;

@@ -32,7 +32,8 @@ describe('LRO on a router', () => {
   });
 
   it('on: every forwarded packet pays the check, every pass the forwarding read, and the router forwards less', () => {
-    const off = fwd({}), on = fwd({ 'lro.forwarding': true });
+    // 10 ms: the check is a fraction of a percent of a packet's cost, a few packets in 2 ms
+    const off = fwd({ 'sim.duration_ms': 10 }), on = fwd({ 'lro.forwarding': true, 'sim.duration_ms': 10 });
     const n = rxPackets(on), passes = rxPasses(on), c = lroCycles(on);
     expect(n).toBeGreaterThan(1000);
     expect(c).toBeGreaterThan(LRO_CHECK_CYCLES * n);

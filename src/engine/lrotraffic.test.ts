@@ -56,7 +56,7 @@ describe('TSO senders on the receive path', () => {
     expect(batch.lro!.flush_reasons.idle).toBeGreaterThan(0);
     expect(batch.lro!.flush_reasons.batch_end ?? 0).toBe(0);
     // it flows, slower: the packets LRO holds until the queue empties delay the ACK clock
-    expect(batch.delivered_pps).toBeGreaterThan(0.25 * pass.delivered_pps);
+    expect(batch.delivered_pps).toBeGreaterThan(0.2 * pass.delivered_pps);
     expect(batch.invariants.conservation).toBe(true);
     // flushing an idle queue at once, the run ends with nothing left in LRO (with the default
     // inactivity timeout, what arrived in the last lro.idle_flush_us may still be held)

@@ -3,6 +3,7 @@ import { Prng } from '../prng';
 import { TxRing, Wire } from '../txring';
 import { DRAIN_IFLIB, DrainCalls, type DrainSource } from './drain';
 import { dbDeferLimit } from './txpath';
+import { NOP, OP } from '../costmodel';
 import type { TxContext, TxQueueCounters } from './txpath';
 
 describe('txq_max_db_deferred', () => {
@@ -26,7 +27,10 @@ function planWith(held: number, reserve: number, offered: number, size = 64, pen
   for (let i = 0; i < pending; i++) expect(ring.write(time, 0, time, 0)).toBe(true);
   const ctx = {
     clock: { timeCell: time },
-    cost: { charge() {}, chargeDrainCall() {}, chargeNs() {}, chargeNsAt() {}, memStage: 0, txqXferNs: () => 0, xferNs: () => 0 },
+    cost: {
+      charge() {}, chargeDrainCall() {}, chargeNs() {}, chargeNsAt() {}, memStage: 0, txqXferNs: () => 0, xferNs: () => 0,
+      owe: new Float64Array(1), totalNs: new Float64Array(NOP), uncachedFree: new Float64Array(1), uncachedWaitsEach: false,
+    },
     cpus: { stageNs: new Float64Array(64) },
     rings: [ring],
     txReserve: reserve,
@@ -91,3 +95,48 @@ describe('iflib_txq_drain', () => {
     expect(deferred).toBeGreaterThan(50);
   });
 });
+
+describe("iflib_txq_drain's doorbells on the CPU", () => {
+  /** A one-packet drain on an idle ring with stores of `storeNs` and `pktNs` of work per packet. */
+  function oneCall(storeNs: number, pktNs: number, offered: number, each: boolean) {
+    const time = new Float64Array(1);
+    const ring = new TxRing(1024, new Wire(1e12));
+    const totalNs = new Float64Array(NOP);
+    totalNs[OP.DOORBELL] = storeNs;
+    totalNs[OP.ENCAP] = pktNs;
+    const charged: number[] = [];
+    let fixed = -1;
+    const ctx = {
+      clock: { timeCell: time },
+      cost: {
+        charge() {}, chargeNs() {}, memStage: 0, txqXferNs: () => 0, xferNs: () => 0,
+        chargeDrainCall(_s: Float64Array, _c: number, _r: number, _p: number, _w: number, doorbells: number) { fixed = doorbells; },
+        chargeNsAt(_s: Float64Array, _c: number, _st: number, ns: Float64Array, i: number) { charged.push(ns[i]!); },
+        owe: new Float64Array(1), totalNs, uncachedFree: new Float64Array(1).fill(-1e9), uncachedWaitsEach: each,
+      },
+      cpus: { stageNs: new Float64Array(64) }, rings: [ring], txReserve: 2, reclaimThresh: 0, reclaimKeep: 0,
+      reportsRs: false, rsPending: new Int32Array(1), txqOwner: new Int32Array([-1]), ledger: { c: new Float64Array(64) }, tap: null,
+    } as unknown as TxContext;
+    const src: DrainSource = { srcAvail: () => offered, srcPeek: (_q, i) => i, srcStamps: new Float64Array(offered), srcCpu: new Int32Array(offered), srcSize: offered };
+    const ctr = { drainCalls: 0, doorbells: 0 } as unknown as TxQueueCounters;
+    new DrainCalls(ctx, DRAIN_IFLIB, 1, 1024, 1).plan(0, 0, src, ctr);
+    return { doorbells: ctr.doorbells, fixed, wait: charged.reduce((a, b) => a + b, 0) };
+  }
+  it('no fixed charge per doorbell: the CPU pays the wait for their uncached stores', () => {
+    const r = oneCall(100, 30, 1, false);
+    // a lone packet on an idle 1024 ring (in_use < 128: txq_max_db_deferred 0): iflib_txd_db_check
+    // rings before the loop, after the packet and after the loop
+    expect(r.doorbells).toBe(3);
+    expect(r.fixed).toBe(0);
+    // stores done at 100, 200, 300 one after another, the call's work at 30: the closing CAS waits 270
+    expect(r.wait).toBeCloseTo(270, 9);
+  });
+  it('a doorbell per packet with more work between them than a store takes waits only at the end', () => {
+    const r = oneCall(100, 250, 4, true);
+    expect(r.doorbells).toBe(6);
+    // before the loop, after each of 4 packets (250 apart: each store is done before the next) and
+    // after the loop, back to back with the last: that one waits 100, and the close 100
+    expect(r.wait).toBeCloseTo(200, 9);
+  });
+});
+

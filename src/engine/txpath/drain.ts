@@ -37,10 +37,12 @@
  * The call is decided at its start (nothing else frees descriptors meanwhile: completions are
  * lazy) and its descriptors are written and handed over at its end.
  */
-import { OP } from '../costmodel';
+import { NOP, OP } from '../costmodel';
+import { STAGE_INDEX } from '../costs';
 import { C_DRAINED, C_ENCAP, C_NIC_TX } from '../ledger';
 import { TX_BATCH_SIZE } from '../mpring';
 import { dbDeferLimit, iflibReportStatus, touchTxq, type TxContext, type TxQueueCounters } from './txpath';
+import { UC_FREE, UC_T0, UC_WAIT, uncachedWaits } from './uncached';
 
 export const DRAIN_IFLIB = 0, DRAIN_CXGBE = 1, DRAIN_CXGBE_COALESCE = 2;
 const XF_REMOTE = 0, XF_LAST = 1;
@@ -146,11 +148,13 @@ export class DrainCalls {
     let pend = ring.pending, inUse = ring.occupancy;
     let rang = false;
     // iflib_txd_db_check(txq, reclaimed, in_use) before the loop
+    let startRang = false, inLoop = 0;
     if (reclaimed > 0 || pend >= dbDeferLimit(size, inUse) || ring.free <= ctx.txReserve) {
       this.bell(cpu, q);
       doorbells++;
       rang = true;
       pend = 0;
+      startRang = true;
     }
     const avail = src.srcAvail(q);
     const count = avail < this.maxItems ? avail : this.maxItems;
@@ -171,27 +175,52 @@ export class DrainCalls {
       const p = src.srcCpu[q * src.srcSize + id]!;
       if (p !== cpu) this.addXfer(p, cpu);
       rang = pend >= dbDeferLimit(size, inUse) || free0 - writes <= ctx.txReserve;
-      if (rang) { doorbells++; pend = 0; rungAt = writes; }
+      if (rang) { doorbells++; pend = 0; rungAt = writes; this.dbAt[inLoop++] = writes; }
     }
     const ringNow = !rang && free0 - writes < ctx.txReserve - 2;
+    let endRang = false;
     if (ringNow || pend >= dbDeferLimit(size, inUse) || free0 - writes <= ctx.txReserve) {
       doorbells++;
       pend = 0;
       rungAt = writes;
+      endRang = true;
     }
     this.n[cpu] = consumed;
     this.writes[cpu] = writes;
     this.rung[cpu] = rungAt;
-    this.chargeCall(cpu, ctr, reclaimed, writes, 0, doorbells);
+    // the call starts where the CPU's charges stand (typed: a double argument would be boxed)
+    this.ucOut[UC_T0] = this.time[0]! + ctx.cost.owe[cpu]!;
+    // its doorbells cost what their uncached stores hold the CPU up, not a fixed charge each
+    this.chargeCall(cpu, ctr, reclaimed, writes, 0, doorbells, 0);
+    this.chargeDoorbellWaits(cpu, reclaimed, startRang, inLoop, endRang);
   }
 
-  /** What one drain call costs its CPU (its transfers: xf[XF_REMOTE]), and its counters. */
-  private chargeCall(cpu: number, ctr: TxQueueCounters, reclaimed: number, packets: number, wrs: number, doorbells: number): void {
+  /** Doorbell positions of the call being planned (packets written before each in-loop ring). */
+  private readonly dbAt = new Int32Array(TX_BATCH_SIZE + 2);
+  private readonly ucOut = new Float64Array(3);
+  /** The call's doorbells: the CPU waits for their uncached stores (txpath/uncached.ts). */
+  private chargeDoorbellWaits(cpu: number, reclaimed: number, start: boolean, n: number, end: boolean): void {
+    if (!start && n === 0 && !end) return;
+    const ctx = this.ctx, cost = ctx.cost, T = cost.totalNs, o = cpu * NOP, out = this.ucOut;
+    const w0 = T[o + OP.DRAIN_CALL]! + reclaimed * T[o + OP.RECLAIM]!;
+    const w = T[o + OP.DRAIN_PKT]! + T[o + OP.ENCAP]!;
+    const t0 = out[UC_T0]!;
+    // a store completes in the host's doorbell time, plus the crossing to a remote root complex
+    uncachedWaits(out, T[o + OP.DOORBELL]!, cost.uncachedWaitsEach, cost.uncachedFree[cpu]! - t0, w0, w, start, this.dbAt, n, this.writes[cpu]!, end);
+    cost.uncachedFree[cpu] = out[UC_FREE]! + t0;
+    cost.chargeNsAt(ctx.cpus.stageNs, cpu, STAGE_INDEX.doorbell, out, UC_WAIT);
+  }
+
+  /**
+   * What one drain call costs its CPU (its transfers: xf[XF_REMOTE]), and its counters; `charged`
+   * of its doorbells at the fixed doorbell cost (cxgbe's: iflib's wait for their stores instead).
+   */
+  private chargeCall(cpu: number, ctr: TxQueueCounters, reclaimed: number, packets: number, wrs: number, doorbells: number, charged: number): void {
     const cost = this.ctx.cost, stage = this.ctx.cpus.stageNs;
     ctr.drainCalls++;
     ctr.doorbells += doorbells;
     // the call, reclaim, drain loop and encap per packet, work requests, doorbells
-    cost.chargeDrainCall(stage, cpu, reclaimed, packets, wrs, doorbells);
+    cost.chargeDrainCall(stage, cpu, reclaimed, packets, wrs, charged);
     if (this.xf[XF_REMOTE]! > 0) cost.chargeNsAt(stage, cpu, cost.memStage, this.xf, XF_REMOTE);
   }
 
@@ -323,7 +352,7 @@ export class DrainCalls {
     this.ethTx(count, open0, hold, cpu, q, null);
     const wrs = this.ethOut[0]!, dbs = this.ethOut[1]!;
     this.n[cpu] = count;
-    this.chargeCall(cpu, ctr, reclaimed, count, wrs, dbs);
+    this.chargeCall(cpu, ctr, reclaimed, count, wrs, dbs, dbs);
   }
 
   private finishEthTx(cpu: number, q: number, src: DrainSource, ctr: TxQueueCounters): number {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario, type Summary, type TxQueueSummary } from '../index';
 import { applyKnob, defaultScenario, parseScenario, type Scenario } from '../scenario';
+import { PARAMS } from '../costs';
 
 function scen(set: Record<string, unknown>): Scenario {
   let s = defaultScenario();
@@ -142,5 +143,34 @@ describe('forwarding through mp_ring', () => {
     const r = parseScenario(s);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors.join(' ')).toMatch(/tx\.path = netmap is a transmit path/);
+  });
+});
+
+describe("what the doorbells' uncached stores cost the CPU (txpath/uncached.ts)", () => {
+  const apu2 = (set: Record<string, unknown>) => run({ 'host.preset': 'apu2-gx412tc', 'nic.model': 'igb-i210', 'traffic.flows': 2000, ...set });
+  const storeNs = (s: Summary) => s.cost_per_packet.by_stage_ns.doorbell / s.doorbells_per_packet;
+  it('one-packet drains ring three times back to back and wait for nearly every store; a busy consumer hides them behind encap', () => {
+    // D58513: every producer drains its own packet (three doorbells, then the closing CAS)
+    const alone = apu2({ 'nic.udp_hashtype': true });
+    // no UDP hash type: every packet on TX queue 0, one consumer draining batches with a
+    // doorbell after each encap
+    const busy = apu2({});
+    expect(alone.doorbells_per_packet).toBeGreaterThan(2.9);
+    expect(busy.doorbells_per_packet).toBeGreaterThan(1);
+    expect(busy.doorbells_per_packet).toBeLessThan(1.2);
+    // the same stores, waited for to very different degrees
+    expect(storeNs(alone)).toBeGreaterThan(3 * storeNs(busy));
+    // the consumer's CPU is held by its encap work, not by its doorbells
+    const cpu = busy.cores.reduce((a, c) => (stage(busy, c.cpu, 'encap') > stage(busy, a.cpu, 'encap') ? c : a), busy.cores[0]!).cpu;
+    expect(stage(busy, cpu, 'encap')).toBeGreaterThan(3 * stage(busy, cpu, 'doorbell'));
+  });
+  it("a lone producer's three doorbells cost two to three store times: the last two are back to back, the encap before them hides up to one", () => {
+    for (const host of ['xeon-e5-2650v4-2s', 'ryzen7-8845hs']) {
+      const s = run({ 'host.preset': host, 'queues.rx': 1, 'queues.tx': 1, 'traffic.load': 0.01, 'traffic.flows': 1 });
+      const store = PARAMS['ns.doorbell']!;
+      expect(s.doorbells_per_packet, host).toBeGreaterThan(2.9);
+      expect(s.cost_per_packet.by_stage_ns.doorbell, host).toBeGreaterThanOrEqual(2 * store - 1e-6);
+      expect(s.cost_per_packet.by_stage_ns.doorbell, host).toBeLessThan(3 * store);
+    }
   });
 });
