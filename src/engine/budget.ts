@@ -149,8 +149,8 @@ export function estimateStateBytes(s: Scenario, opts: EstimateOptions = {}): Sta
   // ledger.ts: drops by location and the path's counters; histogram.ts: the latency histogram.
   parts.ledger = DROP_LOCATIONS.length * F64 + NCOUNTERS * F64;
   parts.histogram = HISTOGRAM;
-  // costmodel.ts: cycNs, memNs, numaNs, totalNs (CPU × op), owe, nsPerCycle, swHit, opStage.
-  parts.costmodel = 4 * ncpu * NOP * F64 + 3 * ncpu * F64 + NOP * I32;
+  // costmodel.ts: cycNs, memNs, numaNs, totalNs (CPU × op), owe, nsPerCycle, swHit, uncachedFree, opStage.
+  parts.costmodel = 4 * ncpu * NOP * F64 + 4 * ncpu * F64 + NOP * I32;
   // cpus.ts: a run queue per CPU (tasks on it + 1), rqHead, rqLen, depth, the activity stack
   // (kind, arg, pos × STACK_DEPTH), busyFrom, busyAcc, and ns per stage.
   const rqCap = Math.max(2, tasksPerCpuBound(s, nic?.driver === 'cxgbe' && !transmit, q.rx, q.tx, nrx, ntx, nsend) + 1);
@@ -281,9 +281,12 @@ function pcapBytes(flows: number): number {
   return 2 * F64 + PK_REC * I32 + flows * (I32 + U8) + reader + slots * (KEY_WORDS + 1) * I32 + per * (KEY_WORDS * I32 + I32 + U8);
 }
 
-/** drain.ts DrainCalls: items per CPU, n/writes/rung, ethOut; cxgbe: open WRs per queue, hold per CPU. */
+/**
+ * drain.ts DrainCalls: items per CPU, n/writes/rung, ethOut, the doorbell positions of a call and
+ * their three waits; cxgbe: open WRs per queue, hold per CPU.
+ */
 function drainBytes(ncpu: number, ntx: number, maxItems: number, cxgbe: boolean): number {
-  return ncpu * (maxItems * I32 + 3 * I32) + 2 * I32 + (cxgbe ? ntx * (I32 + CXGBE_TXPKTS_MAX * F64) + ncpu * U8 : 0);
+  return ncpu * (maxItems * I32 + 3 * I32) + 2 * I32 + (maxItems + 2) * I32 + 3 * F64 + (cxgbe ? ntx * (I32 + CXGBE_TXPKTS_MAX * F64) + ncpu * U8 : 0);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../prng';
 import { TxRing, Wire } from '../txring';
-import { DRAIN_IFLIB, DrainCalls, type DrainSource } from './drain';
+import { DRAIN_CXGBE, DRAIN_IFLIB, DrainCalls, type DrainSource } from './drain';
 import { dbDeferLimit } from './txpath';
 import { NOP, OP } from '../costmodel';
 import type { TxContext, TxQueueCounters } from './txpath';
@@ -98,7 +98,7 @@ describe('iflib_txq_drain', () => {
 
 describe("iflib_txq_drain's doorbells on the CPU", () => {
   /** A one-packet drain on an idle ring with stores of `storeNs` and `pktNs` of work per packet. */
-  function oneCall(storeNs: number, pktNs: number, offered: number, each: boolean) {
+  function oneCall(storeNs: number, pktNs: number, offered: number, each: boolean, policy = DRAIN_IFLIB) {
     const time = new Float64Array(1);
     const ring = new TxRing(1024, new Wire(1e12));
     const totalNs = new Float64Array(NOP);
@@ -119,7 +119,7 @@ describe("iflib_txq_drain's doorbells on the CPU", () => {
     } as unknown as TxContext;
     const src: DrainSource = { srcAvail: () => offered, srcPeek: (_q, i) => i, srcStamps: new Float64Array(offered), srcCpu: new Int32Array(offered), srcSize: offered };
     const ctr = { drainCalls: 0, doorbells: 0 } as unknown as TxQueueCounters;
-    new DrainCalls(ctx, DRAIN_IFLIB, 1, 1024, 1).plan(0, 0, src, ctr);
+    new DrainCalls(ctx, policy, 1, 1024, 1).plan(0, 0, src, ctr);
     return { doorbells: ctr.doorbells, fixed, wait: charged.reduce((a, b) => a + b, 0) };
   }
   it('no fixed charge per doorbell: the CPU pays the wait for their uncached stores', () => {
@@ -138,5 +138,13 @@ describe("iflib_txq_drain's doorbells on the CPU", () => {
     // after the loop, back to back with the last: that one waits 100, and the close 100
     expect(r.wait).toBeCloseTo(200, 9);
   });
+  it("cxgbe's eth_tx waits the same way: a long call's doorbells hide behind its frames but for the last", () => {
+    const slow = oneCall(100, 1000, 200, false, DRAIN_CXGBE), fast = oneCall(100, 0.001, 200, false, DRAIN_CXGBE);
+    expect(slow.doorbells).toBeGreaterThan(2);
+    expect(slow.fixed).toBe(0);
+    // frames of 1 µs between ring_eq_db writes: only the store of the last, at the call's end, is waited for
+    expect(slow.wait).toBeCloseTo(100, 6);
+    // next to no work between them: the closing CAS waits for nearly every store
+    expect(fast.wait).toBeGreaterThan((fast.doorbells - 0.01) * 100);
+  });
 });
-

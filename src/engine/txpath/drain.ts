@@ -80,6 +80,8 @@ export class DrainCalls {
   private readonly writes: Int32Array; // descriptors it writes
   private readonly rung: Int32Array; // of those, written before its last doorbell
   private readonly maxItems: number;
+  /** Doorbell positions of the call being planned (frames written before each ring). */
+  private readonly dbAt: Int32Array;
   private readonly time: Float64Array;
 
   // cxgbe: per TX queue, the frames of the WR being built (stamps), and per CPU the call's plan
@@ -99,6 +101,7 @@ export class DrainCalls {
   ) {
     this.maxItems = policy === DRAIN_IFLIB ? TX_BATCH_SIZE : maxPerCall;
     this.items = new Int32Array(ncpu * this.maxItems);
+    this.dbAt = new Int32Array(this.maxItems + 2);
     this.n = new Int32Array(ncpu);
     this.writes = new Int32Array(ncpu);
     this.rung = new Int32Array(ncpu);
@@ -190,37 +193,38 @@ export class DrainCalls {
     this.rung[cpu] = rungAt;
     // the call starts where the CPU's charges stand (typed: a double argument would be boxed)
     this.ucOut[UC_T0] = this.time[0]! + ctx.cost.owe[cpu]!;
-    // its doorbells cost what their uncached stores hold the CPU up, not a fixed charge each
-    this.chargeCall(cpu, ctr, reclaimed, writes, 0, doorbells, 0);
+    this.chargeCall(cpu, ctr, reclaimed, writes, 0, doorbells);
     this.chargeDoorbellWaits(cpu, reclaimed, startRang, inLoop, endRang);
   }
 
-  /** Doorbell positions of the call being planned (packets written before each in-loop ring). */
-  private readonly dbAt = new Int32Array(TX_BATCH_SIZE + 2);
   private readonly ucOut = new Float64Array(3);
-  /** The call's doorbells: the CPU waits for their uncached stores (txpath/uncached.ts). */
-  private chargeDoorbellWaits(cpu: number, reclaimed: number, start: boolean, n: number, end: boolean): void {
+  /**
+   * The call's doorbells: the CPU waits for their uncached stores (txpath/uncached.ts). cxgbe's
+   * work requests (`wrs`) are spread over its frames: the model keeps one cost per frame.
+   */
+  private chargeDoorbellWaits(cpu: number, reclaimed: number, start: boolean, n: number, end: boolean, wrs = 0): void {
     if (!start && n === 0 && !end) return;
     const ctx = this.ctx, cost = ctx.cost, T = cost.totalNs, o = cpu * NOP, out = this.ucOut;
     const w0 = T[o + OP.DRAIN_CALL]! + reclaimed * T[o + OP.RECLAIM]!;
-    const w = T[o + OP.DRAIN_PKT]! + T[o + OP.ENCAP]!;
+    const writes = this.writes[cpu]!;
+    const w = T[o + OP.DRAIN_PKT]! + T[o + OP.ENCAP]! + (wrs > 0 && writes > 0 ? (wrs * T[o + OP.TX_WR]!) / writes : 0);
     const t0 = out[UC_T0]!;
     // a store completes in the host's doorbell time, plus the crossing to a remote root complex
-    uncachedWaits(out, T[o + OP.DOORBELL]!, cost.uncachedWaitsEach, cost.uncachedFree[cpu]! - t0, w0, w, start, this.dbAt, n, this.writes[cpu]!, end);
+    uncachedWaits(out, T[o + OP.DOORBELL]!, cost.uncachedWaitsEach, cost.uncachedFree[cpu]! - t0, w0, w, start, this.dbAt, n, writes, end);
     cost.uncachedFree[cpu] = out[UC_FREE]! + t0;
     cost.chargeNsAt(ctx.cpus.stageNs, cpu, STAGE_INDEX.doorbell, out, UC_WAIT);
   }
 
   /**
-   * What one drain call costs its CPU (its transfers: xf[XF_REMOTE]), and its counters; `charged`
-   * of its doorbells at the fixed doorbell cost (cxgbe's: iflib's wait for their stores instead).
+   * What one drain call costs its CPU (its transfers: xf[XF_REMOTE]), and its counters; its
+   * doorbells are counted here and charged as the wait for their stores (chargeDoorbellWaits).
    */
-  private chargeCall(cpu: number, ctr: TxQueueCounters, reclaimed: number, packets: number, wrs: number, doorbells: number, charged: number): void {
+  private chargeCall(cpu: number, ctr: TxQueueCounters, reclaimed: number, packets: number, wrs: number, doorbells: number): void {
     const cost = this.ctx.cost, stage = this.ctx.cpus.stageNs;
     ctr.drainCalls++;
     ctr.doorbells += doorbells;
     // the call, reclaim, drain loop and encap per packet, work requests, doorbells
-    cost.chargeDrainCall(stage, cpu, reclaimed, packets, wrs, charged);
+    cost.chargeDrainCall(stage, cpu, reclaimed, packets, wrs, 0);
     if (this.xf[XF_REMOTE]! > 0) cost.chargeNsAt(stage, cpu, cost.memStage, this.xf, XF_REMOTE);
   }
 
@@ -297,6 +301,7 @@ export class DrainCalls {
         open = 0;
         const db = coalesce ? desc >= CXGBE_COALESCE_DB : desc >= CXGBE_DB_EVERY && left >= CXGBE_DB_REMAINING;
         if (db) {
+          if (src === null) this.dbAt[dbs] = k + 1;
           dbs++;
           desc = 0;
           if (src !== null) this.bell(cpu, q);
@@ -310,6 +315,7 @@ export class DrainCalls {
       open = 0;
     }
     if (desc > 0) {
+      if (src === null) this.dbAt[dbs] = count;
       dbs++;
       if (src !== null) this.bell(cpu, q);
     }
@@ -352,7 +358,11 @@ export class DrainCalls {
     this.ethTx(count, open0, hold, cpu, q, null);
     const wrs = this.ethOut[0]!, dbs = this.ethOut[1]!;
     this.n[cpu] = count;
-    this.chargeCall(cpu, ctr, reclaimed, count, wrs, dbs, dbs);
+    this.writes[cpu] = count;
+    // ring_eq_db's stores waited for by the closing CAS of drain_ring (t4_mp_ring.c), as iflib's
+    this.ucOut[UC_T0] = this.time[0]! + ctx.cost.owe[cpu]!;
+    this.chargeCall(cpu, ctr, reclaimed, count, wrs, dbs);
+    this.chargeDoorbellWaits(cpu, reclaimed, false, dbs, false, wrs);
   }
 
   private finishEthTx(cpu: number, q: number, src: DrainSource, ctr: TxQueueCounters): number {
