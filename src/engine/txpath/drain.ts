@@ -42,7 +42,7 @@ import { STAGE_INDEX } from '../costs';
 import { C_DRAINED, C_ENCAP, C_NIC_TX } from '../ledger';
 import { TX_BATCH_SIZE } from '../mpring';
 import { dbDeferLimit, iflibReportStatus, touchTxq, type TxContext, type TxQueueCounters } from './txpath';
-import { UC_FREE, UC_T0, UC_WAIT, uncachedWaits } from './uncached';
+import { UC_FREE, UC_SLOTS, UC_STORE, UC_T0, UC_W, UC_W0, UC_WAIT, uncachedWaits } from './uncached';
 
 export const DRAIN_IFLIB = 0, DRAIN_CXGBE = 1, DRAIN_CXGBE_COALESCE = 2;
 const XF_REMOTE = 0, XF_LAST = 1;
@@ -197,7 +197,7 @@ export class DrainCalls {
     this.chargeDoorbellWaits(cpu, reclaimed, startRang, inLoop, endRang);
   }
 
-  private readonly ucOut = new Float64Array(3);
+  private readonly ucOut = new Float64Array(UC_SLOTS);
   /**
    * The call's doorbells: the CPU waits for their uncached stores (txpath/uncached.ts). cxgbe's
    * work requests (`wrs`) are spread over its frames: the model keeps one cost per frame.
@@ -205,13 +205,14 @@ export class DrainCalls {
   private chargeDoorbellWaits(cpu: number, reclaimed: number, start: boolean, n: number, end: boolean, wrs = 0): void {
     if (!start && n === 0 && !end) return;
     const ctx = this.ctx, cost = ctx.cost, T = cost.totalNs, o = cpu * NOP, out = this.ucOut;
-    const w0 = T[o + OP.DRAIN_CALL]! + reclaimed * T[o + OP.RECLAIM]!;
     const writes = this.writes[cpu]!;
-    const w = T[o + OP.DRAIN_PKT]! + T[o + OP.ENCAP]! + (wrs > 0 && writes > 0 ? (wrs * T[o + OP.TX_WR]!) / writes : 0);
-    const t0 = out[UC_T0]!;
+    out[UC_W0] = T[o + OP.DRAIN_CALL]! + reclaimed * T[o + OP.RECLAIM]!;
+    out[UC_W] = T[o + OP.DRAIN_PKT]! + T[o + OP.ENCAP]! + (wrs > 0 && writes > 0 ? (wrs * T[o + OP.TX_WR]!) / writes : 0);
     // a store completes in the host's doorbell time, plus the crossing to a remote root complex
-    uncachedWaits(out, T[o + OP.DOORBELL]!, cost.uncachedWaitsEach, cost.uncachedFree[cpu]! - t0, w0, w, start, this.dbAt, n, writes, end);
-    cost.uncachedFree[cpu] = out[UC_FREE]! + t0;
+    out[UC_STORE] = T[o + OP.DOORBELL]!;
+    out[UC_FREE] = cost.uncachedFree[cpu]! - out[UC_T0]!;
+    uncachedWaits(out, cost.uncachedWaitsEach, start, this.dbAt, n, writes, end);
+    cost.uncachedFree[cpu] = out[UC_FREE]! + out[UC_T0]!;
     cost.chargeNsAt(ctx.cpus.stageNs, cpu, STAGE_INDEX.doorbell, out, UC_WAIT);
   }
 

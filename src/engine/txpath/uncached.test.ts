@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { UC_FREE, UC_WAIT, uncachedWaits } from './uncached';
+import { UC_FREE, UC_SLOTS, UC_STORE, UC_W, UC_W0, UC_WAIT, uncachedWaits } from './uncached';
 
 const at = (...xs: number[]) => Int32Array.from([...xs, 0, 0]);
 const run = (L: number, each: boolean, free: number, w0: number, w: number, start: boolean, pos: Int32Array, n: number, writes: number, end: boolean) => {
-  const out = new Float64Array(3);
-  uncachedWaits(out, L, each, free, w0, w, start, pos, n, writes, end);
-  return { wait: out[UC_WAIT]!, free: out[UC_FREE]! };
+  const io = new Float64Array(UC_SLOTS);
+  io[UC_STORE] = L;
+  io[UC_FREE] = free;
+  io[UC_W0] = w0;
+  io[UC_W] = w;
+  uncachedWaits(io, each, start, pos, n, writes, end);
+  return { wait: io[UC_WAIT]!, free: io[UC_FREE]! };
 };
 
 describe('uncached stores (doorbells)', () => {

@@ -15,25 +15,32 @@
  * doorbell per packet with encap work in between costs only what the work does not hide.
  */
 
-/** out[UC_WAIT]: ns the CPU waits in the call; out[UC_FREE]: when its last UC store completes. */
+/**
+ * The call's numbers travel in one typed array (a double argument to a call V8 does not inline is
+ * boxed, a heap number per call): in `UC_STORE`, `UC_W0`, `UC_W` and `UC_FREE`; out `UC_WAIT` and
+ * `UC_FREE`. `UC_T0` is the caller's.
+ */
 export const UC_WAIT = 0;
 export const UC_FREE = 1;
-/** A slot for the caller: the call's start, simulated ns. */
 export const UC_T0 = 2;
+export const UC_STORE = 3;
+export const UC_W0 = 4;
+export const UC_W = 5;
+export const UC_SLOTS = 6;
 
 /**
- * One drain call's waits. Times are ns from the call's start: `free` is when the CPU's last UC
- * store (of an earlier call) completes, `w0` the call's work before its first doorbell check,
- * `w` the work per packet written; doorbells ring at the start (`start`), after packet `at[k]`
- * (k < n) and after the last packet (`end`); the call wrote `writes` packets and closes with a
- * locked instruction. `waitEach`: the AMD rule (each UC store first waits for the one before).
+ * One drain call's waits. Times are ns from the call's start: `UC_FREE` is when the CPU's last UC
+ * store (of an earlier call) completes, `UC_W0` the call's work before its first doorbell check,
+ * `UC_W` the work per packet written, `UC_STORE` the time a store takes; doorbells ring at the
+ * start (`start`), after packet `at[k]` (k < n) and after the last packet (`end`); the call wrote
+ * `writes` packets and closes with a locked instruction. `waitEach`: the AMD rule (each UC store
+ * first waits for the one before).
  */
-export function uncachedWaits(
-  out: Float64Array, completeNs: number, waitEach: boolean, free: number,
-  w0: number, w: number, start: boolean, at: Int32Array, n: number, writes: number, end: boolean,
-): void {
+export function uncachedWaits(io: Float64Array, waitEach: boolean, start: boolean, at: Int32Array, n: number, writes: number, end: boolean): void {
+  const completeNs = io[UC_STORE]!, w = io[UC_W]!;
+  let free = io[UC_FREE]!;
   let wait = 0;
-  let t = w0; // the call's clock, its waits included
+  let t = io[UC_W0]!; // the call's clock, its waits included
   let done = 0;
   for (let k = -1; k <= n; k++) {
     if (k === -1 ? !start : k === n ? !end : false) continue;
@@ -49,6 +56,6 @@ export function uncachedWaits(
   t += (writes - done) * w;
   // the closing CAS waits for the last store
   if (free > t) wait += free - t;
-  out[UC_WAIT] = wait;
-  out[UC_FREE] = free;
+  io[UC_WAIT] = wait;
+  io[UC_FREE] = free;
 }
