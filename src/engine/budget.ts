@@ -38,6 +38,7 @@ import { PK_REC } from './tcpflows';
 import { TRACE_CAPACITY, TRACE_COUNTER_CAPACITY, TRACE_FLOW_CAPACITY } from './trace';
 import { FLOW_FAN, TAP_SERIALS } from './tracetap';
 import { CXGBE_TXPKTS_MAX } from './txpath/drain';
+import { UC_SLOTS } from './txpath/uncached';
 
 export const MIB = 2 ** 20;
 
@@ -282,11 +283,11 @@ function pcapBytes(flows: number): number {
 }
 
 /**
- * drain.ts DrainCalls: items per CPU, n/writes/rung, ethOut, the doorbell positions of a call and
- * their three waits; cxgbe: open WRs per queue, hold per CPU.
+ * drain.ts DrainCalls: items per CPU, n/rung, ethOut, the doorbell positions of a call and the
+ * numbers of its wait (UC_SLOTS); cxgbe: open WRs per queue, hold per CPU.
  */
 function drainBytes(ncpu: number, ntx: number, maxItems: number, cxgbe: boolean): number {
-  return ncpu * (maxItems * I32 + 3 * I32) + 2 * I32 + (maxItems + 2) * I32 + 3 * F64 + (cxgbe ? ntx * (I32 + CXGBE_TXPKTS_MAX * F64) + ncpu * U8 : 0);
+  return ncpu * (maxItems * I32 + 2 * I32) + 2 * I32 + (maxItems + 2) * I32 + UC_SLOTS * F64 + (cxgbe ? ntx * (I32 + CXGBE_TXPKTS_MAX * F64) + ncpu * U8 : 0);
 }
 
 /**

@@ -26,8 +26,8 @@ describe('CostModel.chargeDrainCall', () => {
       const cpu = r.below(n);
       // counts of zero are skipped, as the drain does
       const reclaimed = r.below(3) === 0 ? 0 : r.below(64), packets = r.below(4) === 0 ? 0 : r.below(33);
-      const wrs = r.below(2) === 0 ? 0 : r.below(5), doorbells = r.below(4);
-      a.chargeDrainCall(sa, cpu, reclaimed, packets, wrs, doorbells);
+      const wrs = r.below(2) === 0 ? 0 : r.below(5);
+      a.chargeDrainCall(sa, cpu, reclaimed, packets, wrs);
       b.charge(sb, cpu, OP.DRAIN_CALL, 1);
       if (reclaimed > 0) b.charge(sb, cpu, OP.RECLAIM, reclaimed);
       if (packets > 0) {
@@ -35,7 +35,6 @@ describe('CostModel.chargeDrainCall', () => {
         b.charge(sb, cpu, OP.ENCAP, packets);
       }
       if (wrs > 0) b.charge(sb, cpu, OP.TX_WR, wrs);
-      if (doorbells > 0) b.charge(sb, cpu, OP.DOORBELL, doorbells);
       // interleaved with other charges, as a CPU's step does
       a.charge(sa, cpu, OP.FORWARD, 1);
       b.charge(sb, cpu, OP.FORWARD, 1);

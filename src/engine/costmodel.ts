@@ -45,7 +45,7 @@ export const OP = {
 } as const;
 export const NOP = 20;
 /** The ops of one drain call, in the order `chargeDrainCall` charges them. */
-const DRAIN_OPS = Int32Array.of(OP.DRAIN_CALL, OP.RECLAIM, OP.DRAIN_PKT, OP.ENCAP, OP.TX_WR, OP.DOORBELL);
+const DRAIN_OPS = Int32Array.of(OP.DRAIN_CALL, OP.RECLAIM, OP.DRAIN_PKT, OP.ENCAP, OP.TX_WR);
 export const NST = STAGES.length;
 const MEM_STAGE = STAGE_INDEX.memory, NUMA_STAGE = STAGE_INDEX.numa;
 
@@ -242,18 +242,17 @@ export class CostModel {
   /**
    * One drain call's work on cpu, exactly as the charges of DRAIN_OPS in order (each only when
    * its count is positive): the call, `reclaimed` descriptors reclaimed, `packets` through the
-   * drain loop and iflib_encap, `wrs` work requests, `doorbells` doorbell writes. One pass with the
-   * tables and what the CPU owes in locals; the same additions in the same order as separate
-   * `charge` calls, so the same doubles.
+   * drain loop and iflib_encap, `wrs` work requests (its doorbells are charged as the wait for
+   * their stores, txpath/uncached.ts). One pass with the tables and what the CPU owes in locals;
+   * the same additions in the same order as separate `charge` calls, so the same doubles.
    */
-  chargeDrainCall(stageNs: Float64Array, cpu: number, reclaimed: number, packets: number, wrs: number, doorbells: number): void {
+  chargeDrainCall(stageNs: Float64Array, cpu: number, reclaimed: number, packets: number, wrs: number): void {
     const counts = this.drainCounts;
     counts[0] = 1;
     counts[1] = reclaimed;
     counts[2] = packets;
     counts[3] = packets;
     counts[4] = wrs;
-    counts[5] = doorbells;
     const tab = this.opNs, opStage = this.opStage, s = cpu * NST, base = 3 * cpu * NOP;
     let owe = this.owe[cpu]!;
     for (let k = 0; k < DRAIN_OPS.length; k++) {

@@ -77,7 +77,6 @@ export interface DrainSource {
 export class DrainCalls {
   private readonly items: Int32Array;
   private readonly n: Int32Array; // items consumed by the call in flight, per CPU
-  private readonly writes: Int32Array; // descriptors it writes
   private readonly rung: Int32Array; // of those, written before its last doorbell
   private readonly maxItems: number;
   /** Doorbell positions of the call being planned (frames written before each ring). */
@@ -103,7 +102,6 @@ export class DrainCalls {
     this.items = new Int32Array(ncpu * this.maxItems);
     this.dbAt = new Int32Array(this.maxItems + 2);
     this.n = new Int32Array(ncpu);
-    this.writes = new Int32Array(ncpu);
     this.rung = new Int32Array(ncpu);
     this.time = ctx.clock.timeCell;
     const cx = policy !== DRAIN_IFLIB;
@@ -189,44 +187,37 @@ export class DrainCalls {
       endRang = true;
     }
     this.n[cpu] = consumed;
-    this.writes[cpu] = writes;
     this.rung[cpu] = rungAt;
-    // the call starts where the CPU's charges stand (typed: a double argument would be boxed)
-    this.ucOut[UC_T0] = this.time[0]! + ctx.cost.owe[cpu]!;
-    this.chargeCall(cpu, ctr, reclaimed, writes, 0, doorbells);
-    this.chargeDoorbellWaits(cpu, reclaimed, startRang, inLoop, endRang);
+    this.chargeCall(cpu, ctr, reclaimed, writes, 0, doorbells, startRang, inLoop, endRang);
   }
 
   private readonly ucOut = new Float64Array(UC_SLOTS);
+
   /**
-   * The call's doorbells: the CPU waits for their uncached stores (txpath/uncached.ts). cxgbe's
-   * work requests (`wrs`) are spread over its frames: the model keeps one cost per frame.
+   * What one drain call costs its CPU, and its counters: the call, reclaim, drain loop and encap
+   * per packet and work requests, its transfers (xf[XF_REMOTE]), and then what the CPU waits for
+   * its doorbells' uncached stores (txpath/uncached.ts), which ring at the start (`start`), after
+   * packet dbAt[k] (k < n) and at the end (`end`). cxgbe's work requests are spread over its
+   * frames: the timeline keeps one cost per frame.
    */
-  private chargeDoorbellWaits(cpu: number, reclaimed: number, start: boolean, n: number, end: boolean, wrs = 0): void {
+  private chargeCall(cpu: number, ctr: TxQueueCounters, reclaimed: number, packets: number, wrs: number, doorbells: number, start: boolean, n: number, end: boolean): void {
+    const cost = this.ctx.cost, stage = this.ctx.cpus.stageNs, out = this.ucOut;
+    ctr.drainCalls++;
+    ctr.doorbells += doorbells;
+    // the call starts where the CPU's charges stand (typed: a double kept across calls is boxed)
+    out[UC_T0] = this.time[0]! + cost.owe[cpu]!;
+    cost.chargeDrainCall(stage, cpu, reclaimed, packets, wrs);
+    if (this.xf[XF_REMOTE]! > 0) cost.chargeNsAt(stage, cpu, cost.memStage, this.xf, XF_REMOTE);
     if (!start && n === 0 && !end) return;
-    const ctx = this.ctx, cost = ctx.cost, T = cost.totalNs, o = cpu * NOP, out = this.ucOut;
-    const writes = this.writes[cpu]!;
+    const T = cost.totalNs, o = cpu * NOP;
     out[UC_W0] = T[o + OP.DRAIN_CALL]! + reclaimed * T[o + OP.RECLAIM]!;
-    out[UC_W] = T[o + OP.DRAIN_PKT]! + T[o + OP.ENCAP]! + (wrs > 0 && writes > 0 ? (wrs * T[o + OP.TX_WR]!) / writes : 0);
+    out[UC_W] = T[o + OP.DRAIN_PKT]! + T[o + OP.ENCAP]! + (wrs > 0 && packets > 0 ? (wrs * T[o + OP.TX_WR]!) / packets : 0);
     // a store completes in the host's doorbell time, plus the crossing to a remote root complex
     out[UC_STORE] = T[o + OP.DOORBELL]!;
     out[UC_FREE] = cost.uncachedFree[cpu]! - out[UC_T0]!;
-    uncachedWaits(out, cost.uncachedWaitsEach, start, this.dbAt, n, writes, end);
+    uncachedWaits(out, cost.uncachedWaitsEach, start, this.dbAt, n, packets, end);
     cost.uncachedFree[cpu] = out[UC_FREE]! + out[UC_T0]!;
-    cost.chargeNsAt(ctx.cpus.stageNs, cpu, STAGE_INDEX.doorbell, out, UC_WAIT);
-  }
-
-  /**
-   * What one drain call costs its CPU (its transfers: xf[XF_REMOTE]), and its counters; its
-   * doorbells are counted here and charged as the wait for their stores (chargeDoorbellWaits).
-   */
-  private chargeCall(cpu: number, ctr: TxQueueCounters, reclaimed: number, packets: number, wrs: number, doorbells: number): void {
-    const cost = this.ctx.cost, stage = this.ctx.cpus.stageNs;
-    ctr.drainCalls++;
-    ctr.doorbells += doorbells;
-    // the call, reclaim, drain loop and encap per packet, work requests, doorbells
-    cost.chargeDrainCall(stage, cpu, reclaimed, packets, wrs, 0);
-    if (this.xf[XF_REMOTE]! > 0) cost.chargeNsAt(stage, cpu, cost.memStage, this.xf, XF_REMOTE);
+    cost.chargeNsAt(stage, cpu, STAGE_INDEX.doorbell, out, UC_WAIT);
   }
 
   // The call's producer → consumer transfers: [XF_REMOTE] their ns so far in the call being
@@ -359,11 +350,9 @@ export class DrainCalls {
     this.ethTx(count, open0, hold, cpu, q, null);
     const wrs = this.ethOut[0]!, dbs = this.ethOut[1]!;
     this.n[cpu] = count;
-    this.writes[cpu] = count;
-    // ring_eq_db's stores waited for by the closing CAS of drain_ring (t4_mp_ring.c), as iflib's
-    this.ucOut[UC_T0] = this.time[0]! + ctx.cost.owe[cpu]!;
-    this.chargeCall(cpu, ctr, reclaimed, count, wrs, dbs);
-    this.chargeDoorbellWaits(cpu, reclaimed, false, dbs, false, wrs);
+    // ring_eq_db's stores waited for by the closing CAS of drain_ring (t4_mp_ring.c), as iflib's;
+    // ethTx recorded every doorbell's position in dbAt
+    this.chargeCall(cpu, ctr, reclaimed, count, wrs, dbs, false, dbs, false);
   }
 
   private finishEthTx(cpu: number, q: number, src: DrainSource, ctr: TxQueueCounters): number {

@@ -6,8 +6,9 @@
  * used to be charged per doorbell as a fixed cost). The CPU waits for them:
  * - at the latest at the next locked instruction — here the state CAS with which
  *   `drain_ring_lockless` (sys/net/mp_ring.c) closes every `iflib_txq_drain` call, at budget or
- *   caught up, and cxgbe's `drain_ring` (sys/dev/cxgbe/t4_mp_ring.c) every `eth_tx` call. Intel SDM vol. 3A §11.10 "Store Buffer": the store buffer is drained when a LOCK
- *   operation is performed; until then the core goes on working while the stores complete.
+ *   caught up, and cxgbe's `drain_ring` (sys/dev/cxgbe/t4_mp_ring.c) every `eth_tx` call.
+ *   Intel SDM vol. 3A §11.10 "Store Buffer": the store buffer is drained when a LOCK operation
+ *   is performed; until then the core goes on working while the stores complete.
  * - on AMD also before each UC access: "reads from or writes to UC memory cause the write buffers
  *   to be written to memory … prior to the access to UC memory" (AMD64 APM vol. 2, memory types).
  *   A doorbell waits for the one before it, and the work after it waits with it.
