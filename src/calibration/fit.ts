@@ -17,11 +17,11 @@
  * end point with the lower median leave-one-out error (model selection by cross-validation): the
  * cost has several basins, and the lowest Σρ is not always the one that predicts best.
  *
- * Leave-one-out: for each row, the fit is redone without it, starting from the full fit and
- * keeping the full fit's Jacobian (a few damped Gauss–Newton steps, each checked on the other
- * rows); a constant that no other row constrains (|∂r/∂θ| < SENSITIVE on all of them) goes back
- * to its starting value, since without that row nothing says what it is. Then the row is
- * predicted. Everything is deterministic: same rows, same constants, same result.
+ * Leave-one-out: for each row, the fit is redone without it by one Gauss–Newton step from the
+ * full fit on its Jacobian (what the other rows ask for less what all rows ask for, `finish`); a
+ * constant that no other row constrains (|∂r/∂θ| < SENSITIVE on all of them) goes back to its
+ * starting value, since without that row nothing says what it is. Then the model predicts the
+ * row. Everything is deterministic: same rows, same constants, same result.
  */
 import { FIT } from '../engine/calibration.generated';
 import { PARAM_SPECS, defaultParams, type Params } from '../engine/index';
@@ -31,7 +31,9 @@ import type { CalibrationRow } from './rows';
 export const FD_STEP = 0.05;
 export const MAX_ITER = 30;
 export const TOL = 1e-4;
-export const LOO_STEPS = 30;
+/** Leave-one-out: the damping of its Gauss–Newton steps, and the most a constant may move (log units, ×1.49). */
+export const LOO_LAMBDA = 1e-2;
+export const LOO_TRUST = 0.4;
 /**
  * After Levenberg–Marquardt, a compass search: each constant in turn tries these steps (log
  * units) and keeps the best that lowers the cost, until a pass changes nothing (at most
@@ -160,8 +162,32 @@ export class Fitter {
     return s;
   }
 
-  /** Damped Gauss–Newton step for residuals r with Jacobian J (and the prior at θ). */
+  /**
+   * The damped Gauss–Newton step, projected on the bounds: a constant sitting on a bound that the
+   * step would push further out is held where it is and the step is solved again for the others.
+   * Unprojected, such a constant's wanted move (which clamping then cancels) bends every other
+   * constant's share of the step, so the step fails on the model and, in a leave-one-out refit,
+   * nothing moves at all: the "prediction" is then the full fit's own figure.
+   */
   private step(J: Vec[], r: Vec, lambda: number, keep: boolean[], theta: Vec): Vec {
+    const free = [...keep];
+    for (let pass = 0; pass <= free.length; pass++) {
+      const d = this.gnStep(J, r, lambda, free, theta);
+      let pinned = false;
+      for (let j = 0; j < d.length; j++) {
+        if (!free[j]) continue;
+        if ((theta[j]! >= this.hi[j]! && d[j]! > 0) || (theta[j]! <= this.lo[j]! && d[j]! < 0)) {
+          free[j] = false;
+          pinned = true;
+        }
+      }
+      if (!pinned) return d;
+    }
+    return theta.map(() => 0);
+  }
+
+  /** Damped Gauss–Newton step for residuals r with Jacobian J (and the prior at θ); `keep[j]` false holds constant j. */
+  private gnStep(J: Vec[], r: Vec, lambda: number, keep: boolean[], theta: Vec): Vec {
     const m = this.free.length;
     const A: number[][] = Array.from({ length: m }, () => new Array<number>(m).fill(0));
     const g: Vec = new Array<number>(m).fill(0);
@@ -205,7 +231,7 @@ export class Fitter {
       const d = await this.descend(starts[k]!, all);
       const J = await this.jacobian(d.theta, d.r, all);
       const constrainedBy = this.free.map((_, j) => all.filter((i) => Math.abs(J[i]![j]!) >= SENSITIVE));
-      const fit = await this.finish(d.theta, J, constrainedBy, d.iter, all);
+      const fit = await this.finish(d.theta, d.r, J, constrainedBy, d.iter, all);
       const score = median(fit.loo.map(Math.abs));
       this.log(`start ${k + 1}: Σρ ${d.sse.toFixed(5)}, leave-one-out median ${(100 * score).toFixed(1)}%`);
       if (best === null || betterFit({ looMedian: score, cost: d.sse }, { looMedian: best.score, cost: best.sse })) best = { fit, score, sse: d.sse };
@@ -268,29 +294,34 @@ export class Fitter {
     return { theta, r, sse, iter };
   }
 
-  /** Leave-one-out around the chosen fit, and the table's figures for the rounded constants. */
-  private async finish(theta: Vec, J: Vec[], constrainedBy: number[][], iter: number, all: number[]): Promise<FitResult> {
-    // leave-one-out
+  /**
+   * Leave-one-out around the fit, and the table's figures for the rounded constants.
+   *
+   * Each row's refit without it is one Gauss–Newton step on the full fit's Jacobian, as the
+   * difference of two steps from the fit: the step the other rows ask for less the step all rows
+   * ask for (the fit need not sit at a stationary point of the smooth model: its last steps failed
+   * on the simulator's event-level roughness, and what all rows still ask for is not the left-out
+   * row's doing). Each constant's move is held within ±LOO_TRUST; constants that only the row
+   * constrains go back to their start. The model is then run at those constants for the row: its
+   * leave-one-out prediction. (Stepping until the others' cost fell, as before engine 0.10.0,
+   * stopped at the fit on a rough cost: every row's "prediction" was then the full fit's figure.)
+   */
+  private async finish(theta: Vec, r: Vec, J: Vec[], constrainedBy: number[][], iter: number, all: number[]): Promise<FitResult> {
     const loo: number[] = [];
     const looValues: number[][] = [];
+    const keepAll = this.free.map(() => true);
+    const sAll = this.step(J, r, LOO_LAMBDA, keepAll, theta);
+    const start = this.clamp(this.start);
     for (const i of all) {
       const others = all.filter((k) => k !== i);
       const keep = this.free.map((_, j) => constrainedBy[j]!.some((k) => k !== i));
-      let th = theta.map((v, j) => (keep[j] ? v : this.clamp(this.start)[j]!));
-      let ro = await this.residuals(th, others);
-      let s = this.cost(ro, th);
-      const Jo = others.map((k) => J[k]!);
-      let lam = 1e-2;
-      for (let st = 0; st < LOO_STEPS; st++) {
-        const d = this.step(Jo, ro, lam, keep, th);
-        const t2 = this.clamp(th.map((v, j) => v + d[j]!));
-        const r2 = await this.residuals(t2, others);
-        const s2 = this.cost(r2, t2);
-        if (s2 < s) { th = t2; ro = r2; s = s2; lam /= 3; } else lam *= 4;
-      }
-      const pred = (await this.residuals(th, [i]))[0]!;
+      const th = theta.map((v, j) => (keep[j] ? v : start[j]!));
+      const ro = keep.every((k) => k) ? others.map((k) => r[k]!) : await this.residuals(th, others);
+      const sOth = this.step(others.map((k) => J[k]!), ro, LOO_LAMBDA, keep, th);
+      const t2 = this.clamp(th.map((v, j) => (keep[j] ? v + Math.max(-LOO_TRUST, Math.min(LOO_TRUST, sOth[j]! - sAll[j]!)) : v)));
+      const pred = (await this.residuals(t2, [i]))[0]!;
       loo.push(Math.exp(pred) - 1);
-      looValues.push(th.map((v) => Math.exp(v)));
+      looValues.push(t2.map((v) => Math.exp(v)));
       this.log(`leave-one-out ${i + 1}/${all.length} ${this.rows[i]!.name}: ${(100 * (Math.exp(pred) - 1)).toFixed(1)}%`);
     }
     const values: Record<string, number> = {};
