@@ -256,6 +256,46 @@ describe('MpRing transitions (sys/net/mp_ring.c)', () => {
     expect(ring.abdications).toBe(1);
   });
 
+  it('a producer in flight that the indices do not show (inFlight): the same abdication and take-over', () => {
+    // A simulator that reserves and publishes at one instant tells consumed() a producer is
+    // between its CASes; the result must match the two-CAS run above, call for call.
+    const { ring, drv } = setup();
+    drv.batch = 16;
+    const first = enqueue(ring, 101); // the 101st is the producer's, already published
+    ring.beginConsume();
+    const step = new Int32Array(MP_OUT_LEN);
+    const take = (inFlight: boolean): number => {
+      const n = Math.min(ring.consumerAvail, drv.batch);
+      for (let i = 0; i < n; i++) drv.seen.push(ring.consumerPeek(i));
+      return ring.consumed(n, step, inFlight);
+    };
+    // before the budget the flag changes nothing: no publication after call 1
+    expect(take(true)).toBe(MP_BUSY);
+    expect(step[DRN_PUBLISHES]).toBe(0);
+    // past it, a producer in flight → ABDICATED, with no producer → BUSY
+    const { ring: other } = setup();
+    enqueue(other, 101);
+    other.beginConsume();
+    other.consumed(16, step, false);
+    expect(other.consumed(16, step, false)).toBe(MP_BUSY);
+    expect(take(true)).toBe(MP_ABDICATED);
+    expect(ring.abdications).toBe(1);
+    expect(ring.cidx).toBe(32);
+    expect(ring.consuming).toBe(false);
+    // that producer publishes onto ABDICATED: it turns consumer with prev ABDICATED (no start)
+    expect(ring.takeOver(TX_BATCH_SIZE)).toBe(true);
+    expect(ring.state).toBe(MP_BUSY);
+    expect(ring.takeOver(TX_BATCH_SIZE)).toBe(false); // the duty is owed once
+    ring.drain(dout);
+    expect(dout[DRN_TAKEN]).toBe(69);
+    expect(dout[DRN_STATE]).toBe(MP_IDLE);
+    expect(drv.seen).toEqual([...first]);
+    expect(ring.starts).toBe(1);
+    // nothing to take over on an IDLE ring
+    expect(ring.takeOver(TX_BATCH_SIZE)).toBe(false);
+    expect(ring.state).toBe(MP_IDLE);
+  });
+
   it('a full ring drops the whole enqueue; it holds size − 2 items', () => {
     // ifmp_ring_enqueue: `n >= space_available` → drops += n, ENOBUFS, nothing reserved; on a
     // STALLED ring the producer then calls ifmp_ring_check_drainage(r, 0).

@@ -393,8 +393,13 @@ export class MpRing {
   /** Items consumed since `beginConsume`. */
   get consumerTotal(): number { return this.cons[K_TOTAL]!; }
 
-  /** One driver call took `n` items (0: the driver could take none). See `beginConsume`. */
-  consumed(n: number, out: Int32Array): MpState {
+  /**
+   * One driver call took `n` items (0: the driver could take none). See `beginConsume`.
+   * `inFlight`: a producer is between its reserve and publish CASes at this moment although the
+   * ring's indices do not show it (a simulator that applies both at one instant says so here);
+   * past the budget the consumer then abdicates as it would on pidx_head ≠ pidx_tail.
+   */
+  consumed(n: number, out: Int32Array, inFlight = false): MpState {
     const c = this.cons, s = this.st, ctr = this.ctr;
     if (c[K_ON] === 0) throw new Error('MpRing.consumed without a consumer');
     if (!Number.isInteger(n) || n < 0 || n > this.consumerAvail) throw new RangeError(`drain callback took ${n} of ${this.consumerAvail} items`);
@@ -430,7 +435,7 @@ export class MpRing {
     ctr[C_PUBS]! += 1;
     out[DRN_CAS] = 1;
     out[DRN_PUBLISHES] = 1;
-    const f = this.flagsAfter(cidx, total >= c[K_BUDGET]!);
+    const f = this.flagsAfter(cidx, total >= c[K_BUDGET]!, inFlight);
     s[FLAGS] = f;
     if (f === MP_ABDICATED) ctr[C_ABD]! += 1;
     out[DRN_STATE] = f;
@@ -444,6 +449,20 @@ export class MpRing {
     return MP_BUSY;
   }
 
+  /**
+   * The producer a consumer abdicated to publishes (`inFlight` of `consumed`, for a simulator
+   * whose producers already published): not abdicating, it finds ABDICATED, sets BUSY and turns
+   * into the consumer with prev ABDICATED (ifmp_ring_enqueue: `os.flags != BUSY` →
+   * drain_ring_lockless). False, and nothing changes, unless the ring is ABDICATED with items left.
+   */
+  takeOver(budget: number): boolean {
+    const s = this.st;
+    if (s[FLAGS] !== MP_ABDICATED || this.cons[K_ON] !== 0 || this.duty[D_OWED] !== 0 || s[CIDX] === s[TAIL]) return false;
+    s[FLAGS] = MP_BUSY;
+    this.owe(MP_ABDICATED, budget);
+    return true;
+  }
+
   /** As iflib's ring_state sysctl (mp_ring_state_handler): `%04hd` of each index, then the flags. */
   describe(): string {
     const s = this.st;
@@ -451,10 +470,10 @@ export class MpRing {
   }
 
   /** state_to_flags: the flags a consumer publishes with its new cidx. */
-  private flagsAfter(cidx: number, abdicate: boolean): MpState {
+  private flagsAfter(cidx: number, abdicate: boolean, inFlight: boolean): MpState {
     const s = this.st;
     if (cidx === s[TAIL]) return MP_IDLE;
-    if (abdicate && s[TAIL] !== s[HEAD]) return MP_ABDICATED;
+    if (abdicate && (s[TAIL] !== s[HEAD] || inFlight)) return MP_ABDICATED;
     return MP_BUSY;
   }
 

@@ -41,6 +41,10 @@ export class SharedLine {
   get retries(): number { return this.st[4]!; }
   /** Times the line moved between cores. */
   get transfers(): number { return this.st[5]!; }
+  /** When the line is next free: the end of the last acquisition served, ns. */
+  get freeAt(): number { return this.st[0]!; }
+  /** How long one acquisition of the last owner kept the line, ns (hold + critical section). */
+  get lastHoldNs(): number { return this.st[6]!; }
   /** Core that owns it now (−1: never used). */
   get lastOwner(): number { return this.owner; }
 

@@ -71,6 +71,29 @@ describe('forwarding through mp_ring', () => {
     expect(s.invariants.littles_law_max_error).toBeLessThan(1e-9);
   });
 
+  it('a consumer past its budget that meets a producer between its CASes abdicates, and that producer drains on', () => {
+    // drain_ring_lockless: state_to_flags(ns, total >= budget) → ABDICATED while pidx_head !=
+    // pidx_tail; the producer's publish then finds ABDICATED and (no tx_abdicate) drains itself.
+    // One TX queue fed by four RX CPUs: the consumer duty moves from CPU to CPU.
+    const apu = { 'host.preset': 'apu2-gx412tc', 'nic.model': 'igb-i210', 'sim.duration_ms': 10 };
+    const own = run(apu);
+    const q = txq(own)[0]!;
+    expect(q.abdications).toBeGreaterThan(0);
+    expect(q.task_drains).toBe(0);
+    // every drain after the first began with a hand-off (the ring never went IDLE: it is overloaded)
+    expect(q.drains).toBe(q.abdications! + q.soft_ring!.starts!);
+    const drainers = own.cores.filter((c) => c.cycles_by_stage.drain > 0);
+    expect(drainers.length).toBeGreaterThan(1);
+    // with tx_abdicate the TX task lets go and its producers' GROUPTASK_ENQUEUE runs it again:
+    // the drains stay on TX queue 0's CPU
+    const abd = run({ ...apu, 'iflib.tx_abdicate': true });
+    const qa = txq(abd)[0]!;
+    expect(qa.abdications).toBeGreaterThan(0);
+    expect(qa.task_drains).toBe(qa.drains);
+    expect(abd.cores.filter((c) => c.cycles_by_stage.drain > 0).map((c) => c.cpu)).toEqual([qa.cpu]);
+    expect(own.invariants.conservation && abd.invariants.conservation).toBe(true);
+  });
+
   it('every UDP packet on TX queue 0 (no hash type): abdication changes little; with one, a lot', () => {
     const apu = { 'host.preset': 'apu2-gx412tc', 'nic.model': 'igb-i210', 'sim.duration_ms': 3 };
     const one = run(apu), oneAbd = run({ ...apu, 'iflib.tx_abdicate': true });
@@ -79,8 +102,10 @@ describe('forwarding through mp_ring', () => {
     expect(txq(spread).every((q) => q.enqueued > 0)).toBe(true);
     const gain = (a: Summary, b: Summary) => b.forwarded_pps / a.forwarded_pps - 1;
     // The mechanism's direction (docs/MODEL.md has the magnitudes against the board's rows: the
-    // model's gain with a hash type is well below the measured 2×).
-    expect(Math.abs(gain(one, oneAbd))).toBeLessThan(0.03);
+    // model's gain with a hash type is well below the measured 2×). With one queue the board
+    // measured −0.3%; the model loses ~4% because its TX task, past its budget with a producer
+    // in flight, lets go and waits behind CPU 0's RX task for its next turn (engine 0.10.0).
+    expect(Math.abs(gain(one, oneAbd))).toBeLessThan(0.06);
     expect(gain(spread, spreadAbd)).toBeGreaterThan(Math.abs(gain(one, oneAbd)) + 0.05);
     // abdicating moves the drains of a spread run to the TX tasks and cuts its doorbells
     expect(spreadAbd.doorbells_per_packet).toBeLessThan(0.7 * spread.doorbells_per_packet);

@@ -68,6 +68,14 @@ export class MpRingPath implements TxPath, DrainSource {
   private readonly tqLines: SharedLine[];
   /** iflib txq markers in each ring (items that are not packets). */
   private readonly markers: Int32Array;
+  /**
+   * Per ring, the last producer's reserve → publish window: its CPU (−1: none to hand to) and
+   * [from, to), ns, the publish CAS on the state word. A producer reserves and publishes at one
+   * instant of the model, so a consumer's CAS inside that window is what sees pidx_head ≠ pidx_tail.
+   */
+  private readonly winCpu: Int32Array;
+  private readonly winFrom: Float64Array;
+  private readonly winTo: Float64Array;
 
   constructor(
     private readonly ctx: TxContext,
@@ -91,6 +99,9 @@ export class MpRingPath implements TxPath, DrainSource {
     this.tkPhase = new Uint8Array(ncpu);
     this.tqLines = Array.from({ length: ncpu }, (_, c) => ctx.newLine({ name: `CPU ${c} taskqueue mutex (GROUPTASK_ENQUEUE)` }));
     this.markers = new Int32Array(ntx);
+    this.winCpu = new Int32Array(ntx).fill(-1);
+    this.winFrom = new Float64Array(ntx);
+    this.winTo = new Float64Array(ntx);
     for (let q = 0; q < ntx; q++) {
       const ring = ctx.rings[q]!;
       const cell = ctx.clock.timeCell;
@@ -137,6 +148,10 @@ export class MpRingPath implements TxPath, DrainSource {
     this.item[0] = start;
     m.publish(start, this.item, 0, 1, this.budget, this.abdicate, out);
     this.line(cpu, q, 2); // reserve + publish
+    const line = this.lines[q]!;
+    this.winCpu[q] = cpu;
+    this.winTo[q] = line.freeAt;
+    this.winFrom[q] = line.freeAt - line.lastHoldNs;
     if (ctx.tap !== null) ctx.tap.softRing(cpu, q, m.state, m.occupancy, true);
     ctr.enqueues++;
     c[C_SOFT_RING]! += 1;
@@ -158,7 +173,11 @@ export class MpRingPath implements TxPath, DrainSource {
     }
     const n = this.calls.finish(cpu, q, this, ctr);
     this.markers[q]! -= this.calls.markers;
-    const f = m.consumed(n, this.out);
+    // drain_ring_lockless's state CAS: past its budget, a consumer that meets a producer between
+    // reserve and publish abdicates (state_to_flags: pidx_tail != pidx_head → ABDICATED)
+    const p = this.winCpu[q]!, now = this.ctx.clock.now;
+    const inFlight = p >= 0 && p !== cpu && now >= this.winFrom[q]! && now < this.winTo[q]!;
+    const f = m.consumed(n, this.out, inFlight);
     const cas = this.out[DRN_CAS]!;
     if (cas > 0) this.line(cpu, q, cas);
     if (this.ctx.tap !== null) this.ctx.tap.softRing(cpu, q, m.state, m.occupancy, false);
@@ -167,7 +186,17 @@ export class MpRingPath implements TxPath, DrainSource {
       return STEP;
     }
     if (f === MP_STALLED) ctr.stalls++;
-    else if (f === MP_ABDICATED) ctr.abdications++;
+    else if (f === MP_ABDICATED) {
+      ctr.abdications++;
+      // Not abdicating, that producer's publish finds ABDICATED and it drains, inside its own
+      // if_transmit (the step in flight on its CPU ends at or after the publish). With
+      // tx_abdicate the ring stays ABDICATED for the TX task its enqueue scheduled.
+      if (inFlight && !this.abdicate && m.takeOver(this.budget)) {
+        this.winCpu[q] = -1;
+        ctr.drains++;
+        this.ctx.pushActivity(p, A_DRAIN, q);
+      }
+    }
     // The CAS that let go is owed by this CPU: whatever it does next starts after it.
     this.drPhase[cpu] = 0;
     return STEP_DONE;
