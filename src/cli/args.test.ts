@@ -19,7 +19,7 @@ function scenarioOf(argv: string[]): Scenario {
 
 describe('parseArgs', () => {
   it('defaults to a text run of the defaults', () => {
-    expect(okValue(parseArgs([]))).toEqual<CliOptions>({ action: 'run', format: 'text', sets: [], quiet: false, scenarioOnly: false });
+    expect(okValue(parseArgs([]))).toEqual<CliOptions>({ action: 'run', format: 'text', sets: [], quiet: false, scenarioOnly: false, fitSpread: false });
   });
 
   it('reads --flag value and --flag=value alike, keeping --set order', () => {

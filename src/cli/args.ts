@@ -88,6 +88,8 @@ export interface CliOptions {
   pcap?: string;
   /** Raw `--shard i/N`: run only every N-th point of the sweep (shard.ts). */
   shard?: string;
+  /** `--fit-spread`: also run the scenario with each of the fit's leave-one-out constant sets. */
+  fitSpread: boolean;
 }
 
 interface FlagSpec {
@@ -120,6 +122,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: '--max-wall-s', value: 'S', help: 'stop after S seconds of wall time (exit 3); finished sweep rows stay printed' },
   { name: '--max-mib', value: 'N', help: `refuse a scenario whose simulation state would exceed N MiB (default ${DEFAULT_MEMORY_BUDGET_MIB}), before building it` },
+  { name: '--fit-spread', help: 'also run the scenario once per leave-one-out set of the fitted constants (one per calibration row) and print the range of its headline figure' },
   { name: '--quiet', help: 'no progress on stderr (progress shows after 2 s: a bar on a terminal, a line every 10 s otherwise)' },
   { name: '--list-knobs', help: 'list every knob: path, range or options, default, unit, FreeBSD name' },
   { name: '--list-presets', help: 'list the presets: name, title, description' },
@@ -143,7 +146,7 @@ function suggest(word: string, candidates: readonly string[], noun: string, list
 
 /** argv (without node and script) → options. Syntax only; knob values are checked later. */
 export function parseArgs(argv: readonly string[]): Result<CliOptions> {
-  const opts: CliOptions = { action: 'run', format: 'text', sets: [], quiet: false, scenarioOnly: false };
+  const opts: CliOptions = { action: 'run', format: 'text', sets: [], quiet: false, scenarioOnly: false, fitSpread: false };
   const actions: Action[] = [];
   let formatGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -222,6 +225,9 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
       case '--pcap':
         if (opts.pcap !== undefined) return fail('--pcap given twice; one capture per run');
         opts.pcap = value!;
+        break;
+      case '--fit-spread':
+        opts.fitSpread = true;
         break;
       case '--quiet':
         opts.quiet = true;

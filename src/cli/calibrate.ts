@@ -68,7 +68,10 @@ async function main(argv: string[]): Promise<number> {
       const sig = (x: number) => Number(x.toPrecision(6));
       return { name, value: r.values[name]!, unit: specs.get(name)!.unit, rows: r.constrainedBy[j]!.map((i) => rows[i]!.name), loo_range: [sig(Math.min(...vs)), sig(Math.max(...vs))] as [number, number] };
     }),
-    rows: rows.map((row, i) => ({ name: row.name, measured_pps: row.measured, model_pps: r.model[i]!, error: r.model[i]! / row.measured - 1, loo_error: r.loo[i]!, source: row.source })),
+    rows: rows.map((row, i) => ({
+      name: row.name, measured_pps: row.measured, model_pps: r.model[i]!, error: r.model[i]! / row.measured - 1, loo_error: r.loo[i]!,
+      loo_constants: Object.fromEntries(r.free.map((name, j) => [name, Number(r.looValues[i]![j]!.toPrecision(6))])), source: row.source,
+    })),
     summary: {
       median_abs_error: median(r.model.map((m, i) => Math.abs(m / rows[i]!.measured - 1))),
       worst_abs_error: Math.max(...r.model.map((m, i) => Math.abs(m / rows[i]!.measured - 1))),

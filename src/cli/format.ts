@@ -21,6 +21,7 @@ import {
   type Summary,
 } from '../engine';
 import { formatInt } from '../engine/numtext';
+import type { FitSpread } from '../engine/fitspread';
 import { FLAGS } from './args';
 
 // ---------------------------------------------------------------- numbers
@@ -83,6 +84,20 @@ export function summaryText(s: Summary): string {
     `            reproduce: npm run -s sim -- --link '${s.link}'`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+const SPREAD_WORDS: Record<FitSpread['metric'], string> = { forwarded_pps: 'forwarded', tx_pps: 'sent', delivered_pps: 'delivered' };
+
+/** `--fit-spread`: the headline figure with the fitted constants and over the leave-one-out sets. */
+export function spreadText(s: Summary, f: FitSpread): string {
+  const lo = f.runs.reduce((a, r) => (r.value < a.value ? r : a)), hi = f.runs.reduce((a, r) => (r.value > a.value ? r : a));
+  return [
+    `fit spread  ${SPREAD_WORDS[f.metric]} ${mpps(s[f.metric])} with the fitted constants; ${mpps(f.min)} – ${mpps(f.max)} (median ${mpps(f.median)})`,
+    `            over the ${f.runs.length} leave-one-out sets (the fit redone without one calibration row each)`,
+    `            lowest without ${hi === lo ? 'any' : lo.left_out}; highest without ${hi === lo ? 'any' : hi.left_out}`,
+    `            what any one measurement moves; not a bound on what the model lacks (docs/MODEL.md §6)`,
+    '',
+  ].join('\n');
 }
 
 export function summaryJson(s: Summary): string {

@@ -13,7 +13,7 @@
  * Percent and ETA count each run of a sweep or a comparison as an equal share, and simulated time
  * within the run. stdout (the results) is never touched here.
  */
-import { FRAMES_PER_RUN, Simulation, type FrameBatch, type Scenario, type Summary, type TraceRecorder } from '../engine';
+import { FRAMES_PER_RUN, Simulation, type FrameBatch, type Params, type Scenario, type Summary, type TraceRecorder } from '../engine';
 
 /** Events per engine call: the clock is read between calls (an event is a few µs at most). */
 export const EVENTS_PER_CALL = 4096;
@@ -122,9 +122,9 @@ export type Executed =
  * Run one scenario to the end, as runScenario does (same results: stepping in slices does not
  * change a run), unless the wall clock passes `deadline` (io.now() time; Infinity: none).
  */
-export function execute(scenario: Scenario, io: Pick<ProgressIo, 'now'>, progress: Progress, deadline = Infinity): Executed {
+export function execute(scenario: Scenario, io: Pick<ProgressIo, 'now'>, progress: Progress, deadline = Infinity, params?: Params): Executed {
   const t0 = io.now();
-  const sim = new Simulation(scenario);
+  const sim = new Simulation(scenario, params ? { params } : {});
   let busy = io.now() - t0;
   const totalMs = scenario.sim.duration_ms;
   while (!sim.done) {

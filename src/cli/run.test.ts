@@ -159,4 +159,34 @@ describe('runCli sweep notes', () => {
     expect(series.err).toMatch(/replacing --set lro\.mode \(the series and the swept knob are applied last\)/);
     expect(cli(['--sweep', 'traffic.load=0.5..1:2', ...SHORT]).err).toBe('');
   });
+
+  it('--fit-spread runs the scenario once per leave-one-out set and prints the range of its figure', () => {
+    const args = ['--preset', 'fwd-ixl-x710-ryzen', '--set', 'sim.duration_ms=1'];
+    const j = cli([...args, '--fit-spread', '--format', 'json']);
+    expect(j.code).toBe(0);
+    const o = JSON.parse(j.out) as { forwarded_pps: number; fit_spread: { metric: string; min: number; median: number; max: number; runs: { left_out: string; value: number }[] } };
+    const plain = JSON.parse(cli([...args, '--format', 'json']).out) as { forwarded_pps: number };
+    expect(o.forwarded_pps).toBe(plain.forwarded_pps); // the run itself is the same run
+    const f = o.fit_spread;
+    expect(f.metric).toBe('forwarded_pps');
+    expect(f.runs.map((r) => r.left_out)).toContain('fwd-ixl-x710-ryzen');
+    const v = f.runs.map((r) => r.value);
+    expect(f.min).toBe(Math.min(...v));
+    expect(f.max).toBe(Math.max(...v));
+    expect(f.min).toBeLessThan(f.max);
+    const t = cli([...args, '--fit-spread']);
+    expect(t.code).toBe(0);
+    expect(t.out).toMatch(new RegExp(`^fit spread +forwarded ${(o.forwarded_pps / 1e6).toFixed(3)} Mpps with the fitted constants; ${(f.min / 1e6).toFixed(3)} Mpps – ${(f.max / 1e6).toFixed(3)} Mpps`, 'm'));
+    expect(t.out).toContain(`over the ${f.runs.length} leave-one-out sets`);
+  });
+
+  it('--fit-spread refuses what is not one run', () => {
+    for (const extra of [['--format', 'csv'], ['--sweep', 'queues.rx=1..2:2'], ['--builtin-sweep', 'queues']]) {
+      const r = cli([...SHORT, '--fit-spread', ...extra]);
+      expect(r.code, extra.join(' ')).toBe(2);
+      expect(r.err).toMatch(/^ringlab: --fit-spread /);
+      expect(r.out).toBe('');
+    }
+  });
 });
+

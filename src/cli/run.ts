@@ -11,7 +11,11 @@ import {
   echoQuoted,
   findBuiltinSweep,
   getPath,
+  looParams,
+  looRowNames,
   memoryBudgetProblem,
+  spreadMetric,
+  summarizeSpread,
   planSweep,
   type LinkState,
   type Scenario,
@@ -45,6 +49,7 @@ import {
   summaryJson,
   summaryText,
   sweepColumns,
+  spreadText,
   sweepRow,
   terminalSafe,
 } from './format';
@@ -155,6 +160,11 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     const spec = parseShardSpec(opts.shard);
     if (!spec.ok) return report(io, spec.error);
   }
+  if (opts.fitSpread) {
+    const other = opts.sweep !== undefined ? '--sweep' : opts.builtinSweep !== undefined ? '--builtin-sweep' : opts.trace !== undefined || opts.traceWindow !== undefined ? '--trace' : opts.pcap !== undefined ? '--pcap' : null;
+    if (other) return report(io, { code: EXIT_USAGE, lines: [`--fit-spread runs one scenario again per leave-one-out set; it does not combine with ${other}`] });
+    if (opts.format === 'csv') return report(io, { code: EXIT_USAGE, lines: ['--fit-spread prints with --format text or json (csv is the frames of one run)'] });
+  }
   const ctx = context(io, opts);
   if (opts.builtinSweep !== undefined) return runBuiltinSweep(ctx);
   const resolved = resolveScenario(opts);
@@ -181,6 +191,9 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     return runPlan(ctx, plan.value, scenario);
   }
 
+  if (opts.fitSpread && link && !opts.scenarioOnly && (link.sweep || link.baseline)) {
+    return report(io, { code: EXIT_USAGE, lines: [`--fit-spread runs one scenario; this link also carries ${link.sweep ? 'a sweep' : 'a pinned baseline'}: add --scenario-only`] });
+  }
   if (link && !opts.scenarioOnly && link.sweep) {
     const plan = planSweep(scenario, link.sweep, "the link's sweep");
     if (!plan.ok) return report(io, { code: EXIT_USAGE, lines: plan.errors });
@@ -195,10 +208,24 @@ export function runCli(argv: readonly string[], io: CliIo): number {
 
   const mem = checkMemory(ctx, [scenario]);
   if (mem) return report(io, mem);
-  ctx.progress.startRun(0, 1, scenario.sim.duration_ms);
+  const spreadRuns = opts.fitSpread ? looRowNames().length : 0;
+  ctx.progress.startRun(0, 1 + spreadRuns, scenario.sim.duration_ms);
   const r = execute(scenario, ctx, ctx.progress, ctx.deadline);
   if (r.kind === 'stopped') return report(io, stoppedError(ctx, 'the run', r.simulatedMs, r.totalMs));
   const { summary, frames } = r;
+  if (opts.fitSpread) {
+    // the same scenario under each leave-one-out set of the fitted constants (fitspread.ts)
+    const metric = spreadMetric(scenario), values: number[] = [];
+    for (let i = 0; i < spreadRuns; i++) {
+      ctx.progress.startRun(1 + i, 1 + spreadRuns, scenario.sim.duration_ms);
+      const x = execute(scenario, ctx, ctx.progress, ctx.deadline, looParams(i));
+      if (x.kind === 'stopped') return report(io, stoppedError(ctx, `leave-one-out run ${i + 1} of ${spreadRuns}`, x.simulatedMs, x.totalMs));
+      values.push(x.summary[metric]);
+    }
+    const spread = summarizeSpread(metric, values);
+    ctx.out(opts.format === 'json' ? `${JSON.stringify({ ...summary, fit_spread: spread }, null, 2)}\n` : summaryText(summary) + spreadText(summary, spread));
+    return EXIT_OK;
+  }
   if (opts.format === 'json') ctx.out(summaryJson(summary));
   else if (opts.format === 'csv') ctx.out(framesCsv(frames));
   else ctx.out(summaryText(summary));

@@ -25,6 +25,7 @@ export { DROP_LOCATIONS, DROP_LABELS, type DropLocation } from './ledger';
 export type * from './report';
 export { stagesOf } from './report';
 export * from './measured';
+export * from './fitspread';
 export { csvField, csvRow, csvTable, columnsCsv, neutralise } from './csv';
 export { closeMatches, didYouMean, levenshtein } from './suggest';
 export { DEFAULT_MEMORY_BUDGET_MIB, ESTIMATE_FACTOR, MIB, estimateStateBytes, largestParts, memoryBudgetProblem, mib, type StateEstimate } from './budget';
