@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { PRESETS, STAGE_LABELS, measuredFigureFor, presetScenario } from '../src/engine';
+import { PRESETS, STAGE_LABELS, fitSpread, measuredFigureFor, presetScenario } from '../src/engine';
 import { expect, test } from './fixtures';
 
 /**
@@ -187,4 +187,33 @@ test('the real-time factor: while running, and after the run with the engine\'s 
   await page.getByTestId('pace').selectOption('0');
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await expect(page.getByTestId('run-pace')).toContainText(/took .+ · [\d.]+(e-\d+)?× real time \(engine alone [\d.]+(e-\d+)?× real time\)/);
+});
+
+test('fit spread: the run again under each leave-one-out set, on background workers, as the engine gives it; it belongs to its run', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/?fps=0');
+  await choose(page, 'fwd-ix-82599-atom');
+  await page.getByTestId('knob-sim.duration_ms').fill('1');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  const box = page.getByTestId('fit-spread');
+  await expect(box).toHaveAttribute('data-status', 'idle');
+  await page.getByTestId('fit-spread-run').click();
+  await expect(box).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  const scenario = await page.evaluate(() => window.__ringlab!.getState().summary!.scenario);
+  const f = fitSpread(scenario);
+  const res = page.getByTestId('fit-spread-result');
+  // Chromium's workers and Node give the same runs, bit for bit
+  expect(Number(await res.getAttribute('data-min'))).toBe(f.min);
+  expect(Number(await res.getAttribute('data-max'))).toBe(f.max);
+  expect(Number(await res.getAttribute('data-median'))).toBe(f.median);
+  await expect(res).toContainText(`${(f.min / 1e6).toFixed(3)} – ${(f.max / 1e6).toFixed(3)} Mpps`);
+  const fitted = await page.evaluate(() => window.__ringlab!.getState().summary!.forwarded_pps);
+  await expect(res).toContainText(`this run ${(fitted / 1e6).toFixed(3)} Mpps`);
+  // another run: the spread of the last one is not shown beside it
+  await page.getByTestId('knob-traffic.load').fill('0.5');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  await expect(box).toHaveAttribute('data-status', 'idle');
+  await expect(page.getByTestId('fit-spread-result')).toHaveCount(0);
 });

@@ -50,6 +50,8 @@ export interface PoolRunOptions {
   budgetMs?: number;
   /** The capture the points replay (traffic.interleave=pcap): every worker reads it once. */
   capture?: { data: Blob | Uint8Array; name: string };
+  /** Per point, the fit's leave-one-out constant set to run it with (RunOptions.looSet); absent: the fitted constants. */
+  looSets?: readonly number[];
 }
 
 export type PoolOutcome =
@@ -242,7 +244,12 @@ export function createEnginePool(options: PoolOptions = {}): EnginePool {
             }
           };
           slot.w.remote
-            .runToEnd(scenarios[index]!, { ...(budgetMs > 0 ? { budgetMs } : {}), ...(opt.memoryBudgetMib ? { memoryBudgetMib: opt.memoryBudgetMib } : {}), ...(opts.capture ? { capture: opts.capture } : {}) })
+            .runToEnd(scenarios[index]!, {
+              ...(budgetMs > 0 ? { budgetMs } : {}),
+              ...(opt.memoryBudgetMib ? { memoryBudgetMib: opt.memoryBudgetMib } : {}),
+              ...(opts.capture ? { capture: opts.capture } : {}),
+              ...(opts.looSets?.[index] !== undefined ? { looSet: opts.looSets[index] } : {}),
+            })
             .then(
               (r) => job.settle(pointOf(r)),
               (e: unknown) => job.settle({ kind: 'error', message: `The simulation failed: ${e instanceof Error ? e.message : String(e)}` }),

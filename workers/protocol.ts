@@ -36,6 +36,11 @@ export interface RunOptions {
    * reads it in chunks) or, in tests, its bytes.
    */
   capture?: { data: Blob | Uint8Array; name: string };
+  /**
+   * Run with the fit's leave-one-out constant set of this calibration row (index into FIT.rows,
+   * engine/fitspread.ts) instead of the fitted constants: the fit spread.
+   */
+  looSet?: number;
 }
 
 /** The first pass over a capture: its facts, or why it cannot be replayed (one line). */
@@ -99,7 +104,7 @@ export interface EngineWorkerApi {
    * in, one summary out. Only `budgetMs` of the options applies. Cancelled by reset() or another
    * start()/runToEnd() like start().
    */
-  runToEnd(scenario: Scenario, opts?: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib' | 'capture'>): Promise<RunResult>;
+  runToEnd(scenario: Scenario, opts?: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib' | 'capture' | 'looSet'>): Promise<RunResult>;
   /** Read a capture once (checks, flows, SHA-256) and keep it for the runs that replay it. */
   inspectCapture(data: Blob | Uint8Array, name: string): Promise<CaptureResult>;
   /** Stop advancing the current run (no-op when idle). Paused time does not count in wall_ms. */

@@ -12,7 +12,7 @@
  * stays stuck past the budget).
  */
 import * as Comlink from 'comlink';
-import { CaptureError, FRAMES_PER_RUN, MIB, Simulation, memoryBudgetProblem, parseScenario, stateBytes, traceTransferables, type Capture, type FrameBatch, type Scenario, type TraceData, type TraceRecorder } from '../src/engine';
+import { CaptureError, FRAMES_PER_RUN, MIB, Simulation, looParams, memoryBudgetProblem, parseScenario, stateBytes, traceTransferables, type Capture, type FrameBatch, type Scenario, type TraceData, type TraceRecorder } from '../src/engine';
 import { CaptureCache } from './capture';
 import {
   budgetMessage,
@@ -166,7 +166,8 @@ class ActiveRun {
     let sim: Simulation;
     try {
       const t0 = performance.now();
-      sim = new Simulation(parsed.value, { capture });
+      const looSet = this.opts.looSet;
+      sim = new Simulation(parsed.value, { capture, ...(looSet !== undefined ? { params: looParams(looSet) } : {}) });
       this.sim = sim;
       this.busyMs += performance.now() - t0;
     } catch (e) {
@@ -275,6 +276,7 @@ export class EngineRunner implements EngineWorkerApi {
         budgetMs: opts.budgetMs,
         memoryBudgetMib: opts.memoryBudgetMib,
         capture: opts.capture,
+        looSet: opts.looSet,
       },
       this.yieldNow,
       this.captures,
@@ -304,8 +306,8 @@ export class EngineRunner implements EngineWorkerApi {
    * The same run loop as start() with the frames kept in the worker: nothing crosses to the page
    * until the summary (the batches go to a no-op sink here, never through postMessage).
    */
-  runToEnd(scenario: Scenario, opts: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib' | 'capture'> = {}): Promise<RunResult> {
-    return this.start(scenario, () => {}, { framesPerSecond: 0, maxBatchesPerSecond: Infinity, budgetMs: opts.budgetMs, memoryBudgetMib: opts.memoryBudgetMib, capture: opts.capture });
+  runToEnd(scenario: Scenario, opts: Pick<RunOptions, 'budgetMs' | 'memoryBudgetMib' | 'capture' | 'looSet'> = {}): Promise<RunResult> {
+    return this.start(scenario, () => {}, { framesPerSecond: 0, maxBatchesPerSecond: Infinity, budgetMs: opts.budgetMs, memoryBudgetMib: opts.memoryBudgetMib, capture: opts.capture, looSet: opts.looSet });
   }
 
   inspectCapture(data: Blob | Uint8Array, name: string): Promise<CaptureResult> {

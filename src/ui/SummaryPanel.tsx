@@ -4,6 +4,7 @@ import { sameScenario } from '../state/compare';
 import { exportName, framesCsv, summaryJson } from './exportData';
 import { downloadText } from './exportPng';
 import { BottleneckLink } from './TracePanel';
+import { FitSpread } from './FitSpread';
 import { formatInt, formatMpps, formatNs, formatPercent, formatSig, formatTrim, formatWallMs } from './format';
 
 interface Row {
@@ -318,6 +319,7 @@ export function SummaryPanel() {
         </p>
       )}
       <MeasuredVsModel summary={summary} />
+      <FitSpread summary={summary} />
       <table>
         <thead>
           <tr>

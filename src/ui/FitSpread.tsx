@@ -1,0 +1,62 @@
+import { looRowNames, spreadMetric, type Summary } from '../engine';
+import { spreadStore, useSpread } from '../state/spreadApp';
+import { formatMpps } from './format';
+
+const LABELS: Record<string, string> = { forwarded_pps: 'Forwarded', delivered_pps: 'Delivered', tx_pps: 'Transmitted on the wire' };
+
+/**
+ * How far this run's headline figure moves when any one calibration measurement is left out of
+ * the fit (engine/fitspread.ts; CLI --fit-spread): on request, the run's scenario again under
+ * each leave-one-out set of the fitted constants, on the spread's own workers.
+ */
+export function FitSpread({ summary }: { summary: Summary }) {
+  const status = useSpread((s) => s.status);
+  const key = useSpread((s) => s.key);
+  const progress = useSpread((s) => s.progress);
+  const result = useSpread((s) => s.result);
+  const error = useSpread((s) => s.error);
+  const s = summary.scenario;
+  // a capture replay needs its file in every worker, and the ring workload uses no fitted constant
+  if (s.traffic.workload === 'ring' || s.traffic.interleave === 'pcap') return null;
+  const n = looRowNames().length;
+  const metric = spreadMetric(s);
+  const mine = key === summary.link;
+  const start = () => spreadStore.getState().start(s, summary.link);
+  const lo = result && result.runs.reduce((a, r) => (r.value < a.value ? r : a));
+  const hi = result && result.runs.reduce((a, r) => (r.value > a.value ? r : a));
+  return (
+    <div className="fit-spread" data-testid="fit-spread" data-status={mine ? status : 'idle'}>
+      <h3>Fit spread</h3>
+      {mine && status === 'done' && result && lo && hi ? (
+        <>
+          <p data-testid="fit-spread-result" data-min={result.min} data-max={result.max} data-median={result.median}>
+            {LABELS[metric]}: <span className="num">{formatMpps(result.min)} – {formatMpps(result.max)} Mpps</span> (median{' '}
+            <span className="num">{formatMpps(result.median)}</span>) over the fit's {result.runs.length} leave-one-out constant sets; this run{' '}
+            <span className="num">{formatMpps(summary[metric])} Mpps</span> with the fitted constants.
+          </p>
+          <p className="muted small">
+            Lowest without the row {lo.left_out}; highest without the row {hi.left_out}. This is what any one measurement moves, not a bound on what the
+            model lacks: a mechanism it does not have moves every set alike.
+          </p>
+        </>
+      ) : mine && status === 'running' ? (
+        <p className="muted" data-testid="fit-spread-progress">
+          Running the {n} leave-one-out fits: {progress.done} / {progress.total} done{' '}
+          <button type="button" onClick={() => spreadStore.getState().cancel()}>
+            Cancel
+          </button>
+        </p>
+      ) : (
+        <p className="muted small">
+          How far the {LABELS[metric]?.toLowerCase()} figure moves when any one of the {n} calibration measurements is left out of the fit: this
+          scenario again under each leave-one-out set of the fitted constants ({n} runs on background workers).{' '}
+          {mine && status === 'error' && <span className="warn-text" data-testid="fit-spread-error">{error} </span>}
+          {mine && status === 'cancelled' && <span>Cancelled. </span>}
+          <button type="button" data-testid="fit-spread-run" onClick={start}>
+            Run the {n} leave-one-out fits
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}
