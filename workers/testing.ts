@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { defaultScenario, setPath, type Scenario } from '../src/engine';
 import { EngineRunner } from './runner';
+import { createEnginePool, type EnginePool } from './pool';
 
 /** A short run (0.2 ms simulated) so the tests are about the plumbing, not the engine's speed. */
 export const small: Scenario = setPath(defaultScenario(), 'sim.duration_ms', 0.2);
@@ -112,4 +113,23 @@ export class FakeLocks {
     this.held.delete(name);
     this.waiting.get(name)?.shift()?.();
   }
+}
+
+/**
+ * Real pools on channel workers for the stores' tests: `make(size)` one (no budget), `disposeAll()`
+ * in afterEach.
+ */
+export function channelPools(): { make(size: number): EnginePool; disposeAll(): void } {
+  let pools: EnginePool[] = [];
+  return {
+    make(size) {
+      const p = createEnginePool({ size, budgetMs: 0, makeWorker: () => channelWorker() });
+      pools.push(p);
+      return p;
+    },
+    disposeAll() {
+      pools.forEach((p) => p.dispose());
+      pools = [];
+    },
+  };
 }

@@ -1,20 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fitSpread, looRowNames, presetScenario, PRESETS, setPath } from '../engine';
-import { createEnginePool, type EnginePool } from '../../workers/pool';
-import { channelWorker } from '../../workers/testing';
+import type { EnginePool } from '../../workers/pool';
+import { channelPools } from '../../workers/testing';
 import { createSpreadStore } from './spread';
 
-let pools: EnginePool[] = [];
-afterEach(() => {
-  pools.forEach((p) => p.dispose());
-  pools = [];
-});
-
-function realPool(size: number): EnginePool {
-  const p = createEnginePool({ size, budgetMs: 0, makeWorker: () => channelWorker() });
-  pools.push(p);
-  return p;
-}
+const pools = channelPools();
+afterEach(() => pools.disposeAll());
+const realPool = (size: number): EnginePool => pools.make(size);
 
 const scenario = setPath(presetScenario(PRESETS.find((p) => p.name === 'fwd-ix-82599-atom')!), 'sim.duration_ms', 0.5);
 

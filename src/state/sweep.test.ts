@@ -10,8 +10,8 @@ import {
   type Scenario,
   type SweepDef,
 } from '../engine';
-import { createEnginePool, type EnginePool, type PointResult, type PoolOutcome, type PoolRunOptions } from '../../workers/pool';
-import { channelWorker } from '../../workers/testing';
+import type { EnginePool, PointResult, PoolOutcome, PoolRunOptions } from '../../workers/pool';
+import { channelPools } from '../../workers/testing';
 import { createSweepStore } from './sweep';
 import { defFromDraft, draftFromDef, draftFromSpec, parseSeriesSet, rangeFor, sameDef, specOf, defaultDraft } from './sweepDraft';
 
@@ -25,17 +25,9 @@ const loadDef: SweepDef = {
   y: 'delivered_pps',
 };
 
-let pools: EnginePool[] = [];
-afterEach(() => {
-  pools.forEach((p) => p.dispose());
-  pools = [];
-});
-
-function realPool(size: number): EnginePool {
-  const p = createEnginePool({ size, budgetMs: 0, makeWorker: () => channelWorker() });
-  pools.push(p);
-  return p;
-}
+const pools = channelPools();
+afterEach(() => pools.disposeAll());
+const realPool = (size: number): EnginePool => pools.make(size);
 
 /** A pool whose points finish when the test says, in any order. */
 function manualPool() {
