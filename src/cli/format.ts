@@ -94,7 +94,9 @@ export function spreadText(s: Summary, f: FitSpread): string {
   return [
     `fit spread  ${SPREAD_WORDS[f.metric]} ${mpps(s[f.metric])} with the fitted constants; ${mpps(f.min)} – ${mpps(f.max)} (median ${mpps(f.median)})`,
     `            over the ${f.runs.length} leave-one-out sets (the fit redone without one calibration row each)`,
-    `            lowest without ${hi === lo ? 'any' : lo.left_out}; highest without ${hi === lo ? 'any' : hi.left_out}`,
+    f.min === f.max
+      ? '            no set moves it: nothing that limits this run depends on the fitted constants'
+      : `            lowest without ${lo.left_out}; highest without ${hi.left_out}`,
     `            what any one measurement moves; not a bound on what the model lacks (docs/MODEL.md §6)`,
     '',
   ].join('\n');

@@ -180,6 +180,15 @@ describe('runCli sweep notes', () => {
     expect(t.out).toContain(`over the ${f.runs.length} leave-one-out sets`);
   });
 
+  it('--fit-spread on the ring workload: no fitted constant reaches it, and it says so', () => {
+    const r = cli(['--preset', 'line-rate-10g-64b', '--set', 'sim.duration_ms=0.5', '--fit-spread']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('no set moves it');
+    const j = JSON.parse(cli(['--preset', 'line-rate-10g-64b', '--set', 'sim.duration_ms=0.5', '--fit-spread', '--format', 'json']).out) as { delivered_pps: number; fit_spread: { min: number; max: number } };
+    expect(j.fit_spread.min).toBe(j.delivered_pps);
+    expect(j.fit_spread.max).toBe(j.delivered_pps);
+  });
+
   it('--fit-spread refuses what is not one run', () => {
     for (const extra of [['--format', 'csv'], ['--sweep', 'queues.rx=1..2:2'], ['--builtin-sweep', 'queues']]) {
       const r = cli([...SHORT, '--fit-spread', ...extra]);

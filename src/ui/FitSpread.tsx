@@ -3,6 +3,7 @@ import { spreadStore, useSpread } from '../state/spreadApp';
 import { formatMpps } from './format';
 
 const LABELS: Record<string, string> = { forwarded_pps: 'Forwarded', delivered_pps: 'Delivered', tx_pps: 'Transmitted on the wire' };
+const RATES: Record<string, string> = { forwarded_pps: 'forwarded rate', delivered_pps: 'delivered rate', tx_pps: 'rate sent on the wire' };
 
 /**
  * How far this run's headline figure moves when any one calibration measurement is left out of
@@ -35,8 +36,10 @@ export function FitSpread({ summary }: { summary: Summary }) {
             <span className="num">{formatMpps(summary[metric])} Mpps</span> with the fitted constants.
           </p>
           <p className="muted small">
-            Lowest without the row {lo.left_out}; highest without the row {hi.left_out}. This is what any one measurement moves, not a bound on what the
-            model lacks: a mechanism it does not have moves every set alike.
+            {result.min === result.max
+              ? 'No set moves it: nothing that limits this run depends on the fitted constants (it is not saturated, or only hardware limits it). '
+              : `Lowest without the row ${lo.left_out}; highest without the row ${hi.left_out}. `}
+            This is what any one measurement moves, not a bound on what the model lacks: a mechanism it does not have moves every set alike.
           </p>
         </>
       ) : mine && status === 'running' ? (
@@ -48,7 +51,7 @@ export function FitSpread({ summary }: { summary: Summary }) {
         </p>
       ) : (
         <p className="muted small">
-          How far the {LABELS[metric]?.toLowerCase()} figure moves when any one of the {n} calibration measurements is left out of the fit: this
+          How far the {RATES[metric]} moves when any one of the {n} calibration measurements is left out of the fit: this
           scenario again under each leave-one-out set of the fitted constants ({n} runs on background workers).{' '}
           {mine && status === 'error' && <span className="warn-text" data-testid="fit-spread-error">{error} </span>}
           {mine && status === 'cancelled' && <span>Cancelled. </span>}
