@@ -210,6 +210,13 @@ test('fit spread: the run again under each leave-one-out set, on background work
   await expect(res).toContainText(`${(f.min / 1e6).toFixed(3)} – ${(f.max / 1e6).toFixed(3)} Mpps`);
   const fitted = await page.evaluate(() => window.__ringlab!.getState().summary!.forwarded_pps);
   await expect(res).toContainText(`this run ${(fitted / 1e6).toFixed(3)} Mpps`);
+  // the runs, lowest first, each named by the row left out
+  await page.getByTestId('fit-spread-runs').locator('summary').click();
+  const rows = page.getByTestId('fit-spread-runs').locator('tbody tr');
+  await expect(rows).toHaveCount(f.runs.length);
+  const lowest = [...f.runs].sort((a, b) => a.value - b.value)[0]!;
+  await expect(rows.first()).toContainText(lowest.left_out);
+  await expect(rows.first()).toContainText((lowest.value / 1e6).toFixed(3));
   // another run: the spread of the last one is not shown beside it
   await page.getByTestId('knob-traffic.load').fill('0.5');
   await page.getByTestId('run').click();

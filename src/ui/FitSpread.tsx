@@ -1,8 +1,14 @@
 import { looRowNames, spreadMetric, type Summary } from '../engine';
 import { spreadStore, useSpread } from '../state/spreadApp';
-import { formatMpps } from './format';
+import { formatMpps, formatTrim } from './format';
 
 const LABELS: Record<string, string> = { forwarded_pps: 'Forwarded', delivered_pps: 'Delivered', tx_pps: 'Transmitted on the wire' };
+/** A signed percentage with one decimal; one that rounds to zero has no sign. */
+function signed(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  const t = formatTrim(Math.abs(x) * 100, 1);
+  return t === '0' ? '0 %' : `${x > 0 ? '+' : '−'}${t} %`;
+}
 const RATES: Record<string, string> = { forwarded_pps: 'forwarded rate', delivered_pps: 'delivered rate', tx_pps: 'rate sent on the wire' };
 
 /**
@@ -41,6 +47,34 @@ export function FitSpread({ summary }: { summary: Summary }) {
               : `Lowest without the row ${lo.left_out}; highest without the row ${hi.left_out}. `}
             This is what any one measurement moves, not a bound on what the model lacks: a mechanism it does not have moves every set alike.
           </p>
+          <details data-testid="fit-spread-runs">
+            <summary>The {result.runs.length} runs, by the row left out</summary>
+            <table className="compact">
+              <caption className="visually-hidden">{LABELS[metric]} with each calibration row left out of the fit, lowest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">row left out of the fit</th>
+                  <th scope="col" className="num">
+                    {LABELS[metric]?.toLowerCase()}, Mpps
+                  </th>
+                  <th scope="col" className="num">
+                    vs this run
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...result.runs]
+                  .sort((a, b) => a.value - b.value)
+                  .map((r) => (
+                    <tr key={r.left_out}>
+                      <td>{r.left_out}</td>
+                      <td className="num">{formatMpps(r.value)}</td>
+                      <td className="num">{signed(r.value / summary[metric] - 1)}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </details>
         </>
       ) : mine && status === 'running' ? (
         <p className="muted" data-testid="fit-spread-progress">
