@@ -225,6 +225,23 @@ describe('kinds of busier runs, against what the model counted', () => {
     }
   });
 
+  it('a drain handed to a producer in flight starts when that producer\'s step ends: its stage split adds up to its length', () => {
+    // APU2, every packet on TX queue 0: the consumer duty moves between the CPUs (mpringpath.ts)
+    let s = setPath(setPath(presetScenario(findPreset('fwd-igb-i210-apu2')!), 'sim.duration_ms', 20), 'sim.trace', true);
+    s = setPath(setPath(s, 'sim.trace_from_us', 0), 'sim.trace_us', 20000);
+    const { d, summary } = run(s);
+    expect(summary.queues.find((q) => q.kind === 'tx')!.abdications).toBeGreaterThan(0);
+    const drains = of(d, TK.DRAIN);
+    const cpus = new Set(drains.map((i) => d.cpu[i]));
+    expect(cpus.size).toBeGreaterThan(1); // drains on more than one CPU: hand-offs are in the window
+    for (const i of drains) {
+      if (!d.hasStages[i]) continue;
+      const len = d.t1[i]! - d.t0[i]!; // a drain runs for up to milliseconds: float sums to 1e-6 of that
+      expect(Math.abs(stageSum(d, i) - len), `drain on CPU ${d.cpu[i]} at ${d.t0[i]}`).toBeLessThan(1e-6 * len + 1e-2);
+    }
+    expect(layoutTrace(d).clipped).toBe(0);
+  });
+
   it('FreeBSD 12 forwarding on 12 queues: waits for IF_AFDATA_RLOCK lie inside the pass that waited, and add to its spin time', () => {
     let s = setPath(setPath(presetScenario(findPreset('fwd-ix-82599-e5v4')!), 'sim.duration_ms', 2), 'sim.trace', true);
     s = setPath(setPath(s, 'host.freebsd', 12), 'host.afdata_rlock', true);

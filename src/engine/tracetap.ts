@@ -189,14 +189,17 @@ export class TraceTap {
 
   /**
    * An activity of `kind` on `arg` starts on `cpu` at `now`, in stack slot `slot`. What the CPU
-   * still owes for its previous activity (that one's last charges) is paid first: the slice starts
-   * after it. On an idle CPU what it owes is its own wake-up (a thread woken: OP.IRQ), which the
+   * still owes for its previous activity (that one's last charges) is paid first, and a step it
+   * has in flight ends first: the slice starts after them. On an idle CPU what it owes is its own wake-up (a thread woken: OP.IRQ), which the
    * slice includes, split and all.
    */
   pushed(cpu: number, slot: number, kind: number, arg: number, now: number): void {
     const h = this.h;
     const fromIdle = slot === cpu * STACK_DEPTH && now >= this.lastEnd[cpu]!;
-    const t = fromIdle ? now : now + h.cost.owe[cpu]!;
+    // Pushed from another CPU's step (a drain handed to a producer in flight, mpringpath.ts): it
+    // starts when this CPU's step in flight ends.
+    const stepEnd = h.clock.timerAt(cpu);
+    const t = fromIdle ? now : Math.max(now + h.cost.owe[cpu]!, stepEnd < Infinity ? stepEnd : 0);
     if (t > this.toNs || this.closed || SLICE_OF[kind]! < 0) {
       this.live[slot] = 0;
       return;
