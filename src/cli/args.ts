@@ -122,7 +122,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: '--max-wall-s', value: 'S', help: 'stop after S seconds of wall time (exit 3); finished sweep rows stay printed' },
   { name: '--max-mib', value: 'N', help: `refuse a scenario whose simulation state would exceed N MiB (default ${DEFAULT_MEMORY_BUDGET_MIB}), before building it` },
-  { name: '--fit-spread', help: 'also run the scenario once per leave-one-out set of the fitted constants (one per calibration row) and print the range of its headline figure' },
+  { name: '--fit-spread', help: 'also run the scenario (each sweep point) once per leave-one-out set of the fitted constants, one per calibration row, and print the range of its headline figure (a sweep: fit_* columns)' },
   { name: '--quiet', help: 'no progress on stderr (progress shows after 2 s: a bar on a terminal, a line every 10 s otherwise)' },
   { name: '--list-knobs', help: 'list every knob: path, range or options, default, unit, FreeBSD name' },
   { name: '--list-presets', help: 'list the presets: name, title, description' },

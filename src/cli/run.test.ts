@@ -1,6 +1,6 @@
 /** runCli in-process (no spawn): output formats, listings and sweeps. cli.test.ts spawns the real binary. */
 import { describe, expect, it } from 'vitest';
-import { FRAME_SERIES, FRAMES_PER_RUN, KNOBS, KNOB_BY_PATH, PRESETS } from '../engine';
+import { FRAME_SERIES, FRAMES_PER_RUN, KNOBS, KNOB_BY_PATH, PRESETS, looRowNames } from '../engine';
 import { runCli } from './run';
 
 function cli(argv: string[]): { code: number; out: string; err: string } {
@@ -189,8 +189,25 @@ describe('runCli sweep notes', () => {
     expect(j.fit_spread.max).toBe(j.delivered_pps);
   });
 
-  it('--fit-spread refuses what is not one run', () => {
-    for (const extra of [['--format', 'csv'], ['--sweep', 'queues.rx=1..2:2'], ['--builtin-sweep', 'queues']]) {
+  it('--fit-spread on a sweep: every point gets the range, as that point run alone with --fit-spread', () => {
+    const args = ['--preset', 'fwd-ix-82599-atom', '--set', 'sim.duration_ms=0.5', '--sweep', 'queues.rx=1..2:2', '--fit-spread'];
+    const c = cli([...args, '--format', 'csv']);
+    expect(c.code).toBe(0);
+    const rows = c.out.trim().split('\n').map((l) => l.split(','));
+    const h = rows[0]!;
+    expect(h.slice(-4)).toEqual(['fit_metric', 'fit_min', 'fit_median', 'fit_max']);
+    expect(rows).toHaveLength(3);
+    for (const [k, q] of [1, 2].entries()) {
+      const one = JSON.parse(cli(['--preset', 'fwd-ix-82599-atom', '--set', 'sim.duration_ms=0.5', '--set', `queues.rx=${q}`, '--fit-spread', '--format', 'json']).out) as { fit_spread: { metric: string; min: number; median: number; max: number } };
+      const row = rows[k + 1]!;
+      expect(row.slice(-4)).toEqual([one.fit_spread.metric, String(one.fit_spread.min), String(one.fit_spread.median), String(one.fit_spread.max)]);
+    }
+    const j = JSON.parse(cli([...args, '--format', 'json']).out) as { points: { summary: { fit_spread: { runs: unknown[] } } }[] };
+    expect(j.points.map((p) => p.summary.fit_spread.runs.length)).toEqual([looRowNames().length, looRowNames().length]);
+  });
+
+  it('--fit-spread refuses what it cannot spread', () => {
+    for (const extra of [['--format', 'csv'], ['--sweep', 'queues.rx=1..2:2', '--shard', '0/2'], ['--trace', '/tmp/x.json']]) {
       const r = cli([...SHORT, '--fit-spread', ...extra]);
       expect(r.code, extra.join(' ')).toBe(2);
       expect(r.err).toMatch(/^ringlab: --fit-spread /);

@@ -17,6 +17,7 @@ import {
   spreadMetric,
   summarizeSpread,
   planSweep,
+  type FitSpread,
   type LinkState,
   type Scenario,
   type SweepPlan,
@@ -161,9 +162,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     if (!spec.ok) return report(io, spec.error);
   }
   if (opts.fitSpread) {
-    const other = opts.sweep !== undefined ? '--sweep' : opts.builtinSweep !== undefined ? '--builtin-sweep' : opts.trace !== undefined || opts.traceWindow !== undefined ? '--trace' : opts.pcap !== undefined ? '--pcap' : null;
-    if (other) return report(io, { code: EXIT_USAGE, lines: [`--fit-spread runs one scenario again per leave-one-out set; it does not combine with ${other}`] });
-    if (opts.format === 'csv') return report(io, { code: EXIT_USAGE, lines: ['--fit-spread prints with --format text or json (csv is the frames of one run)'] });
+    const other = opts.shard !== undefined ? '--shard' : opts.trace !== undefined || opts.traceWindow !== undefined ? '--trace' : opts.pcap !== undefined ? '--pcap' : null;
+    if (other) return report(io, { code: EXIT_USAGE, lines: [`--fit-spread runs each scenario again per leave-one-out set; it does not combine with ${other}`] });
   }
   const ctx = context(io, opts);
   if (opts.builtinSweep !== undefined) return runBuiltinSweep(ctx);
@@ -191,8 +191,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     return runPlan(ctx, plan.value, scenario);
   }
 
-  if (opts.fitSpread && link && !opts.scenarioOnly && (link.sweep || link.baseline)) {
-    return report(io, { code: EXIT_USAGE, lines: [`--fit-spread runs one scenario; this link also carries ${link.sweep ? 'a sweep' : 'a pinned baseline'}: add --scenario-only`] });
+  if (opts.fitSpread && link && !opts.scenarioOnly && !link.sweep && link.baseline) {
+    return report(io, { code: EXIT_USAGE, lines: ['--fit-spread does not compare: this link pins a baseline; add --scenario-only to spread its scenario'] });
   }
   if (link && !opts.scenarioOnly && link.sweep) {
     const plan = planSweep(scenario, link.sweep, "the link's sweep");
@@ -206,6 +206,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     if (left.length) ctx.note(`ran only the link's scenario (--scenario-only); ${left.join(' and ')} did not run`);
   }
 
+  if (opts.fitSpread && opts.format === 'csv') return report(io, { code: EXIT_USAGE, lines: ['--fit-spread on one run prints with --format text or json (its csv is the frames of one run; a sweep\'s csv gets fit columns)'] });
   const mem = checkMemory(ctx, [scenario]);
   if (mem) return report(io, mem);
   const spreadRuns = opts.fitSpread ? looRowNames().length : 0;
@@ -318,22 +319,38 @@ function runPlan(ctx: Ctx, plan: SweepPlan, base: Scenario): number {
   const last = labelled ? 'the series and the swept knob are applied last' : 'the swept knob is applied last';
   for (const p of overridden) io.err(`ringlab: note: --sweep ${path} also sets ${p} at some points, replacing --set ${p} (${last})\n`);
   if (shard?.ok) return runShard(plan, shard.value, io.out);
-  const results: { series?: string; value: unknown; summary: Summary }[] = [];
+  const results: { series?: string; value: unknown; summary: Summary & { fit_spread?: FitSpread } }[] = [];
   const total = plan.runs.length;
+  // --fit-spread: each point again under every leave-one-out set (fitspread.ts)
+  const sets = opts.fitSpread ? looRowNames().length : 0, per = 1 + sets;
+  const stopped = (i: number, what: string, r: { simulatedMs: number; totalMs: number }) => {
+    const kept = opts.format === 'json' ? 'nothing was printed (JSON is written whole at the end)' : `the ${i} finished row${i === 1 ? ' is' : 's are'} printed`;
+    const e = stoppedError(ctx, what, r.simulatedMs, r.totalMs);
+    return report(io, { ...e, lines: [...e.lines, `  ${kept}`] });
+  };
   for (const [i, run] of plan.runs.entries()) {
-    ctx.progress.startRun(i, total, run.scenario.sim.duration_ms);
+    const at = `point ${i + 1} of ${total} (${path}=${String(run.value)})`;
+    ctx.progress.startRun(i * per, total * per, run.scenario.sim.duration_ms);
     const r = execute(run.scenario, ctx, ctx.progress, ctx.deadline);
-    if (r.kind === 'stopped') {
-      const kept = opts.format === 'json' ? 'nothing was printed (JSON is written whole at the end)' : `the ${i} finished row${i === 1 ? ' is' : 's are'} printed`;
-      const e = stoppedError(ctx, `point ${i + 1} of ${total} (${path}=${String(run.value)})`, r.simulatedMs, r.totalMs);
-      return report(io, { ...e, lines: [...e.lines, `  ${kept}`] });
-    }
+    if (r.kind === 'stopped') return stopped(i, at, r);
     const summary = r.summary;
+    let spread: FitSpread | null = null;
+    if (sets > 0) {
+      const metric = spreadMetric(run.scenario), values: number[] = [];
+      for (let k = 0; k < sets; k++) {
+        ctx.progress.startRun(i * per + 1 + k, total * per, run.scenario.sim.duration_ms);
+        const x = execute(run.scenario, ctx, ctx.progress, ctx.deadline, looParams(k));
+        if (x.kind === 'stopped') return stopped(i, `leave-one-out run ${k + 1} of ${sets} at ${at}`, x);
+        values.push(x.summary[metric]);
+      }
+      spread = summarizeSpread(metric, values);
+    }
     const label = plan.labels[run.series] ?? '';
-    if (opts.format === 'json') results.push({ ...(labelled ? { series: label } : {}), value: run.value, summary });
+    if (opts.format === 'json') results.push({ ...(labelled ? { series: label } : {}), value: run.value, summary: spread ? { ...summary, fit_spread: spread } : summary });
     else {
-      if (i === 0) ctx.out(csvRow([...(labelled ? ['series'] : []), ...sweepColumns(path, summary)]));
-      ctx.out(csvRow([...(labelled ? [label] : []), ...sweepRow(run.value, summary)]));
+      const fit = spread ? [spread.metric, spread.min, spread.median, spread.max] : [];
+      if (i === 0) ctx.out(csvRow([...(labelled ? ['series'] : []), ...sweepColumns(path, summary), ...(spread ? ['fit_metric', 'fit_min', 'fit_median', 'fit_max'] : [])]));
+      ctx.out(csvRow([...(labelled ? [label] : []), ...sweepRow(run.value, summary), ...fit]));
     }
   }
   ctx.progress.finish();
