@@ -21,7 +21,7 @@ import {
   type Summary,
 } from '../engine';
 import { formatInt } from '../engine/numtext';
-import type { FitSpread } from '../engine/fitspread';
+import type { FitSpread, RatioSpread } from '../engine/fitspread';
 import { FLAGS } from './args';
 
 // ---------------------------------------------------------------- numbers
@@ -98,6 +98,19 @@ export function spreadText(s: Summary, f: FitSpread): string {
       ? '            no set moves it: nothing that limits this run depends on the fitted constants'
       : `            lowest without ${lo.left_out}; highest without ${hi.left_out}`,
     `            what any one measurement moves; not a bound on what the model lacks (docs/MODEL.md §6)`,
+    '',
+  ].join('\n');
+}
+
+/** `--fit-spread` on a comparison: B/A with the fitted constants and over the leave-one-out sets. */
+export function ratioSpreadText(f: RatioSpread): string {
+  const x = (r: number) => `${fixed(r, 3)}×`;
+  const lo = f.runs.reduce((a, r) => (r.ratio < a.ratio ? r : a)), hi = f.runs.reduce((a, r) => (r.ratio > a.ratio ? r : a));
+  const side = f.min > 1 ? 'B above A under every set' : f.max < 1 ? 'B below A under every set' : 'B/A crosses 1 between sets';
+  return [
+    `fit spread  B/A ${SPREAD_WORDS[f.metric]} ${x(f.ratio)} with the fitted constants; ${x(f.min)} – ${x(f.max)} (median ${x(f.median)})`,
+    `            over the ${f.runs.length} leave-one-out sets, A and B run under the same set: ${side}`,
+    f.min === f.max ? '            no set moves it' : `            lowest without ${lo.left_out}; highest without ${hi.left_out}`,
     '',
   ].join('\n');
 }

@@ -15,6 +15,7 @@ import {
   looRowNames,
   memoryBudgetProblem,
   spreadMetric,
+  summarizeRatioSpread,
   summarizeSpread,
   planSweep,
   type FitSpread,
@@ -50,6 +51,7 @@ import {
   summaryJson,
   summaryText,
   sweepColumns,
+  ratioSpreadText,
   spreadText,
   sweepRow,
   terminalSafe,
@@ -191,9 +193,6 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     return runPlan(ctx, plan.value, scenario);
   }
 
-  if (opts.fitSpread && link && !opts.scenarioOnly && !link.sweep && link.baseline) {
-    return report(io, { code: EXIT_USAGE, lines: ['--fit-spread does not compare: this link pins a baseline; add --scenario-only to spread its scenario'] });
-  }
   if (link && !opts.scenarioOnly && link.sweep) {
     const plan = planSweep(scenario, link.sweep, "the link's sweep");
     if (!plan.ok) return report(io, { code: EXIT_USAGE, lines: plan.errors });
@@ -263,15 +262,35 @@ function runTracedCommand(ctx: Ctx, scenario: Scenario, link: LinkState | undefi
 function runCompare(ctx: Ctx, baseline: Scenario, scenario: Scenario): number {
   const mem = checkMemory(ctx, [baseline, scenario]);
   if (mem) return report(ctx.io, mem);
+  const f = ctx.opts.format;
+  if (ctx.opts.fitSpread && f === 'csv') return report(ctx.io, { code: EXIT_USAGE, lines: ['--fit-spread on a comparison prints with --format text or json'] });
+  const sets = ctx.opts.fitSpread ? looRowNames().length : 0, total = 2 * (1 + sets);
   const done: Summary[] = [];
   for (const [i, s] of [baseline, scenario].entries()) {
-    ctx.progress.startRun(i, 2, s.sim.duration_ms);
+    ctx.progress.startRun(i, total, s.sim.duration_ms);
     const r = execute(s, ctx, ctx.progress, ctx.deadline);
     if (r.kind === 'stopped') return report(ctx.io, stoppedError(ctx, i === 0 ? 'the baseline (A)' : 'the scenario (B)', r.simulatedMs, r.totalMs));
     done.push(r.summary);
   }
   const [a, b] = done as [Summary, Summary];
-  const f = ctx.opts.format;
+  if (sets > 0) {
+    // A and B under each leave-one-out set (fitspread.ts): does B/A hold whatever row is left out?
+    const metric = spreadMetric(scenario), va: number[] = [], vb: number[] = [];
+    for (let k = 0; k < sets; k++) {
+      for (const [i, s] of [baseline, scenario].entries()) {
+        ctx.progress.startRun(2 + 2 * k + i, total, s.sim.duration_ms);
+        const x = execute(s, ctx, ctx.progress, ctx.deadline, looParams(k));
+        if (x.kind === 'stopped') return report(ctx.io, stoppedError(ctx, `leave-one-out run ${k + 1} of ${sets} of ${i === 0 ? 'the baseline (A)' : 'the scenario (B)'}`, x.simulatedMs, x.totalMs));
+        (i === 0 ? va : vb).push(x.summary[metric]);
+      }
+    }
+    const spread = summarizeRatioSpread(metric, { baseline: a[metric], scenario: b[metric] }, va, vb);
+    if (f === 'json') {
+      const o = JSON.parse(compareJson(a, b)) as Record<string, unknown>;
+      ctx.out(`${JSON.stringify({ ...o, fit_spread: spread }, null, 2)}\n`);
+    } else ctx.out(compareText(a, b) + ratioSpreadText(spread));
+    return EXIT_OK;
+  }
   ctx.out(f === 'json' ? compareJson(a, b) : f === 'csv' ? compareCsv(a, b) : compareText(a, b));
   return EXIT_OK;
 }

@@ -1,6 +1,6 @@
 /** `--link` runs what the link holds: its sweep, or its pinned baseline against its scenario; never silently less. */
 import { describe, expect, it } from 'vitest';
-import { SWEEP_OUTPUTS, defaultScenario, encodeLink, runScenario, setPath, type Summary, type SweepDef } from '../engine';
+import { PRESETS, SWEEP_OUTPUTS, defaultScenario, encodeLink, looParams, looRowNames, presetScenario, runScenario, setPath, type Summary, type SweepDef } from '../engine';
 import { EXIT_USAGE, parseArgs } from './args';
 import { runCli } from './run';
 
@@ -98,3 +98,31 @@ describe('--link with a sweep', () => {
     expect(!p.ok && p.error.code).toBe(EXIT_USAGE);
   });
 });
+
+describe('--link with a pinned baseline and --fit-spread', () => {
+  // does tx_abdicate help this router? A and B under each leave-one-out set
+  const apu = setPath(setPath(presetScenario(PRESETS.find((p) => p.name === 'fwd-igb-i210-apu2')!), 'sim.duration_ms', 1), 'nic.udp_hashtype', true);
+  const abd = setPath(apu, 'iflib.tx_abdicate', true);
+  const link = encodeLink({ scenario: abd, baseline: apu });
+
+  it('gives B/A under every set, both run under the same set', () => {
+    const r = cli(['--link', link, '--fit-spread', '--format', 'json', '--quiet']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { baseline: Summary; scenario: Summary; fit_spread: { metric: string; ratio: number; min: number; max: number; runs: { left_out: string; baseline: number; scenario: number; ratio: number }[] } };
+    const f = j.fit_spread;
+    expect(f.metric).toBe('forwarded_pps');
+    expect(f.ratio).toBe(j.scenario.forwarded_pps / j.baseline.forwarded_pps);
+    expect(f.runs.map((x) => x.left_out)).toEqual(looRowNames());
+    const k = 7;
+    expect(f.runs[k]!.baseline).toBe(runScenario(apu, { params: looParams(k) }).summary.forwarded_pps);
+    expect(f.runs[k]!.scenario).toBe(runScenario(abd, { params: looParams(k) }).summary.forwarded_pps);
+    expect(f.min).toBe(Math.min(...f.runs.map((x) => x.ratio)));
+    // with a hash type, abdication helps under every set (the board: +100%)
+    expect(f.min).toBeGreaterThan(1);
+    const t = cli(['--link', link, '--fit-spread', '--quiet']);
+    expect(t.out).toMatch(/^fit spread +B\/A forwarded \d+\.\d{3}× with the fitted constants/m);
+    expect(t.out).toContain('B above A under every set');
+    expect(cli(['--link', link, '--fit-spread', '--format', 'csv']).code).toBe(EXIT_USAGE);
+  });
+});
+

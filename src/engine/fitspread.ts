@@ -55,3 +55,28 @@ export function fitSpread(s: Scenario): FitSpread {
   const metric = spreadMetric(s);
   return summarizeSpread(metric, FIT.rows.map((_, i) => runScenario(s, { params: looParams(i) }).summary[metric]));
 }
+
+/** A comparison (B against A) under each leave-one-out set: does B/A hold whatever row is left out? */
+export interface RatioSpread {
+  metric: SpreadMetric;
+  /** B/A with the fitted constants. */
+  ratio: number;
+  /** Over the leave-one-out sets: least, median and greatest B/A. */
+  min: number;
+  median: number;
+  max: number;
+  runs: { left_out: string; baseline: number; scenario: number; ratio: number }[];
+}
+
+/**
+ * B/A of one figure per leave-one-out set (both runs under the same set: the constants move A and
+ * B together, so the ratio is what a left-out row does to the comparison itself).
+ */
+export function summarizeRatioSpread(metric: SpreadMetric, fitted: { baseline: number; scenario: number }, a: readonly number[], b: readonly number[]): RatioSpread {
+  const names = looRowNames();
+  if (a.length !== names.length || b.length !== names.length) throw new RangeError(`${a.length} / ${b.length} runs for ${names.length} leave-one-out sets`);
+  const runs = names.map((left_out, i) => ({ left_out, baseline: a[i]!, scenario: b[i]!, ratio: b[i]! / a[i]! }));
+  const v = runs.map((r) => r.ratio).sort((x, y) => x - y);
+  const median = v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  return { metric, ratio: fitted.scenario / fitted.baseline, min: v[0]!, median, max: v[v.length - 1]!, runs };
+}
