@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { PRESETS, STAGE_LABELS, fitSpread, measuredFigureFor, presetScenario } from '../src/engine';
+import { PRESETS, STAGE_LABELS, fitSpread, looParams, looRowNames, measuredFigureFor, presetScenario, runScenario } from '../src/engine';
 import { expect, test } from './fixtures';
 
 /**
@@ -223,4 +223,30 @@ test('fit spread: the run again under each leave-one-out set, on background work
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
   await expect(box).toHaveAttribute('data-status', 'idle');
   await expect(page.getByTestId('fit-spread-result')).toHaveCount(0);
+});
+
+test('fit spread of a comparison: A and B under each leave-one-out set, B/A as Node gives it', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/?fps=0');
+  await choose(page, 'fwd-ix-82599-atom');
+  await page.getByTestId('knob-sim.duration_ms').fill('1');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  const a = await page.evaluate(() => window.__ringlab!.getState().summary!.scenario);
+  await page.getByTestId('pin-baseline').click();
+  await page.getByTestId('knob-iflib.tx_reclaim_thresh').fill('512');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  const box = page.getByTestId('fit-spread-pair');
+  await expect(box).toHaveAttribute('data-status', 'idle');
+  await page.getByTestId('fit-spread-pair-run').click();
+  await expect(box).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  const b = await page.evaluate(() => window.__ringlab!.getState().summary!.scenario);
+  const va = looRowNames().map((_, k) => runScenario(a, { params: looParams(k) }).summary.forwarded_pps);
+  const vb = looRowNames().map((_, k) => runScenario(b, { params: looParams(k) }).summary.forwarded_pps);
+  const ratios = va.map((x, k) => vb[k]! / x);
+  const res = page.getByTestId('fit-spread-pair-result');
+  expect(Number(await res.getAttribute('data-min'))).toBe(Math.min(...ratios));
+  expect(Number(await res.getAttribute('data-max'))).toBe(Math.max(...ratios));
+  await expect(res).toContainText(/B is (above|below) A under every set|B\/A crosses 1 between sets/);
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { calibrationRows, rowScenario } from '../calibration/rows';
 import { FIT, FITTED } from './calibration.generated';
 import { defaultParams } from './costs';
-import { fitSpread, looParams, looRowNames, spreadMetric, summarizeSpread } from './fitspread';
+import { fitSpread, looParams, looRowNames, spreadMetric, summarizeRatioSpread, summarizeSpread } from './fitspread';
 import { presetScenario, PRESETS } from './presets';
 import { runScenario } from './sim';
 import { setPath } from './scenario';
@@ -41,4 +41,15 @@ describe('the fit spread: one run per leave-one-out set of the fitted constants'
     expect(f.min).toBeLessThanOrEqual(fitted);
     expect(f.max).toBeGreaterThanOrEqual(fitted);
   });
+
+  it('a comparison: B/A per set, its range, and the fitted ratio from the fitted runs', () => {
+    const n = FIT.rows.length;
+    const a = Array.from({ length: n }, (_, i) => 100 + i), b = a.map((v, i) => v * (i === 3 ? 0.5 : i === 5 ? 2 : 1.25));
+    const r = summarizeRatioSpread('forwarded_pps', { baseline: 10, scenario: 12 }, a, b);
+    expect(r.ratio).toBe(1.2);
+    expect([r.min, r.median, r.max]).toEqual([0.5, 1.25, 2]);
+    expect(r.runs[3]).toEqual({ left_out: FIT.rows[3]!.name, baseline: 103, scenario: 51.5, ratio: 0.5 });
+    expect(() => summarizeRatioSpread('forwarded_pps', { baseline: 1, scenario: 1 }, a, b.slice(1))).toThrow(RangeError);
+  });
 });
+

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fitSpread, looRowNames, presetScenario, PRESETS, setPath } from '../engine';
+import { fitSpread, looParams, looRowNames, presetScenario, PRESETS, runScenario, setPath, summarizeRatioSpread } from '../engine';
 import type { EnginePool } from '../../workers/pool';
 import { channelPools } from '../../workers/testing';
 import { createSpreadStore } from './spread';
@@ -31,6 +31,20 @@ describe('the fit-spread store', () => {
     // the worker's runs under each set equal the same runs in this process, bit for bit
     const f = fitSpread(scenario);
     expect(st.result).toEqual(f);
+  });
+
+  it('a pair: A and B under each set, B/A as the same runs in this process give it', async () => {
+    const store = createSpreadStore(realPool(2));
+    const b = setPath(scenario, 'iflib.tx_reclaim_thresh', 512);
+    const fitted = { baseline: runScenario(scenario).summary.forwarded_pps, scenario: runScenario(b).summary.forwarded_pps };
+    store.getState().startPair(scenario, b, fitted, 'a|b');
+    expect(store.getState().progress.total).toBe(2 * looRowNames().length);
+    await until(() => store.getState().status !== 'running');
+    expect(store.getState().status).toBe('done');
+    const va = looRowNames().map((_, k) => runScenario(scenario, { params: looParams(k) }).summary.forwarded_pps);
+    const vb = looRowNames().map((_, k) => runScenario(b, { params: looParams(k) }).summary.forwarded_pps);
+    expect(store.getState().pair).toEqual(summarizeRatioSpread('forwarded_pps', fitted, va, vb));
+    expect(store.getState().result).toBeNull();
   });
 
   it('a new start supersedes the running one; cancel stops it and keeps no result', async () => {

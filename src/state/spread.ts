@@ -5,7 +5,7 @@
  * panel shows it only beside that run.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { looRowNames, spreadMetric, summarizeSpread, type FitSpread, type Scenario } from '../engine';
+import { looRowNames, spreadMetric, summarizeRatioSpread, summarizeSpread, type FitSpread, type RatioSpread, type Scenario } from '../engine';
 import type { EnginePool, PoolProgress } from '../../workers/pool';
 
 export type SpreadStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
@@ -16,10 +16,17 @@ export interface SpreadState {
   key: string | null;
   progress: PoolProgress;
   result: FitSpread | null;
+  /** A comparison's spread (startPair): B/A under each set. */
+  pair: RatioSpread | null;
   error: string | null;
   /** Increases with every start; stale pool callbacks are ignored. */
   id: number;
   start(scenario: Scenario, key: string): void;
+  /**
+   * A (the baseline) and B under each leave-one-out set, both under the same set; `fitted` is A's
+   * and B's figure with the fitted constants (their own runs). `key` names the pair.
+   */
+  startPair(a: Scenario, b: Scenario, fitted: { baseline: number; scenario: number }, key: string): void;
   cancel(): void;
 }
 
@@ -28,24 +35,18 @@ export type SpreadStore = StoreApi<SpreadState>;
 const NO_PROGRESS: PoolProgress = { done: 0, total: 0, failed: 0, running: 0 };
 
 export function createSpreadStore(pool: EnginePool): SpreadStore {
-  return createStore<SpreadState>()((set, get) => ({
-    status: 'idle',
-    key: null,
-    progress: NO_PROGRESS,
-    result: null,
-    error: null,
-    id: 0,
-
-    start(scenario, key) {
+  return createStore<SpreadState>()((set, get) => {
+    /** Each scenario under every leave-one-out set (scenario-major); `done` gets the figures per scenario. */
+    const run = (scenarios: readonly Scenario[], key: string, done: (values: number[][]) => void) => {
       if (get().status === 'running') pool.cancel();
       const id = get().id + 1;
       const n = looRowNames().length;
-      const metric = spreadMetric(scenario);
-      set({ status: 'running', key, id, result: null, error: null, progress: { done: 0, total: n, failed: 0, running: 0 } });
+      const metric = spreadMetric(scenarios[scenarios.length - 1]!);
+      set({ status: 'running', key, id, result: null, pair: null, error: null, progress: { done: 0, total: n * scenarios.length, failed: 0, running: 0 } });
       const current = () => get().id === id;
       pool
-        .run(new Array<Scenario>(n).fill(scenario), {
-          looSets: Array.from({ length: n }, (_, i) => i),
+        .run(scenarios.flatMap((s) => new Array<Scenario>(n).fill(s)), {
+          looSets: scenarios.flatMap(() => Array.from({ length: n }, (_, i) => i)),
           onProgress: (p) => {
             if (current()) set({ progress: p });
           },
@@ -65,19 +66,39 @@ export function createSpreadStore(pool: EnginePool): SpreadStore {
               return;
             }
             const values = o.results.map((r) => (r.kind === 'done' ? r.summary[metric] : NaN));
-            set({ status: 'done', result: summarizeSpread(metric, values) });
+            done(scenarios.map((_, k) => values.slice(k * n, (k + 1) * n)));
+            set({ status: 'done' });
           },
           (e: unknown) => {
             if (current()) set({ status: 'error', error: `The fit spread failed: ${e instanceof Error ? e.message : String(e)}` });
           },
         );
-    },
+    };
+    return {
+      status: 'idle',
+      key: null,
+      progress: NO_PROGRESS,
+      result: null,
+      pair: null,
+      error: null,
+      id: 0,
 
-    cancel() {
-      if (get().status !== 'running') return;
-      set({ id: get().id + 1, status: 'cancelled' });
-      pool.cancel();
-      pool.dispose();
-    },
-  }));
+      start(scenario, key) {
+        const metric = spreadMetric(scenario);
+        run([scenario], key, (values) => set({ result: summarizeSpread(metric, values[0]!) }));
+      },
+
+      startPair(a, b, fitted, key) {
+        const metric = spreadMetric(b);
+        run([a, b], key, (values) => set({ pair: summarizeRatioSpread(metric, fitted, values[0]!, values[1]!) }));
+      },
+
+      cancel() {
+        if (get().status !== 'running') return;
+        set({ id: get().id + 1, status: 'cancelled' });
+        pool.cancel();
+        pool.dispose();
+      },
+    };
+  });
 }

@@ -3,6 +3,7 @@ import type { Scenario, Summary } from '../engine';
 import { useApp, useCompare } from '../state/app';
 import { compareFigures, formatRatio, knobDiffs, ratio } from './compareData';
 import { presetOf } from './exportData';
+import { FitSpreadPair } from './FitSpread';
 
 /**
  * The comparison of the pinned baseline (A) with this run (B): the key figures side by side with
@@ -149,6 +150,7 @@ export function ComparePanel() {
       {baseline.summary && (
         <>
           <FiguresTable a={baseline.summary} b={summary} />
+          {summary && <FitSpreadPair a={baseline.summary} b={summary} />}
           {bState && (
             <p className="muted small" data-testid="compare-b-state">
               {bState}

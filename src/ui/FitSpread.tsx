@@ -97,3 +97,56 @@ export function FitSpread({ summary }: { summary: Summary }) {
     </div>
   );
 }
+
+/**
+ * A comparison's fit spread (Compare panel): A and B again under each leave-one-out set, both
+ * under the same set, and B/A of the headline figure: does the comparison hold whatever
+ * calibration measurement is left out of the fit?
+ */
+export function FitSpreadPair({ a, b }: { a: Summary; b: Summary }) {
+  const status = useSpread((s) => s.status);
+  const key = useSpread((s) => s.key);
+  const progress = useSpread((s) => s.progress);
+  const pair = useSpread((s) => s.pair);
+  const error = useSpread((s) => s.error);
+  const sb = b.scenario, sa = a.scenario;
+  if ([sa, sb].some((s) => s.traffic.workload === 'ring' || s.traffic.interleave === 'pcap')) return null;
+  const n = looRowNames().length;
+  const metric = spreadMetric(sb);
+  const myKey = `${a.link}|${b.link}`;
+  const mine = key === myKey;
+  const start = () => spreadStore.getState().startPair(sa, sb, { baseline: a[metric], scenario: b[metric] }, myKey);
+  const x = (r: number) => `${formatTrim(r, 3)}×`;
+  const side = pair && (pair.min > 1 ? 'B is above A under every set' : pair.max < 1 ? 'B is below A under every set' : 'B/A crosses 1 between sets');
+  return (
+    <div className="fit-spread" data-testid="fit-spread-pair" data-status={mine ? status : 'idle'}>
+      <h3>Fit spread of B/A</h3>
+      {mine && status === 'done' && pair ? (
+        <p data-testid="fit-spread-pair-result" data-min={pair.min} data-max={pair.max}>
+          {LABELS[metric]} B/A: <span className="num">{x(pair.ratio)}</span> with the fitted constants,{' '}
+          <span className="num">
+            {x(pair.min)} – {x(pair.max)}
+          </span>{' '}
+          over the fit's {pair.runs.length} leave-one-out sets (A and B under the same set): <strong>{side}</strong>.
+        </p>
+      ) : mine && status === 'running' ? (
+        <p className="muted" data-testid="fit-spread-progress">
+          Running A and B under the {n} leave-one-out fits: {progress.done} / {progress.total} done{' '}
+          <button type="button" onClick={() => spreadStore.getState().cancel()}>
+            Cancel
+          </button>
+        </p>
+      ) : (
+        <p className="muted small">
+          Does B/A of the {RATES[metric]} hold whatever calibration measurement is left out of the fit? A and B again under each leave-one-out set
+          ({2 * n} runs on background workers).{' '}
+          {mine && status === 'error' && <span className="warn-text">{error} </span>}
+          {mine && status === 'cancelled' && <span>Cancelled. </span>}
+          <button type="button" data-testid="fit-spread-pair-run" onClick={start}>
+            Run A and B under the {n} fits
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}
