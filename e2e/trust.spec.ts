@@ -189,18 +189,29 @@ test('the real-time factor: while running, and after the run with the engine\'s 
   await expect(page.getByTestId('run-pace')).toContainText(/took .+ · [\d.]+(e-\d+)?× real time \(engine alone [\d.]+(e-\d+)?× real time\)/);
 });
 
-test('fit spread: the run again under each leave-one-out set, on background workers, as the engine gives it; it belongs to its run', async ({ page }) => {
-  test.setTimeout(120_000);
+/** A 1 ms run of fwd-ix-82599-atom (the fit-spread tests: 29 or 58 short runs follow); its scenario. */
+async function shortRun(page: Page) {
   await page.goto('/?fps=0');
   await choose(page, 'fwd-ix-82599-atom');
   await page.getByTestId('knob-sim.duration_ms').fill('1');
   await page.getByTestId('run').click();
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
-  const box = page.getByTestId('fit-spread');
-  await expect(box).toHaveAttribute('data-status', 'idle');
-  await page.getByTestId('fit-spread-run').click();
-  await expect(box).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
-  const scenario = await page.evaluate(() => window.__ringlab!.getState().summary!.scenario);
+  return page.evaluate(() => window.__ringlab!.getState().summary!.scenario);
+}
+
+/** Click a fit-spread box's button and wait for its result. */
+async function spread(page: Page, box: string) {
+  const el = page.getByTestId(box);
+  await expect(el).toHaveAttribute('data-status', 'idle');
+  await page.getByTestId(`${box}-run`).click();
+  await expect(el).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  return el;
+}
+
+test('fit spread: the run again under each leave-one-out set, on background workers, as the engine gives it; it belongs to its run', async ({ page }) => {
+  test.setTimeout(120_000);
+  const scenario = await shortRun(page);
+  const box = await spread(page, 'fit-spread');
   const f = fitSpread(scenario);
   const res = page.getByTestId('fit-spread-result');
   // Chromium's workers and Node give the same runs, bit for bit
@@ -227,20 +238,12 @@ test('fit spread: the run again under each leave-one-out set, on background work
 
 test('fit spread of a comparison: A and B under each leave-one-out set, B/A as Node gives it', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto('/?fps=0');
-  await choose(page, 'fwd-ix-82599-atom');
-  await page.getByTestId('knob-sim.duration_ms').fill('1');
-  await page.getByTestId('run').click();
-  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
-  const a = await page.evaluate(() => window.__ringlab!.getState().summary!.scenario);
+  const a = await shortRun(page);
   await page.getByTestId('pin-baseline').click();
   await page.getByTestId('knob-iflib.tx_reclaim_thresh').fill('512');
   await page.getByTestId('run').click();
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
-  const box = page.getByTestId('fit-spread-pair');
-  await expect(box).toHaveAttribute('data-status', 'idle');
-  await page.getByTestId('fit-spread-pair-run').click();
-  await expect(box).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await spread(page, 'fit-spread-pair');
   const b = await page.evaluate(() => window.__ringlab!.getState().summary!.scenario);
   const va = looRowNames().map((_, k) => runScenario(a, { params: looParams(k) }).summary.forwarded_pps);
   const vb = looRowNames().map((_, k) => runScenario(b, { params: looParams(k) }).summary.forwarded_pps);
