@@ -58,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
   const r = await fitter.fit();
   await pool.close();
   const specs = new Map(PARAM_SPECS.map((p) => [p.name, p]));
+  // leave-one-out values are stored to six significant digits
+  const sig = (x: number) => Number(x.toPrecision(6));
   const table: FitTable = {
     engine: ENGINE_ID,
     procedure: PROCEDURE,
@@ -65,12 +67,11 @@ async function main(argv: string[]): Promise<number> {
     free_constants: r.free.length,
     constants: r.free.map((name, j) => {
       const vs = r.looValues.map((v) => v[j]!);
-      const sig = (x: number) => Number(x.toPrecision(6));
       return { name, value: r.values[name]!, unit: specs.get(name)!.unit, rows: r.constrainedBy[j]!.map((i) => rows[i]!.name), loo_range: [sig(Math.min(...vs)), sig(Math.max(...vs))] as [number, number] };
     }),
     rows: rows.map((row, i) => ({
       name: row.name, measured_pps: row.measured, model_pps: r.model[i]!, error: r.model[i]! / row.measured - 1, loo_error: r.loo[i]!,
-      loo_constants: Object.fromEntries(r.free.map((name, j) => [name, Number(r.looValues[i]![j]!.toPrecision(6))])), source: row.source,
+      loo_constants: Object.fromEntries(r.free.map((name, j) => [name, sig(r.looValues[i]![j]!)])), source: row.source,
     })),
     summary: {
       median_abs_error: median(r.model.map((m, i) => Math.abs(m / rows[i]!.measured - 1))),

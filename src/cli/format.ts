@@ -21,7 +21,7 @@ import {
   type Summary,
 } from '../engine';
 import { formatInt } from '../engine/numtext';
-import type { FitSpread, RatioSpread } from '../engine/fitspread';
+import { spreadEnds, type FitSpread, type RatioSpread } from '../engine/fitspread';
 import { FLAGS } from './args';
 
 // ---------------------------------------------------------------- numbers
@@ -90,7 +90,7 @@ const SPREAD_WORDS: Record<FitSpread['metric'], string> = { forwarded_pps: 'forw
 
 /** `--fit-spread`: the headline figure with the fitted constants and over the leave-one-out sets. */
 export function spreadText(s: Summary, f: FitSpread): string {
-  const lo = f.runs.reduce((a, r) => (r.value < a.value ? r : a)), hi = f.runs.reduce((a, r) => (r.value > a.value ? r : a));
+  const { lo, hi } = spreadEnds(f.runs, (r) => r.value);
   return [
     `fit spread  ${SPREAD_WORDS[f.metric]} ${mpps(s[f.metric])} with the fitted constants; ${mpps(f.min)} – ${mpps(f.max)} (median ${mpps(f.median)})`,
     `            over the ${f.runs.length} leave-one-out sets (the fit redone without one calibration row each)`,
@@ -105,7 +105,7 @@ export function spreadText(s: Summary, f: FitSpread): string {
 /** `--fit-spread` on a comparison: B/A with the fitted constants and over the leave-one-out sets. */
 export function ratioSpreadText(f: RatioSpread): string {
   const x = (r: number) => `${fixed(r, 3)}×`;
-  const lo = f.runs.reduce((a, r) => (r.ratio < a.ratio ? r : a)), hi = f.runs.reduce((a, r) => (r.ratio > a.ratio ? r : a));
+  const { lo, hi } = spreadEnds(f.runs, (r) => r.ratio);
   const side = f.min > 1 ? 'B above A under every set' : f.max < 1 ? 'B below A under every set' : 'B/A crosses 1 between sets';
   return [
     `fit spread  B/A ${SPREAD_WORDS[f.metric]} ${x(f.ratio)} with the fitted constants; ${x(f.min)} – ${x(f.max)} (median ${x(f.median)})`,

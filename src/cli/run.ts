@@ -20,6 +20,7 @@ import {
   planSweep,
   type FitSpread,
   type LinkState,
+  type SpreadMetric,
   type Scenario,
   type SweepPlan,
   type Summary,
@@ -136,6 +137,24 @@ function stoppedError(ctx: Ctx, what: string, simulatedMs: number, totalMs: numb
   };
 }
 
+/**
+ * `--fit-spread`: `scenario` once under each leave-one-out set of the fitted constants
+ * (fitspread.ts), its `metric` per set, run k being progress run `first + k` of `total`; or, if
+ * --max-wall-s stopped one, which one and where.
+ */
+function looRuns(
+  ctx: Ctx, scenario: Scenario, metric: SpreadMetric, first: number, total: number,
+): { ok: true; values: number[] } | { ok: false; k: number; sets: number; simulatedMs: number; totalMs: number } {
+  const sets = looRowNames().length, values: number[] = [];
+  for (let k = 0; k < sets; k++) {
+    ctx.progress.startRun(first + k, total, scenario.sim.duration_ms);
+    const x = execute(scenario, ctx, ctx.progress, ctx.deadline, looParams(k));
+    if (x.kind === 'stopped') return { ok: false, k, sets, simulatedMs: x.simulatedMs, totalMs: x.totalMs };
+    values.push(x.summary[metric]);
+  }
+  return { ok: true, values };
+}
+
 export function runCli(argv: readonly string[], io: CliIo): number {
   if (isMerge(argv)) return runMerge(argv, io);
   const parsed = parseArgs(argv);
@@ -214,15 +233,10 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   if (r.kind === 'stopped') return report(io, stoppedError(ctx, 'the run', r.simulatedMs, r.totalMs));
   const { summary, frames } = r;
   if (opts.fitSpread) {
-    // the same scenario under each leave-one-out set of the fitted constants (fitspread.ts)
-    const metric = spreadMetric(scenario), values: number[] = [];
-    for (let i = 0; i < spreadRuns; i++) {
-      ctx.progress.startRun(1 + i, 1 + spreadRuns, scenario.sim.duration_ms);
-      const x = execute(scenario, ctx, ctx.progress, ctx.deadline, looParams(i));
-      if (x.kind === 'stopped') return report(io, stoppedError(ctx, `leave-one-out run ${i + 1} of ${spreadRuns}`, x.simulatedMs, x.totalMs));
-      values.push(x.summary[metric]);
-    }
-    const spread = summarizeSpread(metric, values);
+    const metric = spreadMetric(scenario);
+    const l = looRuns(ctx, scenario, metric, 1, 1 + spreadRuns);
+    if (!l.ok) return report(io, stoppedError(ctx, `leave-one-out run ${l.k + 1} of ${l.sets}`, l.simulatedMs, l.totalMs));
+    const spread = summarizeSpread(metric, l.values);
     ctx.out(opts.format === 'json' ? `${JSON.stringify({ ...summary, fit_spread: spread }, null, 2)}\n` : summaryText(summary) + spreadText(summary, spread));
     return EXIT_OK;
   }
@@ -275,16 +289,13 @@ function runCompare(ctx: Ctx, baseline: Scenario, scenario: Scenario): number {
   const [a, b] = done as [Summary, Summary];
   if (sets > 0) {
     // A and B under each leave-one-out set (fitspread.ts): does B/A hold whatever row is left out?
-    const metric = spreadMetric(scenario), va: number[] = [], vb: number[] = [];
-    for (let k = 0; k < sets; k++) {
-      for (const [i, s] of [baseline, scenario].entries()) {
-        ctx.progress.startRun(2 + 2 * k + i, total, s.sim.duration_ms);
-        const x = execute(s, ctx, ctx.progress, ctx.deadline, looParams(k));
-        if (x.kind === 'stopped') return report(ctx.io, stoppedError(ctx, `leave-one-out run ${k + 1} of ${sets} of ${i === 0 ? 'the baseline (A)' : 'the scenario (B)'}`, x.simulatedMs, x.totalMs));
-        (i === 0 ? va : vb).push(x.summary[metric]);
-      }
+    const metric = spreadMetric(scenario), values: number[][] = [];
+    for (const [i, s] of [baseline, scenario].entries()) {
+      const l = looRuns(ctx, s, metric, 2 + i * sets, total);
+      if (!l.ok) return report(ctx.io, stoppedError(ctx, `leave-one-out run ${l.k + 1} of ${l.sets} of ${i === 0 ? 'the baseline (A)' : 'the scenario (B)'}`, l.simulatedMs, l.totalMs));
+      values.push(l.values);
     }
-    const spread = summarizeRatioSpread(metric, { baseline: a[metric], scenario: b[metric] }, va, vb);
+    const spread = summarizeRatioSpread(metric, { baseline: a[metric], scenario: b[metric] }, values[0]!, values[1]!);
     if (f === 'json') {
       const o = JSON.parse(compareJson(a, b)) as Record<string, unknown>;
       ctx.out(`${JSON.stringify({ ...o, fit_spread: spread }, null, 2)}\n`);
@@ -355,14 +366,10 @@ function runPlan(ctx: Ctx, plan: SweepPlan, base: Scenario): number {
     const summary = r.summary;
     let spread: FitSpread | null = null;
     if (sets > 0) {
-      const metric = spreadMetric(run.scenario), values: number[] = [];
-      for (let k = 0; k < sets; k++) {
-        ctx.progress.startRun(i * per + 1 + k, total * per, run.scenario.sim.duration_ms);
-        const x = execute(run.scenario, ctx, ctx.progress, ctx.deadline, looParams(k));
-        if (x.kind === 'stopped') return stopped(i, `leave-one-out run ${k + 1} of ${sets} at ${at}`, x);
-        values.push(x.summary[metric]);
-      }
-      spread = summarizeSpread(metric, values);
+      const metric = spreadMetric(run.scenario);
+      const l = looRuns(ctx, run.scenario, metric, i * per + 1, total * per);
+      if (!l.ok) return stopped(i, `leave-one-out run ${l.k + 1} of ${l.sets} at ${at}`, l);
+      spread = summarizeSpread(metric, l.values);
     }
     const label = plan.labels[run.series] ?? '';
     if (opts.format === 'json') results.push({ ...(labelled ? { series: label } : {}), value: run.value, summary: spread ? { ...summary, fit_spread: spread } : summary });

@@ -41,13 +41,27 @@ export function looRowNames(): string[] {
   return FIT.rows.map((r) => r.name);
 }
 
+/** Least, median and greatest of some values. */
+function range(values: readonly number[]): { min: number; median: number; max: number } {
+  const v = [...values].sort((a, b) => a - b), n = v.length;
+  return { min: v[0]!, median: n % 2 ? v[(n - 1) / 2]! : (v[n / 2 - 1]! + v[n / 2]!) / 2, max: v[n - 1]! };
+}
+
+/** The runs at the two ends of a spread by `value` (the first of equals): which left-out rows give its least and greatest figure. */
+export function spreadEnds<R extends object>(runs: readonly R[], value: (r: R) => number): { lo: R; hi: R } {
+  let lo = runs[0]!, hi = runs[0]!;
+  for (const r of runs) {
+    if (value(r) < value(lo)) lo = r;
+    if (value(r) > value(hi)) hi = r;
+  }
+  return { lo, hi };
+}
+
 /** Least, median and greatest of one figure per leave-one-out set (values in looRowNames order). */
 export function summarizeSpread(metric: SpreadMetric, values: readonly number[]): FitSpread {
   const names = looRowNames();
   if (values.length !== names.length) throw new RangeError(`${values.length} runs for ${names.length} leave-one-out sets`);
-  const v = [...values].sort((a, b) => a - b);
-  const median = v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
-  return { metric, min: v[0]!, median, max: v[v.length - 1]!, runs: names.map((left_out, i) => ({ left_out, value: values[i]! })) };
+  return { metric, ...range(values), runs: names.map((left_out, i) => ({ left_out, value: values[i]! })) };
 }
 
 /** Run `s` once per leave-one-out set (FIT.rows.length runs, deterministic). */
@@ -76,7 +90,5 @@ export function summarizeRatioSpread(metric: SpreadMetric, fitted: { baseline: n
   const names = looRowNames();
   if (a.length !== names.length || b.length !== names.length) throw new RangeError(`${a.length} / ${b.length} runs for ${names.length} leave-one-out sets`);
   const runs = names.map((left_out, i) => ({ left_out, baseline: a[i]!, scenario: b[i]!, ratio: b[i]! / a[i]! }));
-  const v = runs.map((r) => r.ratio).sort((x, y) => x - y);
-  const median = v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
-  return { metric, ratio: fitted.scenario / fitted.baseline, min: v[0]!, median, max: v[v.length - 1]!, runs };
+  return { metric, ratio: fitted.scenario / fitted.baseline, ...range(runs.map((r) => r.ratio)), runs };
 }
