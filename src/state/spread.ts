@@ -5,7 +5,7 @@
  * panel shows it only beside that run.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { looRowNames, spreadMetric, summarizeRatioSpread, summarizeSpread, type FitSpread, type RatioSpread, type Scenario } from '../engine';
+import { looRowNames, spreadMetric, summarizeRatioSpread, summarizeSpread, type FitSpread, type RatioSpread, type Scenario, type SpreadMetric } from '../engine';
 import type { EnginePool, PoolProgress } from '../../workers/pool';
 
 export type SpreadStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
@@ -36,12 +36,11 @@ const NO_PROGRESS: PoolProgress = { done: 0, total: 0, failed: 0, running: 0 };
 
 export function createSpreadStore(pool: EnginePool): SpreadStore {
   return createStore<SpreadState>()((set, get) => {
-    /** Each scenario under every leave-one-out set (scenario-major); `done` gets the figures per scenario. */
-    const run = (scenarios: readonly Scenario[], key: string, done: (values: number[][]) => void) => {
+    /** Each scenario under every leave-one-out set (scenario-major); `done` gets their `metric` per scenario. */
+    const run = (scenarios: readonly Scenario[], metric: SpreadMetric, key: string, done: (values: number[][]) => void) => {
       if (get().status === 'running') pool.cancel();
       const id = get().id + 1;
       const n = looRowNames().length;
-      const metric = spreadMetric(scenarios[scenarios.length - 1]!);
       set({ status: 'running', key, id, result: null, pair: null, error: null, progress: { done: 0, total: n * scenarios.length, failed: 0, running: 0 } });
       const current = () => get().id === id;
       pool
@@ -85,12 +84,12 @@ export function createSpreadStore(pool: EnginePool): SpreadStore {
 
       start(scenario, key) {
         const metric = spreadMetric(scenario);
-        run([scenario], key, (values) => set({ result: summarizeSpread(metric, values[0]!) }));
+        run([scenario], metric, key, (values) => set({ result: summarizeSpread(metric, values[0]!) }));
       },
 
       startPair(a, b, fitted, key) {
         const metric = spreadMetric(b);
-        run([a, b], key, (values) => set({ pair: summarizeRatioSpread(metric, fitted, values[0]!, values[1]!) }));
+        run([a, b], metric, key, (values) => set({ pair: summarizeRatioSpread(metric, fitted, values[0]!, values[1]!) }));
       },
 
       cancel() {

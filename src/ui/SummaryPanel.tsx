@@ -1,4 +1,4 @@
-import { DROP_LABELS, DROP_LOCATIONS, lroFacts, measuredFigureFor, type CaptureInfo, type Summary } from '../engine';
+import { DROP_LABELS, DROP_LOCATIONS, SWEEP_OUTPUT_BY_KEY, lroFacts, measuredFigureFor, type CaptureInfo, type Summary } from '../engine';
 import { appStore, useApp, useCompare } from '../state/app';
 import { sameScenario } from '../state/compare';
 import { exportName, framesCsv, summaryJson } from './exportData';
@@ -113,7 +113,6 @@ function rows(s: Summary, capture: CaptureInfo | null): Row[] {
   return r;
 }
 
-const METRIC_LABELS: Record<string, string> = { forwarded_pps: 'Forwarded', delivered_pps: 'Delivered', tx_pps: 'Transmitted on the wire' };
 
 const signedPct = (x: number) => `${x >= 0 ? '+' : '−'}${formatTrim(Math.abs(x) * 100, 1)} %`;
 
@@ -132,10 +131,10 @@ export function MeasuredVsModel({ summary }: { summary: Summary }) {
     <div className="measured" data-testid="measured" data-error={err} data-within={within ? 'true' : 'false'}>
       <h3>Model vs measured</h3>
       <table className="compact">
-        <caption className="visually-hidden">{METRIC_LABELS[m.metric] ?? m.metric}: this run beside the measurement it reproduces</caption>
+        <caption className="visually-hidden">{SWEEP_OUTPUT_BY_KEY.get(m.metric)?.label ?? m.metric}: this run beside the measurement it reproduces</caption>
         <tbody>
           <tr>
-            <th scope="row">Measured: {(METRIC_LABELS[m.metric] ?? m.metric).toLowerCase()}</th>
+            <th scope="row">Measured: {(SWEEP_OUTPUT_BY_KEY.get(m.metric)?.label ?? m.metric).toLowerCase()}</th>
             <td className="num" data-testid="measured-figure">
               {formatMpps(m.measured_pps)} Mpps
             </td>
