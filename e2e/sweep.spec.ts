@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { decodeLink, defaultScenario, encodeLink, setPath, type SweepDef } from '../src/engine';
+import { PRESETS, decodeLink, defaultScenario, encodeLink, fitSpread, planSweep, presetScenario, setPath, type SweepDef } from '../src/engine';
+import { formatSig } from '../src/ui/format';
 import { expect, test } from './fixtures';
 
 /**
@@ -264,4 +265,50 @@ test('loading a built-in sweep says what it changed in the form, and Undo puts i
   await expect(note).toBeVisible();
   await page.getByTestId('knob-sim.seed').fill('9');
   await expect(note).toHaveCount(0);
+});
+
+test("a sweep's fit spread: every point under each leave-one-out set as Node gives it; the chart shades it, the table and the CSV carry it", async ({ page }) => {
+  test.setTimeout(180_000);
+  const base = setPath(presetScenario(PRESETS.find((p) => p.name === 'fwd-ix-82599-atom')!), 'sim.duration_ms', 0.5);
+  const def: SweepDef = { spec: 'queues.rx=2..4:2', series: [], y: 'forwarded_pps' };
+  await page.goto(`/?fps=0${encodeLink({ scenario: base, sweep: def })}`);
+  await openSweepTab(page);
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  const box = page.getByTestId('sweep-fit-spread');
+  await expect(box).toHaveAttribute('data-status', 'idle');
+  await expect(page.getByTestId('sweep-chart')).toHaveAttribute('data-bands', '0');
+  await page.getByTestId('sweep-fit-spread-run').click();
+  await expect(box).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('sweep-chart')).toHaveAttribute('data-bands', '2');
+  // Chromium's workers give what Node gives, point by point
+  const plan = planSweep(base, def);
+  if (!plan.ok) throw new Error(plan.errors.join('; '));
+  const f = plan.value.runs.map((r) => fitSpread(r.scenario));
+  const res = page.getByTestId('sweep-fit-spread-result');
+  const w = Number(await res.getAttribute('data-widest'));
+  expect(Number(await res.getAttribute('data-min'))).toBe(f[w]!.min);
+  expect(Number(await res.getAttribute('data-max'))).toBe(f[w]!.max);
+  // as the table writes them: Mpps to four significant digits
+  const sig = (pps: number) => formatSig(pps * 1e-6, 4);
+  await expect(res).toContainText(`${sig(f[w]!.min)} – ${sig(f[w]!.max)} Mpps`);
+  // the table has the same ranges beside each point's figure
+  await page.getByTestId('sweep-chart-table-toggle').click();
+  const rows = page.getByTestId('sweep-chart-table').locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  for (const [i, spread] of f.entries()) await expect(rows.nth(i)).toContainText(`${sig(spread.min)} – ${sig(spread.max)}`);
+  // the CSV has the CLI's --fit-spread columns, full precision
+  const csv = (await csvExport(page)).trim().split('\n');
+  expect(csv[0]!.endsWith(',fit_metric,fit_min,fit_median,fit_max')).toBe(true);
+  for (const [i, spread] of f.entries()) expect(csv[i + 1]!.endsWith(`,forwarded_pps,${spread.min},${spread.median},${spread.max}`)).toBe(true);
+  // another figure on the chart: no shading, and the box says which figure has it
+  await page.getByTestId('sweep-y').selectOption('latency_p99_us');
+  await expect(page.getByTestId('sweep-chart')).toHaveAttribute('data-bands', '0');
+  await expect(res).toContainText('choose Forwarded as the figure to see it shaded');
+  // the spread belongs to its sweep run: running the sweep again shows none
+  await page.getByTestId('sweep-y').selectOption('forwarded_pps');
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(box).toHaveAttribute('data-status', 'idle');
+  await expect(page.getByTestId('sweep-chart')).toHaveAttribute('data-bands', '0');
 });

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fitSpread, looParams, looRowNames, presetScenario, PRESETS, runScenario, setPath, summarizeRatioSpread } from '../engine';
+import { fitSpread, looParams, looRowNames, planSweep, presetScenario, PRESETS, runScenario, setPath, summarizeRatioSpread, type Scenario, type SweepDef } from '../engine';
 import type { EnginePool } from '../../workers/pool';
 import { channelPools } from '../../workers/testing';
 import { createSpreadStore } from './spread';
+import { sweepSpreadPoints } from './spreadApp';
+import type { SweepRunInfo } from './sweep';
 
 const pools = channelPools();
 afterEach(() => pools.disposeAll());
@@ -45,6 +47,37 @@ describe('the fit-spread store', () => {
     const vb = looRowNames().map((_, k) => runScenario(b, { params: looParams(k) }).summary.forwarded_pps);
     expect(store.getState().pair).toEqual(summarizeRatioSpread('forwarded_pps', fitted, va, vb));
     expect(store.getState().result).toBeNull();
+  });
+
+  it("a sweep: every planned point under each set, each by its own workload's figure, as the same runs in this process", async () => {
+    const store = createSpreadStore(realPool(2));
+    // two workloads in one sweep: forwarding judged by forwarded_pps, receive by delivered_pps
+    const def: SweepDef = { spec: 'queues.rx=1..2:2', series: [{ label: 'fwd', set: {} }, { label: 'rx', set: { 'traffic.workload': 'receive' } }], y: 'forwarded_pps' };
+    const plan = planSweep(scenario, def);
+    if (!plan.ok) throw new Error(plan.errors.join('; '));
+    const pts = plan.value.runs.map((r) => r.scenario);
+    store.getState().startSweep(pts, 'sweep:1');
+    expect(store.getState().progress.total).toBe(4 * looRowNames().length);
+    await until(() => store.getState().status !== 'running');
+    expect(store.getState().status).toBe('done');
+    const sweep = store.getState().sweep!;
+    expect(sweep.map((f) => f.metric)).toEqual(['forwarded_pps', 'forwarded_pps', 'delivered_pps', 'delivered_pps']);
+    expect(sweep).toEqual(pts.map((s) => fitSpread(s)));
+    expect(store.getState().result).toBeNull();
+    expect(store.getState().pair).toBeNull();
+    // another spread replaces it
+    store.getState().start(scenario, 'link-a');
+    expect(store.getState().sweep).toBeNull();
+    store.getState().cancel();
+  });
+
+  it('a sweep of a capture replay or of the ring workload has no fit spread', () => {
+    const info = (base: Scenario, spec: string): SweepRunInfo => ({ def: { spec, series: [], y: 'forwarded_pps' }, base, path: spec.split('=')[0]!, values: [], labels: [''], runs: [] });
+    expect(sweepSpreadPoints(info(scenario, 'queues.rx=1..2:2'))).toHaveLength(2);
+    expect(sweepSpreadPoints(info(setPath(scenario, 'traffic.workload', 'ring'), 'queues.rx=1..2:2'))).toBeNull();
+    // one ring point is enough to refuse
+    expect(sweepSpreadPoints(info(scenario, 'traffic.workload=forward..ring'))).toBeNull();
+    expect(sweepSpreadPoints(info(setPath(scenario, 'traffic.interleave', 'pcap'), 'queues.rx=1..2:2'))).toBeNull();
   });
 
   it('a new start supersedes the running one; cancel stops it and keeps no result', async () => {

@@ -1,8 +1,9 @@
 /**
  * The fit spread of one result (engine/fitspread.ts): its scenario run again under each of the
  * fit's leave-one-out constant sets, on a worker pool of its own, so a sweep in progress is not
- * touched. The result belongs to the run it was started from (`key`, the run's share link): the
- * panel shows it only beside that run.
+ * touched. The result belongs to the run it was started from (`key`, the run's share link, or
+ * the sweep run's): the page shows it only beside that run. One spread at a time: the Summary's,
+ * the Compare panel's pair, or a finished sweep's points.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { looRowNames, spreadMetric, summarizeRatioSpread, summarizeSpread, type FitSpread, type RatioSpread, type Scenario, type SpreadMetric } from '../engine';
@@ -18,6 +19,8 @@ export interface SpreadState {
   result: FitSpread | null;
   /** A comparison's spread (startPair): B/A under each set. */
   pair: RatioSpread | null;
+  /** A sweep's spread (startSweep): each point's figure under each set, in the sweep's plan order. */
+  sweep: FitSpread[] | null;
   error: string | null;
   /** Increases with every start; stale pool callbacks are ignored. */
   id: number;
@@ -27,6 +30,8 @@ export interface SpreadState {
    * and B's figure with the fitted constants (their own runs). `key` names the pair.
    */
   startPair(a: Scenario, b: Scenario, fitted: { baseline: number; scenario: number }, key: string): void;
+  /** Every point of a sweep (its planned scenarios, in plan order) under each set; `key` names the sweep run. */
+  startSweep(points: readonly Scenario[], key: string): void;
   cancel(): void;
 }
 
@@ -36,12 +41,12 @@ const NO_PROGRESS: PoolProgress = { done: 0, total: 0, failed: 0, running: 0 };
 
 export function createSpreadStore(pool: EnginePool): SpreadStore {
   return createStore<SpreadState>()((set, get) => {
-    /** Each scenario under every leave-one-out set (scenario-major); `done` gets their `metric` per scenario. */
-    const run = (scenarios: readonly Scenario[], metric: SpreadMetric, key: string, done: (values: number[][]) => void) => {
+    /** Each scenario under every leave-one-out set (scenario-major); `done` gets each one's own metric per set. */
+    const run = (scenarios: readonly Scenario[], metrics: readonly SpreadMetric[], key: string, done: (values: number[][]) => void) => {
       if (get().status === 'running') pool.cancel();
       const id = get().id + 1;
       const n = looRowNames().length;
-      set({ status: 'running', key, id, result: null, pair: null, error: null, progress: { done: 0, total: n * scenarios.length, failed: 0, running: 0 } });
+      set({ status: 'running', key, id, result: null, pair: null, sweep: null, error: null, progress: { done: 0, total: n * scenarios.length, failed: 0, running: 0 } });
       const current = () => get().id === id;
       pool
         .run(scenarios.flatMap((s) => new Array<Scenario>(n).fill(s)), {
@@ -64,8 +69,7 @@ export function createSpreadStore(pool: EnginePool): SpreadStore {
               set({ status: 'error', error: failed.message });
               return;
             }
-            const values = o.results.map((r) => (r.kind === 'done' ? r.summary[metric] : NaN));
-            done(scenarios.map((_, k) => values.slice(k * n, (k + 1) * n)));
+            done(scenarios.map((_, k) => o.results.slice(k * n, (k + 1) * n).map((r) => (r.kind === 'done' ? r.summary[metrics[k]!] : NaN))));
             set({ status: 'done' });
           },
           (e: unknown) => {
@@ -79,17 +83,24 @@ export function createSpreadStore(pool: EnginePool): SpreadStore {
       progress: NO_PROGRESS,
       result: null,
       pair: null,
+      sweep: null,
       error: null,
       id: 0,
 
       start(scenario, key) {
         const metric = spreadMetric(scenario);
-        run([scenario], metric, key, (values) => set({ result: summarizeSpread(metric, values[0]!) }));
+        run([scenario], [metric], key, (values) => set({ result: summarizeSpread(metric, values[0]!) }));
       },
 
       startPair(a, b, fitted, key) {
         const metric = spreadMetric(b);
-        run([a, b], metric, key, (values) => set({ pair: summarizeRatioSpread(metric, fitted, values[0]!, values[1]!) }));
+        run([a, b], [metric, metric], key, (values) => set({ pair: summarizeRatioSpread(metric, fitted, values[0]!, values[1]!) }));
+      },
+
+      startSweep(points, key) {
+        // each point is judged by its own workload's figure, as the CLI's fit_metric column
+        const metrics = points.map(spreadMetric);
+        run(points, metrics, key, (values) => set({ sweep: values.map((v, k) => summarizeSpread(metrics[k]!, v)) }));
       },
 
       cancel() {

@@ -1,6 +1,9 @@
-import { SWEEP_OUTPUT_BY_KEY, looRowNames, spreadMetric, spreadEnds, type SpreadMetric, type Summary } from '../engine';
-import { spreadStore, useSpread } from '../state/spreadApp';
-import { formatMpps, formatTrim } from './format';
+import { useMemo } from 'react';
+import { SWEEP_OUTPUT_BY_KEY, looRowNames, spreadMetric, spreadEnds, type FitSpread as Spread, type SpreadMetric, type Summary } from '../engine';
+import { spreadStore, startSweepSpread, sweepSpreadKey, sweepSpreadPoints, useSpread } from '../state/spreadApp';
+import type { SweepPoint, SweepRunInfo } from '../state/sweep';
+import { formatMpps, formatSig, formatTrim } from './format';
+import { valueText } from './sweepData';
 
 /** The figure's name, as the sweep outputs and the summary name it. */
 const label = (m: SpreadMetric) => SWEEP_OUTPUT_BY_KEY.get(m)!.label;
@@ -10,6 +13,8 @@ function signed(x: number): string {
   const t = formatTrim(Math.abs(x) * 100, 1);
   return t === '0' ? '0 %' : `${x > 0 ? '+' : '−'}${t} %`;
 }
+/** Mpps to four significant digits, as the sweep's table shows them. */
+const mpps4 = (pps: number) => formatSig(pps * 1e-6, 4);
 const RATES: Record<string, string> = { forwarded_pps: 'forwarded rate', delivered_pps: 'delivered rate', tx_pps: 'rate sent on the wire' };
 
 /**
@@ -127,6 +132,71 @@ export function FitSpreadPair({ a, b }: { a: Summary; b: Summary }) {
           onStart={start}
         />
       )}
+    </div>
+  );
+}
+
+/**
+ * A finished sweep's fit spread (Sweep tab, below its chart): every point again under each
+ * leave-one-out set; the chart then shades each series from the least to the greatest figure
+ * where it shows the points' headline figure (the CLI's `--sweep … --fit-spread` columns).
+ */
+export function SweepFitSpread({ run, sweepId, y, spread, points }: { run: SweepRunInfo; sweepId: number; y: string; spread: readonly Spread[] | null; points: readonly (SweepPoint | null)[] }) {
+  const status = useSpread((s) => s.status);
+  const key = useSpread((s) => s.key);
+  const planned = useMemo(() => sweepSpreadPoints(run), [run]);
+  if (!planned) return null;
+  const n = looRowNames().length;
+  const mine = key === sweepSpreadKey(sweepId);
+  const metrics = [...new Set(planned.map(spreadMetric))];
+  const names = metrics.map((m) => RATES[m]).join(' / ');
+  const figures = metrics.map((m) => label(m)).join(' / ');
+  if (!(mine && status === 'done' && spread)) {
+    return (
+      <div className="fit-spread" data-testid="sweep-fit-spread" data-status={mine ? status : 'idle'}>
+        <SpreadStart
+          mine={mine}
+          running={`Running every point under the ${n} leave-one-out fits`}
+          intro={`Fit spread: does the curve hold whatever calibration measurement is left out of the fit? Every point again under each of the fit's ${n} leave-one-out constant sets (${n} × ${planned.length} = ${n * planned.length} runs on background workers); the chart then shades each point's ${names} from the least to the greatest.`}
+          button={`Run the ${n * planned.length} leave-one-out runs`}
+          testid="sweep-fit-spread"
+          onStart={() => startSweepSpread(run, sweepId)}
+        />
+      </div>
+    );
+  }
+  // the point whose band is widest against its own figure (the run with the fitted constants)
+  let widest = -1, rel = -1;
+  spread.forEach((f, i) => {
+    const own = points[i]?.figures?.[f.metric];
+    if (own === undefined || !(own > 0)) return;
+    const r = (f.max - f.min) / own;
+    if (r > rel) {
+      rel = r;
+      widest = i;
+    }
+  });
+  const w = widest >= 0 ? run.runs[widest]! : null;
+  const wf = widest >= 0 ? spread[widest]! : null;
+  const shown = metrics.includes(y as SpreadMetric);
+  return (
+    <div className="fit-spread" data-testid="sweep-fit-spread" data-status="done">
+      <p className="muted small" data-testid="sweep-fit-spread-result" data-widest={widest} data-min={wf?.min} data-max={wf?.max}>
+        {shown
+          ? `Shaded: each point's ${names}, from the least to the greatest over the fit's ${n} leave-one-out constant sets. `
+          : `The fit spread is of each point's ${names} over the fit's ${n} leave-one-out constant sets; this chart draws ${SWEEP_OUTPUT_BY_KEY.get(y)?.label ?? y}: choose ${figures} as the figure to see it shaded. `}
+        {w && wf && (
+          <>
+            Widest at {run.path} = {valueText(run.path, w.value)}
+            {run.labels[w.series] ? ` (${run.labels[w.series]})` : ''}:{' '}
+            <span className="num">
+              {mpps4(wf.min)} – {mpps4(wf.max)} Mpps
+            </span>
+            , this point {mpps4(points[widest]!.figures![wf.metric]!)} Mpps with the fitted constants.{' '}
+          </>
+        )}
+        What any one measurement moves, not a bound on what the model lacks. The table and the CSV have the same figures.
+      </p>
     </div>
   );
 }

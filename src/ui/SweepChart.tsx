@@ -1,18 +1,20 @@
 import { memo, useMemo } from 'react';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { KNOB_BY_PATH, SWEEP_OUTPUT_BY_KEY, type SweepOutput } from '../engine';
+import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { KNOB_BY_PATH, SWEEP_OUTPUT_BY_KEY, type FitSpread, type SweepOutput } from '../engine';
 import type { SweepRunInfo } from '../state/sweep';
 import { isNumericKnob } from '../state/sweepDraft';
 import { useSweep } from '../state/sweepApp';
+import { sweepSpreadKey, useSpread } from '../state/spreadApp';
 import { useTheme } from '../state/app';
 import type { Theme } from '../state/theme';
 import { ChartFigure } from './ChartFigure';
 import { ChartLegend, useStableAxis } from './ChartParts';
-import { niceAxis, pointRange } from './chartScale';
+import { niceAxis } from './chartScale';
 import { axes } from './chartCommon';
 import { chartPalette } from './chartTheme';
 import { formatSig } from './format';
 import {
+  bandKey,
   compactNumber,
   csvFileName,
   displayUnit,
@@ -23,11 +25,13 @@ import {
   sweepCsv,
   sweepRows,
   sweepTable,
+  sweepYRange,
   valueText,
   xTitle,
   type SweepRow,
 } from './sweepData';
 import { useThrottled } from './useThrottled';
+import { SweepFitSpread } from './FitSpread';
 
 /** The chart follows a running sweep at most this often (ms); the progress line is live. */
 const REDRAW_MS = 150;
@@ -68,19 +72,24 @@ const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProp
     const row = payload[0]?.payload;
     return row ? `${run.path} = ${valueText(run.path, numeric ? Number(row.x) : String(row.x))}` : '';
   }, [run.path, numeric]);
-  const valueFormatter = useMemo(() => (v: unknown) => `${formatSig(Number(v), 4)} ${unit}`, [unit]);
+  // a band's value is its [least, greatest] over the leave-one-out sets
+  const valueFormatter = useMemo(
+    () => (v: unknown) => (Array.isArray(v) ? `${formatSig(Number(v[0]), 4)} – ${formatSig(Number(v[1]), 4)} ${unit}` : `${formatSig(Number(v), 4)} ${unit}`),
+    [unit],
+  );
   const colors = COLORS[theme];
   // Ticks sit on the swept values (every one when few, else an even pick that keeps both ends).
   const xTicks = useMemo(() => (numeric ? pointTicks(xs, log) : undefined), [numeric, xs, log]);
   const y = useStableAxis(useMemo(() => {
-    const r = pointRange(rows as unknown as Record<string, number>[], run.labels.map((_, i) => seriesKey(i)));
+    const r = sweepYRange(rows, run.labels.length);
     return niceAxis(Math.min(0, r.min), r.max, 5, true);
   }, [rows, run.labels]));
+  const banded = rows.some((r) => run.labels.some((_, i) => r[bandKey(i)] !== undefined));
   const legend = run.labels.length > 1 ? run.labels.map((_, i) => ({ key: seriesKey(i), label: seriesName(run, i, output), color: colors[i % colors.length]!, dash: DASHES[i % DASHES.length] })) : [];
   return (
     <div>
     <ChartLegend items={legend} testId="sweep-chart-legend" />
-    <LineChart responsive style={CHART_STYLE} data={rows} margin={MARGIN} accessibilityLayer={false}>
+    <ComposedChart responsive style={CHART_STYLE} data={rows} margin={MARGIN} accessibilityLayer={false}>
       <CartesianGrid stroke={pal.grid} />
       {numeric ? (
         <XAxis
@@ -100,6 +109,21 @@ const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProp
       )}
       <YAxis width={64} domain={y.domain} ticks={y.ticks} tick={ax.tick} tickFormatter={compactNumber} label={yLabel} />
       <Tooltip labelFormatter={tooltipLabel} formatter={valueFormatter} isAnimationActive={false} />
+      {banded &&
+        run.labels.map((_, i) => (
+          <Area
+            key={`band${i}`}
+            type="linear"
+            dataKey={bandKey(i)}
+            name={`${seriesName(run, i, output)}: fit spread`}
+            stroke="none"
+            fill={colors[i % colors.length]}
+            fillOpacity={0.18}
+            connectNulls
+            isAnimationActive={false}
+            activeDot={false}
+          />
+        ))}
       {run.labels.map((_, i) => (
         <Line
           key={i}
@@ -115,7 +139,7 @@ const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProp
           isAnimationActive={false}
         />
       ))}
-    </LineChart>
+    </ComposedChart>
     </div>
   );
 });
@@ -141,10 +165,16 @@ export function SweepChart() {
   const points = useThrottled(livePoints, status === 'running' ? REDRAW_MS : 0);
   const y = SWEEP_OUTPUT_BY_KEY.has(draftY) ? draftY : (run?.def.y ?? draftY);
   const output = SWEEP_OUTPUT_BY_KEY.get(y);
-  const rows = useMemo(() => (run ? sweepRows(run, points, y) : []), [run, points, y]);
+  const sweepId = useSweep((s) => s.sweepId);
+  const spreadKey = useSpread((s) => s.key);
+  const spreadSweep = useSpread((s) => s.sweep);
+  // the spread belongs to the sweep run it was started from
+  const spread: readonly FitSpread[] | null = spreadKey === sweepSpreadKey(sweepId) ? spreadSweep : null;
+  const rows = useMemo(() => (run ? sweepRows(run, points, y, spread) : []), [run, points, y, spread]);
   const finished = useMemo(() => livePoints.filter((p) => p !== null).length, [livePoints]);
   const failed = useMemo(() => livePoints.filter((p) => p !== null && p.error !== null).length, [livePoints]);
   const drawn = useMemo(() => rows.reduce((n, r) => n + Object.keys(r).filter((k) => /^s\d+$/.test(k)).length, 0), [rows]);
+  const bands = useMemo(() => rows.reduce((n, r) => n + Object.keys(r).filter((k) => /^b\d+$/.test(k)).length, 0), [rows]);
 
   if (!run || !output) {
     return (
@@ -158,10 +188,11 @@ export function SweepChart() {
   }
   const { unit } = displayUnit(output);
   return (
+    <>
     <ChartFigure
       testId="sweep-chart"
       className="sweep-chart"
-      dataAttrs={{ 'data-points': finished, 'data-drawn': drawn, 'data-y': y }}
+      dataAttrs={{ 'data-points': finished, 'data-drawn': drawn, 'data-y': y, 'data-bands': bands }}
       title={output.label}
       note={`(${unit} vs ${run.path})`}
       extra={
@@ -170,13 +201,13 @@ export function SweepChart() {
           className="btn btn-small caption-extra"
           data-testid="sweep-csv"
           disabled={finished === 0}
-          onClick={() => download(csvFileName(run), sweepCsv(run, livePoints))}
-          title="Every output of every finished run, full precision, one row per run (CSV)"
+          onClick={() => download(csvFileName(run), sweepCsv(run, livePoints, spread))}
+          title={`Every output of every finished run, full precision, one row per run${spread ? ', with the fit spread of each run\'s headline figure' : ''} (CSV)`}
         >
           Download CSV
         </button>
       }
-      table={() => sweepTable(run, livePoints, y)}
+      table={() => sweepTable(run, livePoints, y, spread)}
     >
       <SweepPlot run={run} rows={rows} output={output} theme={theme} />
       {drawn === 0 && (
@@ -187,5 +218,8 @@ export function SweepChart() {
         </div>
       )}
     </ChartFigure>
+    {/* outside the figure: it stays in view when the figure shows its table */}
+    {status === 'done' && <SweepFitSpread run={run} sweepId={sweepId} y={y} spread={spread} points={livePoints} />}
+    </>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SWEEP_OUTPUTS, defaultScenario, type SweepDef } from '../engine';
+import { SWEEP_OUTPUTS, defaultScenario, type FitSpread, type SweepDef } from '../engine';
 import type { SweepPoint, SweepRunInfo } from '../state/sweep';
-import { compactNumber, csvFileName, isLogSweep, pointTicks, sweepCsv, sweepRows, sweepTable, valueText, xTitle } from './sweepData';
+import { compactNumber, csvFileName, isLogSweep, pointTicks, sweepCsv, sweepRows, sweepTable, sweepYRange, valueText, xTitle } from './sweepData';
 
 const def: SweepDef = {
   spec: 'traffic.flows=1..100:log:3',
@@ -88,6 +88,44 @@ describe('sweep chart data', () => {
     expect(lines[4]!.startsWith("'-1+2,100,")).toBe(true);
     // No field of any row starts with a formula character.
     for (const l of lines.slice(1)) expect(l).not.toMatch(/(^|,)"?[=+@\t]/);
+  });
+
+  describe("with the sweep's fit spread (one per planned run, in plan order)", () => {
+    const sp = (min: number, median: number, max: number, metric: FitSpread['metric'] = 'delivered_pps'): FitSpread => ({ metric, min, median, max, runs: [] });
+    // plan order: series 0 at 1, 10, 100, then series 1; the last one judged by another figure
+    const spread = [sp(1.8e6, 2e6, 2.1e6), sp(1e6, 1e6, 1e6), sp(2.5e6, 3e6, 3.5e6), sp(1e6, 1.1e6, 1.2e6), sp(0.5e6, 0.6e6, 0.7e6), sp(1e6, 1.25e6, 1.5e6, 'forwarded_pps')];
+
+    it("bands each point's least and greatest in display units where the spread is of the figure shown", () => {
+      const rows = sweepRows(run, points, 'delivered_pps', spread);
+      const m = (pps: number) => pps * 1e-6; // Mpps, as the lines
+      expect(rows[0]).toEqual({ x: 1, label: '1', s0: m(2e6), b0: [m(1.8e6), m(2.1e6)], b1: [m(1e6), m(1.2e6)] });
+      // a band whatever became of the run itself (pending, failed): the spread ran of its own
+      expect(rows[1]).toEqual({ x: 10, label: '10', b0: [m(1e6), m(1e6)], b1: [m(0.5e6), m(0.7e6)] });
+      expect(rows[2]).toEqual({ x: 100, label: '100', s0: m(3e6), s1: m(1.25e6), b0: [m(2.5e6), m(3.5e6)] });
+      // another figure shown: no bands at all
+      expect(sweepRows(run, points, 'lro_ratio', spread).some((r) => 'b0' in r || 'b1' in r)).toBe(false);
+      // the y axis takes in the bands' ends
+      expect(sweepYRange(rows, 2)).toEqual({ min: m(0.5e6), max: m(3.5e6) });
+      expect(sweepYRange(sweepRows(run, points, 'delivered_pps'), 2)).toEqual({ min: m(1.25e6), max: m(3e6) });
+    });
+
+    it('gives the table a fit-spread column per series, and the CSV the CLI columns', () => {
+      const t = sweepTable(run, points, 'delivered_pps', spread);
+      expect(t.columns.map((c) => c.key)).toEqual(['x', 's0', 'b0', 's1', 'b1']);
+      expect(t.columns[2]!.label).toBe('legacy: fit spread (Mpps)');
+      expect(t.rows[0]).toEqual({ x: '1', s0: '2.000', b0: '1.800 – 2.100', s1: 'pending', b1: '1.000 – 1.200' });
+      expect(t.rows[2]!.b1).toBe('—');
+      expect(sweepTable(run, points, 'lro_ratio', spread).columns).toHaveLength(3);
+      const csv = sweepCsv(run, points, spread).trim().split('\n');
+      expect(csv[0]!.endsWith(',bottleneck,error,link,fit_metric,fit_min,fit_median,fit_max')).toBe(true);
+      // the finished runs in plan order: 0, 2, 4 (failed), 5
+      expect(csv[1]!.endsWith(',delivered_pps,1800000,2000000,2100000')).toBe(true);
+      expect(csv[3]!.endsWith(',crashed,,delivered_pps,500000,600000,700000')).toBe(true);
+      expect(csv[4]!.endsWith(',forwarded_pps,1000000,1250000,1500000')).toBe(true);
+      // without a spread the CSV is as before
+      expect(sweepCsv(run, points)).toBe(sweepCsv(run, points, null));
+      expect(sweepCsv(run, points).split('\n')[0]!.endsWith(',link')).toBe(true);
+    });
   });
 
   it('formats axes and values', () => {

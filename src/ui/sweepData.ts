@@ -2,7 +2,7 @@
  * Data shaping for the Sweep tab: chart rows (one per point, one column per series), the data
  * table, the CSV export, log-axis ticks. Pure and tested (sweepData.test.ts).
  */
-import { KNOB_BY_PATH, SWEEP_OUTPUTS, SWEEP_OUTPUT_BY_KEY, csvTable, type Knob, type KnobValue, type SweepOutput } from '../engine';
+import { KNOB_BY_PATH, SWEEP_OUTPUTS, SWEEP_OUTPUT_BY_KEY, csvTable, type FitSpread, type Knob, type KnobValue, type SweepOutput } from '../engine';
 import type { SweepPoint, SweepRunInfo } from '../state/sweep';
 import { draftFromSpec, isNumericKnob } from '../state/sweepDraft';
 import type { TableSpec } from './ChartFigure';
@@ -39,18 +39,34 @@ export function seriesKey(i: number): string {
   return `s${i}`;
 }
 
+/** A series' fit-spread band column: [least, greatest] over the leave-one-out sets. */
+export function bandKey(i: number): string {
+  return `b${i}`;
+}
+
+/**
+ * Where a sweep's fit spread (state/spread.ts `sweep`, plan order) gives the figure `y`: each
+ * point is judged by its own workload's figure (`metric`), so a band exists only where that is y.
+ */
+function bandOf(spread: readonly FitSpread[] | null | undefined, i: number, y: string): FitSpread | null {
+  const f = spread?.[i];
+  return f && f.metric === y ? f : null;
+}
+
 /** A line's name: its series label, or the output's label for a sweep without series. */
 export function seriesName(run: Pick<SweepRunInfo, 'labels'>, i: number, o: SweepOutput): string {
   return run.labels[i] || o.label;
 }
 
-export type SweepRow = { x: number | string; label: string } & Record<string, number | string | undefined>;
+export type SweepRow = { x: number | string; label: string } & Record<string, number | string | [number, number] | undefined>;
 
 /**
  * One row per swept value; column `s<i>` holds series i's output there (in display units), absent
- * while that run is pending, failed or has no such figure (an LRO figure with LRO off).
+ * while that run is pending, failed or has no such figure (an LRO figure with LRO off). With a
+ * fit spread of the sweep, `b<i>` holds series i's [least, greatest] over the leave-one-out sets
+ * where the spread is of `y`.
  */
-export function sweepRows(run: SweepRunInfo, points: readonly (SweepPoint | null)[], y: string): SweepRow[] {
+export function sweepRows(run: SweepRunInfo, points: readonly (SweepPoint | null)[], y: string, spread?: readonly FitSpread[] | null): SweepRow[] {
   const o = SWEEP_OUTPUT_BY_KEY.get(y);
   const numeric = isNumericKnob(KNOB_BY_PATH.get(run.path));
   const rows: SweepRow[] = run.values.map((v) => ({ x: numeric ? Number(v) : String(v), label: String(v) }));
@@ -60,7 +76,29 @@ export function sweepRows(run: SweepRunInfo, points: readonly (SweepPoint | null
     const v = p?.figures?.[y];
     if (p && v !== undefined && Number.isFinite(v)) rows[p.point]![seriesKey(p.series)] = v * factor;
   }
+  run.runs.forEach((r, i) => {
+    const f = bandOf(spread, i, y);
+    if (f) rows[r.point]![bandKey(r.series)] = [f.min * factor, f.max * factor];
+  });
   return rows;
+}
+
+/** The y values a chart of `rows` draws: every series' point and both ends of its band. */
+export function sweepYRange(rows: readonly SweepRow[], series: number): { min: number; max: number } {
+  let min = Infinity, max = -Infinity;
+  const see = (v: unknown) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  };
+  for (const r of rows) {
+    for (let i = 0; i < series; i++) {
+      see(r[seriesKey(i)]);
+      const b = r[bandKey(i)];
+      if (Array.isArray(b)) b.forEach(see);
+    }
+  }
+  return Number.isFinite(min) ? { min, max } : { min: NaN, max: NaN };
 }
 
 /**
@@ -102,8 +140,11 @@ export function valueText(path: string, v: KnobValue): string {
   return Number.isInteger(v) && Math.abs(v) >= 10000 ? formatInt(v) : String(v);
 }
 
-/** The chart's data table: one row per swept value, one column per series. */
-export function sweepTable(run: SweepRunInfo, points: readonly (SweepPoint | null)[], y: string): TableSpec {
+/**
+ * The chart's data table: one row per swept value, one column per series, and with a fit spread
+ * of `y` one more per series: its least – greatest over the leave-one-out sets.
+ */
+export function sweepTable(run: SweepRunInfo, points: readonly (SweepPoint | null)[], y: string, spread?: readonly FitSpread[] | null): TableSpec {
   const o = SWEEP_OUTPUT_BY_KEY.get(y) ?? SWEEP_OUTPUTS[0]!;
   const { unit, factor } = displayUnit(o);
   const cells: Record<string, string>[] = run.values.map((v) => ({ x: valueText(run.path, v) }));
@@ -113,23 +154,44 @@ export function sweepTable(run: SweepRunInfo, points: readonly (SweepPoint | nul
     const f = p.figures?.[o.key];
     cells[p.point]![seriesKey(p.series)] = p.error !== null ? 'failed' : f !== undefined && Number.isFinite(f) ? formatSig(f * factor, 4) : '—';
   }
+  const banded = run.runs.some((_, i) => bandOf(spread, i, o.key) !== null);
+  if (banded) {
+    run.labels.forEach((_, si) => run.values.forEach((_v, pi) => (cells[pi]![bandKey(si)] = '—')));
+    run.runs.forEach((r, i) => {
+      const f = bandOf(spread, i, o.key);
+      if (f) cells[r.point]![bandKey(r.series)] = `${formatSig(f.min * factor, 4)} – ${formatSig(f.max * factor, 4)}`;
+    });
+  }
   return {
-    caption: `${o.label}, ${unit}, at each value of ${run.path}`,
-    columns: [{ key: 'x', label: xTitle(run.path), num: true }, ...run.labels.map((_, i) => ({ key: seriesKey(i), label: `${seriesName(run, i, o)} (${unit})`, num: true }))],
+    caption: `${o.label}, ${unit}, at each value of ${run.path}${banded ? ', and its range over the fit\'s leave-one-out constant sets' : ''}`,
+    columns: [
+      { key: 'x', label: xTitle(run.path), num: true },
+      ...run.labels.flatMap((_, i) => [
+        { key: seriesKey(i), label: `${seriesName(run, i, o)} (${unit})`, num: true },
+        ...(banded ? [{ key: bandKey(i), label: `${seriesName(run, i, o)}: fit spread (${unit})`, num: true }] : []),
+      ]),
+    ],
     rows: cells,
   };
 }
 
 /**
  * Every output of every finished run, one row per run in plan order, full precision (the same
- * columns as the CLI's output keys): series, the swept knob, the outputs, bottleneck, error, link.
- * Written by engine/csv.ts, so a label a link brought cannot become a spreadsheet formula.
+ * columns as the CLI's output keys): series, the swept knob, the outputs, bottleneck, error, link;
+ * with a fit spread of the sweep, the CLI's `--fit-spread` columns too (fit_metric, fit_min,
+ * fit_median, fit_max). Written by engine/csv.ts, so a label a link brought cannot become a
+ * spreadsheet formula.
  */
-export function sweepCsv(run: SweepRunInfo, points: readonly (SweepPoint | null)[]): string {
-  const header = ['series', run.path, ...SWEEP_OUTPUTS.map((o) => o.key), 'bottleneck', 'error', 'link'];
-  const rows = points
-    .filter((p): p is SweepPoint => p !== null)
-    .map((p) => [run.labels[p.series] ?? '', p.value, ...SWEEP_OUTPUTS.map((o) => p.figures?.[o.key] ?? NaN), p.bottleneck, p.error, p.link]);
+export function sweepCsv(run: SweepRunInfo, points: readonly (SweepPoint | null)[], spread?: readonly FitSpread[] | null): string {
+  const fit = spread ? ['fit_metric', 'fit_min', 'fit_median', 'fit_max'] : [];
+  const header = ['series', run.path, ...SWEEP_OUTPUTS.map((o) => o.key), 'bottleneck', 'error', 'link', ...fit];
+  const rows: unknown[][] = [];
+  points.forEach((p, i) => {
+    if (p === null) return;
+    const f = spread?.[i];
+    const extra = spread ? (f ? [f.metric, f.min, f.median, f.max] : ['', NaN, NaN, NaN]) : [];
+    rows.push([run.labels[p.series] ?? '', p.value, ...SWEEP_OUTPUTS.map((o) => p.figures?.[o.key] ?? NaN), p.bottleneck, p.error, p.link, ...extra]);
+  });
   return csvTable(header, rows);
 }
 
