@@ -85,7 +85,7 @@ export class HostPath implements TxContext {
   readonly txCeilingPps: number | null = null;
   /** The RX packet-rate ceiling the ingress applies (the NIC's own or its share of the device limit). */
   readonly rxCeilingPps: number | null = null;
-  /** What the device's packet-processing limit leaves RX and TX (hardware.ts deviceShare). */
+  /** What the device's packet-processing limit leaves RX and TX (nics.ts deviceShare). */
   readonly device: { rx: number | null; tx: number | null };
   readonly rings: TxRing[];
   readonly wire: Wire | null;
