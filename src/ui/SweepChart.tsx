@@ -46,6 +46,8 @@ const COLORS: Record<Theme, string[]> = {
   dark: ['#7aa6d6', '#ff8a80', '#7fcf74', '#ffb060', '#d49ad0', '#9adcd6'],
 };
 const DASHES = [undefined, '7 4', '2 3', '10 3 2 3', '4 4', '1 3'];
+/** A fit-spread band's fill: light enough to read the lines through, dark enough to see on each background. */
+const BAND_OPACITY: Record<Theme, number> = { light: 0.18, dark: 0.32 };
 
 interface PlotProps {
   run: SweepRunInfo;
@@ -118,7 +120,7 @@ const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProp
             name={`${seriesName(run, i, output)}: fit spread`}
             stroke="none"
             fill={colors[i % colors.length]}
-            fillOpacity={0.18}
+            fillOpacity={BAND_OPACITY[theme]}
             connectNulls
             isAnimationActive={false}
             activeDot={false}
