@@ -119,6 +119,44 @@ export interface NicPreset {
 /** iflib's software TX ring: ifmp_ring_alloc(&txq->ift_br, 2048, ...) in iflib_queues_alloc. */
 const IFLIB_MP_RING = 2048;
 
+/** Chelsio T520-CR: two 10G ports on a T5 (cxgbe), the T540 shares its entries. */
+const CXGBE_T520: NicPreset = {
+  id: 'cxgbe-t520',
+  driver: 'cxgbe',
+  ifname: 'cxl',
+  title: 'Chelsio T520-CR 10GbE (cxgbe)',
+  linkGbps: 10,
+  speedsGbps: [1, 10],
+  ports: 2,
+  usesIflib: false,
+  queueRule: 'cxgbe',
+  maxQueues: 63, // t5fw_cfg.txt: PF4 has 128 MSI-X; − T4_EXTRA_INTR (2), ÷ 2 ports
+  maxTxQueues: 512, // prior: t5fw_cfg.txt PF4 nethctrl = 1024 Ethernet egress queues ÷ 2 ports
+  msixVectors: 128, // t5fw_cfg.txt [function "4"]
+  defaultRxDesc: 1024, // adapter.h RX_IQ_QSIZE
+  defaultTxDesc: 1024, // adapter.h TX_EQ_QSIZE
+  minDesc: 128, // t4_main.c tweak_tunables raises qsize_{tx,rx}q to 128
+  maxDesc: 65528, // prior: 16-bit queue-size fields, rounded down to a multiple of 8; the driver sets no cap
+  descPow2Required: false,
+  rxDescMultiple: 8, // tweak_tunables rounds qsize_rxq up to a multiple of 8
+  txDescMultiple: 1,
+  rssTableEntries: 128, // prior: firmware-assigned vi->rss_size, read at attach
+  txFlowidTableSize: null,
+  hwCeilingPps: null,
+  txCeilingPps: null,
+  txCeilingParam: null,
+  deviceLimit: null,
+  txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
+  txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
+  txTsoSegmentsMax: 1,
+  rxCompletionBytes: 64, // t4_sge.c: 64-byte ingress-queue entries; egress updates (CPL_SGE_EGR_UPDATE)
+  txCompletionBytes: 64,
+  txReportsRs: false,
+  numaAware: true, // if_alloc_dev (reference doc)
+  udpHashType: true,
+  description: 'Its own mp_ring per TX queue (where mp_ring came from): 14.21 Mpps forwarded on the NIC\'s NUMA domain.',
+};
+
 export const NICS: readonly NicPreset[] = [
   {
     id: 'ixl-x710',
@@ -264,76 +302,15 @@ export const NICS: readonly NicPreset[] = [
     udpHashType: true,
     description: 'The mce of the meeting: 19 Mpps of netperf UDP transmit.',
   },
+  CXGBE_T520,
   {
-    id: 'cxgbe-t520',
-    driver: 'cxgbe',
-    ifname: 'cxl',
-    title: 'Chelsio T520-CR 10GbE (cxgbe)',
-    linkGbps: 10,
-    speedsGbps: [1, 10],
-    ports: 2,
-    usesIflib: false,
-    queueRule: 'cxgbe',
-    maxQueues: 63, // t5fw_cfg.txt: PF4 has 128 MSI-X; − T4_EXTRA_INTR (2), ÷ 2 ports
-    maxTxQueues: 512, // prior: t5fw_cfg.txt PF4 nethctrl = 1024 Ethernet egress queues ÷ 2 ports
-    msixVectors: 128, // t5fw_cfg.txt [function "4"]
-    defaultRxDesc: 1024, // adapter.h RX_IQ_QSIZE
-    defaultTxDesc: 1024, // adapter.h TX_EQ_QSIZE
-    minDesc: 128, // t4_main.c tweak_tunables raises qsize_{tx,rx}q to 128
-    maxDesc: 65528, // prior: 16-bit queue-size fields, rounded down to a multiple of 8; the driver sets no cap
-    descPow2Required: false,
-    rxDescMultiple: 8, // tweak_tunables rounds qsize_rxq up to a multiple of 8
-    txDescMultiple: 1,
-    rssTableEntries: 128, // prior: firmware-assigned vi->rss_size, read at attach
-    txFlowidTableSize: null,
-    hwCeilingPps: null,
-    txCeilingPps: null,
-    txCeilingParam: null,
-    deviceLimit: null,
-    txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
-    txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
-    txTsoSegmentsMax: 1,
-    rxCompletionBytes: 64, // t4_sge.c: 64-byte ingress-queue entries; egress updates (CPL_SGE_EGR_UPDATE)
-    txCompletionBytes: 64,
-    txReportsRs: false,
-    numaAware: true, // if_alloc_dev (reference doc)
-    udpHashType: true,
-    description: 'Its own mp_ring per TX queue (where mp_ring came from): 14.21 Mpps forwarded on the NIC\'s NUMA domain.',
-  },
-  {
+    // the T520's entries, divided by four ports where its comments divide by two
+    ...CXGBE_T520,
     id: 'cxgbe-t540',
-    driver: 'cxgbe',
-    ifname: 'cxl',
     title: 'Chelsio T540-CR 10GbE (cxgbe)',
-    linkGbps: 10,
-    speedsGbps: [1, 10],
     ports: 4, // T540-CR: four 10G ports
-    usesIflib: false,
-    queueRule: 'cxgbe',
     maxQueues: 31, // t5fw_cfg.txt: PF4 has 128 MSI-X; − T4_EXTRA_INTR (2), ÷ 4 ports
     maxTxQueues: 256, // prior: t5fw_cfg.txt PF4 nethctrl = 1024 Ethernet egress queues ÷ 4 ports
-    msixVectors: 128, // t5fw_cfg.txt [function "4"]
-    defaultRxDesc: 1024, // adapter.h RX_IQ_QSIZE
-    defaultTxDesc: 1024, // adapter.h TX_EQ_QSIZE
-    minDesc: 128, // t4_main.c tweak_tunables raises qsize_{tx,rx}q to 128
-    maxDesc: 65528, // prior: 16-bit queue-size fields, rounded down to a multiple of 8; the driver sets no cap
-    descPow2Required: false,
-    rxDescMultiple: 8, // tweak_tunables rounds qsize_rxq up to a multiple of 8
-    txDescMultiple: 1,
-    rssTableEntries: 128, // prior: firmware-assigned vi->rss_size, read at attach
-    txFlowidTableSize: null,
-    hwCeilingPps: null,
-    txCeilingPps: null,
-    txCeilingParam: null,
-    deviceLimit: null,
-    txRingDefaultSoftware: 1023, // t4_sge.c alloc_txq: mp_ring of eq->sidx = qsize − spg_len/EQ_ESIZE (64/64)
-    txNsegments: 1, // eth_tx: a frame's work request; no iflib reserve
-    txTsoSegmentsMax: 1,
-    rxCompletionBytes: 64, // as T520
-    txCompletionBytes: 64,
-    txReportsRs: false,
-    numaAware: true, // if_alloc_dev (reference doc)
-    udpHashType: true,
     description: 'The T5 with four 10G ports: cxgbe\'s own mp_ring per TX queue, as on the T520.',
   },
   {
