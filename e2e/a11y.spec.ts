@@ -1,10 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { PRESETS, encodeLink, presetScenario, setPath } from '../src/engine';
 import { expect, test } from './fixtures';
 
 /**
  * axe-core (WCAG 2.1 A and AA rules, and best practices) finds nothing on the page in either
- * theme: after a run (diagram, charts, summary, compare), on the preset gallery and the Sweep tab.
+ * theme: after a run (diagram, charts, summary, compare), on the preset gallery and the Sweep tab,
+ * and on a finished sweep with its fit spread shaded.
  */
 
 async function violations(page: Page): Promise<string[]> {
@@ -32,5 +34,21 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('sweep-panel')).toBeVisible();
     found.push(...(await violations(page)).map((v) => `sweep: ${v}`));
     expect(found).toEqual([]);
+  });
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`axe finds nothing in the ${theme} theme: a finished sweep with its fit spread`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.emulateMedia({ colorScheme: theme });
+    const base = setPath(presetScenario(PRESETS.find((p) => p.name === 'fwd-ix-82599-atom')!), 'sim.duration_ms', 0.5);
+    await page.goto(`/?fps=0${encodeLink({ scenario: base, sweep: { spec: 'queues.rx=2..4:2', series: [], y: 'forwarded_pps' } })}`);
+    await page.getByTestId('tab-sweep').click();
+    await page.getByTestId('sweep-run').click();
+    await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+    await page.getByTestId('sweep-fit-spread-run').click();
+    await expect(page.getByTestId('sweep-fit-spread')).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+    await expect(page.getByTestId('sweep-chart')).toHaveAttribute('data-bands', '2');
+    expect(await violations(page)).toEqual([]);
   });
 }
