@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { PRESETS, STAGE_LABELS, fitSpread, looParams, looRowNames, measuredFigureFor, presetScenario, runScenario } from '../src/engine';
+import { PRESETS, STAGE_LABELS, calibrationEvidence, fitSpread, looParams, looRowNames, measuredFigureFor, presetScenario, runScenario } from '../src/engine';
 import { expect, test } from './fixtures';
 
 /**
@@ -252,4 +252,37 @@ test('fit spread of a comparison: A and B under each leave-one-out set, B/A as N
   expect(Number(await res.getAttribute('data-min'))).toBe(Math.min(...ratios));
   expect(Number(await res.getAttribute('data-max'))).toBe(Math.max(...ratios));
   await expect(res).toContainText(/B is (above|below) A under every set|B\/A crosses 1 between sets/);
+});
+
+test('a run nobody measured says which calibration rows lie on its path and how far the fit misses them left out; a row says its own', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto('/?fps=0');
+  await choose(page, 'fwd-cxgbe-t580-e5v4-2s');
+  await page.getByTestId('knob-sim.duration_ms').fill('1');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  // the preset is a calibration row: Model vs measured, and no second box
+  await expect(page.getByTestId('measured')).toBeVisible();
+  await expect(page.getByTestId('calibration-behind')).toHaveCount(0);
+  // one knob away from it: the rows of cxgbe forwarding, as the engine lists them
+  await page.getByTestId('knob-queues.rx').fill('12');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('measured')).toHaveCount(0);
+  const scenario = await page.evaluate(() => window.__ringlab!.getState().summary!.scenario);
+  const e = calibrationEvidence(scenario)!;
+  const box = page.getByTestId('calibration-behind');
+  await expect(box).toHaveAttribute('data-rows', String(e.rows.length));
+  expect(Number(await box.getAttribute('data-loo-min'))).toBe(e.loo_min);
+  expect(Number(await box.getAttribute('data-loo-max'))).toBe(e.loo_max);
+  await expect(page.getByTestId('calibration-behind-range')).toHaveText(`−${(-e.loo_min * 100).toFixed(1)} % … +${(e.loo_max * 100).toFixed(1)} %`);
+  await box.locator('summary').click();
+  await expect(box.locator('tbody tr')).toHaveCount(e.rows.length);
+  await expect(box.locator('tbody tr').first()).toContainText(e.rows[0]!.row);
+  // a path no row measures says so
+  await page.getByTestId('knob-traffic.workload').selectOption('receive');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  await expect(box).toHaveAttribute('data-rows', '0');
+  await expect(box).toContainText('No row of calibration.md measures cxgbe receive');
 });

@@ -12,8 +12,11 @@ import {
   getPath,
   SWEEP_OUTPUTS,
   DEFAULT_MEMORY_BUDGET_MIB,
+  calibrationEvidence,
+  calibrationPathText,
   columnsCsv,
   csvRow,
+  measuredFigureFor,
   type FrameBatch,
   type Knob,
   type Preset,
@@ -78,12 +81,33 @@ export function summaryText(s: Summary): string {
     `drops       ${count(dropsTotal)} (${fixed(dropPct, 2)} % of offered${where.length ? `; ${where.join(', ')}` : ''})`,
     `latency     mean ${micros(s.latency_us.mean)} µs, p50 ${micros(s.latency_us.p50)} µs, p99 ${micros(s.latency_us.p99)} µs`,
     `bottleneck  ${s.bottleneck.text}`,
+    ...calibrationLine(s),
     ...s.notes.map((n, i) => `${i === 0 ? 'notes       ' : '            '}${n}`),
     ...(s.invariants.conservation && s.invariants.ring_conservation ? [] : ['WARNING     packet conservation check failed: please report this run (its link is below)']),
     `link        ${s.link}`,
     `            reproduce: npm run -s sim -- --link '${s.link}'`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+const pct = (x: number) => `${x >= 0 ? '+' : '−'}${fixed(Math.abs(x) * 100, 1)} %`;
+
+/**
+ * What calibration.md says about this run: the measurement it reproduces (a calibration row), or
+ * how well the fit predicts the rows on its path when each is left out (engine measured.ts), or
+ * that no row measures that path. The page's "Model vs measured" and "Calibration behind this
+ * result" boxes say the same.
+ */
+function calibrationLine(s: Summary): string[] {
+  const m = measuredFigureFor(s.scenario);
+  if (m) return [`measured    ${mpps(m.measured_pps)} ${SPREAD_WORDS[m.metric]} (calibration.md); this run ${pct(s[m.metric] / m.measured_pps - 1)} against it${m.fit ? `, the fit's leave-one-out ${pct(m.fit.loo_error)}` : ''}`];
+  const e = calibrationEvidence(s.scenario);
+  if (!e) return [];
+  const path = calibrationPathText(e.path);
+  if (e.rows.length === 0) return [`calibration no row of calibration.md measures ${path}: no measurement checks this result`];
+  const n = e.rows.length;
+  const range = n === 1 ? `at ${pct(e.loo_min)}` : `within ${pct(e.loo_min)} … ${pct(e.loo_max)}`;
+  return [`calibration ${n} row${n === 1 ? '' : 's'} of calibration.md measure${n === 1 ? 's' : ''} ${path}; each left out of the fit, the model predicts ${n === 1 ? 'it' : 'them'} ${range}: this run may miss by as much`];
 }
 
 const SPREAD_WORDS: Record<FitSpread['metric'], string> = { forwarded_pps: 'forwarded', tx_pps: 'sent', delivered_pps: 'delivered' };

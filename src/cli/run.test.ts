@@ -1,6 +1,6 @@
 /** runCli in-process (no spawn): output formats, listings and sweeps. cli.test.ts spawns the real binary. */
 import { describe, expect, it } from 'vitest';
-import { FRAME_SERIES, FRAMES_PER_RUN, KNOBS, KNOB_BY_PATH, PRESETS, looRowNames } from '../engine';
+import { FRAME_SERIES, FRAMES_PER_RUN, KNOBS, KNOB_BY_PATH, PRESETS, calibrationEvidence, looRowNames, measuredFigureFor, presetScenario, setPath } from '../engine';
 import { runCli } from './run';
 
 function cli(argv: string[]): { code: number; out: string; err: string } {
@@ -22,6 +22,24 @@ describe('runCli', () => {
     }
     expect(r.out).toMatch(/^link +#v\d+\./m);
     expect(r.out).toMatch(/^scenario +sim\.duration_ms=2 \(other knobs at their defaults\)$/m);
+  });
+
+  it("says what calibration.md has on the run: its measurement, the rows on its path and their leave-one-out errors, or none", () => {
+    const line = (argv: string[], key: string) => cli([...argv, ...SHORT]).out.split('\n').filter((l) => l.startsWith(`${key} `));
+    // a calibration row: the measurement and the fit's leave-one-out on it
+    const row = measuredFigureFor(presetScenario(PRESETS.find((p) => p.name === 'fwd-mlx5-cx4lx-e5v4')!))!;
+    const m = line(['--preset', 'fwd-mlx5-cx4lx-e5v4'], 'measured');
+    expect(m).toHaveLength(1);
+    expect(m[0]).toContain(`${(row.measured_pps / 1e6).toFixed(3)} Mpps forwarded (calibration.md)`);
+    expect(m[0]).toContain(`leave-one-out +${(row.fit!.loo_error * 100).toFixed(1)} %`);
+    // nobody measured it: the rows on its path, as the engine lists them
+    const e = calibrationEvidence(setPath(presetScenario(PRESETS.find((p) => p.name === 'fwd-cxgbe-t580-e5v4-2s')!), 'queues.rx', 12))!;
+    const c = line(['--preset', 'fwd-cxgbe-t580-e5v4-2s', '--set', 'queues.rx=12'], 'calibration');
+    expect(c).toEqual([`calibration ${e.rows.length} rows of calibration.md measure cxgbe forwarding; each left out of the fit, the model predicts them within −${(-e.loo_min * 100).toFixed(1)} % … +${(e.loo_max * 100).toFixed(1)} %: this run may miss by as much`]);
+    expect(line(['--preset', 'fwd-cxgbe-t580-e5v4-2s', '--set', 'queues.rx=12'], 'measured')).toEqual([]);
+    // no row on the path, and nothing at all for the ring (no NIC)
+    expect(line(['--set', 'traffic.workload=receive'], 'calibration')).toEqual(['calibration no row of calibration.md measures mlx5en receive: no measurement checks this result']);
+    expect(cli(['--set', 'traffic.workload=ring', ...SHORT]).out).not.toMatch(/^(calibration|measured) /m);
   });
 
   it('prints the frames as CSV with the FRAME_SERIES columns', () => {

@@ -3,10 +3,16 @@
  * settings) gets that row's measurement, its source, its stated tolerance, and what the fitter
  * reported for it (its in-sample and leave-one-out errors), so the UI can show the measured figure
  * beside the run's own. Only the simulation knobs (duration, seed, frames…) may differ.
+ *
+ * Any other scenario gets the calibration evidence behind it (`calibrationEvidence`): the rows
+ * that run the same driver through the same path, and how well the fit predicts each of them
+ * when it is left out — what a prediction for a configuration nobody measured can be expected to
+ * miss by, and, with no such row, that none of calibration.md measures this path at all.
  */
 import { FIT } from './calibration.generated';
+import { findHost, findNic, type NicDriver } from './hardware';
 import { CALIBRATION_TOLERANCE, PRESETS, presetScenario, type CalibrationTarget } from './presets';
-import type { Scenario } from './scenario';
+import type { Scenario, Workload } from './scenario';
 
 export interface MeasuredFigure {
   preset: string;
@@ -29,9 +35,12 @@ function key(s: Scenario): string {
 }
 
 let index: Map<string, MeasuredFigure> | null = null;
+/** Every row with its scenario, in the presets' order. */
+let rowScenarios: { scenario: Scenario; fig: MeasuredFigure }[] = [];
 
 function build(): Map<string, MeasuredFigure> {
   const m = new Map<string, MeasuredFigure>();
+  rowScenarios = [];
   const fitRows = new Map(FIT ? FIT.rows.map((r) => [r.name, r]) : []);
   for (const p of PRESETS) {
     for (const t of p.targets ?? []) {
@@ -45,8 +54,12 @@ function build(): Map<string, MeasuredFigure> {
         ...(t.gap ? { gap: t.gap } : {}),
         ...(f && FIT ? { fit: { model_pps: f.model_pps, error: f.error, loo_error: f.loo_error, row_duration_ms: FIT.row_duration_ms } } : {}),
       };
-      const k = key(presetScenario(p, t.set));
-      if (!m.has(k)) m.set(k, fig);
+      const scenario = presetScenario(p, t.set);
+      const k = key(scenario);
+      if (!m.has(k)) {
+        m.set(k, fig);
+        rowScenarios.push({ scenario, fig });
+      }
     }
   }
   return m;
@@ -56,4 +69,60 @@ function build(): Map<string, MeasuredFigure> {
 export function measuredFigureFor(s: Scenario): MeasuredFigure | null {
   index ??= build();
   return index.get(key(s)) ?? null;
+}
+
+/** The path a calibration row and a scenario are compared by: a driver, a workload, kernel or netmap. */
+export interface CalibrationPath {
+  driver: NicDriver;
+  workload: Workload;
+  /** Transmit through netmap (pkt-gen) rather than the kernel's if_transmit. */
+  netmap: boolean;
+}
+
+export interface CalibrationEvidence {
+  path: CalibrationPath;
+  /** The calibration rows on this path, in the fit's order, with the fit's errors on each. */
+  rows: { row: string; preset: string; host: string; host_title: string; measured_pps: number; error: number; loo_error: number }[];
+  /** Least and greatest leave-one-out error over those rows (NaN with none). */
+  loo_min: number;
+  loo_max: number;
+}
+
+function pathOf(s: Scenario): CalibrationPath | null {
+  if (s.traffic.workload === 'ring') return null; // no NIC, no driver: nothing fitted applies
+  const nic = findNic(s.nic.model);
+  if (!nic) return null;
+  return { driver: nic.driver, workload: s.traffic.workload, netmap: s.traffic.workload === 'transmit' && s.tx.path === 'netmap' };
+}
+
+/** A calibration path as people say it: "cxgbe forwarding", "ixl netmap transmit", "mlx5en receive". */
+export function calibrationPathText(p: CalibrationPath): string {
+  const what = p.workload === 'forward' ? 'forwarding' : p.workload === 'transmit' ? (p.netmap ? 'netmap transmit' : 'kernel transmit') : p.workload;
+  return `${p.driver} ${what}`;
+}
+
+const samePath = (a: CalibrationPath, b: CalibrationPath) => a.driver === b.driver && a.workload === b.workload && a.netmap === b.netmap;
+
+let evidenceRows: { path: CalibrationPath; fig: MeasuredFigure; host: string }[] | null = null;
+
+/**
+ * The calibration rows that run `s`'s driver through its path (forwarding, kernel or netmap
+ * transmit, receive), with the fitter's in-sample and leave-one-out errors on each: how far the
+ * model misses a measurement of that path it was not fitted to. Null for the ring workload.
+ */
+export function calibrationEvidence(s: Scenario): CalibrationEvidence | null {
+  const path = pathOf(s);
+  if (!path) return null;
+  index ??= build();
+  evidenceRows ??= rowScenarios.flatMap(({ scenario, fig }) => {
+    const p = pathOf(scenario);
+    return p ? [{ path: p, fig, host: scenario.host.preset }] : [];
+  });
+  const order = new Map((FIT?.rows ?? []).map((r, i) => [r.name, i]));
+  const rows = evidenceRows
+    .filter((r) => samePath(r.path, path) && r.fig.fit)
+    .sort((a, b) => (order.get(a.fig.row) ?? 0) - (order.get(b.fig.row) ?? 0))
+    .map((r) => ({ row: r.fig.row, preset: r.fig.preset, host: r.host, host_title: findHost(r.host)?.title ?? r.host, measured_pps: r.fig.measured_pps, error: r.fig.fit!.error, loo_error: r.fig.fit!.loo_error }));
+  const loo = rows.map((r) => r.loo_error);
+  return { path, rows, loo_min: loo.length ? Math.min(...loo) : NaN, loo_max: loo.length ? Math.max(...loo) : NaN };
 }
