@@ -173,6 +173,14 @@ export function MeasuredVsModel({ summary }: { summary: Summary }) {
   );
 }
 
+/** Limits that are not the host's costs (the rows' errors are about those): what to call them. */
+const NOT_HOST: Partial<Record<Summary['bottleneck']['kind'], string>> = {
+  line_rate: 'the line rate',
+  wire: 'the wire',
+  generator: 'the traffic offered',
+  none: 'the traffic offered (nothing saturates)',
+};
+
 /**
  * A run that is no calibration row: the rows of calibration.md on its path (driver, workload,
  * kernel or netmap) and how well the fit predicts each when it is left out (engine
@@ -204,7 +212,8 @@ export function CalibrationBehind({ summary }: { summary: Summary }) {
         <span className="num" data-testid="calibration-behind-range">
           {n === 1 ? signedPct(e.loo_min) : `${signedPct(e.loo_min)} … ${signedPct(e.loo_max)}`}
         </span>{' '}
-        (leave-one-out): this configuration, which nobody measured, may miss by as much.
+        (leave-one-out): this configuration, which nobody measured, may miss by as much
+        {NOT_HOST[summary.bottleneck.kind] ? ` where the host limits it; this run is limited by ${NOT_HOST[summary.bottleneck.kind]}, which the fitted costs do not move` : ''}.
       </p>
       <details>
         <summary>The {n} row{n === 1 ? '' : 's'}</summary>
