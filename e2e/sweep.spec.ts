@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { PRESETS, decodeLink, defaultScenario, encodeLink, fitSpread, planSweep, presetScenario, setPath, type SweepDef } from '../src/engine';
+import { PRESETS, calibrationEvidence, decodeLink, defaultScenario, encodeLink, fitSpread, planSweep, presetScenario, setPath, type SweepDef } from '../src/engine';
 import { formatSig } from '../src/ui/format';
 import { expect, test } from './fixtures';
 
@@ -275,6 +275,10 @@ test("a sweep's fit spread: every point under each leave-one-out set as Node giv
   await openSweepTab(page);
   await page.getByTestId('sweep-run').click();
   await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  // the calibration behind the points: the rows of ix forwarding, as the engine lists them
+  const ev = calibrationEvidence(base)!;
+  await expect(page.getByTestId('sweep-calibration')).toHaveAttribute('data-paths', '1');
+  await expect(page.getByTestId('sweep-calibration')).toContainText(`${ev.rows.length} rows measure ix forwarding, predicted within`);
   const box = page.getByTestId('sweep-fit-spread');
   await expect(box).toHaveAttribute('data-status', 'idle');
   await expect(page.getByTestId('sweep-chart')).toHaveAttribute('data-bands', '0');

@@ -1,4 +1,5 @@
-import { DROP_LABELS, DROP_LOCATIONS, SWEEP_OUTPUT_BY_KEY, calibrationEvidence, calibrationPathText, lroFacts, measuredFigureFor, type CaptureInfo, type Summary } from '../engine';
+import { DROP_LABELS, DROP_LOCATIONS, SWEEP_OUTPUT_BY_KEY, lroFacts, measuredFigureFor, type CaptureInfo, type Summary } from '../engine';
+import { CalibrationBehind, signedPct } from './CalibrationBehind';
 import { appStore, useApp, useCompare } from '../state/app';
 import { sameScenario } from '../state/compare';
 import { exportName, framesCsv, summaryJson } from './exportData';
@@ -114,7 +115,6 @@ function rows(s: Summary, capture: CaptureInfo | null): Row[] {
 }
 
 
-const signedPct = (x: number) => `${x >= 0 ? '+' : '−'}${formatTrim(Math.abs(x) * 100, 1)} %`;
 
 /**
  * A calibrated preset's run beside the measurement it reproduces (engine measuredFigureFor): the
@@ -169,76 +169,6 @@ export function MeasuredVsModel({ summary }: { summary: Summary }) {
           Why the model and the measurement differ: {m.gap}
         </p>
       )}
-    </div>
-  );
-}
-
-/** Limits that are not the host's costs (the rows' errors are about those): what to call them. */
-const NOT_HOST: Partial<Record<Summary['bottleneck']['kind'], string>> = {
-  line_rate: 'the line rate',
-  wire: 'the wire',
-  generator: 'the traffic offered',
-  none: 'the traffic offered (nothing saturates)',
-};
-
-/**
- * A run that is no calibration row: the rows of calibration.md on its path (driver, workload,
- * kernel or netmap) and how well the fit predicts each when it is left out (engine
- * calibrationEvidence) — what a configuration nobody measured may miss by; or that none exists.
- */
-export function CalibrationBehind({ summary }: { summary: Summary }) {
-  if (measuredFigureFor(summary.scenario)) return null; // Model vs measured says it for a row
-  const e = calibrationEvidence(summary.scenario);
-  if (!e) return null;
-  const path = calibrationPathText(e.path);
-  if (e.rows.length === 0) {
-    return (
-      <div className="measured" data-testid="calibration-behind" data-rows={0}>
-        <h3>Calibration behind this result</h3>
-        <p className="muted small">
-          No row of calibration.md measures {path}: this result rests on priors and on constants fitted to other drivers and paths, and no measurement checks it.
-        </p>
-      </div>
-    );
-  }
-  const hosts = [...new Set(e.rows.map((r) => r.host_title))];
-  const n = e.rows.length;
-  return (
-    <div className="measured" data-testid="calibration-behind" data-rows={n} data-loo-min={e.loo_min} data-loo-max={e.loo_max}>
-      <h3>Calibration behind this result</h3>
-      <p className="small">
-        {n} row{n === 1 ? '' : 's'} of calibration.md measure{n === 1 ? 's' : ''} {path}, on {hosts.length > 1 ? `${hosts.slice(0, -1).join(', ')} and ${hosts[hosts.length - 1]}` : hosts[0]}. Each left out of the fit in turn, the model predicts{' '}
-        {n === 1 ? 'it' : 'them'} {n === 1 ? 'at' : 'within'}{' '}
-        <span className="num" data-testid="calibration-behind-range">
-          {n === 1 ? signedPct(e.loo_min) : `${signedPct(e.loo_min)} … ${signedPct(e.loo_max)}`}
-        </span>{' '}
-        (leave-one-out): this configuration, which nobody measured, may miss by as much
-        {NOT_HOST[summary.bottleneck.kind] ? ` where the host limits it; this run is limited by ${NOT_HOST[summary.bottleneck.kind]}, which the fitted costs do not move` : ''}.
-      </p>
-      <details>
-        <summary>The {n} row{n === 1 ? '' : 's'}</summary>
-        <table className="compact">
-          <caption className="visually-hidden">Calibration rows of {path}: measured figure and the fit's errors</caption>
-          <thead>
-            <tr>
-              <th scope="col">row</th>
-              <th scope="col" className="num">measured, Mpps</th>
-              <th scope="col" className="num">in-sample</th>
-              <th scope="col" className="num">leave-one-out</th>
-            </tr>
-          </thead>
-          <tbody>
-            {e.rows.map((r) => (
-              <tr key={r.row}>
-                <td>{r.row}</td>
-                <td className="num">{formatMpps(r.measured_pps)}</td>
-                <td className="num">{signedPct(r.error)}</td>
-                <td className="num">{signedPct(r.loo_error)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
     </div>
   );
 }

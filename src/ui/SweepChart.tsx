@@ -32,6 +32,7 @@ import {
 } from './sweepData';
 import { useThrottled } from './useThrottled';
 import { SweepFitSpread } from './FitSpread';
+import { SweepCalibration } from './CalibrationBehind';
 
 /** The chart follows a running sweep at most this often (ms); the progress line is live. */
 const REDRAW_MS = 150;
@@ -222,6 +223,7 @@ export function SweepChart() {
     </ChartFigure>
     {/* outside the figure: it stays in view when the figure shows its table */}
     {status === 'done' && <SweepFitSpread run={run} sweepId={sweepId} y={y} spread={spread} points={livePoints} />}
+    <SweepCalibration run={run} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SWEEP_OUTPUTS, defaultScenario, type FitSpread, type SweepDef } from '../engine';
+import { PRESETS, SWEEP_OUTPUTS, calibrationEvidence, defaultScenario, presetScenario, setPath, type FitSpread, type SweepDef } from '../engine';
 import type { SweepPoint, SweepRunInfo } from '../state/sweep';
-import { compactNumber, csvFileName, isLogSweep, pointTicks, sweepCsv, sweepRows, sweepTable, sweepYRange, valueText, xTitle } from './sweepData';
+import { compactNumber, csvFileName, isLogSweep, pointTicks, sweepCalibration, sweepCsv, sweepRows, sweepTable, sweepYRange, valueText, xTitle } from './sweepData';
 
 const def: SweepDef = {
   spec: 'traffic.flows=1..100:log:3',
@@ -126,6 +126,17 @@ describe('sweep chart data', () => {
       expect(sweepCsv(run, points)).toBe(sweepCsv(run, points, null));
       expect(sweepCsv(run, points).split('\n')[0]!.endsWith(',link')).toBe(true);
     });
+  });
+
+  it("names the calibration behind a sweep's points: one entry per path they run, as the engine gives it", () => {
+    const base = presetScenario(PRESETS.find((p) => p.name === 'fwd-cxgbe-t580-e5v4-2s')!);
+    const one = sweepCalibration({ base, def: { spec: 'queues.rx=4..12:3', series: [], y: 'forwarded_pps' } });
+    expect(one).toEqual([calibrationEvidence(setPath(base, 'queues.rx', 4))]);
+    // two workloads: two paths (forwarding, receive), in the order the points first run them; the ring has none
+    const two = sweepCalibration({ base, def: { spec: 'traffic.workload=forward..ring', series: [], y: 'forwarded_pps' } });
+    expect(two.map((e) => `${e.path.driver} ${e.path.workload} ${e.path.netmap}`)).toEqual(['cxgbe forward false', 'cxgbe receive false', 'cxgbe transmit false']);
+    expect(two[1]!.rows).toEqual([]);
+    expect(sweepCalibration({ base, def: { spec: 'no.such=1..2', series: [], y: 'forwarded_pps' } })).toEqual([]);
   });
 
   it('formats axes and values', () => {

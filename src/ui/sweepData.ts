@@ -2,7 +2,7 @@
  * Data shaping for the Sweep tab: chart rows (one per point, one column per series), the data
  * table, the CSV export, log-axis ticks. Pure and tested (sweepData.test.ts).
  */
-import { KNOB_BY_PATH, SWEEP_OUTPUTS, SWEEP_OUTPUT_BY_KEY, csvTable, type FitSpread, type Knob, type KnobValue, type SweepOutput } from '../engine';
+import { KNOB_BY_PATH, SWEEP_OUTPUTS, SWEEP_OUTPUT_BY_KEY, calibrationEvidence, calibrationPathText, csvTable, planSweep, type CalibrationEvidence, type FitSpread, type Knob, type KnobValue, type SweepOutput } from '../engine';
 import type { SweepPoint, SweepRunInfo } from '../state/sweep';
 import { draftFromSpec, isNumericKnob } from '../state/sweepDraft';
 import type { TableSpec } from './ChartFigure';
@@ -198,4 +198,19 @@ export function sweepCsv(run: SweepRunInfo, points: readonly (SweepPoint | null)
 /** A file name for the export: `ringlab-sweep-traffic.flows.csv`. */
 export function csvFileName(run: Pick<SweepRunInfo, 'path'>): string {
   return `ringlab-sweep-${run.path.replace(/[^A-Za-z0-9_.-]/g, '_')}.csv`;
+}
+
+/**
+ * The calibration behind a sweep's points (engine calibrationEvidence): one entry per path its
+ * points run (driver, workload, kernel or netmap), in the order they first appear.
+ */
+export function sweepCalibration(run: Pick<SweepRunInfo, 'base' | 'def'>): CalibrationEvidence[] {
+  const plan = planSweep(run.base, run.def);
+  if (!plan.ok) return [];
+  const out = new Map<string, CalibrationEvidence>();
+  for (const r of plan.value.runs) {
+    const e = calibrationEvidence(r.scenario);
+    if (e && !out.has(calibrationPathText(e.path))) out.set(calibrationPathText(e.path), e);
+  }
+  return [...out.values()];
 }
