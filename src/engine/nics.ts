@@ -157,6 +157,44 @@ const CXGBE_T520: NicPreset = {
   description: 'Its own mp_ring per TX queue (where mp_ring came from): 14.21 Mpps forwarded on the NIC\'s NUMA domain.',
 };
 
+/** Intel I350: four 1G ports on igb under iflib (sys/dev/e1000); the i210 shares its entries. */
+const IGB_I350: NicPreset = {
+  id: 'igb-i350',
+  driver: 'igb',
+  ifname: 'igb',
+  title: 'Intel I350 1GbE (igb)',
+  linkGbps: 1,
+  speedsGbps: [0.01, 0.1, 1],
+  ports: 4, // I350-T4
+  usesIflib: true,
+  queueRule: 'iflib',
+  maxQueues: 8, // if_em.c em_set_num_queues: 8 for I350 (I210: 4, I211: 2)
+  maxTxQueues: 8,
+  msixVectors: 10, // prior: I350 datasheet, up to 10 per port (8 queues + admin fit)
+  defaultRxDesc: 1024, // if_em.h EM_DEFAULT_RXD via igb_sctx_init
+  defaultTxDesc: 1024, // EM_DEFAULT_TXD
+  minDesc: 128, // EM_MIN_{TX,RX}D
+  maxDesc: 4096, // IGB_MAX_{TX,RX}D
+  descPow2Required: true,
+  rxDescMultiple: 8, // EM_DBA_ALIGN 128 ÷ 16-byte descriptor (if_em.h comment: TDLEN % 128 == 0)
+  txDescMultiple: 8,
+  rssTableEntries: 128, // igb_initialize_rss_mapping: 32 RETA registers × 4 entries
+  txFlowidTableSize: 64, // em_if_attach_pre leaves isc_rss_table_size unset: iflib defaults to 64
+  hwCeilingPps: null,
+  txCeilingPps: null,
+  txCeilingParam: null,
+  deviceLimit: null,
+  txRingDefaultSoftware: IFLIB_MP_RING,
+  txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
+  txTsoSegmentsMax: 40,
+  rxCompletionBytes: 16, // igb_txrx.c: 16-byte advanced RX descriptors; TX DD bits
+  txCompletionBytes: 64,
+  txReportsRs: true, // iflib_encap sets IPI_TX_INTR by txq_max_rs_deferred; credits_update walks tx_rsq
+  numaAware: false,
+  udpHashType: false, // as the i210 (same driver; calibration.md, D58513)
+  description: 'Gigabit igb under iflib (sys/dev/e1000): up to 8 queues, 1.488 Mpps line rate.',
+};
+
 export const NICS: readonly NicPreset[] = [
   {
     id: 'ixl-x710',
@@ -421,75 +459,16 @@ export const NICS: readonly NicPreset[] = [
     udpHashType: true,
     description: 'The classic 10G part: 0.587 Mpps forwarded on 1 queue, 9.67 on its default 16.',
   },
+  IGB_I350,
   {
-    id: 'igb-i350',
-    driver: 'igb',
-    ifname: 'igb',
-    title: 'Intel I350 1GbE (igb)',
-    linkGbps: 1,
-    speedsGbps: [0.01, 0.1, 1],
-    ports: 4, // I350-T4
-    usesIflib: true,
-    queueRule: 'iflib',
-    maxQueues: 8, // if_em.c em_set_num_queues: 8 for I350 (I210: 4, I211: 2)
-    maxTxQueues: 8,
-    msixVectors: 10, // prior: I350 datasheet, up to 10 per port (8 queues + admin fit)
-    defaultRxDesc: 1024, // if_em.h EM_DEFAULT_RXD via igb_sctx_init
-    defaultTxDesc: 1024, // EM_DEFAULT_TXD
-    minDesc: 128, // EM_MIN_{TX,RX}D
-    maxDesc: 4096, // IGB_MAX_{TX,RX}D
-    descPow2Required: true,
-    rxDescMultiple: 8, // EM_DBA_ALIGN 128 ÷ 16-byte descriptor (if_em.h comment: TDLEN % 128 == 0)
-    txDescMultiple: 8,
-    rssTableEntries: 128, // igb_initialize_rss_mapping: 32 RETA registers × 4 entries
-    txFlowidTableSize: 64, // em_if_attach_pre leaves isc_rss_table_size unset: iflib defaults to 64
-    hwCeilingPps: null,
-    txCeilingPps: null,
-    txCeilingParam: null,
-    deviceLimit: null,
-    txRingDefaultSoftware: IFLIB_MP_RING,
-    txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
-    txTsoSegmentsMax: 40,
-    rxCompletionBytes: 16, // igb_txrx.c: 16-byte advanced RX descriptors; TX DD bits
-    txCompletionBytes: 64,
-    txReportsRs: true, // iflib_encap sets IPI_TX_INTR by txq_max_rs_deferred; credits_update walks tx_rsq
-    numaAware: false,
-    udpHashType: false, // as the i210 (same driver; calibration.md, D58513)
-    description: 'Gigabit igb under iflib (sys/dev/e1000): up to 8 queues, 1.488 Mpps line rate.',
-  },
-  {
+    // the I350's entries: the same igb driver under iflib, one port and four queues
+    ...IGB_I350,
     id: 'igb-i210',
-    driver: 'igb',
-    ifname: 'igb',
     title: 'Intel i210 1GbE (igb)',
-    linkGbps: 1,
-    speedsGbps: [0.01, 0.1, 1],
     ports: 1, // one port per i210; the APU2 carries three
-    usesIflib: true,
-    queueRule: 'iflib',
     maxQueues: 4, // if_em.c em_set_num_queues: 4 for I210
     maxTxQueues: 4,
     msixVectors: 5, // i210 datasheet: 5 MSI-X vectors (4 queues + link)
-    defaultRxDesc: 1024, // if_em.h EM_DEFAULT_RXD via igb_sctx_init
-    defaultTxDesc: 1024, // EM_DEFAULT_TXD
-    minDesc: 128, // EM_MIN_{TX,RX}D
-    maxDesc: 4096, // IGB_MAX_{TX,RX}D
-    descPow2Required: true,
-    rxDescMultiple: 8, // EM_DBA_ALIGN 128 ÷ 16-byte descriptor (if_em.h comment: TDLEN % 128 == 0)
-    txDescMultiple: 8,
-    rssTableEntries: 128, // igb_initialize_rss_mapping: 32 RETA registers × 4 entries
-    txFlowidTableSize: 64, // em_if_attach_pre leaves isc_rss_table_size unset: iflib defaults to 64
-    hwCeilingPps: null,
-    txCeilingPps: null,
-    txCeilingParam: null,
-    deviceLimit: null,
-    txRingDefaultSoftware: IFLIB_MP_RING,
-    txNsegments: 40, // igb_if_attach_pre: IGB_MAX_SCATTER for both
-    txTsoSegmentsMax: 40,
-    rxCompletionBytes: 16, // as I350
-    txCompletionBytes: 64,
-    txReportsRs: true, // iflib_encap sets IPI_TX_INTR by txq_max_rs_deferred; credits_update walks tx_rsq
-    numaAware: false,
     udpHashType: false, // calibration.md (D58513): igb gave forwarded UDP no RSS hash type before that change
     description: 'The APU2\'s 1G port: igb through iflib, 4 queues; forwarded UDP has no RSS hash type before D58513.',
   },
