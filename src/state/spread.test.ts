@@ -61,7 +61,7 @@ describe('the fit-spread store', () => {
     await until(() => store.getState().status !== 'running');
     expect(store.getState().status).toBe('done');
     const sweep = store.getState().sweep!;
-    expect(sweep.map((f) => f.metric)).toEqual(['forwarded_pps', 'forwarded_pps', 'delivered_pps', 'delivered_pps']);
+    expect(sweep.map((f) => f!.metric)).toEqual(['forwarded_pps', 'forwarded_pps', 'delivered_pps', 'delivered_pps']);
     expect(sweep).toEqual(pts.map((s) => fitSpread(s)));
     expect(store.getState().result).toBeNull();
     expect(store.getState().pair).toBeNull();
@@ -69,6 +69,41 @@ describe('the fit-spread store', () => {
     store.getState().start(scenario, 'link-a');
     expect(store.getState().sweep).toBeNull();
     store.getState().cancel();
+  });
+
+  it("a sweep keeps the spread of the points whose runs all finished; a point with a failed run has none, and says why", async () => {
+    // a pool that runs nothing: each scenario's figure is its queues.rx, one scenario over budget
+    const fake = (failing: (s: Scenario) => boolean): EnginePool => ({
+      size: 1,
+      run: (scenarios) =>
+        Promise.resolve({
+          kind: 'done',
+          results: scenarios.map((s) => (failing(s) ? { kind: 'error', message: 'over its memory budget' } : { kind: 'done', summary: { forwarded_pps: s.queues.rx * 1e6 } as never })),
+        }),
+      cancel: () => {},
+      alive: () => 0,
+      dispose: () => {},
+    });
+    const pts = [1, 2, 3].map((q) => setPath(scenario, 'queues.rx', q));
+    const store = createSpreadStore(fake((s) => s.queues.rx === 2));
+    store.getState().startSweep(pts, 'sweep:7');
+    await until(() => store.getState().status !== 'running');
+    expect(store.getState().status).toBe('done');
+    const sweep = store.getState().sweep!;
+    expect(sweep[1]).toBeNull();
+    expect(sweep[0]).toMatchObject({ metric: 'forwarded_pps', min: 1e6, max: 1e6 });
+    expect(sweep[2]).toMatchObject({ min: 3e6, max: 3e6 });
+    expect(store.getState().error).toBe('over its memory budget');
+    // every point with a failure: the spread fails, as a single run's does
+    const all = createSpreadStore(fake(() => true));
+    all.getState().startSweep(pts, 'sweep:8');
+    await until(() => all.getState().status !== 'running');
+    expect(all.getState().status).toBe('error');
+    expect(all.getState().sweep).toBeNull();
+    const one = createSpreadStore(fake((s) => s.queues.rx === 2));
+    one.getState().start(pts[1]!, 'link-x');
+    await until(() => one.getState().status !== 'running');
+    expect(one.getState().status).toBe('error');
   });
 
   it('a sweep of a capture replay or of the ring workload has no fit spread', () => {

@@ -19,8 +19,11 @@ export interface SpreadState {
   result: FitSpread | null;
   /** A comparison's spread (startPair): B/A under each set. */
   pair: RatioSpread | null;
-  /** A sweep's spread (startSweep): each point's figure under each set, in the sweep's plan order. */
-  sweep: FitSpread[] | null;
+  /**
+   * A sweep's spread (startSweep): each point's figure under each set, in the sweep's plan order;
+   * null for a point one of whose runs failed (`error` then holds the first failure's message).
+   */
+  sweep: (FitSpread | null)[] | null;
   error: string | null;
   /** Increases with every start; stale pool callbacks are ignored. */
   id: number;
@@ -41,8 +44,12 @@ const NO_PROGRESS: PoolProgress = { done: 0, total: 0, failed: 0, running: 0 };
 
 export function createSpreadStore(pool: EnginePool): SpreadStore {
   return createStore<SpreadState>()((set, get) => {
-    /** Each scenario under every leave-one-out set (scenario-major); `done` gets each one's own metric per set. */
-    const run = (scenarios: readonly Scenario[], metrics: readonly SpreadMetric[], key: string, done: (values: number[][]) => void) => {
+    /**
+     * Each scenario under every leave-one-out set (scenario-major); `done` gets each one's own
+     * metric per set. Any failed run fails the spread, unless `partial` (a sweep): then a scenario
+     * with a failed run gets null, and the spread fails only when every scenario has one.
+     */
+    const run = (scenarios: readonly Scenario[], metrics: readonly SpreadMetric[], key: string, done: (values: (number[] | null)[]) => void, partial = false) => {
       if (get().status === 'running') pool.cancel();
       const id = get().id + 1;
       const n = looRowNames().length;
@@ -64,13 +71,16 @@ export function createSpreadStore(pool: EnginePool): SpreadStore {
               set({ status: 'cancelled' });
               return;
             }
+            const per = scenarios.map((_, k) => o.results.slice(k * n, (k + 1) * n));
             const failed = o.results.find((r) => r.kind === 'error');
-            if (failed && failed.kind === 'error') {
-              set({ status: 'error', error: failed.message });
+            const firstError = failed && failed.kind === 'error' ? failed.message : null;
+            if (firstError !== null && (!partial || per.every((rs) => rs.some((r) => r.kind === 'error')))) {
+              set({ status: 'error', error: firstError });
               return;
             }
-            done(scenarios.map((_, k) => o.results.slice(k * n, (k + 1) * n).map((r) => (r.kind === 'done' ? r.summary[metrics[k]!] : NaN))));
-            set({ status: 'done' });
+            done(per.map((rs, k) => (rs.every((r) => r.kind === 'done') ? rs.map((r) => (r.kind === 'done' ? r.summary[metrics[k]!] : NaN)) : null)));
+            // a partial spread keeps what the first failure said
+            set({ status: 'done', error: firstError });
           },
           (e: unknown) => {
             if (current()) set({ status: 'error', error: `The fit spread failed: ${e instanceof Error ? e.message : String(e)}` });
@@ -100,7 +110,7 @@ export function createSpreadStore(pool: EnginePool): SpreadStore {
       startSweep(points, key) {
         // each point is judged by its own workload's figure, as the CLI's fit_metric column
         const metrics = points.map(spreadMetric);
-        run(points, metrics, key, (values) => set({ sweep: values.map((v, k) => summarizeSpread(metrics[k]!, v)) }));
+        run(points, metrics, key, (values) => set({ sweep: values.map((v, k) => (v ? summarizeSpread(metrics[k]!, v) : null)) }), true);
       },
 
       cancel() {

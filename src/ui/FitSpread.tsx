@@ -141,9 +141,10 @@ export function FitSpreadPair({ a, b }: { a: Summary; b: Summary }) {
  * leave-one-out set; the chart then shades each series from the least to the greatest figure
  * where it shows the points' headline figure (the CLI's `--sweep … --fit-spread` columns).
  */
-export function SweepFitSpread({ run, sweepId, y, spread, points }: { run: SweepRunInfo; sweepId: number; y: string; spread: readonly Spread[] | null; points: readonly (SweepPoint | null)[] }) {
+export function SweepFitSpread({ run, sweepId, y, spread, points }: { run: SweepRunInfo; sweepId: number; y: string; spread: readonly (Spread | null)[] | null; points: readonly (SweepPoint | null)[] }) {
   const status = useSpread((s) => s.status);
   const key = useSpread((s) => s.key);
+  const error = useSpread((s) => s.error);
   const planned = useMemo(() => sweepSpreadPoints(run), [run]);
   if (!planned) return null;
   const n = looRowNames().length;
@@ -168,6 +169,7 @@ export function SweepFitSpread({ run, sweepId, y, spread, points }: { run: Sweep
   // the point whose band is widest against its own figure (the run with the fitted constants)
   let widest = -1, rel = -1;
   spread.forEach((f, i) => {
+    if (!f) return;
     const own = points[i]?.figures?.[f.metric];
     if (own === undefined || !(own > 0)) return;
     const r = (f.max - f.min) / own;
@@ -176,6 +178,7 @@ export function SweepFitSpread({ run, sweepId, y, spread, points }: { run: Sweep
       widest = i;
     }
   });
+  const missing = spread.filter((f) => f === null).length;
   const w = widest >= 0 ? run.runs[widest]! : null;
   const wf = widest >= 0 ? spread[widest]! : null;
   const shown = metrics.includes(y as SpreadMetric);
@@ -196,6 +199,12 @@ export function SweepFitSpread({ run, sweepId, y, spread, points }: { run: Sweep
           </>
         )}
         What any one measurement moves, not a bound on what the model lacks. The table and the CSV have the same figures.
+        {missing > 0 && (
+          <span className="warn-text" data-testid="sweep-fit-spread-missing">
+            {' '}
+            {missing} of {spread.length} points have no spread: a run of theirs failed ({error}).
+          </span>
+        )}
       </p>
     </div>
   );

@@ -172,7 +172,7 @@ export function SweepChart() {
   const spreadKey = useSpread((s) => s.key);
   const spreadSweep = useSpread((s) => s.sweep);
   // the spread belongs to the sweep run it was started from
-  const spread: readonly FitSpread[] | null = spreadKey === sweepSpreadKey(sweepId) ? spreadSweep : null;
+  const spread: readonly (FitSpread | null)[] | null = spreadKey === sweepSpreadKey(sweepId) ? spreadSweep : null;
   const rows = useMemo(() => (run ? sweepRows(run, points, y, spread) : []), [run, points, y, spread]);
   const finished = useMemo(() => livePoints.filter((p) => p !== null).length, [livePoints]);
   const failed = useMemo(() => livePoints.filter((p) => p !== null && p.error !== null).length, [livePoints]);

@@ -122,6 +122,11 @@ describe('sweep chart data', () => {
       expect(csv[1]!.endsWith(',delivered_pps,1800000,2000000,2100000')).toBe(true);
       expect(csv[3]!.endsWith(',crashed,,delivered_pps,500000,600000,700000')).toBe(true);
       expect(csv[4]!.endsWith(',forwarded_pps,1000000,1250000,1500000')).toBe(true);
+      // a point without a spread (a run of it failed): no band, no cell, empty CSV fields
+      const holed = spread.map((f, i) => (i === 0 ? null : f));
+      expect(sweepRows(run, points, 'delivered_pps', holed)[0]!.b0).toBeUndefined();
+      expect(sweepTable(run, points, 'delivered_pps', holed).rows[0]!.b0).toBe('—');
+      expect(sweepCsv(run, points, holed).trim().split('\n')[1]!.endsWith(',#v3.x,,,,')).toBe(true);
       // without a spread the CSV is as before
       expect(sweepCsv(run, points)).toBe(sweepCsv(run, points, null));
       expect(sweepCsv(run, points).split('\n')[0]!.endsWith(',link')).toBe(true);

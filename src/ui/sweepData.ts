@@ -48,7 +48,7 @@ export function bandKey(i: number): string {
  * Where a sweep's fit spread (state/spread.ts `sweep`, plan order) gives the figure `y`: each
  * point is judged by its own workload's figure (`metric`), so a band exists only where that is y.
  */
-function bandOf(spread: readonly FitSpread[] | null | undefined, i: number, y: string): FitSpread | null {
+function bandOf(spread: readonly (FitSpread | null)[] | null | undefined, i: number, y: string): FitSpread | null {
   const f = spread?.[i];
   return f && f.metric === y ? f : null;
 }
@@ -66,7 +66,7 @@ export type SweepRow = { x: number | string; label: string } & Record<string, nu
  * fit spread of the sweep, `b<i>` holds series i's [least, greatest] over the leave-one-out sets
  * where the spread is of `y`.
  */
-export function sweepRows(run: SweepRunInfo, points: readonly (SweepPoint | null)[], y: string, spread?: readonly FitSpread[] | null): SweepRow[] {
+export function sweepRows(run: SweepRunInfo, points: readonly (SweepPoint | null)[], y: string, spread?: readonly (FitSpread | null)[] | null): SweepRow[] {
   const o = SWEEP_OUTPUT_BY_KEY.get(y);
   const numeric = isNumericKnob(KNOB_BY_PATH.get(run.path));
   const rows: SweepRow[] = run.values.map((v) => ({ x: numeric ? Number(v) : String(v), label: String(v) }));
@@ -144,7 +144,7 @@ export function valueText(path: string, v: KnobValue): string {
  * The chart's data table: one row per swept value, one column per series, and with a fit spread
  * of `y` one more per series: its least – greatest over the leave-one-out sets.
  */
-export function sweepTable(run: SweepRunInfo, points: readonly (SweepPoint | null)[], y: string, spread?: readonly FitSpread[] | null): TableSpec {
+export function sweepTable(run: SweepRunInfo, points: readonly (SweepPoint | null)[], y: string, spread?: readonly (FitSpread | null)[] | null): TableSpec {
   const o = SWEEP_OUTPUT_BY_KEY.get(y) ?? SWEEP_OUTPUTS[0]!;
   const { unit, factor } = displayUnit(o);
   const cells: Record<string, string>[] = run.values.map((v) => ({ x: valueText(run.path, v) }));
@@ -182,7 +182,7 @@ export function sweepTable(run: SweepRunInfo, points: readonly (SweepPoint | nul
  * fit_median, fit_max). Written by engine/csv.ts, so a label a link brought cannot become a
  * spreadsheet formula.
  */
-export function sweepCsv(run: SweepRunInfo, points: readonly (SweepPoint | null)[], spread?: readonly FitSpread[] | null): string {
+export function sweepCsv(run: SweepRunInfo, points: readonly (SweepPoint | null)[], spread?: readonly (FitSpread | null)[] | null): string {
   const fit = spread ? ['fit_metric', 'fit_min', 'fit_median', 'fit_max'] : [];
   const header = ['series', run.path, ...SWEEP_OUTPUTS.map((o) => o.key), 'bottleneck', 'error', 'link', ...fit];
   const rows: unknown[][] = [];
