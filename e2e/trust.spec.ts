@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { PRESETS, STAGE_LABELS, calibrationEvidence, fitSpread, looParams, looRowNames, measuredFigureFor, presetScenario, runScenario } from '../src/engine';
+import { PRESETS, STAGE_LABELS, calibrationEvidence, fitSpread, hostEvidenceText, looParams, looRowNames, measuredFigureFor, presetScenario, runScenario } from '../src/engine';
 import { expect, test } from './fixtures';
 
 /**
@@ -276,6 +276,7 @@ test('a run nobody measured says which calibration rows lie on its path and how 
   expect(Number(await box.getAttribute('data-loo-min'))).toBe(e.loo_min);
   expect(Number(await box.getAttribute('data-loo-max'))).toBe(e.loo_max);
   await expect(page.getByTestId('calibration-behind-range')).toHaveText(`−${(-e.loo_min * 100).toFixed(1)} % … +${(e.loo_max * 100).toFixed(1)} %`);
+  await expect(box.getByTestId('calibration-host')).toHaveText(hostEvidenceText(e.host));
   await box.locator('summary').click();
   await expect(box.locator('tbody tr')).toHaveCount(e.rows.length);
   await expect(box.locator('tbody tr').first()).toContainText(e.rows[0]!.row);

@@ -15,6 +15,7 @@ import {
   calibrationEvidence,
   calibrationPathText,
   columnsCsv,
+  hostEvidenceText,
   csvRow,
   measuredFigureFor,
   type FrameBatch,
@@ -104,10 +105,11 @@ function calibrationLine(s: Summary): string[] {
   const e = calibrationEvidence(s.scenario);
   if (!e) return [];
   const path = calibrationPathText(e.path);
-  if (e.rows.length === 0) return [`calibration no row of calibration.md measures ${path}: no measurement checks this result`];
+  const host = `            ${hostEvidenceText(e.host)}`;
+  if (e.rows.length === 0) return [`calibration no row of calibration.md measures ${path}: no measurement checks this result`, host];
   const n = e.rows.length;
   const range = n === 1 ? `at ${pct(e.loo_min)}` : `within ${pct(e.loo_min)} … ${pct(e.loo_max)}`;
-  return [`calibration ${n} row${n === 1 ? '' : 's'} of calibration.md measure${n === 1 ? 's' : ''} ${path}; each left out of the fit, the model predicts ${n === 1 ? 'it' : 'them'} ${range}: this run may miss by as much`];
+  return [`calibration ${n} row${n === 1 ? '' : 's'} of calibration.md measure${n === 1 ? 's' : ''} ${path}; each left out of the fit, the model predicts ${n === 1 ? 'it' : 'them'} ${range}: this run may miss by as much`, host];
 }
 
 const SPREAD_WORDS: Record<FitSpread['metric'], string> = { forwarded_pps: 'forwarded', tx_pps: 'sent', delivered_pps: 'delivered' };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FIT } from './calibration.generated';
-import { calibrationEvidence, measuredFigureFor } from './measured';
+import { PARAMS } from './costs';
+import { calibrationEvidence, hostEvidenceText, measuredFigureFor } from './measured';
 import { PRESETS, presetScenario } from './presets';
 import { defaultScenario, setPath } from './scenario';
 
@@ -60,6 +61,24 @@ describe('the calibration behind a scenario nobody measured', () => {
     expect(rx.rows).toEqual([]);
     expect(Number.isNaN(rx.loo_min)).toBe(true);
     expect(calibrationEvidence(setPath(defaultScenario(), 'traffic.workload', 'ring'))).toBeNull();
+  });
+
+  it("says what the host's speed per cycle rests on: the Broadwell reference, a fitted factor, or a prior", () => {
+    const on = (host: string) => calibrationEvidence(setPath(defaultScenario(), 'host.preset', host))!.host;
+    const count = (host: string) => rows.filter(({ p, t }) => presetScenario(p, t.set).host.preset === host).length;
+    const bw = on('xeon-e5-2650v4-2s');
+    expect(bw).toMatchObject({ microarch: 'broadwell', ipc: null, custom: false, rows: count('xeon-e5-2650v4-2s') });
+    expect(hostEvidenceText(bw)).toContain('Broadwell cycles are the model\'s reference');
+    const zen = on('ryzen7-8845hs');
+    expect(zen.ipc).toEqual({ name: 'ipc.zen4', value: PARAMS['ipc.zen4'], kind: 'prior' });
+    expect(hostEvidenceText(zen)).toContain('a prior no row fixes');
+    const jag = on('apu2-gx412tc');
+    expect(jag.ipc).toEqual({ name: 'ipc.jaguar', value: PARAMS['ipc.jaguar'], kind: 'fitted' });
+    expect(jag.rows).toBe(count('apu2-gx412tc'));
+    expect(hostEvidenceText(jag)).toBe(`The host's Jaguar cores do ${Number(PARAMS['ipc.jaguar']!.toPrecision(3))}× a Broadwell core's work per cycle (ipc.jaguar), fitted to its ${jag.rows} calibration rows.`);
+    const custom = on('custom');
+    expect(custom).toMatchObject({ custom: true, rows: 0, ipc: null });
+    expect(hostEvidenceText(custom)).toContain("none of calibration.md's machines");
   });
 
   it('puts every row of the fit on exactly one path', () => {

@@ -10,6 +10,7 @@
  * miss by, and, with no such row, that none of calibration.md measures this path at all.
  */
 import { FIT } from './calibration.generated';
+import { HOST_COSTS, PARAMS, PARAM_SPECS } from './costs';
 import { findHost, findNic, type NicDriver } from './hardware';
 import { CALIBRATION_TOLERANCE, PRESETS, presetScenario, type CalibrationTarget } from './presets';
 import type { Scenario, Workload } from './scenario';
@@ -79,8 +80,22 @@ export interface CalibrationPath {
   netmap: boolean;
 }
 
+/** What stands behind the host's speed per cycle: Broadwell is the reference, the others a constant. */
+export interface HostEvidence {
+  /** The host preset's title, and its core's microarchitecture. */
+  title: string;
+  /** host.preset=custom: none of calibration.md's machines. */
+  custom: boolean;
+  microarch: string;
+  /** The constant that scales Broadwell cycles to this core (null for Broadwell itself). */
+  ipc: { name: string; value: number; kind: 'fitted' | 'prior' | 'sourced' } | null;
+  /** Calibration rows measured on this host (any path). */
+  rows: number;
+}
+
 export interface CalibrationEvidence {
   path: CalibrationPath;
+  host: HostEvidence;
   /** The calibration rows on this path, in the fit's order, with the fit's errors on each. */
   rows: { row: string; preset: string; host: string; host_title: string; measured_pps: number; error: number; loo_error: number }[];
   /** Least and greatest leave-one-out error over those rows (NaN with none). */
@@ -100,6 +115,25 @@ export function calibrationPathText(p: CalibrationPath): string {
   const what = p.workload === 'forward' ? 'forwarding' : p.workload === 'transmit' ? (p.netmap ? 'netmap transmit' : 'kernel transmit') : p.workload;
   return `${p.driver} ${what}`;
 }
+
+/**
+ * What the host's speed per cycle rests on, as one sentence (the page and the CLI say the same):
+ * Broadwell is the cycles' reference; another core's factor is fitted to its rows or a prior.
+ */
+export function hostEvidenceText(h: HostEvidence): string {
+  const rows = `${h.rows} calibration row${h.rows === 1 ? '' : 's'}`;
+  const core = CORE_NAMES[h.microarch] ?? h.microarch;
+  if (!h.ipc) {
+    if (h.custom) return "A custom host is none of calibration.md's machines: its cores are taken as Broadwell's, cycle for cycle.";
+    return h.rows > 0 ? `The host, ${h.title}, has ${rows} of its own; Broadwell cycles are the model's reference.` : `The host, ${h.title}, has no calibration row; Broadwell cycles are the model's reference.`;
+  }
+  const f = `${Number(h.ipc.value.toPrecision(3))}× a Broadwell core's work per cycle (${h.ipc.name})`;
+  return h.ipc.kind === 'fitted'
+    ? `The host's ${core} cores do ${f}, fitted to its ${rows}.`
+    : `The host's ${core} cores do ${f}, a ${h.ipc.kind} no row fixes (the host has ${rows}): every figure on it scales with that guess.`;
+}
+
+const CORE_NAMES: Record<string, string> = { broadwell: 'Broadwell', zen4: 'Zen 4', silvermont: 'Silvermont', jaguar: 'Jaguar' };
 
 const samePath = (a: CalibrationPath, b: CalibrationPath) => a.driver === b.driver && a.workload === b.workload && a.netmap === b.netmap;
 
@@ -124,5 +158,14 @@ export function calibrationEvidence(s: Scenario): CalibrationEvidence | null {
     .sort((a, b) => (order.get(a.fig.row) ?? 0) - (order.get(b.fig.row) ?? 0))
     .map((r) => ({ row: r.fig.row, preset: r.fig.preset, host: r.host, host_title: findHost(r.host)?.title ?? r.host, measured_pps: r.fig.measured_pps, error: r.fig.fit!.error, loo_error: r.fig.fit!.loo_error }));
   const loo = rows.map((r) => r.loo_error);
-  return { path, rows, loo_min: loo.length ? Math.min(...loo) : NaN, loo_max: loo.length ? Math.max(...loo) : NaN };
+  const hc = HOST_COSTS[s.host.preset] ?? HOST_COSTS.custom!;
+  const spec = PARAM_SPECS.find((p) => p.name === `ipc.${hc.microarch}`);
+  const host: HostEvidence = {
+    title: findHost(s.host.preset)?.title ?? s.host.preset,
+    custom: findHost(s.host.preset)?.custom ?? true,
+    microarch: hc.microarch,
+    ipc: spec ? { name: spec.name, value: PARAMS[spec.name]!, kind: spec.kind } : null,
+    rows: evidenceRows.filter((r) => r.host === s.host.preset && r.fig.fit).length,
+  };
+  return { path, host, rows, loo_min: loo.length ? Math.min(...loo) : NaN, loo_max: loo.length ? Math.max(...loo) : NaN };
 }

@@ -3,7 +3,7 @@
  * path and how far the fit misses each of them left out (engine measured.ts calibrationEvidence).
  */
 import { useMemo } from 'react';
-import { calibrationEvidence, calibrationPathText, measuredFigureFor, type CalibrationEvidence, type Summary } from '../engine';
+import { calibrationEvidence, calibrationPathText, hostEvidenceText, measuredFigureFor, type CalibrationEvidence, type Summary } from '../engine';
 import type { SweepRunInfo } from '../state/sweep';
 import { formatMpps, formatTrim } from './format';
 import { sweepCalibration } from './sweepData';
@@ -36,6 +36,9 @@ export function CalibrationBehind({ summary }: { summary: Summary }) {
         <p className="muted small">
           No row of calibration.md measures {path}: this result rests on priors and on constants fitted to other drivers and paths, and no measurement checks it.
         </p>
+        <p className="muted small" data-testid="calibration-host">
+          {hostEvidenceText(e.host)}
+        </p>
       </div>
     );
   }
@@ -45,13 +48,15 @@ export function CalibrationBehind({ summary }: { summary: Summary }) {
     <div className="measured" data-testid="calibration-behind" data-rows={n} data-loo-min={e.loo_min} data-loo-max={e.loo_max}>
       <h3>Calibration behind this result</h3>
       <p className="small">
-        {n} row{n === 1 ? '' : 's'} of calibration.md measure{n === 1 ? 's' : ''} {path}, on {hosts.length > 1 ? `${hosts.slice(0, -1).join(', ')} and ${hosts[hosts.length - 1]}` : hosts[0]}. Each left out of the fit in turn, the model predicts{' '}
-        {n === 1 ? 'it' : 'them'} {n === 1 ? 'at' : 'within'}{' '}
+        {n} row{n === 1 ? '' : 's'} of calibration.md measure{n === 1 ? 's' : ''} {path}, on {hosts.length > 1 ? `${hosts.slice(0, -1).join(', ')} and ${hosts[hosts.length - 1]}` : hosts[0]}. {n === 1 ? 'Left out of the fit, the model predicts it at' : 'Each left out of the fit in turn, the model predicts them within'}{' '}
         <span className="num" data-testid="calibration-behind-range">
           {n === 1 ? signedPct(e.loo_min) : `${signedPct(e.loo_min)} … ${signedPct(e.loo_max)}`}
         </span>{' '}
         (leave-one-out): this configuration, which nobody measured, may miss by as much
         {NOT_HOST[summary.bottleneck.kind] ? ` where the host limits it; this run is limited by ${NOT_HOST[summary.bottleneck.kind]}, which the fitted costs do not move` : ''}.
+      </p>
+      <p className="muted small" data-testid="calibration-host">
+        {hostEvidenceText(e.host)}
       </p>
       <details>
         <summary>The {n} row{n === 1 ? '' : 's'}</summary>
