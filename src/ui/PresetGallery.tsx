@@ -49,6 +49,11 @@ export function PresetGallery({ onRun }: { onRun?: (name: string) => void }) {
                         {c.measured}
                       </span>
                     )}
+                    {c.model && (
+                      <span className={`chip chip-measured${c.model.off ? ' chip-off' : ''}`} title={c.model.title} data-testid={`preset-model-${c.name}`}>
+                        {c.model.text}
+                      </span>
+                    )}
                     <span className="card-run" aria-hidden="true">
                       Run ▸
                     </span>

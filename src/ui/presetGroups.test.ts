@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FIT } from '../engine/calibration.generated';
 import { PRESETS } from '../engine';
 import { PRESET_GROUPS, firstSentence, presetCards } from './presetGroups';
 
@@ -32,6 +33,20 @@ describe('preset gallery groups', () => {
     expect(stall.title).toMatch(/^netmap stall/);
     expect(stall.measured).toBe('measured: collapses');
     expect(groups.flatMap((g) => g.cards).find((c) => c.name === 'numa-crossing')!.measured).toBeNull();
+  });
+
+  it("cards of calibrated presets carry the fit's error on their row, flagged beyond ±15 %", () => {
+    const cards = groups.flatMap((g) => g.cards);
+    const fitOf = (name: string) => FIT.rows.find((r) => r.name === name)!;
+    const t580 = cards.find((c) => c.name === 'fwd-cxgbe-t580-e5v4-2s')!;
+    expect(t580.model!.text).toBe(`model −${Math.round(-fitOf('fwd-cxgbe-t580-e5v4-2s').error * 100)} %`);
+    expect(t580.model!.off).toBe(true);
+    expect(t580.model!.title).toContain(`left out of the fit, −${Math.round(-fitOf('fwd-cxgbe-t580-e5v4-2s').loo_error * 100)} %`);
+    const ixl = cards.find((c) => c.name === 'fwd-ixl-x710-ryzen')!;
+    expect(ixl.model!.off).toBe(Math.abs(fitOf('fwd-ixl-x710-ryzen').error) > 0.15);
+    // no fitted row, no chip: an effect preset, and a qualitative one
+    expect(cards.find((c) => c.name === 'numa-crossing')!.model).toBeNull();
+    expect(cards.find((c) => c.name === 'ixl-netmap-stall')!.model).toBeNull();
   });
 
   it('firstSentence keeps decimals and stops at the first full stop', () => {

@@ -2,7 +2,7 @@
  * The preset gallery's grouping and card text, derived from the engine's PRESETS (title,
  * description, calibration targets) and each preset's scenario. Pure; no React.
  */
-import { presetScenario, type Preset } from '../engine';
+import { CALIBRATION_TOLERANCE, measuredFigureFor, presetScenario, type Preset } from '../engine';
 
 export type PresetGroupId = 'forwarding' | 'transmit' | 'receive' | 'cores' | 'ring';
 
@@ -15,7 +15,7 @@ export interface PresetGroupDef {
 }
 
 export const PRESET_GROUPS: readonly PresetGroupDef[] = [
-  { id: 'forwarding', title: 'Forwarding calibration', blurb: 'Router rows of the BSDRP bench lab that the model reproduces within ±10 %.', prefix: 'Forwarding: ' },
+  { id: 'forwarding', title: 'Forwarding calibration', blurb: 'Router rows of the BSDRP bench lab: each card shows the measurement and how far the fitted model is from it.', prefix: 'Forwarding: ' },
   { id: 'transmit', title: 'Transmit / netmap', blurb: 'Kernel UDP senders through the software TX rings vs netmap pkt-gen, and the netmap stall.', prefix: 'Transmit: ' },
   { id: 'receive', title: 'Receive / LRO', blurb: 'Traffic that ends in local sockets: the receive stack and large receive offload.' },
   { id: 'cores', title: 'Cores vs queues & NUMA', blurb: 'Where the queues and the memory sit: idle cores, crossing sockets.' },
@@ -33,6 +33,11 @@ export interface PresetCard {
   /** The measured figure the preset reproduces, when it has one ("measured 12.67 Mpps"). */
   measured: string | null;
   measuredSource: string | null;
+  /**
+   * The fit's error on that row ("model −71 %"), its leave-one-out error, and whether the row is
+   * outside the ±15 % the calibration holds most rows to; null without a fitted row.
+   */
+  model: { text: string; title: string; off: boolean } | null;
 }
 
 /** Which gallery group a preset belongs to, from what it runs. */
@@ -56,11 +61,36 @@ export function firstSentence(text: string): string {
   return (m ? m[1]! : text).trim();
 }
 
+/** The row a card shows: the preset as it is, else its last target. */
+function cardTarget(p: Preset) {
+  return (p.targets ?? []).find((x) => Object.keys(x.set).length === 0) ?? p.targets?.[p.targets.length - 1];
+}
+
 function measuredOf(p: Preset): { text: string; source: string } | null {
-  const t = (p.targets ?? []).find((x) => Object.keys(x.set).length === 0) ?? p.targets?.[p.targets.length - 1];
+  const t = cardTarget(p);
   if (!t) return null;
   if (t.collapseBelow !== undefined) return { text: 'measured: collapses', source: t.source };
   return { text: `measured ${(t.measured / 1e6).toFixed(2)} Mpps`, source: t.source };
+}
+
+const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(Math.round(x * 100))} %`;
+
+/** What the fit makes of the card's row (engine measuredFigureFor, the fit's table). */
+function modelOf(p: Preset): PresetCard['model'] {
+  const t = cardTarget(p);
+  if (!t || t.collapseBelow !== undefined) return null;
+  let fit;
+  try {
+    fit = measuredFigureFor(presetScenario(p, t.set))?.fit;
+  } catch {
+    return null;
+  }
+  if (!fit) return null;
+  return {
+    text: `model ${pct(fit.error)}`,
+    title: `The fitted model is ${pct(fit.error)} off this measurement; left out of the fit, ${pct(fit.loo_error)}.`,
+    off: Math.abs(fit.error) > CALIBRATION_TOLERANCE,
+  };
 }
 
 export function presetCards(presets: readonly Preset[]): { group: PresetGroupDef; cards: PresetCard[] }[] {
@@ -83,6 +113,7 @@ export function presetCards(presets: readonly Preset[]): { group: PresetGroupDef
       workload,
       measured: m?.text ?? null,
       measuredSource: m?.source ?? null,
+      model: modelOf(p),
     };
   });
   return PRESET_GROUPS.map((group) => ({ group, cards: cards.filter((c) => c.group === group.id) })).filter((g) => g.cards.length > 0);
