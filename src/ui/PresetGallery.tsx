@@ -16,8 +16,8 @@ export function PresetGallery({ onRun }: { onRun?: (name: string) => void }) {
   return (
     <div className="gallery" data-testid="preset-gallery">
       <p className="muted gallery-intro">
-        One click loads a preset into the settings and runs it. Every card reproduces a published measurement or shows one effect; the
-        settings stay editable afterwards.
+        One click loads a preset into the settings and runs it. Every card sets up a published measurement (its figure, and how far the
+        fitted model is from it) or shows one effect; the settings stay editable afterwards.
       </p>
       {GROUPS.map(({ group, cards }) => (
         <section key={group.id} className="gallery-group" aria-labelledby={`gallery-${group.id}`} data-testid={`preset-group-${group.id}`}>
