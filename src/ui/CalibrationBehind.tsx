@@ -5,11 +5,8 @@
 import { useMemo } from 'react';
 import { calibrationEvidence, calibrationPathText, hostEvidenceText, measuredFigureFor, type CalibrationEvidence, type Summary } from '../engine';
 import type { SweepRunInfo } from '../state/sweep';
-import { formatMpps, formatTrim } from './format';
+import { formatMpps, signedPercent } from './format';
 import { sweepCalibration } from './sweepData';
-
-/** A signed percentage with one decimal: "+15.5 %", "−71.8 %". */
-export const signedPct = (x: number) => `${x >= 0 ? '+' : '−'}${formatTrim(Math.abs(x) * 100, 1)} %`;
 
 /** Limits that are not the host's costs (the rows' errors are about those): what to call them. */
 const NOT_HOST: Partial<Record<Summary['bottleneck']['kind'], string>> = {
@@ -50,7 +47,7 @@ export function CalibrationBehind({ summary }: { summary: Summary }) {
       <p className="small">
         {n} row{n === 1 ? '' : 's'} of calibration.md measure{n === 1 ? 's' : ''} {path}, on {hosts.length > 1 ? `${hosts.slice(0, -1).join(', ')} and ${hosts[hosts.length - 1]}` : hosts[0]}. {n === 1 ? 'Left out of the fit, the model predicts it at' : 'Each left out of the fit in turn, the model predicts them within'}{' '}
         <span className="num" data-testid="calibration-behind-range">
-          {n === 1 ? signedPct(e.loo_min) : `${signedPct(e.loo_min)} … ${signedPct(e.loo_max)}`}
+          {n === 1 ? signedPercent(e.loo_min) : `${signedPercent(e.loo_min)} … ${signedPercent(e.loo_max)}`}
         </span>{' '}
         (leave-one-out): this configuration, which nobody measured, may miss by as much
         {NOT_HOST[summary.bottleneck.kind] ? ` where the host limits it; this run is limited by ${NOT_HOST[summary.bottleneck.kind]}, which the fitted costs do not move` : ''}.
@@ -75,8 +72,8 @@ export function CalibrationBehind({ summary }: { summary: Summary }) {
               <tr key={r.row}>
                 <td>{r.row}</td>
                 <td className="num">{formatMpps(r.measured_pps)}</td>
-                <td className="num">{signedPct(r.error)}</td>
-                <td className="num">{signedPct(r.loo_error)}</td>
+                <td className="num">{signedPercent(r.error)}</td>
+                <td className="num">{signedPercent(r.loo_error)}</td>
               </tr>
             ))}
           </tbody>
@@ -88,7 +85,7 @@ export function CalibrationBehind({ summary }: { summary: Summary }) {
 
 /** How far the fit misses the rows of a path left out, as one phrase: "within −24.2 % … +15.5 %". */
 function looRangeText(e: CalibrationEvidence): string {
-  return e.rows.length === 1 ? `at ${signedPct(e.loo_min)}` : `within ${signedPct(e.loo_min)} … ${signedPct(e.loo_max)}`;
+  return e.rows.length === 1 ? `at ${signedPercent(e.loo_min)}` : `within ${signedPercent(e.loo_min)} … ${signedPercent(e.loo_max)}`;
 }
 
 /** The calibration behind a sweep's points (Sweep tab, below its chart): per path they run. */

@@ -1,12 +1,12 @@
 import { DROP_LABELS, DROP_LOCATIONS, SWEEP_OUTPUT_BY_KEY, lroFacts, measuredFigureFor, type CaptureInfo, type Summary } from '../engine';
-import { CalibrationBehind, signedPct } from './CalibrationBehind';
+import { CalibrationBehind } from './CalibrationBehind';
 import { appStore, useApp, useCompare } from '../state/app';
 import { sameScenario } from '../state/compare';
 import { exportName, framesCsv, summaryJson } from './exportData';
 import { downloadText } from './exportPng';
 import { BottleneckLink } from './TracePanel';
 import { FitSpread } from './FitSpread';
-import { formatInt, formatMpps, formatNs, formatPercent, formatSig, formatTrim, formatWallMs } from './format';
+import { formatInt, formatMpps, formatNs, formatPercent, formatSig, formatTrim, formatWallMs, signedPercent } from './format';
 
 interface Row {
   key: string;
@@ -148,17 +148,17 @@ export function MeasuredVsModel({ summary }: { summary: Summary }) {
               {formatMpps(model)} Mpps
             </td>
             <td className={within ? 'muted' : 'warn-text'} data-testid="measured-error">
-              {signedPct(err)} against the measurement; the preset states ±{formatTrim(m.tolerance * 100, 0)} % ({within ? 'within it' : 'outside it'})
+              {signedPercent(err)} against the measurement; the preset states ±{formatTrim(m.tolerance * 100, 0)} % ({within ? 'within it' : 'outside it'})
             </td>
           </tr>
           {m.fit && (
             <tr>
               <th scope="row">The fit</th>
               <td className="num" data-testid="measured-fit">
-                {signedPct(m.fit.error)}
+                {signedPercent(m.fit.error)}
               </td>
               <td className="muted">
-                in-sample error of the fitted constants on this row ({formatTrim(m.fit.row_duration_ms, 3)} ms runs: {formatMpps(m.fit.model_pps)} Mpps); leave-one-out {signedPct(m.fit.loo_error)} (the row left out of the fit)
+                in-sample error of the fitted constants on this row ({formatTrim(m.fit.row_duration_ms, 3)} ms runs: {formatMpps(m.fit.model_pps)} Mpps); leave-one-out {signedPercent(m.fit.loo_error)} (the row left out of the fit)
               </td>
             </tr>
           )}

@@ -18,6 +18,11 @@ export function formatTrim(x: number, decimals = 3): string {
   return t === '-0' ? '0' : t;
 }
 
+/** A fraction as a signed percentage: 0.155 → "+15.5 %", −0.712 → "−71.2 %" (`decimals` after the point, trailing zeros trimmed). */
+export function signedPercent(x: number, decimals = 1): string {
+  return `${x >= 0 ? '+' : '−'}${formatTrim(Math.abs(x) * 100, decimals)} %`;
+}
+
 /** Packets per second as Mpps with 3 decimals: 14880952 → "14.881". */
 export function formatMpps(pps: number): string {
   if (!Number.isFinite(pps)) return DASH;

@@ -3,6 +3,7 @@
  * description, calibration targets) and each preset's scenario. Pure; no React.
  */
 import { CALIBRATION_TOLERANCE, measuredFigureFor, presetScenario, type Preset } from '../engine';
+import { signedPercent } from './format';
 
 export type PresetGroupId = 'forwarding' | 'transmit' | 'receive' | 'cores' | 'ring';
 
@@ -73,7 +74,7 @@ function measuredOf(p: Preset): { text: string; source: string } | null {
   return { text: `measured ${(t.measured / 1e6).toFixed(2)} Mpps`, source: t.source };
 }
 
-const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(Math.round(x * 100))} %`;
+const pct = (x: number) => signedPercent(x, 0);
 
 /** What the fit makes of the card's row (engine measuredFigureFor, the fit's table). */
 function modelOf(p: Preset): PresetCard['model'] {
