@@ -36,7 +36,8 @@ export interface PresetCard {
   measuredSource: string | null;
   /**
    * The fit's error on that row ("model −71 %"), its leave-one-out error, and whether the row is
-   * outside the ±15 % the calibration holds most rows to; null without a fitted row.
+   * outside the ±15 % the calibration holds rows to (a preset may state a wider tolerance, with
+   * the reason: the tooltip says so); null without a fitted row.
    */
   model: { text: string; title: string; off: boolean } | null;
 }
@@ -80,16 +81,18 @@ const pct = (x: number) => signedPercent(x, 0);
 function modelOf(p: Preset): PresetCard['model'] {
   const t = cardTarget(p);
   if (!t || t.collapseBelow !== undefined) return null;
-  let fit;
+  let m;
   try {
-    fit = measuredFigureFor(presetScenario(p, t.set))?.fit;
+    m = measuredFigureFor(presetScenario(p, t.set));
   } catch {
     return null;
   }
-  if (!fit) return null;
+  const fit = m?.fit;
+  if (!m || !fit) return null;
+  const stated = m.tolerance > CALIBRATION_TOLERANCE ? `; the preset states ±${Math.round(m.tolerance * 100)} %, and why` : '';
   return {
     text: `model ${pct(fit.error)}`,
-    title: `The fitted model is ${pct(fit.error)} off this measurement; left out of the fit, ${pct(fit.loo_error)}.`,
+    title: `The fitted model is ${pct(fit.error)} off this measurement (rows are held to ±${Math.round(CALIBRATION_TOLERANCE * 100)} %${stated}); left out of the fit, ${pct(fit.loo_error)}.`,
     off: Math.abs(fit.error) > CALIBRATION_TOLERANCE,
   };
 }
