@@ -89,7 +89,7 @@ function modelOf(p: Preset): PresetCard['model'] {
   }
   const fit = m?.fit;
   if (!m || !fit) return null;
-  const stated = m.tolerance > CALIBRATION_TOLERANCE ? `; the preset states ±${Math.round(m.tolerance * 100)} %, and why` : '';
+  const stated = m.tolerance > CALIBRATION_TOLERANCE ? `; the preset states ±${Math.round(m.tolerance * 100)} % and says why` : '';
   return {
     text: `model ${pct(fit.error)}`,
     title: `The fitted model is ${pct(fit.error)} off this measurement (rows are held to ±${Math.round(CALIBRATION_TOLERANCE * 100)} %${stated}); left out of the fit, ${pct(fit.loo_error)}.`,
