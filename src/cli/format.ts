@@ -16,6 +16,7 @@ import {
   calibrationPathText,
   columnsCsv,
   hostEvidenceText,
+  looRange,
   csvRow,
   measuredFigureFor,
   type FrameBatch,
@@ -108,7 +109,7 @@ function calibrationLine(s: Summary): string[] {
   const host = `            ${hostEvidenceText(e.host)}`;
   if (e.rows.length === 0) return [`calibration no row of calibration.md measures ${path}: no measurement checks this result`, host];
   const n = e.rows.length;
-  const range = n === 1 ? `at ${pct(e.loo_min)}` : `within ${pct(e.loo_min)} … ${pct(e.loo_max)}`;
+  const range = `${n === 1 ? 'at' : 'within'} ${looRange(e, pct)}`;
   return [`calibration ${n} row${n === 1 ? '' : 's'} of calibration.md measure${n === 1 ? 's' : ''} ${path}; each left out of the fit, the model predicts ${n === 1 ? 'it' : 'them'} ${range}: this run may miss by as much`, host];
 }
 

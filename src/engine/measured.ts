@@ -35,13 +35,12 @@ function key(s: Scenario): string {
   return JSON.stringify(rest);
 }
 
-let index: Map<string, MeasuredFigure> | null = null;
-/** Every row with its scenario, in the presets' order. */
-let rowScenarios: { scenario: Scenario; fig: MeasuredFigure }[] = [];
+/** The rows by scenario key, and every row with its scenario (the presets' order); built once. */
+let index: { byKey: Map<string, MeasuredFigure>; rows: { scenario: Scenario; fig: MeasuredFigure }[] } | null = null;
 
-function build(): Map<string, MeasuredFigure> {
+function build(): NonNullable<typeof index> {
   const m = new Map<string, MeasuredFigure>();
-  rowScenarios = [];
+  const rowScenarios: { scenario: Scenario; fig: MeasuredFigure }[] = [];
   const fitRows = new Map(FIT ? FIT.rows.map((r) => [r.name, r]) : []);
   for (const p of PRESETS) {
     for (const t of p.targets ?? []) {
@@ -63,13 +62,13 @@ function build(): Map<string, MeasuredFigure> {
       }
     }
   }
-  return m;
+  return { byKey: m, rows: rowScenarios };
 }
 
 /** The calibration row this scenario reproduces, or null. */
 export function measuredFigureFor(s: Scenario): MeasuredFigure | null {
   index ??= build();
-  return index.get(key(s)) ?? null;
+  return index.byKey.get(key(s)) ?? null;
 }
 
 /** The path a calibration row and a scenario are compared by: a driver, a workload, kernel or netmap. */
@@ -133,11 +132,33 @@ export function hostEvidenceText(h: HostEvidence): string {
     : `The host's ${core} cores do ${f}, a ${h.ipc.kind} no row fixes (the host has ${rows}): every figure on it scales with that guess.`;
 }
 
+/**
+ * The leave-one-out errors of a path's rows, each written by `pct`: the one row's ("+14.1 %"), or
+ * least … greatest ("−71.8 % … +47.2 %"). The page and the CLI format percentages their own way.
+ */
+export function looRange(e: CalibrationEvidence, pct: (x: number) => string): string {
+  return e.rows.length === 1 ? pct(e.loo_min) : `${pct(e.loo_min)} … ${pct(e.loo_max)}`;
+}
+
 const CORE_NAMES: Record<string, string> = { broadwell: 'Broadwell', zen4: 'Zen 4', silvermont: 'Silvermont', jaguar: 'Jaguar' };
 
 const samePath = (a: CalibrationPath, b: CalibrationPath) => a.driver === b.driver && a.workload === b.workload && a.netmap === b.netmap;
 
-let evidenceRows: { path: CalibrationPath; fig: MeasuredFigure; host: string }[] | null = null;
+type EvidenceRow = CalibrationEvidence['rows'][number] & { path: CalibrationPath };
+/** The fitted rows with their paths, in the fit's order (built once). */
+let evidenceRows: EvidenceRow[] | null = null;
+
+function buildEvidence(): EvidenceRow[] {
+  index ??= build();
+  const order = new Map((FIT?.rows ?? []).map((r, i) => [r.name, i]));
+  return index.rows
+    .flatMap(({ scenario, fig }) => {
+      const path = pathOf(scenario);
+      const h = scenario.host.preset;
+      return path && fig.fit ? [{ path, row: fig.row, preset: fig.preset, host: h, host_title: findHost(h)?.title ?? h, measured_pps: fig.measured_pps, error: fig.fit.error, loo_error: fig.fit.loo_error }] : [];
+    })
+    .sort((a, b) => (order.get(a.row) ?? 0) - (order.get(b.row) ?? 0));
+}
 
 /**
  * The calibration rows that run `s`'s driver through its path (forwarding, kernel or netmap
@@ -147,25 +168,18 @@ let evidenceRows: { path: CalibrationPath; fig: MeasuredFigure; host: string }[]
 export function calibrationEvidence(s: Scenario): CalibrationEvidence | null {
   const path = pathOf(s);
   if (!path) return null;
-  index ??= build();
-  evidenceRows ??= rowScenarios.flatMap(({ scenario, fig }) => {
-    const p = pathOf(scenario);
-    return p ? [{ path: p, fig, host: scenario.host.preset }] : [];
-  });
-  const order = new Map((FIT?.rows ?? []).map((r, i) => [r.name, i]));
-  const rows = evidenceRows
-    .filter((r) => samePath(r.path, path) && r.fig.fit)
-    .sort((a, b) => (order.get(a.fig.row) ?? 0) - (order.get(b.fig.row) ?? 0))
-    .map((r) => ({ row: r.fig.row, preset: r.fig.preset, host: r.host, host_title: findHost(r.host)?.title ?? r.host, measured_pps: r.fig.measured_pps, error: r.fig.fit!.error, loo_error: r.fig.fit!.loo_error }));
+  evidenceRows ??= buildEvidence();
+  const rows = evidenceRows.filter((r) => samePath(r.path, path)).map(({ path: _path, ...r }) => r);
   const loo = rows.map((r) => r.loo_error);
   const hc = HOST_COSTS[s.host.preset] ?? HOST_COSTS.custom!;
   const spec = PARAM_SPECS.find((p) => p.name === `ipc.${hc.microarch}`);
+  const preset = findHost(s.host.preset);
   const host: HostEvidence = {
-    title: findHost(s.host.preset)?.title ?? s.host.preset,
-    custom: findHost(s.host.preset)?.custom ?? true,
+    title: preset?.title ?? s.host.preset,
+    custom: preset?.custom ?? true,
     microarch: hc.microarch,
     ipc: spec ? { name: spec.name, value: PARAMS[spec.name]!, kind: spec.kind } : null,
-    rows: evidenceRows.filter((r) => r.host === s.host.preset && r.fig.fit).length,
+    rows: evidenceRows.filter((r) => r.host === s.host.preset).length,
   };
   return { path, host, rows, loo_min: loo.length ? Math.min(...loo) : NaN, loo_max: loo.length ? Math.max(...loo) : NaN };
 }

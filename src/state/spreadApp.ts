@@ -4,10 +4,10 @@
  * the Sweep tab's read.
  */
 import { useStore } from 'zustand';
-import { planSweep, type Scenario } from '../engine';
+import type { Scenario } from '../engine';
 import { createEnginePool } from '../../workers/pool';
 import { createSpreadStore, type SpreadState } from './spread';
-import type { SweepRunInfo } from './sweep';
+import { sweepScenarios, type SweepRunInfo } from './sweep';
 
 export const spreadStore = createSpreadStore(createEnginePool());
 
@@ -26,9 +26,8 @@ export function sweepSpreadKey(sweepId: number): string {
  * uses no fitted constant).
  */
 export function sweepSpreadPoints(run: SweepRunInfo): Scenario[] | null {
-  const plan = planSweep(run.base, run.def);
-  if (!plan.ok) return null;
-  const points = plan.value.runs.map((r) => r.scenario);
+  const points = sweepScenarios(run);
+  if (!points) return null;
   return points.every((s) => s.traffic.workload !== 'ring' && s.traffic.interleave !== 'pcap') ? points : null;
 }
 

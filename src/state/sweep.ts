@@ -79,6 +79,23 @@ export interface LoadedNotice {
 
 export type SweepStore = StoreApi<SweepState>;
 
+const planned = new WeakMap<object, Scenario[] | null>();
+
+/**
+ * The scenarios a sweep run ran, in plan order (planSweep of its base and definition, once per
+ * run: the Sweep tab's fit spread and calibration line both read them); null if it cannot be
+ * planned.
+ */
+export function sweepScenarios(run: Pick<SweepRunInfo, 'base' | 'def'>): Scenario[] | null {
+  let s = planned.get(run);
+  if (s === undefined) {
+    const plan = planSweep(run.base, run.def);
+    s = plan.ok ? plan.value.runs.map((r) => r.scenario) : null;
+    planned.set(run, s);
+  }
+  return s;
+}
+
 const NO_PROGRESS: PoolProgress = { done: 0, total: 0, failed: 0, running: 0 };
 
 export function createSweepStore(pool: EnginePool, opts: { draft?: SweepDraft } = {}): SweepStore {
@@ -113,18 +130,21 @@ export function createSweepStore(pool: EnginePool, opts: { draft?: SweepDraft } 
       }
       const { range, labels, runs } = plan.value;
       const startedAt = performance.now();
+      const run: SweepRunInfo = {
+        def,
+        base,
+        path: range.path,
+        values: range.values,
+        labels,
+        runs: runs.map((r) => ({ series: r.series, point: r.point, value: r.value })),
+      };
+      // the plan is made: sweepScenarios need not make it again
+      planned.set(run, runs.map((r) => r.scenario));
       set({
         status: 'running',
         sweepId,
         errors: [],
-        run: {
-          def,
-          base,
-          path: range.path,
-          values: range.values,
-          labels,
-          runs: runs.map((r) => ({ series: r.series, point: r.point, value: r.value })),
-        },
+        run,
         points: new Array<SweepPoint | null>(runs.length).fill(null),
         progress: { done: 0, total: runs.length, failed: 0, running: 0 },
         startedAt,

@@ -3,7 +3,7 @@
  * path and how far the fit misses each of them left out (engine measured.ts calibrationEvidence).
  */
 import { useMemo } from 'react';
-import { calibrationEvidence, calibrationPathText, hostEvidenceText, measuredFigureFor, type CalibrationEvidence, type Summary } from '../engine';
+import { calibrationEvidence, calibrationPathText, hostEvidenceText, looRange, measuredFigureFor, type Summary } from '../engine';
 import type { SweepRunInfo } from '../state/sweep';
 import { formatMpps, signedPercent } from './format';
 import { sweepCalibration } from './sweepData';
@@ -47,7 +47,7 @@ export function CalibrationBehind({ summary }: { summary: Summary }) {
       <p className="small">
         {n} row{n === 1 ? '' : 's'} of calibration.md measure{n === 1 ? 's' : ''} {path}, on {hosts.length > 1 ? `${hosts.slice(0, -1).join(', ')} and ${hosts[hosts.length - 1]}` : hosts[0]}. {n === 1 ? 'Left out of the fit, the model predicts it at' : 'Each left out of the fit in turn, the model predicts them within'}{' '}
         <span className="num" data-testid="calibration-behind-range">
-          {n === 1 ? signedPercent(e.loo_min) : `${signedPercent(e.loo_min)} … ${signedPercent(e.loo_max)}`}
+          {looRange(e, signedPercent)}
         </span>{' '}
         (leave-one-out): this configuration, which nobody measured, may miss by as much
         {NOT_HOST[summary.bottleneck.kind] ? ` where the host limits it; this run is limited by ${NOT_HOST[summary.bottleneck.kind]}, which the fitted costs do not move` : ''}.
@@ -83,11 +83,6 @@ export function CalibrationBehind({ summary }: { summary: Summary }) {
   );
 }
 
-/** How far the fit misses the rows of a path left out, as one phrase: "within −24.2 % … +15.5 %". */
-function looRangeText(e: CalibrationEvidence): string {
-  return e.rows.length === 1 ? `at ${signedPercent(e.loo_min)}` : `within ${signedPercent(e.loo_min)} … ${signedPercent(e.loo_max)}`;
-}
-
 /** The calibration behind a sweep's points (Sweep tab, below its chart): per path they run. */
 export function SweepCalibration({ run }: { run: SweepRunInfo }) {
   const ev = useMemo(() => sweepCalibration(run), [run]);
@@ -99,7 +94,7 @@ export function SweepCalibration({ run }: { run: SweepRunInfo }) {
         .map((e) =>
           e.rows.length === 0
             ? `no row of calibration.md measures ${calibrationPathText(e.path)}`
-            : `${e.rows.length} row${e.rows.length === 1 ? '' : 's'} measure${e.rows.length === 1 ? 's' : ''} ${calibrationPathText(e.path)}, predicted ${looRangeText(e)} when left out of the fit`,
+            : `${e.rows.length} row${e.rows.length === 1 ? '' : 's'} measure${e.rows.length === 1 ? 's' : ''} ${calibrationPathText(e.path)}, predicted ${e.rows.length === 1 ? 'at' : 'within'} ${looRange(e, signedPercent)} when left out of the fit`,
         )
         .join('; ')}
       . Points nobody measured may miss by as much where the host limits them.

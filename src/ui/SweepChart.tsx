@@ -52,12 +52,14 @@ const BAND_OPACITY: Record<Theme, number> = { light: 0.18, dark: 0.32 };
 
 interface PlotProps {
   run: SweepRunInfo;
+  /** Some row has a fit-spread band (bandKey columns). */
+  banded: boolean;
   rows: SweepRow[];
   output: SweepOutput;
   theme: Theme;
 }
 
-const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProps) {
+const SweepPlot = memo(function SweepPlot({ run, rows, output, theme, banded }: PlotProps) {
   const pal = chartPalette(theme);
   const ax = useMemo(() => axes(pal), [pal]);
   const { unit } = displayUnit(output);
@@ -87,7 +89,6 @@ const SweepPlot = memo(function SweepPlot({ run, rows, output, theme }: PlotProp
     const r = sweepYRange(rows, run.labels.length);
     return niceAxis(Math.min(0, r.min), r.max, 5, true);
   }, [rows, run.labels]));
-  const banded = rows.some((r) => run.labels.some((_, i) => r[bandKey(i)] !== undefined));
   const legend = run.labels.length > 1 ? run.labels.map((_, i) => ({ key: seriesKey(i), label: seriesName(run, i, output), color: colors[i % colors.length]!, dash: DASHES[i % DASHES.length] })) : [];
   return (
     <div>
@@ -212,7 +213,7 @@ export function SweepChart() {
       }
       table={() => sweepTable(run, livePoints, y, spread)}
     >
-      <SweepPlot run={run} rows={rows} output={output} theme={theme} />
+      <SweepPlot run={run} rows={rows} output={output} theme={theme} banded={bands > 0} />
       {drawn === 0 && (
         <div className="chart-empty">
           {status === 'running'

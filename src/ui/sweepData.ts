@@ -2,8 +2,8 @@
  * Data shaping for the Sweep tab: chart rows (one per point, one column per series), the data
  * table, the CSV export, log-axis ticks. Pure and tested (sweepData.test.ts).
  */
-import { KNOB_BY_PATH, SWEEP_OUTPUTS, SWEEP_OUTPUT_BY_KEY, calibrationEvidence, calibrationPathText, csvTable, planSweep, type CalibrationEvidence, type FitSpread, type Knob, type KnobValue, type SweepOutput } from '../engine';
-import type { SweepPoint, SweepRunInfo } from '../state/sweep';
+import { KNOB_BY_PATH, SWEEP_OUTPUTS, SWEEP_OUTPUT_BY_KEY, calibrationEvidence, calibrationPathText, csvTable, type CalibrationEvidence, type FitSpread, type Knob, type KnobValue, type SweepOutput } from '../engine';
+import { sweepScenarios, type SweepPoint, type SweepRunInfo } from '../state/sweep';
 import { draftFromSpec, isNumericKnob } from '../state/sweepDraft';
 import type { TableSpec } from './ChartFigure';
 import { formatInt, formatSig } from './format';
@@ -205,11 +205,9 @@ export function csvFileName(run: Pick<SweepRunInfo, 'path'>): string {
  * points run (driver, workload, kernel or netmap), in the order they first appear.
  */
 export function sweepCalibration(run: Pick<SweepRunInfo, 'base' | 'def'>): CalibrationEvidence[] {
-  const plan = planSweep(run.base, run.def);
-  if (!plan.ok) return [];
   const out = new Map<string, CalibrationEvidence>();
-  for (const r of plan.value.runs) {
-    const e = calibrationEvidence(r.scenario);
+  for (const s of sweepScenarios(run) ?? []) {
+    const e = calibrationEvidence(s);
     if (e && !out.has(calibrationPathText(e.path))) out.set(calibrationPathText(e.path), e);
   }
   return [...out.values()];
