@@ -39,10 +39,21 @@ export function intrCpus(s: Scenario): number {
   return Math.max(1, cores * (all > s.host.cores ? 2 : 1));
 }
 
+/**
+ * Whether the driver binds its queues' interrupts the `options RSS` way: cxgbe's
+ * t4_setup_intr_handlers binds RX queue q to rss_getcpu(q % buckets), and rss_init hands the
+ * buckets to every CPU present in turn (CPU_FIRST, CPU_NEXT), whatever its domain.
+ */
+export function rssBinds(s: Scenario): boolean {
+  const nic = findNic(s.nic.model);
+  return !!nic && nic.queueRule === 'cxgbe' && s.host.options_rss;
+}
+
 /** The RX/TX queue counts the run will use: the knob, or the driver's default for 0. */
 export function effectiveQueues(s: Scenario): { rx: number; tx: number; why: string } {
   const nic = findNic(s.nic.model)!;
-  const d = defaultQueueCount(nic, nic.queueRule === 'cxgbe' ? queueCpus(s) : intrCpus(s));
+  const rss = s.host.options_rss ? { cpus: logicalCpus(s) } : null;
+  const d = defaultQueueCount(nic, nic.queueRule === 'cxgbe' ? queueCpus(s) : intrCpus(s), rss);
   const rx = s.queues.rx || d.rx;
   const tx = s.queues.tx || (s.queues.rx && nic.queueRule !== 'cxgbe' ? s.queues.rx : d.tx);
   const local = iflibDomainLocal(s) ? ` on the ${intrCpus(s)} CPUs of the NIC's domain ${s.nic.numa_domain} (bus_get_cpus INTR_CPUS)` : '';

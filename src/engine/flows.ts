@@ -58,6 +58,11 @@ export interface FlowOptions {
   simpleTx: boolean;
   /** Flows a traffic source defines (a capture): RSS hash and M_HASHTYPE of each; `flows` is then their count. */
   defined?: { hash: Uint32Array; hashType: Uint8Array } | null;
+  /**
+   * cxgbe under `options RSS`: the kernel's bucket count. vi_full_init fills the NIC's table from
+   * the kernel's (entry i → bucket i & (buckets − 1) → RX queue bucket mod nrxq).
+   */
+  rssBuckets?: number;
 }
 
 export class Flows {
@@ -80,7 +85,7 @@ export class Flows {
     this.rxq = new Int32Array(F);
     this.txq = new Int32Array(F);
     this.txRule = txQueueRule(nic, o.simpleTx);
-    const reta = new RssIndirection(nic.rssTableEntries, Math.max(1, o.nrxq));
+    const reta = new RssIndirection(nic.rssTableEntries, Math.max(1, o.nrxq), o.rssBuckets);
     const mask = nic.txFlowidTableSize ? nic.txFlowidTableSize - 1 : 0xffffffff;
     const def = o.defined ?? null;
     for (let f = 0; f < F; f++) {

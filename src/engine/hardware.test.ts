@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HOST_COSTS } from './costs';
 import {
-  HOSTS, NICS, defaultQueueCount, deviceShare, findHost, findNic, hostCpus, validateDescCount, validateQueueRequest,
+  HOSTS, NICS, defaultQueueCount, deviceShare, rssBuckets, findHost, findNic, hostCpus, validateDescCount, validateQueueRequest,
   type NicPreset,
 } from './hardware';
 import { isPow2 } from './rss';
@@ -79,6 +79,25 @@ describe('NIC presets', () => {
       if (n.msixVectors !== null) expect(n.msixVectors).toBeGreaterThan(1);
     }
     expect(findNic('nope')).toBeUndefined();
+  });
+});
+
+describe('options RSS (rss_config.c rss_init)', () => {
+  it('keeps at least twice as many buckets as CPUs, a power of 2, at most 128', () => {
+    const cases: [number, number][] = [[1, 1], [2, 4], [3, 8], [4, 8], [8, 16], [12, 32], [24, 64], [32, 64], [48, 128], [64, 128], [128, 128], [256, 128]];
+    for (const [cpus, buckets] of cases) expect([cpus, rssBuckets(cpus)]).toEqual([cpus, buckets]);
+  });
+
+  it('gives cxgbe one queue per bucket, RX within its MSI-X vectors; iflib and mlx5en keep their own counts', () => {
+    expect(defaultQueueCount(nic('cxgbe-t580'), 32, { cpus: 32 })).toMatchObject({ rx: 63, tx: 64 });
+    expect(defaultQueueCount(nic('cxgbe-t540'), 8, { cpus: 8 })).toMatchObject({ rx: 16, tx: 16 });
+    expect(defaultQueueCount(nic('cxgbe-t540'), 32, { cpus: 32 })).toMatchObject({ rx: 31, tx: 64 });
+    // the rule counts every CPU rss_init saw, SMT threads included, not cxgbe's own nc
+    expect(defaultQueueCount(nic('cxgbe-t520'), 24, { cpus: 48 })).toMatchObject({ rx: 63, tx: 128 });
+    for (const id of ['ix-82599', 'ixl-xl710', 'igb-i210', 'mlx5-cx4lx']) {
+      const { rx, tx } = defaultQueueCount(nic(id), 24);
+      expect(defaultQueueCount(nic(id), 24, { cpus: 24 })).toMatchObject({ rx, tx });
+    }
   });
 });
 

@@ -26,17 +26,53 @@ const IFLIB_ADMIN_VECTORS = 1;
 const CXGBE_NTXQ = 16;
 const CXGBE_NRXQ = 8;
 
+/** rss_config.c: RSS_MAXBITS (the indirection table's 128 entries) and RSS_MAXCPUS = 1 << (bits − 1). */
+const RSS_MAXBITS = 7;
+const RSS_MAXCPUS = 1 << (RSS_MAXBITS - 1);
+
+/**
+ * The kernel's RSS bucket count with `options RSS` on `ncpu` CPUs (every CPU present, SMT threads
+ * included): rss_init (sys/net/rss_config.c) counts the CPUs (at most RSS_MAXCPUS), takes
+ * rss_bits = fls(ncpus − 1) + 1 — at least twice as many buckets as CPUs — at most RSS_MAXBITS, and
+ * one bucket on a uniprocessor. net.inet.rss.buckets.
+ */
+export function rssBuckets(ncpu: number): number {
+  checkCpus(ncpu);
+  const n = Math.min(ncpu, RSS_MAXCPUS);
+  if (n <= 1) return 1;
+  const fls = 32 - Math.clz32(n - 1);
+  return 1 << Math.min(fls + 1, RSS_MAXBITS);
+}
+
+/** A kernel built with `options RSS`: the CPUs rss_init counted. */
+export interface KernelRss {
+  readonly cpus: number;
+}
+
 /**
  * The queue counts the driver picks by itself on a host with `ncpu` CPUs (mp_ncpus, or the CPUs in
- * the device's interrupt set; logical CPUs when SMT is on). Assumes a kernel without `options RSS`.
+ * the device's interrupt set; logical CPUs when SMT is on).
  * - iflib (iflib_msix_init): queues = min(CPUs, MSI-X − admin); rx = min(queues, driver max);
  *   tx = min(CPUs, driver max); then both become min(rx, tx) unless override_qs_enable is set.
  * - mlx5en: one channel (an RX and a TX queue) per completion vector; mlx5_enable_msix asks for one
  *   per CPU (per port of the function), at most 256 − 3 vectors.
- * - cxgbe (tweak_tunables): nrxq = min(8, CPUs), ntxq = min(16, CPUs).
+ * - cxgbe (tweak_tunables): nrxq = min(8, CPUs), ntxq = min(16, CPUs); with `options RSS` (`rss`)
+ *   both are rss_getnumbuckets(), which cfg_itype_and_nqueues then fits into the MSI-X vectors
+ *   (RX) and the egress queues (TX) of each port.
+ * iflib.c has no RSS code (it does not include opt_rss.h), so `rss` changes nothing for iflib;
+ * mlx5en's RSS branches are not modelled.
  */
-export function defaultQueueCount(nic: NicPreset, ncpu: number): QueueCount {
+export function defaultQueueCount(nic: NicPreset, ncpu: number, rss: KernelRss | null = null): QueueCount {
   checkCpus(ncpu);
+  if (rss !== null && nic.queueRule === 'cxgbe') {
+    const b = rssBuckets(rss.cpus);
+    return {
+      rx: Math.min(b, nic.maxQueues),
+      tx: Math.min(b, nic.maxTxQueues),
+      why: `cxgbe with options RSS: nrxq = ntxq = rss_getnumbuckets() = ${b} for ${rss.cpus} CPUs` +
+        (b > nic.maxQueues ? `, RX at most ${nic.maxQueues} per port (MSI-X vectors)` : ''),
+    };
+  }
   switch (nic.queueRule) {
     case 'iflib': {
       const queues = Math.min(ncpu, msixQueueLimit(nic));

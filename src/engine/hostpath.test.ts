@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RxQueueSummary, TxQueueSummary } from './index';
-import { findPreset } from './presets';
+import { findPreset, presetScenario } from './presets';
 import { applyKnob, defaultScenario, parseScenario, setPath, type Scenario } from './scenario';
 import { FRAMES_PER_RUN, Simulation, runScenario, type Summary } from './sim';
 
@@ -125,6 +125,33 @@ describe('packet path: mechanisms', () => {
     // Half the spread queues now run across the interconnect from the NIC: they pay for it.
     expect(spread.cores[12]!.cycles_by_stage.numa).toBeGreaterThan(0);
     expect(packed.cores[2]!.cycles_by_stage.numa).toBe(0);
+  });
+
+  it('options RSS: cxgbe takes a queue per bucket, bound to every CPU of both domains, and forwards more than its 8 local queues', () => {
+    const t580 = (rss: boolean) => runScenario(setPath(presetScenario(findPreset('fwd-cxgbe-t580-e5v4-2s')!, { 'host.options_rss': rss }), 'sim.duration_ms', 2)).summary;
+    const off = t580(false), on = t580(true);
+    const domainOf = (cpu: number) => (cpu < 16 ? 0 : 1); // 2 × 16 cores, no SMT
+    expect(rxq(off).length).toBe(8);
+    expect(new Set(rxq(off).map((q) => domainOf(q.cpu)))).toEqual(new Set([0]));
+    // 64 buckets for 32 CPUs; 63 RX queues fit the MSI-X vectors of each port
+    expect(rxq(on).length).toBe(63);
+    expect(txq(on).length).toBe(64);
+    expect(new Set(rxq(on).map((q) => q.cpu)).size).toBe(32);
+    expect(new Set(rxq(on).map((q) => domainOf(q.cpu)))).toEqual(new Set([0, 1]));
+    expect(on.forwarded_pps).toBeGreaterThan(2 * off.forwarded_pps);
+    expect(on.notes.some((n) => n.includes('rss_getcpu') && n.includes('performance will be impacted'))).toBe(true);
+    // bucket 63 falls back on queue 0 (63 mod 63): that queue takes twice the flows
+    const arrived = rxq(on).map((q) => q.arrived);
+    const others = arrived.slice(1).reduce((a, b) => a + b, 0) / (arrived.length - 1);
+    expect(arrived[0]!).toBeGreaterThan(1.6 * others);
+  });
+
+  it('options RSS changes nothing iflib does (sys/net/iflib.c has no RSS code), and says so', () => {
+    const ixl = (rss: boolean) => runScenario(setPath(presetScenario(findPreset('fwd-ixl-x710-ryzen')!, { 'host.options_rss': rss }), 'sim.duration_ms', 2)).summary;
+    const off = ixl(false), on = ixl(true);
+    const strip = (s: Summary) => ({ ...noWall(s), scenario: null, link: null, notes: null });
+    expect(strip(on)).toEqual(strip(off));
+    expect(on.notes.filter((n) => !off.notes.includes(n))).toEqual([expect.stringMatching(/^options RSS: ixl queues are placed as without it here \(sys\/net\/iflib\.c has no RSS code\)/)]);
   });
 
   it('a larger rx_budget means fewer passes per packet for iflib drivers', () => {

@@ -22,7 +22,7 @@ import { CostModel, OP } from './costmodel';
 import { Cpus, STACK_DEPTH } from './cpus';
 import { EV_ARRIVAL, EV_EGR_UPDATE, EV_IRQ, EV_LRO_FLUSH, EV_NM_WAKE, EV_SEND } from './events';
 import { Flows } from './flows';
-import { deviceShare, findHost, findNic, minCeiling, txCeiling, txReserve, type NicPreset } from './hardware';
+import { deviceShare, findHost, findNic, minCeiling, rssBuckets, txCeiling, txReserve, type NicPreset } from './hardware';
 import { Histogram } from './histogram';
 import { Ingress } from './ingress';
 import { Ledger } from './ledger';
@@ -33,7 +33,7 @@ import type { Prng } from './prng';
 import type { RxSource } from './rxsource';
 import { RXQ_ARMED, RXQ_QUEUED, RxQueues } from './rxqueue';
 import { RxTasks } from './rxtask';
-import { effectiveQueues, iflibDomainLocal, type Scenario } from './scenario';
+import { effectiveQueues, iflibDomainLocal, logicalCpus, rssBinds, type Scenario } from './scenario';
 import { EV_TIMER, LazyMin, type Scheduler } from './scheduler';
 import { Senders } from './senders';
 import { SharedLine } from './sharedline';
@@ -155,10 +155,12 @@ export class HostPath implements TxContext {
       useLogicalCores: s.queues.use_logical_cores,
       irqSpread: s.queues.irq_spread,
       onlyDomain: (nic.driver === 'cxgbe' && !transmit) || iflibDomainLocal(s) ? s.nic.numa_domain : -1,
+      rssBind: rssBinds(s),
     });
     this.rxCpu = place.rx;
     this.txCpu = place.tx;
     this.notes.push(`${q.rx} RX / ${q.tx} TX queues (${q.why})`);
+    if (s.host.options_rss) this.notes.push(this.rssNote(s, q.rx));
 
     // The TX software path: the driver's own where it has one, else tx.path.
     const netmap = transmit && s.tx.path === 'netmap';
@@ -287,6 +289,7 @@ export class HostPath implements TxContext {
         flows: replay ? replay.nflows : s.traffic.flows, mix: s.traffic.mix, nrxq: q.rx, ntxq: Math.max(1, q.tx),
         udpHashType: s.nic.udp_hashtype, simpleTx: this.txKind === 'simple',
         defined: replay ? { hash: replay.flowHash!, hashType: replay.hashType! } : null,
+        rssBuckets: rssBinds(s) ? rssBuckets(logicalCpus(s)) : undefined,
       });
       const budget = nic.usesIflib ? s.iflib.rx_budget : OWN_RX_BUDGET[nic.driver] ?? s.iflib.rx_budget;
       if (!nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${budget} packets per pass (iflib.rx_budget does not apply)`);
@@ -456,6 +459,17 @@ export class HostPath implements TxContext {
     } else if (kind === EV_NM_WAKE) {
       if (this.netmap!.wake(arg)) this.wake(this.nrx + this.ntx + arg, true);
     }
+  }
+
+  /** What `options RSS` does to this run's queues. */
+  private rssNote(s: Scenario, nrx: number): string {
+    const cpus = logicalCpus(s), b = rssBuckets(cpus);
+    if (!rssBinds(s)) {
+      return `options RSS: ${this.nic.driver} queues are placed as without it here (${this.nic.usesIflib ? 'sys/net/iflib.c has no RSS code' : 'mlx5en\'s RSS branches are not modelled'}); the driver's RSS hash set (rss_gethashconfig: UDP by addresses only) is not modelled`;
+    }
+    const spread = s.host.numa_domains > 1 ? `, across all ${s.host.numa_domains} domains (rss_init knows no domains)` : '';
+    const mismatch = nrx !== b ? `; nrxq ${nrx} ≠ ${b} buckets: cxgbe warns "performance will be impacted" (vi_full_init), bucket → queue is bucket mod ${nrx}` : '';
+    return `options RSS: ${b} buckets for ${cpus} CPUs; cxgbe binds RX queue q's interrupt to rss_getcpu(q mod ${b}), the CPUs in turn${spread}${mismatch}`;
   }
 
   /** Where the device-limit ceilings come from, for the notes. */

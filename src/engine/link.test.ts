@@ -79,6 +79,22 @@ describe('share links', () => {
     expect(r.state.baseline!.traffic.load).toBe(0.5);
   });
 
+  it('migrates a v4 link (and its baseline) to v5: a kernel without options RSS, what every v4 link meant', () => {
+    const v4 = defaultScenarioAt(4) as unknown as Record<string, Record<string, unknown>>;
+    expect(v4.host!.options_rss).toBeUndefined();
+    const baseline = JSON.parse(JSON.stringify(v4)) as Record<string, Record<string, unknown>>;
+    baseline.nic!.model = 'cxgbe-t580';
+    const r = decodeLink(fragment({ v: 4, scenario: { ...v4, nic: { ...v4.nic, model: 'cxgbe-t520' } }, baseline }, 4));
+    expect(r.ok, r.ok ? '' : r.details.join('; ')).toBe(true);
+    if (!r.ok || r.empty) return;
+    expect(r.state.scenario.host.options_rss).toBe(false);
+    expect(r.state.baseline!.host.options_rss).toBe(false);
+    expect(r.state.baseline!.nic.model).toBe('cxgbe-t580');
+    // the migration fills only what is missing: a v4 payload that holds the knob keeps its value
+    const named = decodeLink(fragment({ v: 4, scenario: { ...v4, host: { ...v4.host, options_rss: true } } }, 4));
+    expect(named.ok && !named.empty && named.state.scenario.host.options_rss).toBe(true);
+  });
+
   it('refuses links from a newer format and mismatched inner versions', () => {
     expectCleanError(decodeLink(fragment({ v: 99, scenario: defaultScenario() }, 99)));
     const r = decodeLink(fragment({ v: 99, scenario: defaultScenario() }, 99));

@@ -85,6 +85,8 @@ const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, 
   // knob v4 added takes its `legacy` value from the knob table, the behaviour v3 links meant.
   // A pinned baseline is a scenario of the same format and migrates the same way.
   3: (p) => ({ ...p, v: 4, scenario: addKnobsOf(asObject(p.scenario), 3), ...(p.baseline !== undefined ? { baseline: addKnobsOf(asObject(p.baseline), 3) } : {}) }),
+  // v4 → v5 added host.options_rss: a v4 link meant a kernel without it (its legacy value).
+  4: (p) => ({ ...p, v: 5, scenario: addKnobsOf(asObject(p.scenario), 4), ...(p.baseline !== undefined ? { baseline: addKnobsOf(asObject(p.baseline), 4) } : {}) }),
 };
 
 class MigrationRefused extends Error {}

@@ -20,9 +20,9 @@ import { echoQuoted, formatIssues } from './echo';
 // The rules between knobs and the queue and CPU facts they rest on (crosscheck.ts) are part of
 // what a scenario is: importers of scenario get them from here too.
 export { echoKey, echoQuoted } from './echo';
-export { crossCheck, crossCheckIssues, effectiveQueues, iflibDomainLocal, intrCpus, logicalCpus, queueCpus, type CrossCheckIssue, type IssuePart } from './crosscheck';
+export { crossCheck, crossCheckIssues, effectiveQueues, iflibDomainLocal, intrCpus, logicalCpus, queueCpus, rssBinds, type CrossCheckIssue, type IssuePart } from './crosscheck';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export type KnobGroup = 'Host' | 'NIC & queues' | 'iflib' | 'TX path' | 'LRO' | 'NUMA' | 'Traffic' | 'Simulation';
 
@@ -123,6 +123,11 @@ const KNOB_TABLE = [
     path: 'host.afdata_rlock', group: 'Host', kind: 'bool', label: 'arpresolve IF_AFDATA_RLOCK', workloads: ['forward'], default: false, since: 4, legacy: true,
     help: '12-head before r334118 (May 2018): arpresolve takes the egress ifnet\'s IF_AFDATA_RLOCK for every forwarded packet, a rwlock word every CPU writes. No effect on 13 and later.',
     freebsd: 'arpresolve / IF_AFDATA_RLOCK (removed by r334118)',
+  },
+  {
+    path: 'host.options_rss', group: 'Host', kind: 'bool', label: 'Kernel options RSS', workloads: NIC_PATH, default: false, since: 5, legacy: false,
+    help: 'A kernel built with options RSS (GENERIC has none). cxgbe then takes rss_getnumbuckets() RX and TX queues (at least twice the CPUs, a power of 2, at most 128; RX capped by the MSI-X vectors) and binds RX queue q\'s interrupt to bucket q\'s CPU, round robin over every CPU of every domain. iflib has no RSS code: its queues do not change.',
+    freebsd: 'options RSS; rss_init (net.inet.rss.buckets), t4_main.c tweak_tunables, t4_setup_intr_handlers',
   },
   {
     path: 'forward.ip_redirect', group: 'Host', kind: 'bool', label: 'net.inet.ip.redirect', workloads: ['forward'], default: true, since: 4, legacy: false,

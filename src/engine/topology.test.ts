@@ -41,4 +41,15 @@ describe('topology', () => {
     const many = placeQueues(buildTopology(4, false, 1), 6, 6, packed);
     expect(Array.from(many.rx)).toEqual([0, 1, 2, 3, 0, 1]);
   });
+
+  it('options RSS binds cxgbe queue q to CPU q mod ncpu, whatever the domain and the other options', () => {
+    const t = buildTopology(16, false, 2);
+    const p = placeQueues(t, 20, 20, { ...packed, coreOffset: 5, irqSpread: true, onlyDomain: 0, rssBind: true });
+    expect(Array.from(p.rx)).toEqual([...Array.from({ length: 16 }, (_, i) => i), 0, 1, 2, 3]);
+    expect(Array.from(p.tx)).toEqual(Array.from(p.rx));
+    expect(new Set(Array.from(p.rx).map((c) => t.domain[c])).size).toBe(2);
+    // with SMT, rss_init's CPUs are the hardware threads: both threads of a core get a queue
+    const smt = placeQueues(buildTopology(4, true, 1), 4, 4, { ...packed, rssBind: true });
+    expect(Array.from(smt.rx)).toEqual([0, 1, 2, 3]);
+  });
 });

@@ -14,6 +14,9 @@
  * `options RSS`): x86 `intr_next_cpu(domain)` hands each vector the next CPU, round robin, among
  * `intr_cpus` of the device's NUMA domain — physical cores only unless
  * `machdep.hyperthreading_intr_allowed` (here `use_logical_cores`). `onlyDomain` ≥ 0 is that rule.
+ * Under `options RSS` (`rssBind`) it binds RX queue q to rss_getcpu(q % buckets): rss_init gave
+ * bucket b the b-th CPU present, wrapping, over every logical CPU of every domain; so queue q runs
+ * on CPU q mod ncpu. Its TX queues go the same way here (their tasks: the egress updates).
  */
 export interface Topology {
   /** Logical CPUs. */
@@ -48,6 +51,8 @@ export interface PlacementOptions {
   irqSpread: boolean;
   /** Place only on CPUs of this domain (cxgbe: intr_next_cpu); −1: every CPU. */
   onlyDomain?: number;
+  /** cxgbe under `options RSS`: queue q on CPU q mod ncpu (the other options do not apply). */
+  rssBind?: boolean;
 }
 
 /** CPUs iflib may use for queue tasks, in the order it hands them out. */
@@ -72,6 +77,11 @@ export function placeQueues(t: Topology, nrx: number, ntx: number, o: PlacementO
   const order = dom >= 0 ? all.filter((c) => t.domain[c] === dom) : all;
   const n = order.length;
   const rx = new Int32Array(nrx), tx = new Int32Array(ntx);
+  if (o.rssBind) {
+    for (let i = 0; i < nrx; i++) rx[i] = i % t.ncpu;
+    for (let i = 0; i < ntx; i++) tx[i] = i % t.ncpu;
+    return { rx, tx };
+  }
   const slots = o.separateTxrx ? nrx + ntx : Math.max(nrx, ntx);
   // Packed: consecutive CPUs from core_offset. Spread: an even stride over every CPU.
   const stride = o.irqSpread && slots < n ? n / slots : 1;
