@@ -46,13 +46,18 @@ export function intrCpus(s: Scenario): number {
  */
 export function rssBinds(s: Scenario): boolean {
   const nic = findNic(s.nic.model);
-  return !!nic && nic.queueRule === 'cxgbe' && s.host.options_rss;
+  return !!nic && nic.queueRule === 'cxgbe' && s.host.options_rss && !netmapTransmit(s);
+}
+
+/** netmap pkt-gen transmit: cxgbe's netmap queues are its own (hw.cxgbe.nnmtxq), which RSS does not size. */
+function netmapTransmit(s: Scenario): boolean {
+  return s.traffic.workload === 'transmit' && s.tx.path === 'netmap';
 }
 
 /** The RX/TX queue counts the run will use: the knob, or the driver's default for 0. */
 export function effectiveQueues(s: Scenario): { rx: number; tx: number; why: string } {
   const nic = findNic(s.nic.model)!;
-  const rss = s.host.options_rss ? { cpus: logicalCpus(s) } : null;
+  const rss = s.host.options_rss && !netmapTransmit(s) ? { cpus: logicalCpus(s) } : null;
   const d = defaultQueueCount(nic, nic.queueRule === 'cxgbe' ? queueCpus(s) : intrCpus(s), rss);
   const rx = s.queues.rx || d.rx;
   const tx = s.queues.tx || (s.queues.rx && nic.queueRule !== 'cxgbe' ? s.queues.rx : d.tx);

@@ -154,6 +154,14 @@ describe('packet path: mechanisms', () => {
     expect(on.notes.filter((n) => !off.notes.includes(n))).toEqual([expect.stringMatching(/^options RSS: ixl queues are placed as without it here \(sys\/net\/iflib\.c has no RSS code\)/)]);
   });
 
+  it('options RSS leaves cxgbe netmap transmit alone: its rings are the netmap queues, which RSS does not size', () => {
+    const nm = (rss: boolean) => runScenario(setPath(presetScenario(findPreset('cxgbe-40g-netmap-tx')!, { 'host.options_rss': rss }), 'sim.duration_ms', 1)).summary;
+    const off = nm(false), on = nm(true);
+    const strip = (s: Summary) => ({ ...noWall(s), scenario: null, link: null, notes: null });
+    expect(strip(on)).toEqual(strip(off));
+    expect(on.notes.some((n) => n.includes('hw.cxgbe.nnmtxq'))).toBe(true);
+  });
+
   it('a larger rx_budget means fewer passes per packet for iflib drivers', () => {
     const base = { 'nic.model': 'ix-82599', 'queues.rx': 1, 'queues.tx': 1, 'sim.duration_ms': 10 };
     const b16 = runScenario(fwd(base)).summary;
