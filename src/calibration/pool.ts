@@ -1,6 +1,7 @@
 /** A pool of worker threads that evaluate calibration rows (node only). */
 import { Worker } from 'node:worker_threads';
 import type { Params } from '../engine/index';
+import type { RowAssumption } from './rows';
 
 export interface Job {
   row: number;
@@ -17,9 +18,10 @@ export class RowPool {
   /** Row evaluations done (for the report). */
   evaluations = 0;
 
-  constructor(n: number) {
+  /** `assume`: the what-if settings the workers' rows carry (rows.ts), as the fitter's rows do. */
+  constructor(n: number, assume: RowAssumption | null = null) {
     for (let i = 0; i < n; i++) {
-      const w = new Worker(new URL('./worker-boot.mjs', import.meta.url));
+      const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { assume } });
       w.on('message', (m: { id: number; value: number }) => {
         const p = this.pending.get(m.id)!;
         this.pending.delete(m.id);

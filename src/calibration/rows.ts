@@ -18,13 +18,24 @@ export interface CalibrationRow {
 /** Simulated time per row in the fit and in its check (long enough to be past the rings' fill). */
 export const ROW_DURATION_MS = 2;
 
-export function calibrationRows(): CalibrationRow[] {
+/**
+ * Settings a what-if fit adds to the rows of some presets (`npm run calibrate -- --assume K=V --on
+ * PRESET`): what the rows' source does not state, tried without touching the committed fit. A
+ * row's own settings win over the assumption.
+ */
+export interface RowAssumption {
+  set: Record<string, string | number | boolean>;
+  presets: string[];
+}
+
+export function calibrationRows(assume: RowAssumption | null = null): CalibrationRow[] {
   const out: CalibrationRow[] = [];
   for (const p of PRESETS) {
     for (const t of p.targets ?? []) {
       if (t.collapseBelow !== undefined) continue;
-      const set = Object.entries(t.set).map(([k, v]) => `${k}=${v}`).join(' ');
-      out.push({ name: set ? `${p.name} ${set}` : p.name, preset: p.name, set: t.set, metric: t.metric, measured: t.measured, source: t.source });
+      const own = assume !== null && assume.presets.includes(p.name) ? { ...assume.set, ...t.set } : t.set;
+      const set = Object.entries(own).map(([k, v]) => `${k}=${v}`).join(' ');
+      out.push({ name: set ? `${p.name} ${set}` : p.name, preset: p.name, set: own, metric: t.metric, measured: t.measured, source: t.source });
     }
   }
   return out;
