@@ -49,7 +49,7 @@ export function rssBinds(s: Scenario): boolean {
   return !!nic && nic.queueRule === 'cxgbe' && s.host.options_rss && !netmapTransmit(s);
 }
 
-/** netmap pkt-gen transmit: cxgbe's netmap queues are its own (hw.cxgbe.nnmtxq), which RSS does not size. */
+/** netmap pkt-gen transmit: cxgbe's netmap queues are its own (vi->nnmtxq, sized by their own tunables), which RSS does not size. */
 function netmapTransmit(s: Scenario): boolean {
   return s.traffic.workload === 'transmit' && s.tx.path === 'netmap';
 }

@@ -465,7 +465,7 @@ export class HostPath implements TxContext {
   private rssNote(s: Scenario, nrx: number): string {
     const cpus = logicalCpus(s), b = rssBuckets(cpus);
     if (!rssBinds(s)) {
-      const why = this.nic.usesIflib ? 'sys/net/iflib.c has no RSS code' : this.nic.driver === 'cxgbe' ? 'netmap uses cxgbe\'s own netmap queues, hw.cxgbe.nnmtxq' : 'mlx5en\'s RSS branches are not modelled';
+      const why = this.nic.usesIflib ? 'sys/net/iflib.c has no RSS code' : this.nic.driver === 'cxgbe' ? 'netmap uses cxgbe\'s own netmap queues, vi->nnmtxq, sized by its own netmap tunables' : 'mlx5en\'s RSS branches are not modelled';
       return `options RSS: ${this.nic.driver} queues are placed as without it here (${why}); the driver's RSS hash set (rss_gethashconfig: UDP by addresses only) is not modelled`;
     }
     const spread = s.host.numa_domains > 1 ? `, across all ${s.host.numa_domains} domains (rss_init knows no domains)` : '';
