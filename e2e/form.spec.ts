@@ -1,4 +1,4 @@
-import { KNOBS, PRESETS, defaultScenario, getPath, presetScenario } from '../src/engine';
+import { KNOBS, PRESETS, defaultScenario, getPath, knobIgnoredWhy, presetScenario, setPath } from '../src/engine';
 import { expect, test } from './fixtures';
 
 test('every knob has a labelled input with range hints and a tooltip', async ({ page }) => {
@@ -106,6 +106,22 @@ test('knobs the chosen workload does not use are dimmed, not hidden', async ({ p
     await expect(page.getByTestId(`knob-${k.path}`)).toBeEnabled();
   }
   await expect(page.locator('.field[data-knob="queues.tx_desc"]')).not.toHaveClass(/unused/);
+});
+
+test('a knob this NIC or TX path never reads says so beside it, with the engine\'s reason', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('preset').selectOption('fwd-cxgbe-t520-e5v4');
+  await expect(page.getByTestId('ignored-queues.core_offset')).toHaveCount(0);
+  await page.getByTestId('knob-queues.core_offset').fill('4');
+  const why = knobIgnoredWhy(setPath(presetScenario(PRESETS.find((p) => p.name === 'fwd-cxgbe-t520-e5v4')!), 'queues.core_offset', 4), 'queues.core_offset');
+  expect(why).toMatch(/intr_next_cpu/);
+  await expect(page.getByTestId('ignored-queues.core_offset')).toHaveText(new RegExp(`no effect here: ${why!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  // iflib reads core_offset: on an ixl preset the same value has an effect, and the note goes
+  await page.getByTestId('preset').selectOption('fwd-ixl-x710-ryzen');
+  await page.getByTestId('knob-queues.core_offset').fill('4');
+  await expect(page.getByTestId('ignored-queues.core_offset')).toHaveCount(0);
+  await page.getByTestId('knob-host.options_rss').check();
+  await expect(page.getByTestId('ignored-host.options_rss')).toContainText('sys/net/iflib.c has no RSS code');
 });
 
 test('an invalid value never reaches the engine', async ({ page }) => {

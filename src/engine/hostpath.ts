@@ -33,7 +33,8 @@ import type { Prng } from './prng';
 import type { RxSource } from './rxsource';
 import { RXQ_ARMED, RXQ_QUEUED, RxQueues } from './rxqueue';
 import { RxTasks } from './rxtask';
-import { effectiveQueues, iflibDomainLocal, logicalCpus, rssBinds, type Scenario } from './scenario';
+import { effectiveQueues, getPath, iflibDomainLocal, logicalCpus, rssBinds, type Scenario } from './scenario';
+import { ignoredKnobs } from './ignored';
 import { EV_TIMER, LazyMin, type Scheduler } from './scheduler';
 import { Senders } from './senders';
 import { SharedLine } from './sharedline';
@@ -160,14 +161,13 @@ export class HostPath implements TxContext {
     this.rxCpu = place.rx;
     this.txCpu = place.tx;
     this.notes.push(`${q.rx} RX / ${q.tx} TX queues (${q.why})`);
-    if (s.host.options_rss) this.notes.push(this.rssNote(s, q.rx));
+    if (rssBinds(s)) this.notes.push(this.rssNote(s, q.rx));
+    // Knobs set that this NIC and TX path never read (ignored.ts): the run is as without them.
+    for (const k of ignoredKnobs(s)) this.notes.push(`${k.path}=${String(getPath(s, k.path))} has no effect here: ${k.why}`);
 
     // The TX software path: the driver's own where it has one, else tx.path.
     const netmap = transmit && s.tx.path === 'netmap';
     this.txKind = this.workload === 'receive' ? 'none' : netmap ? 'netmap' : nic.driver === 'mlx5en' ? 'mlx5e_xmit' : nic.driver === 'cxgbe' ? 'cxgbe_mp_ring' : s.tx.path as TxPathKind;
-    if (!netmap && this.workload !== 'receive' && !nic.usesIflib && s.tx.path !== 'mp_ring') {
-      this.notes.push(`${nic.driver} has its own transmit path (${nic.driver === 'mlx5en' ? 'mlx5e_xmit' : 'cxgbe_transmit → mp_ring'}): tx.path=${s.tx.path} does not apply`);
-    }
 
     // Transmit threads (senders or pkt-gen), one per TX queue on its CPU unless set.
     const nsend = transmit ? s.traffic.senders || q.tx : 0;
@@ -256,7 +256,6 @@ export class HostPath implements TxContext {
       case 'cxgbe_mp_ring': {
         const coalesce = s.nic.tx_coalesce && s.host.freebsd >= 13;
         tx = new MpRingPath(this, q.tx, nic.txRingDefaultSoftware ?? 1023, false, true, coalesce);
-        if (abdicate) this.notes.push('iflib.tx_abdicate does not apply to cxgbe (its mp_ring never abdicates to a task)');
         this.notes.push(coalesce
           ? 'cxgbe eth_tx coalesces across calls (D25454): up to 15 frames per txpkts work request, ring_eq_db every 8 descriptors'
           : `cxgbe eth_tx ${s.host.freebsd < 13 ? 'of FreeBSD 12 ' : ''}without cross-call coalescing: a work request per call's frames, ring_eq_db at 16 descriptors and at the end of each call`);
@@ -292,7 +291,7 @@ export class HostPath implements TxContext {
         rssBuckets: rssBinds(s) ? rssBuckets(logicalCpus(s)) : undefined,
       });
       const budget = nic.usesIflib ? s.iflib.rx_budget : OWN_RX_BUDGET[nic.driver] ?? s.iflib.rx_budget;
-      if (!nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${budget} packets per pass (iflib.rx_budget does not apply)`);
+      if (!nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${budget} packets per pass`);
       this.rx = new RxQueues(q.rx, s.queues.rx_desc, s.iflib.itr_us * 1e3);
       const fwd12 = this.workload === 'forward' && s.host.freebsd === 12;
       this.afdata = fwd12 && s.host.afdata_rlock ? this.newLine({ name: 'IF_AFDATA_RLOCK (egress ifnet)' }) : null;
@@ -464,10 +463,6 @@ export class HostPath implements TxContext {
   /** What `options RSS` does to this run's queues. */
   private rssNote(s: Scenario, nrx: number): string {
     const cpus = logicalCpus(s), b = rssBuckets(cpus);
-    if (!rssBinds(s)) {
-      const why = this.nic.usesIflib ? 'sys/net/iflib.c has no RSS code' : this.nic.driver === 'cxgbe' ? 'netmap uses cxgbe\'s own netmap queues, vi->nnmtxq, sized by its own netmap tunables' : 'mlx5en\'s RSS branches are not modelled';
-      return `options RSS: ${this.nic.driver} queues are placed as without it here (${why}); the driver's RSS hash set (rss_gethashconfig: UDP by addresses only) is not modelled`;
-    }
     const spread = s.host.numa_domains > 1 ? `, across all ${s.host.numa_domains} domains (rss_init knows no domains)` : '';
     const mismatch = nrx !== b ? `; nrxq ${nrx} ≠ ${b} buckets: cxgbe warns "performance will be impacted" (vi_full_init), bucket → queue is bucket mod ${nrx}` : '';
     return `options RSS: ${b} buckets for ${cpus} CPUs; cxgbe binds RX queue q's interrupt to rss_getcpu(q mod ${b}), the CPUs in turn${spread}${mismatch}`;

@@ -8,6 +8,7 @@ export * from './version';
 export { lineRatePps, frameTimeNs, WIRE_OVERHEAD_BYTES } from './wire';
 export * from './sweep';
 export * from './knobWords';
+export { ignoredKnobs, knobIgnoredWhy, type IgnoredKnob } from './ignored';
 export { stateBytes } from './footprint';
 export * from './trace';
 export * from './traceexport';

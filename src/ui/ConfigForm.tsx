@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { KNOBS, PRESETS, type Knob } from '../engine';
+import { KNOBS, PRESETS, knobIgnoredWhy, type Knob } from '../engine';
 import { useApp } from '../state/app';
 import { formatLimit } from './format';
 
@@ -37,6 +37,8 @@ function KnobInput({ knob }: { knob: Knob }) {
   const field = useApp((s) => s.fields[knob.path]);
   const cross = useApp((s) => s.crossErrors[knob.path]);
   const workload = useApp((s) => s.scenario.traffic.workload);
+  // A knob this NIC or TX path never reads (engine ignored.ts): the run is as without it.
+  const ignored = useApp((s) => knobIgnoredWhy(s.scenario, knob.path));
   const setText = useApp((s) => s.setKnobText);
   const [helpOpen, setHelpOpen] = useState(false);
   if (!field) return null;
@@ -49,7 +51,7 @@ function KnobInput({ knob }: { knob: Knob }) {
   const hint = hintText(knob);
   const unused = knob.workloads !== undefined && !knob.workloads.includes(workload);
   const helpId = `${id}-help`;
-  const describedBy = [hint ? hintId : null, invalid ? errId : null, helpOpen ? helpId : null].filter(Boolean).join(' ') || undefined;
+  const describedBy = [hint || ignored ? hintId : null, invalid ? errId : null, helpOpen ? helpId : null].filter(Boolean).join(' ') || undefined;
 
   let control;
   if (knob.kind === 'choice') {
@@ -132,10 +134,15 @@ function KnobInput({ knob }: { knob: Knob }) {
           )}
         </p>
       )}
-      {(hint || unused) && (
+      {(hint || unused || ignored) && (
         <div className="hint" id={hintId}>
           {hint}
           {unused && <span className="unused-note">{hint ? ' · ' : ''}not used by the {workload} workload</span>}
+          {!unused && ignored && (
+            <span className="unused-note" data-testid={`ignored-${knob.path}`}>
+              {hint ? ' · ' : ''}no effect here: {ignored}
+            </span>
+          )}
         </div>
       )}
       {invalid && (
