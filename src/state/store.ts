@@ -86,7 +86,7 @@ export interface AppState {
   /** True when every field and the scenario as a whole are valid: Run is allowed. */
   valid: boolean;
   /**
-   * `#v4.…` fragment of the last valid scenario (with the pinned baseline and the sweep); the URL
+   * `#v5.…` fragment of the last valid scenario (with the pinned baseline and the sweep); the URL
    * shows this. Derived lazily: while the form is typed in it follows the last keystroke after
    * `hashDelayMs` (encoding and checking the sweep is not free); `currentShareHash()` is exact.
    */
