@@ -4,7 +4,7 @@
  * hardware.ts), and the rules that involve more than one knob — the NIC's queue and ring limits,
  * domains that exist, a protocol mix that adds up — each message naming its knobs.
  */
-import { defaultQueueCount, findHost, findNic, validateDescCount, validateQueueRequest } from './hardware';
+import { defaultQueueCount, findHost, findNic, rssBuckets, validateDescCount, validateQueueRequest } from './hardware';
 import type { Scenario } from './scenario';
 
 /** Logical CPUs the host exposes. */
@@ -47,6 +47,19 @@ export function intrCpus(s: Scenario): number {
 export function rssBinds(s: Scenario): boolean {
   const nic = findNic(s.nic.model);
   return !!nic && nic.queueRule === 'cxgbe' && s.host.options_rss && !netmapTransmit(s);
+}
+
+/**
+ * The kernel's RSS bucket count when the NIC's RSS table is filled from it (entry i → bucket
+ * i & (buckets − 1) → RX queue bucket mod nrxq), else null: with `options RSS`, cxgbe
+ * (vi_full_init), ixl (ixl_set_rss_hlut), ix (ixgbe_initialize_rss_mapping) and igb
+ * (igb_initialize_rss_mapping) all do this; mlx5en's RSS branches are not modelled. It differs
+ * from the driver's own round robin only when nrxq does not divide the buckets.
+ */
+export function rssTableBuckets(s: Scenario): number | null {
+  const nic = findNic(s.nic.model);
+  if (!nic || !s.host.options_rss || nic.driver === 'mlx5en' || netmapTransmit(s)) return null;
+  return rssBuckets(logicalCpus(s));
 }
 
 /** netmap pkt-gen transmit: cxgbe's netmap queues are its own (vi->nnmtxq, sized by their own tunables), which RSS does not size. */

@@ -151,7 +151,22 @@ describe('packet path: mechanisms', () => {
     const off = ixl(false), on = ixl(true);
     const strip = (s: Summary) => ({ ...noWall(s), scenario: null, link: null, notes: null });
     expect(strip(on)).toEqual(strip(off));
-    expect(on.notes.filter((n) => !off.notes.includes(n))).toEqual(['host.options_rss=true has no effect here: sys/net/iflib.c has no RSS code: iflib places its queues as without it']);
+    expect(on.notes.filter((n) => !off.notes.includes(n))).toEqual(["host.options_rss=true has no effect here: sys/net/iflib.c has no RSS code, and 8 RX queues divide the kernel's 16 buckets, so ixl's RSS table comes out as without it"]);
+  });
+
+  it('options RSS on an iflib driver whose RX queues do not divide the buckets: the RSS table from the kernel loads some queues more', () => {
+    const ix = (rss: boolean) => runScenario(setPath(presetScenario(findPreset('fwd-ix-82599-e5v4')!, { 'host.freebsd': 14, 'host.options_rss': rss }), 'sim.duration_ms', 2)).summary;
+    const off = ix(false), on = ix(true);
+    // 12 queues on domain 0's CPUs either way (iflib places them); 24 CPUs → 64 buckets, 64 mod 12 = 4
+    expect(rxq(on).map((q) => q.cpu)).toEqual(rxq(off).map((q) => q.cpu));
+    expect(rxq(on).length).toBe(12);
+    const ratio = (s: Summary) => {
+      const a = rxq(s).map((q) => q.arrived), mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+      return mean(a.slice(0, 4)) / mean(a.slice(4));
+    };
+    expect(ratio(on)).toBeGreaterThan(1.1); // 6 buckets against 5
+    expect(Math.abs(ratio(off) - 1)).toBeLessThan(0.08);
+    expect(on.notes.some((n) => n.startsWith('options RSS: ix fills its RSS table from the kernel\'s 64 buckets') && n.includes('RX queues 0–3 take 6 buckets'))).toBe(true);
   });
 
   it('options RSS leaves cxgbe netmap transmit alone: its rings are the netmap queues, which RSS does not size', () => {

@@ -33,7 +33,7 @@ import type { Prng } from './prng';
 import type { RxSource } from './rxsource';
 import { RXQ_ARMED, RXQ_QUEUED, RxQueues } from './rxqueue';
 import { RxTasks } from './rxtask';
-import { effectiveQueues, getPath, iflibDomainLocal, logicalCpus, rssBinds, type Scenario } from './scenario';
+import { effectiveQueues, getPath, iflibDomainLocal, logicalCpus, rssBinds, rssTableBuckets, type Scenario } from './scenario';
 import { ignoredKnobs } from './ignored';
 import { EV_TIMER, LazyMin, type Scheduler } from './scheduler';
 import { Senders } from './senders';
@@ -162,6 +162,10 @@ export class HostPath implements TxContext {
     this.txCpu = place.tx;
     this.notes.push(`${q.rx} RX / ${q.tx} TX queues (${q.why})`);
     if (rssBinds(s)) this.notes.push(this.rssNote(s, q.rx));
+    else if (nic.usesIflib && this.workload !== 'transmit' && rssTableBuckets(s) !== null && rssTableBuckets(s)! % q.rx !== 0) {
+      const b = rssTableBuckets(s)!, more = b % q.rx;
+      this.notes.push(`options RSS: ${nic.driver} fills its RSS table from the kernel's ${b} buckets (queue = bucket mod ${q.rx}), so RX queues 0–${more - 1} take ${Math.ceil(b / q.rx)} buckets and the rest ${Math.floor(b / q.rx)}; iflib places its queues as without it (iflib.c has no RSS code)`);
+    }
     // Knobs set that this NIC and TX path never read (ignored.ts): the run is as without them.
     for (const k of ignoredKnobs(s)) this.notes.push(`${k.path}=${String(getPath(s, k.path))} has no effect here: ${k.why}`);
 
@@ -288,7 +292,7 @@ export class HostPath implements TxContext {
         flows: replay ? replay.nflows : s.traffic.flows, mix: s.traffic.mix, nrxq: q.rx, ntxq: Math.max(1, q.tx),
         udpHashType: s.nic.udp_hashtype, simpleTx: this.txKind === 'simple',
         defined: replay ? { hash: replay.flowHash!, hashType: replay.hashType! } : null,
-        rssBuckets: rssBinds(s) ? rssBuckets(logicalCpus(s)) : undefined,
+        rssBuckets: rssTableBuckets(s) ?? undefined,
       });
       const budget = nic.usesIflib ? s.iflib.rx_budget : OWN_RX_BUDGET[nic.driver] ?? s.iflib.rx_budget;
       if (!nic.usesIflib) this.notes.push(`${nic.driver} does not use iflib: its own RX loop handles up to ${budget} packets per pass`);

@@ -28,6 +28,9 @@ describe('knobs a scenario sets that its NIC or TX path never reads', () => {
     const rss = preset('fwd-cxgbe-t580-e5v4-2s', { 'host.options_rss': true, 'queues.irq_spread': true });
     expect(paths(rss)).toEqual(['queues.irq_spread']);
     expect(paths(preset('cxgbe-40g-netmap-tx', { 'host.options_rss': true }))).toEqual(['host.options_rss']);
+    // an iflib driver's RSS table from the kernel: no effect only while the RX queues divide the buckets
+    expect(knobIgnoredWhy(preset('fwd-ixl-x710-ryzen', { 'host.options_rss': true }), 'host.options_rss')).toMatch(/8 RX queues divide the kernel's 16 buckets/);
+    expect(paths(preset('fwd-ix-82599-e5v4', { 'host.freebsd': 14, 'host.options_rss': true }))).toEqual([]);
   });
 
   it('is right: setting a knob it names leaves the run unchanged, and the run\'s notes name it', () => {

@@ -6,7 +6,7 @@
  * default the NIC ignores is reported only when it reads as a claim (cxgbe coalescing on FreeBSD 12).
  */
 import { findNic } from './hardware';
-import { KNOB_BY_PATH, getPath, type Scenario } from './scenario';
+import { KNOB_BY_PATH, effectiveQueues, getPath, rssTableBuckets, type Scenario } from './scenario';
 
 export interface IgnoredKnob {
   path: string;
@@ -77,9 +77,15 @@ function compute(s: Scenario): IgnoredKnob[] {
   if (sends && nic.driver !== 'cxgbe' && !s.nic.tx_coalesce) add('nic.tx_coalesce', "only cxgbe's eth_tx coalesces across calls (D25454)");
   if (sends && nic.driver === 'cxgbe' && !netmap && s.nic.tx_coalesce && s.host.freebsd < 13) add('nic.tx_coalesce', 'D25454 (r362905) is in FreeBSD 13 and later');
   if (s.host.options_rss && !rssBinds) {
-    add('host.options_rss', nic.usesIflib ? 'sys/net/iflib.c has no RSS code: iflib places its queues as without it'
-      : nic.driver === 'cxgbe' ? "netmap uses cxgbe's own netmap queues (vi->nnmtxq), which the option does not size"
-      : "mlx5en's RSS branches are not modelled: its channels are placed as without it");
+    // iflib drivers fill their RSS table from the kernel's buckets: that differs from their own
+    // round robin only when the RX queues do not divide the buckets (and not at all in transmit)
+    const b = rssTableBuckets(s), nrx = effectiveQueues(s).rx;
+    if (nic.usesIflib && (w === 'transmit' || (b !== null && b % nrx === 0))) {
+      add('host.options_rss', `sys/net/iflib.c has no RSS code, and ${w === 'transmit' ? 'a transmit run receives nothing' : `${nrx} RX queues divide the kernel's ${b} buckets, so ${nic.driver}'s RSS table comes out as without it`}`);
+    } else if (!nic.usesIflib) {
+      add('host.options_rss', nic.driver === 'cxgbe' ? "netmap uses cxgbe's own netmap queues (vi->nnmtxq), which the option does not size"
+        : "mlx5en's RSS branches are not modelled: its channels are placed as without it");
+    }
   }
   return out;
 }

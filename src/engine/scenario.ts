@@ -20,7 +20,7 @@ import { echoQuoted, formatIssues } from './echo';
 // The rules between knobs and the queue and CPU facts they rest on (crosscheck.ts) are part of
 // what a scenario is: importers of scenario get them from here too.
 export { echoKey, echoQuoted } from './echo';
-export { crossCheck, crossCheckIssues, effectiveQueues, iflibDomainLocal, intrCpus, logicalCpus, queueCpus, rssBinds, type CrossCheckIssue, type IssuePart } from './crosscheck';
+export { crossCheck, crossCheckIssues, effectiveQueues, iflibDomainLocal, intrCpus, logicalCpus, queueCpus, rssBinds, rssTableBuckets, type CrossCheckIssue, type IssuePart } from './crosscheck';
 
 export const SCHEMA_VERSION = 5;
 
@@ -126,8 +126,8 @@ const KNOB_TABLE = [
   },
   {
     path: 'host.options_rss', group: 'Host', kind: 'bool', label: 'Kernel options RSS', workloads: NIC_PATH, default: false, since: 5, legacy: false,
-    help: 'A kernel built with options RSS (GENERIC has none). cxgbe then takes rss_getnumbuckets() RX and TX queues (at least twice the CPUs, a power of 2, at most 128; RX capped by the MSI-X vectors) and binds RX queue q\'s interrupt to bucket q\'s CPU, round robin over every CPU of every domain. iflib has no RSS code: its queues do not change.',
-    freebsd: 'options RSS; rss_init (net.inet.rss.buckets), t4_main.c tweak_tunables, t4_setup_intr_handlers',
+    help: 'A kernel built with options RSS (GENERIC has none). cxgbe then takes rss_getnumbuckets() RX and TX queues (at least twice the CPUs, a power of 2, at most 128; RX capped by the MSI-X vectors) and binds RX queue q\'s interrupt to bucket q\'s CPU, round robin over every CPU of every domain. iflib has no RSS code, so its queue counts and CPUs do not change; ixl, ix and igb fill their RSS tables from the kernel\'s buckets (queue = bucket mod RX queues), which loads some queues more when the RX queues do not divide the buckets.',
+    freebsd: 'options RSS; rss_init (net.inet.rss.buckets), t4_main.c tweak_tunables, t4_setup_intr_handlers; ixl_set_rss_hlut, ixgbe_initialize_rss_mapping, igb_initialize_rss_mapping',
   },
   {
     path: 'forward.ip_redirect', group: 'Host', kind: 'bool', label: 'net.inet.ip.redirect', workloads: ['forward'], default: true, since: 4, legacy: false,
