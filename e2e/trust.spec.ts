@@ -128,6 +128,27 @@ test('model vs measured: a calibrated preset shows the measurement beside its ow
   await expect(page.getByTestId('measured')).toHaveCount(0);
 });
 
+test('model vs measured: a gap that names a setting the measurement does not state runs it in one click, and the run gives the figure the gap quotes', async ({ page }) => {
+  const name = 'fwd-cxgbe-t520-e5v4';
+  const p = PRESETS.find((x) => x.name === name)!;
+  const m = measuredFigureFor(presetScenario(p))!;
+  expect(m.tryWith).toEqual({ 'host.options_rss': true });
+  const quoted = / give (\d+\.\d+) Mpps/.exec(m.gap!)![1]!;
+  await page.goto('/?fps=0');
+  await choose(page, name);
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('measured-try')).toHaveText('Run with host.options_rss=true');
+  await page.getByTestId('measured-try').click();
+  await expect(page.getByTestId('knob-host.options_rss')).toBeChecked();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done');
+  await expect.poll(() => page.evaluate(() => window.__ringlab!.getState().summary?.scenario.host.options_rss)).toBe(true);
+  const got = await page.evaluate(() => window.__ringlab!.getState().summary!.forwarded_pps);
+  expect((got / 1e6).toFixed(2)).toBe(quoted);
+  // the run is no longer the calibration row: no measured box, the evidence box instead
+  await expect(page.getByTestId('measured')).toHaveCount(0);
+});
+
 test('per-packet cost: a run shows it by stage and per CPU; Compare puts A and B in one chart', async ({ page }) => {
   test.setTimeout(90_000);
   await page.goto('/?fps=0');

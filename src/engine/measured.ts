@@ -24,6 +24,8 @@ export interface MeasuredFigure {
   source: string;
   tolerance: number;
   gap?: string;
+  /** Settings the gap discusses, to run the row with (presets.ts `tryWith`). */
+  tryWith?: Record<string, string | number | boolean>;
   /** The fit's figures for this row at its own run length (absent before a fit). */
   fit?: { model_pps: number; error: number; loo_error: number; row_duration_ms: number };
 }
@@ -52,6 +54,7 @@ function build(): NonNullable<typeof index> {
         preset: p.name, row, metric: t.metric, measured_pps: t.measured, source: t.source,
         tolerance: t.tolerance ?? CALIBRATION_TOLERANCE,
         ...(t.gap ? { gap: t.gap } : {}),
+        ...(t.tryWith ? { tryWith: t.tryWith } : {}),
         ...(f && FIT ? { fit: { model_pps: f.model_pps, error: f.error, loo_error: f.loo_error, row_duration_ms: FIT.row_duration_ms } } : {}),
       };
       const scenario = presetScenario(p, t.set);

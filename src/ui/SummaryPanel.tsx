@@ -169,7 +169,26 @@ export function MeasuredVsModel({ summary }: { summary: Summary }) {
           Why the model and the measurement differ: {m.gap}
         </p>
       )}
+      {m.tryWith && <TryWith set={m.tryWith} />}
     </div>
+  );
+}
+
+/** The settings a gap text discusses, one click away: set them in the form and run. */
+function TryWith({ set }: { set: Record<string, string | number | boolean> }) {
+  const what = Object.entries(set).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  const tryIt = () => {
+    const st = appStore.getState();
+    for (const [k, v] of Object.entries(set)) st.setKnobText(k, String(v));
+    if (appStore.getState().valid) void appStore.getState().run();
+  };
+  return (
+    <p className="small">
+      <button type="button" className="btn btn-small" data-testid="measured-try" onClick={tryIt}>
+        Run with {what}
+      </button>{' '}
+      <span className="muted">a setting the measurement does not state; the run is then no longer this row</span>
+    </p>
   );
 }
 
