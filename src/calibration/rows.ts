@@ -3,7 +3,7 @@
  * as the presets carry them (presets.ts `targets`). Qualitative rows (a collapse) are checked by
  * the tests, not fitted.
  */
-import { PRESETS, presetScenario, setPath, type Scenario } from '../engine/index';
+import { PRESETS, presetScenario, setPath, settingsText, type Scenario } from '../engine/index';
 
 export interface CalibrationRow {
   /** Stable name: preset, then the row's own settings. */
@@ -34,7 +34,7 @@ export function calibrationRows(assume: RowAssumption | null = null): Calibratio
     for (const t of p.targets ?? []) {
       if (t.collapseBelow !== undefined) continue;
       const own = assume !== null && assume.presets.includes(p.name) ? { ...assume.set, ...t.set } : t.set;
-      const set = Object.entries(own).map(([k, v]) => `${k}=${v}`).join(' ');
+      const set = settingsText(own);
       out.push({ name: set ? `${p.name} ${set}` : p.name, preset: p.name, set: own, metric: t.metric, measured: t.measured, source: t.source });
     }
   }

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { FIT } from '../engine/calibration.generated';
 import type { FitTable } from '../engine/fittable';
-import { PARAM_SPECS, ENGINE_ID } from '../engine/index';
+import { PARAM_SPECS, ENGINE_ID, settingsText } from '../engine/index';
 import { COMPASS_PASSES, COMPASS_STEPS, Fitter, FD_STEP, median, LOO_LAMBDA, LOO_TRUST, MAX_ITER, PRIOR_SIGMA, ROBUST_SCALE } from '../calibration/fit';
 import { RowPool } from '../calibration/pool';
 import { parseAssumeArgs } from '../calibration/assume';
@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   };
   if (assume !== null) {
     // A what-if fit is printed, never committed: the generated file stays the fit of the rows as stated.
-    const what = Object.entries(assume.set).map(([k, v]) => `${k}=${v}`).join(' ');
+    const what = settingsText(assume.set);
     process.stdout.write(json ? JSON.stringify({ assumed: { set: assume.set, presets: assume.presets }, ...table }, null, 2) + '\n'
       : `What-if fit (not written to calibration.generated.ts): ${what} on the rows of ${assume.presets.join(', ')}.\n\n${formatTable(table)}\n`);
     return 0;

@@ -19,6 +19,7 @@ import {
   looRange,
   csvRow,
   measuredFigureFor,
+  settingsText,
   type FrameBatch,
   type Knob,
   type Preset,
@@ -269,7 +270,7 @@ export function presetsText(): string {
   for (const r of rows) {
     out.push(`${pad(r.name, w)}${r.title}`);
     out.push(`${' '.repeat(w)}${r.description}`);
-    out.push(`${' '.repeat(w)}sets: ${Object.entries(r.set).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+    out.push(`${' '.repeat(w)}sets: ${settingsText(r.set)}`);
     out.push('');
   }
   out.push('Run one with --preset NAME; --set overrides apply on top.');
@@ -282,7 +283,7 @@ export function presetsJson(): string {
 
 export function presetsCsv(): string {
   let out = csvRow(['name', 'title', 'description', 'set']);
-  for (const r of presetRows()) out += csvRow([r.name, r.title, r.description, Object.entries(r.set).map(([k, v]) => `${k}=${String(v)}`).join(' ')]);
+  for (const r of presetRows()) out += csvRow([r.name, r.title, r.description, settingsText(r.set)]);
   return out;
 }
 

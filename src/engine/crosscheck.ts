@@ -62,6 +62,19 @@ export function rssTableBuckets(s: Scenario): number | null {
   return rssBuckets(logicalCpus(s));
 }
 
+/**
+ * Under `options RSS`, the kernel's buckets and the RX queues when the queues do not divide them,
+ * so that the table the driver fills from the buckets loads some queues more; else null (nothing
+ * is received in transmit).
+ */
+export function rssTableSkew(s: Scenario): { buckets: number; nrx: number } | null {
+  if (s.traffic.workload === 'transmit') return null;
+  const buckets = rssTableBuckets(s);
+  if (buckets === null) return null;
+  const nrx = effectiveQueues(s).rx;
+  return buckets % nrx !== 0 ? { buckets, nrx } : null;
+}
+
 /** netmap pkt-gen transmit: cxgbe's netmap queues are its own (vi->nnmtxq, sized by their own tunables), which RSS does not size. */
 function netmapTransmit(s: Scenario): boolean {
   return s.traffic.workload === 'transmit' && s.tx.path === 'netmap';

@@ -32,8 +32,9 @@ import type { Capture } from './pcap';
 import type { Prng } from './prng';
 import type { RxSource } from './rxsource';
 import { RXQ_ARMED, RXQ_QUEUED, RxQueues } from './rxqueue';
+import { txKindOf } from './report';
 import { RxTasks } from './rxtask';
-import { effectiveQueues, getPath, iflibDomainLocal, logicalCpus, rssBinds, rssTableBuckets, type Scenario } from './scenario';
+import { effectiveQueues, getPath, iflibDomainLocal, logicalCpus, rssBinds, rssTableBuckets, rssTableSkew, type Scenario } from './scenario';
 import { ignoredKnobs } from './ignored';
 import { EV_TIMER, LazyMin, type Scheduler } from './scheduler';
 import { Senders } from './senders';
@@ -162,16 +163,19 @@ export class HostPath implements TxContext {
     this.txCpu = place.tx;
     this.notes.push(`${q.rx} RX / ${q.tx} TX queues (${q.why})`);
     if (rssBinds(s)) this.notes.push(this.rssNote(s, q.rx));
-    else if (nic.usesIflib && this.workload !== 'transmit' && rssTableBuckets(s) !== null && rssTableBuckets(s)! % q.rx !== 0) {
-      const b = rssTableBuckets(s)!, more = b % q.rx;
-      this.notes.push(`options RSS: ${nic.driver} fills its RSS table from the kernel's ${b} buckets (queue = bucket mod ${q.rx}), so RX queues 0–${more - 1} take ${Math.ceil(b / q.rx)} buckets and the rest ${Math.floor(b / q.rx)}; iflib places its queues as without it (iflib.c has no RSS code)`);
+    else if (nic.usesIflib) {
+      const skew = rssTableSkew(s);
+      if (skew !== null) {
+        const { buckets: b, nrx } = skew;
+        this.notes.push(`options RSS: ${nic.driver} fills its RSS table from the kernel's ${b} buckets (queue = bucket mod ${nrx}), so RX queues 0–${(b % nrx) - 1} take ${Math.ceil(b / nrx)} buckets and the rest ${Math.floor(b / nrx)}; iflib places its queues as without it (iflib.c has no RSS code)`);
+      }
     }
     // Knobs set that this NIC and TX path never read (ignored.ts): the run is as without them.
     for (const k of ignoredKnobs(s)) this.notes.push(`${k.path}=${String(getPath(s, k.path))} has no effect here: ${k.why}`);
 
     // The TX software path: the driver's own where it has one, else tx.path.
-    const netmap = transmit && s.tx.path === 'netmap';
-    this.txKind = this.workload === 'receive' ? 'none' : netmap ? 'netmap' : nic.driver === 'mlx5en' ? 'mlx5e_xmit' : nic.driver === 'cxgbe' ? 'cxgbe_mp_ring' : s.tx.path as TxPathKind;
+    this.txKind = txKindOf(s, nic);
+    const netmap = this.txKind === 'netmap';
 
     // Transmit threads (senders or pkt-gen), one per TX queue on its CPU unless set.
     const nsend = transmit ? s.traffic.senders || q.tx : 0;

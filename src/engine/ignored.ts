@@ -6,7 +6,8 @@
  * default the NIC ignores is reported only when it reads as a claim (cxgbe coalescing on FreeBSD 12).
  */
 import { findNic } from './hardware';
-import { KNOB_BY_PATH, effectiveQueues, getPath, rssTableBuckets, type Scenario } from './scenario';
+import { txKindOf } from './report';
+import { KNOB_BY_PATH, effectiveQueues, getPath, rssBinds, rssTableBuckets, rssTableSkew, type Scenario } from './scenario';
 
 export interface IgnoredKnob {
   path: string;
@@ -41,24 +42,23 @@ function compute(s: Scenario): IgnoredKnob[] {
   const out: IgnoredKnob[] = [];
   const add = (path: string, why: string) => out.push({ path, why });
   const sends = w === 'forward' || w === 'transmit';
-  const netmap = w === 'transmit' && s.tx.path === 'netmap';
-  const own = nic.driver === 'mlx5en' ? 'mlx5e_xmit' : nic.driver === 'cxgbe' ? 'cxgbe_transmit → mp_ring' : null;
-  // hostpath.ts txKind: the driver's own path where it has one, else tx.path
-  const kind = netmap ? 'netmap' : own !== null ? nic.driver : s.tx.path;
+  // the TX path the run takes (report.ts txKindOf, as hostpath.ts chooses it)
+  const kind = txKindOf(s, nic);
+  const netmap = kind === 'netmap';
 
-  if (sends && own !== null && !netmap && (s.tx.path === 'buf_ring' || s.tx.path === 'simple')) {
-    add('tx.path', `${nic.driver} has its own transmit path (${own})`);
+  if (sends && (kind === 'mlx5e_xmit' || kind === 'cxgbe_mp_ring') && (s.tx.path === 'buf_ring' || s.tx.path === 'simple')) {
+    add('tx.path', `${nic.driver} has its own transmit path (${kind === 'mlx5e_xmit' ? 'mlx5e_xmit' : 'cxgbe_transmit → mp_ring'})`);
   }
   if (sends && s.iflib.tx_abdicate && kind !== 'mp_ring') {
-    add('iflib.tx_abdicate', kind === 'cxgbe' ? "cxgbe's mp_ring never abdicates to a task"
-      : kind === 'mlx5en' ? 'mlx5e_xmit has no software ring to abdicate'
+    add('iflib.tx_abdicate', kind === 'cxgbe_mp_ring' ? "cxgbe's mp_ring never abdicates to a task"
+      : kind === 'mlx5e_xmit' ? 'mlx5e_xmit has no software ring to abdicate'
       : kind === 'buf_ring' ? 'only ifmp_ring_enqueue abdicates; drbr_enqueue has no such flag'
       : kind === 'simple' ? 'iflib_simple_transmit has no software ring'
       : 'pkt-gen fills netmap slots itself, past the kernel\'s TX path');
   }
   if (sends && changed(s, 'tx.mp_ring_size') && kind !== 'mp_ring' && kind !== 'buf_ring') {
-    add('tx.mp_ring_size', kind === 'cxgbe' ? "cxgbe sizes its mp_ring from the TX queue itself (t4_sge.c alloc_txq)"
-      : kind === 'mlx5en' ? 'mlx5e_xmit has no software ring'
+    add('tx.mp_ring_size', kind === 'cxgbe_mp_ring' ? "cxgbe sizes its mp_ring from the TX queue itself (t4_sge.c alloc_txq)"
+      : kind === 'mlx5e_xmit' ? 'mlx5e_xmit has no software ring'
       : kind === 'simple' ? 'iflib_simple_transmit has no software ring'
       : 'pkt-gen fills netmap slots itself, past the kernel\'s TX path');
   }
@@ -68,19 +68,19 @@ function compute(s: Scenario): IgnoredKnob[] {
   if (nic.driver === 'cxgbe' && s.queues.core_offset !== 0) {
     add('queues.core_offset', "cxgbe's interrupts get their CPUs from the kernel (intr_next_cpu, or rss_getcpu under options RSS), not from iflib's core_offset");
   }
-  const rssBinds = nic.driver === 'cxgbe' && s.host.options_rss && !netmap;
-  if (rssBinds) {
+  const binds = rssBinds(s);
+  if (binds) {
     for (const p of ['queues.irq_spread', 'queues.separate_txrx', 'queues.use_logical_cores']) {
       if (changed(s, p)) add(p, 'options RSS binds each cxgbe queue to its bucket\'s CPU (t4_setup_intr_handlers, rss_getcpu)');
     }
   }
   if (sends && nic.driver !== 'cxgbe' && !s.nic.tx_coalesce) add('nic.tx_coalesce', "only cxgbe's eth_tx coalesces across calls (D25454)");
   if (sends && nic.driver === 'cxgbe' && !netmap && s.nic.tx_coalesce && s.host.freebsd < 13) add('nic.tx_coalesce', 'D25454 (r362905) is in FreeBSD 13 and later');
-  if (s.host.options_rss && !rssBinds) {
+  if (s.host.options_rss && !binds) {
     // iflib drivers fill their RSS table from the kernel's buckets: that differs from their own
     // round robin only when the RX queues do not divide the buckets (and not at all in transmit)
     const b = rssTableBuckets(s), nrx = effectiveQueues(s).rx;
-    if (nic.usesIflib && (w === 'transmit' || (b !== null && b % nrx === 0))) {
+    if (nic.usesIflib && rssTableSkew(s) === null) {
       add('host.options_rss', `sys/net/iflib.c has no RSS code, and ${w === 'transmit' ? 'a transmit run receives nothing' : `${nrx} RX queues divide the kernel's ${b} buckets, so ${nic.driver}'s RSS table comes out as without it`}`);
     } else if (!nic.usesIflib) {
       add('host.options_rss', nic.driver === 'cxgbe' ? "netmap uses cxgbe's own netmap queues (vi->nnmtxq), which the option does not size"

@@ -12,7 +12,7 @@
 import { FIT } from './calibration.generated';
 import { HOST_COSTS, PARAMS, PARAM_SPECS } from './costs';
 import { findHost, findNic, type NicDriver } from './hardware';
-import { CALIBRATION_TOLERANCE, PRESETS, presetScenario, type CalibrationTarget } from './presets';
+import { CALIBRATION_TOLERANCE, PRESETS, presetScenario, settingsText, type CalibrationTarget } from './presets';
 import type { Scenario, Workload } from './scenario';
 
 export interface MeasuredFigure {
@@ -47,7 +47,7 @@ function build(): NonNullable<typeof index> {
   for (const p of PRESETS) {
     for (const t of p.targets ?? []) {
       if (t.collapseBelow !== undefined) continue;
-      const set = Object.entries(t.set).map(([k, v]) => `${k}=${v}`).join(' ');
+      const set = settingsText(t.set);
       const row = set ? `${p.name} ${set}` : p.name;
       const f = fitRows.get(row);
       const fig: MeasuredFigure = {

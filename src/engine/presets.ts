@@ -31,6 +31,11 @@ export interface CalibrationTarget {
   tryWith?: Record<string, string | number | boolean>;
 }
 
+/** Knob settings as the CLI writes them: `k=v k=v` (a row's name, a preset's `set`). */
+export function settingsText(set: Readonly<Record<string, string | number | boolean>>): string {
+  return Object.entries(set).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+}
+
 /** Default stated tolerance of a calibration row: the fitted model within ±15% of the measurement. */
 export const CALIBRATION_TOLERANCE = 0.15;
 

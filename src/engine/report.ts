@@ -309,8 +309,8 @@ const RING_OUTLINE: readonly Omit<StageInfo, 'drop_locations' | 'cpu_stages'>[] 
   { id: 'wire_out', title: 'wire', fn: 'egress port', functions: 'The wire at line rate.' },
 ];
 
-/** The TX software path a scenario runs (as HostPath chooses it: the driver's own where it has one). */
-function txKindOf(s: Scenario, nic: NicPreset): TxPathKind {
+/** The TX software path a scenario runs: the driver's own where it has one, else tx.path (HostPath runs this one). */
+export function txKindOf(s: Scenario, nic: NicPreset): TxPathKind {
   const w = s.traffic.workload;
   if (w === 'receive') return 'none';
   if (w === 'transmit' && s.tx.path === 'netmap') return 'netmap';

@@ -20,7 +20,7 @@ import { echoQuoted, formatIssues } from './echo';
 // The rules between knobs and the queue and CPU facts they rest on (crosscheck.ts) are part of
 // what a scenario is: importers of scenario get them from here too.
 export { echoKey, echoQuoted } from './echo';
-export { crossCheck, crossCheckIssues, effectiveQueues, iflibDomainLocal, intrCpus, logicalCpus, queueCpus, rssBinds, rssTableBuckets, type CrossCheckIssue, type IssuePart } from './crosscheck';
+export { crossCheck, crossCheckIssues, effectiveQueues, iflibDomainLocal, intrCpus, logicalCpus, queueCpus, rssBinds, rssTableBuckets, rssTableSkew, type CrossCheckIssue, type IssuePart } from './crosscheck';
 
 export const SCHEMA_VERSION = 5;
 

@@ -1,4 +1,4 @@
-import { DROP_LABELS, DROP_LOCATIONS, SWEEP_OUTPUT_BY_KEY, lroFacts, measuredFigureFor, type CaptureInfo, type Summary } from '../engine';
+import { DROP_LABELS, DROP_LOCATIONS, SWEEP_OUTPUT_BY_KEY, lroFacts, measuredFigureFor, settingsText, type CaptureInfo, type Summary } from '../engine';
 import { CalibrationBehind } from './CalibrationBehind';
 import { appStore, useApp, useCompare } from '../state/app';
 import { sameScenario } from '../state/compare';
@@ -176,7 +176,7 @@ export function MeasuredVsModel({ summary }: { summary: Summary }) {
 
 /** The settings a gap text discusses, one click away: set them in the form and run. */
 function TryWith({ set }: { set: Record<string, string | number | boolean> }) {
-  const what = Object.entries(set).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  const what = settingsText(set);
   const tryIt = () => {
     const st = appStore.getState();
     for (const [k, v] of Object.entries(set)) st.setKnobText(k, String(v));
